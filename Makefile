@@ -1,0 +1,105 @@
+# Minimal VT-x hypervisor: a gnu-efi UEFI application plus host tests.
+#   make        build build/hv.efi (and the host tool build/host/vmcs)
+#   make run    boot it (EMU=bochs|qemu-kvm|qemu-tcg to choose)
+#   make test   unit tests, lint, and boots under every usable platform
+
+BUILD     := build
+EFI_INC   := /usr/include/efi
+EFI_LIB   := /usr/lib
+CC        ?= gcc
+HOSTCC    ?= gcc
+EMU       ?=
+
+WARN      := -Wall -Wextra -Werror
+COMMON    := -std=gnu11 $(WARN) -O2 -g
+# Freestanding, no SSE: the guest's XMM state is never switched, so the
+# VMM must not touch vector registers.
+EFI_CFLAGS := $(COMMON) -fpic -ffreestanding -fno-stack-protector \
+	-fno-stack-check -fshort-wchar -mno-red-zone -mgeneral-regs-only \
+	-maccumulate-outgoing-args -DEFI_FUNCTION_WRAPPER \
+	-I$(EFI_INC) -I$(EFI_INC)/x86_64
+HOST_CFLAGS := $(COMMON) -Ivmm -fsanitize=address,undefined
+
+# vmm/ sources that never touch the processor: built for both the app and
+# the host unit tests. The rest of vmm/ (arch users) is app-only.
+VMM_HW_FILES := cpu_hw.c
+VMM_PURE := $(filter-out $(addprefix vmm/,$(VMM_HW_FILES) vmcs_tool.c),$(wildcard vmm/*.c))
+VMM_HW    := $(addprefix vmm/,$(VMM_HW_FILES))
+VMM_ASM   := $(wildcard vmm/*.S)
+BOOT_SRCS := $(wildcard boot/*.c)
+
+EFI_OBJS  := $(patsubst %.c,$(BUILD)/efi/%.o,$(BOOT_SRCS) $(VMM_PURE) $(VMM_HW)) \
+	     $(patsubst %.S,$(BUILD)/efi/%.o,$(VMM_ASM))
+HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(VMM_PURE))
+UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/host/tests/%,$(wildcard tests/test_*.c))
+VMCS_TOOL := $(BUILD)/host/vmcs
+TEST_SUPPORT := tests/host_platform.c tests/cpu_fixtures.c
+
+.PHONY: all deps run test unit lint format clean
+all: deps $(BUILD)/hv.efi $(BUILD)/hv.img $(VMCS_TOOL)
+
+deps:
+	@scripts/deps.sh
+
+$(BUILD)/efi/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/efi/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/hv.so: $(EFI_OBJS)
+	ld -shared -Bsymbolic -nostdlib -T $(EFI_LIB)/elf_x86_64_efi.lds \
+		$(EFI_LIB)/crt0-efi-x86_64.o $^ -L$(EFI_LIB) -lgnuefi -lefi -o $@
+
+$(BUILD)/hv.efi: $(BUILD)/hv.so
+	objcopy -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
+		-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc \
+		--target efi-app-x86_64 --subsystem=10 $< $@
+	@echo "built $@ ($$(stat -c %s $@) bytes)"
+
+$(BUILD)/host/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/host/libvmm.a: $(HOST_OBJS)
+	ar rcs $@ $^
+
+$(BUILD)/host/tests/%: tests/%.c $(TEST_SUPPORT) $(BUILD)/host/libvmm.a
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) -Itests $< $(TEST_SUPPORT) $(BUILD)/host/libvmm.a \
+		-lcmocka -o $@
+
+$(VMCS_TOOL): vmm/vmcs_tool.c $(BUILD)/host/libvmm.a
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HOST_CFLAGS) $< tests/host_platform.c $(BUILD)/host/libvmm.a -o $@
+
+# The image users dd to a USB stick, and the one make run and make test boot.
+$(BUILD)/hv.img: $(BUILD)/hv.efi scripts/mkimage.sh
+	scripts/mkimage.sh $@ $(BUILD)/hv.efi
+
+run: all
+	scripts/run.sh $(if $(EMU),--emu $(EMU))
+
+unit: deps $(UNIT_TESTS) $(VMCS_TOOL)
+
+test: all unit
+	scripts/test.sh
+
+C_FILES = $(shell git ls-files --cached --others --exclude-standard '*.c' '*.h' 2>/dev/null)
+
+lint:
+	@scripts/lint.sh $(C_FILES)
+
+format:
+	clang-format -i $(C_FILES)
+
+compile_commands.json:
+	$(MAKE) clean
+	bear --output $@ -- $(MAKE) all unit
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

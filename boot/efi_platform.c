@@ -1,0 +1,49 @@
+/* The VMM's platform services (vmm/platform.h, print.h) on UEFI boot
+ * services. */
+#include <efi.h>
+#include <efilib.h>
+
+#include "../vmm/platform.h"
+#include "../vmm/print.h"
+
+/* ConOut wants UCS-2 and CR LF; it also reaches the serial port on OVMF
+ * (QEMU, Bochs) and on firmware with console redirection. */
+void platform_puts(const char *text)
+{
+	CHAR16 buf[256];
+	UINTN n = 0;
+
+	for (const char *p = text; *p; p++) {
+		if (n + 3 >= sizeof(buf) / sizeof(buf[0])) {
+			buf[n] = 0;
+			uefi_call_wrapper(ST->ConOut->OutputString, 2,
+					  ST->ConOut, buf);
+			n = 0;
+		}
+		if (*p == '\n')
+			buf[n++] = L'\r';
+		buf[n++] = (CHAR16)(unsigned char)*p;
+	}
+	buf[n] = 0;
+	uefi_call_wrapper(ST->ConOut->OutputString, 2, ST->ConOut, buf);
+}
+
+void *platform_alloc_pages(size_t count)
+{
+	EFI_PHYSICAL_ADDRESS addr = 0;
+	EFI_STATUS st =
+		uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
+				  EfiLoaderData, count, &addr);
+
+	if (EFI_ERROR(st))
+		return NULL;
+	ZeroMem((void *)addr, count * EFI_PAGE_SIZE);
+	return (void *)addr;
+}
+
+void platform_free_pages(void *pages, size_t count)
+{
+	if (pages)
+		uefi_call_wrapper(BS->FreePages, 2, (EFI_PHYSICAL_ADDRESS)pages,
+				  count);
+}

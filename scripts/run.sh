@@ -1,0 +1,119 @@
+#!/usr/bin/env bash
+# Boots an ESP image on one platform, shows the serial console live, and
+# stops by itself: when the guest OS shuts the machine down (startup.nsh
+# ending in "reset -s"), or, with --until-return, once hv.efi has returned
+# and the firmware has shown it is in control again.
+#
+#   run.sh [--emu auto|bochs|qemu-kvm|qemu-tcg] [--image IMG] [--out DIR]
+#          [--timeout SECONDS] [--until-return] [--quiet]
+# Exit: 0 done, 124 timed out, 2 usage, 3 platform unusable.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/platform.sh"
+
+emu=auto image=build/hv.img out="" timeout=600 until_return=0 quiet=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--emu) emu=$2; shift ;;
+	--image) image=$2; shift ;;
+	--out) out=$2; shift ;;
+	--timeout) timeout=$2; shift ;;
+	--until-return) until_return=1 ;;
+	--quiet) quiet=1 ;;
+	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+[ -f "$image" ] || { echo "run.sh: no image $image (run make first)" >&2; exit 2; }
+
+if [ "$emu" = auto ]; then
+	choose_platform
+	emu=$EMU
+	echo "run: platform $emu ($WHY)"
+else
+	case $emu in
+	qemu-kvm)
+		s=$(kvm_nested_status)
+		[ "$s" = yes ] || { echo "run: qemu-kvm unusable: $s"; exit 3; }
+		echo "run: platform qemu-kvm (asked for; nested KVM usable)" ;;
+	bochs) echo "run: platform bochs (asked for; VMX emulated)" ;;
+	qemu-tcg) echo "run: platform qemu-tcg (asked for; TCG has no VMX, so hv.efi must refuse and return)" ;;
+	*) echo "run.sh: unknown platform $emu (bochs, qemu-kvm, qemu-tcg)" >&2; exit 2 ;;
+	esac
+fi
+
+out=${out:-build/run-$emu}
+mkdir -p "$out"
+serial=$out/serial.log log=$out/emulator.log
+: >"$serial"
+: >"$log"
+ovmf=/usr/share/ovmf/OVMF.fd
+
+case $emu in
+bochs)
+	rm -f "$image.lock"
+	sed -e "s#@OVMF@#$ovmf#; s#@IMAGE@#$image#; s#@SERIAL@#$serial#; s#@LOG@#$log#" \
+		"$here/bochsrc.in" >"$out/bochsrc"
+	printf 'c\nquit\n' >"$out/bochs.rc"
+	cmd=(bochs -q -f "$out/bochsrc" -rc "$out/bochs.rc") ;;
+qemu-*)
+	accel=(-accel tcg -cpu max)
+	[ "$emu" = qemu-kvm ] && accel=(-enable-kvm -cpu host,+vmx)
+	cp "$ovmf" "$out/OVMF.fd"
+	cmd=(qemu-system-x86_64 -machine pc "${accel[@]}" -m 512 -smp 1
+		-drive "if=pflash,format=raw,file=$out/OVMF.fd"
+		-drive "file=$image,format=raw,if=ide"
+		-serial "file:$serial" -display none -net none -no-reboot
+		-monitor none) ;;
+esac
+echo "${cmd[*]}" >"$out/command"
+
+setsid "${cmd[@]}" </dev/null >>"$log" 2>&1 &
+pid=$!
+stop() { kill -- -"$pid" 2>/dev/null; sleep 0.5; kill -9 -- -"$pid" 2>/dev/null; rm -f "$image.lock"; }
+trap 'stop; exit 130' INT TERM
+
+# Strip the firmware's terminal escapes so the live view stays readable.
+clean() { sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e 's/\r//g' | grep -v '^[[:space:]]*$'; }
+shown=0 start=$SECONDS status=0 returned_at=""
+while :; do
+	size=$(stat -c %s "$serial")
+	if [ "$quiet" = 0 ] && [ "$size" -gt "$shown" ]; then
+		tail -c +"$((shown + 1))" "$serial" | head -c "$((size - shown))" | clean
+		shown=$size
+	fi
+	if ! kill -0 "$pid" 2>/dev/null; then
+		wait "$pid" 2>/dev/null
+		break
+	fi
+	if [ "$until_return" = 1 ]; then
+		if [ -z "$returned_at" ] && grep -q 'hv: returning to firmware' "$serial"; then
+			returned_at=$SECONDS
+		fi
+		# The firmware's boot manager speaking after us proves it is alive.
+		if [ -n "$returned_at" ] &&
+			sed -n '/hv: returning to firmware/,$p' "$serial" | grep -qE 'BdsDxe|Shell>'; then
+			echo "run: hv.efi returned and the firmware carried on; stopping $emu"
+			stop
+			break
+		fi
+		if [ -n "$returned_at" ] && [ $((SECONDS - returned_at)) -gt 60 ]; then
+			echo "run: hv.efi returned but the firmware said nothing for 60 s; stopping $emu"
+			stop
+			break
+		fi
+	fi
+	if [ $((SECONDS - start)) -ge "$timeout" ]; then
+		echo "run: TIMEOUT after ${timeout}s on $emu; last serial lines:"
+		clean <"$serial" | tail -n 25
+		[ -s "$log" ] && { echo "run: last emulator log lines ($log):"; tail -n 10 "$log"; }
+		stop
+		status=124
+		break
+	fi
+	sleep 0.5
+done
+trap - INT TERM
+rm -f "$image.lock"
+echo "run: serial log $serial, emulator log $log ($((SECONDS - start))s)"
+exit $status

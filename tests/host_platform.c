@@ -1,0 +1,51 @@
+/* Host-side fakes of vmm/platform.h: output is captured so tests can
+ * assert on what the VMM printed; pages come from aligned_alloc. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "host_platform.h"
+#include "platform.h"
+#include "print.h"
+
+static char captured[1 << 16];
+static size_t captured_len;
+
+void platform_puts(const char *text)
+{
+	size_t n = strlen(text);
+
+	if (captured_len + n >= sizeof(captured))
+		n = sizeof(captured) - 1 - captured_len;
+	memcpy(captured + captured_len, text, n);
+	captured_len += n;
+	captured[captured_len] = '\0';
+	if (getenv("HV_TEST_ECHO"))
+		fputs(text, stdout);
+}
+
+const char *host_output(void)
+{
+	return captured;
+}
+
+void host_output_reset(void)
+{
+	captured_len = 0;
+	captured[0] = '\0';
+}
+
+void *platform_alloc_pages(size_t count)
+{
+	void *p = aligned_alloc(4096, count * 4096);
+
+	if (p)
+		memset(p, 0, count * 4096);
+	return p;
+}
+
+void platform_free_pages(void *pages, size_t count)
+{
+	(void)count;
+	free(pages);
+}

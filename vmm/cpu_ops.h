@@ -1,0 +1,26 @@
+/* The one seam between pure VMX logic and the processor: code that only
+ * needs to *read* the CPU (CPUID, capability MSRs) takes a cpu_ops, so
+ * host unit tests can feed it captured values from real CPUs. */
+#ifndef HV_CPU_OPS_H
+#define HV_CPU_OPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct cpuid_regs {
+	uint32_t eax, ebx, ecx, edx;
+};
+
+struct cpu_ops {
+	void (*cpuid)(void *ctx, uint32_t leaf, uint32_t subleaf,
+		      struct cpuid_regs *out);
+	/* Must only be called for MSRs the CPU has: on real hardware and
+	 * under OVMF a missing MSR raises #GP and the firmware hangs. */
+	uint64_t (*rdmsr)(void *ctx, uint32_t msr);
+	void *ctx;
+};
+
+/* The real processor (boot/ and vmm/ only; not linked in host tests). */
+extern const struct cpu_ops cpu_hw_ops;
+
+#endif

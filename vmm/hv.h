@@ -1,0 +1,28 @@
+/* The hypervisor's entry point, called by boot/ once the firmware glue
+ * is ready. Everything below returns here, and this returns to UEFI. */
+#ifndef HV_HV_H
+#define HV_HV_H
+
+#include <stdbool.h>
+
+#include "cpu_ops.h"
+
+enum hv_status {
+	HV_OK,
+	HV_NO_VMX,	 /* CPUID says this CPU has no VT-x */
+	HV_VMX_DISABLED, /* firmware locked VT-x off */
+	HV_UNSUPPORTED,	 /* a VMX feature we need is missing */
+	HV_OUT_OF_MEMORY,
+	HV_VMX_FAILED,	 /* a VMX instruction or VM entry failed */
+	HV_GUEST_FAILED, /* the guest did not end with result=ok */
+	HV_BAD_ARGUMENT,
+};
+
+struct hv_options {
+	bool caps_only; /* print the capability report and stop */
+};
+
+enum hv_status hv_main(const struct hv_options *opt, const struct cpu_ops *cpu);
+const char *hv_status_name(enum hv_status s);
+
+#endif

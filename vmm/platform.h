@@ -1,0 +1,16 @@
+/* What the VMM needs from the firmware, and nothing more. boot/ provides
+ * it with UEFI boot services; host unit tests provide fakes. */
+#ifndef HV_PLATFORM_H
+#define HV_PLATFORM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Zeroed, 4-KiB-aligned pages whose physical address equals their
+ * address (UEFI identity-maps memory). NULL when memory is short. */
+void *platform_alloc_pages(size_t count);
+void platform_free_pages(void *pages, size_t count);
+
+/* void platform_puts(const char *) is declared in print.h. */
+
+#endif
