@@ -1,0 +1,312 @@
+/*
+ * Typed VMCS accessors over a pluggable backend, and the in-memory VMCS.
+ * The rules are in vmcs.h; the field facts in vmcs_fields.h.
+ */
+#include "vmcs.h"
+
+static struct vmcs_backend backend;
+static bool have_backend;
+static vmcs_error_hook error_hook;
+
+const char *vmcs_status_name(int status)
+{
+	switch (status) {
+	case VMCS_OK:
+		return "ok";
+	case VMCS_ERR_NO_BACKEND:
+		return "no backend";
+	case VMCS_ERR_BAD_ENCODING:
+		return "malformed encoding";
+	case VMCS_ERR_UNKNOWN_FIELD:
+		return "no such field";
+	case VMCS_ERR_WIDTH:
+		return "value does not fit the field width";
+	case VMCS_ERR_NOT_PRESENT:
+		return "field never written";
+	case VMCS_ERR_BACKEND:
+		return "backend failure";
+	}
+	return "unknown status";
+}
+
+void vmcs_set_backend(const struct vmcs_backend *b)
+{
+	if (b && b->read && b->write) {
+		backend = *b;
+		have_backend = true;
+	} else {
+		have_backend = false;
+	}
+}
+
+vmcs_error_hook vmcs_set_error_hook(vmcs_error_hook hook)
+{
+	vmcs_error_hook old = error_hook;
+
+	error_hook = hook;
+	return old;
+}
+
+static int report(uint32_t enc, int status, const char *what)
+{
+	if (status != VMCS_OK && error_hook)
+		error_hook(enc, (enum vmcs_status)status, what);
+	return status;
+}
+
+/* Backends may only answer with an enum vmcs_status; see vmcs.h. */
+static int backend_status(int rc)
+{
+	if (rc >= 0 && rc < VMCS_STATUS_COUNT)
+		return rc;
+	return VMCS_ERR_BACKEND;
+}
+
+static int raw_read(uint32_t enc, uint64_t *value)
+{
+	if (!have_backend)
+		return VMCS_ERR_NO_BACKEND;
+	return backend_status(backend.read(backend.ctx, enc, value));
+}
+
+static int raw_write(uint32_t enc, uint64_t value)
+{
+	if (!have_backend)
+		return VMCS_ERR_NO_BACKEND;
+	return backend_status(backend.write(backend.ctx, enc, value));
+}
+
+/*
+ * A typed handle must carry a full, table-listed encoding of its own
+ * width.  Handles made from the list always do; this catches hand-made
+ * ones such as (struct vmcs_f16){ 0x4000 }.
+ */
+static int check_typed(uint32_t enc, enum vmcs_width width)
+{
+	const struct vmcs_field_info *fi;
+
+	if (!vmcs_enc_valid(enc) || vmcs_enc_access_high(enc))
+		return VMCS_ERR_BAD_ENCODING;
+	fi = vmcs_field_by_encoding(enc, NULL);
+	if (!fi)
+		return VMCS_ERR_UNKNOWN_FIELD;
+	if (fi->width != width)
+		return VMCS_ERR_WIDTH;
+	return VMCS_OK;
+}
+
+static uint64_t typed_read(uint32_t enc, enum vmcs_width width,
+			   const char *what)
+{
+	uint64_t value = 0;
+	int rc = check_typed(enc, width);
+
+	if (rc == VMCS_OK)
+		rc = raw_read(enc, &value);
+	/* A backend must not hand back more bits than the field has. */
+	if (rc == VMCS_OK && value > vmcs_width_max(width))
+		rc = VMCS_ERR_WIDTH;
+	if (report(enc, rc, what) != VMCS_OK)
+		return 0;
+	return value;
+}
+
+static void typed_write(uint32_t enc, enum vmcs_width width, uint64_t value,
+			const char *what)
+{
+	int rc = check_typed(enc, width);
+
+	/* Refuse rather than truncate: a lost bit is a silent bug. */
+	if (rc == VMCS_OK && value > vmcs_width_max(width))
+		rc = VMCS_ERR_WIDTH;
+	if (rc == VMCS_OK)
+		rc = raw_write(enc, value);
+	report(enc, rc, what);
+}
+
+uint16_t vmcs_read16(struct vmcs_f16 f)
+{
+	return (uint16_t)typed_read(f.enc, VMCS_WIDTH_16, "vmcs_read16");
+}
+
+uint32_t vmcs_read32(struct vmcs_f32 f)
+{
+	return (uint32_t)typed_read(f.enc, VMCS_WIDTH_32, "vmcs_read32");
+}
+
+uint64_t vmcs_read64(struct vmcs_f64 f)
+{
+	return typed_read(f.enc, VMCS_WIDTH_64, "vmcs_read64");
+}
+
+uint64_t vmcs_readnat(struct vmcs_fnat f)
+{
+	return typed_read(f.enc, VMCS_WIDTH_NATURAL, "vmcs_readnat");
+}
+
+void vmcs_write16(struct vmcs_f16 f, uint64_t value)
+{
+	typed_write(f.enc, VMCS_WIDTH_16, value, "vmcs_write16");
+}
+
+void vmcs_write32(struct vmcs_f32 f, uint64_t value)
+{
+	typed_write(f.enc, VMCS_WIDTH_32, value, "vmcs_write32");
+}
+
+void vmcs_write64(struct vmcs_f64 f, uint64_t value)
+{
+	typed_write(f.enc, VMCS_WIDTH_64, value, "vmcs_write64");
+}
+
+void vmcs_writenat(struct vmcs_fnat f, uint64_t value)
+{
+	typed_write(f.enc, VMCS_WIDTH_NATURAL, value, "vmcs_writenat");
+}
+
+/*
+ * The one place that knows about high halves (SDM 3C 25.11.2): enc|1
+ * names bits 63:32 of a 64-bit field.  We always go through the full
+ * field, as VMREAD/VMWRITE do on x86-64 anyway.
+ */
+static int lookup_enc(uint32_t enc, const struct vmcs_field_info **fi,
+		      bool *high)
+{
+	if (!vmcs_enc_valid(enc))
+		return VMCS_ERR_BAD_ENCODING;
+	*fi = vmcs_field_by_encoding(enc, high);
+	if (!*fi) {
+		/* A high access of a known non-64-bit field is malformed. */
+		if (vmcs_enc_access_high(enc) &&
+		    vmcs_field_by_encoding(enc & ~VMCS_ENC_HIGH_BIT, NULL))
+			return VMCS_ERR_BAD_ENCODING;
+		return VMCS_ERR_UNKNOWN_FIELD;
+	}
+	return VMCS_OK;
+}
+
+int vmcs_read_enc(uint32_t enc, uint64_t *value)
+{
+	const struct vmcs_field_info *fi;
+	uint64_t full = 0;
+	bool high;
+	int rc = lookup_enc(enc, &fi, &high);
+
+	if (rc == VMCS_OK)
+		rc = raw_read(fi->enc, &full);
+	if (rc != VMCS_OK)
+		return rc;
+	*value = high ? full >> 32 : full;
+	return VMCS_OK;
+}
+
+int vmcs_write_enc(uint32_t enc, uint64_t value)
+{
+	const struct vmcs_field_info *fi;
+	uint64_t full = 0;
+	bool high;
+	int rc = lookup_enc(enc, &fi, &high);
+
+	if (rc != VMCS_OK)
+		return rc;
+	if (!high) {
+		if (value > vmcs_width_max(fi->width))
+			return VMCS_ERR_WIDTH;
+		return raw_write(fi->enc, value);
+	}
+	if (value > 0xffffffffu)
+		return VMCS_ERR_WIDTH;
+	/* Merge into the low half; a never-written field counts as 0. */
+	rc = raw_read(fi->enc, &full);
+	if (rc == VMCS_ERR_NOT_PRESENT)
+		full = 0;
+	else if (rc != VMCS_OK)
+		return rc;
+	full = (full & 0xffffffffu) | (value << 32);
+	return raw_write(fi->enc, full);
+}
+
+/* ------------------------------------------------------------------ */
+/* In-memory VMCS                                                      */
+
+void vmcs_image_init(struct vmcs_image *img)
+{
+	for (size_t i = 0; i < VMCS_FIELD_COUNT; i++) {
+		img->value[i] = 0;
+		img->present[i] = false;
+	}
+}
+
+/* Only full encodings of listed fields; refuses everything else. */
+static int image_slot(uint32_t enc, size_t *pos)
+{
+	const struct vmcs_field_info *fi;
+	bool high;
+
+	if (!vmcs_enc_valid(enc))
+		return VMCS_ERR_BAD_ENCODING;
+	fi = vmcs_field_by_encoding(enc, &high);
+	if (!fi)
+		return VMCS_ERR_UNKNOWN_FIELD;
+	if (high)
+		return VMCS_ERR_BAD_ENCODING;
+	*pos = vmcs_field_pos(fi);
+	return VMCS_OK;
+}
+
+int vmcs_image_read(void *ctx, uint32_t enc, uint64_t *value)
+{
+	struct vmcs_image *img = ctx;
+	size_t pos;
+	int rc = image_slot(enc, &pos);
+
+	if (rc != VMCS_OK)
+		return rc;
+	if (!img->present[pos])
+		return VMCS_ERR_NOT_PRESENT;
+	*value = img->value[pos];
+	return VMCS_OK;
+}
+
+int vmcs_image_write(void *ctx, uint32_t enc, uint64_t value)
+{
+	struct vmcs_image *img = ctx;
+	size_t pos;
+	int rc = image_slot(enc, &pos);
+
+	if (rc != VMCS_OK)
+		return rc;
+	if (value > vmcs_width_max(vmcs_fields[pos].width))
+		return VMCS_ERR_WIDTH;
+	img->value[pos] = value;
+	img->present[pos] = true;
+	return VMCS_OK;
+}
+
+struct vmcs_backend vmcs_image_backend(struct vmcs_image *img)
+{
+	struct vmcs_backend b = {
+		.read = vmcs_image_read,
+		.write = vmcs_image_write,
+		.ctx = img,
+	};
+
+	return b;
+}
+
+bool vmcs_image_present(const struct vmcs_image *img, uint32_t enc)
+{
+	size_t pos;
+
+	return image_slot(enc, &pos) == VMCS_OK && img->present[pos];
+}
+
+void vmcs_image_forget(struct vmcs_image *img, uint32_t enc)
+{
+	size_t pos;
+
+	if (image_slot(enc, &pos) == VMCS_OK) {
+		img->present[pos] = false;
+		img->value[pos] = 0;
+	}
+}
