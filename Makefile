@@ -22,21 +22,34 @@ HOST_CFLAGS := $(COMMON) -Ivmm -fsanitize=address,undefined
 
 # vmm/ sources that never touch the processor: built for both the app and
 # the host unit tests. The rest of vmm/ (arch users) is app-only.
-VMM_HW_FILES := cpu_hw.c
+# vmm/ files that touch the processor: app only, never in host tests.
+VMM_HW_FILES := cpu_hw.c hv.c host_gdt.c run.c vmcs_hw.c vmcs_setup.c vmx.c
 VMM_PURE := $(filter-out $(addprefix vmm/,$(VMM_HW_FILES) vmcs_tool.c),$(wildcard vmm/*.c))
 VMM_HW    := $(addprefix vmm/,$(VMM_HW_FILES))
 VMM_ASM   := $(wildcard vmm/*.S)
 BOOT_SRCS := $(wildcard boot/*.c)
+BOOT_ASM  := $(wildcard boot/*.S)
+
+# Guests: freestanding 64-bit code linked at HV_GUEST_LOAD_ADDR, turned
+# into flat images. Every guest links guest/lib.c, the exception stubs and
+# the VMM's own printf (vmm/fmt.c).
+GUEST_CFLAGS := $(COMMON) -ffreestanding -fno-pic -fno-pie -mno-red-zone \
+	-mgeneral-regs-only -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-mcmodel=small -Iguest
+GUEST_LIB := $(BUILD)/guest/crt0.o $(BUILD)/guest/exceptions.o \
+	$(BUILD)/guest/lib.o $(BUILD)/guest/fmt.o
+GUESTS    := tiny
+GUEST_BINS := $(patsubst %,$(BUILD)/guest/%.bin,$(GUESTS))
 
 EFI_OBJS  := $(patsubst %.c,$(BUILD)/efi/%.o,$(BOOT_SRCS) $(VMM_PURE) $(VMM_HW)) \
-	     $(patsubst %.S,$(BUILD)/efi/%.o,$(VMM_ASM))
+	     $(patsubst %.S,$(BUILD)/efi/%.o,$(VMM_ASM) $(BOOT_ASM))
 HOST_OBJS := $(patsubst %.c,$(BUILD)/host/%.o,$(VMM_PURE))
 UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/host/tests/%,$(wildcard tests/test_*.c))
 VMCS_TOOL := $(BUILD)/host/vmcs
 TEST_SUPPORT := tests/host_platform.c tests/cpu_fixtures.c
 
-.PHONY: all deps run test unit lint format clean
-all: deps $(BUILD)/hv.efi $(BUILD)/hv.img $(VMCS_TOOL)
+.PHONY: all deps image run test unit lint format clean
+all: deps $(BUILD)/hv.efi $(BUILD)/hv.img $(VMCS_TOOL) $(GUEST_BINS)
 
 deps:
 	@scripts/deps.sh
@@ -49,8 +62,29 @@ $(BUILD)/efi/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
 
+$(BUILD)/efi/boot/builtin_guests.o: $(GUEST_BINS)
+
+$(BUILD)/guest/%.o: guest/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/guest/%.o: guest/%.S
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/guest/fmt.o: vmm/fmt.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GUEST_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/guest/%.elf: $(BUILD)/guest/%.o $(GUEST_LIB) guest/guest.ld
+	ld -nostdlib -static --no-warn-rwx-segments -z noexecstack -T guest/guest.ld \
+		$(GUEST_LIB) $< -o $@
+
+$(BUILD)/guest/%.bin: $(BUILD)/guest/%.elf
+	objcopy -O binary $< $@
+
 $(BUILD)/hv.so: $(EFI_OBJS)
-	ld -shared -Bsymbolic -nostdlib -T $(EFI_LIB)/elf_x86_64_efi.lds \
+	ld -shared -Bsymbolic -nostdlib -z defs -T $(EFI_LIB)/elf_x86_64_efi.lds \
 		$(EFI_LIB)/crt0-efi-x86_64.o $^ -L$(EFI_LIB) -lgnuefi -lefi -o $@
 
 $(BUILD)/hv.efi: $(BUILD)/hv.so
@@ -76,8 +110,14 @@ $(VMCS_TOOL): vmm/vmcs_tool.c $(BUILD)/host/libvmm.a
 	$(HOSTCC) $(HOST_CFLAGS) $< tests/host_platform.c $(BUILD)/host/libvmm.a -o $@
 
 # The image users dd to a USB stick, and the one make run and make test boot.
-$(BUILD)/hv.img: $(BUILD)/hv.efi scripts/mkimage.sh
-	scripts/mkimage.sh $@ $(BUILD)/hv.efi
+# A GPT disk with one EFI system partition: hv.efi as the removable-media
+# boot loader, the default hv.cfg, and the guest images beside them.
+$(BUILD)/hv.img: $(BUILD)/hv.efi boot/hv.cfg $(GUEST_BINS) scripts/mkimage.sh
+	scripts/mkimage.sh $@ EFI/BOOT/BOOTX64.EFI=$(BUILD)/hv.efi \
+		EFI/BOOT/hv.cfg=boot/hv.cfg \
+		$(foreach g,$(GUEST_BINS),EFI/BOOT/$(notdir $(g))=$(g))
+
+image: $(BUILD)/hv.img
 
 run: all
 	scripts/run.sh $(if $(EMU),--emu $(EMU))

@@ -1,21 +1,37 @@
 #!/usr/bin/env bash
-# Builds a FAT32 EFI system partition image without root or loop devices:
-#   mkimage.sh OUT.img hv.efi [DEST=SRC ...]
-# hv.efi becomes \EFI\BOOT\BOOTX64.EFI; each DEST=SRC pair copies SRC to
-# the path DEST on the partition (e.g. startup.nsh=build/startup.nsh).
+# Builds a GPT disk image with one EFI system partition (FAT32), without
+# root or loop devices, ready for dd to a USB stick:
+#   mkimage.sh OUT.img DEST=SRC [DEST=SRC ...]
+# Each SRC file is copied to the path DEST on the partition, folders made
+# as needed (e.g. EFI/BOOT/BOOTX64.EFI=build/hv.efi).
 set -euo pipefail
-out=$1 efi=$2
-shift 2
+out=$1
+shift
 
+size_mib=64
+start=2048 # first sector of the ESP (1 MiB, aligned)
 tmp=$out.tmp
 rm -f "$tmp"
-truncate -s 64M "$tmp"
-mkfs.vfat -F 32 -n HV-ESP "$tmp" >/dev/null
+truncate -s ${size_mib}M "$tmp"
+sgdisk --clear --new=1:$start:0 --typecode=1:EF00 \
+	--change-name=1:"EFI system partition" "$tmp" >/dev/null
+last=$(sgdisk --info=1 "$tmp" | sed -n 's/^Last sector: \([0-9]*\).*/\1/p')
+sectors=$((last - start + 1))
+# (mkfs counts the space to the end of the file; the GPT backup lives there)
+mkfs.vfat -F 32 -n HV-ESP --offset $start "$tmp" $((sectors / 2)) 2>&1 |
+	grep -vE "block count mismatch|^mkfs.fat" || true
 export MTOOLS_SKIP_CHECK=1
-mmd -i "$tmp" ::/EFI ::/EFI/BOOT
-mcopy -i "$tmp" "$efi" ::/EFI/BOOT/BOOTX64.EFI
+esp="$tmp@@$((start * 512))"
 for pair in "$@"; do
 	dest=${pair%%=*} src=${pair#*=}
-	mcopy -o -i "$tmp" "$src" "::/$dest"
+	dir=$(dirname "$dest") path=""
+	if [ "$dir" != . ]; then
+		IFS=/ read -ra parts <<<"$dir"
+		for p in "${parts[@]}"; do
+			path=$path/$p
+			mmd -i "$esp" "::$path" 2>/dev/null || true
+		done
+	fi
+	mcopy -o -i "$esp" "$src" "::/$dest"
 done
 mv "$tmp" "$out"

@@ -1,13 +1,66 @@
 # The boots make test runs, sourced by scripts/test.sh (which defines
-# boot, expect, ok, not_ok, skipped). Each platform is bounded by a timeout.
+# boot, expect, expect_count, ok, not_ok, skipped). Each is bounded.
+
+# The tiny guest's exact trapped-exit counts (guest/tiny.c): the free MSRs
+# (TSC, FS_BASE) and port 0x80 must NOT appear in them — that is the
+# bitmaps working.
+TINY_COUNTS='cpuid=2 hlt=1 vmcall=3 cr_access=4 .*msr_read=3 msr_write=1 .*cr3_load=2'
+
+expect_tiny_run() {
+	local name=$1
+	expect "$name" 'guest: tiny guest: 14 of 14 checks passed' "the tiny guest passed all 14 of its own checks"
+	expect "$name" "hv: summary guest=tiny result=ok exits=[0-9]+ $TINY_COUNTS" "summary: result=ok, exact cpuid/hlt/vmcall/cr/msr/cr3_load counts"
+	expect "$name" 'hv: summary guest=tiny .*io_instruction=[1-9][0-9]* .*preemption_timer=[1-9]' "summary: I/O and preemption-timer exits counted"
+	expect "$name" 'hv: vmx off' "VMX turned off"
+	expect "$name" 'hv: every page freed but the one holding the TSS' "every page freed"
+}
 
 section "integration: Bochs (VMX emulated), booting build/hv.img"
 if boot bochs-image bochs build/hv.img 300 --until-return; then
 	expect bochs-image 'hv: VMX capability report \(CPU vendor GenuineIntel\)' "capability report printed"
 	expect bochs-image 'VMCS revision identifier +0x2b' "IA32_VMX_BASIC decoded (revision 0x2b)"
-	expect bochs-image 'HLT exiting +may be 0 or 1' "primary controls decoded"
+	expect_tiny_run bochs-image
 	expect bochs-image 'hv: returning to firmware: ok \(EFI status 0x0\)' "returned EFI_SUCCESS"
 	expect bochs-image 'BdsDxe' "firmware carried on after the app returned"
+fi
+
+section "integration: Bochs, UEFI shell running hv.efi several times in one boot"
+# No BOOTX64.EFI: OVMF falls through to its shell, which runs startup.nsh.
+shell_img=build/test/shell.img
+mkdir -p build/test
+{
+	echo '@echo -off'
+	echo 'fs0:'
+	echo 'echo "hv-test: run 1"'
+	echo 'hv.efi'
+	echo 'echo "hv-test: run 1 returned %lasterror%"'
+	echo 'echo "hv-test: run 2"'
+	echo 'hv.efi'
+	echo 'echo "hv-test: run 2 returned %lasterror%"'
+	echo 'hv.efi --break-entry=host-tr'
+	echo 'echo "hv-test: break host-tr returned %lasterror%"'
+	echo 'hv.efi --break-entry=guest-rflags'
+	echo 'echo "hv-test: break guest-rflags returned %lasterror%"'
+	echo 'hv.efi missing.bin'
+	echo 'hv.efi --bogus'
+	echo 'hv.efi'
+	echo 'echo "hv-test: run 3 returned %lasterror%"'
+	echo 'reset -s'
+} >build/test/startup.nsh
+scripts/mkimage.sh "$shell_img" hv.efi=build/hv.efi startup.nsh=build/test/startup.nsh
+if boot bochs-shell bochs "$shell_img" 600; then
+	n=$(grep -c 'hv: summary guest=tiny result=ok' "$LOG")
+	[ "$n" -eq 3 ] && ok "bochs-shell: hv.efi ran the tiny guest 3 times in one boot" ||
+		not_ok "bochs-shell: expected 3 ok runs of the tiny guest, saw $n"
+	expect bochs-shell 'hv-test: run 2 returned 0x0' "the second run in the same boot returned EFI_SUCCESS"
+	expect bochs-shell 'hv: entry check: .*\[host\.tr' "--break-entry=host-tr: the checker names the host TR rule"
+	expect bochs-shell 'VMLAUNCH failed: VM-instruction error 8: VM entry with invalid host-state field' "--break-entry=host-tr: the CPU's verdict (error 8) reported beside it"
+	expect bochs-shell 'hv: entry check: .*RFLAGS' "--break-entry=guest-rflags: the checker names the RFLAGS rule"
+	expect bochs-shell 'VM entry failed: exit reason 0x80000021 \(invalid_guest_state\)' "--break-entry=guest-rflags: the CPU's verdict (exit reason 33) reported beside it"
+	expect bochs-shell 'hv: summary guest=tiny result=error .*why=vmlaunch_failed' "a failed VMLAUNCH ends as result=error"
+	expect bochs-shell 'hv: guest image missing.bin: not found next to hv.efi' "a missing guest image is named"
+	expect bochs-shell 'hv: unknown or bad argument "--bogus"' "a bad argument is named"
+	expect bochs-shell 'hv-test: run 3 returned 0x0' "after the failures, a clean run in the same boot passes"
 fi
 
 section "integration: QEMU TCG (no VMX), booting build/hv.img"
@@ -22,6 +75,7 @@ kvm=$(kvm_nested_status)
 if [ "$kvm" = yes ]; then
 	if boot qemu-kvm qemu-kvm build/hv.img 300 --until-return; then
 		expect qemu-kvm 'hv: VMX capability report' "capability report printed"
+		expect_tiny_run qemu-kvm
 		expect qemu-kvm 'hv: returning to firmware: ok' "returned EFI_SUCCESS"
 	fi
 else

@@ -30,6 +30,7 @@ static void formats_integers(void **state)
 	check("ffffffffffffffff", "%lx", (unsigned long)UINT64_MAX);
 	check("-9223372036854775808", "%ld", (long)INT64_MIN);
 	check("  -5|-5  |-005", "%4d|%-4d|%04d", -5, -5, -5);
+	check("0x00ab", "0x%0*lx", 4, (unsigned long)0xab);
 }
 
 static void formats_strings_chars_pointers(void **state)

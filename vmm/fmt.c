@@ -80,6 +80,10 @@ int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 			else
 				pad = '0';
 		}
+		if (*p == '*') {
+			width = va_arg(ap, int);
+			p++;
+		}
 		for (; *p >= '0' && *p <= '9'; p++)
 			width = width * 10 + (*p - '0');
 		for (; *p == 'l' || *p == 'z'; p++)

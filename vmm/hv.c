@@ -1,8 +1,18 @@
 #include "hv.h"
 
+#include "arch.h"
+#include "host_gdt.h"
+#include "pages.h"
 #include "print.h"
+#include "run.h"
+#include "vmx.h"
 #include "vmx_caps.h"
 #include "vmx_check.h"
+
+/* One slice is 2^17 preemption-timer ticks; the watchdog allows 400 of
+ * them (about 50 million TSC ticks at rate 0, as under Bochs). */
+#define SLICE_TICKS (1u << 17)
+#define SLICE_BUDGET 400u
 
 const char *hv_status_name(enum hv_status s)
 {
@@ -22,6 +32,56 @@ const char *hv_status_name(enum hv_status s)
 		       : "unknown";
 }
 
+static unsigned int maxphyaddr(const struct cpu_ops *cpu)
+{
+	struct cpuid_regs r;
+
+	cpu->cpuid(cpu->ctx, 0x80000000u, 0, &r);
+	if (r.eax < 0x80000008u)
+		return 36; /* SDM 3A 4.1.4: the default */
+	cpu->cpuid(cpu->ctx, 0x80000008u, 0, &r);
+	return r.eax & 0xffu;
+}
+
+static enum hv_status run_in_vmx(const struct vmx_caps *caps,
+				 const struct hv_options *opt,
+				 const struct cpu_ops *cpu)
+{
+	struct vmx_session session;
+	struct host_gdt gdt;
+	size_t pages_before = hv_pages_outstanding();
+	struct guest_image image = {opt->guest_name, opt->guest_image,
+				    opt->guest_size};
+	struct run_options ro = {
+		.maxphyaddr = maxphyaddr(cpu),
+		.dump_vmcs = opt->dump_vmcs,
+		.break_entry = opt->break_entry,
+		.slice_ticks = SLICE_TICKS,
+		.slice_budget = SLICE_BUDGET,
+	};
+
+	if (host_gdt_enter(&gdt))
+		return HV_OUT_OF_MEMORY;
+	enum hv_status st = vmx_on(&session, caps);
+
+	if (st == HV_OK) {
+		st = run_guest(caps, &gdt, &image, &ro);
+		vmx_off(&session);
+		hv_printf("hv: vmx off\n");
+	}
+	host_gdt_leave(&gdt);
+	size_t leaked = hv_pages_outstanding() - pages_before;
+
+	/* The GDT page stays: TR still refers to the TSS in it. */
+	if (leaked == 1)
+		hv_printf("hv: every page freed but the one holding the TSS "
+			  "that TR still refers to\n");
+	else
+		hv_printf("hv: %lu pages not freed (expected 1)\n",
+			  (uint64_t)leaked);
+	return st;
+}
+
 enum hv_status hv_main(const struct hv_options *opt, const struct cpu_ops *cpu)
 {
 	struct vmx_caps caps;
@@ -34,5 +94,5 @@ enum hv_status hv_main(const struct hv_options *opt, const struct cpu_ops *cpu)
 	vmx_caps_report(&caps);
 	if (opt->caps_only)
 		return HV_OK;
-	return HV_OK;
+	return run_in_vmx(&caps, opt, cpu);
 }

@@ -4,7 +4,9 @@
 #define HV_HV_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
+#include "cmdline.h"
 #include "cpu_ops.h"
 
 enum hv_status {
@@ -20,6 +22,11 @@ enum hv_status {
 
 struct hv_options {
 	bool caps_only; /* print the capability report and stop */
+	bool dump_vmcs; /* --dump: the VMCS before the first entry */
+	enum entry_break break_entry; /* test-only: see cmdline.h */
+	const char *guest_name;	      /* for the log */
+	const void *guest_image;      /* flat 64-bit image (guest/hv_abi.h) */
+	size_t guest_size;
 };
 
 enum hv_status hv_main(const struct hv_options *opt, const struct cpu_ops *cpu);

@@ -6,7 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 
-/* Supports %s %c %d %i %u %x %X %p %% with flags '0' '-', a width, and
+/* Supports %s %c %d %i %u %x %X %p %% with flags '0' '-', a width (or *), and
  * the length modifiers l, ll, z. Always NUL-terminates (when size > 0);
  * returns the length the full output would have had. */
 int hv_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);

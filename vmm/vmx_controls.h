@@ -115,15 +115,15 @@
 	X(ENTRY_LOAD_PKRS, 22, "load PKRS")
 
 #define CONTROL_BIT_ENUM(name, bit, text) name = 1u << (bit),
-enum pin_based_controls { PIN_BASED_CONTROL_LIST(CONTROL_BIT_ENUM) };
-enum primary_proc_based_controls {
+enum pin_based_control_bits { PIN_BASED_CONTROL_LIST(CONTROL_BIT_ENUM) };
+enum primary_proc_control_bits {
 	PRIMARY_PROC_BASED_CONTROL_LIST(CONTROL_BIT_ENUM)
 };
-enum secondary_proc_based_controls {
+enum secondary_proc_control_bits {
 	SECONDARY_PROC_BASED_CONTROL_LIST(CONTROL_BIT_ENUM)
 };
-enum exit_controls { EXIT_CONTROL_LIST(CONTROL_BIT_ENUM) };
-enum entry_controls { ENTRY_CONTROL_LIST(CONTROL_BIT_ENUM) };
+enum exit_control_bits { EXIT_CONTROL_LIST(CONTROL_BIT_ENUM) };
+enum entry_control_bits { ENTRY_CONTROL_LIST(CONTROL_BIT_ENUM) };
 #undef CONTROL_BIT_ENUM
 
 struct control_bit {

@@ -1,0 +1,177 @@
+#include "lib.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "../vmm/print.h"
+
+/* vmm/fmt.c's hv_printf ends here: the UART, polled like real hardware. */
+void platform_puts(const char *text)
+{
+	for (const char *p = text; *p; p++) {
+		while (!(inb(HV_UART_LSR) & HV_UART_LSR_THRE))
+			;
+		outb(HV_UART_BASE, (uint8_t)*p);
+	}
+}
+
+void guest_printf(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	hv_vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	platform_puts(buf);
+}
+
+void guest_print_hypercall(const char *text)
+{
+	size_t n = 0;
+
+	while (text[n])
+		n++;
+	hypercall(HV_HC_PRINT, (uint64_t)text, n);
+}
+
+void guest_exit(uint64_t status)
+{
+	hypercall(HV_HC_EXIT, status, 0);
+	for (;;)
+		halt();
+}
+
+/* ---- exceptions ---------------------------------------------------- */
+
+struct exception_frame {
+	uint64_t r11, r10, r9, r8, rdi, rsi, rdx, rcx, rax;
+	uint64_t vector, error, rip, cs, rflags, rsp, ss;
+};
+
+extern const uint64_t guest_exception_stubs[32];
+volatile int guest_last_exception = -1;
+static volatile uint64_t fixup_rip;
+
+struct idt_gate {
+	uint16_t offset_low, selector;
+	uint8_t ist, type;
+	uint16_t offset_mid;
+	uint32_t offset_high, zero;
+} __attribute__((packed));
+
+static struct idt_gate idt[32];
+
+void guest_exceptions_init(void)
+{
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) idtr = {sizeof(idt) - 1, (uint64_t)idt};
+
+	for (int v = 0; v < 32; v++) {
+		uint64_t a = guest_exception_stubs[v];
+
+		idt[v] = (struct idt_gate){
+			(uint16_t)a,	     HV_GUEST_CS,	  0, 0x8e,
+			(uint16_t)(a >> 16), (uint32_t)(a >> 32), 0};
+	}
+	__asm__ volatile("lidt %0" ::"m"(idtr));
+}
+
+void guest_exception(struct exception_frame *f);
+void guest_exception(struct exception_frame *f)
+{
+	guest_last_exception = (int)f->vector;
+	if (fixup_rip) {
+		f->rip = fixup_rip;
+		fixup_rip = 0;
+		return;
+	}
+	guest_printf("unexpected exception %lu (error 0x%lx) at RIP 0x%lx\n",
+		     f->vector, f->error, f->rip);
+	guest_exit(0xe0 + f->vector);
+}
+
+/* Each *_safe routine arms the fixup with the address after its one
+ * faulting instruction, so a fault resumes there with rc = -1. */
+#define SAFE_INSN(insn, ...)                                              \
+	({                                                                \
+		int rc;                                                   \
+		guest_last_exception = -1;                                \
+		__asm__ volatile("leaq 1f(%%rip), %%r11\n\t"              \
+				 "movq %%r11, %[fix]\n\t" insn "\n\t"     \
+				 "movl $0, %[rc]\n\t"                     \
+				 "jmp 2f\n"                               \
+				 "1:\tmovl $-1, %[rc]\n"                  \
+				 "2:\tmovq $0, %[fix]"                    \
+				 : [rc] "=&r"(rc), [fix] "+m"(fixup_rip), \
+				   __VA_ARGS__                            \
+				 :                                        \
+				 : "r11", "memory");                      \
+		rc;                                                       \
+	})
+
+int rdmsr_safe(uint32_t msr, uint64_t *value)
+{
+	uint32_t lo = 0, hi = 0, c = msr;
+	int rc = SAFE_INSN("rdmsr", "+a"(lo), "+d"(hi), "+c"(c));
+
+	*value = (uint64_t)hi << 32 | lo;
+	return rc;
+}
+
+int wrmsr_safe(uint32_t msr, uint64_t value)
+{
+	uint32_t lo = (uint32_t)value, hi = (uint32_t)(value >> 32), c = msr;
+
+	return SAFE_INSN("wrmsr", "+a"(lo), "+d"(hi), "+c"(c));
+}
+
+int write_cr4_safe(uint64_t value)
+{
+	return SAFE_INSN("mov %[v], %%cr4", [v] "+r"(value));
+}
+
+int write_cr0_safe(uint64_t value)
+{
+	return SAFE_INSN("mov %[v], %%cr0", [v] "+r"(value));
+}
+
+uint64_t read_cr4(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+uint64_t read_cr0(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+/* ---- self-checks ----------------------------------------------------- */
+
+static int checks, failures;
+
+void check(bool ok, const char *what)
+{
+	checks++;
+	if (!ok)
+		failures++;
+	guest_printf("%s: %s\n", ok ? "pass" : "FAIL", what);
+}
+
+int check_failures(void)
+{
+	return failures;
+}
+
+int check_count(void)
+{
+	return checks;
+}

@@ -1,0 +1,84 @@
+/* The little runtime every guest links: console, hypercalls, MSR and CR
+ * access, and exceptions that a test can expect and survive. */
+#ifndef GUEST_LIB_H
+#define GUEST_LIB_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hv_abi.h"
+
+static inline void outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
+}
+
+static inline uint8_t inb(uint16_t port)
+{
+	uint8_t v;
+
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c,
+			 uint32_t *d)
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+			 : "a"(leaf), "c"(0));
+}
+
+static inline uint64_t read_cr3(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr3(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%cr3" ::"r"(v) : "memory");
+}
+
+static inline uint64_t hypercall(uint64_t nr, uint64_t a0, uint64_t a1)
+{
+	uint64_t ret;
+
+	__asm__ volatile("vmcall"
+			 : "=a"(ret)
+			 : "a"(nr), "D"(a0), "S"(a1)
+			 : "memory");
+	return ret;
+}
+
+static inline void halt(void)
+{
+	__asm__ volatile("hlt");
+}
+
+/* Console (the emulated UART) and HV_HC_PRINT. */
+void guest_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void guest_print_hypercall(const char *text);
+__attribute__((noreturn)) void guest_exit(uint64_t status);
+
+/* Installs an IDT for vectors 0-31. */
+void guest_exceptions_init(void);
+
+/* The *_safe accessors return -1 and leave the vector in
+ * guest_last_exception when the instruction faulted, else 0. */
+extern volatile int guest_last_exception;
+int rdmsr_safe(uint32_t msr, uint64_t *value);
+int wrmsr_safe(uint32_t msr, uint64_t value);
+int write_cr4_safe(uint64_t value);
+int write_cr0_safe(uint64_t value);
+uint64_t read_cr4(void);
+uint64_t read_cr0(void);
+
+/* Self-checks: counts and prints each result. */
+void check(bool ok, const char *what);
+int check_failures(void);
+int check_count(void);
+
+#endif

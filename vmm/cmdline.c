@@ -1,0 +1,90 @@
+#include "cmdline.h"
+
+#include "print.h"
+
+static bool is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+static bool word_is(const char *w, size_t n, const char *s)
+{
+	size_t i = 0;
+
+	for (; i < n && s[i]; i++)
+		if (w[i] != s[i])
+			return false;
+	return i == n && !s[i];
+}
+
+static const char *apply(const char *w, size_t n, struct cmdline *out,
+			 char *err, size_t err_size)
+{
+	static const char brk[] = "--break-entry=";
+	const size_t brk_len = sizeof(brk) - 1;
+
+	if (word_is(w, n, "--caps")) {
+		out->caps_only = true;
+	} else if (word_is(w, n, "--dump")) {
+		out->dump_vmcs = true;
+	} else if (n > brk_len && word_is(w, brk_len, brk)) {
+		if (word_is(w + brk_len, n - brk_len, "host-tr"))
+			out->break_entry = ENTRY_BREAK_HOST_TR;
+		else if (word_is(w + brk_len, n - brk_len, "guest-rflags"))
+			out->break_entry = ENTRY_BREAK_GUEST_RFLAGS;
+		else
+			goto bad;
+	} else if (w[0] == '-') {
+		goto bad;
+	} else {
+		if (n >= CMDLINE_MAX_PATH)
+			goto bad;
+		for (size_t i = 0; i < n; i++)
+			out->guest[i] = w[i];
+		out->guest[n] = '\0';
+	}
+	return NULL;
+bad : {
+	char word[CMDLINE_MAX_PATH];
+	size_t k = n < sizeof(word) - 1 ? n : sizeof(word) - 1;
+
+	for (size_t i = 0; i < k; i++)
+		word[i] = w[i];
+	word[k] = '\0';
+	hv_snprintf(err, err_size, "unknown or bad argument \"%s\"", word);
+	return err;
+}
+}
+
+const char *cmdline_parse(const char *text, bool skip_program,
+			  struct cmdline *out, char *err, size_t err_size)
+{
+	const char *p = text;
+	bool first = true;
+
+	while (*p) {
+		while (is_space(*p))
+			p++;
+		if (*p == '#') {
+			while (*p && *p != '\n')
+				p++;
+			continue;
+		}
+		if (!*p)
+			break;
+		const char *w = p;
+
+		while (*p && !is_space(*p))
+			p++;
+		if (first && skip_program) {
+			first = false;
+			continue;
+		}
+		first = false;
+		const char *e = apply(w, (size_t)(p - w), out, err, err_size);
+
+		if (e)
+			return e;
+	}
+	return NULL;
+}

@@ -1,0 +1,56 @@
+/* Extended page tables: guest-physical to host-physical translation,
+ * 4-level, 4 KiB pages (SDM 3C 29.3). */
+#ifndef HV_EPT_H
+#define HV_EPT_H
+
+#include <stdint.h>
+
+/* Zeroed 4 KiB pages whose physical address equals their address (UEFI
+ * identity-maps memory). alloc_page returns NULL when memory is short. */
+struct page_source {
+	void *(*alloc_page)(void *ctx);
+	void (*free_page)(void *ctx, void *page);
+	void *ctx;
+};
+
+struct ept {
+	uint64_t *pml4;
+	const struct page_source *pages;
+	unsigned int table_pages; /* paging-structure pages, PML4 included */
+};
+
+/* Permission bits of an EPT entry, bits 2:0 (SDM 3C 29.3.2). */
+enum { EPT_READ = 1, EPT_WRITE = 2, EPT_EXECUTE = 4, EPT_RWX = 7 };
+
+/* EPT memory types (SDM 3C 29.3.7); 2, 3 and 7 are reserved. */
+#define EPT_MEMTYPE_UC 0
+#define EPT_MEMTYPE_WC 1
+#define EPT_MEMTYPE_WT 4
+#define EPT_MEMTYPE_WP 5
+#define EPT_MEMTYPE_WB 6
+
+/* 0, or -1 when out of memory. */
+int ept_init(struct ept *e, const struct page_source *pages);
+
+/* Maps @size bytes at @gpa to @hpa with 4 KiB pages. Returns -1, mapping
+ * nothing, when gpa/hpa/size are not 4 KiB aligned or size is 0, when the
+ * range leaves the 48-bit guest-physical space, when @perms or @memtype
+ * would be an EPT misconfiguration (write without read, a reserved type),
+ * when any page is already mapped, or when memory runs out. Execute-only
+ * pages need IA32_VMX_EPT_VPID_CAP bit 0: the caller checks it. */
+int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
+	    unsigned int perms, unsigned int memtype);
+
+/* The EPT pointer: PML4 address | (4 - 1) << 3 | write-back paging
+ * structures (SDM 3C 25.6.11). WB needs IA32_VMX_EPT_VPID_CAP bit 14. */
+uint64_t ept_pointer(const struct ept *e);
+
+/* Walks the tables as the CPU does: 0 and the host-physical address and
+ * permissions when @gpa is mapped, -1 when not. */
+int ept_translate(const struct ept *e, uint64_t gpa, uint64_t *hpa,
+		  unsigned int *perms);
+
+/* Frees every table page. The mapped memory itself is the caller's. */
+void ept_destroy(struct ept *e);
+
+#endif

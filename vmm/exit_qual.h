@@ -1,0 +1,122 @@
+/* Exit qualifications and interruption information, decoded into named
+ * fields (SDM 3C 28.2.1, 28.2.2, 25.8.3). */
+#ifndef HV_EXIT_QUAL_H
+#define HV_EXIT_QUAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Control-register accesses, table 28-3. */
+enum cr_access_type {
+	CR_ACCESS_MOV_TO_CR = 0,
+	CR_ACCESS_MOV_FROM_CR = 1,
+	CR_ACCESS_CLTS = 2,
+	CR_ACCESS_LMSW = 3
+};
+
+struct cr_access {
+	unsigned int cr; /* 0 for CLTS and LMSW */
+	enum cr_access_type type;
+	unsigned int gpr; /* MOV CR only: 0 RAX, 1 RCX, ... 15 R15 */
+	bool lmsw_from_memory;
+	uint16_t lmsw_source; /* LMSW only: the operand */
+};
+
+struct cr_access cr_access_decode(uint64_t qual);
+
+/* I/O instructions, table 28-5. */
+struct io_access {
+	uint16_t port;
+	unsigned int size; /* bytes: 1, 2 or 4 */
+	bool in;
+	bool string;
+	bool rep;
+	bool immediate; /* port from the instruction, not DX */
+};
+
+struct io_access io_access_decode(uint64_t qual);
+
+/* EPT violations, table 28-7. */
+struct ept_violation {
+	bool read, write, fetch; /* the access that faulted */
+	/* what the EPT entries allowed: all false = not mapped */
+	bool was_readable, was_writable, was_executable;
+	bool linear_valid; /* the guest-linear-address field is valid */
+	/* with linear_valid: the access was to the translation of that
+	 * linear address, not to a guest paging structure */
+	bool caused_by_translation;
+	bool nmi_unblocking; /* NMI unblocking due to IRET */
+};
+
+struct ept_violation ept_violation_decode(uint64_t qual);
+
+/* "write to guest-physical page not mapped", "instruction fetch from a
+ * non-executable page", ... into @buf. */
+void ept_violation_describe(const struct ept_violation *v, char *buf,
+			    size_t size);
+
+/* Interruption information: VM-entry (25.8.3) and VM-exit (28.2.2). */
+enum intr_type {
+	INTR_TYPE_EXTERNAL = 0,
+	INTR_TYPE_NMI = 2,
+	INTR_TYPE_HARDWARE_EXCEPTION = 3,
+	INTR_TYPE_SOFTWARE_INTERRUPT = 4,
+	INTR_TYPE_PRIVILEGED_SOFTWARE_EXCEPTION = 5,
+	INTR_TYPE_SOFTWARE_EXCEPTION = 6,
+	INTR_TYPE_OTHER = 7
+};
+
+#define INTR_INFO_VECTOR_MASK 0xffu /* bits 7:0 */
+#define INTR_INFO_TYPE_SHIFT 8	    /* bits 10:8 */
+#define INTR_INFO_DELIVER_ERROR_CODE (1u << 11)
+#define INTR_INFO_NMI_UNBLOCKING (1u << 12) /* exit information only */
+#define INTR_INFO_VALID (1u << 31)
+
+/* Exception vectors (SDM 3A 6.15). */
+enum exception_vector {
+	EXC_DE = 0,
+	EXC_DB = 1,
+	EXC_NMI = 2,
+	EXC_BP = 3,
+	EXC_OF = 4,
+	EXC_BR = 5,
+	EXC_UD = 6,
+	EXC_NM = 7,
+	EXC_DF = 8,
+	EXC_TS = 10,
+	EXC_NP = 11,
+	EXC_SS = 12,
+	EXC_GP = 13,
+	EXC_PF = 14,
+	EXC_MF = 16,
+	EXC_AC = 17,
+	EXC_MC = 18,
+	EXC_XM = 19,
+	EXC_VE = 20,
+	EXC_CP = 21
+};
+
+/* The exceptions that push an error code: 8, 10-14, 17, 21. */
+bool exception_has_error_code(unsigned int vector);
+
+/* Injects a hardware exception: valid | type 3 | vector | deliver error
+ * code when the vector has one. For a guest in real mode (unrestricted
+ * guest, CR0.PE = 0) clear INTR_INFO_DELIVER_ERROR_CODE: VM entry
+ * requires it then (SDM 3C 27.2.1.3). */
+uint32_t intr_info_hardware_exception(unsigned int vector);
+
+struct intr_info {
+	bool valid;
+	unsigned int vector;
+	enum intr_type type;
+	bool has_error_code;
+	bool nmi_unblocking;
+};
+
+struct intr_info intr_info_decode(uint32_t info);
+
+/* "#GP", "NMI", ... or NULL for a vector without an exception. */
+const char *exception_name(unsigned int vector);
+
+#endif

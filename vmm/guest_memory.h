@@ -1,0 +1,30 @@
+/* Guest-physical memory as the guest ABI promises it (guest/hv_abi.h):
+ * page tables, GDT, TSS and the info page, built before the first entry. */
+#ifndef HV_GUEST_MEMORY_H
+#define HV_GUEST_MEMORY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* VMCS access rights of the segments described by the guest's GDT
+ * (SDM 3C 25.4.1, table 25-2): type, S, DPL, P, L, D/B, G. */
+#define GUEST_CODE64_ACCESS 0xa09bu /* execute/read, accessed, L=1, G=1 */
+#define GUEST_DATA_ACCESS 0xc093u   /* read/write, accessed, D/B=1, G=1 */
+#define GUEST_TSS_ACCESS 0x008bu    /* 64-bit busy TSS */
+#define SEGMENT_UNUSABLE (1u << 16)
+#define GUEST_TSS_LIMIT 0x67u
+#define GUEST_GDT_LIMIT (5u * 8u - 1u)
+
+enum guest_image_error {
+	GUEST_IMAGE_OK,
+	GUEST_IMAGE_EMPTY,
+	GUEST_IMAGE_TOO_LARGE,
+};
+
+/* Builds everything below HV_GUEST_LOAD_ADDR in @mem (HV_GUEST_MEM_SIZE
+ * bytes, zeroed) and copies the image to HV_GUEST_LOAD_ADDR. */
+enum guest_image_error guest_memory_init(uint8_t *mem, const void *image,
+					 size_t image_size);
+const char *guest_image_error_text(enum guest_image_error e);
+
+#endif

@@ -1,0 +1,242 @@
+/* One guest run: memory, EPT, bitmaps and VMCS built; entry checked;
+ * the dispatch loop; the summary line; everything given back. */
+#include "run.h"
+
+#include "../guest/hv_abi.h"
+#include "arch.h"
+#include "entry_check.h"
+#include "exit_handlers.h"
+#include "guest_memory.h"
+#include "guest_policy.h"
+#include "pages.h"
+#include "print.h"
+#include "summary.h"
+#include "vm_controls.h"
+#include "vmcs.h"
+#include "vmcs_dump.h"
+#include "vmcs_hw.h"
+#include "vmcs_setup.h"
+#include "vmx.h"
+#include "vmx_insn.h"
+
+#define GUEST_PAGES (HV_GUEST_MEM_SIZE / 4096)
+#define GUEST_VPID 1
+
+struct vm {
+	struct vcpu vcpu;
+	void *vmcs;
+	void *exit_page;
+	struct exit_bitmaps bitmaps;
+	struct exit_controls policy;
+	struct vm_controls controls;
+};
+
+static void flush_guest_tlb(struct vcpu *v)
+{
+	if (v->vpid)
+		invvpid(INVVPID_SINGLE_CONTEXT, v->vpid);
+}
+
+static const struct vcpu_ops hw_vcpu_ops = {
+	.cpu = &cpu_hw_ops,
+	.flush_guest_tlb = flush_guest_tlb,
+	.open_irq_window = irq_window,
+};
+
+static void vm_free(struct vm *vm)
+{
+	ept_destroy(&vm->vcpu.ept);
+	hv_free_pages(vm->vcpu.mem, GUEST_PAGES);
+	hv_free_pages(vm->vmcs, 1);
+	hv_free_pages(vm->exit_page, 1);
+	hv_free_pages(vm->bitmaps.msr, 1);
+	hv_free_pages(vm->bitmaps.io_a, 1);
+	hv_free_pages(vm->bitmaps.io_b, 1);
+}
+
+static enum hv_status vm_alloc(struct vm *vm, const struct vmx_caps *caps)
+{
+	vm->bitmaps.msr = hv_alloc_pages(1);
+	vm->bitmaps.io_a = hv_alloc_pages(1);
+	vm->bitmaps.io_b = hv_alloc_pages(1);
+	vm->vmcs = vmx_alloc_region(caps);
+	vm->exit_page = hv_alloc_pages(1);
+	vm->vcpu.mem = hv_alloc_pages(GUEST_PAGES);
+	if (!vm->bitmaps.msr || !vm->bitmaps.io_a || !vm->bitmaps.io_b ||
+	    !vm->vmcs || !vm->exit_page || !vm->vcpu.mem ||
+	    ept_init(&vm->vcpu.ept, &hv_page_source))
+		return HV_OUT_OF_MEMORY;
+	vm->vcpu.mem_size = HV_GUEST_MEM_SIZE;
+	/* The guest reaches its own memory and nothing else. */
+	if (ept_map(&vm->vcpu.ept, 0, (uint64_t)vm->vcpu.mem, HV_GUEST_MEM_SIZE,
+		    EPT_RWX, EPT_MEMTYPE_WB))
+		return HV_OUT_OF_MEMORY;
+	/* HOST_RSP: the exit frame at the top of its own page. */
+	vm->vcpu.exit_frame =
+		(struct vmx_exit_frame *)((uint8_t *)vm->exit_page + 4096 -
+					  sizeof(struct vmx_exit_frame));
+	return HV_OK;
+}
+
+/* VMLAUNCH/VMRESUME failed: the CPU's verdict (the checker spoke before
+ * the entry), then the whole VMCS. */
+static void report_entry_failure(struct vm *vm, enum vmx_enter_result r,
+				 int launched)
+{
+	const char *insn = launched ? "VMRESUME" : "VMLAUNCH";
+
+	if (r == VMX_ENTER_FAIL_INVALID)
+		hv_printf("hv: %s failed: VMfailInvalid (no current VMCS)\n",
+			  insn);
+	else
+		vmcs_hw_print_instruction_error(launched ? "VMRESUME failed"
+							 : "VMLAUNCH failed");
+	vmcs_dump();
+	vm->vcpu.result = GUEST_ERROR;
+	vm->vcpu.why = launched ? "vmresume_failed" : "vmlaunch_failed";
+}
+
+static void run_loop(struct vm *vm)
+{
+	struct vcpu *v = &vm->vcpu;
+	int launched = 0;
+
+	v->result = GUEST_RUNNING;
+	while (v->result == GUEST_RUNNING) {
+		enum vmx_enter_result r =
+			vmx_enter(&v->regs, v->exit_frame, launched);
+
+		if (r != VMX_ENTER_EXITED) {
+			report_entry_failure(vm, r, launched);
+			break;
+		}
+		launched = 1;
+		if (exit_dispatch(v) == EXIT_STOP)
+			break;
+		if (vmcs_hw_failed()) {
+			v->result = GUEST_ERROR;
+			v->why = "vmcs_access_failed";
+		}
+	}
+	console_flush(v);
+}
+
+static enum hv_status prepare(struct vm *vm, const struct vmx_caps *caps,
+			      const struct host_gdt *gdt,
+			      const struct guest_image *image)
+{
+	struct vcpu *v = &vm->vcpu;
+	enum guest_image_error ie;
+
+	if (exit_policy_build(&guest_exit_policy, &vm->policy, &vm->bitmaps)) {
+		hv_printf("hv: the exit policy is invalid\n");
+		return HV_UNSUPPORTED;
+	}
+	enum hv_status st =
+		vm_controls_choose(caps, &vm->policy, &vm->controls);
+
+	if (st != HV_OK)
+		return st;
+	ie = guest_memory_init(v->mem, image->data, image->size);
+	if (ie != GUEST_IMAGE_OK) {
+		hv_printf("hv: guest %s: %s (%lu bytes, at most %lu)\n",
+			  image->name, guest_image_error_text(ie),
+			  (uint64_t)image->size, HV_GUEST_MAX_IMAGE);
+		return HV_BAD_ARGUMENT;
+	}
+	v->vpid = vm->controls.vpid ? GUEST_VPID : 0;
+	v->timer_saved = vm->controls.save_timer;
+	v->has_pat = vm->controls.pat;
+
+	if (vmclear((uint64_t)vm->vmcs) != VMX_SUCCEED ||
+	    vmptrld((uint64_t)vm->vmcs) != VMX_SUCCEED) {
+		hv_printf("hv: VMCLEAR/VMPTRLD of the new VMCS failed\n");
+		return HV_VMX_FAILED;
+	}
+	struct vm_setup setup = {
+		.caps = caps,
+		.controls = &vm->controls,
+		.policy = &vm->policy,
+		.bitmaps = &vm->bitmaps,
+		.gdt = gdt,
+		.eptp = ept_pointer(&v->ept),
+	};
+
+	vmcs_hw_install();
+	vmcs_setup_controls(&setup, v);
+	vmcs_setup_host(&setup, v);
+	vmcs_setup_guest(&setup, v);
+	if (vmcs_hw_failed())
+		return HV_VMX_FAILED;
+	/* Nothing of this EPT may be cached from an earlier run. */
+	invept(INVEPT_ALL_CONTEXT, 0);
+	return HV_OK;
+}
+
+/* Test-only (--break-entry): one rule broken on purpose, so the tests
+ * see the checker and the CPU agree on it. */
+static void break_entry_rule(enum entry_break b)
+{
+	switch (b) {
+	case ENTRY_BREAK_NONE:
+		return;
+	case ENTRY_BREAK_HOST_TR: /* SDM 3C 27.2.3: host TR cannot be 0 */
+		vmcs_write(VMCS_HOST_TR_SELECTOR, 0);
+		break;
+	case ENTRY_BREAK_GUEST_RFLAGS: /* SDM 3C 27.3.1.4: bit 1 is 1 */
+		vmcs_write(VMCS_GUEST_RFLAGS, 0);
+		break;
+	}
+	hv_printf("hv: --break-entry: this VM entry is broken on purpose\n");
+}
+
+enum hv_status run_guest(const struct vmx_caps *caps,
+			 const struct host_gdt *gdt,
+			 const struct guest_image *image,
+			 const struct run_options *opt)
+{
+	static struct vm vm;
+	struct vcpu *v = &vm.vcpu;
+	struct entry_check_env env = {caps, opt->maxphyaddr};
+	struct entry_check_report report;
+
+	vm = (struct vm){0};
+	v->name = image->name;
+	v->ops = &hw_vcpu_ops;
+	v->maxphyaddr = opt->maxphyaddr;
+	v->cr0_fixed0 = caps->cr0_fixed0;
+	v->cr0_fixed1 = caps->cr0_fixed1;
+	v->cr4_fixed0 = caps->cr4_fixed0;
+	v->cr4_fixed1 = caps->cr4_fixed1;
+	v->slice_ticks = opt->slice_ticks;
+	v->slice_budget = opt->slice_budget;
+	v->regs.gpr[GPR_RDI] = HV_GUEST_INFO; /* guest ABI: RDI = hv_info */
+
+	enum hv_status st = vm_alloc(&vm, caps);
+
+	if (st == HV_OK)
+		st = prepare(&vm, caps, gdt, image);
+	if (st == HV_OK)
+		break_entry_rule(opt->break_entry);
+	if (st == HV_OK) {
+		if (entry_check_run(&env, &report)) {
+			hv_printf("hv: the VM-entry checker expects this entry "
+				  "to fail:\n");
+			entry_check_print(&report);
+		}
+		if (opt->dump_vmcs)
+			vmcs_dump();
+		hv_printf("hv: running guest %s (%lu bytes at 0x%lx, %lu KiB "
+			  "of memory, EPTP 0x%lx%s)\n",
+			  image->name, (uint64_t)image->size,
+			  HV_GUEST_LOAD_ADDR, HV_GUEST_MEM_SIZE / 1024,
+			  ept_pointer(&v->ept), v->vpid ? ", VPID 1" : "");
+		run_loop(&vm);
+		guest_summary_print(v);
+		st = v->result == GUEST_OK ? HV_OK : HV_GUEST_FAILED;
+		vmclear((uint64_t)vm.vmcs);
+		invept(INVEPT_ALL_CONTEXT, 0);
+	}
+	vm_free(&vm);
+	return st;
+}

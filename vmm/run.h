@@ -1,0 +1,31 @@
+/* Running one guest from start to summary line, with VMX already on. */
+#ifndef HV_RUN_H
+#define HV_RUN_H
+
+#include <stddef.h>
+
+#include "cmdline.h"
+#include "hv.h"
+#include "host_gdt.h"
+#include "vmx_caps.h"
+
+struct guest_image {
+	const char *name;
+	const void *data;
+	size_t size;
+};
+
+struct run_options {
+	unsigned int maxphyaddr;
+	bool dump_vmcs; /* print the VMCS before the first entry */
+	enum entry_break break_entry; /* test-only: violate one entry rule */
+	uint32_t slice_ticks;	      /* VMX-preemption timer value per slice */
+	uint32_t slice_budget;	      /* slices before the watchdog */
+};
+
+enum hv_status run_guest(const struct vmx_caps *caps,
+			 const struct host_gdt *gdt,
+			 const struct guest_image *image,
+			 const struct run_options *opt);
+
+#endif

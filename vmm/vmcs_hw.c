@@ -1,0 +1,65 @@
+#include "vmcs_hw.h"
+
+#include "print.h"
+#include "vm_errors.h"
+#include "vmcs.h"
+#include "vmx_insn.h"
+
+static bool failed;
+
+static int hw_read(void *ctx, uint32_t enc, uint64_t *value)
+{
+	(void)ctx;
+	return vmread(enc, value) == VMX_SUCCEED ? VMCS_OK : VMCS_ERR_BACKEND;
+}
+
+static int hw_write(void *ctx, uint32_t enc, uint64_t value)
+{
+	(void)ctx;
+	return vmwrite(enc, value) == VMX_SUCCEED ? VMCS_OK : VMCS_ERR_BACKEND;
+}
+
+void vmcs_hw_print_instruction_error(const char *what)
+{
+	uint64_t err = 0;
+
+	if (vmread(VMCS_ENC_VM_INSTRUCTION_ERROR, &err) != VMX_SUCCEED) {
+		hv_printf("hv: %s: VMfailInvalid (no current VMCS)\n", what);
+		return;
+	}
+	const char *text = vm_error_description((unsigned int)err);
+
+	hv_printf("hv: %s: VM-instruction error %lu: %s\n", what, err,
+		  text ? text : "unknown error number");
+}
+
+static void hw_error(uint32_t enc, enum vmcs_status status, const char *what)
+{
+	const char *name = vmcs_field_name(enc);
+	char buf[96];
+
+	failed = true;
+	hv_snprintf(buf, sizeof(buf), "%s of %s (0x%x) failed: %s", what,
+		    name ? name : "?", enc, vmcs_status_name(status));
+	if (status == VMCS_ERR_BACKEND)
+		vmcs_hw_print_instruction_error(buf);
+	else
+		hv_printf("hv: %s\n", buf);
+}
+
+void vmcs_hw_install(void)
+{
+	static const struct vmcs_backend hw = {hw_read, hw_write, 0};
+
+	vmcs_set_backend(&hw);
+	vmcs_set_error_hook(hw_error);
+	failed = false;
+}
+
+bool vmcs_hw_failed(void)
+{
+	bool f = failed;
+
+	failed = false;
+	return f;
+}

@@ -1,0 +1,15 @@
+/* The vmcs layer's backend on the real processor: VMREAD and VMWRITE. */
+#ifndef HV_VMCS_HW_H
+#define HV_VMCS_HW_H
+
+#include <stdbool.h>
+
+/* Installs the backend and an error hook that names the field, the
+ * status and the VM-instruction error. */
+void vmcs_hw_install(void);
+/* True once any access failed since the last call; clears it. */
+bool vmcs_hw_failed(void);
+/* Reads VM_INSTRUCTION_ERROR and prints it with its SDM meaning. */
+void vmcs_hw_print_instruction_error(const char *what);
+
+#endif
