@@ -38,7 +38,7 @@ GUEST_CFLAGS := $(COMMON) -ffreestanding -fno-pic -fno-pie -mno-red-zone \
 	-mcmodel=small -Iguest
 GUEST_LIB := $(BUILD)/guest/crt0.o $(BUILD)/guest/exceptions.o \
 	$(BUILD)/guest/lib.o $(BUILD)/guest/fmt.o
-GUESTS    := tiny
+GUESTS    := tiny abi_only bench
 GUEST_BINS := $(patsubst %,$(BUILD)/guest/%.bin,$(GUESTS))
 
 EFI_OBJS  := $(patsubst %.c,$(BUILD)/efi/%.o,$(BOOT_SRCS) $(VMM_PURE) $(VMM_HW)) \
@@ -48,8 +48,8 @@ UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/host/tests/%,$(wildcard tests/test_*
 VMCS_TOOL := $(BUILD)/host/vmcs
 TEST_SUPPORT := tests/host_platform.c tests/cpu_fixtures.c
 
-.PHONY: all deps image run test unit lint format clean
-all: deps $(BUILD)/hv.efi $(BUILD)/hv.img $(VMCS_TOOL) $(GUEST_BINS)
+.PHONY: all bench deps image run test unit lint format clean
+all: deps $(BUILD)/hv.efi $(BUILD)/hv.img $(VMCS_TOOL) $(GUEST_BINS) $(GUEST_BINS:.bin=.elf)
 
 deps:
 	@scripts/deps.sh
@@ -79,6 +79,15 @@ $(BUILD)/guest/fmt.o: vmm/fmt.c
 $(BUILD)/guest/%.elf: $(BUILD)/guest/%.o $(GUEST_LIB) guest/guest.ld
 	ld -nostdlib -static --no-warn-rwx-segments -z noexecstack -T guest/guest.ld \
 		$(GUEST_LIB) $< -o $@
+
+# Written from docs/guest-abi.md alone: its own entry and linker script,
+# none of the shared runtime.
+$(BUILD)/guest/abi_only.elf: $(BUILD)/guest/abi_only.o guest/abi_only.ld
+	ld -nostdlib -static --no-warn-rwx-segments -z noexecstack \
+		-T guest/abi_only.ld $< -o $@
+
+# Keep the ELFs: debuggers and the tests want them.
+.SECONDARY: $(GUEST_BINS:.bin=.elf)
 
 $(BUILD)/guest/%.bin: $(BUILD)/guest/%.elf
 	objcopy -O binary $< $@
@@ -118,6 +127,10 @@ $(BUILD)/hv.img: $(BUILD)/hv.efi boot/hv.cfg $(GUEST_BINS) scripts/mkimage.sh
 		$(foreach g,$(GUEST_BINS),EFI/BOOT/$(notdir $(g))=$(g))
 
 image: $(BUILD)/hv.img
+
+# Exit-path benchmark under Bochs: a table of ticks per round trip, twice.
+bench: all
+	scripts/bench.sh
 
 run: all
 	scripts/run.sh $(if $(EMU),--emu $(EMU))

@@ -2,7 +2,11 @@
 # make test's driver: unit tests, lint, the vmcs tool, then boots on every
 # usable platform, each bounded, each checked against its serial log.
 # Ends with one line "N passed, N failed"; exits non-zero on any failure.
+#   test.sh           everything (make test)
+#   test.sh --boots   only the emulator boots (tests/integration.sh)
 set -uo pipefail
+only_boots=0
+[ "${1:-}" = --boots ] && only_boots=1
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/.."
 . scripts/platform.sh
@@ -16,18 +20,21 @@ clean_log() { sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e 's/\r//g' "$1" | grep -v '^
 
 section() { echo; echo "## $*"; }
 
+run_unit_and_lint() {
 # --- host unit tests (cmocka) -------------------------------------------
 section "unit tests"
 for t in build/host/tests/test_*; do
 	[ -x "$t" ] || continue
 	out=$("$t" 2>&1)
-	p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' <<<"$out")
-	f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' <<<"$out")
-	pass=$((pass + ${p:-0})) fail=$((fail + ${f:-0}))
-	if [ -n "${f:-}" ] || [ -z "${p:-}" ]; then
-		echo "not ok - $(basename "$t"):"
-		sed 's/^/    /' <<<"$out" | tail -n 30
-		[ -z "${p:-}${f:-}" ] && fail=$((fail + 1))
+	rc=$?
+	# A binary may run several cmocka groups: add up every group's line.
+	p=$(awk '/^\[  PASSED  \] [0-9]+ test/ { n += $4 } END { print n + 0 }' <<<"$out")
+	f=$(awk '/^\[  FAILED  \] [0-9]+ test/ { n += $4 } END { print n + 0 }' <<<"$out")
+	pass=$((pass + p)) fail=$((fail + f))
+	if [ "$f" -gt 0 ] || [ "$p" -eq 0 ] || [ "$rc" -ne 0 ]; then
+		echo "not ok - $(basename "$t") (exit $rc):"
+		sed 's/^/    /' <<<"$out" | grep -vE '^\s*\[ +(RUN|OK) +\]' | tail -n 30
+		[ "$f" -eq 0 ] && fail=$((fail + 1))
 	else
 		echo "ok - $(basename "$t"): $p tests"
 	fi
@@ -37,16 +44,25 @@ done
 section "tools and scripts"
 for s in tests/*_test.sh; do
 	[ -f "$s" ] || continue
-	out=$(bash "$s" 2>&1)
+	# Each script gets the vmcs host tool; the ones that need no tool ignore it.
+	out=$(bash "$s" build/host/vmcs 2>&1)
+	rc=$?
 	p=$(grep -c '^ok - ' <<<"$out")
 	f=$(grep -c '^not ok - ' <<<"$out")
 	pass=$((pass + p)) fail=$((fail + f))
 	grep '^not ok - ' <<<"$out"
-	echo "$(basename "$s"): $p ok, $f not ok"
+	if [ "$p" -eq 0 ] || { [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; }; then
+		not_ok "$(basename "$s") exited $rc after $p checks:"
+		tail -n 10 <<<"$out" | sed 's/^/    /'
+	else
+		echo "$(basename "$s"): $p ok, $f not ok"
+	fi
 done
 
 section "lint"
 if out=$(make -s lint 2>&1); then ok "lint (clang-format, cppcheck)"; else not_ok "lint:"; echo "$out" | tail -n 30; fi
+}
+[ "$only_boots" = 1 ] || run_unit_and_lint
 
 # --- integration: boots ----------------------------------------------------
 # boot NAME EMU IMAGE TIMEOUT [run.sh flags]: boots and keeps the log in

@@ -41,17 +41,36 @@ mkdir -p build/test
 	echo 'echo "hv-test: break host-tr returned %lasterror%"'
 	echo 'hv.efi --break-entry=guest-rflags'
 	echo 'echo "hv-test: break guest-rflags returned %lasterror%"'
+	echo 'hv.efi abi_only.bin'
+	echo 'hv.efi --dump'
 	echo 'hv.efi missing.bin'
+	echo 'hv.efi empty.bin'
+	echo 'hv.efi big.bin'
+	echo 'hv.efi elf.bin'
 	echo 'hv.efi --bogus'
 	echo 'hv.efi'
 	echo 'echo "hv-test: run 3 returned %lasterror%"'
 	echo 'reset -s'
 } >build/test/startup.nsh
-scripts/mkimage.sh "$shell_img" hv.efi=build/hv.efi startup.nsh=build/test/startup.nsh
-if boot bochs-shell bochs "$shell_img" 600; then
+: >build/test/empty.bin
+head -c 2000000 /dev/zero >build/test/big.bin
+cp build/guest/tiny.elf build/test/elf.bin
+rm -f "$shell_img"
+if ! scripts/mkimage.sh "$shell_img" hv.efi=build/hv.efi startup.nsh=build/test/startup.nsh \
+	abi_only.bin=build/guest/abi_only.bin empty.bin=build/test/empty.bin \
+	big.bin=build/test/big.bin elf.bin=build/test/elf.bin; then
+	not_ok "bochs-shell: could not build $shell_img"
+elif boot bochs-shell bochs "$shell_img" 600; then
 	n=$(grep -c 'hv: summary guest=tiny result=ok' "$LOG")
-	[ "$n" -eq 3 ] && ok "bochs-shell: hv.efi ran the tiny guest 3 times in one boot" ||
-		not_ok "bochs-shell: expected 3 ok runs of the tiny guest, saw $n"
+	[ "$n" -eq 4 ] && ok "bochs-shell: hv.efi ran the tiny guest 4 times in one boot" ||
+		not_ok "bochs-shell: expected 4 ok runs of the tiny guest, saw $n"
+	expect bochs-shell 'guest: abi_only: all 11 checks passed' "a guest written only from docs/guest-abi.md passes its own checks"
+	expect bochs-shell 'hv: summary guest=abi_only.bin result=ok' "... and ends with result=ok"
+	expect bochs-shell 'hv: VMCS dump' "--dump prints the VMCS"
+	expect bochs-shell '^ +GUEST_RIP +0x681e = 0x0000000000010000' "... every field named, formatted by width"
+	expect bochs-shell 'hv: guest image empty.bin: the file is empty' "an empty guest image is named"
+	expect bochs-shell 'hv: guest image big.bin: 2000000 bytes is too large' "an oversized guest image is named"
+	expect bochs-shell 'hv: guest image elf.bin: an ELF file, not a flat image' "a malformed (ELF) guest image is named"
 	expect bochs-shell 'hv-test: run 2 returned 0x0' "the second run in the same boot returned EFI_SUCCESS"
 	expect bochs-shell 'hv: entry check: .*\[host\.tr' "--break-entry=host-tr: the checker names the host TR rule"
 	expect bochs-shell 'VMLAUNCH failed: VM-instruction error 8: VM entry with invalid host-state field' "--break-entry=host-tr: the CPU's verdict (error 8) reported beside it"

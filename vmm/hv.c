@@ -50,6 +50,7 @@ static enum hv_status run_in_vmx(const struct vmx_caps *caps,
 	struct vmx_session session;
 	struct host_gdt gdt;
 	size_t pages_before = hv_pages_outstanding();
+	size_t allocated_before = hv_pages_allocated();
 	struct guest_image image = {opt->guest_name, opt->guest_image,
 				    opt->guest_size};
 	struct run_options ro = {
@@ -72,6 +73,8 @@ static enum hv_status run_in_vmx(const struct vmx_caps *caps,
 	host_gdt_leave(&gdt);
 	size_t leaked = hv_pages_outstanding() - pages_before;
 
+	hv_printf("hv: pages allocated: %lu\n",
+		  (uint64_t)(hv_pages_allocated() - allocated_before));
 	/* The GDT page stays: TR still refers to the TSS in it. */
 	if (leaked == 1)
 		hv_printf("hv: every page freed but the one holding the TSS "

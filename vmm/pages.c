@@ -3,14 +3,16 @@
 #include "ept.h"
 #include "platform.h"
 
-static size_t outstanding;
+static size_t outstanding, allocated;
 
 void *hv_alloc_pages(size_t count)
 {
 	void *p = platform_alloc_pages(count);
 
-	if (p)
+	if (p) {
 		outstanding += count;
+		allocated += count;
+	}
 	return p;
 }
 
@@ -25,6 +27,11 @@ void hv_free_pages(void *pages, size_t count)
 size_t hv_pages_outstanding(void)
 {
 	return outstanding;
+}
+
+size_t hv_pages_allocated(void)
+{
+	return allocated;
 }
 
 static void *source_alloc(void *ctx)

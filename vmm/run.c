@@ -96,10 +96,24 @@ static void report_entry_failure(struct vm *vm, enum vmx_enter_result r,
 	vm->vcpu.why = launched ? "vmresume_failed" : "vmlaunch_failed";
 }
 
+/* The VMM's own work per exit, as VMREADs and VMWRITEs (hundredths). */
+static void report_work(const struct vcpu *v, struct vmcs_counters before)
+{
+	const struct vmcs_counters *now = vmcs_access_counters();
+	uint64_t exits = v->exits ? v->exits : 1;
+	uint64_t r = (now->reads - before.reads) * 100 / exits;
+	uint64_t w = (now->writes - before.writes) * 100 / exits;
+
+	hv_printf("hv: VMM work per exit: %lu.%02lu VMREADs, %lu.%02lu "
+		  "VMWRITEs\n",
+		  r / 100, r % 100, w / 100, w % 100);
+}
+
 static void run_loop(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpu;
 	int launched = 0;
+	struct vmcs_counters before = *vmcs_access_counters();
 
 	v->result = GUEST_RUNNING;
 	while (v->result == GUEST_RUNNING) {
@@ -119,6 +133,7 @@ static void run_loop(struct vm *vm)
 		}
 	}
 	console_flush(v);
+	report_work(v, before);
 }
 
 static enum hv_status prepare(struct vm *vm, const struct vmx_caps *caps,

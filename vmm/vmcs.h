@@ -138,6 +138,13 @@ enum vmcs_status {
 
 const char *vmcs_status_name(int status);
 
+/* Every VMREAD and VMWRITE that reached the backend: the VMM's own work,
+ * reported per exit after each run. */
+struct vmcs_counters {
+	uint64_t reads, writes;
+};
+const struct vmcs_counters *vmcs_access_counters(void);
+
 /*
  * read/write return 0 on success.  A failure returns a value of
  * enum vmcs_status, which is passed on as it is; any other nonzero value

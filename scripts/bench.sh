@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Exit round-trip benchmark: boots the UEFI shell under Bochs, runs
+# "hv.efi bench.bin" twice in one boot, and tabulates what guest/bench.c
+# measured, run by run.
+#
+#   scripts/bench.sh [OUTDIR]       (default build/bench; needs `make all`
+#                                    and build/guest/bench.bin; builds nothing)
+#
+# What the figures mean. Each figure is the guest's RDTSC delta around ONE
+# trapping instruction (fenced with LFENCE), minus the smallest delta of
+# the same RDTSC pair with nothing between, i.e. one round trip:
+# the instruction, the VM exit, the VMM's handling, the VM entry.
+#
+# Under Bochs (scripts/bochsrc.in: "clock: sync=none", ips fixed) the TSC
+# does not measure time: it advances by one per instruction executed. A VM
+# exit or VM entry is a single emulated step (about 1 tick), so a figure
+# here is the PATH LENGTH of the VMM's exit handling in instructions:
+# exit stub, register save, dispatch, handler, VMREADs/VMWRITEs, VMRESUME.
+# It is repeatable to the tick from run to run and boot to boot, which
+# makes it good for spotting a change in the VMM's code path, and it says
+# nothing about what a real VMX transition costs. On KVM (nested) and on
+# bare metal the same guest measures real cycles: noisy, and dominated by
+# the hardware exit/entry (hundreds to thousands of cycles) rather than by
+# the handler.
+#
+# The "preemption_timer (slice)" row is the TSC ticks between two
+# consecutive updates of hv_info.preemptions while the guest spins: one
+# slice of guest time (2^17 timer ticks; the timer runs at TSC >> rate and
+# only in the guest) plus the timer exit's own round trip and whatever
+# other exits (the firmware's timer interrupts) fell inside it; its
+# baseline is not subtracted.
+#
+# HLT ends the guest, so the guest can only print its TSC just before the
+# HLT ("bench: hlt_tsc=T"); HLT's cost needs the host's TSC after the
+# exit, read here from a line "hv: hlt exit tsc=N" if the VMM prints one.
+#
+# Also printed: build/hv.efi's size, the pages the VMM allocates per run
+# ("hv: pages allocated: N" in the log), and the hand-counted minimum
+# CPUID path (counted below), each "not reported"
+# when the VMM does not print it.
+#
+# Exit: 0 table printed, 1 the boot or a run failed, 2 missing inputs.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here/.." || exit 2
+
+out=${1:-build/bench}
+efi=build/hv.efi bin=build/guest/bench.bin
+for f in "$efi" "$bin"; do
+	[ -f "$f" ] || { echo "bench: $f missing (run make all and build the bench guest)" >&2; exit 2; }
+done
+
+mkdir -p "$out"
+nsh=$out/startup.nsh img=$out/bench.img
+{
+	echo '@echo -off'
+	echo 'fs0:'
+	echo 'echo "hv-bench: run 1"'
+	echo 'hv.efi bench.bin'
+	echo 'echo "hv-bench: run 1 returned %lasterror%"'
+	echo 'echo "hv-bench: run 2"'
+	echo 'hv.efi bench.bin'
+	echo 'echo "hv-bench: run 2 returned %lasterror%"'
+	echo 'reset -s'
+} >"$nsh"
+scripts/mkimage.sh "$img" hv.efi="$efi" startup.nsh="$nsh" bench.bin="$bin"
+
+echo "bench: booting Bochs (at most 600 s) ..."
+scripts/run.sh --emu bochs --image "$img" --out "$out" --timeout 600 --quiet >"$out/run.out" 2>&1
+rc=$?
+log=$out/serial.clean
+sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e 's/\r//g' "$out/serial.log" | grep -v '^[[:space:]]*$' >"$log"
+if [ "$rc" -ne 0 ]; then
+	echo "bench: the Bochs boot did not end cleanly (run.sh exit $rc):"
+	tail -n 20 "$out/run.out" | sed 's/^/    /'
+	exit 1
+fi
+
+# The log of run R: from "hv-bench: run R" to the next "hv-bench: run".
+run_log() {
+	awk -v r="hv-bench: run $1" '
+		index($0, r) == 1 { on = 1; next }
+		/^hv-bench: run / { on = 0 }
+		on' "$log"
+}
+
+# "kind min median" per line, from the guest's bench lines.
+figures() {
+	sed -n 's/^guest: bench: kind=\([a-z0-9_]*\) n=[0-9]* min=\([0-9]*\) median=\([0-9]*\)$/\1 \2 \3/p'
+}
+
+label() {
+	case $1 in
+	baseline) echo "rdtsc pair (baseline, raw)" ;;
+	cpuid) echo "cpuid (leaf 0)" ;;
+	vmcall) echo "vmcall (HV_HC_VERSION)" ;;
+	io_out) echo "out 0x3f9 (UART IER)" ;;
+	rdmsr_efer) echo "rdmsr IA32_EFER" ;;
+	mov_to_cr3) echo "mov to cr3" ;;
+	mov_from_cr3) echo "mov from cr3" ;;
+	preemption_timer) echo "preemption_timer (slice)" ;;
+	*) echo "$1" ;;
+	esac
+}
+
+status=0
+declare -A fig pages
+for r in 1 2; do
+	rl=$(run_log "$r")
+	fig[$r]=$(figures <<<"$rl")
+	echo
+	echo "run $r ($(grep -o 'hv: summary guest=[^ ]* result=[a-z_]*' <<<"$rl" | head -n1 || true))"
+	if [ -z "${fig[$r]}" ] || ! grep -q '^guest: bench: done' <<<"$rl"; then
+		echo "  no complete benchmark output in this run; its log:"
+		sed 's/^/    /' <<<"$rl" | tail -n 20
+		status=1
+		continue
+	fi
+	printf '  %-28s | %-28s | %s\n' "exit kind" "ticks per round trip (min)" "median"
+	printf '  %-28s-+-%-28s-+-%s\n' "----------------------------" "----------------------------" "------"
+	while read -r kind min med; do
+		printf '  %-28s | %28s | %6s\n' "$(label "$kind")" "$min" "$med"
+	done <<<"${fig[$r]}"
+	gt=$(sed -n 's/^guest: bench: hlt_tsc=\([0-9]*\)$/\1/p' <<<"$rl" | head -n1)
+	ht=$(sed -n 's/^hv: hlt exit tsc=\([0-9]*\).*/\1/p' <<<"$rl" | head -n1)
+	if [ -n "$gt" ] && [ -n "$ht" ]; then
+		printf '  %-28s | %28s | %6s\n' "hlt (+1 HV_HC_PRINT)" "$((ht - gt))" "-"
+	else
+		printf '  %-28s | %s\n' "hlt" "not measured (guest TSC before HLT ${gt:-?}; the VMM prints no TSC after the exit)"
+	fi
+	p=$(sed -n 's/^hv: pages allocated: \([0-9]*\).*/\1/p' <<<"$rl" | head -n1)
+	pages[$r]=${p:-(not reported)}
+done
+
+echo
+if [ -n "${fig[1]:-}" ] && [ "${fig[1]:-}" = "${fig[2]:-}" ]; then
+	echo "repeatable: yes (both runs' figures identical)"
+else
+	echo "repeatable: no"
+	if [ -n "${fig[1]:-}" ] && [ -n "${fig[2]:-}" ]; then
+		awk 'NR == FNR { a[$1] = $2 " " $3; next }
+			a[$1] != $2 " " $3 { print "  differs: " $1 ": run 1 min/median " a[$1] ", run 2 " $2 " " $3 }' \
+			<(echo "${fig[1]}") <(echo "${fig[2]}")
+	fi
+fi
+echo "hv.efi size: $(stat -c %s "$efi") bytes"
+echo "pages allocated per run: run 1: ${pages[1]:-(not reported)}, run 2: ${pages[2]:-(not reported)}"
+cpuid1=$(grep -m1 "bench: kind=cpuid " "$log" | sed -n "s/.* min=\([0-9]*\).*/\1/p")
+# The hand-counted minimum CPUID round trip, in Bochs ticks (= instructions):
+#   VM exit 1 + save 15 GPRs 16 + VMREAD exit reason 2 + dispatch 2 +
+#   CPUID itself 1 + write 4 result registers 4 + VMREAD instruction length
+#   and guest RIP, add, VMWRITE RIP 7 + restore 15 GPRs 16 + VMRESUME 1 = 50
+minimum=50
+if [ -n "${cpuid1:-}" ]; then
+	ratio=$(awk -v a="$cpuid1" -v b="$minimum" 'BEGIN { printf "%.1f", a / b }')
+	echo "minimum (hand-counted) CPUID round trip: $minimum ticks; measured min ${cpuid1} = ${ratio}x (target: at most 1.5x)"
+else
+	echo "minimum (hand-counted) CPUID round trip: $minimum ticks; measured: not available"
+fi
+echo "serial log: $out/serial.log"
+exit $status
