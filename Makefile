@@ -48,7 +48,7 @@ UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/host/tests/%,$(wildcard tests/test_*
 VMCS_TOOL := $(BUILD)/host/vmcs
 TEST_SUPPORT := tests/host_platform.c tests/cpu_fixtures.c
 
-.PHONY: all bench deps image run test unit lint format clean
+.PHONY: all bench debug deps image run test unit lint format clean
 all: deps $(BUILD)/hv.efi $(BUILD)/hv.img $(VMCS_TOOL) $(GUEST_BINS) $(GUEST_BINS:.bin=.elf)
 
 deps:
@@ -131,6 +131,10 @@ image: $(BUILD)/hv.img
 # Exit-path benchmark under Bochs: a table of ticks per round trip, twice.
 bench: all
 	scripts/bench.sh
+
+# QEMU with a GDB stub; GDB stops in an exit handler (EMU=qemu-kvm|qemu-tcg).
+debug: all
+	scripts/debug.sh $(if $(EMU),--emu $(EMU))
 
 run: all
 	scripts/run.sh $(if $(EMU),--emu $(EMU))

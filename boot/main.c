@@ -16,6 +16,18 @@
 extern const char guest_tiny_image[];
 extern const uint64_t guest_tiny_image_size;
 
+/* make debug: GDB attaches, loads symbols at the printed image base, and
+ * clears this to let hv.efi go on (scripts/debug.sh). */
+volatile int hv_debug_wait;
+
+static void wait_for_debugger(void)
+{
+	hv_printf("hv: waiting for a debugger: in GDB, set var "
+		  "hv_debug_wait = 0\n");
+	for (hv_debug_wait = 1; hv_debug_wait;)
+		__asm__ volatile("pause");
+}
+
 static EFI_STATUS efi_status_of(enum hv_status st)
 {
 	switch (st) {
@@ -90,6 +102,7 @@ static enum hv_status parse_arguments(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 		if (e) {
 			hv_printf("hv: %s\n", e);
 			hv_printf("hv: usage: hv.efi [--caps] [--dump] "
+				  "[--debug-wait] "
 				  "[--break-entry=host-tr|guest-rflags] "
 				  "[GUEST.bin]\n");
 			return HV_BAD_ARGUMENT;
@@ -172,6 +185,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		  li ? li->ImageBase : NULL);
 
 	st = li ? parse_arguments(image, li, &cl) : HV_OK;
+	if (st == HV_OK && cl.debug_wait)
+		wait_for_debugger();
 	if (st == HV_OK && cl.guest[0])
 		st = load_guest(image, cl.guest, &opt, &loaded_size);
 	if (st == HV_OK) {

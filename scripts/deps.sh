@@ -21,6 +21,7 @@ needs=(
 	binutils:/usr/bin/objcopy
 	make:/usr/bin/make
 	git:/usr/bin/git
+	gdb:/usr/bin/gdb
 	python3:/usr/bin/python3
 )
 

@@ -27,6 +27,8 @@ static const char *apply(const char *w, size_t n, struct cmdline *out,
 		out->caps_only = true;
 	} else if (word_is(w, n, "--dump")) {
 		out->dump_vmcs = true;
+	} else if (word_is(w, n, "--debug-wait")) {
+		out->debug_wait = true;
 	} else if (n > brk_len && word_is(w, brk_len, brk)) {
 		if (word_is(w + brk_len, n - brk_len, "host-tr"))
 			out->break_entry = ENTRY_BREAK_HOST_TR;

@@ -1,6 +1,6 @@
 /* hv.efi's arguments, from the UEFI shell's command line or from hv.cfg
  * next to the app (same syntax; the command line wins):
- *   [--caps] [--dump] [--break-entry=RULE] [GUEST.bin]
+ *   [--caps] [--dump] [--debug-wait] [--break-entry=RULE] [GUEST.bin]
  * "#" starts a comment to the end of the line. */
 #ifndef HV_CMDLINE_H
 #define HV_CMDLINE_H
@@ -20,6 +20,8 @@ enum entry_break {
 struct cmdline {
 	bool caps_only;
 	bool dump_vmcs;
+	bool debug_wait; /* spin after printing the image base until GDB
+			    clears hv_debug_wait (make debug) */
 	enum entry_break break_entry;
 	char guest[CMDLINE_MAX_PATH]; /* empty: the built-in tiny guest */
 };

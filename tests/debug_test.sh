@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# make debug: symbol addresses from the image base, and a real GDB session
+# under QEMU TCG that stops at a breakpoint inside hv.efi.
+set -u
+cd "$(dirname "$0")/.."
+fail=0
+off=$(nm build/hv.so | awk '$3 == "handle_cpuid" { print $1 }')
+got=$(scripts/debug.sh --address handle_cpuid 0x1e000000)
+want=$(printf '0x%x' $((0x1e000000 + 0x$off)))
+[ "$got" = "$want" ] && echo "ok - debug.sh --address: image base + symbol offset ($got)" ||
+	{ echo "not ok - debug.sh --address: got $got, want $want"; fail=1; }
+scripts/debug.sh --address no_such_symbol 0x1000 >/dev/null 2>&1 &&
+	{ echo "not ok - debug.sh --address accepts an unknown symbol"; fail=1; } ||
+	echo "ok - debug.sh --address refuses an unknown symbol"
+
+out=$(timeout 180 scripts/debug.sh --emu qemu-tcg --break vmx_check_usable --batch 2>&1)
+if grep -q 'Breakpoint 1, vmx_check_usable' <<<"$out" && grep -q 'in efi_main' <<<"$out"; then
+	echo "ok - make debug: GDB loads hv.efi's symbols at its image base and stops at a breakpoint"
+else
+	echo "not ok - make debug: no breakpoint hit; last lines:"
+	tail -n 8 <<<"$out" | sed 's/^/    /'
+	fail=1
+fi
+exit $fail

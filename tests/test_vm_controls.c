@@ -1,0 +1,285 @@
+/* Choosing the five control fields for the guest exit policy against
+ * captured CPUs, and against variants of them built here. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "cpu_fixtures.h"
+#include "exit_policy.h"
+#include "guest_policy.h"
+#include "host_platform.h"
+#include "msr.h"
+#include "vm_controls.h"
+#include "vmx_caps.h"
+#include "vmx_controls.h"
+
+#define MAX_MSRS 32
+
+static uint8_t msr_bitmap[EXIT_BITMAP_SIZE], io_a[EXIT_BITMAP_SIZE],
+	io_b[EXIT_BITMAP_SIZE];
+
+/* What vm_controls_choose() was given and what it chose. */
+struct choice {
+	struct vmx_caps caps;
+	struct exit_controls policy;
+	struct vm_controls out;
+	enum hv_status status;
+};
+
+static void choose_for(struct cpu_fixture *f, struct choice *c)
+{
+	struct cpu_ops ops = fixture_ops(f);
+	struct exit_bitmaps bm = {msr_bitmap, io_a, io_b};
+
+	vmx_caps_read(&c->caps, &ops);
+	assert_int_equal(f->bad_read, 0);
+	assert_int_equal(exit_policy_build(&guest_exit_policy, &c->policy, &bm),
+			 0);
+	host_output_reset();
+	memset(&c->out, 0xa5, sizeof(c->out)); /* must all be overwritten */
+	c->status = vm_controls_choose(&c->caps, &c->policy, &c->out);
+}
+
+/* Every must-be-1 bit of @cap is in @value, and nothing outside its
+ * allowed-1 bits (SDM 3D A.3). */
+static void assert_allowed(uint32_t value, uint64_t cap, const char *field)
+{
+	uint32_t must_be_1 = (uint32_t)cap;
+	uint32_t may_be_1 = (uint32_t)(cap >> 32);
+
+	if ((value & must_be_1) != must_be_1)
+		fail_msg("%s 0x%08x lacks must-be-1 bits 0x%08x", field, value,
+			 must_be_1 & ~value);
+	if (value & ~may_be_1)
+		fail_msg("%s 0x%08x sets bits 0x%08x the CPU does not allow",
+			 field, value, value & ~may_be_1);
+}
+
+static void assert_has(uint32_t value, uint32_t bits)
+{
+	assert_int_equal(value & bits, bits);
+}
+
+static void assert_full_design(const struct choice *c)
+{
+	assert_int_equal(c->status, HV_OK);
+	assert_has(c->out.pin, PIN_EXTERNAL_INTERRUPT_EXITING |
+				       PIN_NMI_EXITING |
+				       PIN_ACTIVATE_PREEMPTION_TIMER);
+	assert_has(c->out.proc, PROC_HLT_EXITING | PROC_CR3_LOAD_EXITING |
+					PROC_CR3_STORE_EXITING |
+					PROC_USE_MSR_BITMAPS |
+					PROC_USE_IO_BITMAPS |
+					PROC_ACTIVATE_SECONDARY_CONTROLS);
+	/* The I/O bitmaps decide, not the unconditional control. */
+	assert_int_equal(c->out.proc & PROC_UNCONDITIONAL_IO_EXITING, 0);
+	assert_has(c->out.proc2, PROC2_ENABLE_EPT | PROC2_ENABLE_VPID);
+	assert_has(c->out.exit, EXIT_HOST_ADDRESS_SPACE_SIZE |
+					EXIT_SAVE_IA32_EFER |
+					EXIT_LOAD_IA32_EFER);
+	assert_has(c->out.entry, ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER);
+	assert_true(c->out.vpid);
+
+	assert_allowed(c->out.pin, c->caps.pin, "pin");
+	assert_allowed(c->out.proc, c->caps.proc, "proc");
+	assert_allowed(c->out.proc2, c->caps.proc2, "proc2");
+	assert_allowed(c->out.exit, c->caps.exit, "exit");
+	assert_allowed(c->out.entry, c->caps.entry, "entry");
+	assert_null(strstr(host_output(), "lacks"));
+}
+
+static void skylake_gets_every_control_the_design_needs(void **state)
+{
+	struct choice c;
+
+	(void)state;
+	choose_for(&bochs_skylake_x, &c);
+	assert_full_design(&c);
+	/* Bochs offers timer saving and PAT switching: both are used. */
+	assert_true(c.out.save_timer);
+	assert_has(c.out.exit, EXIT_SAVE_PREEMPTION_TIMER);
+	assert_true(c.out.pat);
+	assert_has(c.out.exit, EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT);
+	assert_has(c.out.entry, ENTRY_LOAD_IA32_PAT);
+}
+
+static void haswell_gets_every_control_the_design_needs(void **state)
+{
+	struct choice c;
+
+	(void)state;
+	choose_for(&haswell_kvm, &c);
+	assert_full_design(&c);
+	assert_true(c.out.save_timer);
+	assert_true(c.out.pat);
+}
+
+static void core2_is_refused_naming_what_it_lacks(void **state)
+{
+	struct choice c;
+	const char *out;
+
+	(void)state;
+	choose_for(&core2_no_true_ctls, &c);
+	out = host_output();
+	assert_int_equal(c.status, HV_UNSUPPORTED);
+	assert_non_null(strstr(out, "hv: this CPU lacks \"activate secondary "
+				    "controls\" (primary processor-based "
+				    "VM-execution controls)"));
+	assert_non_null(strstr(out, "\"enable EPT\" (secondary "
+				    "processor-based VM-execution controls)"));
+	assert_non_null(strstr(out, "\"activate VMX-preemption timer\" "
+				    "(pin-based VM-execution controls)"));
+	assert_non_null(strstr(out, "\"save IA32_EFER\" (VM-exit controls)"));
+	assert_non_null(strstr(out, "\"load IA32_EFER\" (VM-exit controls)"));
+	assert_non_null(strstr(out, "\"load IA32_EFER\" (VM-entry controls)"));
+	/* What it does have is not named. */
+	assert_null(strstr(out, "HLT exiting"));
+	assert_null(strstr(out, "host address-space size"));
+	assert_null(strstr(out, "IA-32e mode guest"));
+	/* No EPT capability MSR to judge. */
+	assert_null(strstr(out, "write-back"));
+}
+
+/* A copy of the Skylake MSRs with one value replaced. */
+struct variant {
+	struct msr_value msrs[MAX_MSRS];
+	struct cpu_fixture fixture;
+};
+
+static void skylake_variant(struct variant *v, uint32_t msr, uint64_t clear)
+{
+	size_t n = 0;
+	bool found = false;
+
+	for (const struct msr_value *m = bochs_skylake_x.msrs; m->index; m++) {
+		assert_true(n < MAX_MSRS - 1);
+		v->msrs[n] = *m;
+		if (m->index == msr) {
+			assert_int_not_equal(m->value & clear, 0);
+			v->msrs[n].value &= ~clear;
+			found = true;
+		}
+		n++;
+	}
+	assert_true(found);
+	v->msrs[n] = (struct msr_value){0, 0};
+	v->fixture = bochs_skylake_x;
+	v->fixture.name = "skylake-variant";
+	v->fixture.msrs = v->msrs;
+}
+
+static void no_invvpid_turns_vpid_off_but_still_runs(void **state)
+{
+	struct variant v;
+	struct choice c;
+
+	(void)state;
+	skylake_variant(&v, MSR_IA32_VMX_EPT_VPID_CAP, VPID_CAP_INVVPID);
+	choose_for(&v.fixture, &c);
+	assert_int_equal(c.status, HV_OK);
+	assert_false(c.out.vpid);
+	assert_int_equal(c.out.proc2 & PROC2_ENABLE_VPID, 0);
+	assert_has(c.out.proc2, PROC2_ENABLE_EPT);
+	assert_allowed(c.out.proc2, c.caps.proc2, "proc2");
+	assert_null(strstr(host_output(), "lacks"));
+}
+
+static void vpid_not_allowed_turns_vpid_off_but_still_runs(void **state)
+{
+	struct variant v;
+	struct choice c;
+
+	(void)state;
+	skylake_variant(&v, MSR_IA32_VMX_PROCBASED_CTLS2,
+			(uint64_t)PROC2_ENABLE_VPID << 32);
+	choose_for(&v.fixture, &c);
+	assert_int_equal(c.status, HV_OK);
+	assert_false(c.out.vpid);
+	assert_int_equal(c.out.proc2 & PROC2_ENABLE_VPID, 0);
+	assert_has(c.out.proc2, PROC2_ENABLE_EPT);
+	assert_allowed(c.out.proc2, c.caps.proc2, "proc2");
+}
+
+static void ept_without_write_back_is_refused(void **state)
+{
+	struct variant v;
+	struct choice c;
+
+	(void)state;
+	skylake_variant(&v, MSR_IA32_VMX_EPT_VPID_CAP, EPT_CAP_MEMTYPE_WB);
+	choose_for(&v.fixture, &c);
+	assert_int_equal(c.status, HV_UNSUPPORTED);
+	assert_non_null(strstr(host_output(), "write-back paging structures"));
+	/* Every control bit itself was available. */
+	assert_null(strstr(host_output(), "this CPU lacks \""));
+}
+
+static void ept_without_4_level_walks_is_refused(void **state)
+{
+	struct variant v;
+	struct choice c;
+
+	(void)state;
+	skylake_variant(&v, MSR_IA32_VMX_EPT_VPID_CAP, EPT_CAP_WALK_LENGTH_4);
+	choose_for(&v.fixture, &c);
+	assert_int_equal(c.status, HV_UNSUPPORTED);
+	assert_non_null(strstr(host_output(), "4-level page walks"));
+}
+
+static void no_timer_saving_leaves_save_timer_off(void **state)
+{
+	struct variant v;
+	struct choice c;
+
+	(void)state;
+	skylake_variant(&v, MSR_IA32_VMX_TRUE_EXIT_CTLS,
+			(uint64_t)EXIT_SAVE_PREEMPTION_TIMER << 32);
+	choose_for(&v.fixture, &c);
+	assert_int_equal(c.status, HV_OK);
+	assert_false(c.out.save_timer);
+	assert_int_equal(c.out.exit & EXIT_SAVE_PREEMPTION_TIMER, 0);
+	assert_allowed(c.out.exit, c.caps.exit, "exit");
+}
+
+/* Without "load IA32_PAT" on entry, PAT is not switched at all: neither
+ * exit PAT control is left on. */
+static void pat_switched_only_with_all_three_controls(void **state)
+{
+	struct variant v;
+	struct choice c;
+
+	(void)state;
+	skylake_variant(&v, MSR_IA32_VMX_TRUE_ENTRY_CTLS,
+			(uint64_t)ENTRY_LOAD_IA32_PAT << 32);
+	choose_for(&v.fixture, &c);
+	assert_int_equal(c.status, HV_OK);
+	assert_false(c.out.pat);
+	assert_int_equal(c.out.exit & (EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT),
+			 0);
+	assert_int_equal(c.out.entry & ENTRY_LOAD_IA32_PAT, 0);
+	assert_allowed(c.out.exit, c.caps.exit, "exit");
+	assert_allowed(c.out.entry, c.caps.entry, "entry");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(skylake_gets_every_control_the_design_needs),
+		cmocka_unit_test(haswell_gets_every_control_the_design_needs),
+		cmocka_unit_test(core2_is_refused_naming_what_it_lacks),
+		cmocka_unit_test(no_invvpid_turns_vpid_off_but_still_runs),
+		cmocka_unit_test(
+			vpid_not_allowed_turns_vpid_off_but_still_runs),
+		cmocka_unit_test(ept_without_write_back_is_refused),
+		cmocka_unit_test(ept_without_4_level_walks_is_refused),
+		cmocka_unit_test(no_timer_saving_leaves_save_timer_off),
+		cmocka_unit_test(pat_switched_only_with_all_three_controls),
+	};
+
+	return cmocka_run_group_tests_name("vm_controls", tests, NULL, NULL);
+}
