@@ -38,7 +38,10 @@ GUEST_CFLAGS := $(COMMON) -ffreestanding -fno-pic -fno-pie -mno-red-zone \
 	-mcmodel=small -Iguest
 GUEST_LIB := $(BUILD)/guest/crt0.o $(BUILD)/guest/exceptions.o \
 	$(BUILD)/guest/lib.o $(BUILD)/guest/fmt.o
-GUESTS    := tiny abi_only bench
+# The hostile suite (guest/hostile_*.c, expectations in
+# tests/hostile_expect.txt) and the good guest that runs after it.
+HOSTILE   := $(patsubst guest/%.c,%,$(wildcard guest/hostile_*.c))
+GUESTS    := tiny abi_only bench good $(HOSTILE)
 GUEST_BINS := $(patsubst %,$(BUILD)/guest/%.bin,$(GUESTS))
 
 EFI_OBJS  := $(patsubst %.c,$(BUILD)/efi/%.o,$(BOOT_SRCS) $(VMM_PURE) $(VMM_HW)) \

@@ -82,6 +82,46 @@ elif boot bochs-shell bochs "$shell_img" 600; then
 	expect bochs-shell 'hv-test: run 3 returned 0x0' "after the failures, a clean run in the same boot passes"
 fi
 
+section "integration: Bochs, the hostile guests then a good one, in one boot"
+# Each line of tests/hostile_expect.txt: GUEST RESULT [WHY]. Each guest is
+# a separate run of hv.efi; after all of them the good guest must pass and
+# the app must still return, proof that no hostile guest left a mark.
+hostile_img=build/test/hostile.img
+hostile_files=()
+{
+	echo '@echo -off'
+	echo 'fs0:'
+	while read -r g _; do
+		[ -n "$g" ] || continue
+		echo "hv.efi $g.bin"
+		echo "echo \"hv-test: $g returned %lasterror%\""
+		hostile_files+=("$g.bin=build/guest/$g.bin")
+	done <tests/hostile_expect.txt
+	echo 'reset -s'
+} >build/test/hostile.nsh
+rm -f "$hostile_img"
+if ! scripts/mkimage.sh "$hostile_img" hv.efi=build/hv.efi \
+	startup.nsh=build/test/hostile.nsh "${hostile_files[@]}"; then
+	not_ok "bochs-hostile: could not build $hostile_img"
+elif boot bochs-hostile bochs "$hostile_img" 900; then
+	while read -r g result why; do
+		[ -n "$g" ] || continue
+		want="hv: summary guest=$g.bin result=$result"
+		[ -n "$why" ] && want="$want .*why=$why"
+		expect bochs-hostile "$want( |\$)" "$g: result=$result${why:+ why=$why}"
+	done <tests/hostile_expect.txt
+	expect bochs-hostile 'hv: guest hostile_ept_write.bin: EPT violation: .*guest-physical 0x300000' "hostile_ept_write: the guest-physical address is reported"
+	expect bochs-hostile 'guest: good: 3 of 3 checks passed' "after the hostile suite, the good guest passes its own checks"
+	n=$(grep -c '^hv: vmx off' "$LOG")
+	want_runs=$(grep -c . tests/hostile_expect.txt)
+	[ "$n" -eq "$want_runs" ] && ok "bochs-hostile: VMX turned off after each of the $n runs" ||
+		not_ok "bochs-hostile: 'hv: vmx off' $n times, expected $want_runs"
+	n=$(grep -c 'hv: every page freed but the one holding the TSS' "$LOG")
+	[ "$n" -eq "$want_runs" ] && ok "bochs-hostile: every page freed after each of the $n runs" ||
+		not_ok "bochs-hostile: every page freed in $n runs of $want_runs"
+	expect bochs-hostile 'hv-test: good returned 0x0' "the good guest's run returned EFI_SUCCESS to the shell"
+fi
+
 section "integration: QEMU TCG (no VMX), booting build/hv.img"
 if boot qemu-tcg qemu-tcg build/hv.img 120 --until-return; then
 	expect qemu-tcg 'hv: this CPU does not support VMX: CPUID.1:ECX.VMX \[bit 5\] = 0' "refuses clearly without VMX"

@@ -1,0 +1,70 @@
+/* hostile_msr: RDMSR and WRMSR of MSRs a guest must not touch: the VMX
+ * lock (IA32_FEATURE_CONTROL), the host's VMX capabilities
+ * (IA32_VMX_BASIC), IA32_EFER with a reserved bit or without long mode,
+ * an MSR that does not exist, and IA32_KERNEL_GS_BASE, which the
+ * hypervisor does not switch. Proves that every one raises #GP in the
+ * guest (the hypervisor never touches the host's MSR) and that IA32_EFER
+ * is unchanged afterwards. Ends with status 0 (result=ok) when every #GP
+ * arrived, else the number of failed checks (result=error). */
+#include "lib.h"
+
+#define MSR_IA32_FEATURE_CONTROL 0x3a
+#define MSR_IA32_VMX_BASIC 0x480
+#define MSR_IA32_EFER 0xc0000080
+#define MSR_IA32_KERNEL_GS_BASE 0xc0000102
+#define MSR_NONEXISTENT 0xdeadbeef
+#define FEATURE_CONTROL_LOCK (1ull << 0)
+#define FEATURE_CONTROL_VMXON_OUTSIDE_SMX (1ull << 2)
+#define EFER_RESERVED_BIT1 (1ull << 1)
+#define EFER_LME (1ull << 8)
+#define EXC_GP 13
+
+static void expect_gp(int rc, const char *what)
+{
+	bool ok = rc == -1 && guest_last_exception == EXC_GP;
+
+	if (!ok)
+		guest_printf("hostile_msr: %s: rc %d, vector %d\n", what, rc,
+			     guest_last_exception);
+	check(ok, what);
+}
+
+int guest_main(struct hv_info *info);
+int guest_main(struct hv_info *info)
+{
+	uint64_t efer = 0, v = 0;
+
+	(void)info;
+	guest_exceptions_init();
+	guest_printf("hostile_msr: touching IA32_FEATURE_CONTROL, "
+		     "IA32_VMX_BASIC, IA32_EFER, IA32_KERNEL_GS_BASE and MSR "
+		     "0x%x\n",
+		     MSR_NONEXISTENT);
+	check(rdmsr_safe(MSR_IA32_EFER, &efer) == 0,
+	      "RDMSR IA32_EFER works before the attacks");
+
+	expect_gp(rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &v),
+		  "RDMSR IA32_FEATURE_CONTROL raises #GP");
+	expect_gp(wrmsr_safe(MSR_IA32_FEATURE_CONTROL,
+			     FEATURE_CONTROL_LOCK |
+				     FEATURE_CONTROL_VMXON_OUTSIDE_SMX),
+		  "WRMSR IA32_FEATURE_CONTROL (lock, VMXON) raises #GP");
+	expect_gp(wrmsr_safe(MSR_IA32_EFER, efer | EFER_RESERVED_BIT1),
+		  "WRMSR IA32_EFER with reserved bit 1 raises #GP");
+	expect_gp(wrmsr_safe(MSR_IA32_EFER, efer & ~EFER_LME),
+		  "WRMSR IA32_EFER clearing LME raises #GP");
+	expect_gp(rdmsr_safe(MSR_NONEXISTENT, &v),
+		  "RDMSR of nonexistent MSR 0xdeadbeef raises #GP");
+	expect_gp(wrmsr_safe(MSR_NONEXISTENT, 0),
+		  "WRMSR of nonexistent MSR 0xdeadbeef raises #GP");
+	expect_gp(rdmsr_safe(MSR_IA32_VMX_BASIC, &v),
+		  "RDMSR IA32_VMX_BASIC raises #GP");
+	expect_gp(wrmsr_safe(MSR_IA32_KERNEL_GS_BASE, 0xffff800000001000ull),
+		  "WRMSR IA32_KERNEL_GS_BASE raises #GP");
+
+	check(rdmsr_safe(MSR_IA32_EFER, &v) == 0 && v == efer,
+	      "IA32_EFER reads back unchanged");
+	guest_printf("hostile_msr: %d of %d checks passed\n",
+		     check_count() - check_failures(), check_count());
+	return check_failures();
+}
