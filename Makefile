@@ -13,11 +13,12 @@ EMU       ?=
 WARN      := -Wall -Wextra -Werror
 COMMON    := -std=gnu11 $(WARN) -O2 -g
 # Freestanding, no SSE: the guest's XMM state is never switched, so the
-# VMM must not touch vector registers.
+# VMM must not touch vector registers. HV_VMCS_HW: the VMCS layer's
+# backend is the processor itself, inline (vmm/vmcs_backend_hw.h).
 EFI_CFLAGS := $(COMMON) -fpic -ffreestanding -fno-stack-protector \
 	-fno-stack-check -fshort-wchar -mno-red-zone -mgeneral-regs-only \
 	-maccumulate-outgoing-args -DEFI_FUNCTION_WRAPPER \
-	-I$(EFI_INC) -I$(EFI_INC)/x86_64
+	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -DHV_VMCS_HW
 HOST_CFLAGS := $(COMMON) -Ivmm -fsanitize=address,undefined
 
 # vmm/ sources that never touch the processor: built for both the app and

@@ -1,12 +1,12 @@
 /*
- * Typed VMCS accessors over a pluggable backend, and the in-memory VMCS.
+ * The VMCS layer's out-of-line half: the error channel, the pluggable
+ * backend of host builds, access by encoding, and the in-memory VMCS.
  * The rules are in vmcs.h; the field facts in vmcs_fields.h.
  */
 #include "vmcs.h"
 
-static struct vmcs_backend backend;
-static bool have_backend;
 static vmcs_error_hook error_hook;
+struct vmcs_counters vmcs_counts;
 
 const char *vmcs_status_name(int status)
 {
@@ -29,6 +29,30 @@ const char *vmcs_status_name(int status)
 	return "unknown status";
 }
 
+vmcs_error_hook vmcs_set_error_hook(vmcs_error_hook hook)
+{
+	vmcs_error_hook old = error_hook;
+
+	error_hook = hook;
+	return old;
+}
+
+void vmcs_access_failed(uint32_t enc, int status, const char *what)
+{
+	if (error_hook)
+		error_hook(enc, (enum vmcs_status)status, what);
+}
+
+const struct vmcs_counters *vmcs_access_counters(void)
+{
+	return &vmcs_counts;
+}
+
+#ifndef HV_VMCS_HW
+/* The pluggable backend of host tests and tools. */
+static struct vmcs_backend backend;
+static bool have_backend;
+
 void vmcs_set_backend(const struct vmcs_backend *b)
 {
 	if (b && b->read && b->write) {
@@ -39,21 +63,6 @@ void vmcs_set_backend(const struct vmcs_backend *b)
 	}
 }
 
-vmcs_error_hook vmcs_set_error_hook(vmcs_error_hook hook)
-{
-	vmcs_error_hook old = error_hook;
-
-	error_hook = hook;
-	return old;
-}
-
-static int report(uint32_t enc, int status, const char *what)
-{
-	if (status != VMCS_OK && error_hook)
-		error_hook(enc, (enum vmcs_status)status, what);
-	return status;
-}
-
 /* Backends may only answer with an enum vmcs_status; see vmcs.h. */
 static int backend_status(int rc)
 {
@@ -62,113 +71,32 @@ static int backend_status(int rc)
 	return VMCS_ERR_BACKEND;
 }
 
-static struct vmcs_counters counters;
-
-const struct vmcs_counters *vmcs_access_counters(void)
+int vmcs_backend_read(uint32_t enc, uint64_t *value)
 {
-	return &counters;
-}
-
-static int raw_read(uint32_t enc, uint64_t *value)
-{
-	counters.reads++;
 	if (!have_backend)
 		return VMCS_ERR_NO_BACKEND;
 	return backend_status(backend.read(backend.ctx, enc, value));
 }
 
-static int raw_write(uint32_t enc, uint64_t value)
+int vmcs_backend_write(uint32_t enc, uint64_t value)
 {
-	counters.writes++;
 	if (!have_backend)
 		return VMCS_ERR_NO_BACKEND;
 	return backend_status(backend.write(backend.ctx, enc, value));
 }
+#endif
 
-/*
- * A typed handle must carry a full, table-listed encoding of its own
- * width.  Handles made from the list always do; this catches hand-made
- * ones such as (struct vmcs_f16){ 0x4000 }.
- */
-/* Typed handles come from the table (VMCS_<NAME>), so the field exists;
- * what a hand-made handle could get wrong, the encoding's own bits show,
- * in O(1): this runs on every exit. */
-static int check_typed(uint32_t enc, enum vmcs_width width)
+/* By encoding: counted like the typed accessors. */
+static int raw_read(uint32_t enc, uint64_t *value)
 {
-	if (!vmcs_enc_valid(enc) || vmcs_enc_access_high(enc))
-		return VMCS_ERR_BAD_ENCODING;
-	if (vmcs_enc_width(enc) != width)
-		return VMCS_ERR_WIDTH;
-	return VMCS_OK;
+	vmcs_counts.reads++;
+	return vmcs_backend_read(enc, value);
 }
 
-static uint64_t typed_read(uint32_t enc, enum vmcs_width width,
-			   const char *what)
+static int raw_write(uint32_t enc, uint64_t value)
 {
-	uint64_t value = 0;
-	int rc = check_typed(enc, width);
-
-	if (rc == VMCS_OK)
-		rc = raw_read(enc, &value);
-	/* A backend must not hand back more bits than the field has. */
-	if (rc == VMCS_OK && value > vmcs_width_max(width))
-		rc = VMCS_ERR_WIDTH;
-	if (report(enc, rc, what) != VMCS_OK)
-		return 0;
-	return value;
-}
-
-static void typed_write(uint32_t enc, enum vmcs_width width, uint64_t value,
-			const char *what)
-{
-	int rc = check_typed(enc, width);
-
-	/* Refuse rather than truncate: a lost bit is a silent bug. */
-	if (rc == VMCS_OK && value > vmcs_width_max(width))
-		rc = VMCS_ERR_WIDTH;
-	if (rc == VMCS_OK)
-		rc = raw_write(enc, value);
-	report(enc, rc, what);
-}
-
-uint16_t vmcs_read16(struct vmcs_f16 f)
-{
-	return (uint16_t)typed_read(f.enc, VMCS_WIDTH_16, "vmcs_read16");
-}
-
-uint32_t vmcs_read32(struct vmcs_f32 f)
-{
-	return (uint32_t)typed_read(f.enc, VMCS_WIDTH_32, "vmcs_read32");
-}
-
-uint64_t vmcs_read64(struct vmcs_f64 f)
-{
-	return typed_read(f.enc, VMCS_WIDTH_64, "vmcs_read64");
-}
-
-uint64_t vmcs_readnat(struct vmcs_fnat f)
-{
-	return typed_read(f.enc, VMCS_WIDTH_NATURAL, "vmcs_readnat");
-}
-
-void vmcs_write16(struct vmcs_f16 f, uint64_t value)
-{
-	typed_write(f.enc, VMCS_WIDTH_16, value, "vmcs_write16");
-}
-
-void vmcs_write32(struct vmcs_f32 f, uint64_t value)
-{
-	typed_write(f.enc, VMCS_WIDTH_32, value, "vmcs_write32");
-}
-
-void vmcs_write64(struct vmcs_f64 f, uint64_t value)
-{
-	typed_write(f.enc, VMCS_WIDTH_64, value, "vmcs_write64");
-}
-
-void vmcs_writenat(struct vmcs_fnat f, uint64_t value)
-{
-	typed_write(f.enc, VMCS_WIDTH_NATURAL, value, "vmcs_writenat");
+	vmcs_counts.writes++;
+	return vmcs_backend_write(enc, value);
 }
 
 /*
@@ -290,6 +218,7 @@ int vmcs_image_write(void *ctx, uint32_t enc, uint64_t value)
 	return VMCS_OK;
 }
 
+#ifndef HV_VMCS_HW
 struct vmcs_backend vmcs_image_backend(struct vmcs_image *img)
 {
 	struct vmcs_backend b = {
@@ -300,6 +229,7 @@ struct vmcs_backend vmcs_image_backend(struct vmcs_image *img)
 
 	return b;
 }
+#endif
 
 bool vmcs_image_present(const struct vmcs_image *img, uint32_t enc)
 {

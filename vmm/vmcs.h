@@ -11,10 +11,12 @@
  * right accessor by _Generic.  VMCS_ENC_<NAME> is the bare encoding as
  * an integer constant expression, for static tables and case labels.
  *
- * No VMX instruction appears here.  All access goes through a backend
- * (struct vmcs_backend): the VMX core installs one around VMREAD and
- * VMWRITE; host tests and the VM-entry checker use the in-memory
- * struct vmcs_image.  There is one backend at a time (one CPU).
+ * No VMX instruction appears here.  All access goes through the backend,
+ * one per build: in hv.efi (HV_VMCS_HW) the processor's current VMCS,
+ * inline (vmcs_backend_hw.h), so that a typed access on the exit path is
+ * one VMREAD or VMWRITE and a flag test, its checks folded away at
+ * compile time; in host tests and tools a pluggable struct vmcs_backend,
+ * such as the in-memory struct vmcs_image.
  *
  * Failures.  The typed accessors report every failure through ONE
  * channel, the error hook (vmcs_set_error_hook()), and never write a
@@ -144,7 +146,12 @@ struct vmcs_counters {
 	uint64_t reads, writes;
 };
 const struct vmcs_counters *vmcs_access_counters(void);
+/* The counters themselves, for the inline accessors below only. */
+extern struct vmcs_counters vmcs_counts __attribute__((visibility("hidden")));
 
+#ifdef HV_VMCS_HW
+#include "vmcs_backend_hw.h"
+#else
 /*
  * read/write return 0 on success.  A failure returns a value of
  * enum vmcs_status, which is passed on as it is; any other nonzero value
@@ -160,6 +167,11 @@ struct vmcs_backend {
 /* Copies *b; NULL (or a NULL method) removes the backend. */
 void vmcs_set_backend(const struct vmcs_backend *b);
 
+/* The installed backend's answer, as an enum vmcs_status. */
+int vmcs_backend_read(uint32_t enc, uint64_t *value);
+int vmcs_backend_write(uint32_t enc, uint64_t value);
+#endif
+
 /* what: the accessor that failed, e.g. "vmcs_write32". */
 typedef void (*vmcs_error_hook)(uint32_t enc, enum vmcs_status status,
 				const char *what);
@@ -167,18 +179,99 @@ typedef void (*vmcs_error_hook)(uint32_t enc, enum vmcs_status status,
 /* Installs hook (NULL: ignore failures); returns the previous one. */
 vmcs_error_hook vmcs_set_error_hook(vmcs_error_hook hook);
 
+/* Passes a failed typed access to the error hook (out of line: cold). */
+void vmcs_access_failed(uint32_t enc, int status, const char *what);
+
 /* ------------------------------------------------------------------ */
 /* Typed accessors                                                     */
 
-uint16_t vmcs_read16(struct vmcs_f16 f);
-uint32_t vmcs_read32(struct vmcs_f32 f);
-uint64_t vmcs_read64(struct vmcs_f64 f);
-uint64_t vmcs_readnat(struct vmcs_fnat f);
+/* Typed handles come from the table (VMCS_<NAME>), so the field exists;
+ * what a hand-made handle could get wrong, the encoding's own bits show.
+ * With a constant handle the compiler decides this, not the CPU. */
+static inline int vmcs_typed_check(uint32_t enc, enum vmcs_width width)
+{
+	if (!vmcs_enc_valid(enc) || vmcs_enc_access_high(enc))
+		return VMCS_ERR_BAD_ENCODING;
+	if (vmcs_enc_width(enc) != width)
+		return VMCS_ERR_WIDTH;
+	return VMCS_OK;
+}
 
-void vmcs_write16(struct vmcs_f16 f, uint64_t value);
-void vmcs_write32(struct vmcs_f32 f, uint64_t value);
-void vmcs_write64(struct vmcs_f64 f, uint64_t value);
-void vmcs_writenat(struct vmcs_fnat f, uint64_t value);
+static inline uint64_t vmcs_typed_read(uint32_t enc, enum vmcs_width width,
+				       const char *what)
+{
+	uint64_t value = 0;
+	int rc = vmcs_typed_check(enc, width);
+
+	if (rc == VMCS_OK) {
+		vmcs_counts.reads++;
+		rc = vmcs_backend_read(enc, &value);
+	}
+	/* A backend must not hand back more bits than the field has. */
+	if (rc == VMCS_OK && value > vmcs_width_max(width))
+		rc = VMCS_ERR_WIDTH;
+	if (__builtin_expect(rc != VMCS_OK, 0)) {
+		vmcs_access_failed(enc, rc, what);
+		return 0;
+	}
+	return value;
+}
+
+static inline void vmcs_typed_write(uint32_t enc, enum vmcs_width width,
+				    uint64_t value, const char *what)
+{
+	int rc = vmcs_typed_check(enc, width);
+
+	/* Refuse rather than truncate: a lost bit is a silent bug. */
+	if (rc == VMCS_OK && value > vmcs_width_max(width))
+		rc = VMCS_ERR_WIDTH;
+	if (rc == VMCS_OK) {
+		vmcs_counts.writes++;
+		rc = vmcs_backend_write(enc, value);
+	}
+	if (__builtin_expect(rc != VMCS_OK, 0))
+		vmcs_access_failed(enc, rc, what);
+}
+
+static inline uint16_t vmcs_read16(struct vmcs_f16 f)
+{
+	return (uint16_t)vmcs_typed_read(f.enc, VMCS_WIDTH_16, "vmcs_read16");
+}
+
+static inline uint32_t vmcs_read32(struct vmcs_f32 f)
+{
+	return (uint32_t)vmcs_typed_read(f.enc, VMCS_WIDTH_32, "vmcs_read32");
+}
+
+static inline uint64_t vmcs_read64(struct vmcs_f64 f)
+{
+	return vmcs_typed_read(f.enc, VMCS_WIDTH_64, "vmcs_read64");
+}
+
+static inline uint64_t vmcs_readnat(struct vmcs_fnat f)
+{
+	return vmcs_typed_read(f.enc, VMCS_WIDTH_NATURAL, "vmcs_readnat");
+}
+
+static inline void vmcs_write16(struct vmcs_f16 f, uint64_t value)
+{
+	vmcs_typed_write(f.enc, VMCS_WIDTH_16, value, "vmcs_write16");
+}
+
+static inline void vmcs_write32(struct vmcs_f32 f, uint64_t value)
+{
+	vmcs_typed_write(f.enc, VMCS_WIDTH_32, value, "vmcs_write32");
+}
+
+static inline void vmcs_write64(struct vmcs_f64 f, uint64_t value)
+{
+	vmcs_typed_write(f.enc, VMCS_WIDTH_64, value, "vmcs_write64");
+}
+
+static inline void vmcs_writenat(struct vmcs_fnat f, uint64_t value)
+{
+	vmcs_typed_write(f.enc, VMCS_WIDTH_NATURAL, value, "vmcs_writenat");
+}
 
 #define vmcs_read(f)                             \
 	_Generic((f), struct vmcs_f16            \
@@ -217,8 +310,10 @@ struct vmcs_image {
 /* Every field absent. */
 void vmcs_image_init(struct vmcs_image *img);
 
+#ifndef HV_VMCS_HW
 /* A backend over img (pass its address to vmcs_set_backend()). */
 struct vmcs_backend vmcs_image_backend(struct vmcs_image *img);
+#endif
 
 /* The backend methods; ctx is a struct vmcs_image *. */
 int vmcs_image_read(void *ctx, uint32_t enc, uint64_t *value);

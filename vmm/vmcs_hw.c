@@ -7,18 +7,6 @@
 
 static bool failed;
 
-static int hw_read(void *ctx, uint32_t enc, uint64_t *value)
-{
-	(void)ctx;
-	return vmread(enc, value) == VMX_SUCCEED ? VMCS_OK : VMCS_ERR_BACKEND;
-}
-
-static int hw_write(void *ctx, uint32_t enc, uint64_t value)
-{
-	(void)ctx;
-	return vmwrite(enc, value) == VMX_SUCCEED ? VMCS_OK : VMCS_ERR_BACKEND;
-}
-
 void vmcs_hw_print_instruction_error(const char *what)
 {
 	uint64_t err = 0;
@@ -49,9 +37,6 @@ static void hw_error(uint32_t enc, enum vmcs_status status, const char *what)
 
 void vmcs_hw_install(void)
 {
-	static const struct vmcs_backend hw = {hw_read, hw_write, 0};
-
-	vmcs_set_backend(&hw);
 	vmcs_set_error_hook(hw_error);
 	failed = false;
 }

@@ -1,11 +1,13 @@
-/* The vmcs layer's backend on the real processor: VMREAD and VMWRITE. */
+/* The vmcs layer on the real processor: its error hook, and the
+ * VM-instruction error. The accessors themselves are inline
+ * (vmcs_backend_hw.h). */
 #ifndef HV_VMCS_HW_H
 #define HV_VMCS_HW_H
 
 #include <stdbool.h>
 
-/* Installs the backend and an error hook that names the field, the
- * status and the VM-instruction error. */
+/* Installs an error hook that names the field, the status and the
+ * VM-instruction error. */
 void vmcs_hw_install(void);
 /* True once any access failed since the last call; clears it. */
 bool vmcs_hw_failed(void);
