@@ -157,6 +157,7 @@ format:
 	clang-format -i $(C_FILES)
 
 compile_commands.json:
+	@scripts/deps.sh bear:/usr/bin/bear
 	$(MAKE) clean
 	bear --output $@ -- $(MAKE) all unit
 

@@ -15,8 +15,8 @@
  *   ...
  *   bench: kind=preemption_timer n=5 min=NN median=NN (TSC ticks between
  *          consecutive updates of hv_info.preemptions: one time slice)
- *   bench: hlt_tsc=NN                                (see bench_hlt below)
  *   bench: done
+ *   bench: hlt_tsc=0xNN (16 hex digits)              (see bench_hlt below)
  * then HLT, which ends the guest. */
 #include "../vmm/print.h"
 #include "lib.h"
@@ -165,18 +165,23 @@ static void measure_slices(struct hv_info *info, struct result *r)
 }
 
 /* HLT ends the guest, so nothing can be timed after it from in here. The
- * guest's TSC just before it is printed with one HV_HC_PRINT (a single
- * exit, the console buffering the text until the HLT flushes it); a host
- * timestamp taken on the HLT exit, minus this, would be HLT's cost plus
- * that one print round trip. */
+ * guest's TSC just before it goes out with one HV_HC_PRINT that has no
+ * newline: the VMM only buffers it (the HLT's flush prints it, after the
+ * VMM has taken its own TSC). The digits are filled in by a loop of fixed
+ * length, so the work between the two timestamps is the same in every
+ * run. The host's TSC at the HLT exit minus this is HLT's cost one way
+ * plus that print's round trip. */
 static void __attribute__((noreturn)) bench_hlt(void)
 {
-	static char buf[96];
-	uint64_t t = rdtsc_fenced();
-	int len = hv_snprintf(buf, sizeof(buf),
-			      "bench: hlt_tsc=%lu\nbench: done\n", t);
+	static char line[] = "bench: hlt_tsc=0x0000000000000000";
+	char *digits = line + sizeof(line) - 1 - 16;
 
-	hypercall(HV_HC_PRINT, (uint64_t)buf, (uint64_t)len);
+	guest_printf("bench: done\n");
+	uint64_t t = rdtsc_fenced();
+
+	for (int i = 15; i >= 0; i--, t >>= 4)
+		digits[i] = "0123456789abcdef"[t & 15];
+	hypercall(HV_HC_PRINT, (uint64_t)line, sizeof(line) - 1);
 	halt();
 	for (;;)
 		;

@@ -31,8 +31,10 @@
 # baseline is not subtracted.
 #
 # HLT ends the guest, so the guest can only print its TSC just before the
-# HLT ("bench: hlt_tsc=T"); HLT's cost needs the host's TSC after the
-# exit, read here from a line "hv: hlt exit tsc=N" if the VMM prints one.
+# HLT ("bench: hlt_tsc=T", with one HV_HC_PRINT); the VMM takes the host's
+# TSC first thing in its HLT handler and prints it after the run
+# ("hv: hlt exit tsc=N"). N - T is one way, guest to handler, plus that
+# one print's round trip: the "hlt (one way, +1 PRINT)" row.
 #
 # Also printed: build/hv.efi's size, the pages the VMM allocates per run
 # ("hv: pages allocated: N" in the log), and the hand-counted minimum
@@ -121,13 +123,16 @@ for r in 1 2; do
 	while read -r kind min med; do
 		printf '  %-28s | %28s | %6s\n' "$(label "$kind")" "$min" "$med"
 	done <<<"${fig[$r]}"
-	gt=$(sed -n 's/^guest: bench: hlt_tsc=\([0-9]*\)$/\1/p' <<<"$rl" | head -n1)
+	gt=$(sed -n 's/^guest: bench: hlt_tsc=\(0x[0-9a-f]*\)$/\1/p' <<<"$rl" | head -n1)
 	ht=$(sed -n 's/^hv: hlt exit tsc=\([0-9]*\).*/\1/p' <<<"$rl" | head -n1)
 	if [ -n "$gt" ] && [ -n "$ht" ]; then
-		printf '  %-28s | %28s | %6s\n' "hlt (+1 HV_HC_PRINT)" "$((ht - gt))" "-"
+		printf '  %-28s | %28s | %6s\n' "hlt (one way, +1 PRINT)" "$((ht - gt))" "-"
+		fig[$r]+=$'\n'"hlt $((ht - gt)) -"
 	else
-		printf '  %-28s | %s\n' "hlt" "not measured (guest TSC before HLT ${gt:-?}; the VMM prints no TSC after the exit)"
+		printf '  %-28s | %s\n' "hlt" "not measured (guest TSC before HLT ${gt:-?}, host TSC at the exit ${ht:-?})"
 	fi
+	w=$(sed -n 's/^hv: VMM work per exit: //p' <<<"$rl" | head -n1)
+	echo "  VMM work per exit (whole run, host-side counters): ${w:-not reported}"
 	p=$(sed -n 's/^hv: pages allocated: \([0-9]*\).*/\1/p' <<<"$rl" | head -n1)
 	pages[$r]=${p:-(not reported)}
 done

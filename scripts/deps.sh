@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what the build, the runs and the tests need, only when
 # something is missing, so a fresh Debian machine needs no setup step.
+#   deps.sh                    everything make, make run and make test use
+#   deps.sh PACKAGE:FILE ...   just these
 set -euo pipefail
 
 # package:file-that-proves-it-is-installed
@@ -24,6 +26,10 @@ needs=(
 	gdb:/usr/bin/gdb
 	python3:/usr/bin/python3
 )
+
+# With arguments (package:file ...), only those: optional tools such as
+# bear for make compile_commands.json.
+[ $# -gt 0 ] && needs=("$@")
 
 missing=()
 for n in "${needs[@]}"; do

@@ -87,9 +87,14 @@ static void fake_irq_window(void)
 	t.irq_windows++;
 }
 
+static uint64_t fake_tsc(void)
+{
+	return 0x1234567;
+}
+
 static const struct cpu_ops fake_cpu = {fake_cpuid, fake_rdmsr, NULL};
-static const struct vcpu_ops fake_ops = {&fake_cpu, fake_flush,
-					 fake_irq_window};
+static const struct vcpu_ops fake_ops = {&fake_cpu, fake_flush, fake_irq_window,
+					 fake_tsc};
 
 static void vmcs_failed(uint32_t enc, enum vmcs_status status, const char *what)
 {
@@ -832,6 +837,7 @@ static void hlt_ends_the_guest_ok(void **state)
 	assert_null(t.v.why);
 	assert_string_equal(host_output(), "guest: z\n");
 	assert_int_equal(t.v.exit_counts[EXIT_REASON_HLT], 1);
+	assert_int_equal(t.v.hlt_tsc, 0x1234567); /* for make bench */
 }
 
 static uint64_t preemptions_in_guest_memory(void)

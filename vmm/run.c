@@ -41,6 +41,7 @@ static const struct vcpu_ops hw_vcpu_ops = {
 	.cpu = &cpu_hw_ops,
 	.flush_guest_tlb = flush_guest_tlb,
 	.open_irq_window = irq_window,
+	.read_tsc = rdtsc,
 };
 
 static void vm_free(struct vm *vm)
@@ -75,17 +76,19 @@ static enum hv_status vm_alloc(struct vm *vm, const struct vmx_caps *caps)
 	vm->vcpu.exit_frame =
 		(struct vmx_exit_frame *)((uint8_t *)vm->exit_page + 4096 -
 					  sizeof(struct vmx_exit_frame));
+	vm->vcpu.exit_frame->regs = &vm->vcpu.regs;
+	vm->vcpu.exit_frame->ctx = &vm->vcpu;
 	return HV_OK;
 }
 
 /* VMLAUNCH/VMRESUME failed: the CPU's verdict (the checker spoke before
  * the entry), then the whole VMCS. */
-static void report_entry_failure(struct vm *vm, enum vmx_enter_result r,
+static void report_entry_failure(struct vm *vm, enum vmx_run_result r,
 				 int launched)
 {
 	const char *insn = launched ? "VMRESUME" : "VMLAUNCH";
 
-	if (r == VMX_ENTER_FAIL_INVALID)
+	if (r == VMX_RUN_FAIL_INVALID)
 		hv_printf("hv: %s failed: VMfailInvalid (no current VMCS)\n",
 			  insn);
 	else
@@ -109,31 +112,38 @@ static void report_work(const struct vcpu *v, struct vmcs_counters before)
 		  r / 100, r % 100, w / 100, w % 100);
 }
 
+/* Called by the exit stub (vmx_entry.S) on every VM exit, on vmx_run's
+ * stack: 0 resumes the guest. */
+int vmx_exit_handler(void *ctx)
+{
+	struct vcpu *v = ctx;
+
+	if (exit_dispatch(v) == EXIT_STOP)
+		return 1;
+	if (vmcs_hw_failed()) {
+		v->result = GUEST_ERROR;
+		v->why = "vmcs_access_failed";
+		return 1;
+	}
+	return 0;
+}
+
 static void run_loop(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpu;
-	int launched = 0;
 	struct vmcs_counters before = *vmcs_access_counters();
 
 	v->result = GUEST_RUNNING;
-	while (v->result == GUEST_RUNNING) {
-		enum vmx_enter_result r =
-			vmx_enter(&v->regs, v->exit_frame, launched);
+	enum vmx_run_result r = vmx_run(v->exit_frame);
 
-		if (r != VMX_ENTER_EXITED) {
-			report_entry_failure(vm, r, launched);
-			break;
-		}
-		launched = 1;
-		if (exit_dispatch(v) == EXIT_STOP)
-			break;
-		if (vmcs_hw_failed()) {
-			v->result = GUEST_ERROR;
-			v->why = "vmcs_access_failed";
-		}
-	}
+	/* No exit yet: VMLAUNCH failed; after one, VMRESUME did. */
+	if (r != VMX_RUN_STOPPED)
+		report_entry_failure(vm, r, v->exits > 0);
 	console_flush(v);
 	report_work(v, before);
+	if (v->hlt_tsc)
+		hv_printf("hv: hlt exit tsc=%lu (the guest halted)\n",
+			  v->hlt_tsc);
 }
 
 static enum hv_status prepare(struct vm *vm, const struct vmx_caps *caps,

@@ -27,6 +27,7 @@ struct vcpu_ops {
 	const struct cpu_ops *cpu;		 /* CPUID for the guest */
 	void (*flush_guest_tlb)(struct vcpu *v); /* after emulating MOV CR3 */
 	void (*open_irq_window)(void);		 /* let the host take an IRQ */
+	uint64_t (*read_tsc)(void);		 /* the host's TSC */
 };
 
 struct uart {
@@ -70,8 +71,9 @@ struct vcpu {
 
 	/* outcome */
 	enum guest_result result;
-	const char *why; /* with GUEST_KILLED: one word */
-	uint64_t status; /* with HV_HC_EXIT */
+	uint64_t hlt_tsc; /* the host's TSC at the HLT exit, for make bench */
+	const char *why;  /* with GUEST_KILLED: one word */
+	uint64_t status;  /* with HV_HC_EXIT */
 
 	struct uart uart;
 };

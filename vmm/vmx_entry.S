@@ -19,6 +19,7 @@
 
 	.set FRAME_REGS, 0
 	.set FRAME_CALLER_RSP, 8
+	.set FRAME_CTX, 16
 
 /* Load every guest GPR from the guest_regs at %rdi, %rdi last. */
 .macro LOAD_GUEST_REGS
@@ -40,34 +41,28 @@
 .endm
 
 	.text
-/* enum vmx_enter_result vmx_enter(regs %rdi, frame %rsi, launched %edx) */
-	.globl vmx_enter
-	.type vmx_enter, @function
-vmx_enter:
+/* enum vmx_run_result vmx_run(struct vmx_exit_frame *frame %rdi) */
+	.globl vmx_run
+	.type vmx_run, @function
+vmx_run:
 	push %rbx
 	push %rbp
 	push %r12
 	push %r13
 	push %r14
 	push %r15
-	mov %rdi, FRAME_REGS(%rsi)
-	mov %rsp, FRAME_CALLER_RSP(%rsi)
-	test %edx, %edx
-	jnz 1f
+	sub $8, %rsp			/* 16-byte aligned: exit handlers run here */
+	mov %rsp, FRAME_CALLER_RSP(%rdi)
+	mov FRAME_REGS(%rdi), %rdi
 	LOAD_GUEST_REGS
 	vmlaunch
-	jmp 2f
-1:	LOAD_GUEST_REGS
-	vmresume
-2:	/* Still here: the instruction failed (SDM 3C 31.2). The guest
-	 * registers we loaded are garbage to the host; %rsp is intact. */
-	mov $1, %eax			/* VMX_ENTER_FAIL_INVALID if CF */
-	mov $2, %ecx			/* VMX_ENTER_FAIL_VALID if ZF */
-	cmovz %ecx, %eax
-	jmp vmx_return
-	.size vmx_enter, . - vmx_enter
+	jmp vmx_entry_failed
+	.size vmx_run, . - vmx_run
 
-/* HOST_RIP. %rsp = HOST_RSP = the vmx_exit_frame; RFLAGS = 0x2. */
+/* HOST_RIP. %rsp = HOST_RSP = the vmx_exit_frame; RFLAGS = 0x2. Saves
+ * the guest's registers, calls vmx_exit_handler(frame->ctx) on vmx_run's
+ * stack and, if it returns 0, resumes the guest. The host's callee-saved
+ * registers need no saving here: they were saved once, by vmx_run. */
 	.globl vmx_exit_entry
 	.type vmx_exit_entry, @function
 vmx_exit_entry:
@@ -88,9 +83,27 @@ vmx_exit_entry:
 	mov %r14, REGS_R14(%rdi)
 	mov %r15, REGS_R15(%rdi)
 	popq REGS_RDI(%rdi)
-	xor %eax, %eax			/* VMX_ENTER_EXITED */
-	mov FRAME_CALLER_RSP(%rsp), %rsp
+	mov %rsp, %rbx			/* the frame; C preserves %rbx */
+	mov FRAME_CALLER_RSP(%rbx), %rsp
+	mov FRAME_CTX(%rbx), %rdi
+	call vmx_exit_handler
+	test %eax, %eax
+	jnz vmx_stopped
+	mov FRAME_REGS(%rbx), %rdi
+	LOAD_GUEST_REGS
+	vmresume
+	/* Fall through: VMRESUME failed; %rsp is vmx_run's again. */
+vmx_entry_failed:
+	/* Still here: the instruction failed (SDM 3C 31.2). The guest
+	 * registers we loaded are garbage to the host; %rsp is intact. */
+	mov $1, %eax			/* VMX_RUN_FAIL_INVALID if CF */
+	mov $2, %ecx			/* VMX_RUN_FAIL_VALID if ZF */
+	cmovz %ecx, %eax
+	jmp vmx_return
+vmx_stopped:
+	xor %eax, %eax			/* VMX_RUN_STOPPED */
 vmx_return:
+	add $8, %rsp
 	pop %r15
 	pop %r14
 	pop %r13

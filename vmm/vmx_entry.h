@@ -29,26 +29,34 @@ enum gpr_index {
 	GPR_R15,
 };
 
-/* Where HOST_RSP points: the exit stub finds the guest registers and the
- * caller's stack here. It lives on a dedicated host page. */
+/* Where HOST_RSP points, on a dedicated host page: what the exit stub
+ * needs to find the guest's registers, the stack to run the exit handler
+ * on, and the handler's argument. 32 bytes, so HOST_RSP stays 16-byte
+ * aligned at the top of the page. */
 struct vmx_exit_frame {
 	struct guest_regs *regs;
-	uint64_t caller_rsp;
+	uint64_t caller_rsp; /* vmx_run's stack, set by vmx_run */
+	void *ctx;	     /* vmx_exit_handler's argument */
+	uint64_t unused;
 };
 
-enum vmx_enter_result {
-	VMX_ENTER_EXITED = 0, /* a VM exit happened; regs hold the guest */
-	VMX_ENTER_FAIL_INVALID = 1, /* VMLAUNCH/VMRESUME: VMfailInvalid */
-	VMX_ENTER_FAIL_VALID = 2,   /* VMfailValid: see VM_INSTRUCTION_ERROR */
+enum vmx_run_result {
+	VMX_RUN_STOPPED = 0,	  /* vmx_exit_handler asked to stop */
+	VMX_RUN_FAIL_INVALID = 1, /* VMLAUNCH/VMRESUME: VMfailInvalid */
+	VMX_RUN_FAIL_VALID = 2,	  /* VMfailValid: see VM_INSTRUCTION_ERROR */
 };
 
-/* Loads the guest registers and executes VMLAUNCH (launched == 0) or
- * VMRESUME. Returns after the next VM exit with the guest's registers
- * saved, or at once if the instruction failed. Only the guest GPRs and
- * the host's callee-saved registers are saved: the host runs without
- * vector registers (-mgeneral-regs-only). */
-enum vmx_enter_result vmx_enter(struct guest_regs *regs,
-				struct vmx_exit_frame *frame, int launched);
+/* Loads the guest registers from frame->regs and executes VMLAUNCH. On
+ * every VM exit the stub saves the guest registers, calls
+ * vmx_exit_handler(frame->ctx) and, when it returns 0, executes VMRESUME:
+ * one call per exit, no return to the caller in between. Returns once the
+ * handler returns nonzero, or at once if VMLAUNCH or VMRESUME failed. Only
+ * the guest GPRs and, once, the host's callee-saved registers are saved:
+ * the host runs without vector registers (-mgeneral-regs-only). */
+enum vmx_run_result vmx_run(struct vmx_exit_frame *frame);
+
+/* Defined by the VMX core: handles one VM exit; 0 resumes the guest. */
+int vmx_exit_handler(void *ctx);
 
 /* HOST_RIP: where the CPU lands on every VM exit. */
 void vmx_exit_entry(void);
