@@ -18,79 +18,12 @@
 #define CR4_OSXSAVE (1ull << 18)
 #define XCR0_X87 1ull
 
-/* ---- expecting #UD -----------------------------------------------------
- * lib.c's fixup belongs to its *_safe accessors, so this guest points the
- * #UD gate of lib.c's IDT at a stub of its own: with ud_fixup_rip armed it
- * sets guest_last_exception and resumes there; unarmed, the guest ends as
- * lib.c's handler would end it. #GP stays with lib.c, for its *_safe
- * accessors. */
-volatile uint64_t ud_fixup_rip;
-
-void ud_unexpected(uint64_t rip);
-void ud_unexpected(uint64_t rip)
-{
-	guest_printf("unexpected exception %d at RIP 0x%lx\n", EXC_UD, rip);
-	guest_exit(0xe0 + EXC_UD);
-}
-
-extern const char ud_stub[];
-__asm__(".text\n"
-	"ud_stub:\n\t"
-	"cmpq $0, ud_fixup_rip(%rip)\n\t"
-	"je 1f\n\t"
-	"movl $6, guest_last_exception(%rip)\n\t"
-	"pushq %rax\n\t"
-	"movq ud_fixup_rip(%rip), %rax\n\t"
-	"movq %rax, 8(%rsp)\n\t" /* the frame's RIP */
-	"movq $0, ud_fixup_rip(%rip)\n\t"
-	"popq %rax\n\t"
-	"iretq\n"
-	"1:\tmovq (%rsp), %rdi\n\t"
-	"andq $-16, %rsp\n\t"
-	"call ud_unexpected\n");
-
-struct idt_gate {
-	uint16_t offset_low, selector;
-	uint8_t ist, type;
-	uint16_t offset_mid;
-	uint32_t offset_high, zero;
-} __attribute__((packed));
-
-static void ud_fixup_init(void)
-{
-	struct {
-		uint16_t limit;
-		uint64_t base;
-	} __attribute__((packed)) idtr;
-	uint64_t a = (uint64_t)ud_stub;
-
-	guest_exceptions_init();
-	__asm__ volatile("sidt %0" : "=m"(idtr));
-	((struct idt_gate *)idtr.base)[EXC_UD] = (struct idt_gate){
-		(uint16_t)a,	     HV_GUEST_CS,	  0, 0x8e,
-		(uint16_t)(a >> 16), (uint32_t)(a >> 32), 0};
-}
-
-/* XSETBV with the #UD fixup armed, as lib.c's *_safe accessors: -1 with
- * the vector in guest_last_exception when it faulted, else 0. */
+/* XSETBV with lib.c's fixup armed, as its *_safe accessors. */
 static int xsetbv_safe(uint32_t xcr, uint64_t value)
 {
 	uint32_t lo = (uint32_t)value, hi = (uint32_t)(value >> 32);
-	int rc;
 
-	guest_last_exception = -1;
-	__asm__ volatile("leaq 1f(%%rip), %%r11\n\t"
-			 "movq %%r11, %[fix]\n\t"
-			 "xsetbv\n\t"
-			 "movl $0, %[rc]\n\t"
-			 "jmp 2f\n"
-			 "1:\tmovl $-1, %[rc]\n"
-			 "2:\tmovq $0, %[fix]"
-			 : [rc] "=&r"(rc), [fix] "+m"(ud_fixup_rip), "+a"(lo),
-			   "+d"(hi), "+c"(xcr)
-			 :
-			 : "r11", "cc", "memory");
-	return rc;
+	return GUEST_SAFE_INSN("xsetbv", "+a"(lo), "+d"(hi), "+c"(xcr));
 }
 
 static void expect(int rc, int vector, const char *what)
@@ -107,7 +40,7 @@ int guest_main(struct hv_info *info);
 int guest_main(struct hv_info *info)
 {
 	(void)info;
-	ud_fixup_init();
+	guest_exceptions_init();
 	uint64_t cr0 = read_cr0(), cr4 = read_cr4();
 
 	guest_printf("hostile_cr: CR0 0x%lx, CR4 0x%lx; setting CR4.VMXE, "

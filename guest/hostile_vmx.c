@@ -10,79 +10,18 @@
 #include "lib.h"
 
 #define EXC_UD 6
-#define VMCS_GUEST_RIP_FIELD 0x681eull
+#define VMCS_GUEST_RIP_FIELD 0x681eull /* an operand, never executed */
 #define INVEPT_SINGLE_CONTEXT 1
 #define INVVPID_SINGLE_CONTEXT 1
 
-/* ---- expecting #UD -----------------------------------------------------
- * lib.c's fixup belongs to its *_safe accessors, so this guest points the
- * #UD gate of lib.c's IDT at a stub of its own: with ud_fixup_rip armed it
- * sets guest_last_exception and resumes there; unarmed, the guest ends as
- * lib.c's handler would end it. Other vectors stay with lib.c. */
-volatile uint64_t ud_fixup_rip;
-
-void ud_unexpected(uint64_t rip);
-void ud_unexpected(uint64_t rip)
-{
-	guest_printf("unexpected exception %d at RIP 0x%lx\n", EXC_UD, rip);
-	guest_exit(0xe0 + EXC_UD);
-}
-
-extern const char ud_stub[];
-__asm__(".text\n"
-	"ud_stub:\n\t"
-	"cmpq $0, ud_fixup_rip(%rip)\n\t"
-	"je 1f\n\t"
-	"movl $6, guest_last_exception(%rip)\n\t"
-	"pushq %rax\n\t"
-	"movq ud_fixup_rip(%rip), %rax\n\t"
-	"movq %rax, 8(%rsp)\n\t" /* the frame's RIP */
-	"movq $0, ud_fixup_rip(%rip)\n\t"
-	"popq %rax\n\t"
-	"iretq\n"
-	"1:\tmovq (%rsp), %rdi\n\t"
-	"andq $-16, %rsp\n\t"
-	"call ud_unexpected\n");
-
-struct idt_gate {
-	uint16_t offset_low, selector;
-	uint8_t ist, type;
-	uint16_t offset_mid;
-	uint32_t offset_high, zero;
-} __attribute__((packed));
-
-static void ud_fixup_init(void)
-{
-	struct {
-		uint16_t limit;
-		uint64_t base;
-	} __attribute__((packed)) idtr;
-	uint64_t a = (uint64_t)ud_stub;
-
-	guest_exceptions_init();
-	__asm__ volatile("sidt %0" : "=m"(idtr));
-	((struct idt_gate *)idtr.base)[EXC_UD] = (struct idt_gate){
-		(uint16_t)a,	     HV_GUEST_CS,	  0, 0x8e,
-		(uint16_t)(a >> 16), (uint32_t)(a >> 32), 0};
-}
-
-/* Runs @mnemonic @operands with the fixup armed; the vector it raised, or
- * -1. The extra arguments are asm output operands, "+" since the
- * instruction may read and write them. The mnemonic is a string of its own
- * so that tests/layering_test.sh's rule (VMREAD/VMWRITE only in the VMM's
- * VMCS backend) does not flag this guest's deliberate, faulting ones. */
-#define RAISES(mnemonic, operands, ...)                                    \
-	({                                                                 \
-		guest_last_exception = -1;                                 \
-		__asm__ volatile("leaq 1f(%%rip), %%r11\n\t"               \
-				 "movq %%r11, %[fix]\n\t" mnemonic         \
-				 " " operands "\n"                         \
-				 "1:\tmovq $0, %[fix]"                     \
-				 : [fix] "+m"(ud_fixup_rip), ##__VA_ARGS__ \
-				 :                                         \
-				 : "r11", "cc", "memory");                 \
-		guest_last_exception;                                      \
-	})
+/* Runs a VMX instruction with lib.c's fixup armed: the vector it raised,
+ * or -1. The mnemonic stays a string of its own so that
+ * tests/layering_test.sh's rule (VMREAD/VMWRITE only in the VMM's VMCS
+ * backend) does not flag this guest's deliberate, faulting ones. */
+#define RAISES(mnemonic, operands, ...)                              \
+	(GUEST_SAFE_INSN(mnemonic " " operands, ##__VA_ARGS__) == -1 \
+		 ? guest_last_exception                              \
+		 : -1)
 
 static void expect_ud(int vector, const char *what)
 {
@@ -151,7 +90,7 @@ int guest_main(struct hv_info *info);
 int guest_main(struct hv_info *info)
 {
 	(void)info;
-	ud_fixup_init();
+	guest_exceptions_init();
 	guest_printf("hostile_vmx: executing VMXON, VMCLEAR, VMPTRLD, VMPTRST, "
 		     "VMREAD, VMWRITE, VMLAUNCH, VMRESUME, VMXOFF, INVEPT, "
 		     "INVVPID, VMFUNC and undefined VMCALLs\n");

@@ -51,7 +51,7 @@ struct exception_frame {
 
 extern const uint64_t guest_exception_stubs[32];
 volatile int guest_last_exception = -1;
-static volatile uint64_t fixup_rip;
+volatile uint64_t guest_fixup_rip;
 
 struct idt_gate {
 	uint16_t offset_low, selector;
@@ -83,9 +83,9 @@ void guest_exception(struct exception_frame *f);
 void guest_exception(struct exception_frame *f)
 {
 	guest_last_exception = (int)f->vector;
-	if (fixup_rip) {
-		f->rip = fixup_rip;
-		fixup_rip = 0;
+	if (guest_fixup_rip) {
+		f->rip = guest_fixup_rip;
+		guest_fixup_rip = 0;
 		return;
 	}
 	guest_printf("unexpected exception %lu (error 0x%lx) at RIP 0x%lx\n",
@@ -93,29 +93,10 @@ void guest_exception(struct exception_frame *f)
 	guest_exit(0xe0 + f->vector);
 }
 
-/* Each *_safe routine arms the fixup with the address after its one
- * faulting instruction, so a fault resumes there with rc = -1. */
-#define SAFE_INSN(insn, ...)                                              \
-	({                                                                \
-		int rc;                                                   \
-		guest_last_exception = -1;                                \
-		__asm__ volatile("leaq 1f(%%rip), %%r11\n\t"              \
-				 "movq %%r11, %[fix]\n\t" insn "\n\t"     \
-				 "movl $0, %[rc]\n\t"                     \
-				 "jmp 2f\n"                               \
-				 "1:\tmovl $-1, %[rc]\n"                  \
-				 "2:\tmovq $0, %[fix]"                    \
-				 : [rc] "=&r"(rc), [fix] "+m"(fixup_rip), \
-				   __VA_ARGS__                            \
-				 :                                        \
-				 : "r11", "memory");                      \
-		rc;                                                       \
-	})
-
 int rdmsr_safe(uint32_t msr, uint64_t *value)
 {
 	uint32_t lo = 0, hi = 0, c = msr;
-	int rc = SAFE_INSN("rdmsr", "+a"(lo), "+d"(hi), "+c"(c));
+	int rc = GUEST_SAFE_INSN("rdmsr", "+a"(lo), "+d"(hi), "+c"(c));
 
 	*value = (uint64_t)hi << 32 | lo;
 	return rc;
@@ -125,17 +106,17 @@ int wrmsr_safe(uint32_t msr, uint64_t value)
 {
 	uint32_t lo = (uint32_t)value, hi = (uint32_t)(value >> 32), c = msr;
 
-	return SAFE_INSN("wrmsr", "+a"(lo), "+d"(hi), "+c"(c));
+	return GUEST_SAFE_INSN("wrmsr", "+a"(lo), "+d"(hi), "+c"(c));
 }
 
 int write_cr4_safe(uint64_t value)
 {
-	return SAFE_INSN("mov %[v], %%cr4", [v] "+r"(value));
+	return GUEST_SAFE_INSN("mov %[v], %%cr4", [v] "+r"(value));
 }
 
 int write_cr0_safe(uint64_t value)
 {
-	return SAFE_INSN("mov %[v], %%cr0", [v] "+r"(value));
+	return GUEST_SAFE_INSN("mov %[v], %%cr0", [v] "+r"(value));
 }
 
 uint64_t read_cr4(void)

@@ -69,6 +69,30 @@ void guest_exceptions_init(void);
 /* The *_safe accessors return -1 and leave the vector in
  * guest_last_exception when the instruction faulted, else 0. */
 extern volatile int guest_last_exception;
+
+/* GUEST_SAFE_INSN(insn, outputs...): runs one instruction that may fault,
+ * with the exception handler's fixup armed at the address after it, so a
+ * fault of any vector resumes there. 0 if it did not fault, else -1 with
+ * the vector in guest_last_exception. The outputs are the asm statement's
+ * ("+" where the instruction may read and write them). */
+extern volatile uint64_t guest_fixup_rip;
+#define GUEST_SAFE_INSN(insn, ...)                                      \
+	({                                                              \
+		int rc_;                                                \
+		guest_last_exception = -1;                              \
+		__asm__ volatile(                                       \
+			"leaq 1f(%%rip), %%r11\n\t"                     \
+			"movq %%r11, %[fix]\n\t" insn "\n\t"            \
+			"movl $0, %[rc]\n\t"                            \
+			"jmp 2f\n"                                      \
+			"1:\tmovl $-1, %[rc]\n"                         \
+			"2:\tmovq $0, %[fix]"                           \
+			: [rc] "=&r"(rc_), [fix] "+m"(guest_fixup_rip), \
+			  ##__VA_ARGS__                                 \
+			:                                               \
+			: "r11", "cc", "memory");                       \
+		rc_;                                                    \
+	})
 int rdmsr_safe(uint32_t msr, uint64_t *value);
 int wrmsr_safe(uint32_t msr, uint64_t value);
 int write_cr4_safe(uint64_t value);
