@@ -24,6 +24,21 @@ if boot bochs-image bochs build/hv.img 300 --until-return; then
 	expect bochs-image 'BdsDxe' "firmware carried on after the app returned"
 fi
 
+section "integration: Bochs, BOOTX64.EFI with hv.cfg choosing the guest (no shell)"
+# The USB-stick path: no command line, so the guest is named in hv.cfg.
+cfg_img=build/test/cfg.img
+mkdir -p build/test
+printf '# chosen without a shell\ngood.bin   # the well-behaved guest\n' >build/test/hv.cfg
+rm -f "$cfg_img"
+if ! scripts/mkimage.sh "$cfg_img" EFI/BOOT/BOOTX64.EFI=build/hv.efi \
+	EFI/BOOT/hv.cfg=build/test/hv.cfg EFI/BOOT/good.bin=build/guest/good.bin; then
+	not_ok "bochs-cfg: could not build $cfg_img"
+elif boot bochs-cfg bochs "$cfg_img" 300 --until-return; then
+	expect bochs-cfg '^hv: read hv.cfg' "hv.cfg next to BOOTX64.EFI was read"
+	expect bochs-cfg 'hv: summary guest=good.bin result=ok' "the guest it names ran and passed"
+	expect bochs-cfg 'hv: returning to firmware: ok' "returned EFI_SUCCESS"
+fi
+
 section "integration: Bochs, UEFI shell running hv.efi several times in one boot"
 # No BOOTX64.EFI: OVMF falls through to its shell, which runs startup.nsh.
 shell_img=build/test/shell.img
