@@ -136,9 +136,10 @@ image: $(BUILD)/hv.img
 bench: all
 	scripts/bench.sh
 
-# QEMU with a GDB stub; GDB stops in an exit handler (EMU=qemu-kvm|qemu-tcg).
+# A breakpoint in hv.efi (BREAK=SYMBOL, default handle_cpuid): Bochs's own
+# debugger, or GDB on QEMU (EMU=bochs|qemu-kvm|qemu-tcg).
 debug: all
-	scripts/debug.sh $(if $(EMU),--emu $(EMU))
+	scripts/debug.sh $(if $(EMU),--emu $(EMU)) $(if $(BREAK),--break $(BREAK))
 
 run: all
 	scripts/run.sh $(if $(EMU),--emu $(EMU))

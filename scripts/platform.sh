@@ -45,3 +45,10 @@ choose_platform() {
 		WHY="nested KVM unusable: $kvm; Bochs emulates VMX on any x86-64 host"
 	fi
 }
+
+# bochs_config OUTDIR IMAGE SERIAL LOG: writes OUTDIR/bochsrc from
+# scripts/bochsrc.in (headless, deterministic: clock sync=none).
+bochs_config() {
+	sed -e "s#@OVMF@#/usr/share/ovmf/OVMF.fd#; s#@IMAGE@#$2#; s#@SERIAL@#$3#; s#@LOG@#$4#" \
+		"$(dirname "${BASH_SOURCE[0]}")/bochsrc.in" >"$1/bochsrc"
+}

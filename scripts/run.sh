@@ -52,8 +52,7 @@ ovmf=/usr/share/ovmf/OVMF.fd
 case $emu in
 bochs)
 	rm -f "$image.lock"
-	sed -e "s#@OVMF@#$ovmf#; s#@IMAGE@#$image#; s#@SERIAL@#$serial#; s#@LOG@#$log#" \
-		"$here/bochsrc.in" >"$out/bochsrc"
+	bochs_config "$out" "$image" "$serial" "$log"
 	printf 'c\nquit\n' >"$out/bochs.rc"
 	cmd=(bochs -q -f "$out/bochsrc" -rc "$out/bochs.rc") ;;
 qemu-*)

@@ -21,4 +21,16 @@ else
 	tail -n 8 <<<"$out" | sed 's/^/    /'
 	fail=1
 fi
+# Bochs: a deterministic boot learns the image base, the next stops at a
+# linear breakpoint on the exit handler, in Bochs's own debugger.
+out=$(timeout 300 scripts/debug.sh --emu bochs --batch 2>&1)
+addr=$(sed -n 's/^debug: hv.efi loads at 0x[0-9a-f]*; handle_cpuid is at \(0x[0-9a-f]*\)$/\1/p' <<<"$out")
+if [ -n "$addr" ] && grep -q "Breakpoint 1, $(printf '0x%016x' "$addr") in" <<<"$out" &&
+	! grep -q 'debug: warning' <<<"$out"; then
+	echo "ok - make debug EMU=bochs: Bochs's debugger stops in handle_cpuid at $addr, on the first CPUID exit"
+else
+	echo "not ok - make debug EMU=bochs: no stop in handle_cpuid; last lines:"
+	tail -n 8 <<<"$out" | sed 's/^/    /'
+	fail=1
+fi
 exit $fail
