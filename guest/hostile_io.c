@@ -72,6 +72,15 @@ static void resets(void)
 	expect_ff(0x92, "IN from system control port A (0x92) reads 0xFF");
 }
 
+/* IN EAX writes a 32-bit register: the upper half of RAX is zeroed. */
+static uint64_t inl_rax(uint16_t port)
+{
+	uint64_t rax = 0x1122334455667788ull;
+
+	__asm__ volatile("inl %w1, %k0" : "+a"(rax) : "Nd"(port));
+	return rax;
+}
+
 static void pci(void)
 {
 	outl(0xcf8, 0x80000000u); /* bus 0, device 0, function 0, offset 0 */
@@ -83,6 +92,8 @@ static void pci(void)
 	      "32-bit IN from PCI config data (0xCFC) reads 0xFFFFFFFF");
 	check(inl(0xcf8) == 0xffffffffu,
 	      "32-bit IN from PCI config address (0xCF8) reads 0xFFFFFFFF");
+	check(inl_rax(0xcfc) == 0xffffffffull,
+	      "32-bit IN zero-extends into RAX (0x00000000FFFFFFFF)");
 }
 
 int guest_main(struct hv_info *info);

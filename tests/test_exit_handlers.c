@@ -26,7 +26,7 @@
 #define RIP0 0x10000ull
 #define RSP0 0x1ff000ull
 #define CR3_0 HV_GUEST_PML4
-#define GUEST_CR0_BITS (CR0_PG | CR0_NE | CR0_ET | CR0_MP | CR0_PE)
+#define GUEST_CR0_BITS (CR0_PG | CR0_NE | CR0_ET | CR0_EM | CR0_MP | CR0_PE)
 #define GUEST_CR4_BITS CR4_PAE
 #define GUEST_EFER (EFER_LME | EFER_LMA | EFER_NXE)
 #define SS_RING0 0xc093u /* data, DPL 0 */
@@ -51,6 +51,7 @@ static struct {
 	struct vcpu v;
 	uint8_t *mem;
 	unsigned int cpuid_calls, flushes, irq_windows;
+	bool cpuid_all_ones; /* the fake CPU has every feature */
 	uint32_t last_leaf, last_subleaf;
 } t;
 
@@ -61,7 +62,9 @@ static void fake_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
 	t.cpuid_calls++;
 	t.last_leaf = leaf;
 	t.last_subleaf = subleaf;
-	if (leaf == 1)
+	if (t.cpuid_all_ones)
+		*out = (struct cpuid_regs){~0u, ~0u, ~0u, ~0u};
+	else if (leaf == 1)
 		*out = (struct cpuid_regs){FAKE_EAX_1, FAKE_EBX_1, FAKE_ECX_1,
 					   FAKE_EDX_1};
 	else
@@ -249,6 +252,29 @@ static void cpuid_leaf1_hides_vmx_and_sets_hypervisor_bit(void **state)
 	assert_int_equal(t.v.exits, 1);
 }
 
+/* Features whose secondary controls are 0 would #UD: hidden. */
+static uint32_t cpuid_reg(uint32_t leaf, uint32_t subleaf, enum gpr_index r)
+{
+	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	*gpr(GPR_RAX) = leaf;
+	*gpr(GPR_RCX) = subleaf;
+	assert_completed(vm_exit(EXIT_REASON_CPUID, 0, 2), 2);
+	return (uint32_t)*gpr(r);
+}
+
+static void cpuid_hides_features_whose_controls_are_off(void **state)
+{
+	(void)state;
+	t.cpuid_all_ones = true;
+	assert_int_equal(cpuid_reg(7, 0, GPR_RBX), ~(1u << 10)); /* INVPCID */
+	assert_int_equal(cpuid_reg(7, 0, GPR_RCX),
+			 ~((1u << 5) | (1u << 22)));	 /* WAITPKG, RDPID */
+	assert_int_equal(cpuid_reg(7, 1, GPR_RCX), ~0u); /* subleaf 1 */
+	assert_int_equal(cpuid_reg(0x80000001u, 0, GPR_RDX),
+			 ~(1u << 27)); /* RDTSCP */
+	assert_int_equal(cpuid_reg(0x80000001u, 0, GPR_RCX), ~0u);
+}
+
 static void cpuid_signature_leaf_names_the_hypervisor(void **state)
 {
 	char sig[13];
@@ -408,15 +434,15 @@ static void mov_to_cr4_allowed_bits_update_shadow_and_real(void **state)
 			 GUEST_CR4_BITS | CR4_PGE);
 	assert_int_equal(vmcs_read(VMCS_GUEST_CR4),
 			 GUEST_CR4_BITS | CR4_PGE | CR4_VMXE);
-	/*
-	 * BUG (vmm/handle_cr.c, write_cr4()): a MOV to CR4 that changes
-	 * CR4.PGE invalidates every TLB entry, global ones included (SDM 3A
-	 * 4.10.4.1). Here the MOV is emulated and, with VPID on, the VM
-	 * entry flushes nothing, so the handler must call flush_guest_tlb
-	 * as write_cr3() does; it does not. Kept out until fixed:
-	 *
-	 *	assert_int_equal(t.flushes, 1);
-	 */
+	/* Changing PGE flushes every TLB entry, global ones included (SDM
+	 * 3A 4.10.4.1); with VPID the VM entry does not, so the VMM does. */
+	assert_int_equal(t.flushes, 1);
+	/* Writing the same value again changes nothing to flush. */
+	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	assert_completed(vm_exit(EXIT_REASON_CR_ACCESS,
+				 cr_qual(4, CR_ACCESS_MOV_TO_CR, GPR_RCX), 3),
+			 3);
+	assert_int_equal(t.flushes, 1);
 }
 
 static void mov_to_cr0_clearing_pg_injects_gp(void **state)
@@ -456,12 +482,50 @@ static void mov_to_cr0_cd_is_shadowed_only(void **state)
 static void lmsw_cannot_clear_pe(void **state)
 {
 	uint64_t qual = cr_qual(0, CR_ACCESS_LMSW, GPR_RAX) |
-			(uint64_t)CR0_TS << 16; /* source: TS, no PE */
+			(uint64_t)(CR0_TS | CR0_EM) << 16; /* no PE, no MP */
 
 	(void)state;
 	assert_completed(vm_exit(EXIT_REASON_CR_ACCESS, qual, 3), 3);
 	assert_int_equal(vmcs_read(VMCS_CR0_READ_SHADOW),
 			 (GUEST_CR0_BITS & ~CR0_MP) | CR0_TS);
+}
+
+/* EM stays set: x87 state is never switched (cr_bits.h). */
+static void mov_to_cr0_clearing_em_injects_gp(void **state)
+{
+	(void)state;
+	*gpr(GPR_RDX) = GUEST_CR0_BITS & ~CR0_EM;
+	assert_faulted(vm_exit(EXIT_REASON_CR_ACCESS,
+			       cr_qual(0, CR_ACCESS_MOV_TO_CR, GPR_RDX), 3),
+		       INJECT_GP);
+	assert_int_equal(vmcs_read(VMCS_CR0_READ_SHADOW), GUEST_CR0_BITS);
+}
+
+/* CR8 is a virtual TPR: the host's APIC is never touched. */
+static void mov_to_and_from_cr8_uses_a_virtual_tpr(void **state)
+{
+	(void)state;
+	*gpr(GPR_R9) = 0xf;
+	assert_completed(vm_exit(EXIT_REASON_CR_ACCESS,
+				 cr_qual(8, CR_ACCESS_MOV_TO_CR, GPR_R9), 4),
+			 4);
+	assert_int_equal(t.v.tpr, 0xf);
+	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	*gpr(GPR_RBX) = 0;
+	assert_completed(vm_exit(EXIT_REASON_CR_ACCESS,
+				 cr_qual(8, CR_ACCESS_MOV_FROM_CR, GPR_RBX), 4),
+			 4);
+	assert_int_equal(*gpr(GPR_RBX), 0xf);
+}
+
+static void mov_to_cr8_reserved_bits_inject_gp(void **state)
+{
+	(void)state;
+	*gpr(GPR_R9) = 0x10;
+	assert_faulted(vm_exit(EXIT_REASON_CR_ACCESS,
+			       cr_qual(8, CR_ACCESS_MOV_TO_CR, GPR_R9), 4),
+		       INJECT_GP);
+	assert_int_equal(t.v.tpr, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -547,15 +611,8 @@ static void in_from_unlisted_port_reads_all_ones(void **state)
 	assert_completed(
 		vm_exit(EXIT_REASON_IO_INSTRUCTION, io_qual(0xcfc, 4, true), 1),
 		1);
-	assert_int_equal((uint32_t)*gpr(GPR_RAX), 0xffffffffu);
-	/*
-	 * BUG (vmm/handle_io.c): IN EAX writes a 32-bit register, which
-	 * zero-extends into RAX in 64-bit mode, so RAX should now be
-	 * 0x00000000ffffffff; the handler ORs the mask into the old RAX and
-	 * leaves 0x11223344ffffffff. Kept out until fixed:
-	 *
-	 *	assert_int_equal(*gpr(GPR_RAX), 0xffffffffull);
-	 */
+	/* IN EAX writes a 32-bit register: it zero-extends into RAX. */
+	assert_int_equal(*gpr(GPR_RAX), 0xffffffffull);
 	assert_non_null(strstr(host_output(), "IN from port 0xcfc (4 bytes) "
 					      "denied\n"));
 	assert_int_equal(t.v.io_denied, 3);
@@ -663,14 +720,7 @@ static void rdmsr_pat_without_pat_switching_injects_gp(void **state)
 	assert_faulted(rdmsr(MSR_IA32_PAT), INJECT_GP);
 }
 
-/*
- * BUG (vmm/handle_msr.c, canonical()): ((int64_t)a << 16) is undefined
- * behaviour for every address with any of bits 63:47 set (a negative
- * left operand, or a result that overflows int64_t), so a canonical
- * upper-half address such as 0xffff800000001000 cannot be checked
- * without UBSan reporting "left shift of negative value". That
- * round trip is kept out until fixed; a lower-half address is used.
- */
+/* SYSENTER_ESP holds a canonical address, lower or upper half. */
 static void wrmsr_sysenter_esp_canonical_round_trips(void **state)
 {
 	(void)state;
@@ -682,6 +732,15 @@ static void wrmsr_sysenter_esp_canonical_round_trips(void **state)
 	assert_completed(rdmsr(MSR_IA32_SYSENTER_ESP), 2);
 	assert_int_equal(*gpr(GPR_RAX), 0x56789000);
 	assert_int_equal(*gpr(GPR_RDX), 0x1234);
+
+	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	assert_completed(wrmsr(MSR_IA32_SYSENTER_ESP, 0xffff800000001000ull),
+			 2);
+	assert_int_equal(vmcs_read(VMCS_GUEST_IA32_SYSENTER_ESP),
+			 0xffff800000001000ull);
+	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	assert_faulted(wrmsr(MSR_IA32_SYSENTER_ESP, 0x0000800000001000ull),
+		       INJECT_GP);
 }
 
 /* Goes through the same undefined shift in canonical() (see above):
@@ -1067,6 +1126,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(cpuid_leaf1_hides_vmx_and_sets_hypervisor_bit),
+		T(cpuid_hides_features_whose_controls_are_off),
 		T(cpuid_signature_leaf_names_the_hypervisor),
 		T(cpuid_other_hypervisor_leaves_are_zero),
 		T(cpuid_passes_leaf_and_subleaf_to_the_cpu),
@@ -1083,6 +1143,9 @@ int main(void)
 		T(mov_to_cr0_nw_without_cd_injects_gp),
 		T(mov_to_cr0_cd_is_shadowed_only),
 		T(lmsw_cannot_clear_pe),
+		T(mov_to_cr0_clearing_em_injects_gp),
+		T(mov_to_and_from_cr8_uses_a_virtual_tpr),
+		T(mov_to_cr8_reserved_bits_inject_gp),
 		T(out_to_uart_prints_guest_lines_on_newline),
 		T(out_to_uart_replaces_control_bytes),
 		T(in_from_uart_lsr_reports_transmitter_empty),

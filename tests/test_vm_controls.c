@@ -231,7 +231,8 @@ static void ept_without_4_level_walks_is_refused(void **state)
 	assert_non_null(strstr(host_output(), "4-level page walks"));
 }
 
-static void no_timer_saving_leaves_save_timer_off(void **state)
+/* The watchdog needs the timer's value to survive exits. */
+static void no_timer_saving_is_refused_and_named(void **state)
 {
 	struct variant v;
 	struct choice c;
@@ -240,10 +241,51 @@ static void no_timer_saving_leaves_save_timer_off(void **state)
 	skylake_variant(&v, MSR_IA32_VMX_TRUE_EXIT_CTLS,
 			(uint64_t)EXIT_SAVE_PREEMPTION_TIMER << 32);
 	choose_for(&v.fixture, &c);
+	assert_int_equal(c.status, HV_UNSUPPORTED);
+	assert_non_null(strstr(host_output(),
+			       "this CPU lacks \"save VMX-preemption timer "
+			       "value\" (VM-exit controls), which hv needs"));
+}
+
+/* The guest's DR7 and IA32_DEBUGCTL are its own, not the host's. */
+static void no_load_debug_controls_is_refused_and_named(void **state)
+{
+	struct variant v;
+	struct choice c;
+
+	(void)state;
+	skylake_variant(&v, MSR_IA32_VMX_TRUE_ENTRY_CTLS,
+			(uint64_t)ENTRY_LOAD_DEBUG_CONTROLS << 32);
+	choose_for(&v.fixture, &c);
+	assert_int_equal(c.status, HV_UNSUPPORTED);
+	assert_non_null(strstr(host_output(), "\"load debug controls\""));
+}
+
+static void no_all_context_invept_is_refused(void **state)
+{
+	struct variant v;
+	struct choice c;
+
+	(void)state;
+	skylake_variant(&v, MSR_IA32_VMX_EPT_VPID_CAP, EPT_CAP_INVEPT_ALL);
+	choose_for(&v.fixture, &c);
+	assert_int_equal(c.status, HV_UNSUPPORTED);
+	assert_non_null(strstr(host_output(), "all-context INVEPT"));
+}
+
+/* The VMM flushes one VPID at a time: all-context INVVPID alone is not
+ * enough, and VPID stays off. */
+static void no_single_context_invvpid_turns_vpid_off(void **state)
+{
+	struct variant v;
+	struct choice c;
+
+	(void)state;
+	skylake_variant(&v, MSR_IA32_VMX_EPT_VPID_CAP, VPID_CAP_INVVPID_SINGLE);
+	choose_for(&v.fixture, &c);
 	assert_int_equal(c.status, HV_OK);
-	assert_false(c.out.save_timer);
-	assert_int_equal(c.out.exit & EXIT_SAVE_PREEMPTION_TIMER, 0);
-	assert_allowed(c.out.exit, c.caps.exit, "exit");
+	assert_false(c.out.vpid);
+	assert_int_equal(c.out.proc2 & PROC2_ENABLE_VPID, 0);
 }
 
 /* Without "load IA32_PAT" on entry, PAT is not switched at all: neither
@@ -277,7 +319,10 @@ int main(void)
 			vpid_not_allowed_turns_vpid_off_but_still_runs),
 		cmocka_unit_test(ept_without_write_back_is_refused),
 		cmocka_unit_test(ept_without_4_level_walks_is_refused),
-		cmocka_unit_test(no_timer_saving_leaves_save_timer_off),
+		cmocka_unit_test(no_timer_saving_is_refused_and_named),
+		cmocka_unit_test(no_load_debug_controls_is_refused_and_named),
+		cmocka_unit_test(no_all_context_invept_is_refused),
+		cmocka_unit_test(no_single_context_invvpid_turns_vpid_off),
 		cmocka_unit_test(pat_switched_only_with_all_three_controls),
 	};
 

@@ -68,6 +68,11 @@ static inline uint64_t read_dr7(void)
 	return v;
 }
 
+static inline void write_dr7(uint64_t v)
+{
+	__asm__ volatile("mov %0, %%dr7" ::"r"(v));
+}
+
 #define DEFINE_SEG_READER(seg)                                     \
 	static inline uint16_t read_##seg(void)                    \
 	{                                                          \

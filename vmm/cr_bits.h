@@ -27,14 +27,28 @@
 #define CR4_OSXMMEXCPT (1ull << 10)
 #define CR4_VMXE (1ull << 13)
 #define CR4_PCIDE (1ull << 17)
-#define CR4_OSXSAVE (1ull << 27)
+#define CR4_OSXSAVE (1ull << 18)
 
 /* What the guest may set in CR4. Not VMXE (no nested VMX), not OSFXSR or
  * OSXSAVE (the host does not switch vector state), not PCIDE. */
 #define CR4_GUEST_ALLOWED \
 	(CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE)
 
-/* The CR0 bits the host owns: changing them traps (guest/host mask). */
-#define CR0_HOST_OWNED (CR0_PE | CR0_ET | CR0_NE | CR0_NW | CR0_CD | CR0_PG)
+/* CR4 bits whose change flushes the TLB (SDM 3A 4.10.4.1): with VPID, VM
+ * entry does not, so the VMM must when it emulates the write. */
+#define CR4_TLB_BITS (CR4_PSE | CR4_PAE | CR4_PGE)
+
+/* The CR0 bits the host owns: changing them traps (guest/host mask). EM
+ * stays 1, so x87 instructions raise #NM: the host never switches x87
+ * state, and the guest must not leave its own in the firmware's FPU. */
+#define CR0_HOST_OWNED \
+	(CR0_PE | CR0_EM | CR0_ET | CR0_NE | CR0_NW | CR0_CD | CR0_PG)
+
+/* CR0 bits a guest must keep set: long mode needs PE and PG; EM keeps
+ * x87 out (see above). */
+#define CR0_GUEST_REQUIRED (CR0_PE | CR0_EM | CR0_PG)
+
+/* CR8 holds the task priority in bits 3:0; the rest is reserved. */
+#define CR8_TPR_MASK 0xfull
 
 #endif

@@ -2,6 +2,7 @@
 #include "exit_handlers.h"
 #include "print.h"
 #include "vmcs.h"
+#include "vmcs_dump.h"
 
 static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_EXCEPTION_NMI] = handle_exception_nmi,
@@ -53,6 +54,7 @@ enum exit_verdict exit_dispatch(struct vcpu *v)
 				  ? exit_reason_name(v->exit_reason)
 				  : "?",
 			  v->exit_qualification);
+		vmcs_dump();
 		v->result = GUEST_ERROR;
 		v->why = "vm_entry_failed";
 		return EXIT_STOP;

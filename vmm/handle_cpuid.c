@@ -11,6 +11,39 @@
 #define CPUID_1_ECX_XSAVE (1u << 26)
 #define CPUID_1_ECX_OSXSAVE (1u << 27)
 #define CPUID_1_ECX_HYPERVISOR (1u << 31)
+#define CPUID_7_EBX_INVPCID (1u << 10)
+#define CPUID_7_ECX_WAITPKG (1u << 5)
+#define CPUID_7_ECX_RDPID (1u << 22)
+#define CPUID_80000001_EDX_RDTSCP (1u << 27)
+
+/* What the guest must not be told it has: features whose instructions
+ * raise #UD in this VM because their secondary controls ("enable
+ * RDTSCP", "enable INVPCID", "enable user wait and pause") are 0 (SDM 3C
+ * 26.3), nested VMX, and state the host does not switch. */
+static void hide_unavailable(uint32_t leaf, uint32_t subleaf,
+			     struct cpuid_regs *r)
+{
+	switch (leaf) {
+	case 1:
+		/* No nested VMX; the guest may not set CR4.PCIDE or
+		 * CR4.OSXSAVE (handle_cr.c), and MWAIT would only sleep
+		 * until the preemption timer. */
+		r->ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_PCID |
+			    CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE |
+			    CPUID_1_ECX_MONITOR);
+		r->ecx |= CPUID_1_ECX_HYPERVISOR;
+		break;
+	case 7:
+		if (subleaf == 0) {
+			r->ebx &= ~CPUID_7_EBX_INVPCID;
+			r->ecx &= ~(CPUID_7_ECX_WAITPKG | CPUID_7_ECX_RDPID);
+		}
+		break;
+	case 0x80000001u:
+		r->edx &= ~CPUID_80000001_EDX_RDTSCP;
+		break;
+	}
+}
 
 enum exit_verdict handle_cpuid(struct vcpu *v)
 {
@@ -31,15 +64,7 @@ enum exit_verdict handle_cpuid(struct vcpu *v)
 		}
 	} else {
 		v->ops->cpu->cpuid(v->ops->cpu->ctx, leaf, subleaf, &r);
-		if (leaf == 1) {
-			/* No nested VMX; the guest may not set CR4.PCIDE or
-			 * CR4.OSXSAVE (cr_access.c), and MWAIT would only
-			 * sleep until the preemption timer. */
-			r.ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_PCID |
-				   CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE |
-				   CPUID_1_ECX_MONITOR);
-			r.ecx |= CPUID_1_ECX_HYPERVISOR;
-		}
+		hide_unavailable(leaf, subleaf, &r);
 	}
 	v->regs.gpr[GPR_RAX] = r.eax;
 	v->regs.gpr[GPR_RBX] = r.ebx;

@@ -1,7 +1,9 @@
 /* Control-register accesses: MOV to/from CR3 (CR3-load and CR3-store
- * exiting) and writes to the CR0/CR4 bits the host owns (guest/host
- * masks, SDM 3C 25.6.6). The guest reads its own view from the read
- * shadows; the real registers keep what VMX requires. */
+ * exiting), MOV to/from CR8 (CR8-load and CR8-store exiting: a virtual
+ * TPR, since the real CR8 is the host's local-APIC TPR), and writes to the
+ * CR0/CR4 bits the host owns (guest/host masks, SDM 3C 25.6.6). The guest
+ * reads its own view from the read shadows; the real registers keep what
+ * VMX requires. */
 #include "cr_bits.h"
 #include "exit_handlers.h"
 #include "exit_qual.h"
@@ -21,11 +23,12 @@ static enum exit_verdict done(struct vcpu *v)
 
 /* MOV to CR0 — SDM 2 "MOV—Move to/from Control Registers": #GP when
  * reserved bits are set, NW without CD, PG without PE, or when the write
- * would leave IA-32e mode (the guest runs 64-bit code). */
+ * would leave IA-32e mode (the guest runs 64-bit code); this VMM also
+ * keeps EM set (cr_bits.h). */
 static enum exit_verdict write_cr0(struct vcpu *v, uint64_t value)
 {
 	if ((value >> 32) || ((value & CR0_NW) && !(value & CR0_CD)) ||
-	    !(value & CR0_PE) || !(value & CR0_PG))
+	    (value & CR0_GUEST_REQUIRED) != CR0_GUEST_REQUIRED)
 		return gp(v);
 	vmcs_write(VMCS_CR0_READ_SHADOW, value);
 	/* The real CR0 keeps VMX's fixed bits and caching on. */
@@ -39,8 +42,22 @@ static enum exit_verdict write_cr4(struct vcpu *v, uint64_t value)
 {
 	if ((value & ~CR4_GUEST_ALLOWED) || !(value & CR4_PAE))
 		return gp(v); /* CR4.VMXE among them: the guest has no VMX */
+	uint64_t old = vmcs_read(VMCS_CR4_READ_SHADOW);
+
 	vmcs_write(VMCS_CR4_READ_SHADOW, value);
 	vmcs_write(VMCS_GUEST_CR4, (value | v->cr4_fixed0) & v->cr4_fixed1);
+	if (((old ^ value) & CR4_TLB_BITS) && v->ops->flush_guest_tlb)
+		v->ops->flush_guest_tlb(v);
+	return done(v);
+}
+
+/* MOV to CR8: bits 63:4 are reserved (#GP). Only the virtual TPR
+ * changes; the guest gets no interrupts for it to mask. */
+static enum exit_verdict write_cr8(struct vcpu *v, uint64_t value)
+{
+	if (value & ~CR8_TPR_MASK)
+		return gp(v);
+	v->tpr = (uint8_t)value;
 	return done(v);
 }
 
@@ -72,6 +89,8 @@ enum exit_verdict handle_cr_access(struct vcpu *v)
 			return write_cr3(v, value);
 		if (a.cr == 4)
 			return write_cr4(v, value);
+		if (a.cr == 8)
+			return write_cr8(v, value);
 		break;
 	}
 	case CR_ACCESS_MOV_FROM_CR:
@@ -79,11 +98,20 @@ enum exit_verdict handle_cr_access(struct vcpu *v)
 			vcpu_set_gpr(v, a.gpr, vmcs_read(VMCS_GUEST_CR3));
 			return done(v);
 		}
+		if (a.cr == 8) {
+			vcpu_set_gpr(v, a.gpr, v->tpr);
+			return done(v);
+		}
 		break;
 	case CR_ACCESS_LMSW: {
-		/* LMSW writes CR0 bits 3:0 but cannot clear PE. */
-		uint64_t shadow = vmcs_read(VMCS_CR0_READ_SHADOW);
-		uint64_t value = (shadow & ~0xeull) | (a.lmsw_source & 0xfu);
+		/* LMSW writes CR0 bits 3:0 but cannot clear PE. It exits only
+		 * when it would change a host-owned bit among them (PE, EM). The
+		 * CR0 the guest sees: host-owned bits from the read shadow, the
+		 * guest's own (MP, TS) from the real register. */
+		uint64_t mask = CR0_HOST_OWNED;
+		uint64_t cr0 = (vmcs_read(VMCS_CR0_READ_SHADOW) & mask) |
+			       (vmcs_read(VMCS_GUEST_CR0) & ~mask);
+		uint64_t value = (cr0 & ~0xeull) | (a.lmsw_source & 0xfu);
 
 		return write_cr0(v, value);
 	}

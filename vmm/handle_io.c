@@ -15,6 +15,17 @@ static uint8_t uart_read(uint16_t port)
 	return 0;
 }
 
+/* IN writes AL, AX or EAX; a 32-bit register write zero-extends into
+ * RAX, 8- and 16-bit writes leave the rest (SDM 1 3.4.1.1). */
+static uint64_t in_result(uint64_t rax, unsigned int size, uint32_t value)
+{
+	uint64_t mask = (1ull << (8 * size)) - 1;
+
+	if (size == 4)
+		return value;
+	return (rax & ~mask) | (value & mask);
+}
+
 static bool is_uart(uint16_t port)
 {
 	return port >= HV_UART_BASE && port < HV_UART_BASE + 8;
@@ -23,8 +34,6 @@ static bool is_uart(uint16_t port)
 enum exit_verdict handle_io_instruction(struct vcpu *v)
 {
 	struct io_access io = io_access_decode(v->exit_qualification);
-	uint64_t mask =
-		io.size == 4 ? 0xffffffffull : (1ull << (8 * io.size)) - 1;
 	uint64_t rax = v->regs.gpr[GPR_RAX];
 
 	if (io.string) {
@@ -35,7 +44,7 @@ enum exit_verdict handle_io_instruction(struct vcpu *v)
 	}
 	if (is_uart(io.port) && io.size == 1) {
 		if (io.in) {
-			rax = (rax & ~mask) | uart_read(io.port);
+			rax = in_result(rax, 1, uart_read(io.port));
 		} else if (io.port == HV_UART_BASE) {
 			char c = (char)rax;
 
@@ -48,8 +57,8 @@ enum exit_verdict handle_io_instruction(struct vcpu *v)
 				  "denied\n",
 				  v->name, io.in ? "IN from" : "OUT to",
 				  io.port, io.size, io.size > 1 ? "s" : "");
-		if (io.in)
-			rax |= mask; /* an absent device floats high */
+		if (io.in) /* an absent device floats high */
+			rax = in_result(rax, io.size, 0xffffffffu);
 	}
 	v->regs.gpr[GPR_RAX] = rax;
 	vcpu_skip_instruction(v);

@@ -11,9 +11,12 @@
 #define APIC_BASE_VALUE 0xfee00900ull /* enabled, BSP, default base */
 #define EFER_GUEST_WRITABLE (EFER_SCE | EFER_NXE)
 
+/* SDM 3A 3.3.7.1: bits 63:47 all equal (48-bit linear addresses). */
 static bool canonical(uint64_t a)
 {
-	return (uint64_t)(((int64_t)a << 16) >> 16) == a;
+	uint64_t top = a >> 47;
+
+	return top == 0 || top == 0x1ffff;
 }
 
 /* SDM 3A 11.12.2: each PAT entry is 0, 1, 4, 5, 6 or 7. */

@@ -8,6 +8,7 @@
 #include "exit_handlers.h"
 #include "guest_memory.h"
 #include "guest_policy.h"
+#include "msr.h"
 #include "pages.h"
 #include "print.h"
 #include "summary.h"
@@ -25,6 +26,7 @@
 struct vm {
 	struct vcpu vcpu;
 	void *vmcs;
+	bool vmcs_current; /* VMPTRLD done: VMCLEAR before it is freed */
 	void *exit_page;
 	struct exit_bitmaps bitmaps;
 	struct exit_controls policy;
@@ -128,13 +130,40 @@ int vmx_exit_handler(void *ctx)
 	return 0;
 }
 
+/* Host state that neither the VMCS host-state area nor the firmware
+ * brings back: every VM exit sets DR7 to 400H and clears IA32_DEBUGCTL
+ * (SDM 3C 28.5.1), and the guest's SWAPGS swaps the real
+ * IA32_KERNEL_GS_BASE, which the guest starts with as 0, not the host's. */
+struct host_extra {
+	uint64_t dr7, debugctl, kernel_gs_base;
+};
+
+static struct host_extra host_extra_save(void)
+{
+	struct host_extra h = {read_dr7(), rdmsr(MSR_IA32_DEBUGCTL),
+			       rdmsr(MSR_IA32_KERNEL_GS_BASE)};
+
+	wrmsr(MSR_IA32_KERNEL_GS_BASE, 0);
+	return h;
+}
+
+static void host_extra_restore(const struct host_extra *h)
+{
+	write_dr7(h->dr7);
+	wrmsr(MSR_IA32_DEBUGCTL, h->debugctl);
+	wrmsr(MSR_IA32_KERNEL_GS_BASE, h->kernel_gs_base);
+}
+
 static void run_loop(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpu;
 	struct vmcs_counters before = *vmcs_access_counters();
+	struct host_extra host = host_extra_save();
 
 	v->result = GUEST_RUNNING;
 	enum vmx_run_result r = vmx_run(v->exit_frame);
+
+	host_extra_restore(&host);
 
 	/* No exit yet: VMLAUNCH failed; after one, VMRESUME did. */
 	if (r != VMX_RUN_STOPPED)
@@ -178,6 +207,7 @@ static enum hv_status prepare(struct vm *vm, const struct vmx_caps *caps,
 		hv_printf("hv: VMCLEAR/VMPTRLD of the new VMCS failed\n");
 		return HV_VMX_FAILED;
 	}
+	vm->vmcs_current = true;
 	struct vm_setup setup = {
 		.caps = caps,
 		.controls = &vm->controls,
@@ -259,6 +289,10 @@ enum hv_status run_guest(const struct vmx_caps *caps,
 		run_loop(&vm);
 		guest_summary_print(v);
 		st = v->result == GUEST_OK ? HV_OK : HV_GUEST_FAILED;
+	}
+	/* SDM 3C 25.11.3: the CPU may keep VMCS data cached until VMCLEAR,
+	 * on every path, before the page is freed. */
+	if (vm.vmcs_current) {
 		vmclear((uint64_t)vm.vmcs);
 		invept(INVEPT_ALL_CONTEXT, 0);
 	}

@@ -47,6 +47,9 @@ void guest_summary_print(const struct vcpu *v)
 {
 	char line[1024];
 
+	/* Not through hv_printf: a guest that saw many kinds of exit makes
+	 * a line longer than its 512-byte buffer. */
 	guest_summary_format(v, line, sizeof(line));
-	hv_printf("%s\n", line);
+	platform_puts(line);
+	platform_puts("\n");
 }

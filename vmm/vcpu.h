@@ -71,6 +71,7 @@ struct vcpu {
 
 	/* outcome */
 	enum guest_result result;
+	uint8_t tpr;	  /* CR8: the guest's virtual task priority */
 	uint64_t hlt_tsc; /* the host's TSC at the HLT exit, for make bench */
 	const char *why;  /* with GUEST_KILLED: one word */
 	uint64_t status;  /* with HV_HC_EXIT */

@@ -24,11 +24,12 @@ static unsigned int choose(const struct control_field *field, uint64_t cap,
 	return missing;
 }
 
+/* VPID only with single-context INVVPID, which the VMM issues after
+ * emulating a TLB flush (SDM 3C 29.4.3.3, 31.3 "INVVPID"). */
 static bool vpid_usable(const struct vmx_caps *caps)
 {
 	return caps->has_ept_vpid && (caps->ept_vpid & VPID_CAP_INVVPID) &&
-	       (caps->ept_vpid &
-		(VPID_CAP_INVVPID_SINGLE | VPID_CAP_INVVPID_ALL));
+	       (caps->ept_vpid & VPID_CAP_INVVPID_SINGLE);
 }
 
 enum hv_status vm_controls_choose(const struct vmx_caps *caps,
@@ -51,24 +52,37 @@ enum hv_status vm_controls_choose(const struct vmx_caps *caps,
 		&secondary_proc_field, caps->has_proc2 ? caps->proc2 : 0,
 		policy->proc2 | PROC2_ENABLE_EPT, proc2_optional, &out->proc2);
 
-	/* A 64-bit host and guest, each with its own IA32_EFER. */
+	/* A 64-bit host and guest, each with its own IA32_EFER, DR7 and
+	 * IA32_DEBUGCTL (without the debug controls the guest would run with
+	 * the host's). The watchdog counts guest time only if the timer's
+	 * value survives exits (SDM 3C 26.5.1). */
+	uint32_t exit_required = EXIT_HOST_ADDRESS_SPACE_SIZE |
+				 EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER |
+				 EXIT_SAVE_DEBUG_CONTROLS;
+
 	if (policy->pin & PIN_ACTIVATE_PREEMPTION_TIMER)
-		exit_optional |= EXIT_SAVE_PREEMPTION_TIMER;
+		exit_required |= EXIT_SAVE_PREEMPTION_TIMER;
 	exit_optional |= EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT;
 	entry_optional |= ENTRY_LOAD_IA32_PAT;
-	missing += choose(&exit_field, caps->exit,
-			  EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
-				  EXIT_LOAD_IA32_EFER,
-			  exit_optional, &out->exit);
+	missing += choose(&exit_field, caps->exit, exit_required, exit_optional,
+			  &out->exit);
 	missing += choose(&entry_field, caps->entry,
-			  ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER,
+			  ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER |
+				  ENTRY_LOAD_DEBUG_CONTROLS,
 			  entry_optional, &out->entry);
 
-	/* SDM 3C 29.3.7: this VMM's EPT is 4-level, write-back. */
+	/* SDM 3C 29.3.7: this VMM's EPT is 4-level, write-back, and its
+	 * mappings are dropped with all-context INVEPT (SDM 3C 31.3). */
 	if (caps->has_ept_vpid && (!(caps->ept_vpid & EPT_CAP_WALK_LENGTH_4) ||
 				   !(caps->ept_vpid & EPT_CAP_MEMTYPE_WB))) {
 		hv_printf("hv: this CPU's EPT lacks 4-level page walks or "
 			  "write-back paging structures, which hv needs\n");
+		missing++;
+	}
+	if (caps->has_ept_vpid && (!(caps->ept_vpid & EPT_CAP_INVEPT) ||
+				   !(caps->ept_vpid & EPT_CAP_INVEPT_ALL))) {
+		hv_printf("hv: this CPU lacks all-context INVEPT, which hv "
+			  "needs\n");
 		missing++;
 	}
 	if (missing)
@@ -76,6 +90,7 @@ enum hv_status vm_controls_choose(const struct vmx_caps *caps,
 
 	out->vpid = out->proc2 & PROC2_ENABLE_VPID;
 	out->save_timer = out->exit & EXIT_SAVE_PREEMPTION_TIMER;
+	/* Clear a PAT control the CPU lets be 0 unless all three are on. */
 	/* Switch PAT only if all three halves are there. */
 	out->pat = (out->exit & EXIT_SAVE_IA32_PAT) &&
 		   (out->exit & EXIT_LOAD_IA32_PAT) &&

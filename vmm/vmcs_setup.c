@@ -28,7 +28,16 @@ void vmcs_setup_controls(const struct vm_setup *s, const struct vcpu *v)
 	}
 	vmcs_write(VMCS_CR0_GUEST_HOST_MASK, s->policy->cr0_guest_host_mask);
 	vmcs_write(VMCS_CR4_GUEST_HOST_MASK, s->policy->cr4_guest_host_mask);
+	/* SDM 3C 25.11.3: a new VMCS is set up by VMWRITE alone, so every
+	 * control that must be 0 is written 0, not assumed. */
 	vmcs_write(VMCS_CR3_TARGET_COUNT, 0);
+	vmcs_write(VMCS_EXIT_MSR_STORE_COUNT, 0);
+	vmcs_write(VMCS_EXIT_MSR_LOAD_COUNT, 0);
+	vmcs_write(VMCS_ENTRY_MSR_LOAD_COUNT, 0);
+	vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, 0);
+	vmcs_write(VMCS_PAGE_FAULT_ERROR_CODE_MASK, 0);
+	vmcs_write(VMCS_PAGE_FAULT_ERROR_CODE_MATCH, 0);
+	vmcs_write(VMCS_TSC_OFFSET, 0);
 	vmcs_write(VMCS_EPT_POINTER, s->eptp);
 	if (c->vpid)
 		vmcs_write(VMCS_VPID, v->vpid);
@@ -83,7 +92,7 @@ static void guest_segment(struct vmcs_f16 sel, struct vmcs_fnat base,
 void vmcs_setup_guest(const struct vm_setup *s, const struct vcpu *v)
 {
 	const struct vmx_caps *caps = s->caps;
-	uint64_t cr0 = CR0_PE | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+	uint64_t cr0 = CR0_PE | CR0_EM | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
 	uint64_t cr4 = CR4_PAE;
 
 	vmcs_write(VMCS_GUEST_CR0, (cr0 | caps->cr0_fixed0) & caps->cr0_fixed1);
