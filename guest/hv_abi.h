@@ -40,7 +40,8 @@ struct hv_info {
 	uint64_t image_size;
 	volatile uint64_t preemptions; /* VMX-preemption timer expiries */
 };
-#define HV_INFO_MAGIC UINT64_C(0x6f666e6934616976) /* "viaA4info" */
+/* "via4info" in memory (little-endian) */
+#define HV_INFO_MAGIC UINT64_C(0x6f666e6934616976)
 
 /* The console: an emulated 16550 at COM1. THR writes are printed by the
  * host as "guest: <line>"; LSR always reads "transmitter empty". */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make test's driver: unit tests, lint, the vmcs tool, then boots on every
 # usable platform, each bounded, each checked against its serial log.
-# Ends with one line "N passed, N failed"; exits non-zero on any failure.
+# Ends with one line "N passed, N failed, N skipped"; exits non-zero on any
+# failure.
 #   test.sh           everything (make test)
 #   test.sh --boots   only the emulator boots (tests/integration.sh)
 set -uo pipefail

@@ -198,7 +198,7 @@ static void assert_injected_gp(void)
 /* Resumed at the same instruction, with a fault pending. */
 static void assert_faulted(enum exit_verdict verdict, uint32_t info)
 {
-	assert_int_equal(verdict, EXIT_RESUME);
+	assert_int_equal(verdict, VERDICT_RESUME);
 	assert_int_equal(injected(), info);
 	assert_int_equal(rip(), RIP0);
 	assert_int_equal(t.v.result, GUEST_RUNNING);
@@ -207,7 +207,7 @@ static void assert_faulted(enum exit_verdict verdict, uint32_t info)
 /* Resumed after the instruction, with nothing injected. */
 static void assert_completed(enum exit_verdict verdict, uint32_t length)
 {
-	assert_int_equal(verdict, EXIT_RESUME);
+	assert_int_equal(verdict, VERDICT_RESUME);
 	assert_int_equal(injected(), 0);
 	assert_int_equal(rip(), RIP0 + length);
 	assert_int_equal(t.v.result, GUEST_RUNNING);
@@ -215,7 +215,7 @@ static void assert_completed(enum exit_verdict verdict, uint32_t length)
 
 static void assert_killed(enum exit_verdict verdict, const char *why)
 {
-	assert_int_equal(verdict, EXIT_STOP);
+	assert_int_equal(verdict, VERDICT_STOP);
 	assert_int_equal(t.v.result, GUEST_KILLED);
 	assert_non_null(t.v.why);
 	assert_string_equal(t.v.why, why);
@@ -646,7 +646,7 @@ static void only_the_first_8_denials_are_logged(void **state)
 {
 	(void)state;
 	for (int i = 0; i < 12; i++)
-		assert_int_equal(out_byte(0x70, 'x'), EXIT_RESUME);
+		assert_int_equal(out_byte(0x70, 'x'), VERDICT_RESUME);
 	assert_int_equal(t.v.io_denied, 12);
 	size_t lines = 0;
 
@@ -825,7 +825,7 @@ static void vmcall_print_writes_guest_buffer_to_console(void **state)
 	assert_string_equal(host_output(), "guest: hello from the guest\n");
 	/* The unfinished line comes out when the guest stops. */
 	vmcs_write(VMCS_GUEST_RIP, RIP0);
-	assert_int_equal(vmcall(HV_HC_EXIT, 0, 0), EXIT_STOP);
+	assert_int_equal(vmcall(HV_HC_EXIT, 0, 0), VERDICT_STOP);
 	assert_string_equal(host_output(),
 			    "guest: hello from the guest\nguest: and more\n");
 }
@@ -853,7 +853,7 @@ static void vmcall_print_too_long_returns_einval(void **state)
 static void vmcall_exit_0_ends_ok(void **state)
 {
 	(void)state;
-	assert_int_equal(vmcall(HV_HC_EXIT, 0, 0), EXIT_STOP);
+	assert_int_equal(vmcall(HV_HC_EXIT, 0, 0), VERDICT_STOP);
 	assert_int_equal(t.v.result, GUEST_OK);
 	assert_int_equal(t.v.status, 0);
 	assert_null(t.v.why);
@@ -862,7 +862,7 @@ static void vmcall_exit_0_ends_ok(void **state)
 static void vmcall_exit_3_ends_with_error_status_3(void **state)
 {
 	(void)state;
-	assert_int_equal(vmcall(HV_HC_EXIT, 3, 0), EXIT_STOP);
+	assert_int_equal(vmcall(HV_HC_EXIT, 3, 0), VERDICT_STOP);
 	assert_int_equal(t.v.result, GUEST_ERROR);
 	assert_int_equal(t.v.status, 3);
 	assert_null(t.v.why);
@@ -890,8 +890,8 @@ static void vmcall_at_cpl3_injects_ud(void **state)
 static void hlt_ends_the_guest_ok(void **state)
 {
 	(void)state;
-	assert_int_equal(out_byte(HV_UART_BASE, 'z'), EXIT_RESUME);
-	assert_int_equal(vm_exit(EXIT_REASON_HLT, 0, 1), EXIT_STOP);
+	assert_int_equal(out_byte(HV_UART_BASE, 'z'), VERDICT_RESUME);
+	assert_int_equal(vm_exit(EXIT_REASON_HLT, 0, 1), VERDICT_STOP);
 	assert_int_equal(t.v.result, GUEST_OK);
 	assert_null(t.v.why);
 	assert_string_equal(host_output(), "guest: z\n");
@@ -915,7 +915,7 @@ static void preemption_timer_counts_slices_and_rearms(void **state)
 	for (uint32_t i = 1; i <= 3; i++) {
 		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, 0);
 		assert_int_equal(vm_exit(EXIT_REASON_PREEMPTION_TIMER, 0, 0),
-				 EXIT_RESUME);
+				 VERDICT_RESUME);
 		assert_int_equal(preemptions_in_guest_memory(), i);
 		assert_int_equal(vmcs_read(VMCS_PREEMPTION_TIMER_VALUE),
 				 1u << 17);
@@ -933,7 +933,7 @@ static void preemption_timer_not_rearmed_unless_saved(void **state)
 	t.v.timer_saved = false;
 	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, 0);
 	assert_int_equal(vm_exit(EXIT_REASON_PREEMPTION_TIMER, 0, 0),
-			 EXIT_RESUME);
+			 VERDICT_RESUME);
 	assert_int_equal(vmcs_read(VMCS_PREEMPTION_TIMER_VALUE), 0);
 	assert_int_equal(preemptions_in_guest_memory(), 1);
 }
@@ -943,9 +943,9 @@ static void watchdog_kills_when_budget_is_reached(void **state)
 	(void)state;
 	t.v.slice_budget = 3;
 	assert_int_equal(vm_exit(EXIT_REASON_PREEMPTION_TIMER, 0, 0),
-			 EXIT_RESUME);
+			 VERDICT_RESUME);
 	assert_int_equal(vm_exit(EXIT_REASON_PREEMPTION_TIMER, 0, 0),
-			 EXIT_RESUME);
+			 VERDICT_RESUME);
 	assert_int_equal(t.v.result, GUEST_RUNNING);
 	assert_killed(vm_exit(EXIT_REASON_PREEMPTION_TIMER, 0, 0), "watchdog");
 	assert_int_equal(preemptions_in_guest_memory(), 3);
@@ -1011,7 +1011,7 @@ static void external_interrupt_opens_host_irq_window(void **state)
 {
 	(void)state;
 	assert_int_equal(vm_exit(EXIT_REASON_EXTERNAL_INTERRUPT, 0, 0),
-			 EXIT_RESUME);
+			 VERDICT_RESUME);
 	assert_int_equal(t.irq_windows, 1);
 	assert_int_equal(rip(), RIP0);
 	assert_int_equal(injected(), 0);
@@ -1021,7 +1021,8 @@ static void host_nmi_is_ignored(void **state)
 {
 	(void)state;
 	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, 0x80000202u); /* NMI, 2 */
-	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0), EXIT_RESUME);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
+			 VERDICT_RESUME);
 	assert_int_equal(t.v.result, GUEST_RUNNING);
 	assert_int_equal(injected(), 0);
 	assert_non_null(strstr(host_output(), "host NMI"));
@@ -1051,7 +1052,7 @@ static void exit_reason_beyond_the_table_is_unhandled(void **state)
 static void failed_vm_entry_is_an_error(void **state)
 {
 	(void)state;
-	assert_int_equal(vm_exit(0x80000021u, 0, 0), EXIT_STOP);
+	assert_int_equal(vm_exit(0x80000021u, 0, 0), VERDICT_STOP);
 	assert_int_equal(t.v.result, GUEST_ERROR);
 	assert_non_null(t.v.why);
 	assert_string_equal(t.v.why, "vm_entry_failed");

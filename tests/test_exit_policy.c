@@ -68,11 +68,11 @@ static void empty_policy_traps_every_msr_and_port(void **state)
 	assert_int_equal(c.pin, 0);
 	assert_int_equal(c.proc2, 0);
 	for (size_t i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++) {
-		assert_int_equal(rd(&c, msrs[i]), EXIT_TRAP);
-		assert_int_equal(wr(&c, msrs[i]), EXIT_TRAP);
+		assert_int_equal(rd(&c, msrs[i]), POLICY_TRAP);
+		assert_int_equal(wr(&c, msrs[i]), POLICY_TRAP);
 	}
 	for (uint32_t port = 0; port <= 0xffff; port++)
-		assert_int_equal(io(&c, (uint16_t)port, 1), EXIT_TRAP);
+		assert_int_equal(io(&c, (uint16_t)port, 1), POLICY_TRAP);
 }
 
 /* Bitmaps the controls do not use are still written, all-trap, so that a
@@ -94,10 +94,10 @@ static void unused_bitmaps_are_written_all_trap(void **state)
 static void all_trap_policy_needs_no_bitmap(void **state)
 {
 	static const struct msr_rule msrs[] = {
-		{0, 0x1fff, EXIT_TRAP, EXIT_TRAP},
-		{0xc0002000, 0xffffffff, EXIT_TRAP, EXIT_TRAP},
+		{0, 0x1fff, POLICY_TRAP, POLICY_TRAP},
+		{0xc0002000, 0xffffffff, POLICY_TRAP, POLICY_TRAP},
 	};
-	static const struct io_rule ports[] = {{0, 0xffff, EXIT_TRAP}};
+	static const struct io_rule ports[] = {{0, 0xffff, POLICY_TRAP}};
 	struct exit_policy p = {
 		.msrs = msrs, .msr_count = 2, .io = ports, .io_count = 1};
 	struct exit_bitmaps none = {0};
@@ -111,8 +111,9 @@ static void all_trap_policy_needs_no_bitmap(void **state)
 	assert_false(c.proc & PROC_USE_IO_BITMAPS);
 	assert_true(c.proc & PROC_UNCONDITIONAL_IO_EXITING);
 	assert_int_equal(exit_policy_msr_action(&c, &none, 0x10, false),
-			 EXIT_TRAP);
-	assert_int_equal(exit_policy_io_action(&c, &none, 0x80, 1), EXIT_TRAP);
+			 POLICY_TRAP);
+	assert_int_equal(exit_policy_io_action(&c, &none, 0x80, 1),
+			 POLICY_TRAP);
 	assert_int_equal(exit_policy_build(&p, &c, NULL), 0);
 }
 
@@ -156,7 +157,8 @@ static void each_single_control_sets_its_bit(void **state)
 		struct exit_policy p = {0};
 		struct exit_controls c;
 
-		*(enum exit_action *)((char *)&p + cases[i].member) = EXIT_TRAP;
+		*(enum exit_action *)((char *)&p + cases[i].member) =
+			POLICY_TRAP;
 		assert_int_equal(exit_policy_build(&p, &c, &maps), 0);
 		assert_int_equal(c.pin, cases[i].pin);
 		assert_int_equal(c.proc,
@@ -191,26 +193,26 @@ static void msrs_outside_the_bitmap_regions_always_exit(void **state)
 	struct exit_controls c = {.proc = PROC_USE_MSR_BITMAPS};
 
 	(void)state;
-	assert_int_equal(rd(&c, 0), EXIT_PASS);
-	assert_int_equal(wr(&c, 0x1fff), EXIT_PASS);
-	assert_int_equal(rd(&c, 0x2000), EXIT_TRAP);
-	assert_int_equal(rd(&c, 0xbfffffff), EXIT_TRAP);
-	assert_int_equal(wr(&c, 0xc0000000), EXIT_PASS);
-	assert_int_equal(rd(&c, 0xc0001fff), EXIT_PASS);
-	assert_int_equal(wr(&c, 0xc0002000), EXIT_TRAP);
-	assert_int_equal(rd(&c, 0xffffffff), EXIT_TRAP);
+	assert_int_equal(rd(&c, 0), POLICY_PASS);
+	assert_int_equal(wr(&c, 0x1fff), POLICY_PASS);
+	assert_int_equal(rd(&c, 0x2000), POLICY_TRAP);
+	assert_int_equal(rd(&c, 0xbfffffff), POLICY_TRAP);
+	assert_int_equal(wr(&c, 0xc0000000), POLICY_PASS);
+	assert_int_equal(rd(&c, 0xc0001fff), POLICY_PASS);
+	assert_int_equal(wr(&c, 0xc0002000), POLICY_TRAP);
+	assert_int_equal(rd(&c, 0xffffffff), POLICY_TRAP);
 	c.proc = 0; /* no bitmap: every access exits */
-	assert_int_equal(rd(&c, 0), EXIT_TRAP);
-	assert_int_equal(wr(&c, 0xc0000000), EXIT_TRAP);
+	assert_int_equal(rd(&c, 0), POLICY_TRAP);
+	assert_int_equal(wr(&c, 0xc0000000), POLICY_TRAP);
 }
 
 static void msr_passes_at_region_edges(void **state)
 {
 	static const struct msr_rule msrs[] = {
-		{0x0, 0x0, EXIT_PASS, EXIT_PASS},
-		{0x1fff, 0x1fff, EXIT_PASS, EXIT_PASS},
-		{0xc0000000, 0xc0000000, EXIT_PASS, EXIT_PASS},
-		{0xc0001fff, 0xc0001fff, EXIT_PASS, EXIT_PASS},
+		{0x0, 0x0, POLICY_PASS, POLICY_PASS},
+		{0x1fff, 0x1fff, POLICY_PASS, POLICY_PASS},
+		{0xc0000000, 0xc0000000, POLICY_PASS, POLICY_PASS},
+		{0xc0001fff, 0xc0001fff, POLICY_PASS, POLICY_PASS},
 	};
 	struct exit_policy p = {.msrs = msrs, .msr_count = 4};
 	struct exit_controls c;
@@ -220,17 +222,17 @@ static void msr_passes_at_region_edges(void **state)
 	assert_true(c.uses_msr_bitmap);
 	assert_true(c.proc & PROC_USE_MSR_BITMAPS);
 	for (size_t i = 0; i < 4; i++) {
-		assert_int_equal(rd(&c, msrs[i].first), EXIT_PASS);
-		assert_int_equal(wr(&c, msrs[i].first), EXIT_PASS);
+		assert_int_equal(rd(&c, msrs[i].first), POLICY_PASS);
+		assert_int_equal(wr(&c, msrs[i].first), POLICY_PASS);
 	}
-	assert_int_equal(rd(&c, 0x1), EXIT_TRAP);
-	assert_int_equal(rd(&c, 0x1ffe), EXIT_TRAP);
-	assert_int_equal(rd(&c, 0x2000), EXIT_TRAP);
-	assert_int_equal(rd(&c, 0xbfffffff), EXIT_TRAP);
-	assert_int_equal(rd(&c, 0xc0000001), EXIT_TRAP);
-	assert_int_equal(rd(&c, 0xc0001ffe), EXIT_TRAP);
-	assert_int_equal(rd(&c, 0xc0002000), EXIT_TRAP);
-	assert_int_equal(wr(&c, 0xc0002000), EXIT_TRAP);
+	assert_int_equal(rd(&c, 0x1), POLICY_TRAP);
+	assert_int_equal(rd(&c, 0x1ffe), POLICY_TRAP);
+	assert_int_equal(rd(&c, 0x2000), POLICY_TRAP);
+	assert_int_equal(rd(&c, 0xbfffffff), POLICY_TRAP);
+	assert_int_equal(rd(&c, 0xc0000001), POLICY_TRAP);
+	assert_int_equal(rd(&c, 0xc0001ffe), POLICY_TRAP);
+	assert_int_equal(rd(&c, 0xc0002000), POLICY_TRAP);
+	assert_int_equal(wr(&c, 0xc0002000), POLICY_TRAP);
 	/* Raw layout, SDM 3C 25.6.9: read-low 0, read-high 1024, write-low
 	 * 2048, write-high 3072; MSR n of a region is bit n. */
 	assert_false(bit(msr_map, 0));
@@ -249,29 +251,29 @@ static void msr_read_and_write_are_independent(void **state)
 {
 	static const struct msr_rule msrs[] = {
 		{MSR_IA32_TIME_STAMP_COUNTER, MSR_IA32_TIME_STAMP_COUNTER,
-		 EXIT_PASS, EXIT_TRAP},
-		{MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_EIP, EXIT_TRAP,
-		 EXIT_PASS},
-		{MSR_IA32_EFER, MSR_IA32_EFER, EXIT_PASS, EXIT_TRAP},
-		{MSR_IA32_FS_BASE, MSR_IA32_KERNEL_GS_BASE, EXIT_PASS,
-		 EXIT_PASS},
+		 POLICY_PASS, POLICY_TRAP},
+		{MSR_IA32_SYSENTER_CS, MSR_IA32_SYSENTER_EIP, POLICY_TRAP,
+		 POLICY_PASS},
+		{MSR_IA32_EFER, MSR_IA32_EFER, POLICY_PASS, POLICY_TRAP},
+		{MSR_IA32_FS_BASE, MSR_IA32_KERNEL_GS_BASE, POLICY_PASS,
+		 POLICY_PASS},
 	};
 	struct exit_policy p = {.msrs = msrs, .msr_count = 4};
 	struct exit_controls c;
 
 	(void)state;
 	assert_int_equal(exit_policy_build(&p, &c, &maps), 0);
-	assert_int_equal(rd(&c, MSR_IA32_TIME_STAMP_COUNTER), EXIT_PASS);
-	assert_int_equal(wr(&c, MSR_IA32_TIME_STAMP_COUNTER), EXIT_TRAP);
-	assert_int_equal(rd(&c, MSR_IA32_SYSENTER_ESP), EXIT_TRAP);
-	assert_int_equal(wr(&c, MSR_IA32_SYSENTER_CS), EXIT_PASS);
-	assert_int_equal(wr(&c, MSR_IA32_SYSENTER_EIP), EXIT_PASS);
-	assert_int_equal(wr(&c, 0x177), EXIT_TRAP);
-	assert_int_equal(rd(&c, MSR_IA32_EFER), EXIT_PASS);
-	assert_int_equal(wr(&c, MSR_IA32_EFER), EXIT_TRAP);
-	assert_int_equal(rd(&c, MSR_IA32_GS_BASE), EXIT_PASS);
-	assert_int_equal(wr(&c, MSR_IA32_KERNEL_GS_BASE), EXIT_PASS);
-	assert_int_equal(wr(&c, MSR_IA32_TSC_AUX), EXIT_TRAP);
+	assert_int_equal(rd(&c, MSR_IA32_TIME_STAMP_COUNTER), POLICY_PASS);
+	assert_int_equal(wr(&c, MSR_IA32_TIME_STAMP_COUNTER), POLICY_TRAP);
+	assert_int_equal(rd(&c, MSR_IA32_SYSENTER_ESP), POLICY_TRAP);
+	assert_int_equal(wr(&c, MSR_IA32_SYSENTER_CS), POLICY_PASS);
+	assert_int_equal(wr(&c, MSR_IA32_SYSENTER_EIP), POLICY_PASS);
+	assert_int_equal(wr(&c, 0x177), POLICY_TRAP);
+	assert_int_equal(rd(&c, MSR_IA32_EFER), POLICY_PASS);
+	assert_int_equal(wr(&c, MSR_IA32_EFER), POLICY_TRAP);
+	assert_int_equal(rd(&c, MSR_IA32_GS_BASE), POLICY_PASS);
+	assert_int_equal(wr(&c, MSR_IA32_KERNEL_GS_BASE), POLICY_PASS);
+	assert_int_equal(wr(&c, MSR_IA32_TSC_AUX), POLICY_TRAP);
 	/* 0x10: byte 2, bit 0 of read-low clear; of write-low set. */
 	assert_int_equal(msr_map[2] & 1, 0);
 	assert_int_equal(msr_map[2048 + 2] & 1, 1);
@@ -283,7 +285,7 @@ static void msr_read_and_write_are_independent(void **state)
 /* One port per bit: A holds 0-0x7fff, B 0x8000-0xffff (SDM 3C 25.6.4). */
 static void io_bitmap_a_b_boundary(void **state)
 {
-	static const struct io_rule ports[] = {{0x7fff, 0x7fff, EXIT_PASS}};
+	static const struct io_rule ports[] = {{0x7fff, 0x7fff, POLICY_PASS}};
 	struct exit_policy p = {.io = ports, .io_count = 1};
 	struct exit_controls c;
 
@@ -294,52 +296,52 @@ static void io_bitmap_a_b_boundary(void **state)
 	assert_false(c.proc & PROC_UNCONDITIONAL_IO_EXITING);
 	assert_int_equal(io_a[0xfff], 0x7f);
 	assert_int_equal(io_b[0], 0xff);
-	assert_int_equal(io(&c, 0x7fff, 1), EXIT_PASS);
-	assert_int_equal(io(&c, 0x7ffe, 1), EXIT_TRAP);
-	assert_int_equal(io(&c, 0x8000, 1), EXIT_TRAP);
-	assert_int_equal(io(&c, 0x7fff, 2), EXIT_TRAP); /* 0x8000 marked */
+	assert_int_equal(io(&c, 0x7fff, 1), POLICY_PASS);
+	assert_int_equal(io(&c, 0x7ffe, 1), POLICY_TRAP);
+	assert_int_equal(io(&c, 0x8000, 1), POLICY_TRAP);
+	assert_int_equal(io(&c, 0x7fff, 2), POLICY_TRAP); /* 0x8000 marked */
 
-	static const struct io_rule b[] = {{0x7fff, 0x8000, EXIT_PASS}};
+	static const struct io_rule b[] = {{0x7fff, 0x8000, POLICY_PASS}};
 	p.io = b;
 	assert_int_equal(exit_policy_build(&p, &c, &maps), 0);
 	assert_int_equal(io_b[0], 0xfe);
-	assert_int_equal(io(&c, 0x8000, 1), EXIT_PASS);
-	assert_int_equal(io(&c, 0x7fff, 2), EXIT_PASS);
-	assert_int_equal(io(&c, 0x7fff, 4), EXIT_TRAP);
+	assert_int_equal(io(&c, 0x8000, 1), POLICY_PASS);
+	assert_int_equal(io(&c, 0x7fff, 2), POLICY_PASS);
+	assert_int_equal(io(&c, 0x7fff, 4), POLICY_TRAP);
 }
 
 /* A COM1 dword access straddling the last passed port. */
 static void io_access_exits_if_any_port_is_marked(void **state)
 {
-	static const struct io_rule ports[] = {{0x3f8, 0x3ff, EXIT_PASS}};
+	static const struct io_rule ports[] = {{0x3f8, 0x3ff, POLICY_PASS}};
 	struct exit_policy p = {.io = ports, .io_count = 1};
 	struct exit_controls c;
 
 	(void)state;
 	assert_int_equal(exit_policy_build(&p, &c, &maps), 0);
-	assert_int_equal(io(&c, 0x3f8, 1), EXIT_PASS);
-	assert_int_equal(io(&c, 0x3fc, 4), EXIT_PASS);
-	assert_int_equal(io(&c, 0x3fd, 4), EXIT_TRAP);
-	assert_int_equal(io(&c, 0x3fe, 2), EXIT_PASS);
-	assert_int_equal(io(&c, 0x3ff, 2), EXIT_TRAP);
-	assert_int_equal(io(&c, 0x3f7, 2), EXIT_TRAP);
-	assert_int_equal(io(&c, 0x400, 1), EXIT_TRAP);
+	assert_int_equal(io(&c, 0x3f8, 1), POLICY_PASS);
+	assert_int_equal(io(&c, 0x3fc, 4), POLICY_PASS);
+	assert_int_equal(io(&c, 0x3fd, 4), POLICY_TRAP);
+	assert_int_equal(io(&c, 0x3fe, 2), POLICY_PASS);
+	assert_int_equal(io(&c, 0x3ff, 2), POLICY_TRAP);
+	assert_int_equal(io(&c, 0x3f7, 2), POLICY_TRAP);
+	assert_int_equal(io(&c, 0x400, 1), POLICY_TRAP);
 }
 
 /* An access that wraps past 0xffff exits even if every port is passed. */
 static void io_access_wrapping_past_ffff_exits(void **state)
 {
-	static const struct io_rule ports[] = {{0, 0xffff, EXIT_PASS}};
+	static const struct io_rule ports[] = {{0, 0xffff, POLICY_PASS}};
 	struct exit_policy p = {.io = ports, .io_count = 1};
 	struct exit_controls c;
 
 	(void)state;
 	assert_int_equal(exit_policy_build(&p, &c, &maps), 0);
-	assert_int_equal(io(&c, 0xffff, 1), EXIT_PASS);
-	assert_int_equal(io(&c, 0xfffc, 4), EXIT_PASS);
-	assert_int_equal(io(&c, 0xfffd, 4), EXIT_TRAP);
-	assert_int_equal(io(&c, 0xffff, 2), EXIT_TRAP);
-	assert_int_equal(io(&c, 0, 4), EXIT_PASS);
+	assert_int_equal(io(&c, 0xffff, 1), POLICY_PASS);
+	assert_int_equal(io(&c, 0xfffc, 4), POLICY_PASS);
+	assert_int_equal(io(&c, 0xfffd, 4), POLICY_TRAP);
+	assert_int_equal(io(&c, 0xffff, 2), POLICY_TRAP);
+	assert_int_equal(io(&c, 0, 4), POLICY_PASS);
 }
 
 /* Both I/O controls 0 means the guest owns every port: the builder never
@@ -349,13 +351,13 @@ static void io_without_bitmaps_follows_unconditional_exiting(void **state)
 	struct exit_controls c = {0};
 
 	(void)state;
-	assert_int_equal(io(&c, 0x80, 1), EXIT_PASS);
-	assert_int_equal(io(&c, 0xffff, 4), EXIT_PASS);
+	assert_int_equal(io(&c, 0x80, 1), POLICY_PASS);
+	assert_int_equal(io(&c, 0xffff, 4), POLICY_PASS);
 	c.proc = PROC_UNCONDITIONAL_IO_EXITING;
-	assert_int_equal(io(&c, 0x80, 1), EXIT_TRAP);
+	assert_int_equal(io(&c, 0x80, 1), POLICY_TRAP);
 	/* "use I/O bitmaps" overrides "unconditional I/O exiting". */
 	c.proc |= PROC_USE_IO_BITMAPS;
-	assert_int_equal(io(&c, 0x80, 1), EXIT_PASS);
+	assert_int_equal(io(&c, 0x80, 1), POLICY_PASS);
 }
 
 static enum exit_action expected_msr(const struct exit_policy *p, uint32_t msr,
@@ -364,7 +366,7 @@ static enum exit_action expected_msr(const struct exit_policy *p, uint32_t msr,
 	for (size_t i = 0; i < p->msr_count; i++)
 		if (p->msrs[i].first <= msr && msr <= p->msrs[i].last)
 			return write ? p->msrs[i].write : p->msrs[i].read;
-	return EXIT_TRAP;
+	return POLICY_TRAP;
 }
 
 static enum exit_action expected_port(const struct exit_policy *p,
@@ -373,7 +375,7 @@ static enum exit_action expected_port(const struct exit_policy *p,
 	for (size_t i = 0; i < p->io_count; i++)
 		if (p->io[i].first <= port && port <= p->io[i].last)
 			return p->io[i].action;
-	return EXIT_TRAP;
+	return POLICY_TRAP;
 }
 
 /* Every MSR of both regions and every port and size: the CPU's view of
@@ -381,18 +383,18 @@ static enum exit_action expected_port(const struct exit_policy *p,
 static void build_then_read_back_matches_policy_everywhere(void **state)
 {
 	static const struct msr_rule msrs[] = {
-		{0x0, 0x7, EXIT_PASS, EXIT_TRAP},
-		{0x10, 0x10, EXIT_PASS, EXIT_PASS},
-		{0x174, 0x176, EXIT_TRAP, EXIT_PASS},
-		{0x1f00, 0x1fff, EXIT_PASS, EXIT_PASS},
-		{0x2000, 0xbfffffff, EXIT_TRAP, EXIT_TRAP},
-		{0xc0000080, 0xc0000084, EXIT_PASS, EXIT_TRAP},
-		{0xc0000100, 0xc0000103, EXIT_PASS, EXIT_PASS},
+		{0x0, 0x7, POLICY_PASS, POLICY_TRAP},
+		{0x10, 0x10, POLICY_PASS, POLICY_PASS},
+		{0x174, 0x176, POLICY_TRAP, POLICY_PASS},
+		{0x1f00, 0x1fff, POLICY_PASS, POLICY_PASS},
+		{0x2000, 0xbfffffff, POLICY_TRAP, POLICY_TRAP},
+		{0xc0000080, 0xc0000084, POLICY_PASS, POLICY_TRAP},
+		{0xc0000100, 0xc0000103, POLICY_PASS, POLICY_PASS},
 	};
 	static const struct io_rule ports[] = {
-		{0x20, 0x21, EXIT_PASS},     {0x60, 0x64, EXIT_TRAP},
-		{0x3f8, 0x3ff, EXIT_PASS},   {0x7ff0, 0x800f, EXIT_PASS},
-		{0xfff0, 0xffff, EXIT_PASS},
+		{0x20, 0x21, POLICY_PASS},     {0x60, 0x64, POLICY_TRAP},
+		{0x3f8, 0x3ff, POLICY_PASS},   {0x7ff0, 0x800f, POLICY_PASS},
+		{0xfff0, 0xffff, POLICY_PASS},
 	};
 	struct exit_policy p = {
 		.msrs = msrs, .msr_count = 7, .io = ports, .io_count = 5};
@@ -414,12 +416,12 @@ static void build_then_read_back_matches_policy_everywhere(void **state)
 		static const unsigned int sizes[] = {1, 2, 4};
 
 		for (size_t s = 0; s < 3; s++) {
-			enum exit_action want = EXIT_PASS;
+			enum exit_action want = POLICY_PASS;
 
 			for (uint32_t q = port; q < port + sizes[s]; q++)
 				if (q > 0xffff ||
-				    expected_port(&p, q) == EXIT_TRAP)
-					want = EXIT_TRAP;
+				    expected_port(&p, q) == POLICY_TRAP)
+					want = POLICY_TRAP;
 			assert_int_equal(io(&c, (uint16_t)port, sizes[s]),
 					 want);
 		}
@@ -429,21 +431,22 @@ static void build_then_read_back_matches_policy_everywhere(void **state)
 static void invalid_policies_are_rejected_untouched(void **state)
 {
 	static const struct msr_rule backwards[] = {
-		{0x11, 0x10, EXIT_PASS, EXIT_PASS}};
+		{0x11, 0x10, POLICY_PASS, POLICY_PASS}};
 	static const struct msr_rule overlap[] = {
-		{0x10, 0x20, EXIT_PASS, EXIT_PASS},
-		{0x20, 0x30, EXIT_TRAP, EXIT_TRAP}};
+		{0x10, 0x20, POLICY_PASS, POLICY_PASS},
+		{0x20, 0x30, POLICY_TRAP, POLICY_TRAP}};
 	static const struct msr_rule uncovered[] = {
-		{0xc0002000, 0xc0002000, EXIT_PASS, EXIT_TRAP}};
+		{0xc0002000, 0xc0002000, POLICY_PASS, POLICY_TRAP}};
 	static const struct msr_rule across_edge[] = {
-		{0x1fff, 0x2000, EXIT_TRAP, EXIT_PASS}};
+		{0x1fff, 0x2000, POLICY_TRAP, POLICY_PASS}};
 	static const struct msr_rule across_regions[] = {
-		{0x0, 0xc0000000, EXIT_PASS, EXIT_PASS}};
+		{0x0, 0xc0000000, POLICY_PASS, POLICY_PASS}};
 	static const struct msr_rule bad_action[] = {
-		{0x10, 0x10, (enum exit_action)2, EXIT_PASS}};
-	static const struct io_rule io_backwards[] = {{0x61, 0x60, EXIT_PASS}};
-	static const struct io_rule io_overlap[] = {{0x60, 0x64, EXIT_PASS},
-						    {0x0, 0x60, EXIT_PASS}};
+		{0x10, 0x10, (enum exit_action)2, POLICY_PASS}};
+	static const struct io_rule io_backwards[] = {
+		{0x61, 0x60, POLICY_PASS}};
+	static const struct io_rule io_overlap[] = {{0x60, 0x64, POLICY_PASS},
+						    {0x0, 0x60, POLICY_PASS}};
 	static const struct io_rule io_bad_action[] = {
 		{0x60, 0x60, (enum exit_action) - 1}};
 	const struct exit_policy bad[] = {
@@ -479,8 +482,8 @@ static void invalid_policies_are_rejected_untouched(void **state)
 static void missing_bitmap_is_rejected(void **state)
 {
 	static const struct msr_rule msrs[] = {
-		{0x10, 0x10, EXIT_PASS, EXIT_TRAP}};
-	static const struct io_rule ports[] = {{0x80, 0x80, EXIT_PASS}};
+		{0x10, 0x10, POLICY_PASS, POLICY_TRAP}};
+	static const struct io_rule ports[] = {{0x80, 0x80, POLICY_PASS}};
 	struct exit_policy pm = {.msrs = msrs, .msr_count = 1};
 	struct exit_policy pi = {.io = ports, .io_count = 1};
 	struct exit_bitmaps no_msr = {NULL, io_a, io_b};
@@ -499,15 +502,15 @@ static void print_says_it_in_words(void **state)
 {
 	static const struct msr_rule msrs[] = {
 		{MSR_IA32_TIME_STAMP_COUNTER, MSR_IA32_TIME_STAMP_COUNTER,
-		 EXIT_PASS, EXIT_TRAP},
-		{0xc0000100, 0xc0000102, EXIT_PASS, EXIT_PASS},
-		{0x2000, 0x3000, EXIT_TRAP, EXIT_TRAP},
+		 POLICY_PASS, POLICY_TRAP},
+		{0xc0000100, 0xc0000102, POLICY_PASS, POLICY_PASS},
+		{0x2000, 0x3000, POLICY_TRAP, POLICY_TRAP},
 	};
-	static const struct io_rule ports[] = {{0x3f8, 0x3ff, EXIT_PASS},
-					       {0x80, 0x80, EXIT_PASS}};
-	struct exit_policy p = {.hlt = EXIT_TRAP,
-				.cr3_load = EXIT_TRAP,
-				.descriptor_tables = EXIT_TRAP,
+	static const struct io_rule ports[] = {{0x3f8, 0x3ff, POLICY_PASS},
+					       {0x80, 0x80, POLICY_PASS}};
+	struct exit_policy p = {.hlt = POLICY_TRAP,
+				.cr3_load = POLICY_TRAP,
+				.descriptor_tables = POLICY_TRAP,
 				.cr4_trap_bits = 1u << 13,
 				.exception_trap_bitmap = (1u << 6) | (1u << 14),
 				.msrs = msrs,

@@ -1,5 +1,5 @@
 /* Thin wrappers over the x86 instructions the VMM uses. Everything that
- * touches the processor directly lives here or in vmx_asm.S, so the rest
+ * touches the processor directly lives here or in vmx_entry.S, so the rest
  * of vmm/ reads as plain C. Not for host unit tests. */
 #ifndef HV_ARCH_H
 #define HV_ARCH_H

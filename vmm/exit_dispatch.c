@@ -31,6 +31,8 @@ static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_INVEPT] = handle_vmx_instruction,
 	[EXIT_REASON_PREEMPTION_TIMER] = handle_preemption_timer,
 	[EXIT_REASON_INVVPID] = handle_vmx_instruction,
+	/* Defensive: CR4.OSXSAVE stays 0, and that #UD comes before the
+	 * exit (SDM 3C 26.1.1), so a guest's XSETBV never gets here. */
 	[EXIT_REASON_XSETBV] = handle_inject_gp,
 	[EXIT_REASON_VMFUNC] = handle_inject_ud,
 };
@@ -57,7 +59,7 @@ enum exit_verdict exit_dispatch(struct vcpu *v)
 		vmcs_dump();
 		v->result = GUEST_ERROR;
 		v->why = "vm_entry_failed";
-		return EXIT_STOP;
+		return VERDICT_STOP;
 	}
 	if (v->exit_reason >= EXIT_REASON_COUNT)
 		return handle_unhandled(v);

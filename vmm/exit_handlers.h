@@ -24,7 +24,7 @@ enum exit_verdict handle_inject_gp(struct vcpu *v);
 enum exit_verdict handle_inject_ud(struct vcpu *v);
 enum exit_verdict handle_unhandled(struct vcpu *v);
 
-/* The guest's console (uart.c): bytes from the UART or HV_HC_PRINT,
+/* The guest's console (console.c): bytes from the UART or HV_HC_PRINT,
  * printed by the host a line at a time as "guest: <line>". Returns false
  * once the guest has flooded the console past its limit. */
 bool console_write(struct vcpu *v, const char *bytes, size_t len);

@@ -91,12 +91,12 @@ static void fill(uint8_t *map, uint8_t value)
 
 static bool valid_action(enum exit_action a)
 {
-	return a == EXIT_PASS || a == EXIT_TRAP;
+	return a == POLICY_PASS || a == POLICY_TRAP;
 }
 
 static bool msr_rule_passes(const struct msr_rule *r)
 {
-	return r->read == EXIT_PASS || r->write == EXIT_PASS;
+	return r->read == POLICY_PASS || r->write == POLICY_PASS;
 }
 
 static bool valid_msr_rules(const struct exit_policy *p)
@@ -159,7 +159,7 @@ static bool any_msr_passes(const struct exit_policy *p)
 static bool any_port_passes(const struct exit_policy *p)
 {
 	for (size_t i = 0; i < p->io_count; i++)
-		if (p->io[i].action == EXIT_PASS)
+		if (p->io[i].action == POLICY_PASS)
 			return true;
 	return false;
 }
@@ -175,9 +175,9 @@ static void build_msr_bitmap(const struct exit_policy *p, uint8_t *map)
 			continue;
 		for (uint32_t n = r->first - reg->first;
 		     n <= r->last - reg->first; n++) {
-			if (r->read == EXIT_PASS)
+			if (r->read == POLICY_PASS)
 				clear_bit(map + reg->read_offset, n);
-			if (r->write == EXIT_PASS)
+			if (r->write == POLICY_PASS)
 				clear_bit(map + reg->write_offset, n);
 		}
 	}
@@ -192,7 +192,7 @@ static void build_io_bitmaps(const struct exit_policy *p, uint8_t *a,
 	for (size_t i = 0; i < p->io_count; i++) {
 		const struct io_rule *r = &p->io[i];
 
-		if (r->action != EXIT_PASS)
+		if (r->action != POLICY_PASS)
 			continue;
 		for (uint32_t port = r->first; port <= r->last; port++)
 			clear_bit(port < 0x8000 ? a : b, port % 0x8000);
@@ -222,7 +222,7 @@ int exit_policy_build(const struct exit_policy *p, struct exit_controls *out,
 	for (size_t i = 0; i < COUNT_OF(single_controls); i++) {
 		const struct single_control *s = &single_controls[i];
 
-		if (single_action(p, s) == EXIT_TRAP)
+		if (single_action(p, s) == POLICY_TRAP)
 			*fields[s->field] |= s->bit;
 	}
 	if (p->preemption_timer)
@@ -259,12 +259,12 @@ enum exit_action exit_policy_msr_action(const struct exit_controls *c,
 	const struct msr_region *reg = msr_region_of(msr);
 
 	if (!(c->proc & PROC_USE_MSR_BITMAPS) || !reg)
-		return EXIT_TRAP;
+		return POLICY_TRAP;
 	return bit_is_set(
 		       bm->msr + (write ? reg->write_offset : reg->read_offset),
 		       msr - reg->first)
-		       ? EXIT_TRAP
-		       : EXIT_PASS;
+		       ? POLICY_TRAP
+		       : POLICY_PASS;
 }
 
 /* I/O instruction exit conditions, SDM 3C 26.1.3: with the bitmaps, an
@@ -275,16 +275,16 @@ enum exit_action exit_policy_io_action(const struct exit_controls *c,
 				       uint16_t port, unsigned int size)
 {
 	if (!(c->proc & PROC_USE_IO_BITMAPS))
-		return (c->proc & PROC_UNCONDITIONAL_IO_EXITING) ? EXIT_TRAP
-								 : EXIT_PASS;
+		return (c->proc & PROC_UNCONDITIONAL_IO_EXITING) ? POLICY_TRAP
+								 : POLICY_PASS;
 	if (size == 0)
 		size = 1;
 	if ((uint32_t)port + size - 1 > 0xffff)
-		return EXIT_TRAP;
+		return POLICY_TRAP;
 	for (uint32_t q = port; q < (uint32_t)port + size; q++)
 		if (bit_is_set(q < 0x8000 ? bm->io_a : bm->io_b, q % 0x8000))
-			return EXIT_TRAP;
-	return EXIT_PASS;
+			return POLICY_TRAP;
+	return POLICY_PASS;
 }
 
 static void print_single_controls(const struct exit_policy *p,
@@ -292,7 +292,7 @@ static void print_single_controls(const struct exit_policy *p,
 {
 	const char *sep = "";
 
-	hv_printf("  %s: ", which == EXIT_TRAP ? "trap" : "free");
+	hv_printf("  %s: ", which == POLICY_TRAP ? "trap" : "free");
 	for (size_t i = 0; i < COUNT_OF(single_controls); i++) {
 		if (single_action(p, &single_controls[i]) != which)
 			continue;
@@ -325,10 +325,11 @@ static void print_msr_rules(const struct exit_policy *p)
 		print_range(r->first, r->last);
 		if (name && r->first == r->last)
 			hv_printf(" (%s)", name);
-		hv_printf(" %s", r->read == EXIT_PASS && r->write == EXIT_PASS
-					 ? "read/write"
-				 : r->read == EXIT_PASS ? "read"
-							: "write");
+		hv_printf(" %s",
+			  r->read == POLICY_PASS && r->write == POLICY_PASS
+				  ? "read/write"
+			  : r->read == POLICY_PASS ? "read"
+						   : "write");
 		sep = ", ";
 	}
 	hv_printf("%s; every other MSR access traps\n", *sep ? "" : "none");
@@ -340,7 +341,7 @@ static void print_io_rules(const struct exit_policy *p)
 
 	hv_printf("  I/O ports free: ");
 	for (size_t i = 0; i < p->io_count; i++) {
-		if (p->io[i].action != EXIT_PASS)
+		if (p->io[i].action != POLICY_PASS)
 			continue;
 		hv_printf("%s", sep);
 		print_range(p->io[i].first, p->io[i].last);
@@ -375,8 +376,8 @@ static void print_exceptions(uint32_t bitmap)
 void exit_policy_print(const struct exit_policy *p)
 {
 	hv_printf("exit policy:\n");
-	print_single_controls(p, EXIT_TRAP);
-	print_single_controls(p, EXIT_PASS);
+	print_single_controls(p, POLICY_TRAP);
+	print_single_controls(p, POLICY_PASS);
 	hv_printf("  VMX-preemption timer: %s\n",
 		  p->preemption_timer ? "on" : "off");
 	print_cr_mask("CR0", p->cr0_trap_bits);

@@ -12,8 +12,8 @@
 #include "vmx_controls.h"
 
 enum exit_action {
-	EXIT_PASS = 0,
-	EXIT_TRAP = 1 /* the guest's action causes a VM exit */
+	POLICY_PASS = 0,
+	POLICY_TRAP = 1 /* the guest's action causes a VM exit */
 };
 
 /* MSRs first..last, inclusive. */
@@ -82,7 +82,7 @@ int exit_policy_build(const struct exit_policy *p, struct exit_controls *out,
 		      struct exit_bitmaps *bm);
 
 /* What the CPU will do, read back from built controls and bitmaps with the
- * SDM's rules (3C 26.1.3). Used by tests and by the VMCS dump. */
+ * SDM's rules (3C 26.1.3). Used by the unit tests. */
 enum exit_action exit_policy_msr_action(const struct exit_controls *c,
 					const struct exit_bitmaps *bm,
 					uint32_t msr, bool write);

@@ -71,5 +71,5 @@ enum exit_verdict handle_cpuid(struct vcpu *v)
 	v->regs.gpr[GPR_RCX] = r.ecx;
 	v->regs.gpr[GPR_RDX] = r.edx;
 	vcpu_skip_instruction(v);
-	return EXIT_RESUME;
+	return VERDICT_RESUME;
 }

@@ -12,13 +12,13 @@
 static enum exit_verdict gp(struct vcpu *v)
 {
 	vcpu_inject_exception(v, EXC_GP, 0);
-	return EXIT_RESUME;
+	return VERDICT_RESUME;
 }
 
 static enum exit_verdict done(struct vcpu *v)
 {
 	vcpu_skip_instruction(v);
-	return EXIT_RESUME;
+	return VERDICT_RESUME;
 }
 
 /* MOV to CR0 — SDM 2 "MOV—Move to/from Control Registers": #GP when

@@ -37,7 +37,7 @@ enum exit_verdict handle_preemption_timer(struct vcpu *v)
 	/* Saved on exit as 0 when it expired: rearm for the next slice. */
 	if (v->timer_saved)
 		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, v->slice_ticks);
-	return EXIT_RESUME;
+	return VERDICT_RESUME;
 }
 
 /* With "acknowledge interrupt on exit" off, the interrupt is still pending
@@ -47,7 +47,7 @@ enum exit_verdict handle_external_interrupt(struct vcpu *v)
 {
 	if (v->ops->open_irq_window)
 		v->ops->open_irq_window();
-	return EXIT_RESUME;
+	return VERDICT_RESUME;
 }
 
 /* The exception bitmap is empty, so this is an NMI: it belonged to the
@@ -60,7 +60,7 @@ enum exit_verdict handle_exception_nmi(struct vcpu *v)
 	if (i.valid && i.type == INTR_TYPE_NMI) {
 		hv_printf("hv: guest %s: host NMI during the guest; ignored\n",
 			  v->name);
-		return EXIT_RESUME;
+		return VERDICT_RESUME;
 	}
 	return handle_unhandled(v);
 }
@@ -106,26 +106,26 @@ enum exit_verdict handle_ept_misconfig(struct vcpu *v)
 enum exit_verdict handle_vmx_instruction(struct vcpu *v)
 {
 	vcpu_inject_exception(v, EXC_UD, 0);
-	return EXIT_RESUME;
+	return VERDICT_RESUME;
 }
 
 enum exit_verdict handle_inject_ud(struct vcpu *v)
 {
 	vcpu_inject_exception(v, EXC_UD, 0);
-	return EXIT_RESUME;
+	return VERDICT_RESUME;
 }
 
 enum exit_verdict handle_inject_gp(struct vcpu *v)
 {
 	vcpu_inject_exception(v, EXC_GP, 0);
-	return EXIT_RESUME;
+	return VERDICT_RESUME;
 }
 
 /* INVD would discard the host's dirty cache lines too: do nothing. */
 enum exit_verdict handle_invd(struct vcpu *v)
 {
 	vcpu_skip_instruction(v);
-	return EXIT_RESUME;
+	return VERDICT_RESUME;
 }
 
 enum exit_verdict handle_unhandled(struct vcpu *v)

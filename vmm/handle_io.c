@@ -62,5 +62,5 @@ enum exit_verdict handle_io_instruction(struct vcpu *v)
 	}
 	v->regs.gpr[GPR_RAX] = rax;
 	vcpu_skip_instruction(v);
-	return EXIT_RESUME;
+	return VERDICT_RESUME;
 }

@@ -105,12 +105,12 @@ enum exit_verdict handle_msr_read(struct vcpu *v)
 
 	if (!msr_read(v, msr, &value)) {
 		vcpu_inject_exception(v, EXC_GP, 0);
-		return EXIT_RESUME;
+		return VERDICT_RESUME;
 	}
 	v->regs.gpr[GPR_RAX] = (uint32_t)value;
 	v->regs.gpr[GPR_RDX] = value >> 32;
 	vcpu_skip_instruction(v);
-	return EXIT_RESUME;
+	return VERDICT_RESUME;
 }
 
 enum exit_verdict handle_msr_write(struct vcpu *v)
@@ -121,8 +121,8 @@ enum exit_verdict handle_msr_write(struct vcpu *v)
 
 	if (!msr_write(v, msr, value)) {
 		vcpu_inject_exception(v, EXC_GP, 0);
-		return EXIT_RESUME;
+		return VERDICT_RESUME;
 	}
 	vcpu_skip_instruction(v);
-	return EXIT_RESUME;
+	return VERDICT_RESUME;
 }

@@ -15,7 +15,7 @@ enum exit_verdict handle_vmcall(struct vcpu *v)
 	 * VMCALL outside VMX non-root operation would. */
 	if ((vmcs_read(VMCS_GUEST_SS_ACCESS_RIGHTS) >> 5) & 3u) {
 		vcpu_inject_exception(v, EXC_UD, 0);
-		return EXIT_RESUME;
+		return VERDICT_RESUME;
 	}
 	switch (nr) {
 	case HV_HC_PRINT: {
@@ -43,5 +43,5 @@ enum exit_verdict handle_vmcall(struct vcpu *v)
 	}
 	v->regs.gpr[GPR_RAX] = ret;
 	vcpu_skip_instruction(v);
-	return EXIT_RESUME;
+	return VERDICT_RESUME;
 }

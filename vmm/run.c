@@ -120,7 +120,7 @@ int vmx_exit_handler(void *ctx)
 {
 	struct vcpu *v = ctx;
 
-	if (exit_dispatch(v) == EXIT_STOP)
+	if (exit_dispatch(v) == VERDICT_STOP)
 		return 1;
 	if (vmcs_hw_failed()) {
 		v->result = GUEST_ERROR;

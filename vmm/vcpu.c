@@ -4,13 +4,15 @@
 #include "exit_qual.h"
 #include "vmcs.h"
 
-/* Instruction-caused exits report the length; exits caused by events
- * (preemption timer, external interrupt) report 0 (SDM 3C 28.2.5). */
+/* Only instruction-caused exits advance RIP: for them the CPU reports the
+ * instruction's length; for events (preemption timer, external interrupt)
+ * the field is undefined (SDM 3C 28.2.5) and must not be used. */
 void vcpu_skip_instruction(struct vcpu *v)
 {
 	vmcs_write(VMCS_GUEST_RIP,
 		   vmcs_read(VMCS_GUEST_RIP) + v->exit_instruction_length);
-	/* Skipping an instruction ends STI / MOV-SS blocking (SDM 3C 27.3.1.5). */
+	/* Completing an instruction ends its STI / MOV-SS interrupt shadow
+	 * (SDM 3A 6.8.3), so the emulated one must too. */
 	uint32_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY_STATE);
 
 	if (intr & 3u)
@@ -49,7 +51,7 @@ enum exit_verdict vcpu_kill(struct vcpu *v, const char *why)
 {
 	v->result = GUEST_KILLED;
 	v->why = why;
-	return EXIT_STOP;
+	return VERDICT_STOP;
 }
 
 enum exit_verdict vcpu_finish(struct vcpu *v, enum guest_result result,
@@ -57,7 +59,7 @@ enum exit_verdict vcpu_finish(struct vcpu *v, enum guest_result result,
 {
 	v->result = result;
 	v->status = status;
-	return EXIT_STOP;
+	return VERDICT_STOP;
 }
 
 void *vcpu_guest_ptr(struct vcpu *v, uint64_t gpa, uint64_t len)

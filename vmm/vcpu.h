@@ -81,8 +81,8 @@ struct vcpu {
 
 /* What an exit handler tells the dispatch loop. */
 enum exit_verdict {
-	EXIT_RESUME,
-	EXIT_STOP,
+	VERDICT_RESUME,
+	VERDICT_STOP,
 };
 
 typedef enum exit_verdict (*exit_handler)(struct vcpu *v);
