@@ -50,8 +50,10 @@ enum exit_verdict handle_external_interrupt(struct vcpu *v)
 	return VERDICT_RESUME;
 }
 
-/* The exception bitmap is empty, so this is an NMI: it belonged to the
- * host, which has nothing to do with one here. */
+/* The exception bitmap is empty, so this is an NMI, and NMI exiting
+ * consumed it. It belonged to the host. KVM re-raises such an NMI with
+ * INT 2; under OVMF the only NMI handler dumps the CPU state and halts, so
+ * re-raising would stop the firmware: it is logged and dropped. */
 enum exit_verdict handle_exception_nmi(struct vcpu *v)
 {
 	struct intr_info i =
