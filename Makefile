@@ -90,8 +90,9 @@ $(BUILD)/guest/abi_only.elf: $(BUILD)/guest/abi_only.o guest/abi_only.ld
 	ld -nostdlib -static --no-warn-rwx-segments -z noexecstack \
 		-T guest/abi_only.ld $< -o $@
 
-# Keep the ELFs: debuggers and the tests want them.
-.SECONDARY: $(GUEST_BINS:.bin=.elf)
+# Keep every intermediate file (the guests' objects and ELFs: debuggers
+# and the tests want them), and make's "rm" off the end of make test.
+.SECONDARY:
 
 $(BUILD)/guest/%.bin: $(BUILD)/guest/%.elf
 	objcopy -O binary $< $@
