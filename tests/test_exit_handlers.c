@@ -239,15 +239,22 @@ static void cpuid_leaf1_hides_vmx_and_sets_hypervisor_bit(void **state)
 	assert_int_equal(t.last_leaf, 1);
 	assert_int_equal(*gpr(GPR_RCX) & (1u << 5), 0);
 	assert_int_equal(*gpr(GPR_RCX) & (1u << 31), 1u << 31);
-	/* PCID, XSAVE, OSXSAVE and MONITOR go too; the rest passes. */
+	/* MONITOR, PCID and the SIMD family (SSE3 ... F16C, XSAVE,
+	 * OSXSAVE) go too; the rest passes. */
 	assert_int_equal(*gpr(GPR_RCX),
-			 (FAKE_ECX_1 & ~((1u << 3) | (1u << 5) | (1u << 17) |
-					 (1u << 26) | (1u << 27))) |
+			 (FAKE_ECX_1 &
+			  ~((1u << 0) | (1u << 1) | (1u << 3) | (1u << 5) |
+			    (1u << 9) | (1u << 12) | (1u << 17) | (1u << 19) |
+			    (1u << 20) | (1u << 25) | (1u << 26) | (1u << 27) |
+			    (1u << 28) | (1u << 29))) |
 				 (1u << 31));
 	/* CPUID writes all four registers whole. */
 	assert_int_equal(*gpr(GPR_RAX), FAKE_EAX_1);
 	assert_int_equal(*gpr(GPR_RBX), FAKE_EBX_1);
-	assert_int_equal(*gpr(GPR_RDX), FAKE_EDX_1);
+	/* No x87, MMX, FXSR, SSE, SSE2: CR0.EM stays set. */
+	assert_int_equal(*gpr(GPR_RDX),
+			 FAKE_EDX_1 & ~((1u << 0) | (1u << 23) | (1u << 24) |
+					(1u << 25) | (1u << 26)));
 	assert_int_equal(t.v.exit_counts[EXIT_REASON_CPUID], 1);
 	assert_int_equal(t.v.exits, 1);
 }
@@ -266,10 +273,19 @@ static void cpuid_hides_features_whose_controls_are_off(void **state)
 {
 	(void)state;
 	t.cpuid_all_ones = true;
-	assert_int_equal(cpuid_reg(7, 0, GPR_RBX), ~(1u << 10)); /* INVPCID */
-	assert_int_equal(cpuid_reg(7, 0, GPR_RCX),
-			 ~((1u << 5) | (1u << 22)));	 /* WAITPKG, RDPID */
-	assert_int_equal(cpuid_reg(7, 1, GPR_RCX), ~0u); /* subleaf 1 */
+	/* FSGSBASE, AVX2, SMEP, INVPCID, AVX-512 (F DQ IFMA PF ER CD BW
+	 * VL), SMAP */
+	assert_int_equal(cpuid_reg(7, 0, GPR_RBX),
+			 ~((1u << 0) | (1u << 5) | (1u << 7) | (1u << 10) |
+			   (1u << 16) | (1u << 17) | (1u << 20) | (1u << 21) |
+			   (1u << 26) | (1u << 27) | (1u << 28) | (1u << 30) |
+			   (1u << 31)));
+	/* UMIP, PKU, OSPKE, WAITPKG, RDPID */
+	assert_int_equal(
+		cpuid_reg(7, 0, GPR_RCX),
+		~((1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 22)));
+	assert_int_equal(cpuid_reg(7, 0, GPR_RDX), ~(1u << 18)); /* PCONFIG */
+	assert_int_equal(cpuid_reg(7, 1, GPR_RCX), ~0u);	 /* subleaf 1 */
 	assert_int_equal(cpuid_reg(0x80000001u, 0, GPR_RDX),
 			 ~(1u << 27)); /* RDTSCP */
 	assert_int_equal(cpuid_reg(0x80000001u, 0, GPR_RCX), ~0u);
@@ -488,6 +504,17 @@ static void lmsw_cannot_clear_pe(void **state)
 	assert_completed(vm_exit(EXIT_REASON_CR_ACCESS, qual, 3), 3);
 	assert_int_equal(vmcs_read(VMCS_CR0_READ_SHADOW),
 			 (GUEST_CR0_BITS & ~CR0_MP) | CR0_TS);
+}
+
+/* LMSW cannot fault for its value: clearing EM is ignored. */
+static void lmsw_clearing_em_keeps_it(void **state)
+{
+	uint64_t qual = cr_qual(0, CR_ACCESS_LMSW, GPR_RAX) |
+			(uint64_t)(CR0_PE | CR0_MP) << 16; /* no EM */
+
+	(void)state;
+	assert_completed(vm_exit(EXIT_REASON_CR_ACCESS, qual, 3), 3);
+	assert_int_equal(vmcs_read(VMCS_CR0_READ_SHADOW), GUEST_CR0_BITS);
 }
 
 /* EM stays set: x87 state is never switched (cr_bits.h). */
@@ -1144,6 +1171,7 @@ int main(void)
 		T(mov_to_cr0_nw_without_cd_injects_gp),
 		T(mov_to_cr0_cd_is_shadowed_only),
 		T(lmsw_cannot_clear_pe),
+		T(lmsw_clearing_em_keeps_it),
 		T(mov_to_cr0_clearing_em_injects_gp),
 		T(mov_to_and_from_cr8_uses_a_virtual_tpr),
 		T(mov_to_cr8_reserved_bits_inject_gp),

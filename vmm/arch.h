@@ -60,18 +60,24 @@ DEFINE_CR_ACCESSORS(3)
 DEFINE_CR_ACCESSORS(4)
 #undef DEFINE_CR_ACCESSORS
 
-static inline uint64_t read_dr7(void)
-{
-	uint64_t v;
-
-	__asm__ volatile("mov %%dr7, %0" : "=r"(v));
-	return v;
-}
-
-static inline void write_dr7(uint64_t v)
-{
-	__asm__ volatile("mov %0, %%dr7" ::"r"(v));
-}
+#define DEFINE_DR_ACCESSORS(n)                                    \
+	static inline uint64_t read_dr##n(void)                   \
+	{                                                         \
+		uint64_t v;                                       \
+		__asm__ volatile("mov %%dr" #n ", %0" : "=r"(v)); \
+		return v;                                         \
+	}                                                         \
+	static inline void write_dr##n(uint64_t v)                \
+	{                                                         \
+		__asm__ volatile("mov %0, %%dr" #n ::"r"(v));     \
+	}
+DEFINE_DR_ACCESSORS(0)
+DEFINE_DR_ACCESSORS(1)
+DEFINE_DR_ACCESSORS(2)
+DEFINE_DR_ACCESSORS(3)
+DEFINE_DR_ACCESSORS(6)
+DEFINE_DR_ACCESSORS(7)
+#undef DEFINE_DR_ACCESSORS
 
 #define DEFINE_SEG_READER(seg)                                     \
 	static inline uint16_t read_##seg(void)                    \

@@ -113,7 +113,9 @@ enum exit_verdict handle_cr_access(struct vcpu *v)
 			       (vmcs_read(VMCS_GUEST_CR0) & ~mask);
 		uint64_t value = (cr0 & ~0xeull) | (a.lmsw_source & 0xfu);
 
-		return write_cr0(v, value);
+		/* LMSW never faults for its value: an EM it clears is kept
+		 * (the one bit this VMM holds at 1), not answered with #GP. */
+		return write_cr0(v, value | CR0_EM);
 	}
 	case CR_ACCESS_CLTS:
 		break; /* CR0.TS belongs to the guest: CLTS never exits */

@@ -132,23 +132,41 @@ int vmx_exit_handler(void *ctx)
 
 /* Host state that neither the VMCS host-state area nor the firmware
  * brings back: every VM exit sets DR7 to 400H and clears IA32_DEBUGCTL
- * (SDM 3C 28.5.1), and the guest's SWAPGS swaps the real
- * IA32_KERNEL_GS_BASE, which the guest starts with as 0, not the host's. */
+ * (SDM 3C 28.5.1); the guest's MOV to DR0-DR3 and DR6 (which do not exit)
+ * write the real registers; and the guest's SWAPGS swaps the real
+ * IA32_KERNEL_GS_BASE. The guest starts with power-on values in these,
+ * not the host's. */
 struct host_extra {
-	uint64_t dr7, debugctl, kernel_gs_base;
+	uint64_t dr[4], dr6, dr7, debugctl, kernel_gs_base;
 };
 
 static struct host_extra host_extra_save(void)
 {
-	struct host_extra h = {read_dr7(), rdmsr(MSR_IA32_DEBUGCTL),
-			       rdmsr(MSR_IA32_KERNEL_GS_BASE)};
+	struct host_extra h = {
+		{read_dr0(), read_dr1(), read_dr2(), read_dr3()},
+		read_dr6(),
+		read_dr7(),
+		rdmsr(MSR_IA32_DEBUGCTL),
+		rdmsr(MSR_IA32_KERNEL_GS_BASE),
+	};
 
+	/* The guest starts with its own: the power-on values (SDM 3A 10.1). */
+	write_dr0(0);
+	write_dr1(0);
+	write_dr2(0);
+	write_dr3(0);
+	write_dr6(0xffff0ff0);
 	wrmsr(MSR_IA32_KERNEL_GS_BASE, 0);
 	return h;
 }
 
 static void host_extra_restore(const struct host_extra *h)
 {
+	write_dr0(h->dr[0]);
+	write_dr1(h->dr[1]);
+	write_dr2(h->dr[2]);
+	write_dr3(h->dr[3]);
+	write_dr6(h->dr6);
 	write_dr7(h->dr7);
 	wrmsr(MSR_IA32_DEBUGCTL, h->debugctl);
 	wrmsr(MSR_IA32_KERNEL_GS_BASE, h->kernel_gs_base);
