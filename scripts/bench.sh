@@ -39,12 +39,14 @@
 # Also printed: build/hv.efi's size, the pages the VMM allocates per run
 # ("hv: pages allocated: N" in the log), and the hand-counted minimum
 # CPUID path (counted below), each "not reported"
-# when the VMM does not print it.
+# when the VMM does not print it. Last, from one more boot, where one CPUID
+# round trip goes, function by function (exit_trace below).
 #
 # Exit: 0 table printed, 1 the boot or a run failed, 2 missing inputs.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/.." || exit 2
+. scripts/platform.sh
 
 out=${1:-build/bench}
 efi=build/hv.efi bin=build/guest/bench.bin
@@ -161,6 +163,33 @@ if [ -n "${cpuid1:-}" ]; then
 	echo "minimum (hand-counted) CPUID round trip: $minimum ticks; measured min ${cpuid1} = ${ratio}x (target: at most 1.5x)"
 else
 	echo "minimum (hand-counted) CPUID round trip: $minimum ticks; measured: not available"
+fi
+
+# Where one CPUID round trip goes. Bochs with "clock: sync=none" loads
+# hv.efi at the same base in every boot of the same image, so a second
+# boot stops in Bochs's debugger at the first CPUID exit (handle_cpuid),
+# then at the next exit's HOST_RIP, and traces that whole exit
+# instruction by instruction up to the guest's next one. addr2line names
+# each instruction's function (inlined helpers counted in their caller).
+exit_trace() {
+	local dir=$out/trace base brk entry so=build/hv.so
+	base=$(sed -n 's/.*hv: minimal VT-x hypervisor, image base \(0x[0-9a-f]*\).*/\1/p' "$log" | head -n1)
+	brk=$(scripts/debug.sh --address handle_cpuid "$base" 2>/dev/null) || return 1
+	entry=$(scripts/debug.sh --address vmx_exit_entry "$base") || return 1
+	mkdir -p "$dir"
+	bochs_config "$dir" "$img" "$dir/serial.log" "$dir/bochs.log"
+	printf 'lb %s\nc\nd 1\nlb %s\nc\ntrace on\nc\nquit\n' "$brk" "$entry" >"$dir/trace.rc"
+	rm -f "$img.lock"
+	timeout 300 bochs -q -f "$dir/bochsrc" -rc "$dir/trace.rc" </dev/null >"$dir/trace.out" 2>&1
+	rm -f "$img.lock"
+	echo
+	echo "where one CPUID round trip goes (Bochs instruction trace of one exit):"
+	python3 scripts/exit_trace.py "$dir/trace.out" "$base" "$so"
+}
+if ! exit_trace; then
+	echo
+	echo "where one CPUID round trip goes: the trace failed (see $out/trace/)"
+	status=1
 fi
 echo "serial log: $out/serial.log"
 exit $status

@@ -34,4 +34,16 @@ grep -qE '^  VMM work per exit \(whole run, host-side counters\): [0-9]+\.[0-9]+
 grep -qE '^minimum \(hand-counted\) CPUID round trip: [0-9]+ ticks; measured min [0-9]+ = ' <<<"$out" &&
 	echo "ok - make bench: the CPUID figure is printed beside the hand-counted minimum" ||
 	{ echo "not ok - make bench: no minimum line"; fail=1; }
+# Two ways to one figure: the guest's RDTSC round trip (Bochs ticks) and
+# the instruction trace of one exit must agree to a few ticks (the VM exit
+# and entry themselves, the fences).
+measured=$(sed -n 's/^minimum (hand-counted) CPUID round trip: [0-9]* ticks; measured min \([0-9]*\) .*/\1/p' <<<"$out")
+traced=$(sed -n 's/^ *\([0-9]*\)  host instructions in all.*/\1/p' <<<"$out")
+if [ -n "$measured" ] && [ -n "$traced" ] && [ $((measured - traced)) -ge 0 ] &&
+	[ $((measured - traced)) -le 5 ]; then
+	echo "ok - make bench: the traced CPUID exit ($traced host instructions) accounts for the measured $measured ticks"
+else
+	echo "not ok - make bench: traced ${traced:-?} host instructions vs measured ${measured:-?} ticks"
+	fail=1
+fi
 exit $fail

@@ -152,6 +152,7 @@ extern struct vmcs_counters vmcs_counts __attribute__((visibility("hidden")));
 #ifdef HV_VMCS_HW
 #include "vmcs_backend_hw.h"
 #else
+#define VMCS_BACKEND_ZERO_EXTENDS 0 /* a pluggable backend is checked */
 /*
  * read/write return 0 on success.  A failure returns a value of
  * enum vmcs_status, which is passed on as it is; any other nonzero value
@@ -207,8 +208,10 @@ static inline uint64_t vmcs_typed_read(uint32_t enc, enum vmcs_width width,
 		vmcs_counts.reads++;
 		rc = vmcs_backend_read(enc, &value);
 	}
-	/* A backend must not hand back more bits than the field has. */
-	if (rc == VMCS_OK && value > vmcs_width_max(width))
+	/* A backend must not hand back more bits than the field has. The
+	 * CPU cannot: VMREAD zero-extends a narrower field (SDM 3C 31). */
+	if (!VMCS_BACKEND_ZERO_EXTENDS && rc == VMCS_OK &&
+	    value > vmcs_width_max(width))
 		rc = VMCS_ERR_WIDTH;
 	if (__builtin_expect(rc != VMCS_OK, 0)) {
 		vmcs_access_failed(enc, rc, what);

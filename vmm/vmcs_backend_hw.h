@@ -10,6 +10,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+/* VMREAD clears the destination's bits above the field's width. */
+#define VMCS_BACKEND_ZERO_EXTENDS 1
+
 static inline int vmcs_backend_read(uint32_t enc, uint64_t *value)
 {
 	bool failed;

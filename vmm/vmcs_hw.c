@@ -5,7 +5,7 @@
 #include "vmcs.h"
 #include "vmx_insn.h"
 
-static bool failed;
+bool vmcs_hw_access_failed;
 
 void vmcs_hw_print_instruction_error(const char *what)
 {
@@ -26,7 +26,7 @@ static void hw_error(uint32_t enc, enum vmcs_status status, const char *what)
 	const char *name = vmcs_field_name(enc);
 	char buf[96];
 
-	failed = true;
+	vmcs_hw_access_failed = true;
 	hv_snprintf(buf, sizeof(buf), "%s of %s (0x%x) failed: %s", what,
 		    name ? name : "?", enc, vmcs_status_name(status));
 	if (status == VMCS_ERR_BACKEND)
@@ -38,13 +38,5 @@ static void hw_error(uint32_t enc, enum vmcs_status status, const char *what)
 void vmcs_hw_install(void)
 {
 	vmcs_set_error_hook(hw_error);
-	failed = false;
-}
-
-bool vmcs_hw_failed(void)
-{
-	bool f = failed;
-
-	failed = false;
-	return f;
+	vmcs_hw_access_failed = false;
 }
