@@ -142,8 +142,9 @@ bench: all
 debug: all
 	scripts/debug.sh $(if $(EMU),--emu $(EMU)) $(if $(BREAK),--break $(BREAK))
 
+# Boots build/hv.img and stops once hv.efi has returned to the firmware.
 run: all
-	scripts/run.sh $(if $(EMU),--emu $(EMU))
+	scripts/run.sh --until-return $(if $(EMU),--emu $(EMU))
 
 unit: deps $(UNIT_TESTS) $(VMCS_TOOL)
 

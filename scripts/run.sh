@@ -8,6 +8,7 @@
 #          [--timeout SECONDS] [--until-return] [--quiet]
 # Exit: 0 done, 124 timed out, 2 usage, 3 platform unusable.
 set -uo pipefail
+export LC_ALL=C # byte offsets into the serial log
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/platform.sh"
 
@@ -78,8 +79,13 @@ shown=0 start=$SECONDS status=0 returned_at=""
 while :; do
 	size=$(stat -c %s "$serial")
 	if [ "$quiet" = 0 ] && [ "$size" -gt "$shown" ]; then
-		tail -c +"$((shown + 1))" "$serial" | head -c "$((size - shown))" | clean
-		shown=$size
+		# Whole lines only: a line still being written waits its turn.
+		chunk=$(tail -c +"$((shown + 1))" "$serial" | head -c "$((size - shown))" | tr -d '\0')
+		whole=${chunk%$'\n'*}
+		if [ "$whole" != "$chunk" ]; then
+			printf '%s\n' "$whole" | clean
+			shown=$((shown + ${#whole} + 1))
+		fi
 	fi
 	if ! kill -0 "$pid" 2>/dev/null; then
 		wait "$pid" 2>/dev/null
