@@ -24,7 +24,8 @@ HOST_CFLAGS := $(COMMON) -Ivmm -fsanitize=address,undefined
 # vmm/ sources that never touch the processor: built for both the app and
 # the host unit tests. The rest of vmm/ (arch users) is app-only.
 # vmm/ files that touch the processor: app only, never in host tests.
-VMM_HW_FILES := cpu_hw.c hv.c host_gdt.c run.c vmcs_hw.c vmcs_setup.c vmx.c
+VMM_HW_FILES := cpu_hw.c hv.c host_gdt.c host_state_hw.c run.c vmcs_hw.c \
+	vmcs_setup.c vmx.c
 VMM_PURE := $(filter-out $(addprefix vmm/,$(VMM_HW_FILES) vmcs_tool.c),$(wildcard vmm/*.c))
 VMM_HW    := $(addprefix vmm/,$(VMM_HW_FILES))
 VMM_ASM   := $(wildcard vmm/*.S)

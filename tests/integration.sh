@@ -13,6 +13,7 @@ expect_tiny_run() {
 	expect "$name" 'hv: summary guest=tiny .*io_instruction=[1-9][0-9]* .*preemption_timer=[1-9]' "summary: I/O and preemption-timer exits counted"
 	expect "$name" 'hv: vmx off' "VMX turned off"
 	expect "$name" 'hv: every page freed but the one holding the TSS' "every page freed"
+	expect "$name" 'hv: host state after the run: as before \(24 registers compared\)' "host registers as before the run"
 }
 
 section "integration: Bochs (VMX emulated), booting build/hv.img"
@@ -95,6 +96,11 @@ elif boot bochs-shell bochs "$shell_img" 600; then
 	expect bochs-shell 'hv: guest image missing.bin: not found next to hv.efi' "a missing guest image is named"
 	expect bochs-shell 'hv: unknown or bad argument "--bogus"' "a bad argument is named"
 	expect bochs-shell 'hv-test: run 3 returned 0x0' "after the failures, a clean run in the same boot passes"
+	n_off=$(grep -c '^hv: vmx off' "$LOG")
+	n_same=$(grep -c '^hv: host state after the run: as before' "$LOG")
+	[ "$n_off" -gt 0 ] && [ "$n_same" -eq "$n_off" ] &&
+		ok "bochs-shell: host registers as before after all $n_off runs, failed entries included" ||
+		not_ok "bochs-shell: host registers as before in $n_same of $n_off runs"
 fi
 
 section "integration: Bochs, the hostile guests then a good one, in one boot"
@@ -134,6 +140,9 @@ elif boot bochs-hostile bochs "$hostile_img" 900; then
 	n=$(grep -c 'hv: every page freed but the one holding the TSS' "$LOG")
 	[ "$n" -eq "$want_runs" ] && ok "bochs-hostile: every page freed after each of the $n runs" ||
 		not_ok "bochs-hostile: every page freed in $n runs of $want_runs"
+	n=$(grep -c '^hv: host state after the run: as before' "$LOG")
+	[ "$n" -eq "$want_runs" ] && ok "bochs-hostile: host registers as before after each of the $n runs" ||
+		not_ok "bochs-hostile: host registers as before in $n runs of $want_runs (see 'CHANGED' in $LOG)"
 	expect bochs-hostile 'hv-test: good returned 0x0' "the good guest's run returned EFI_SUCCESS to the shell"
 fi
 

@@ -2,6 +2,8 @@
 
 #include "arch.h"
 #include "host_gdt.h"
+#include "host_state.h"
+#include "msr.h"
 #include "pages.h"
 #include "print.h"
 #include "run.h"
@@ -61,16 +63,25 @@ static enum hv_status run_in_vmx(const struct vmx_caps *caps,
 		.slice_budget = SLICE_BUDGET,
 	};
 
+	struct host_state before, after;
+
+	host_state_read(&before);
 	if (host_gdt_enter(&gdt))
 		return HV_OUT_OF_MEMORY;
 	enum hv_status st = vmx_on(&session, caps);
 
 	if (st == HV_OK) {
+		/* Locking IA32_FEATURE_CONTROL is hv's own change, reported
+		 * by vmx_on; the run must leave it as it is now. */
+		before.feature_control = rdmsr(MSR_IA32_FEATURE_CONTROL);
 		st = run_guest(caps, &gdt, &image, &ro);
 		vmx_off(&session);
 		hv_printf("hv: vmx off\n");
 	}
 	host_gdt_leave(&gdt);
+	host_state_read(&after);
+	if (host_state_compare(&before, &after) && st == HV_OK)
+		st = HV_VMX_FAILED;
 	size_t leaked = hv_pages_outstanding() - pages_before;
 
 	hv_printf("hv: pages allocated: %lu\n",
