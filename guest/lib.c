@@ -5,6 +5,8 @@
 
 #include "../vmm/print.h"
 
+#define RFLAGS_TF (1ull << 8)
+
 /* vmm/fmt.c's hv_printf ends here: the UART, polled like real hardware. */
 void platform_puts(const char *text)
 {
@@ -51,6 +53,7 @@ struct exception_frame {
 
 extern const uint64_t guest_exception_stubs[32];
 volatile int guest_last_exception = -1;
+volatile uint64_t guest_last_exception_rip;
 volatile uint64_t guest_fixup_rip;
 
 struct idt_gate {
@@ -83,7 +86,9 @@ void guest_exception(struct exception_frame *f);
 void guest_exception(struct exception_frame *f)
 {
 	guest_last_exception = (int)f->vector;
+	guest_last_exception_rip = f->rip;
 	if (guest_fixup_rip) {
+		f->rflags &= ~RFLAGS_TF; /* a single step ends here */
 		f->rip = guest_fixup_rip;
 		guest_fixup_rip = 0;
 		return;

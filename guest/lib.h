@@ -69,6 +69,8 @@ void guest_exceptions_init(void);
 /* The *_safe accessors return -1 and leave the vector in
  * guest_last_exception when the instruction faulted, else 0. */
 extern volatile int guest_last_exception;
+/* Where it was raised: the faulting instruction, or after a trap's. */
+extern volatile uint64_t guest_last_exception_rip;
 
 /* GUEST_SAFE_INSN(insn, outputs...): runs one instruction that may fault,
  * with the exception handler's fixup armed at the address after it, so a

@@ -132,7 +132,7 @@ elif boot bochs-hostile bochs "$hostile_img" 900; then
 		expect bochs-hostile "$want( |\$)" "$g: result=$result${why:+ why=$why}"
 	done <tests/hostile_expect.txt
 	expect bochs-hostile 'hv: guest hostile_ept_write.bin: EPT violation: .*guest-physical 0x300000' "hostile_ept_write: the guest-physical address is reported"
-	expect bochs-hostile 'guest: good: 3 of 3 checks passed' "after the hostile suite, the good guest passes its own checks"
+	expect bochs-hostile 'guest: good: 4 of 4 checks passed' "after the hostile suite, the good guest passes its own checks"
 	n=$(grep -c '^hv: vmx off' "$LOG")
 	want_runs=$(grep -c . tests/hostile_expect.txt)
 	[ "$n" -eq "$want_runs" ] && ok "bochs-hostile: VMX turned off after each of the $n runs" ||

@@ -148,6 +148,8 @@ static int setup(void **state)
 	vmcs_write(VMCS_GUEST_IA32_SYSENTER_EIP, 0);
 	vmcs_write(VMCS_GUEST_SS_ACCESS_RIGHTS, SS_RING0);
 	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_STATE, 0);
+	vmcs_write(VMCS_GUEST_RFLAGS, 0x2);
+	vmcs_write(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS, 0);
 	vmcs_write(VMCS_GUEST_PHYSICAL_ADDRESS, 0);
 	vmcs_write(VMCS_GUEST_LINEAR_ADDRESS, 0);
 	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, 0);
@@ -347,6 +349,22 @@ static void skipping_an_instruction_ends_sti_blocking(void **state)
 	*gpr(GPR_RAX) = 0;
 	assert_completed(vm_exit(EXIT_REASON_CPUID, 0, 2), 2);
 	assert_int_equal(vmcs_read(VMCS_GUEST_INTERRUPTIBILITY_STATE), 0x8);
+}
+
+/* An emulated instruction single-steps like a real one: with RFLAGS.TF
+ * the VM entry delivers #DB after it (pending debug exception BS). */
+static void skipping_an_instruction_with_tf_single_steps(void **state)
+{
+	(void)state;
+	*gpr(GPR_RAX) = 0;
+	assert_completed(vm_exit(EXIT_REASON_CPUID, 0, 2), 2);
+	assert_int_equal(vmcs_read(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS), 0);
+
+	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	vmcs_write(VMCS_GUEST_RFLAGS, 0x2 | 0x100); /* TF */
+	assert_completed(vm_exit(EXIT_REASON_CPUID, 0, 2), 2);
+	assert_int_equal(vmcs_read(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS),
+			 1u << 14); /* BS */
 }
 
 /* ------------------------------------------------------------------ */
@@ -1159,6 +1177,7 @@ int main(void)
 		T(cpuid_other_hypervisor_leaves_are_zero),
 		T(cpuid_passes_leaf_and_subleaf_to_the_cpu),
 		T(skipping_an_instruction_ends_sti_blocking),
+		T(skipping_an_instruction_with_tf_single_steps),
 		T(mov_to_cr3_loads_counts_flushes_and_advances),
 		T(mov_to_cr3_from_rsp_reads_the_vmcs_rsp),
 		T(mov_to_cr3_above_maxphyaddr_injects_gp),

@@ -1,6 +1,9 @@
 /* Small operations every exit handler needs, on top of the VMCS layer. */
 #include "vcpu.h"
 
+#define RFLAGS_TF (1ull << 8)
+#define PENDING_DBG_BS (1ull << 14) /* single step */
+
 #include "exit_qual.h"
 #include "vmcs.h"
 
@@ -17,6 +20,13 @@ void vcpu_skip_instruction(struct vcpu *v)
 
 	if (intr & 3u)
 		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_STATE, intr & ~3u);
+	/* An instruction completed with RFLAGS.TF set ends in a single-step
+	 * #DB: the emulated one too. BS in the pending debug exceptions has
+	 * the VM entry deliver it (SDM 3C 27.3.1.5, 27.6.3). */
+	if (vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_TF)
+		vmcs_write(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS,
+			   vmcs_read(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS) |
+				   PENDING_DBG_BS);
 }
 
 /* Event injection on the next VM entry — SDM 3C 25.8.3. RIP is left at
