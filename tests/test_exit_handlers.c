@@ -241,22 +241,22 @@ static void cpuid_leaf1_hides_vmx_and_sets_hypervisor_bit(void **state)
 	assert_int_equal(t.last_leaf, 1);
 	assert_int_equal(*gpr(GPR_RCX) & (1u << 5), 0);
 	assert_int_equal(*gpr(GPR_RCX) & (1u << 31), 1u << 31);
-	/* MONITOR, PCID and the SIMD family (SSE3 ... F16C, XSAVE,
+	/* MONITOR, SMX, PCID and the SIMD family (SSE3 ... F16C, XSAVE,
 	 * OSXSAVE) go too; the rest passes. */
 	assert_int_equal(*gpr(GPR_RCX),
 			 (FAKE_ECX_1 &
 			  ~((1u << 0) | (1u << 1) | (1u << 3) | (1u << 5) |
-			    (1u << 9) | (1u << 12) | (1u << 17) | (1u << 19) |
-			    (1u << 20) | (1u << 25) | (1u << 26) | (1u << 27) |
-			    (1u << 28) | (1u << 29))) |
+			    (1u << 6) | (1u << 9) | (1u << 12) | (1u << 17) |
+			    (1u << 19) | (1u << 20) | (1u << 25) | (1u << 26) |
+			    (1u << 27) | (1u << 28) | (1u << 29))) |
 				 (1u << 31));
 	/* CPUID writes all four registers whole. */
 	assert_int_equal(*gpr(GPR_RAX), FAKE_EAX_1);
 	assert_int_equal(*gpr(GPR_RBX), FAKE_EBX_1);
-	/* No x87, MMX, FXSR, SSE, SSE2: CR0.EM stays set. */
+	/* No x87, MMX, FXSR, SSE, SSE2 (CR0.EM stays set), no VME. */
 	assert_int_equal(*gpr(GPR_RDX),
-			 FAKE_EDX_1 & ~((1u << 0) | (1u << 23) | (1u << 24) |
-					(1u << 25) | (1u << 26)));
+			 FAKE_EDX_1 & ~((1u << 0) | (1u << 1) | (1u << 23) |
+					(1u << 24) | (1u << 25) | (1u << 26)));
 	assert_int_equal(t.v.exit_counts[EXIT_REASON_CPUID], 1);
 	assert_int_equal(t.v.exits, 1);
 }
@@ -282,12 +282,13 @@ static void cpuid_hides_features_whose_controls_are_off(void **state)
 			   (1u << 16) | (1u << 17) | (1u << 20) | (1u << 21) |
 			   (1u << 26) | (1u << 27) | (1u << 28) | (1u << 30) |
 			   (1u << 31)));
-	/* UMIP, PKU, OSPKE, WAITPKG, RDPID */
-	assert_int_equal(
-		cpuid_reg(7, 0, GPR_RCX),
-		~((1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) | (1u << 22)));
-	assert_int_equal(cpuid_reg(7, 0, GPR_RDX), ~(1u << 18)); /* PCONFIG */
-	assert_int_equal(cpuid_reg(7, 1, GPR_RCX), ~0u);	 /* subleaf 1 */
+	/* UMIP, PKU, OSPKE, WAITPKG, CET_SS, LA57, RDPID, PKS */
+	assert_int_equal(cpuid_reg(7, 0, GPR_RCX),
+			 ~((1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) |
+			   (1u << 7) | (1u << 16) | (1u << 22) | (1u << 31)));
+	/* PCONFIG, CET_IBT */
+	assert_int_equal(cpuid_reg(7, 0, GPR_RDX), ~((1u << 18) | (1u << 20)));
+	assert_int_equal(cpuid_reg(7, 1, GPR_RCX), ~0u); /* subleaf 1 */
 	assert_int_equal(cpuid_reg(0x80000001u, 0, GPR_RDX),
 			 ~(1u << 27)); /* RDTSCP */
 	assert_int_equal(cpuid_reg(0x80000001u, 0, GPR_RCX), ~0u);

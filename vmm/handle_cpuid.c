@@ -31,12 +31,16 @@
 	 (1u << 31) /* AVX512VL */)
 
 /* Features enabled by CR4 bits the guest may not set (cr_bits.h). */
-#define CPUID_1_ECX_CR4_GATED (1u << 17) /* PCID */
+#define CPUID_1_EDX_CR4_GATED (1u << 1) /* VME (and PVI) */
+#define CPUID_1_ECX_CR4_GATED ((1u << 6) /* SMX */ | (1u << 17) /* PCID */)
 #define CPUID_7_EBX_CR4_GATED                              \
 	((1u << 0) /* FSGSBASE */ | (1u << 7) /* SMEP */ | \
 	 (1u << 20) /* SMAP */)
-#define CPUID_7_ECX_CR4_GATED \
-	((1u << 2) /* UMIP */ | (1u << 3) /* PKU */ | (1u << 4) /* OSPKE */)
+#define CPUID_7_ECX_CR4_GATED                                                 \
+	((1u << 2) /* UMIP */ | (1u << 3) /* PKU */ | (1u << 4) /* OSPKE */ | \
+	 (1u << 7) /* CET_SS */ | (1u << 16) /* LA57 */ |                     \
+	 (1u << 31) /* PKS */)
+#define CPUID_7_EDX_CR4_GATED (1u << 20) /* CET_IBT */
 
 /* Instructions that raise #UD here because their secondary controls are
  * 0 (SDM 3C 26.3): "enable RDTSCP" (RDTSCP, RDPID), "enable INVPCID",
@@ -56,7 +60,7 @@ static void hide_unavailable(uint32_t leaf, uint32_t subleaf,
 {
 	switch (leaf) {
 	case 1:
-		r->edx &= ~CPUID_1_EDX_X87_SIMD;
+		r->edx &= ~(CPUID_1_EDX_X87_SIMD | CPUID_1_EDX_CR4_GATED);
 		r->ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SIMD |
 			    CPUID_1_ECX_CR4_GATED | CPUID_1_ECX_MONITOR);
 		r->ecx |= CPUID_1_ECX_HYPERVISOR;
@@ -66,7 +70,7 @@ static void hide_unavailable(uint32_t leaf, uint32_t subleaf,
 			r->ebx &= ~(CPUID_7_EBX_SIMD | CPUID_7_EBX_CR4_GATED |
 				    CPUID_7_EBX_UD);
 			r->ecx &= ~(CPUID_7_ECX_CR4_GATED | CPUID_7_ECX_UD);
-			r->edx &= ~CPUID_7_EDX_UD;
+			r->edx &= ~(CPUID_7_EDX_UD | CPUID_7_EDX_CR4_GATED);
 		}
 		break;
 	case 0x80000001u:
