@@ -102,7 +102,7 @@ static enum hv_status parse_arguments(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 		if (e) {
 			hv_printf("hv: %s\n", e);
 			hv_printf("hv: usage: hv.efi [--caps] [--dump] "
-				  "[--debug-wait] "
+				  "[--debug-wait] [--watchdog=SLICES] "
 				  "[--break-entry=host-tr|guest-rflags] "
 				  "[GUEST.bin]\n");
 			return HV_BAD_ARGUMENT;
@@ -193,6 +193,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		opt.caps_only = cl.caps_only;
 		opt.dump_vmcs = cl.dump_vmcs;
 		opt.break_entry = cl.break_entry;
+		opt.watchdog_slices = cl.watchdog_slices;
 		st = hv_main(&opt, &cpu_hw_ops);
 	}
 	if (opt.guest_image != guest_tiny_image)

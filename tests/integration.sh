@@ -66,6 +66,7 @@ mkdir -p build/test
 	echo 'hv.efi --break-entry=guest-rflags'
 	echo 'echo "hv-test: break guest-rflags returned %lasterror%"'
 	echo 'hv.efi abi_only.bin'
+	echo 'hv.efi --watchdog=50 hostile_spin.bin'
 	echo 'hv.efi --dump'
 	echo 'hv.efi missing.bin'
 	echo 'hv.efi empty.bin'
@@ -81,7 +82,8 @@ head -c 2000000 /dev/zero >build/test/big.bin
 cp build/guest/tiny.elf build/test/elf.bin
 rm -f "$shell_img"
 if ! scripts/mkimage.sh "$shell_img" hv.efi=build/hv.efi startup.nsh=build/test/startup.nsh \
-	abi_only.bin=build/guest/abi_only.bin empty.bin=build/test/empty.bin \
+	abi_only.bin=build/guest/abi_only.bin hostile_spin.bin=build/guest/hostile_spin.bin \
+	empty.bin=build/test/empty.bin \
 	big.bin=build/test/big.bin elf.bin=build/test/elf.bin; then
 	not_ok "bochs-shell: could not build $shell_img"
 elif boot bochs-shell bochs "$shell_img" 600; then
@@ -90,6 +92,8 @@ elif boot bochs-shell bochs "$shell_img" 600; then
 		not_ok "bochs-shell: expected 4 ok runs of the tiny guest, saw $n"
 	expect bochs-shell 'guest: abi_only: all 11 checks passed' "a guest written only from docs/guest-abi.md passes its own checks"
 	expect bochs-shell 'hv: summary guest=abi_only.bin result=ok' "... and ends with result=ok"
+	expect bochs-shell 'watchdog: still running after 50 time slices' "--watchdog=50 sets the watchdog's budget"
+	expect bochs-shell 'hv: summary guest=hostile_spin.bin result=killed exits=[0-9]+ .*preemption_timer=50 cr3_load=0 why=watchdog' "... and the spinning guest is killed after exactly 50 slices"
 	expect bochs-shell 'hv: VMCS dump' "--dump prints the VMCS"
 	expect bochs-shell '^ +GUEST_RIP +0x681e = 0x0000000000010000' "... every field named, formatted by width"
 	expect bochs-shell 'hv: guest image empty.bin: the file is empty' "an empty guest image is named"

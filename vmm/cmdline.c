@@ -17,11 +17,28 @@ static bool word_is(const char *w, size_t n, const char *s)
 	return i == n && !s[i];
 }
 
+/* A decimal number from 1 to max, all of w[0..n); 0 if it is not. */
+static uint32_t number(const char *w, size_t n, uint32_t max)
+{
+	uint64_t v = 0;
+
+	if (!n || n > 10)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		if (w[i] < '0' || w[i] > '9')
+			return 0;
+		v = v * 10 + (uint64_t)(w[i] - '0');
+	}
+	return v <= max ? (uint32_t)v : 0;
+}
+
 static const char *apply(const char *w, size_t n, struct cmdline *out,
 			 char *err, size_t err_size)
 {
 	static const char brk[] = "--break-entry=";
 	const size_t brk_len = sizeof(brk) - 1;
+	static const char wd[] = "--watchdog=";
+	const size_t wd_len = sizeof(wd) - 1;
 
 	if (word_is(w, n, "--caps")) {
 		out->caps_only = true;
@@ -29,6 +46,13 @@ static const char *apply(const char *w, size_t n, struct cmdline *out,
 		out->dump_vmcs = true;
 	} else if (word_is(w, n, "--debug-wait")) {
 		out->debug_wait = true;
+	} else if (n > wd_len && word_is(w, wd_len, wd)) {
+		uint32_t slices =
+			number(w + wd_len, n - wd_len, CMDLINE_MAX_WATCHDOG);
+
+		if (!slices)
+			goto bad;
+		out->watchdog_slices = slices;
 	} else if (n > brk_len && word_is(w, brk_len, brk)) {
 		if (word_is(w + brk_len, n - brk_len, "host-tr"))
 			out->break_entry = ENTRY_BREAK_HOST_TR;

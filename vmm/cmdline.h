@@ -1,14 +1,18 @@
 /* hv.efi's arguments, from the UEFI shell's command line or from hv.cfg
  * next to the app (same syntax; the command line wins):
- *   [--caps] [--dump] [--debug-wait] [--break-entry=RULE] [GUEST.bin]
+ *   [--caps] [--dump] [--debug-wait] [--watchdog=SLICES]
+ *   [--break-entry=RULE] [GUEST.bin]
  * "#" starts a comment to the end of the line. */
 #ifndef HV_CMDLINE_H
 #define HV_CMDLINE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #define CMDLINE_MAX_PATH 128
+/* --watchdog=SLICES: from 1 to this many VMX-preemption-timer slices. */
+#define CMDLINE_MAX_WATCHDOG 1000000u
 
 /* Test-only: break one VM-entry rule on purpose (tests/integration.sh). */
 enum entry_break {
@@ -22,6 +26,7 @@ struct cmdline {
 	bool dump_vmcs;
 	bool debug_wait; /* spin after printing the image base until GDB
 			    clears hv_debug_wait (make debug) */
+	uint32_t watchdog_slices; /* 0: the default budget */
 	enum entry_break break_entry;
 	char guest[CMDLINE_MAX_PATH]; /* empty: the built-in tiny guest */
 };

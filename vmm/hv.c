@@ -60,7 +60,8 @@ static enum hv_status run_in_vmx(const struct vmx_caps *caps,
 		.dump_vmcs = opt->dump_vmcs,
 		.break_entry = opt->break_entry,
 		.slice_ticks = SLICE_TICKS,
-		.slice_budget = SLICE_BUDGET,
+		.slice_budget = opt->watchdog_slices ? opt->watchdog_slices
+						     : SLICE_BUDGET,
 	};
 
 	struct host_state before, after;

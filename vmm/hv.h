@@ -21,8 +21,9 @@ enum hv_status {
 };
 
 struct hv_options {
-	bool caps_only; /* print the capability report and stop */
-	bool dump_vmcs; /* --dump: the VMCS before the first entry */
+	bool caps_only;		  /* print the capability report and stop */
+	bool dump_vmcs;		  /* --dump: the VMCS before the first entry */
+	uint32_t watchdog_slices; /* 0: the default, 400 */
 	enum entry_break break_entry; /* test-only: see cmdline.h */
 	const char *guest_name;	      /* for the log */
 	const void *guest_image;      /* flat 64-bit image (guest/hv_abi.h) */
