@@ -174,6 +174,7 @@ fi
 exit_trace() {
 	local dir=$out/trace base brk entry so=build/hv.so
 	base=$(sed -n 's/.*hv: minimal VT-x hypervisor, image base \(0x[0-9a-f]*\).*/\1/p' "$log" | head -n1)
+	[ -n "$base" ] || { echo "bench: no image base in $log"; return 1; }
 	brk=$(scripts/debug.sh --address handle_cpuid "$base" 2>/dev/null) || return 1
 	entry=$(scripts/debug.sh --address vmx_exit_entry "$base") || return 1
 	mkdir -p "$dir"

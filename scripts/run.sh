@@ -6,7 +6,9 @@
 #
 #   run.sh [--emu auto|bochs|qemu-kvm|qemu-tcg] [--image IMG] [--out DIR]
 #          [--timeout SECONDS] [--until-return] [--quiet]
-# Exit: 0 done, 124 timed out, 2 usage, 3 platform unusable.
+# Exit: 0 done, 1 the emulator ended before hv.efi returned or the
+# firmware went silent after it (--until-return), 124 timed out, 2 usage,
+# 3 platform unusable.
 set -uo pipefail
 export LC_ALL=C # byte offsets into the serial log
 here=$(cd "$(dirname "$0")" && pwd)
@@ -75,40 +77,70 @@ trap 'stop; exit 130' INT TERM
 
 # Strip the firmware's terminal escapes so the live view stays readable.
 clean() { sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e 's/\r//g' | grep -v '^[[:space:]]*$'; }
+
+# show [all]: prints the serial log's new whole lines (with "all", the
+# rest too) and moves $shown past them. Byte counts throughout: NULs and
+# escapes in the log neither repeat nor lose output.
+chunk=$out/.live
+show() {
+	[ "$quiet" = 0 ] || return 0
+	local size lines bytes
+	size=$(stat -c %s "$serial")
+	[ "$size" -gt "$shown" ] || return 0
+	tail -c +"$((shown + 1))" "$serial" | head -c "$((size - shown))" >"$chunk"
+	if [ "${1:-}" = all ]; then
+		bytes=$((size - shown))
+		tr '\0' ' ' <"$chunk" | clean
+	else
+		lines=$(tr -cd '\n' <"$chunk" | wc -c)
+		[ "$lines" -gt 0 ] || return 0
+		bytes=$(head -n "$lines" "$chunk" | wc -c)
+		head -n "$lines" "$chunk" | tr '\0' ' ' | clean
+	fi
+	shown=$((shown + bytes))
+}
+
+# The firmware's boot manager or shell speaking after hv.efi returned.
+firmware_back() {
+	awk '/hv: returning to firmware/ { f = 1 } f && /BdsDxe|Shell>/ { m = 1; exit }
+		END { exit !m }' "$serial"
+}
+
 shown=0 start=$SECONDS status=0 returned_at=""
 while :; do
-	size=$(stat -c %s "$serial")
-	if [ "$quiet" = 0 ] && [ "$size" -gt "$shown" ]; then
-		# Whole lines only: a line still being written waits its turn.
-		chunk=$(tail -c +"$((shown + 1))" "$serial" | head -c "$((size - shown))" | tr -d '\0')
-		whole=${chunk%$'\n'*}
-		if [ "$whole" != "$chunk" ]; then
-			printf '%s\n' "$whole" | clean
-			shown=$((shown + ${#whole} + 1))
-		fi
-	fi
+	show
 	if ! kill -0 "$pid" 2>/dev/null; then
 		wait "$pid" 2>/dev/null
+		rc=$?
+		# With --until-return the emulator must outlive hv.efi's return;
+		# otherwise a power-off (startup.nsh's "reset -s") is the end.
+		if [ "$until_return" = 1 ] && [ -z "$returned_at" ] &&
+			! grep -q 'hv: returning to firmware' "$serial"; then
+			echo "run: $emu exited (status $rc) before hv.efi returned"
+			status=1
+		fi
 		break
 	fi
 	if [ "$until_return" = 1 ]; then
 		if [ -z "$returned_at" ] && grep -q 'hv: returning to firmware' "$serial"; then
 			returned_at=$SECONDS
 		fi
-		# The firmware's boot manager speaking after us proves it is alive.
-		if [ -n "$returned_at" ] &&
-			sed -n '/hv: returning to firmware/,$p' "$serial" | grep -qE 'BdsDxe|Shell>'; then
+		if [ -n "$returned_at" ] && firmware_back; then
+			show all
 			echo "run: hv.efi returned and the firmware carried on; stopping $emu"
 			stop
 			break
 		fi
 		if [ -n "$returned_at" ] && [ $((SECONDS - returned_at)) -gt 60 ]; then
+			show all
 			echo "run: hv.efi returned but the firmware said nothing for 60 s; stopping $emu"
 			stop
+			status=1
 			break
 		fi
 	fi
 	if [ $((SECONDS - start)) -ge "$timeout" ]; then
+		show all
 		echo "run: TIMEOUT after ${timeout}s on $emu; last serial lines:"
 		clean <"$serial" | tail -n 25
 		[ -s "$log" ] && { echo "run: last emulator log lines ($log):"; tail -n 10 "$log"; }
@@ -118,6 +150,8 @@ while :; do
 	fi
 	sleep 0.5
 done
+show all
+rm -f "$chunk"
 trap - INT TERM
 rm -f "$image.lock"
 echo "run: serial log $serial, emulator log $log ($((SECONDS - start))s)"

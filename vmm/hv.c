@@ -71,10 +71,11 @@ static enum hv_status run_in_vmx(const struct vmx_caps *caps,
 		return HV_OUT_OF_MEMORY;
 	enum hv_status st = vmx_on(&session, caps);
 
+	/* Locking IA32_FEATURE_CONTROL is hv's own change, reported by
+	 * vmx_on (even one that failed later); the run must leave it as it
+	 * is now. */
+	before.feature_control = rdmsr(MSR_IA32_FEATURE_CONTROL);
 	if (st == HV_OK) {
-		/* Locking IA32_FEATURE_CONTROL is hv's own change, reported
-		 * by vmx_on; the run must leave it as it is now. */
-		before.feature_control = rdmsr(MSR_IA32_FEATURE_CONTROL);
 		st = run_guest(caps, &gdt, &image, &ro);
 		vmx_off(&session);
 		hv_printf("hv: vmx off\n");
