@@ -173,13 +173,32 @@ static void skylake_variant(struct variant *v, uint32_t msr, uint64_t clear)
 	v->fixture.msrs = v->msrs;
 }
 
-static void no_invvpid_turns_vpid_off_but_still_runs(void **state)
+/* A Skylake-X without what VPID needs here: VPID stays off, EPT on, and
+ * the guest still runs, nothing named as missing. */
+struct vpid_off {
+	const char *name;
+	uint32_t msr;	/* the capability MSR ... */
+	uint64_t clear; /* ... with these bits cleared */
+};
+
+static const struct vpid_off vpid_offs[] = {
+	{"no INVVPID turns VPID off", MSR_IA32_VMX_EPT_VPID_CAP,
+	 VPID_CAP_INVVPID},
+	{"VPID not allowed turns VPID off", MSR_IA32_VMX_PROCBASED_CTLS2,
+	 (uint64_t)PROC2_ENABLE_VPID << 32},
+	/* The VMM flushes one VPID at a time: all-context INVVPID alone
+	 * is not enough. */
+	{"no single-context INVVPID turns VPID off", MSR_IA32_VMX_EPT_VPID_CAP,
+	 VPID_CAP_INVVPID_SINGLE},
+};
+
+static void vpid_off_but_still_runs(void **state)
 {
+	const struct vpid_off *o = *state;
 	struct variant v;
 	struct choice c;
 
-	(void)state;
-	skylake_variant(&v, MSR_IA32_VMX_EPT_VPID_CAP, VPID_CAP_INVVPID);
+	skylake_variant(&v, o->msr, o->clear);
 	choose_for(&v.fixture, &c);
 	assert_int_equal(c.status, HV_OK);
 	assert_false(c.out.vpid);
@@ -187,22 +206,6 @@ static void no_invvpid_turns_vpid_off_but_still_runs(void **state)
 	assert_has(c.out.proc2, PROC2_ENABLE_EPT);
 	assert_allowed(c.out.proc2, c.caps.proc2, "proc2");
 	assert_null(strstr(host_output(), "lacks"));
-}
-
-static void vpid_not_allowed_turns_vpid_off_but_still_runs(void **state)
-{
-	struct variant v;
-	struct choice c;
-
-	(void)state;
-	skylake_variant(&v, MSR_IA32_VMX_PROCBASED_CTLS2,
-			(uint64_t)PROC2_ENABLE_VPID << 32);
-	choose_for(&v.fixture, &c);
-	assert_int_equal(c.status, HV_OK);
-	assert_false(c.out.vpid);
-	assert_int_equal(c.out.proc2 & PROC2_ENABLE_VPID, 0);
-	assert_has(c.out.proc2, PROC2_ENABLE_EPT);
-	assert_allowed(c.out.proc2, c.caps.proc2, "proc2");
 }
 
 /* A Skylake-X that lacks one thing the design needs: no VM entry, and
@@ -245,21 +248,6 @@ static void refused_and_named(void **state)
 	assert_non_null(strstr(host_output(), r->message));
 }
 
-/* The VMM flushes one VPID at a time: all-context INVVPID alone is not
- * enough, and VPID stays off. */
-static void no_single_context_invvpid_turns_vpid_off(void **state)
-{
-	struct variant v;
-	struct choice c;
-
-	(void)state;
-	skylake_variant(&v, MSR_IA32_VMX_EPT_VPID_CAP, VPID_CAP_INVVPID_SINGLE);
-	choose_for(&v.fixture, &c);
-	assert_int_equal(c.status, HV_OK);
-	assert_false(c.out.vpid);
-	assert_int_equal(c.out.proc2 & PROC2_ENABLE_VPID, 0);
-}
-
 /* Without "load IA32_PAT" on entry, PAT is not switched at all: neither
  * exit PAT control is left on. */
 static void pat_switched_only_with_all_three_controls(void **state)
@@ -281,22 +269,25 @@ static void pat_switched_only_with_all_three_controls(void **state)
 }
 
 #define N_REFUSALS (sizeof(refusals) / sizeof(refusals[0]))
+#define N_VPID_OFFS (sizeof(vpid_offs) / sizeof(vpid_offs[0]))
+#define N_FIXED 4
 
 int main(void)
 {
-	struct CMUnitTest tests[7 + N_REFUSALS] = {
+	struct CMUnitTest tests[N_FIXED + N_VPID_OFFS + N_REFUSALS] = {
 		cmocka_unit_test(skylake_gets_every_control_the_design_needs),
 		cmocka_unit_test(haswell_gets_every_control_the_design_needs),
 		cmocka_unit_test(core2_is_refused_naming_what_it_lacks),
-		cmocka_unit_test(no_invvpid_turns_vpid_off_but_still_runs),
-		cmocka_unit_test(
-			vpid_not_allowed_turns_vpid_off_but_still_runs),
-		cmocka_unit_test(no_single_context_invvpid_turns_vpid_off),
 		cmocka_unit_test(pat_switched_only_with_all_three_controls),
 	};
+	size_t n = N_FIXED;
 
+	for (size_t i = 0; i < N_VPID_OFFS; i++)
+		tests[n++] = (struct CMUnitTest){vpid_offs[i].name,
+						 vpid_off_but_still_runs, NULL,
+						 NULL, (void *)&vpid_offs[i]};
 	for (size_t i = 0; i < N_REFUSALS; i++)
-		tests[7 + i] =
+		tests[n++] =
 			(struct CMUnitTest){refusals[i].name, refused_and_named,
 					    NULL, NULL, (void *)&refusals[i]};
 	return cmocka_run_group_tests_name("vm_controls", tests, NULL, NULL);
