@@ -70,19 +70,23 @@ static void assert_full_design(const struct choice *c)
 	assert_has(c->out.pin, PIN_EXTERNAL_INTERRUPT_EXITING |
 				       PIN_NMI_EXITING |
 				       PIN_ACTIVATE_PREEMPTION_TIMER);
-	assert_has(c->out.proc, PROC_HLT_EXITING | PROC_CR3_LOAD_EXITING |
-					PROC_CR3_STORE_EXITING |
-					PROC_USE_MSR_BITMAPS |
-					PROC_USE_IO_BITMAPS |
-					PROC_ACTIVATE_SECONDARY_CONTROLS);
+	assert_has(c->out.proc,
+		   PROC_HLT_EXITING | PROC_CR3_LOAD_EXITING |
+			   PROC_CR3_STORE_EXITING | PROC_CR8_LOAD_EXITING |
+			   PROC_CR8_STORE_EXITING | PROC_USE_MSR_BITMAPS |
+			   PROC_USE_IO_BITMAPS |
+			   PROC_ACTIVATE_SECONDARY_CONTROLS);
 	/* The I/O bitmaps decide, not the unconditional control. */
 	assert_int_equal(c->out.proc & PROC_UNCONDITIONAL_IO_EXITING, 0);
 	assert_has(c->out.proc2, PROC2_ENABLE_EPT | PROC2_ENABLE_VPID);
-	assert_has(c->out.exit, EXIT_HOST_ADDRESS_SPACE_SIZE |
-					EXIT_SAVE_IA32_EFER |
-					EXIT_LOAD_IA32_EFER);
-	assert_has(c->out.entry, ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER);
+	assert_has(c->out.exit,
+		   EXIT_HOST_ADDRESS_SPACE_SIZE | EXIT_SAVE_IA32_EFER |
+			   EXIT_LOAD_IA32_EFER | EXIT_SAVE_DEBUG_CONTROLS |
+			   EXIT_SAVE_PREEMPTION_TIMER);
+	assert_has(c->out.entry, ENTRY_IA32E_MODE_GUEST | ENTRY_LOAD_IA32_EFER |
+					 ENTRY_LOAD_DEBUG_CONTROLS);
 	assert_true(c->out.vpid);
+	assert_true(c->out.save_timer);
 
 	assert_allowed(c->out.pin, c->caps.pin, "pin");
 	assert_allowed(c->out.proc, c->caps.proc, "proc");
