@@ -42,13 +42,13 @@ static __attribute__((noinline)) bool single_step_over_cpuid(void)
 				 "nop",
 				 "+a"(a), "=b"(b), "+c"(c), "=d"(d));
 
-	if (rc != -1 || guest_last_exception != 1 ||
+	if (rc != -1 || guest_last_exception != EXC_DB ||
 	    guest_last_exception_rip != (uint64_t)good_after_cpuid)
 		guest_printf("good: single step: rc %d, vector %d at 0x%lx, "
 			     "CPUID ends at 0x%lx\n",
 			     rc, guest_last_exception, guest_last_exception_rip,
 			     (uint64_t)good_after_cpuid);
-	return rc == -1 && guest_last_exception == 1 &&
+	return rc == -1 && guest_last_exception == EXC_DB &&
 	       guest_last_exception_rip == (uint64_t)good_after_cpuid;
 }
 

@@ -10,9 +10,6 @@
  * else the number of failed checks (result=error). */
 #include "lib.h"
 
-#define EXC_UD 6
-#define EXC_NM 7
-#define EXC_GP 13
 #define CR0_PE (1ull << 0)
 #define CR0_EM (1ull << 2)
 #define CR0_PG (1ull << 31)
@@ -43,16 +40,6 @@ static uint64_t read_cr8(void)
 	return v;
 }
 
-static void expect(int rc, int vector, const char *what)
-{
-	bool ok = rc == -1 && guest_last_exception == vector;
-
-	if (!ok)
-		guest_printf("hostile_cr: %s: rc %d, vector %d\n", what, rc,
-			     guest_last_exception);
-	check(ok, what);
-}
-
 int guest_main(struct hv_info *info);
 int guest_main(struct hv_info *info)
 {
@@ -65,28 +52,28 @@ int guest_main(struct hv_info *info)
 		     "CR4.OSXSAVE, XSETBV, x87, CR8\n",
 		     cr0, cr4);
 	check(!(cr4 & CR4_VMXE), "CR4 does not show the host's VMXE");
-	expect(write_cr4_safe(cr4 | CR4_VMXE), EXC_GP,
-	       "setting CR4.VMXE raises #GP");
-	expect(write_cr0_safe(cr0 & ~CR0_PG), EXC_GP,
-	       "clearing CR0.PG raises #GP");
-	expect(write_cr0_safe(cr0 & ~CR0_PE), EXC_GP,
-	       "clearing CR0.PE raises #GP");
-	expect(write_cr0_safe(cr0 | CR0_RESERVED_BIT32), EXC_GP,
-	       "setting CR0 bit 32 (reserved) raises #GP");
-	expect(write_cr4_safe(cr4 & ~CR4_PAE), EXC_GP,
-	       "clearing CR4.PAE raises #GP");
-	expect(write_cr4_safe(cr4 | CR4_OSXSAVE), EXC_GP,
-	       "setting CR4.OSXSAVE raises #GP");
-	expect(xsetbv_safe(0, XCR0_X87), EXC_UD,
-	       "XSETBV with CR4.OSXSAVE clear raises #UD");
+	check_raises(write_cr4_safe(cr4 | CR4_VMXE), EXC_GP,
+		     "setting CR4.VMXE raises #GP");
+	check_raises(write_cr0_safe(cr0 & ~CR0_PG), EXC_GP,
+		     "clearing CR0.PG raises #GP");
+	check_raises(write_cr0_safe(cr0 & ~CR0_PE), EXC_GP,
+		     "clearing CR0.PE raises #GP");
+	check_raises(write_cr0_safe(cr0 | CR0_RESERVED_BIT32), EXC_GP,
+		     "setting CR0 bit 32 (reserved) raises #GP");
+	check_raises(write_cr4_safe(cr4 & ~CR4_PAE), EXC_GP,
+		     "clearing CR4.PAE raises #GP");
+	check_raises(write_cr4_safe(cr4 | CR4_OSXSAVE), EXC_GP,
+		     "setting CR4.OSXSAVE raises #GP");
+	check_raises(xsetbv_safe(0, XCR0_X87), EXC_UD,
+		     "XSETBV with CR4.OSXSAVE clear raises #UD");
 	check(cr0 & CR0_EM, "CR0.EM is set: no x87");
-	expect(write_cr0_safe(cr0 & ~CR0_EM), EXC_GP,
-	       "clearing CR0.EM raises #GP");
-	expect(GUEST_SAFE_INSN("fninit"), EXC_NM, "FNINIT raises #NM");
+	check_raises(write_cr0_safe(cr0 & ~CR0_EM), EXC_GP,
+		     "clearing CR0.EM raises #GP");
+	check_raises(GUEST_SAFE_INSN("fninit"), EXC_NM, "FNINIT raises #NM");
 	check(write_cr8_safe(15) == 0 && read_cr8() == 15,
 	      "MOV to CR8 of 15 reads back 15 (a virtual TPR)");
-	expect(write_cr8_safe(16), EXC_GP,
-	       "MOV to CR8 with reserved bit 4 raises #GP");
+	check_raises(write_cr8_safe(16), EXC_GP,
+		     "MOV to CR8 with reserved bit 4 raises #GP");
 	check(read_cr8() == 15, "CR8 still reads 15");
 	check(read_cr0() == cr0, "CR0 reads back unchanged");
 	check(read_cr4() == cr4, "CR4 reads back unchanged");

@@ -17,17 +17,6 @@
 #define FEATURE_CONTROL_VMXON_OUTSIDE_SMX (1ull << 2)
 #define EFER_RESERVED_BIT1 (1ull << 1)
 #define EFER_LME (1ull << 8)
-#define EXC_GP 13
-
-static void expect_gp(int rc, const char *what)
-{
-	bool ok = rc == -1 && guest_last_exception == EXC_GP;
-
-	if (!ok)
-		guest_printf("hostile_msr: %s: rc %d, vector %d\n", what, rc,
-			     guest_last_exception);
-	check(ok, what);
-}
 
 int guest_main(struct hv_info *info);
 int guest_main(struct hv_info *info)
@@ -43,24 +32,25 @@ int guest_main(struct hv_info *info)
 	check(rdmsr_safe(MSR_IA32_EFER, &efer) == 0,
 	      "RDMSR IA32_EFER works before the attacks");
 
-	expect_gp(rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &v),
-		  "RDMSR IA32_FEATURE_CONTROL raises #GP");
-	expect_gp(wrmsr_safe(MSR_IA32_FEATURE_CONTROL,
-			     FEATURE_CONTROL_LOCK |
-				     FEATURE_CONTROL_VMXON_OUTSIDE_SMX),
-		  "WRMSR IA32_FEATURE_CONTROL (lock, VMXON) raises #GP");
-	expect_gp(wrmsr_safe(MSR_IA32_EFER, efer | EFER_RESERVED_BIT1),
-		  "WRMSR IA32_EFER with reserved bit 1 raises #GP");
-	expect_gp(wrmsr_safe(MSR_IA32_EFER, efer & ~EFER_LME),
-		  "WRMSR IA32_EFER clearing LME raises #GP");
-	expect_gp(rdmsr_safe(MSR_NONEXISTENT, &v),
-		  "RDMSR of nonexistent MSR 0xdeadbeef raises #GP");
-	expect_gp(wrmsr_safe(MSR_NONEXISTENT, 0),
-		  "WRMSR of nonexistent MSR 0xdeadbeef raises #GP");
-	expect_gp(rdmsr_safe(MSR_IA32_VMX_BASIC, &v),
-		  "RDMSR IA32_VMX_BASIC raises #GP");
-	expect_gp(wrmsr_safe(MSR_IA32_KERNEL_GS_BASE, 0xffff800000001000ull),
-		  "WRMSR IA32_KERNEL_GS_BASE raises #GP");
+	check_raises(rdmsr_safe(MSR_IA32_FEATURE_CONTROL, &v), EXC_GP,
+		     "RDMSR IA32_FEATURE_CONTROL raises #GP");
+	check_raises(wrmsr_safe(MSR_IA32_FEATURE_CONTROL,
+				FEATURE_CONTROL_LOCK |
+					FEATURE_CONTROL_VMXON_OUTSIDE_SMX),
+		     EXC_GP,
+		     "WRMSR IA32_FEATURE_CONTROL (lock, VMXON) raises #GP");
+	check_raises(wrmsr_safe(MSR_IA32_EFER, efer | EFER_RESERVED_BIT1),
+		     EXC_GP, "WRMSR IA32_EFER with reserved bit 1 raises #GP");
+	check_raises(wrmsr_safe(MSR_IA32_EFER, efer & ~EFER_LME), EXC_GP,
+		     "WRMSR IA32_EFER clearing LME raises #GP");
+	check_raises(rdmsr_safe(MSR_NONEXISTENT, &v), EXC_GP,
+		     "RDMSR of nonexistent MSR 0xdeadbeef raises #GP");
+	check_raises(wrmsr_safe(MSR_NONEXISTENT, 0), EXC_GP,
+		     "WRMSR of nonexistent MSR 0xdeadbeef raises #GP");
+	check_raises(rdmsr_safe(MSR_IA32_VMX_BASIC, &v), EXC_GP,
+		     "RDMSR IA32_VMX_BASIC raises #GP");
+	check_raises(wrmsr_safe(MSR_IA32_KERNEL_GS_BASE, 0xffff800000001000ull),
+		     EXC_GP, "WRMSR IA32_KERNEL_GS_BASE raises #GP");
 
 	check(rdmsr_safe(MSR_IA32_EFER, &v) == 0 && v == efer,
 	      "IA32_EFER reads back unchanged");

@@ -9,26 +9,16 @@
  * the number of failed checks (result=error). */
 #include "lib.h"
 
-#define EXC_UD 6
 #define VMCS_GUEST_RIP_FIELD 0x681eull /* an operand, never executed */
 #define INVEPT_SINGLE_CONTEXT 1
 #define INVVPID_SINGLE_CONTEXT 1
 
-/* Runs a VMX instruction with lib.c's fixup armed: the vector it raised,
- * or -1. The mnemonic stays a string of its own so that
- * tests/layering_test.sh's rule (VMREAD/VMWRITE only in the VMM's VMCS
- * backend) does not flag this guest's deliberate, faulting ones. */
-#define RAISES(mnemonic, operands, ...)                              \
-	(GUEST_SAFE_INSN(mnemonic " " operands, ##__VA_ARGS__) == -1 \
-		 ? guest_last_exception                              \
-		 : -1)
-
-static void expect_ud(int vector, const char *what)
-{
-	if (vector != EXC_UD)
-		guest_printf("hostile_vmx: %s: vector %d\n", what, vector);
-	check(vector == EXC_UD, what);
-}
+/* Runs a VMX instruction with lib.c's fixup armed, as GUEST_SAFE_INSN.
+ * The mnemonic stays a string of its own so that tests/layering_test.sh's
+ * rule (VMREAD/VMWRITE only in the VMM's VMCS backend) does not flag this
+ * guest's deliberate, faulting ones. */
+#define RAISES(mnemonic, operands, ...) \
+	GUEST_SAFE_INSN(mnemonic " " operands, ##__VA_ARGS__)
 
 /* A page-aligned "VMXON region" / "VMCS" for the operands to name. */
 static uint8_t vmx_region[4096] __attribute__((aligned(4096)));
@@ -43,34 +33,34 @@ static void vmx_instructions(void)
 		uint64_t a, b;
 	} desc = {0, 0};
 
-	expect_ud(RAISES("vmxon", "%[p]", [p] "+m"(region)),
-		  "VMXON raises #UD");
-	expect_ud(RAISES("vmclear", "%[p]", [p] "+m"(region)),
-		  "VMCLEAR raises #UD");
-	expect_ud(RAISES("vmptrld", "%[p]", [p] "+m"(region)),
-		  "VMPTRLD raises #UD");
-	expect_ud(RAISES("vmptrst", "%[p]", [p] "+m"(stored)),
-		  "VMPTRST raises #UD");
+	check_raises(RAISES("vmxon", "%[p]", [p] "+m"(region)), EXC_UD,
+		     "VMXON raises #UD");
+	check_raises(RAISES("vmclear", "%[p]", [p] "+m"(region)), EXC_UD,
+		     "VMCLEAR raises #UD");
+	check_raises(RAISES("vmptrld", "%[p]", [p] "+m"(region)), EXC_UD,
+		     "VMPTRLD raises #UD");
+	check_raises(RAISES("vmptrst", "%[p]", [p] "+m"(stored)), EXC_UD,
+		     "VMPTRST raises #UD");
 	/* AT&T order: VMREAD field, destination; VMWRITE value, field. */
-	expect_ud(RAISES("vmread",
-			 "%[f], %[v]", [f] "+r"(field), [v] "+r"(value)),
-		  "VMREAD raises #UD");
-	expect_ud(RAISES("vmwrite",
-			 "%[v], %[f]", [f] "+r"(field), [v] "+r"(value)),
-		  "VMWRITE raises #UD");
-	expect_ud(RAISES("vmlaunch", ""), "VMLAUNCH raises #UD");
-	expect_ud(RAISES("vmresume", ""), "VMRESUME raises #UD");
-	expect_ud(RAISES("vmxoff", ""), "VMXOFF raises #UD");
-	expect_ud(
+	check_raises(RAISES("vmread",
+			    "%[f], %[v]", [f] "+r"(field), [v] "+r"(value)),
+		     EXC_UD, "VMREAD raises #UD");
+	check_raises(RAISES("vmwrite",
+			    "%[v], %[f]", [f] "+r"(field), [v] "+r"(value)),
+		     EXC_UD, "VMWRITE raises #UD");
+	check_raises(RAISES("vmlaunch", ""), EXC_UD, "VMLAUNCH raises #UD");
+	check_raises(RAISES("vmresume", ""), EXC_UD, "VMRESUME raises #UD");
+	check_raises(RAISES("vmxoff", ""), EXC_UD, "VMXOFF raises #UD");
+	check_raises(
 		RAISES("invept", "%[d], %[t]", [d] "+m"(desc), [t] "+r"(type)),
-		"INVEPT raises #UD");
+		EXC_UD, "INVEPT raises #UD");
 	type = INVVPID_SINGLE_CONTEXT;
 	desc.a = 1; /* VPID 1, the guest's own */
-	expect_ud(
+	check_raises(
 		RAISES("invvpid", "%[d], %[t]", [d] "+m"(desc), [t] "+r"(type)),
-		"INVVPID raises #UD");
-	expect_ud(RAISES("vmfunc", "", "+a"(function), "+c"(index)),
-		  "VMFUNC raises #UD");
+		EXC_UD, "INVVPID raises #UD");
+	check_raises(RAISES("vmfunc", "", "+a"(function), "+c"(index)), EXC_UD,
+		     "VMFUNC raises #UD");
 }
 
 static void vmcalls(void)

@@ -152,6 +152,16 @@ void check(bool ok, const char *what)
 	guest_printf("%s: %s\n", ok ? "pass" : "FAIL", what);
 }
 
+void check_raises(int rc, int vector, const char *what)
+{
+	bool ok = rc == -1 && guest_last_exception == vector;
+
+	if (!ok)
+		guest_printf("%s: rc %d, vector %d (wanted %d)\n", what, rc,
+			     guest_last_exception, vector);
+	check(ok, what);
+}
+
 int check_failures(void)
 {
 	return failures;

@@ -102,8 +102,17 @@ int write_cr0_safe(uint64_t value);
 uint64_t read_cr4(void);
 uint64_t read_cr0(void);
 
+/* Exception vectors the guests expect (SDM 3A table 6-1). */
+#define EXC_DB 1
+#define EXC_UD 6
+#define EXC_NM 7
+#define EXC_GP 13
+
 /* Self-checks: counts and prints each result. */
 void check(bool ok, const char *what);
+/* check() that @rc, from a *_safe accessor or GUEST_SAFE_INSN, says the
+ * instruction raised @vector; prints what it saw otherwise. */
+void check_raises(int rc, int vector, const char *what);
 int check_failures(void);
 int check_count(void);
 

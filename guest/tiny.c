@@ -10,7 +10,6 @@
 #define MSR_NONEXISTENT 0x12345678
 #define EFER_LME (1u << 8)
 #define EFER_LMA (1u << 10)
-#define EXC_GP 13
 
 static void cpuid_checks(void)
 {

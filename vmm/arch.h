@@ -44,40 +44,29 @@ static inline uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-#define DEFINE_CR_ACCESSORS(n)                                           \
-	static inline uint64_t read_cr##n(void)                          \
+/* MOV to and from the control and debug registers: read_cr0() ...
+ * write_dr7(). */
+#define DEFINE_MOV_ACCESSORS(reg)                                        \
+	static inline uint64_t read_##reg(void)                          \
 	{                                                                \
 		uint64_t v;                                              \
-		__asm__ volatile("mov %%cr" #n ", %0" : "=r"(v));        \
+		__asm__ volatile("mov %%" #reg ", %0" : "=r"(v));        \
 		return v;                                                \
 	}                                                                \
-	static inline void write_cr##n(uint64_t v)                       \
+	static inline void write_##reg(uint64_t v)                       \
 	{                                                                \
-		__asm__ volatile("mov %0, %%cr" #n ::"r"(v) : "memory"); \
+		__asm__ volatile("mov %0, %%" #reg ::"r"(v) : "memory"); \
 	}
-DEFINE_CR_ACCESSORS(0)
-DEFINE_CR_ACCESSORS(3)
-DEFINE_CR_ACCESSORS(4)
-#undef DEFINE_CR_ACCESSORS
-
-#define DEFINE_DR_ACCESSORS(n)                                    \
-	static inline uint64_t read_dr##n(void)                   \
-	{                                                         \
-		uint64_t v;                                       \
-		__asm__ volatile("mov %%dr" #n ", %0" : "=r"(v)); \
-		return v;                                         \
-	}                                                         \
-	static inline void write_dr##n(uint64_t v)                \
-	{                                                         \
-		__asm__ volatile("mov %0, %%dr" #n ::"r"(v));     \
-	}
-DEFINE_DR_ACCESSORS(0)
-DEFINE_DR_ACCESSORS(1)
-DEFINE_DR_ACCESSORS(2)
-DEFINE_DR_ACCESSORS(3)
-DEFINE_DR_ACCESSORS(6)
-DEFINE_DR_ACCESSORS(7)
-#undef DEFINE_DR_ACCESSORS
+DEFINE_MOV_ACCESSORS(cr0)
+DEFINE_MOV_ACCESSORS(cr3)
+DEFINE_MOV_ACCESSORS(cr4)
+DEFINE_MOV_ACCESSORS(dr0)
+DEFINE_MOV_ACCESSORS(dr1)
+DEFINE_MOV_ACCESSORS(dr2)
+DEFINE_MOV_ACCESSORS(dr3)
+DEFINE_MOV_ACCESSORS(dr6)
+DEFINE_MOV_ACCESSORS(dr7)
+#undef DEFINE_MOV_ACCESSORS
 
 #define DEFINE_SEG_READER(seg)                                     \
 	static inline uint16_t read_##seg(void)                    \

@@ -8,6 +8,7 @@
 #include "exit_handlers.h"
 #include "guest_memory.h"
 #include "guest_policy.h"
+#include "host_state.h"
 #include "msr.h"
 #include "pages.h"
 #include "print.h"
@@ -134,38 +135,25 @@ int vmx_exit_handler(void *ctx)
  * brings back: every VM exit sets DR7 to 400H and clears IA32_DEBUGCTL
  * (SDM 3C 28.5.1); the guest's MOV to DR0-DR3 and DR6 (which do not exit)
  * write the real registers; and the guest's SWAPGS swaps the real
- * IA32_KERNEL_GS_BASE. The guest starts with power-on values in these,
- * not the host's. */
-struct host_extra {
-	uint64_t dr[4], dr6, dr7, debugctl, kernel_gs_base;
-};
-
-static struct host_extra host_extra_save(void)
+ * IA32_KERNEL_GS_BASE. The guest starts with power-on values in these
+ * (SDM 3A 10.1), not the host's. */
+static void host_extra_save(struct host_state *h)
 {
-	struct host_extra h = {
-		{read_dr0(), read_dr1(), read_dr2(), read_dr3()},
-		read_dr6(),
-		read_dr7(),
-		rdmsr(MSR_IA32_DEBUGCTL),
-		rdmsr(MSR_IA32_KERNEL_GS_BASE),
-	};
-
-	/* The guest starts with its own: the power-on values (SDM 3A 10.1). */
+	host_state_read(h);
 	write_dr0(0);
 	write_dr1(0);
 	write_dr2(0);
 	write_dr3(0);
 	write_dr6(0xffff0ff0);
 	wrmsr(MSR_IA32_KERNEL_GS_BASE, 0);
-	return h;
 }
 
-static void host_extra_restore(const struct host_extra *h)
+static void host_extra_restore(const struct host_state *h)
 {
-	write_dr0(h->dr[0]);
-	write_dr1(h->dr[1]);
-	write_dr2(h->dr[2]);
-	write_dr3(h->dr[3]);
+	write_dr0(h->dr0);
+	write_dr1(h->dr1);
+	write_dr2(h->dr2);
+	write_dr3(h->dr3);
 	write_dr6(h->dr6);
 	write_dr7(h->dr7);
 	wrmsr(MSR_IA32_DEBUGCTL, h->debugctl);
@@ -176,7 +164,9 @@ static void run_loop(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpu;
 	struct vmcs_counters before = *vmcs_access_counters();
-	struct host_extra host = host_extra_save();
+	struct host_state host;
+
+	host_extra_save(&host);
 
 	v->result = GUEST_RUNNING;
 	enum vmx_run_result r = vmx_run(v->exit_frame);

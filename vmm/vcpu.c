@@ -1,11 +1,11 @@
 /* Small operations every exit handler needs, on top of the VMCS layer. */
 #include "vcpu.h"
 
-#define RFLAGS_TF (1ull << 8)
-#define PENDING_DBG_BS (1ull << 14) /* single step */
-
 #include "exit_qual.h"
 #include "vmcs.h"
+
+#define RFLAGS_TF (1ull << 8)
+#define PENDING_DBG_BS (1ull << 14) /* single step */
 
 /* Only instruction-caused exits advance RIP: for them the CPU reports the
  * instruction's length; for events (preemption timer, external interrupt)

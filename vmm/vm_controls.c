@@ -90,12 +90,13 @@ enum hv_status vm_controls_choose(const struct vmx_caps *caps,
 
 	out->vpid = out->proc2 & PROC2_ENABLE_VPID;
 	out->save_timer = out->exit & EXIT_SAVE_PREEMPTION_TIMER;
-	/* Clear a PAT control the CPU lets be 0 unless all three are on. */
 	/* Switch PAT only if all three halves are there. */
 	out->pat = (out->exit & EXIT_SAVE_IA32_PAT) &&
 		   (out->exit & EXIT_LOAD_IA32_PAT) &&
 		   (out->entry & ENTRY_LOAD_IA32_PAT);
 	if (!out->pat) {
+		/* Otherwise drop them, but for any the CPU forces to 1: the
+		 * capability's low half is its must-be-1 bits (SDM 3C A.4, A.5). */
 		out->exit &= ~(EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT) |
 			     (uint32_t)caps->exit;
 		out->entry &= ~ENTRY_LOAD_IA32_PAT | (uint32_t)caps->entry;
