@@ -14,21 +14,23 @@ WARN      := -Wall -Wextra -Werror
 COMMON    := -std=gnu11 $(WARN) -O2 -g
 # Freestanding, no SSE: the guest's XMM state is never switched, so the
 # VMM must not touch vector registers. HV_VMCS_HW: the VMCS layer's
-# backend is the processor itself, inline (vmm/vmcs_backend_hw.h).
+# backend is the processor itself, inline (vmm/vmcs/vmcs_backend_hw.h).
 EFI_CFLAGS := $(COMMON) -fpic -ffreestanding -fno-stack-protector \
 	-fno-stack-check -fshort-wchar -mno-red-zone -mgeneral-regs-only \
 	-maccumulate-outgoing-args -DEFI_FUNCTION_WRAPPER \
-	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -DHV_VMCS_HW
+	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -Ivmm -DHV_VMCS_HW
 HOST_CFLAGS := $(COMMON) -Ivmm -fsanitize=address,undefined
 
-# vmm/ sources that never touch the processor: built for both the app and
-# the host unit tests. The rest of vmm/ (arch users) is app-only.
+# vmm/ and its folders (README, Layout). Includes name the folder:
+# #include "vmcs/vmcs.h", with -Ivmm.
+VMM_SRCS  := $(wildcard vmm/*.c vmm/*/*.c)
 # vmm/ files that touch the processor: app only, never in host tests.
-VMM_HW_FILES := cpu_hw.c hv.c host_gdt.c host_state_hw.c run.c vmcs_hw.c \
-	vmcs_setup.c vmx.c
-VMM_PURE := $(filter-out $(addprefix vmm/,$(VMM_HW_FILES) vmcs_tool.c),$(wildcard vmm/*.c))
+VMM_HW_FILES := hv.c run.c x86/cpu_hw.c x86/host_gdt.c x86/host_state_hw.c \
+	vmcs/vmcs_hw.c vmx/vmcs_setup.c vmx/vmx.c
+# The rest never touch it: built for both the app and the host unit tests.
+VMM_PURE := $(filter-out $(addprefix vmm/,$(VMM_HW_FILES)),$(VMM_SRCS))
 VMM_HW    := $(addprefix vmm/,$(VMM_HW_FILES))
-VMM_ASM   := $(wildcard vmm/*.S)
+VMM_ASM   := $(wildcard vmm/*.S vmm/*/*.S)
 BOOT_SRCS := $(wildcard boot/*.c)
 BOOT_ASM  := $(wildcard boot/*.S)
 
@@ -61,25 +63,25 @@ deps:
 
 $(BUILD)/efi/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/efi/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(EFI_CFLAGS) -MMD -c $< -o $@
+	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/efi/boot/builtin_guests.o: $(GUEST_BINS)
 
 $(BUILD)/guest/%.o: guest/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -MMD -c $< -o $@
+	$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/guest/%.o: guest/%.S
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -MMD -c $< -o $@
+	$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/guest/fmt.o: vmm/fmt.c
 	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -MMD -c $< -o $@
+	$(CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/guest/%.elf: $(BUILD)/guest/%.o $(GUEST_LIB) guest/guest.ld
 	ld -nostdlib -static --no-warn-rwx-segments -z noexecstack -T guest/guest.ld \
@@ -110,7 +112,7 @@ $(BUILD)/hv.efi: $(BUILD)/hv.so
 
 $(BUILD)/host/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(HOSTCC) $(HOST_CFLAGS) -MMD -c $< -o $@
+	$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/host/libvmm.a: $(HOST_OBJS)
 	ar rcs $@ $^
@@ -120,7 +122,7 @@ $(BUILD)/host/tests/%: tests/%.c $(TEST_SUPPORT) $(BUILD)/host/libvmm.a
 	$(HOSTCC) $(HOST_CFLAGS) -Itests $< $(TEST_SUPPORT) $(BUILD)/host/libvmm.a \
 		-lcmocka -o $@
 
-$(VMCS_TOOL): vmm/vmcs_tool.c $(BUILD)/host/libvmm.a
+$(VMCS_TOOL): scripts/vmcs_tool.c $(BUILD)/host/libvmm.a
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) $< tests/host_platform.c $(BUILD)/host/libvmm.a -o $@
 

@@ -2,7 +2,7 @@
 
 #include <efilib.h>
 
-#include "../vmm/pages.h"
+#include "../vmm/mem/pages.h"
 
 /* "\EFI\BOOT\" from the loaded image's file path, plus @name. */
 static void resolve(EFI_LOADED_IMAGE *li, const char *name, CHAR16 *out,

@@ -1,5 +1,5 @@
 /* The benchmark guest: the cost of one round trip through the VMM for
- * each kind of exit the policy traps (vmm/guest_policy.c), timed with
+ * each kind of exit the policy traps (vmm/exit/guest_policy.c), timed with
  * RDTSC from inside the guest. scripts/bench.sh boots it and tabulates.
  *
  * Each sample is one trapping instruction between two fenced RDTSCs. The

@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "msr.h"
+#include "x86/msr.h"
 
 static const struct msr_value skylake_msrs[] = {
 	{MSR_IA32_FEATURE_CONTROL, 0x0}, /* OVMF leaves it unlocked */

@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "cpu_ops.h"
+#include "x86/cpu_ops.h"
 
 struct msr_value {
 	uint32_t index;

@@ -18,14 +18,14 @@
 
 #include <cmocka.h>
 
+#include "check/entry_check.h"
 #include "cpu_fixtures.h"
-#include "cr_bits.h"
-#include "entry_check.h"
 #include "host_platform.h"
-#include "msr.h"
-#include "vmcs.h"
-#include "vmx_caps.h"
-#include "vmx_controls.h"
+#include "vmcs/vmcs.h"
+#include "vmx/vmx_caps.h"
+#include "vmx/vmx_controls.h"
+#include "x86/msr.h"
+#include "x86/x86.h"
 
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "ept.h"
+#include "mem/ept.h"
 
 #define MiB (1ull << 20)
 #define GiB (1ull << 30)

@@ -16,12 +16,12 @@
 #include <cmocka.h>
 
 #include "../guest/hv_abi.h"
-#include "cr_bits.h"
-#include "exit_handlers.h"
-#include "exit_qual.h"
+#include "exit/exit.h"
+#include "exit/exit_qual.h"
 #include "host_platform.h"
-#include "msr.h"
-#include "vmcs.h"
+#include "vmcs/vmcs.h"
+#include "x86/msr.h"
+#include "x86/x86.h"
 
 #define RIP0 0x10000ull
 #define RSP0 0x1ff000ull
@@ -536,7 +536,7 @@ static void lmsw_clearing_em_keeps_it(void **state)
 	assert_int_equal(vmcs_read(VMCS_CR0_READ_SHADOW), GUEST_CR0_BITS);
 }
 
-/* EM stays set: x87 state is never switched (cr_bits.h). */
+/* EM stays set: x87 state is never switched (x86/x86.h). */
 static void mov_to_cr0_clearing_em_injects_gp(void **state)
 {
 	(void)state;

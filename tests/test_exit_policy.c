@@ -8,10 +8,10 @@
 
 #include <cmocka.h>
 
-#include "exit_policy.h"
+#include "exit/exit_policy.h"
 #include "host_platform.h"
-#include "msr.h"
-#include "vmx_controls.h"
+#include "vmx/vmx_controls.h"
+#include "x86/msr.h"
 
 static uint8_t msr_map[EXIT_BITMAP_SIZE], io_a[EXIT_BITMAP_SIZE],
 	io_b[EXIT_BITMAP_SIZE];

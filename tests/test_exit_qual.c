@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "exit_qual.h"
+#include "exit/exit_qual.h"
 
 static void cr_access_mov_to_and_from(void **state)
 {

@@ -10,8 +10,8 @@
 
 #include <cmocka.h>
 
-#include "exit_reasons.h"
-#include "vm_errors.h"
+#include "exit/exit_reasons.h"
+#include "vmx/vm_errors.h"
 
 static void test_enum_values(void **state)
 {

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "../guest/hv_abi.h"
-#include "guest_memory.h"
+#include "mem/guest_memory.h"
 
 /* 4-level paging entry bits — SDM 3A 5.5. */
 #define PTE_P (1ull << 0)

@@ -8,7 +8,7 @@
 #include <cmocka.h>
 
 #include "host_platform.h"
-#include "host_state.h"
+#include "x86/host_state.h"
 
 static struct host_state sample(void)
 {

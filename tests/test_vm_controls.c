@@ -9,13 +9,12 @@
 #include <cmocka.h>
 
 #include "cpu_fixtures.h"
-#include "exit_policy.h"
-#include "guest_policy.h"
+#include "exit/exit_policy.h"
 #include "host_platform.h"
-#include "msr.h"
-#include "vm_controls.h"
-#include "vmx_caps.h"
-#include "vmx_controls.h"
+#include "vmx/vm_controls.h"
+#include "vmx/vmx_caps.h"
+#include "vmx/vmx_controls.h"
+#include "x86/msr.h"
 
 #define MAX_MSRS 32
 

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "vmcs.h"
+#include "vmcs/vmcs.h"
 
 #ifdef VMCS_EXPECT_COMPILE_ERROR
 void must_not_compile(void)

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "vmcs.h"
+#include "vmcs/vmcs.h"
 
 static void test_count(void **state)
 {

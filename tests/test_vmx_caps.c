@@ -9,9 +9,9 @@
 
 #include "cpu_fixtures.h"
 #include "host_platform.h"
-#include "msr.h"
-#include "vmx_caps.h"
-#include "vmx_controls.h"
+#include "vmx/vmx_caps.h"
+#include "vmx/vmx_controls.h"
+#include "x86/msr.h"
 
 static void reads_true_controls_when_basic_bit55_set(void **state)
 {

@@ -9,7 +9,7 @@
 
 #include "cpu_fixtures.h"
 #include "host_platform.h"
-#include "vmx_check.h"
+#include "vmx/vmx_caps.h"
 
 static enum hv_status check(struct cpu_fixture *f, uint64_t feature_control)
 {

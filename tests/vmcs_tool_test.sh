@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks the host tool built from vmm/vmcs_tool.c.
+# Checks the host tool built from scripts/vmcs_tool.c.
 # usage: tests/vmcs_tool_test.sh path/to/vmcs
 # Prints "ok - ..." / "not ok - ..." per check; exits 1 if any failed.
 set -u

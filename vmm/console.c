@@ -1,7 +1,7 @@
 /* The guest's console: bytes become host lines prefixed "guest: ". A
  * guest that floods it is stopped rather than allowed to bury the host's
  * own messages. */
-#include "exit_handlers.h"
+#include "exit/exit.h"
 #include "print.h"
 
 #define CONSOLE_LIMIT_BYTES (64u * 1024u)

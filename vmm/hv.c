@@ -1,15 +1,14 @@
 #include "hv.h"
 
-#include "arch.h"
-#include "host_gdt.h"
-#include "host_state.h"
-#include "msr.h"
-#include "pages.h"
+#include "mem/pages.h"
 #include "print.h"
 #include "run.h"
-#include "vmx.h"
-#include "vmx_caps.h"
-#include "vmx_check.h"
+#include "vmx/vmx.h"
+#include "vmx/vmx_caps.h"
+#include "x86/arch.h"
+#include "x86/host_gdt.h"
+#include "x86/host_state.h"
+#include "x86/msr.h"
 
 /* One slice is 2^17 preemption-timer ticks; the watchdog allows 400 of
  * them (about 50 million TSC ticks at rate 0, as under Bochs). */

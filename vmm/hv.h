@@ -7,7 +7,7 @@
 #include <stddef.h>
 
 #include "cmdline.h"
-#include "cpu_ops.h"
+#include "x86/cpu_ops.h"
 
 enum hv_status {
 	HV_OK,

@@ -6,8 +6,8 @@
 
 #include "cmdline.h"
 #include "hv.h"
-#include "host_gdt.h"
-#include "vmx_caps.h"
+#include "vmx/vmx_caps.h"
+#include "x86/host_gdt.h"
 
 struct guest_image {
 	const char *name;

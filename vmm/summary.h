@@ -7,7 +7,7 @@
 
 #include <stddef.h>
 
-#include "vcpu.h"
+#include "exit/vcpu.h"
 
 const char *guest_result_name(enum guest_result r);
 /* Writes the line (no newline) into buf; returns its length. */

@@ -1,0 +1,150 @@
+/* The one exit file: the table from basic exit reason to handler, the
+ * dispatcher that makes one indexed call per exit, and the small
+ * operations every handler needs (advance RIP, inject, kill, finish), on
+ * top of the VMCS layer. */
+#include "exit/exit.h"
+
+#include "exit/exit_qual.h"
+#include "print.h"
+#include "vmcs/vmcs.h"
+
+static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
+	[EXIT_REASON_EXCEPTION_NMI] = handle_exception_nmi,
+	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_external_interrupt,
+	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
+	[EXIT_REASON_CPUID] = handle_cpuid,
+	[EXIT_REASON_GETSEC] = handle_inject_ud,
+	[EXIT_REASON_HLT] = handle_hlt,
+	[EXIT_REASON_INVD] = handle_invd,
+	[EXIT_REASON_VMCALL] = handle_vmcall,
+	[EXIT_REASON_VMCLEAR] = handle_vmx_instruction,
+	[EXIT_REASON_VMLAUNCH] = handle_vmx_instruction,
+	[EXIT_REASON_VMPTRLD] = handle_vmx_instruction,
+	[EXIT_REASON_VMPTRST] = handle_vmx_instruction,
+	[EXIT_REASON_VMREAD] = handle_vmx_instruction,
+	[EXIT_REASON_VMRESUME] = handle_vmx_instruction,
+	[EXIT_REASON_VMWRITE] = handle_vmx_instruction,
+	[EXIT_REASON_VMXOFF] = handle_vmx_instruction,
+	[EXIT_REASON_VMXON] = handle_vmx_instruction,
+	[EXIT_REASON_CR_ACCESS] = handle_cr_access,
+	[EXIT_REASON_IO_INSTRUCTION] = handle_io_instruction,
+	[EXIT_REASON_MSR_READ] = handle_msr_read,
+	[EXIT_REASON_MSR_WRITE] = handle_msr_write,
+	[EXIT_REASON_EPT_VIOLATION] = handle_ept_violation,
+	[EXIT_REASON_EPT_MISCONFIG] = handle_ept_misconfig,
+	[EXIT_REASON_INVEPT] = handle_vmx_instruction,
+	[EXIT_REASON_PREEMPTION_TIMER] = handle_preemption_timer,
+	[EXIT_REASON_INVVPID] = handle_vmx_instruction,
+	/* Defensive: CR4.OSXSAVE stays 0, and that #UD comes before the
+	 * exit (SDM 3C 26.1.1), so a guest's XSETBV never gets here. */
+	[EXIT_REASON_XSETBV] = handle_inject_gp,
+	[EXIT_REASON_VMFUNC] = handle_inject_ud,
+};
+
+enum exit_verdict exit_dispatch(struct vcpu *v)
+{
+	uint32_t raw = vmcs_read(VMCS_EXIT_REASON);
+
+	v->exit_reason = raw & EXIT_REASON_BASIC_MASK;
+	v->exit_qualification = vmcs_read(VMCS_EXIT_QUALIFICATION);
+	v->exit_instruction_length = vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH);
+	v->exits++;
+
+	/* SDM 3C 27.8: a failed VM entry exits with bit 31 set and the
+	 * basic reason 33 (guest state), 34 (MSR loading) or 41. */
+	if (raw & EXIT_REASON_FLAG_ENTRY_FAILURE) {
+		hv_printf("hv: guest %s: VM entry failed: exit reason 0x%x "
+			  "(%s), qualification 0x%lx\n",
+			  v->name, raw,
+			  exit_reason_name(v->exit_reason)
+				  ? exit_reason_name(v->exit_reason)
+				  : "?",
+			  v->exit_qualification);
+		vmcs_dump();
+		v->result = GUEST_ERROR;
+		v->why = "vm_entry_failed";
+		return VERDICT_STOP;
+	}
+	if (v->exit_reason >= EXIT_REASON_COUNT)
+		return handle_unhandled(v);
+	v->exit_counts[v->exit_reason]++;
+	exit_handler h = exit_handlers[v->exit_reason];
+
+	return h ? h(v) : handle_unhandled(v);
+}
+
+/* Helpers for handlers. */
+#define RFLAGS_TF (1ull << 8)
+#define PENDING_DBG_BS (1ull << 14) /* single step */
+
+/* Only instruction-caused exits advance RIP: for them the CPU reports the
+ * instruction's length; for events (preemption timer, external interrupt)
+ * the field is undefined (SDM 3C 28.2.5) and must not be used. */
+void vcpu_skip_instruction(struct vcpu *v)
+{
+	vmcs_write(VMCS_GUEST_RIP,
+		   vmcs_read(VMCS_GUEST_RIP) + v->exit_instruction_length);
+	/* Completing an instruction ends its STI / MOV-SS interrupt shadow
+	 * (SDM 3A 6.8.3), so the emulated one must too. */
+	uint32_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY_STATE);
+
+	if (intr & 3u)
+		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_STATE, intr & ~3u);
+	/* An instruction completed with RFLAGS.TF set ends in a single-step
+	 * #DB: the emulated one too. BS in the pending debug exceptions has
+	 * the VM entry deliver it (SDM 3C 27.3.1.5, 27.6.3). */
+	if (vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_TF)
+		vmcs_write(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS,
+			   vmcs_read(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS) |
+				   PENDING_DBG_BS);
+}
+
+/* Event injection on the next VM entry — SDM 3C 25.8.3. RIP is left at
+ * the faulting instruction, as a fault requires. */
+void vcpu_inject_exception(struct vcpu *v, unsigned int vector,
+			   uint32_t error_code)
+{
+	(void)v;
+	uint32_t info = intr_info_hardware_exception(vector);
+
+	vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, info);
+	if (info & INTR_INFO_DELIVER_ERROR_CODE)
+		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error_code);
+}
+
+uint64_t vcpu_gpr(struct vcpu *v, unsigned int index)
+{
+	if (index == GPR_RSP)
+		return vmcs_read(VMCS_GUEST_RSP);
+	return v->regs.gpr[index & 15];
+}
+
+void vcpu_set_gpr(struct vcpu *v, unsigned int index, uint64_t value)
+{
+	if (index == GPR_RSP)
+		vmcs_write(VMCS_GUEST_RSP, value);
+	else
+		v->regs.gpr[index & 15] = value;
+}
+
+enum exit_verdict vcpu_kill(struct vcpu *v, const char *why)
+{
+	v->result = GUEST_KILLED;
+	v->why = why;
+	return VERDICT_STOP;
+}
+
+enum exit_verdict vcpu_finish(struct vcpu *v, enum guest_result result,
+			      uint64_t status)
+{
+	v->result = result;
+	v->status = status;
+	return VERDICT_STOP;
+}
+
+void *vcpu_guest_ptr(struct vcpu *v, uint64_t gpa, uint64_t len)
+{
+	if (gpa > v->mem_size || len > v->mem_size - gpa)
+		return NULL;
+	return v->mem + gpa;
+}

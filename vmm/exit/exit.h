@@ -1,0 +1,50 @@
+/* Every exit handler, by the exit reason it serves, and the helpers they
+ * share. The dispatch table in exit.c maps reasons to these. */
+#ifndef HV_EXIT_H
+#define HV_EXIT_H
+
+#include "exit/vcpu.h"
+
+enum exit_verdict handle_cpuid(struct vcpu *v);
+enum exit_verdict handle_cr_access(struct vcpu *v);
+enum exit_verdict handle_io_instruction(struct vcpu *v);
+enum exit_verdict handle_msr_read(struct vcpu *v);
+enum exit_verdict handle_msr_write(struct vcpu *v);
+enum exit_verdict handle_vmcall(struct vcpu *v);
+enum exit_verdict handle_hlt(struct vcpu *v);
+enum exit_verdict handle_preemption_timer(struct vcpu *v);
+enum exit_verdict handle_external_interrupt(struct vcpu *v);
+enum exit_verdict handle_exception_nmi(struct vcpu *v);
+enum exit_verdict handle_triple_fault(struct vcpu *v);
+enum exit_verdict handle_ept_violation(struct vcpu *v);
+enum exit_verdict handle_ept_misconfig(struct vcpu *v);
+enum exit_verdict handle_vmx_instruction(struct vcpu *v);
+enum exit_verdict handle_invd(struct vcpu *v);
+enum exit_verdict handle_inject_gp(struct vcpu *v);
+enum exit_verdict handle_inject_ud(struct vcpu *v);
+enum exit_verdict handle_unhandled(struct vcpu *v);
+
+/* The guest's console (console.c): bytes from the UART or HV_HC_PRINT,
+ * printed by the host a line at a time as "guest: <line>". Returns false
+ * once the guest has flooded the console past its limit. */
+bool console_write(struct vcpu *v, const char *bytes, size_t len);
+void console_flush(struct vcpu *v);
+
+/* Reads reason, qualification and instruction length, counts the exit,
+ * and calls its handler. */
+enum exit_verdict exit_dispatch(struct vcpu *v);
+
+/* Helpers for handlers (exit.c). */
+void vcpu_skip_instruction(struct vcpu *v);
+void vcpu_inject_exception(struct vcpu *v, unsigned int vector,
+			   uint32_t error_code);
+uint64_t vcpu_gpr(struct vcpu *v, unsigned int index);
+void vcpu_set_gpr(struct vcpu *v, unsigned int index, uint64_t value);
+enum exit_verdict vcpu_kill(struct vcpu *v, const char *why);
+enum exit_verdict vcpu_finish(struct vcpu *v, enum guest_result result,
+			      uint64_t status);
+/* Host pointer to [gpa, gpa + len) of guest memory, or NULL if any of it
+ * lies outside. */
+void *vcpu_guest_ptr(struct vcpu *v, uint64_t gpa, uint64_t len);
+
+#endif

@@ -1,0 +1,158 @@
+/* Bit fields of exit qualifications and interruption information, each
+ * named once, after the SDM's tables. */
+#include "exit/exit_qual.h"
+
+#include "print.h"
+
+static unsigned int bits(uint64_t v, unsigned int high, unsigned int low)
+{
+	return (unsigned int)((v >> low) & ((1ull << (high - low + 1)) - 1));
+}
+
+static bool bit(uint64_t v, unsigned int n)
+{
+	return (v >> n) & 1;
+}
+
+/* SDM 3C 28.2.1, table 28-3. */
+struct cr_access cr_access_decode(uint64_t qual)
+{
+	return (struct cr_access){
+		.cr = bits(qual, 3, 0),
+		.type = (enum cr_access_type)bits(qual, 5, 4),
+		.lmsw_from_memory = bit(qual, 6),
+		.gpr = bits(qual, 11, 8),
+		.lmsw_source = (uint16_t)bits(qual, 31, 16),
+	};
+}
+
+/* SDM 3C 28.2.1, table 28-5: size is encoded as bytes - 1. */
+struct io_access io_access_decode(uint64_t qual)
+{
+	return (struct io_access){
+		.size = bits(qual, 2, 0) + 1,
+		.in = bit(qual, 3),
+		.string = bit(qual, 4),
+		.rep = bit(qual, 5),
+		.immediate = bit(qual, 6),
+		.port = (uint16_t)bits(qual, 31, 16),
+	};
+}
+
+/* SDM 3C 28.2.1, table 28-7. Bit 8 is defined only when bit 7 is set. */
+struct ept_violation ept_violation_decode(uint64_t qual)
+{
+	return (struct ept_violation){
+		.read = bit(qual, 0),
+		.write = bit(qual, 1),
+		.fetch = bit(qual, 2),
+		.was_readable = bit(qual, 3),
+		.was_writable = bit(qual, 4),
+		.was_executable = bit(qual, 5),
+		.linear_valid = bit(qual, 7),
+		.caused_by_translation = bit(qual, 7) && bit(qual, 8),
+		.nmi_unblocking = bit(qual, 12),
+	};
+}
+
+static const char *access_words(const struct ept_violation *v)
+{
+	if (v->fetch)
+		return "instruction fetch from";
+	if (v->read && v->write)
+		return "read and write to";
+	if (v->write)
+		return "write to";
+	if (v->read)
+		return "read from";
+	return "access to";
+}
+
+/* What the page lacked for this access; the fetch is named first since
+ * an instruction fetch sets no data bit. */
+static const char *page_words(const struct ept_violation *v)
+{
+	if (!v->was_readable && !v->was_writable && !v->was_executable)
+		return "guest-physical page not mapped";
+	if (v->fetch && !v->was_executable)
+		return "a non-executable page";
+	if (v->write && !v->was_writable)
+		return "a read-only page";
+	if (v->read && !v->was_readable)
+		return "a non-readable page";
+	return "a page that allows it";
+}
+
+void ept_violation_describe(const struct ept_violation *v, char *buf,
+			    size_t size)
+{
+	const char *where = "";
+
+	if (v->linear_valid)
+		where = v->caused_by_translation
+				? " (at a guest-linear address)"
+				: " (guest page-table walk)";
+	hv_snprintf(buf, size, "%s %s [%c%c%c]%s%s", access_words(v),
+		    page_words(v), v->was_readable ? 'r' : '-',
+		    v->was_writable ? 'w' : '-', v->was_executable ? 'x' : '-',
+		    where, v->nmi_unblocking ? ", NMI unblocked by IRET" : "");
+}
+
+/* SDM 3A 6.15; #CP (21) with CET. */
+bool exception_has_error_code(unsigned int vector)
+{
+	switch (vector) {
+	case EXC_DF:
+	case EXC_TS:
+	case EXC_NP:
+	case EXC_SS:
+	case EXC_GP:
+	case EXC_PF:
+	case EXC_AC:
+	case EXC_CP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* SDM 3C 25.8.3. */
+uint32_t intr_info_hardware_exception(unsigned int vector)
+{
+	uint32_t info = INTR_INFO_VALID |
+			(uint32_t)INTR_TYPE_HARDWARE_EXCEPTION
+				<< INTR_INFO_TYPE_SHIFT |
+			(vector & INTR_INFO_VECTOR_MASK);
+
+	if (exception_has_error_code(vector))
+		info |= INTR_INFO_DELIVER_ERROR_CODE;
+	return info;
+}
+
+/* SDM 3C 28.2.2 (the entry format, 25.8.3, is the same but
+ * for bit 12). */
+struct intr_info intr_info_decode(uint32_t info)
+{
+	return (struct intr_info){
+		.valid = info & INTR_INFO_VALID,
+		.vector = info & INTR_INFO_VECTOR_MASK,
+		.type = (enum intr_type)bits(info, 10, 8),
+		.has_error_code = info & INTR_INFO_DELIVER_ERROR_CODE,
+		.nmi_unblocking = info & INTR_INFO_NMI_UNBLOCKING,
+	};
+}
+
+static const char *const exception_names[] = {
+	[EXC_DE] = "#DE", [EXC_DB] = "#DB", [EXC_NMI] = "NMI", [EXC_BP] = "#BP",
+	[EXC_OF] = "#OF", [EXC_BR] = "#BR", [EXC_UD] = "#UD",  [EXC_NM] = "#NM",
+	[EXC_DF] = "#DF", [EXC_TS] = "#TS", [EXC_NP] = "#NP",  [EXC_SS] = "#SS",
+	[EXC_GP] = "#GP", [EXC_PF] = "#PF", [EXC_MF] = "#MF",  [EXC_AC] = "#AC",
+	[EXC_MC] = "#MC", [EXC_XM] = "#XM", [EXC_VE] = "#VE",  [EXC_CP] = "#CP",
+};
+
+const char *exception_name(unsigned int vector)
+{
+	if (vector >= sizeof(exception_names) / sizeof(exception_names[0]))
+		return NULL;
+	return exception_names[vector];
+}

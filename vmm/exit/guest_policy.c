@@ -1,0 +1,50 @@
+/* The one exit policy for guests. "TRAP" means a VM exit, everywhere; MSRs
+ * and ports not listed trap. exit_policy_build() alone turns this into
+ * control bits and bitmaps. */
+#include "exit/exit_policy.h"
+
+#include "x86/msr.h"
+#include "x86/x86.h"
+
+/* Free: the TSC (read only) and the FS/GS bases, which the VMCS switches
+ * anyway. Every other MSR traps to the virtual MSR set (handle_msr.c). */
+static const struct msr_rule guest_msrs[] = {
+	{MSR_IA32_TIME_STAMP_COUNTER, MSR_IA32_TIME_STAMP_COUNTER, POLICY_PASS,
+	 POLICY_TRAP},
+	{MSR_IA32_FS_BASE, MSR_IA32_GS_BASE, POLICY_PASS, POLICY_PASS},
+};
+
+/* Free: port 0x80, the POST-code port, harmless to write. Everything else
+ * traps: the UART is emulated, the rest denied (handle_io.c). */
+static const struct io_rule guest_ports[] = {
+	{0x80, 0x80, POLICY_PASS},
+};
+
+const struct exit_policy guest_exit_policy = {
+	.hlt = POLICY_TRAP,	  /* the guest's way to say "done" */
+	.cr3_load = POLICY_TRAP,  /* counted, checked, TLB flushed */
+	.cr3_store = POLICY_TRAP, /* the guest reads the CR3 it set */
+	.cr8_load = POLICY_TRAP,  /* CR8 is the host APIC's TPR: a virtual */
+	.cr8_store = POLICY_TRAP, /* one instead (handle_cr.c) */
+	.invlpg = POLICY_PASS,
+	.rdtsc = POLICY_PASS,
+	.rdpmc = POLICY_PASS,
+	.mwait = POLICY_PASS, /* hidden by CPUID; sleeps to the timer */
+	.monitor = POLICY_PASS,
+	.pause = POLICY_PASS,
+	.mov_dr = POLICY_PASS,
+	.wbinvd = POLICY_PASS,
+	.rdrand = POLICY_PASS,
+	.rdseed = POLICY_PASS,
+	.descriptor_tables = POLICY_PASS,
+	.external_interrupt = POLICY_TRAP, /* the firmware's, not the guest's */
+	.nmi = POLICY_TRAP,
+	.preemption_timer = true, /* time slices and the watchdog */
+	.cr0_trap_bits = CR0_HOST_OWNED,
+	.cr4_trap_bits = ~0ull, /* every CR4 change is checked */
+	.exception_trap_bitmap = 0,
+	.msrs = guest_msrs,
+	.msr_count = sizeof(guest_msrs) / sizeof(guest_msrs[0]),
+	.io = guest_ports,
+	.io_count = sizeof(guest_ports) / sizeof(guest_ports[0]),
+};

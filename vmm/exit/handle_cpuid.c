@@ -1,0 +1,109 @@
+/* CPUID exits unconditionally (SDM 3C 26.1.2). The guest sees the host's
+ * answers, minus what it cannot use, plus a hypervisor signature. */
+#include <stddef.h>
+
+#include "../guest/hv_abi.h"
+#include "exit/exit.h"
+
+/* Feature bits the guest is not shown (SDM 2 "CPUID", tables 3-8 to
+ * 3-10), grouped by why. What CPUID reports, the guest can use. */
+
+/* Nested VMX (CPUID.1:ECX.VMX): the guest gets no VMX. */
+#define CPUID_1_ECX_VMX (1u << 5)
+
+/* x87, MMX, SSE and AVX state: CR0.EM stays set and CR4.OSFXSR and
+ * CR4.OSXSAVE stay clear, since the host switches none of it. */
+#define CPUID_1_EDX_X87_SIMD                                                  \
+	((1u << 0) /* FPU */ | (1u << 23) /* MMX */ | (1u << 24) /* FXSR */ | \
+	 (1u << 25) /* SSE */ | (1u << 26) /* SSE2 */)
+#define CPUID_1_ECX_SIMD                                     \
+	((1u << 0) /* SSE3 */ | (1u << 1) /* PCLMULQDQ */ |  \
+	 (1u << 9) /* SSSE3 */ | (1u << 12) /* FMA */ |      \
+	 (1u << 19) /* SSE4.1 */ | (1u << 20) /* SSE4.2 */ | \
+	 (1u << 25) /* AES */ | (1u << 26) /* XSAVE */ |     \
+	 (1u << 27) /* OSXSAVE */ | (1u << 28) /* AVX */ |   \
+	 (1u << 29) /* F16C */)
+#define CPUID_7_EBX_SIMD                                            \
+	((1u << 5) /* AVX2 */ | (1u << 16) /* AVX512F */ |          \
+	 (1u << 17) /* AVX512DQ */ | (1u << 21) /* AVX512_IFMA */ | \
+	 (1u << 26) /* AVX512PF */ | (1u << 27) /* AVX512ER */ |    \
+	 (1u << 28) /* AVX512CD */ | (1u << 30) /* AVX512BW */ |    \
+	 (1u << 31) /* AVX512VL */)
+
+/* Features enabled by CR4 bits the guest may not set (x86/x86.h). */
+#define CPUID_1_EDX_CR4_GATED (1u << 1) /* VME (and PVI) */
+#define CPUID_1_ECX_CR4_GATED ((1u << 6) /* SMX */ | (1u << 17) /* PCID */)
+#define CPUID_7_EBX_CR4_GATED                              \
+	((1u << 0) /* FSGSBASE */ | (1u << 7) /* SMEP */ | \
+	 (1u << 20) /* SMAP */)
+#define CPUID_7_ECX_CR4_GATED                                                 \
+	((1u << 2) /* UMIP */ | (1u << 3) /* PKU */ | (1u << 4) /* OSPKE */ | \
+	 (1u << 7) /* CET_SS */ | (1u << 16) /* LA57 */ |                     \
+	 (1u << 31) /* PKS */)
+#define CPUID_7_EDX_CR4_GATED (1u << 20) /* CET_IBT */
+
+/* Instructions that raise #UD here because their secondary controls are
+ * 0 (SDM 3C 26.3): "enable RDTSCP" (RDTSCP, RDPID), "enable INVPCID",
+ * "enable user wait and pause", "enable PCONFIG". */
+#define CPUID_7_EBX_UD (1u << 10) /* INVPCID */
+#define CPUID_7_ECX_UD ((1u << 5) /* WAITPKG */ | (1u << 22) /* RDPID */)
+#define CPUID_7_EDX_UD (1u << 18)	 /* PCONFIG */
+#define CPUID_80000001_EDX_UD (1u << 27) /* RDTSCP */
+
+/* MONITOR/MWAIT would only sleep until the preemption timer. */
+#define CPUID_1_ECX_MONITOR (1u << 3)
+
+#define CPUID_1_ECX_HYPERVISOR (1u << 31)
+
+static void hide_unavailable(uint32_t leaf, uint32_t subleaf,
+			     struct cpuid_regs *r)
+{
+	switch (leaf) {
+	case 1:
+		r->edx &= ~(CPUID_1_EDX_X87_SIMD | CPUID_1_EDX_CR4_GATED);
+		r->ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SIMD |
+			    CPUID_1_ECX_CR4_GATED | CPUID_1_ECX_MONITOR);
+		r->ecx |= CPUID_1_ECX_HYPERVISOR;
+		break;
+	case 7:
+		if (subleaf == 0) {
+			r->ebx &= ~(CPUID_7_EBX_SIMD | CPUID_7_EBX_CR4_GATED |
+				    CPUID_7_EBX_UD);
+			r->ecx &= ~(CPUID_7_ECX_CR4_GATED | CPUID_7_ECX_UD);
+			r->edx &= ~(CPUID_7_EDX_UD | CPUID_7_EDX_CR4_GATED);
+		}
+		break;
+	case 0x80000001u:
+		r->edx &= ~CPUID_80000001_EDX_UD;
+		break;
+	}
+}
+
+enum exit_verdict handle_cpuid(struct vcpu *v)
+{
+	uint32_t leaf = (uint32_t)v->regs.gpr[GPR_RAX];
+	uint32_t subleaf = (uint32_t)v->regs.gpr[GPR_RCX];
+	struct cpuid_regs r = {0, 0, 0, 0};
+
+	if (leaf >= HV_CPUID_SIGNATURE_LEAF && leaf < 0x40000100u) {
+		if (leaf == HV_CPUID_SIGNATURE_LEAF) {
+			const char *sig = HV_CPUID_SIGNATURE;
+			uint32_t w[3] = {0, 0, 0};
+
+			for (int i = 0; i < 12; i++)
+				w[i / 4] |= (uint32_t)(uint8_t)sig[i]
+					    << (8 * (i % 4));
+			r = (struct cpuid_regs){HV_CPUID_SIGNATURE_LEAF, w[0],
+						w[1], w[2]};
+		}
+	} else {
+		v->ops->cpu->cpuid(v->ops->cpu->ctx, leaf, subleaf, &r);
+		hide_unavailable(leaf, subleaf, &r);
+	}
+	v->regs.gpr[GPR_RAX] = r.eax;
+	v->regs.gpr[GPR_RBX] = r.ebx;
+	v->regs.gpr[GPR_RCX] = r.ecx;
+	v->regs.gpr[GPR_RDX] = r.edx;
+	vcpu_skip_instruction(v);
+	return VERDICT_RESUME;
+}

@@ -1,0 +1,124 @@
+/* Control-register accesses: MOV to/from CR3 (CR3-load and CR3-store
+ * exiting), MOV to/from CR8 (CR8-load and CR8-store exiting: a virtual
+ * TPR, since the real CR8 is the host's local-APIC TPR), and writes to the
+ * CR0/CR4 bits the host owns (guest/host masks, SDM 3C 25.6.6). The guest
+ * reads its own view from the read shadows; the real registers keep what
+ * VMX requires. */
+#include "exit/exit.h"
+#include "exit/exit_qual.h"
+#include "vmcs/vmcs.h"
+#include "x86/x86.h"
+
+static enum exit_verdict gp(struct vcpu *v)
+{
+	vcpu_inject_exception(v, EXC_GP, 0);
+	return VERDICT_RESUME;
+}
+
+static enum exit_verdict done(struct vcpu *v)
+{
+	vcpu_skip_instruction(v);
+	return VERDICT_RESUME;
+}
+
+/* MOV to CR0 — SDM 2 "MOV—Move to/from Control Registers": #GP when
+ * reserved bits are set, NW without CD, PG without PE, or when the write
+ * would leave IA-32e mode (the guest runs 64-bit code); this VMM also
+ * keeps EM set (x86/x86.h). */
+static enum exit_verdict write_cr0(struct vcpu *v, uint64_t value)
+{
+	if ((value >> 32) || ((value & CR0_NW) && !(value & CR0_CD)) ||
+	    (value & CR0_GUEST_REQUIRED) != CR0_GUEST_REQUIRED)
+		return gp(v);
+	vmcs_write(VMCS_CR0_READ_SHADOW, value);
+	/* The real CR0 keeps VMX's fixed bits and caching on. */
+	uint64_t real = (value & ~(CR0_CD | CR0_NW)) | v->cr0_fixed0;
+
+	vmcs_write(VMCS_GUEST_CR0, real & v->cr0_fixed1);
+	return done(v);
+}
+
+static enum exit_verdict write_cr4(struct vcpu *v, uint64_t value)
+{
+	if ((value & ~CR4_GUEST_ALLOWED) || !(value & CR4_PAE))
+		return gp(v); /* CR4.VMXE among them: the guest has no VMX */
+	uint64_t old = vmcs_read(VMCS_CR4_READ_SHADOW);
+
+	vmcs_write(VMCS_CR4_READ_SHADOW, value);
+	vmcs_write(VMCS_GUEST_CR4, (value | v->cr4_fixed0) & v->cr4_fixed1);
+	if (((old ^ value) & CR4_TLB_BITS) && v->ops->flush_guest_tlb)
+		v->ops->flush_guest_tlb(v);
+	return done(v);
+}
+
+/* MOV to CR8: bits 63:4 are reserved (#GP). Only the virtual TPR
+ * changes; the guest gets no interrupts for it to mask. */
+static enum exit_verdict write_cr8(struct vcpu *v, uint64_t value)
+{
+	if (value & ~CR8_TPR_MASK)
+		return gp(v);
+	v->tpr = (uint8_t)value;
+	return done(v);
+}
+
+/* With CR4.PCIDE = 0, bits 63:MAXPHYADDR are reserved and bit 63 too. */
+static enum exit_verdict write_cr3(struct vcpu *v, uint64_t value)
+{
+	if (value >> v->maxphyaddr)
+		return gp(v);
+	vmcs_write(VMCS_GUEST_CR3, value);
+	v->cr3_loads++;
+	/* MOV CR3 flushes the guest's non-global translations; with VPID
+	 * a VM entry does not, so the VMM must (SDM 3C 29.4.3.3). */
+	if (v->ops->flush_guest_tlb)
+		v->ops->flush_guest_tlb(v);
+	return done(v);
+}
+
+enum exit_verdict handle_cr_access(struct vcpu *v)
+{
+	struct cr_access a = cr_access_decode(v->exit_qualification);
+
+	switch (a.type) {
+	case CR_ACCESS_MOV_TO_CR: {
+		uint64_t value = vcpu_gpr(v, a.gpr);
+
+		if (a.cr == 0)
+			return write_cr0(v, value);
+		if (a.cr == 3)
+			return write_cr3(v, value);
+		if (a.cr == 4)
+			return write_cr4(v, value);
+		if (a.cr == 8)
+			return write_cr8(v, value);
+		break;
+	}
+	case CR_ACCESS_MOV_FROM_CR:
+		if (a.cr == 3) {
+			vcpu_set_gpr(v, a.gpr, vmcs_read(VMCS_GUEST_CR3));
+			return done(v);
+		}
+		if (a.cr == 8) {
+			vcpu_set_gpr(v, a.gpr, v->tpr);
+			return done(v);
+		}
+		break;
+	case CR_ACCESS_LMSW: {
+		/* LMSW writes CR0 bits 3:0 but cannot clear PE. It exits only
+		 * when it would change a host-owned bit among them (PE, EM). The
+		 * CR0 the guest sees: host-owned bits from the read shadow, the
+		 * guest's own (MP, TS) from the real register. */
+		uint64_t mask = CR0_HOST_OWNED;
+		uint64_t cr0 = (vmcs_read(VMCS_CR0_READ_SHADOW) & mask) |
+			       (vmcs_read(VMCS_GUEST_CR0) & ~mask);
+		uint64_t value = (cr0 & ~0xeull) | (a.lmsw_source & 0xfu);
+
+		/* LMSW never faults for its value: an EM it clears is kept
+		 * (the one bit this VMM holds at 1), not answered with #GP. */
+		return write_cr0(v, value | CR0_EM);
+	}
+	case CR_ACCESS_CLTS:
+		break; /* CR0.TS belongs to the guest: CLTS never exits */
+	}
+	return handle_unhandled(v);
+}

@@ -1,0 +1,143 @@
+/* Exits caused by events and by instructions the guest may not use. */
+#include "../guest/hv_abi.h"
+#include "exit/exit.h"
+#include "exit/exit_qual.h"
+#include "print.h"
+#include "vmcs/vmcs.h"
+
+/* A halted vCPU with no virtual interrupts would never wake: HLT ends the
+ * guest, successfully (guest ABI). */
+enum exit_verdict handle_hlt(struct vcpu *v)
+{
+	/* First, so that make bench sees the exit's cost, not ours. */
+	if (v->ops->read_tsc)
+		v->hlt_tsc = v->ops->read_tsc();
+	console_flush(v);
+	return vcpu_finish(v, GUEST_OK, 0);
+}
+
+/* The timer counts down only in VMX non-root operation, so slices measure
+ * guest time. The exit reports no instruction: RIP stays. */
+enum exit_verdict handle_preemption_timer(struct vcpu *v)
+{
+	struct hv_info *info = vcpu_guest_ptr(v, HV_GUEST_INFO, sizeof(*info));
+
+	v->slices++;
+	if (info)
+		info->preemptions = v->slices;
+	if (v->slices >= v->slice_budget) {
+		console_flush(v);
+		hv_printf("hv: guest %s: watchdog: still running after %u "
+			  "time slices of %u timer ticks, at RIP 0x%lx\n",
+			  v->name, v->slices, v->slice_ticks,
+			  vmcs_read(VMCS_GUEST_RIP));
+		return vcpu_kill(v, "watchdog");
+	}
+	/* Saved on exit as 0 when it expired: rearm for the next slice. */
+	if (v->timer_saved)
+		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, v->slice_ticks);
+	return VERDICT_RESUME;
+}
+
+/* With "acknowledge interrupt on exit" off, the interrupt is still pending
+ * at the host's interrupt controller: open a window and the firmware's own
+ * handler (its timer, mostly) takes it. */
+enum exit_verdict handle_external_interrupt(struct vcpu *v)
+{
+	if (v->ops->open_irq_window)
+		v->ops->open_irq_window();
+	return VERDICT_RESUME;
+}
+
+/* The exception bitmap is empty, so this is an NMI, and NMI exiting
+ * consumed it. It belonged to the host. KVM re-raises such an NMI with
+ * INT 2; under OVMF the only NMI handler dumps the CPU state and halts, so
+ * re-raising would stop the firmware: it is logged and dropped. */
+enum exit_verdict handle_exception_nmi(struct vcpu *v)
+{
+	struct intr_info i =
+		intr_info_decode(vmcs_read(VMCS_EXIT_INTERRUPTION_INFO));
+
+	if (i.valid && i.type == INTR_TYPE_NMI) {
+		hv_printf("hv: guest %s: host NMI during the guest; ignored\n",
+			  v->name);
+		return VERDICT_RESUME;
+	}
+	return handle_unhandled(v);
+}
+
+enum exit_verdict handle_triple_fault(struct vcpu *v)
+{
+	console_flush(v);
+	hv_printf("hv: guest %s: triple fault at RIP 0x%lx\n", v->name,
+		  vmcs_read(VMCS_GUEST_RIP));
+	return vcpu_kill(v, "triple_fault");
+}
+
+/* The guest touched guest-physical memory it was not given (SDM 3C
+ * 29.3.3.2): the address is in GUEST_PHYSICAL_ADDRESS. */
+enum exit_verdict handle_ept_violation(struct vcpu *v)
+{
+	struct ept_violation e = ept_violation_decode(v->exit_qualification);
+	char what[96];
+
+	ept_violation_describe(&e, what, sizeof(what));
+	console_flush(v);
+	hv_printf("hv: guest %s: EPT violation: %s at guest-physical 0x%lx",
+		  v->name, what, vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS));
+	if (e.linear_valid)
+		hv_printf(" (linear 0x%lx)",
+			  vmcs_read(VMCS_GUEST_LINEAR_ADDRESS));
+	hv_printf(", RIP 0x%lx; guest memory is 0x0-0x%lx\n",
+		  vmcs_read(VMCS_GUEST_RIP), v->mem_size - 1);
+	return vcpu_kill(v, "ept_violation");
+}
+
+/* A malformed EPT entry is the VMM's bug, not the guest's. */
+enum exit_verdict handle_ept_misconfig(struct vcpu *v)
+{
+	hv_printf("hv: guest %s: EPT misconfiguration at guest-physical "
+		  "0x%lx (a VMM bug)\n",
+		  v->name, vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS));
+	return vcpu_kill(v, "ept_misconfig");
+}
+
+/* CPUID hides VMX from the guest, so VMX instructions are undefined to
+ * it (SDM 3C 26.1.2: they exit unconditionally in VMX non-root). */
+enum exit_verdict handle_vmx_instruction(struct vcpu *v)
+{
+	vcpu_inject_exception(v, EXC_UD, 0);
+	return VERDICT_RESUME;
+}
+
+enum exit_verdict handle_inject_ud(struct vcpu *v)
+{
+	vcpu_inject_exception(v, EXC_UD, 0);
+	return VERDICT_RESUME;
+}
+
+enum exit_verdict handle_inject_gp(struct vcpu *v)
+{
+	vcpu_inject_exception(v, EXC_GP, 0);
+	return VERDICT_RESUME;
+}
+
+/* INVD would discard the host's dirty cache lines too: do nothing. */
+enum exit_verdict handle_invd(struct vcpu *v)
+{
+	vcpu_skip_instruction(v);
+	return VERDICT_RESUME;
+}
+
+enum exit_verdict handle_unhandled(struct vcpu *v)
+{
+	const char *name = exit_reason_name(v->exit_reason);
+
+	console_flush(v);
+	hv_printf("hv: guest %s: unhandled exit %u (%s) at RIP 0x%lx, "
+		  "qualification 0x%lx; stopping the guest\n",
+		  v->name, v->exit_reason, name ? name : "unknown",
+		  vmcs_read(VMCS_GUEST_RIP), v->exit_qualification);
+	vmcs_dump();
+	return vcpu_kill(v, "unhandled_exit");
+}

@@ -1,0 +1,128 @@
+/* RDMSR and WRMSR of MSRs the exit policy traps. The guest has a small
+ * virtual MSR set; anything else raises #GP in the guest, as a CPU without
+ * that MSR would (SDM 2 "RDMSR"). Host MSRs are never touched. */
+#include <stddef.h>
+
+#include "exit/exit.h"
+#include "exit/exit_qual.h"
+#include "vmcs/vmcs.h"
+#include "x86/msr.h"
+
+#define APIC_BASE_VALUE 0xfee00900ull /* enabled, BSP, default base */
+#define EFER_GUEST_WRITABLE (EFER_SCE | EFER_NXE)
+
+/* SDM 3A 3.3.7.1: bits 63:47 all equal (48-bit linear addresses). */
+static bool canonical(uint64_t a)
+{
+	uint64_t top = a >> 47;
+
+	return top == 0 || top == 0x1ffff;
+}
+
+/* SDM 3A 11.12.2: each PAT entry is 0, 1, 4, 5, 6 or 7. */
+static bool pat_valid(uint64_t pat)
+{
+	for (int i = 0; i < 8; i++) {
+		unsigned int t = (pat >> (8 * i)) & 0xff;
+
+		if (t == 2 || t == 3 || t > 7)
+			return false;
+	}
+	return true;
+}
+
+static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
+{
+	switch (msr) {
+	case MSR_IA32_EFER:
+		*value = vmcs_read(VMCS_GUEST_IA32_EFER);
+		return true;
+	case MSR_IA32_SYSENTER_CS:
+		*value = vmcs_read(VMCS_GUEST_IA32_SYSENTER_CS);
+		return true;
+	case MSR_IA32_SYSENTER_ESP:
+		*value = vmcs_read(VMCS_GUEST_IA32_SYSENTER_ESP);
+		return true;
+	case MSR_IA32_SYSENTER_EIP:
+		*value = vmcs_read(VMCS_GUEST_IA32_SYSENTER_EIP);
+		return true;
+	case MSR_IA32_APIC_BASE:
+		*value = APIC_BASE_VALUE;
+		return true;
+	case MSR_IA32_PAT:
+		if (!v->has_pat)
+			return false;
+		*value = vmcs_read(VMCS_GUEST_IA32_PAT);
+		return true;
+	}
+	return false;
+}
+
+/* LME and LMA cannot change while paging is on; reserved bits #GP. */
+static bool write_efer(uint64_t value)
+{
+	if ((value & ~(EFER_GUEST_WRITABLE | EFER_LME | EFER_LMA)) ||
+	    !(value & EFER_LME))
+		return false;
+	uint64_t old = vmcs_read(VMCS_GUEST_IA32_EFER);
+
+	vmcs_write(VMCS_GUEST_IA32_EFER, (old & ~EFER_GUEST_WRITABLE) |
+						 (value & EFER_GUEST_WRITABLE));
+	return true;
+}
+
+static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
+{
+	switch (msr) {
+	case MSR_IA32_EFER:
+		return write_efer(value);
+	case MSR_IA32_SYSENTER_CS:
+		vmcs_write(VMCS_GUEST_IA32_SYSENTER_CS, (uint32_t)value);
+		return true;
+	case MSR_IA32_SYSENTER_ESP:
+		if (!canonical(value))
+			return false;
+		vmcs_write(VMCS_GUEST_IA32_SYSENTER_ESP, value);
+		return true;
+	case MSR_IA32_SYSENTER_EIP:
+		if (!canonical(value))
+			return false;
+		vmcs_write(VMCS_GUEST_IA32_SYSENTER_EIP, value);
+		return true;
+	case MSR_IA32_PAT:
+		if (!v->has_pat || !pat_valid(value))
+			return false;
+		vmcs_write(VMCS_GUEST_IA32_PAT, value);
+		return true;
+	}
+	return false;
+}
+
+enum exit_verdict handle_msr_read(struct vcpu *v)
+{
+	uint32_t msr = (uint32_t)v->regs.gpr[GPR_RCX];
+	uint64_t value;
+
+	if (!msr_read(v, msr, &value)) {
+		vcpu_inject_exception(v, EXC_GP, 0);
+		return VERDICT_RESUME;
+	}
+	v->regs.gpr[GPR_RAX] = (uint32_t)value;
+	v->regs.gpr[GPR_RDX] = value >> 32;
+	vcpu_skip_instruction(v);
+	return VERDICT_RESUME;
+}
+
+enum exit_verdict handle_msr_write(struct vcpu *v)
+{
+	uint32_t msr = (uint32_t)v->regs.gpr[GPR_RCX];
+	uint64_t value =
+		(v->regs.gpr[GPR_RDX] << 32) | (uint32_t)v->regs.gpr[GPR_RAX];
+
+	if (!msr_write(v, msr, value)) {
+		vcpu_inject_exception(v, EXC_GP, 0);
+		return VERDICT_RESUME;
+	}
+	vcpu_skip_instruction(v);
+	return VERDICT_RESUME;
+}

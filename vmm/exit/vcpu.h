@@ -1,0 +1,90 @@
+/* One virtual CPU and the guest it runs: everything an exit handler
+ * needs, in one place. */
+#ifndef HV_VCPU_H
+#define HV_VCPU_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "exit/exit_reasons.h"
+#include "mem/ept.h"
+#include "vmx/vmx_entry.h"
+#include "x86/cpu_ops.h"
+
+enum guest_result {
+	GUEST_RUNNING,
+	GUEST_OK,     /* HLT, or HV_HC_EXIT with status 0 */
+	GUEST_ERROR,  /* HV_HC_EXIT with a non-zero status, or VMX failure */
+	GUEST_KILLED, /* the VMM stopped it: see why */
+};
+
+struct vcpu;
+
+/* The few things handlers need from the processor itself; the VMM gives
+ * the real ones (run.c), host tests give fakes. */
+struct vcpu_ops {
+	const struct cpu_ops *cpu;		 /* CPUID for the guest */
+	void (*flush_guest_tlb)(struct vcpu *v); /* after emulating MOV CR3 */
+	void (*open_irq_window)(void);		 /* let the host take an IRQ */
+	uint64_t (*read_tsc)(void);		 /* the host's TSC */
+};
+
+struct uart {
+	char line[160];
+	size_t len;
+	unsigned long lines;
+};
+
+struct vcpu {
+	struct guest_regs regs; /* saved and loaded by vmx_entry.S */
+	struct vmx_exit_frame *exit_frame;
+	const char *name;
+	const struct vcpu_ops *ops;
+	unsigned int maxphyaddr; /* CPUID.80000008H:EAX[7:0] */
+	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	bool has_pat; /* guest IA32_PAT is switched by the VMCS */
+
+	/* guest memory: guest-physical 0 is at mem, size bytes */
+	uint8_t *mem;
+	uint64_t mem_size;
+	struct ept ept;
+	uint16_t vpid; /* 0: VPID not in use */
+
+	/* the exit being handled; read once per exit */
+	uint32_t exit_reason;
+	uint64_t exit_qualification;
+	uint32_t exit_instruction_length;
+
+	/* statistics for the summary line */
+	uint64_t exits;
+	uint64_t exit_counts[EXIT_REASON_COUNT];
+	uint64_t cr3_loads;
+	uint64_t io_denied;
+	uint64_t console_bytes;
+
+	/* VMX-preemption timer: time slices and a watchdog */
+	uint32_t slice_ticks;  /* timer value loaded at each entry */
+	uint32_t slices;       /* expiries so far */
+	uint32_t slice_budget; /* expiries before the watchdog kills */
+	bool timer_saved;      /* "save VMX-preemption timer value" is on */
+
+	/* outcome */
+	enum guest_result result;
+	uint8_t tpr;	  /* CR8: the guest's virtual task priority */
+	uint64_t hlt_tsc; /* the host's TSC at the HLT exit, for make bench */
+	const char *why;  /* with GUEST_KILLED: one word */
+	uint64_t status;  /* with HV_HC_EXIT */
+
+	struct uart uart;
+};
+
+/* What an exit handler tells the dispatch loop. */
+enum exit_verdict {
+	VERDICT_RESUME,
+	VERDICT_STOP,
+};
+
+typedef enum exit_verdict (*exit_handler)(struct vcpu *v);
+
+#endif

@@ -1,0 +1,184 @@
+/* EPT paging structures (SDM 3C 29.3): four levels of 512 entries, only
+ * 4 KiB leaves. Tables are pages from a page_source, addressed by their
+ * physical address, which is their pointer value (UEFI identity map). */
+#include "mem/ept.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define PAGE_SIZE 4096ull
+#define ENTRIES 512
+#define LEVELS 4 /* PML4 = 4, PDPT = 3, PD = 2, PT = 1 */
+#define ADDRESS_MASK 0x000ffffffffff000ull /* bits 51:12 */
+#define LARGE_PAGE (1ull << 7)		   /* PDPTE / PDE map memory */
+#define MEMTYPE_SHIFT 3			   /* leaf bits 5:3 */
+#define GPA_LIMIT (1ull << 48)		   /* what 4 levels translate */
+#define HPA_LIMIT (1ull << 52)		   /* widest MAXPHYADDR */
+
+static uint64_t physical(const void *p)
+{
+	return (uint64_t)(uintptr_t)p;
+}
+
+static uint64_t *table_of(uint64_t entry)
+{
+	return (uint64_t *)(uintptr_t)(entry & ADDRESS_MASK);
+}
+
+/* An entry with no permission is not present (SDM 3C 29.3.2). */
+static bool present(uint64_t entry)
+{
+	return entry & EPT_RWX;
+}
+
+static unsigned int shift_of(int level)
+{
+	return 12 + 9 * (level - 1);
+}
+
+static unsigned int index_of(uint64_t gpa, int level)
+{
+	return (gpa >> shift_of(level)) & (ENTRIES - 1);
+}
+
+static uint64_t *new_table(struct ept *e)
+{
+	uint64_t *t = e->pages->alloc_page(e->pages->ctx);
+
+	if (!t)
+		return NULL;
+	for (int i = 0; i < ENTRIES; i++) /* a stray bit would map memory */
+		t[i] = 0;
+	e->table_pages++;
+	return t;
+}
+
+int ept_init(struct ept *e, const struct page_source *pages)
+{
+	e->pages = pages;
+	e->table_pages = 0;
+	e->pml4 = new_table(e);
+	return e->pml4 ? 0 : -1;
+}
+
+/* The page table holding @gpa's leaf entry, creating the tables on the
+ * way. NULL when memory runs out or a large page is in the way. */
+static uint64_t *page_table(struct ept *e, uint64_t gpa)
+{
+	uint64_t *table = e->pml4;
+
+	for (int level = LEVELS; level > 1; level--) {
+		uint64_t *entry = &table[index_of(gpa, level)];
+
+		if (!present(*entry)) {
+			uint64_t *next = new_table(e);
+
+			if (!next)
+				return NULL;
+			/* Non-leaf entries allow everything: the leaf alone
+			 * decides, since the CPU ANDs all levels. */
+			*entry = physical(next) | EPT_RWX;
+		} else if (*entry & LARGE_PAGE) {
+			return NULL;
+		}
+		table = table_of(*entry);
+	}
+	return table;
+}
+
+/* Permissions and memory types that are not EPT misconfigurations (SDM
+ * 3C 29.3.3.1): never writable without readable, no reserved type. */
+static bool valid_leaf(unsigned int perms, unsigned int memtype)
+{
+	if (perms == 0 || (perms & ~(unsigned int)EPT_RWX) ||
+	    ((perms & EPT_WRITE) && !(perms & EPT_READ)))
+		return false;
+	return memtype == EPT_MEMTYPE_UC || memtype == EPT_MEMTYPE_WC ||
+	       memtype == EPT_MEMTYPE_WT || memtype == EPT_MEMTYPE_WP ||
+	       memtype == EPT_MEMTYPE_WB;
+}
+
+static bool fits(uint64_t base, uint64_t size, uint64_t limit)
+{
+	return size <= limit && base <= limit - size;
+}
+
+int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
+	    unsigned int perms, unsigned int memtype)
+{
+	if (!e->pml4 || size == 0 || ((gpa | hpa | size) & (PAGE_SIZE - 1)) ||
+	    !fits(gpa, size, GPA_LIMIT) || !fits(hpa, size, HPA_LIMIT) ||
+	    !valid_leaf(perms, memtype))
+		return -1;
+	/* Check, then build tables, then fill leaves: a failure leaves no
+	 * partial mapping behind (empty tables are harmless). */
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
+		if (ept_translate(e, gpa + off, NULL, NULL) == 0)
+			return -1;
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE)
+		if (!page_table(e, gpa + off))
+			return -1;
+	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
+		uint64_t *pt = page_table(e, gpa + off);
+
+		/* Ignore-PAT (bit 6) stays 0: PAT combines with memtype. */
+		pt[index_of(gpa + off, 1)] = (hpa + off) | perms |
+					     (uint64_t)memtype << MEMTYPE_SHIFT;
+	}
+	return 0;
+}
+
+uint64_t ept_pointer(const struct ept *e)
+{
+	return physical(e->pml4) | (uint64_t)(LEVELS - 1) << 3 | EPT_MEMTYPE_WB;
+}
+
+int ept_translate(const struct ept *e, uint64_t gpa, uint64_t *hpa,
+		  unsigned int *perms)
+{
+	const uint64_t *table = e->pml4;
+	unsigned int allowed = EPT_RWX;
+
+	if (!table || gpa >= GPA_LIMIT)
+		return -1;
+	for (int level = LEVELS; level >= 1; level--) {
+		uint64_t entry = table[index_of(gpa, level)];
+
+		if (!present(entry))
+			return -1;
+		allowed &= entry & EPT_RWX;
+		/* Bit 7 maps 1 GiB in a PDPTE, 2 MiB in a PDE; it is
+		 * reserved in a PML4E (SDM 3C 29.3.2). */
+		if (level == LEVELS && (entry & LARGE_PAGE))
+			return -1;
+		if (level == 1 || (entry & LARGE_PAGE)) {
+			uint64_t within = (1ull << shift_of(level)) - 1;
+
+			if (hpa)
+				*hpa = (entry & ADDRESS_MASK & ~within) |
+				       (gpa & within);
+			if (perms)
+				*perms = allowed;
+			return 0;
+		}
+		table = table_of(entry);
+	}
+	return -1;
+}
+
+static void free_table(struct ept *e, uint64_t *table, int level)
+{
+	if (level > 1)
+		for (int i = 0; i < ENTRIES; i++)
+			if (present(table[i]) && !(table[i] & LARGE_PAGE))
+				free_table(e, table_of(table[i]), level - 1);
+	e->pages->free_page(e->pages->ctx, table);
+	e->table_pages--;
+}
+
+void ept_destroy(struct ept *e)
+{
+	if (e->pml4)
+		free_table(e, e->pml4, LEVELS);
+	e->pml4 = NULL;
+}

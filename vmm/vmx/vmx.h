@@ -1,0 +1,24 @@
+/* Entering and leaving VMX operation — SDM 3C 24.7, 24.8. */
+#ifndef HV_VMX_H
+#define HV_VMX_H
+
+#include <stdint.h>
+
+#include "hv.h"
+#include "vmx/vmx_caps.h"
+
+struct vmx_session {
+	void *vmxon_region;
+	uint64_t cr0_before, cr4_before;
+};
+
+/* IA32_FEATURE_CONTROL, CR0/CR4 fixed bits, CR4.VMXE, VMXON. On failure
+ * everything is undone and the reason printed. */
+enum hv_status vmx_on(struct vmx_session *s, const struct vmx_caps *caps);
+/* VMXOFF, then CR4 and CR0 as they were, and the VMXON region freed. */
+void vmx_off(struct vmx_session *s);
+
+/* A VMCS region: its first 31 bits hold the revision identifier. */
+void *vmx_alloc_region(const struct vmx_caps *caps);
+
+#endif

@@ -1,0 +1,64 @@
+#include "x86/host_gdt.h"
+
+#include "mem/pages.h"
+#include "print.h"
+
+#define TSS_OFFSET 0x800
+#define TSS_LIMIT 0x67
+
+/* A 64-bit available TSS descriptor (16 bytes) — SDM 3A 8.2.3. */
+static void write_tss_descriptor(uint64_t *slot, uint64_t base)
+{
+	slot[0] = TSS_LIMIT | ((base & 0xffffff) << 16) |
+		  (0x89ull << 40) /* P=1, DPL=0, type 9 */ |
+		  ((base >> 24) & 0xff) << 56;
+	slot[1] = base >> 32;
+}
+
+int host_gdt_enter(struct host_gdt *g)
+{
+	sgdt(&g->firmware_gdtr);
+	sidt(&g->firmware_idtr);
+	uint32_t size = g->firmware_gdtr.limit + 1u;
+	uint32_t tss_slot = (size + 7u) & ~7u;
+
+	if (tss_slot + 16 > TSS_OFFSET) {
+		hv_printf("hv: the firmware's GDT (%u bytes) is too large to "
+			  "copy\n",
+			  size);
+		return -1;
+	}
+	g->page = hv_alloc_pages(1);
+	if (!g->page)
+		return -1;
+	const uint8_t *fw = (const uint8_t *)g->firmware_gdtr.base;
+
+	for (uint32_t i = 0; i < size; i++)
+		g->page[i] = fw[i];
+	g->tss_base = (uint64_t)g->page + TSS_OFFSET;
+	write_tss_descriptor((uint64_t *)(g->page + tss_slot), g->tss_base);
+	g->tr_selector = (uint16_t)tss_slot;
+	g->gdtr.base = (uint64_t)g->page;
+	g->gdtr.limit = (uint16_t)(tss_slot + 15);
+
+	/* Same selectors as the firmware's GDT, so no segment reloads. */
+	uint64_t flags = read_rflags();
+
+	irq_disable();
+	lgdt(&g->gdtr);
+	load_tr(g->tr_selector);
+	if (flags & (1u << 9))
+		irq_enable();
+	return 0;
+}
+
+void host_gdt_leave(struct host_gdt *g)
+{
+	uint64_t flags = read_rflags();
+
+	irq_disable();
+	lgdt(&g->firmware_gdtr);
+	lidt(&g->firmware_idtr);
+	if (flags & (1u << 9))
+		irq_enable();
+}

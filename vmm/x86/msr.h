@@ -1,0 +1,70 @@
+/* Model-specific registers the VMM reads or virtualises: named once. */
+#ifndef HV_MSR_H
+#define HV_MSR_H
+
+/* X(NAME, index) — SDM 4, "Model-Specific Registers". */
+#define MSR_LIST(X)                                 \
+	X(IA32_TIME_STAMP_COUNTER, 0x00000010)      \
+	X(IA32_APIC_BASE, 0x0000001b)               \
+	X(IA32_FEATURE_CONTROL, 0x0000003a)         \
+	X(IA32_SYSENTER_CS, 0x00000174)             \
+	X(IA32_SYSENTER_ESP, 0x00000175)            \
+	X(IA32_SYSENTER_EIP, 0x00000176)            \
+	X(IA32_DEBUGCTL, 0x000001d9)                \
+	X(IA32_PAT, 0x00000277)                     \
+	X(IA32_VMX_BASIC, 0x00000480)               \
+	X(IA32_VMX_PINBASED_CTLS, 0x00000481)       \
+	X(IA32_VMX_PROCBASED_CTLS, 0x00000482)      \
+	X(IA32_VMX_EXIT_CTLS, 0x00000483)           \
+	X(IA32_VMX_ENTRY_CTLS, 0x00000484)          \
+	X(IA32_VMX_MISC, 0x00000485)                \
+	X(IA32_VMX_CR0_FIXED0, 0x00000486)          \
+	X(IA32_VMX_CR0_FIXED1, 0x00000487)          \
+	X(IA32_VMX_CR4_FIXED0, 0x00000488)          \
+	X(IA32_VMX_CR4_FIXED1, 0x00000489)          \
+	X(IA32_VMX_VMCS_ENUM, 0x0000048a)           \
+	X(IA32_VMX_PROCBASED_CTLS2, 0x0000048b)     \
+	X(IA32_VMX_EPT_VPID_CAP, 0x0000048c)        \
+	X(IA32_VMX_TRUE_PINBASED_CTLS, 0x0000048d)  \
+	X(IA32_VMX_TRUE_PROCBASED_CTLS, 0x0000048e) \
+	X(IA32_VMX_TRUE_EXIT_CTLS, 0x0000048f)      \
+	X(IA32_VMX_TRUE_ENTRY_CTLS, 0x00000490)     \
+	X(IA32_VMX_VMFUNC, 0x00000491)              \
+	X(IA32_EFER, 0xc0000080)                    \
+	X(IA32_STAR, 0xc0000081)                    \
+	X(IA32_LSTAR, 0xc0000082)                   \
+	X(IA32_FMASK, 0xc0000084)                   \
+	X(IA32_FS_BASE, 0xc0000100)                 \
+	X(IA32_GS_BASE, 0xc0000101)                 \
+	X(IA32_KERNEL_GS_BASE, 0xc0000102)          \
+	X(IA32_TSC_AUX, 0xc0000103)
+
+#define MSR_ENUM(name, index) MSR_##name = index,
+enum msr_index { MSR_LIST(MSR_ENUM) };
+#undef MSR_ENUM
+
+/* Name of a known MSR, or NULL. */
+static inline const char *msr_name(unsigned int index)
+{
+#define MSR_CASE(name, idx) \
+	case idx:           \
+		return #name;
+	switch (index) {
+		MSR_LIST(MSR_CASE)
+	}
+#undef MSR_CASE
+	return (const char *)0;
+}
+
+/* IA32_FEATURE_CONTROL bits — SDM 3C 24.7. */
+#define FEATURE_CONTROL_LOCK (1ull << 0)
+#define FEATURE_CONTROL_VMXON_IN_SMX (1ull << 1)
+#define FEATURE_CONTROL_VMXON_OUTSIDE_SMX (1ull << 2)
+
+/* IA32_EFER bits — SDM 3A 2.2.1. */
+#define EFER_SCE (1ull << 0)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+#define EFER_NXE (1ull << 11)
+
+#endif
