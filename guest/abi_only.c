@@ -82,7 +82,8 @@ __asm__(".section .text.entry, \"ax\", @progbits\n"
 	"	movb $0, (%rax)\n"
 	"	inc %rax\n"
 	"	jmp 1b\n"
-	/* call pushes 8 bytes, giving the SysV alignment a C function expects. */
+	/* call pushes 8 bytes, giving the SysV alignment a C function expects.
+	 */
 	"2:	call guest_main\n"
 	/* guest_main never returns; if it does, report it as an error. */
 	"	mov $0xDEAD, %edi\n"
@@ -91,7 +92,8 @@ __asm__(".section .text.entry, \"ax\", @progbits\n"
 	"3:	pause\n"
 	"	jmp 3b\n"
 
-	/* Exception stubs: vector n ends the guest with status 0xE0 + n (low byte never 0). */
+	/* Exception stubs: vector n ends the guest with status 0xE0 + n (low
+	 * byte never 0). */
 	"	.balign 32\n"
 	".globl exc_stubs\n"
 	"exc_stubs:\n"

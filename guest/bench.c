@@ -23,7 +23,6 @@
 
 #define N 1000
 #define SLICES 5
-#define MSR_EFER 0xc0000080u
 #define UART_IER (HV_UART_BASE + 1) /* accepted and ignored (handle_io.c) */
 
 static uint64_t samples[N];
@@ -83,7 +82,7 @@ static uint64_t sample(enum kind k, uint64_t cr3)
 	case K_IO_OUT: /* OUT DX, AL to the UART's IER */
 		return TIMED(0, UART_IER, 0, "outb %%al, %%dx");
 	case K_RDMSR: /* trapped, emulated from the VMCS */
-		return TIMED(0, 0, MSR_EFER, "rdmsr");
+		return TIMED(0, 0, MSR_IA32_EFER, "rdmsr");
 	case K_CR3_LOAD: /* the current CR3, written back */
 		return TIMED(0, 0, cr3, "mov %%rcx, %%cr3");
 	case K_CR3_STORE:

@@ -10,13 +10,7 @@
  * else the number of failed checks (result=error). */
 #include "lib.h"
 
-#define CR0_PE (1ull << 0)
-#define CR0_EM (1ull << 2)
-#define CR0_PG (1ull << 31)
 #define CR0_RESERVED_BIT32 (1ull << 32)
-#define CR4_PAE (1ull << 5)
-#define CR4_VMXE (1ull << 13)
-#define CR4_OSXSAVE (1ull << 18)
 #define XCR0_X87 1ull
 
 /* XSETBV with lib.c's fixup armed, as its *_safe accessors. */

@@ -8,15 +8,10 @@
  * arrived, else the number of failed checks (result=error). */
 #include "lib.h"
 
-#define MSR_IA32_FEATURE_CONTROL 0x3a
-#define MSR_IA32_VMX_BASIC 0x480
-#define MSR_IA32_EFER 0xc0000080
-#define MSR_IA32_KERNEL_GS_BASE 0xc0000102
 #define MSR_NONEXISTENT 0xdeadbeef
 #define FEATURE_CONTROL_LOCK (1ull << 0)
 #define FEATURE_CONTROL_VMXON_OUTSIDE_SMX (1ull << 2)
 #define EFER_RESERVED_BIT1 (1ull << 1)
-#define EFER_LME (1ull << 8)
 
 int guest_main(struct hv_info *info);
 int guest_main(struct hv_info *info)

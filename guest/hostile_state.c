@@ -9,10 +9,6 @@
  * (result=error). */
 #include "lib.h"
 
-#define MSR_IA32_GS_BASE 0xc0000101
-#define DR7_GE (1ull << 9) /* no breakpoint enabled: none can fire */
-#define DR6_BS (1ull << 14)
-
 #define DEFINE_DR(n)                                              \
 	static void write_dr##n(uint64_t v)                       \
 	{                                                         \
@@ -46,13 +42,14 @@ int guest_main(struct hv_info *info)
 	write_dr1(0x2000);
 	write_dr2(0x3000);
 	write_dr3(0x4000);
-	write_dr6(0xffff0ff0 | DR6_BS);
-	write_dr7(0x400 | DR7_GE);
+	write_dr6(DR6_INIT | DR6_BS);
+	write_dr7(DR7_INIT | DR7_GE);
 	check(read_dr0() == 0x1000 && read_dr1() == 0x2000 &&
 		      read_dr2() == 0x3000 && read_dr3() == 0x4000,
 	      "DR0-DR3 hold what the guest wrote");
 	check(read_dr6() & DR6_BS, "DR6 holds what the guest wrote");
-	check(read_dr7() == (0x400 | DR7_GE), "DR7 holds what the guest wrote");
+	check(read_dr7() == (DR7_INIT | DR7_GE),
+	      "DR7 holds what the guest wrote");
 
 	/* SWAPGS exchanges GS.base with the real IA32_KERNEL_GS_BASE. */
 	check(wrmsr_safe(MSR_IA32_GS_BASE, 0x5000) == 0, "GS.base set");

@@ -5,8 +5,6 @@
 
 #include "../vmm/print.h"
 
-#define RFLAGS_TF (1ull << 8)
-
 /* vmm/fmt.c's hv_printf ends here: the UART, polled like real hardware. */
 void platform_puts(const char *text)
 {

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../vmm/x86/msr.h"
+#include "../vmm/x86/x86.h"
 #include "hv_abi.h"
 
 static inline void outb(uint16_t port, uint8_t v)
@@ -102,11 +104,8 @@ int write_cr0_safe(uint64_t value);
 uint64_t read_cr4(void);
 uint64_t read_cr0(void);
 
-/* Exception vectors the guests expect (SDM 3A table 6-1). */
-#define EXC_DB 1
-#define EXC_UD 6
-#define EXC_NM 7
-#define EXC_GP 13
+/* Exception vectors (EXC_*), CR, RFLAGS, EFER and DR bits, and MSR
+ * numbers (MSR_IA32_*) are the VMM's own: vmm/x86/. */
 
 /* Self-checks: counts and prints each result. */
 void check(bool ok, const char *what);

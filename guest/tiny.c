@@ -3,13 +3,7 @@
  * (tests/integration.sh): change one, change the other. */
 #include "lib.h"
 
-#define MSR_TSC 0x10
-#define MSR_SYSENTER_ESP 0x175
-#define MSR_EFER 0xc0000080
-#define MSR_FS_BASE 0xc0000100
 #define MSR_NONEXISTENT 0x12345678
-#define EFER_LME (1u << 8)
-#define EFER_LMA (1u << 10)
 
 static void cpuid_checks(void)
 {
@@ -38,18 +32,18 @@ static void msr_checks(void)
 	uint64_t v = 0;
 
 	/* Trapped: emulated into the VMCS's guest SYSENTER_ESP. */
-	check(wrmsr_safe(MSR_SYSENTER_ESP, 0x123456789000ull) == 0 &&
-		      rdmsr_safe(MSR_SYSENTER_ESP, &v) == 0 &&
+	check(wrmsr_safe(MSR_IA32_SYSENTER_ESP, 0x123456789000ull) == 0 &&
+		      rdmsr_safe(MSR_IA32_SYSENTER_ESP, &v) == 0 &&
 		      v == 0x123456789000ull,
 	      "WRMSR/RDMSR IA32_SYSENTER_ESP (trapped) round-trips");
-	check(rdmsr_safe(MSR_EFER, &v) == 0 &&
+	check(rdmsr_safe(MSR_IA32_EFER, &v) == 0 &&
 		      (v & (EFER_LME | EFER_LMA)) == (EFER_LME | EFER_LMA),
 	      "RDMSR IA32_EFER (trapped) shows long mode");
 	/* Free through the MSR bitmap: no exit. */
-	check(rdmsr_safe(MSR_TSC, &v) == 0 && v != 0,
+	check(rdmsr_safe(MSR_IA32_TIME_STAMP_COUNTER, &v) == 0 && v != 0,
 	      "RDMSR IA32_TIME_STAMP_COUNTER (free) works");
-	check(wrmsr_safe(MSR_FS_BASE, 0x5000) == 0 &&
-		      rdmsr_safe(MSR_FS_BASE, &v) == 0 && v == 0x5000,
+	check(wrmsr_safe(MSR_IA32_FS_BASE, 0x5000) == 0 &&
+		      rdmsr_safe(MSR_IA32_FS_BASE, &v) == 0 && v == 0x5000,
 	      "WRMSR/RDMSR IA32_FS_BASE (free) round-trips");
 	/* Trapped, unknown: #GP injected and taken by our IDT. */
 	check(rdmsr_safe(MSR_NONEXISTENT, &v) == -1 &&

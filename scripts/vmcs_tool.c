@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "exit/exit_reasons.h"
+#include "util.h"
 #include "vmcs/vmcs.h"
 #include "vmx/vm_errors.h"
 
@@ -261,8 +262,7 @@ int main(int argc, char **argv)
 			return cmd_list_csv();
 		return usage(stderr, EXIT_USAGE);
 	}
-	for (size_t i = 0; i < sizeof(one_arg_cmds) / sizeof(one_arg_cmds[0]);
-	     i++) {
+	for (size_t i = 0; i < COUNT_OF(one_arg_cmds); i++) {
 		if (strcmp(cmd, one_arg_cmds[i].name))
 			continue;
 		if (argc != 3) {

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "cmdline.h"
+#include "util.h"
 
 static char err[160];
 
@@ -101,7 +102,7 @@ static void watchdog_takes_1_to_a_million_slices(void **state)
 		"--watchdog=+5",
 		"--watchdog=99999999999999999999",
 	};
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < COUNT_OF(bad); i++) {
 		char want[120];
 
 		snprintf(want, sizeof(want), "unknown or bad argument \"%s\"",

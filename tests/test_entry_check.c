@@ -19,32 +19,20 @@
 #include <cmocka.h>
 
 #include "check/entry_check.h"
+#include "exit/exit_qual.h"
 #include "cpu_fixtures.h"
 #include "host_platform.h"
+#include "util.h"
 #include "vmcs/vmcs.h"
 #include "vmx/vmx_caps.h"
 #include "vmx/vmx_controls.h"
 #include "x86/msr.h"
 #include "x86/x86.h"
 
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
-
-/* VM-entry interruption information (SDM 3C 25.8.3). */
-#define INFO(type, vector) (0x80000000u | ((type) << 8) | (vector))
-#define INFO_ERROR_CODE (1u << 11)
-enum { EXT_INT = 0, NMI = 2, HW_EXC = 3, SW_INT = 4 };
-
-/* Guest interruptibility state and activity state (SDM 3C 25.4.2). */
-#define BLOCK_STI 1u
-#define BLOCK_MOV_SS 2u
-#define BLOCK_SMI 4u
-#define BLOCK_NMI 8u
-#define ACTIVITY_HLT 1u
-
-#define RFLAGS_1 0x2ull
-#define RFLAGS_TF (1ull << 8)
-#define RFLAGS_IF (1ull << 9)
-#define RFLAGS_VM (1ull << 17)
+/* VM-entry interruption information (SDM 3C 25.8.3, "VM-Entry Controls
+ * for Event Injection"), in exit/exit_qual.h's terms. */
+#define INFO(type, vector) \
+	(INTR_INFO_VALID | ((type) << INTR_INFO_TYPE_SHIFT) | (vector))
 
 /* A default power-on PAT: WB, WT, UC-, UC, twice. */
 #define PAT_DEFAULT 0x0007040600070406ull
@@ -199,7 +187,7 @@ static void valid_image(void)
 	SET(GUEST_IDTR_LIMIT, 0xfff);
 	SET(GUEST_RSP, 0x8000);
 	SET(GUEST_RIP, 0x100000);
-	SET(GUEST_RFLAGS, RFLAGS_1);
+	SET(GUEST_RFLAGS, RFLAGS_FIXED1);
 	SET(GUEST_PENDING_DEBUG_EXCEPTIONS, 0);
 	SET(GUEST_ACTIVITY_STATE, 0);
 	SET(GUEST_INTERRUPTIBILITY_STATE, 0);
@@ -329,7 +317,7 @@ static void offer_mbec(void)
 
 static struct rule_case cases[] = {
 	WITH(forget_guest_rip, "vmcs.unreadable", "field GUEST_RIP unreadable"),
-	/* SDM 3C 27.2.1.1 */
+	/* SDM 3C 27.2.1.1, "VM-Execution Control Fields" */
 	CASE("ctrl.pin.allowed0", "bit 4", OFF(PIN_BASED_CONTROLS, 1u << 4)),
 	CASE("ctrl.pin.allowed1", "pin-based",
 	     ON(PIN_BASED_CONTROLS, 1u << 31)),
@@ -400,7 +388,7 @@ static struct rule_case cases[] = {
 	     "mode-based execute control",
 	     E(SECONDARY_PROC_BASED_CONTROLS, PROC2_ENABLE_EPT,
 	       PROC2_MODE_BASED_EXECUTE_CONTROL)),
-	/* SDM 3C 27.2.1.2 */
+	/* SDM 3C 27.2.1.2, "VM-Exit Control Fields" */
 	CASE("ctrl.exit.allowed0", "VM-exit controls", OFF(EXIT_CONTROLS, 1)),
 	CASE("ctrl.exit.allowed1", "conceal VMX from PT",
 	     ON(EXIT_CONTROLS, EXIT_CONCEAL_VMX_FROM_PT)),
@@ -412,29 +400,33 @@ static struct rule_case cases[] = {
 	CASE("ctrl.exit.msr_load_area", "VM-exit MSR-load area",
 	     TO(EXIT_MSR_LOAD_COUNT, 2),
 	     TO(EXIT_MSR_LOAD_ADDRESS, (1ull << 39) - 16)),
-	/* SDM 3C 27.2.1.3 */
+	/* SDM 3C 27.2.1.3, "VM-Entry Control Fields" */
 	CASE("ctrl.entry.allowed0", "bit 12", OFF(ENTRY_CONTROLS, 1u << 12)),
 	CASE("ctrl.entry.allowed1", "load IA32_BNDCFGS",
 	     ON(ENTRY_CONTROLS, ENTRY_LOAD_IA32_BNDCFGS)),
 	CASE("ctrl.entry.smm_controls", "entry to SMM",
 	     ON(ENTRY_CONTROLS, ENTRY_TO_SMM)),
 	CASE("ctrl.entry.intr_info.type", "type 1",
-	     TO(ENTRY_INTERRUPTION_INFO, INFO(1, 0x20))),
+	     TO(ENTRY_INTERRUPTION_INFO, INFO(INTR_TYPE_RESERVED, 0x20))),
 	CASE("ctrl.entry.intr_info.vector", "vector 3",
-	     TO(ENTRY_INTERRUPTION_INFO, INFO(NMI, 3))),
+	     TO(ENTRY_INTERRUPTION_INFO, INFO(INTR_TYPE_NMI, 3))),
 	CASE("ctrl.entry.intr_info.deliver_error_code", "exception 6",
-	     TO(ENTRY_INTERRUPTION_INFO, INFO(HW_EXC, 6) | INFO_ERROR_CODE)),
+	     TO(ENTRY_INTERRUPTION_INFO, INFO(INTR_TYPE_HARDWARE_EXCEPTION, 6) |
+						 INTR_INFO_DELIVER_ERROR_CODE)),
 	CASE("ctrl.entry.exception_error_code", "error code 0x10000",
-	     TO(ENTRY_INTERRUPTION_INFO, INFO(HW_EXC, 13) | INFO_ERROR_CODE),
+	     TO(ENTRY_INTERRUPTION_INFO,
+		INFO(INTR_TYPE_HARDWARE_EXCEPTION, 13) |
+			INTR_INFO_DELIVER_ERROR_CODE),
 	     TO(ENTRY_EXCEPTION_ERROR_CODE, 0x10000)),
 	CASE("ctrl.entry.intr_info.reserved", "reserved bits 30:12",
-	     TO(ENTRY_INTERRUPTION_INFO, INFO(NMI, 2) | (1u << 12))),
+	     TO(ENTRY_INTERRUPTION_INFO, INFO(INTR_TYPE_NMI, 2) | (1u << 12))),
 	CASE("ctrl.entry.instruction_length", "instruction length 16",
-	     TO(ENTRY_INTERRUPTION_INFO, INFO(SW_INT, 0x80)),
+	     TO(ENTRY_INTERRUPTION_INFO,
+		INFO(INTR_TYPE_SOFTWARE_INTERRUPT, 0x80)),
 	     TO(ENTRY_INSTRUCTION_LENGTH, 16)),
 	CASE("ctrl.entry.msr_load_area", "VM-entry MSR-load area",
 	     TO(ENTRY_MSR_LOAD_COUNT, 1), TO(ENTRY_MSR_LOAD_ADDRESS, 0x19004)),
-	/* SDM 3C 27.2.2 */
+	/* SDM 3C 27.2.2, "Checks on Host Control Registers, MSRs, and SSP" */
 	CASE("host.cr0.fixed", "host CR0", OFF(HOST_CR0, CR0_NE)),
 	CASE("host.cr4.fixed", "host CR4", ON(HOST_CR4, 1u << 12)),
 	CASE("host.cr4.vmxe", "VMXE", OFF(HOST_CR4, CR4_VMXE)),
@@ -446,7 +438,8 @@ static struct rule_case cases[] = {
 	CASE("host.efer.reserved", "host IA32_EFER",
 	     ON(HOST_IA32_EFER, 1u << 9)),
 	CASE("host.efer.lma_lme", "LMA and LME", OFF(HOST_IA32_EFER, EFER_LME)),
-	/* SDM 3C 27.2.3 */
+	/* SDM 3C 27.2.3, "Checks on Host Segment and Descriptor-Table
+	 * Registers" */
 	CASE("host.selector.rpl_ti", "host DS selector",
 	     ON(HOST_DS_SELECTOR, 3)),
 	CASE("host.cs.null", "host CS selector", TO(HOST_CS_SELECTOR, 0)),
@@ -455,7 +448,7 @@ static struct rule_case cases[] = {
 	       OFF(EXIT_CONTROLS, EXIT_HOST_ADDRESS_SPACE_SIZE)),
 	CASE("host.base.canonical", "host GS base",
 	     TO(HOST_GS_BASE, 0xffff000000000000ull)),
-	/* SDM 3C 27.2.4 */
+	/* SDM 3C 27.2.4, "Checks Related to Address-Space Size" */
 	OTHERS("host.address_space_size.in_ia32e", "IA-32e mode",
 	       OFF(EXIT_CONTROLS, EXIT_HOST_ADDRESS_SPACE_SIZE)),
 	OTHERS("host.address_space_size.guest_ia32e", "IA-32e mode guest",
@@ -465,7 +458,8 @@ static struct rule_case cases[] = {
 	       ON(HOST_CR4, CR4_PCIDE),
 	       OFF(EXIT_CONTROLS, EXIT_HOST_ADDRESS_SPACE_SIZE)),
 	CASE("host.rip", "host RIP", TO(HOST_RIP, NON_CANONICAL)),
-	/* SDM 3C 27.3.1.1 */
+	/* SDM 3C 27.3.1.1, "Checks on Guest Control Registers, Debug Registers,
+	 * and MSRs" */
 	CASE("guest.cr0.fixed", "guest CR0", OFF(GUEST_CR0, CR0_NE)),
 	CASE("guest.cr0.pg_needs_pe", "PG=1 requires PE=1",
 	     ON(SECONDARY_PROC_BASED_CONTROLS, PROC2_UNRESTRICTED_GUEST),
@@ -488,7 +482,7 @@ static struct rule_case cases[] = {
 	CASE("guest.efer.lma", "LMA=0",
 	     OFF(GUEST_IA32_EFER, EFER_LMA | EFER_LME)),
 	CASE("guest.efer.lme", "LME", OFF(GUEST_IA32_EFER, EFER_LME)),
-	/* SDM 3C 27.3.1.2 */
+	/* SDM 3C 27.3.1.2, "Checks on Guest Segment Registers" */
 	CASE("guest.tr.ti", "guest TR selector", ON(GUEST_TR_SELECTOR, 4)),
 	CASE("guest.ldtr.ti", "guest LDTR selector 0x2c",
 	     TO(GUEST_LDTR_SELECTOR, 0x2c), TO(GUEST_LDTR_LIMIT, 0xffff),
@@ -530,49 +524,51 @@ static struct rule_case cases[] = {
 	CASE("guest.ldtr.descriptor", "guest LDTR",
 	     TO(GUEST_LDTR_SELECTOR, 0x28), TO(GUEST_LDTR_LIMIT, 0xffff),
 	     TO(GUEST_LDTR_ACCESS_RIGHTS, 0x83)),
-	/* SDM 3C 27.3.1.3 */
+	/* SDM 3C 27.3.1.3, "Checks on Guest Descriptor-Table Registers" */
 	CASE("guest.dtr.base_canonical", "guest IDTR base",
 	     TO(GUEST_IDTR_BASE, NON_CANONICAL)),
 	CASE("guest.dtr.limit", "guest GDTR limit",
 	     TO(GUEST_GDTR_LIMIT, 0x10000)),
-	/* SDM 3C 27.3.1.4 */
+	/* SDM 3C 27.3.1.4, "Checks on Guest RIP, RFLAGS, and SSP" */
 	CASE("guest.rip", "guest RIP", TO(GUEST_RIP, NON_CANONICAL)),
 	CASE("guest.rflags.reserved", "guest RFLAGS", TO(GUEST_RFLAGS, 0)),
 	CASE("guest.rflags.vm", "VM=1", ON(GUEST_RFLAGS, RFLAGS_VM)),
 	CASE("guest.rflags.if_for_external_int", "IF=0",
-	     TO(ENTRY_INTERRUPTION_INFO, INFO(EXT_INT, 0x20))),
-	/* SDM 3C 27.3.1.5 */
+	     TO(ENTRY_INTERRUPTION_INFO, INFO(INTR_TYPE_EXTERNAL, 0x20))),
+	/* SDM 3C 27.3.1.5, "Checks on Guest Non-Register State" */
 	CASE("guest.activity.state", "activity state 4",
 	     TO(GUEST_ACTIVITY_STATE, 4)),
 	CASE("guest.activity.hlt_needs_ss_dpl0", "SS DPL 3", CPL3,
-	     TO(GUEST_ACTIVITY_STATE, ACTIVITY_HLT)),
+	     TO(GUEST_ACTIVITY_STATE, ACTIVITY_STATE_HLT)),
 	CASE("guest.activity.blocking_needs_active", "blocking by STI",
-	     TO(GUEST_ACTIVITY_STATE, ACTIVITY_HLT),
-	     TO(GUEST_INTERRUPTIBILITY_STATE, BLOCK_STI),
+	     TO(GUEST_ACTIVITY_STATE, ACTIVITY_STATE_HLT),
+	     TO(GUEST_INTERRUPTIBILITY_STATE, BLOCKING_BY_STI),
 	     ON(GUEST_RFLAGS, RFLAGS_IF)),
 	CASE("guest.activity.injection",
 	     "HLT cannot take the injected event 0x80000306",
-	     TO(GUEST_ACTIVITY_STATE, ACTIVITY_HLT),
-	     TO(ENTRY_INTERRUPTION_INFO, INFO(HW_EXC, 6))),
+	     TO(GUEST_ACTIVITY_STATE, ACTIVITY_STATE_HLT),
+	     TO(ENTRY_INTERRUPTION_INFO,
+		INFO(INTR_TYPE_HARDWARE_EXCEPTION, 6))),
 	CASE("guest.interruptibility.reserved", "interruptibility state 0x20",
 	     TO(GUEST_INTERRUPTIBILITY_STATE, 1u << 5)),
 	CASE("guest.interruptibility.sti_and_mov_ss", "STI and by MOV SS",
-	     TO(GUEST_INTERRUPTIBILITY_STATE, BLOCK_STI | BLOCK_MOV_SS),
+	     TO(GUEST_INTERRUPTIBILITY_STATE,
+		BLOCKING_BY_STI | BLOCKING_BY_MOV_SS),
 	     ON(GUEST_RFLAGS, RFLAGS_IF)),
 	CASE("guest.interruptibility.sti_needs_if", "RFLAGS.IF=0",
-	     TO(GUEST_INTERRUPTIBILITY_STATE, BLOCK_STI)),
+	     TO(GUEST_INTERRUPTIBILITY_STATE, BLOCKING_BY_STI)),
 	CASE("guest.interruptibility.injection", "injected NMI",
-	     TO(GUEST_INTERRUPTIBILITY_STATE, BLOCK_MOV_SS),
-	     TO(ENTRY_INTERRUPTION_INFO, INFO(NMI, 2))),
+	     TO(GUEST_INTERRUPTIBILITY_STATE, BLOCKING_BY_MOV_SS),
+	     TO(ENTRY_INTERRUPTION_INFO, INFO(INTR_TYPE_NMI, 2))),
 	CASE("guest.interruptibility.smi", "blocking by SMI",
-	     TO(GUEST_INTERRUPTIBILITY_STATE, BLOCK_SMI)),
+	     TO(GUEST_INTERRUPTIBILITY_STATE, BLOCKING_BY_SMI)),
 	CASE("guest.interruptibility.nmi_injection", "virtual NMI",
-	     TO(GUEST_INTERRUPTIBILITY_STATE, BLOCK_NMI),
-	     TO(ENTRY_INTERRUPTION_INFO, INFO(NMI, 2))),
+	     TO(GUEST_INTERRUPTIBILITY_STATE, BLOCKING_BY_NMI),
+	     TO(ENTRY_INTERRUPTION_INFO, INFO(INTR_TYPE_NMI, 2))),
 	CASE("guest.pending_debug.reserved", "pending debug exceptions 0x10",
 	     TO(GUEST_PENDING_DEBUG_EXCEPTIONS, 1u << 4)),
 	CASE("guest.pending_debug.bs", "BS must be 1",
-	     TO(GUEST_INTERRUPTIBILITY_STATE, BLOCK_STI),
+	     TO(GUEST_INTERRUPTIBILITY_STATE, BLOCKING_BY_STI),
 	     ON(GUEST_RFLAGS, RFLAGS_IF | RFLAGS_TF)),
 	CASE("guest.vmcs_link_pointer", "never uses VMCS shadowing",
 	     TO(VMCS_LINK_POINTER, 0x20000)),

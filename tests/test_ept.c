@@ -168,7 +168,7 @@ static void misaligned_or_bad_arguments_are_rejected(void **state)
 	assert_int_equal(ept_map(e, 0, 0, 0, EPT_RWX, 6), -1);
 	assert_int_equal(ept_map(e, 0, 1ull << 52, 4096, EPT_RWX, 6), -1);
 	assert_int_equal(ept_map(e, 0, 0, -4096ull, EPT_RWX, 6), -1);
-	/* EPT misconfigurations, SDM 3C 29.3.3.1. */
+	/* EPT misconfigurations, SDM 3C 29.3.3.1, "EPT Misconfigurations". */
 	assert_int_equal(ept_map(e, 0, 0, 4096, 0, 6), -1);
 	assert_int_equal(ept_map(e, 0, 0, 4096, EPT_WRITE, 6), -1);
 	assert_int_equal(ept_map(e, 0, 0, 4096, EPT_WRITE | EPT_EXECUTE, 6),
@@ -250,8 +250,9 @@ static void eptp_format(void **state)
 	struct fixture *fx = *state;
 	uint64_t eptp = ept_pointer(&fx->ept);
 
-	/* SDM 3C 25.6.11: bits 2:0 type 6 (WB), 5:3 walk length - 1 = 3,
-	 * bit 6 accessed/dirty off, 51:12 the PML4. */
+	/* SDM 3C 25.6.11, "Extended-Page-Table Pointer (EPTP)": bits 2:0 type 6
+	 * (WB), 5:3 walk length - 1 = 3, bit 6 accessed/dirty off, 51:12 the
+	 * PML4. */
 	assert_int_equal(eptp & 0xfff, 0x1e);
 	assert_int_equal(eptp & ~0xfffull, (uint64_t)(uintptr_t)fx->ept.pml4);
 }

@@ -19,6 +19,7 @@
 #include "exit/exit.h"
 #include "exit/exit_qual.h"
 #include "host_platform.h"
+#include "util.h"
 #include "vmcs/vmcs.h"
 #include "x86/msr.h"
 #include "x86/x86.h"
@@ -35,8 +36,9 @@
 #define PAT_DEFAULT 0x0007040600070406ull
 #define MAXPHYADDR 39
 
-/* VM-entry interruption information: valid | type 3 | vector, with
- * "deliver error code" for #GP (SDM 3C 25.8.3). */
+/* VM-entry interruption information: valid | type 3 | vector, with "deliver
+ * error code" for #GP (SDM 3C 25.8.3, "VM-Entry Controls for Event Injection").
+ */
 #define INJECT_GP 0x80000b0du
 #define INJECT_UD 0x80000306u
 
@@ -99,7 +101,8 @@ static const struct cpu_ops fake_cpu = {fake_cpuid, fake_rdmsr, NULL};
 static const struct vcpu_ops fake_ops = {&fake_cpu, fake_flush, fake_irq_window,
 					 fake_tsc};
 
-static void vmcs_failed(uint32_t enc, enum vmcs_status status, const char *what)
+static void vmcs_error_fails_test(uint32_t enc, enum vmcs_status status,
+				  const char *what)
 {
 	fail_msg("%s of %s (0x%x): %s", what,
 		 vmcs_field_name(enc) ? vmcs_field_name(enc) : "?", enc,
@@ -118,7 +121,7 @@ static int setup(void **state)
 	vmcs_image_init(&t.vmcs);
 	b = vmcs_image_backend(&t.vmcs);
 	vmcs_set_backend(&b);
-	vmcs_set_error_hook(vmcs_failed);
+	vmcs_set_error_hook(vmcs_error_fails_test);
 
 	t.v.name = "test";
 	t.v.ops = &fake_ops;
@@ -1033,7 +1036,7 @@ static void vmx_instructions_inject_ud(void **state)
 
 	(void)state;
 	assert_int_equal(EXIT_REASON_VMXON, 27);
-	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+	for (size_t i = 0; i < COUNT_OF(reasons); i++) {
 		vmcs_image_forget(&t.vmcs, VMCS_ENC_ENTRY_INTERRUPTION_INFO);
 		assert_faulted(vm_exit(reasons[i], 0, 4), INJECT_UD);
 		assert_int_equal(t.v.exit_counts[reasons[i]], 1);

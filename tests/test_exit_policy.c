@@ -10,6 +10,7 @@
 
 #include "exit/exit_policy.h"
 #include "host_platform.h"
+#include "util.h"
 #include "vmx/vmx_controls.h"
 #include "x86/msr.h"
 
@@ -67,7 +68,7 @@ static void empty_policy_traps_every_msr_and_port(void **state)
 	assert_int_equal(c.proc, PROC_UNCONDITIONAL_IO_EXITING);
 	assert_int_equal(c.pin, 0);
 	assert_int_equal(c.proc2, 0);
-	for (size_t i = 0; i < sizeof(msrs) / sizeof(msrs[0]); i++) {
+	for (size_t i = 0; i < COUNT_OF(msrs); i++) {
 		assert_int_equal(rd(&c, msrs[i]), POLICY_TRAP);
 		assert_int_equal(wr(&c, msrs[i]), POLICY_TRAP);
 	}
@@ -153,7 +154,7 @@ static void each_single_control_sets_its_bit(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < COUNT_OF(cases); i++) {
 		struct exit_policy p = {0};
 		struct exit_controls c;
 
@@ -179,8 +180,9 @@ static void preemption_timer_masks_and_exceptions(void **state)
 	(void)state;
 	assert_int_equal(exit_policy_build(&p, &c, &maps), 0);
 	assert_int_equal(c.pin, PIN_ACTIVATE_PREEMPTION_TIMER);
-	/* Guest/host masks and the exception bitmap are already "1 = trap"
-	 * (SDM 3C 25.6.3, 25.6.6): copied, not inverted. */
+	/* Guest/host masks and the exception bitmap are already "1 = trap" (SDM
+	 * 3C 25.6.3, "Exception Bitmap", 25.6.6, "Guest/Host Masks and Read
+	 * Shadows for CR0 and CR4"): copied, not inverted. */
 	assert_int_equal(c.cr0_guest_host_mask, 0x80000021);
 	assert_int_equal(c.cr4_guest_host_mask, 1u << 13);
 	assert_int_equal(c.exception_bitmap, (1u << 6) | (1u << 14));
@@ -233,8 +235,9 @@ static void msr_passes_at_region_edges(void **state)
 	assert_int_equal(rd(&c, 0xc0001ffe), POLICY_TRAP);
 	assert_int_equal(rd(&c, 0xc0002000), POLICY_TRAP);
 	assert_int_equal(wr(&c, 0xc0002000), POLICY_TRAP);
-	/* Raw layout, SDM 3C 25.6.9: read-low 0, read-high 1024, write-low
-	 * 2048, write-high 3072; MSR n of a region is bit n. */
+	/* Raw layout, SDM 3C 25.6.9, "MSR-Bitmap Address": read-low 0,
+	 * read-high 1024, write-low 2048, write-high 3072; MSR n of a region is
+	 * bit n. */
 	assert_false(bit(msr_map, 0));
 	assert_false(bit(msr_map, 0x1fff));
 	assert_false(bit(msr_map + 1024, 0));
@@ -282,7 +285,8 @@ static void msr_read_and_write_are_independent(void **state)
 	assert_int_equal(msr_map[3072 + 16] & 1, 1);
 }
 
-/* One port per bit: A holds 0-0x7fff, B 0x8000-0xffff (SDM 3C 25.6.4). */
+/* One port per bit: A holds 0-0x7fff, B 0x8000-0xffff (SDM 3C 25.6.4,
+ * "I/O-Bitmap Addresses"). */
 static void io_bitmap_a_b_boundary(void **state)
 {
 	static const struct io_rule ports[] = {{0x7fff, 0x7fff, POLICY_PASS}};
@@ -467,7 +471,7 @@ static void invalid_policies_are_rejected_untouched(void **state)
 	struct exit_controls c;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+	for (size_t i = 0; i < COUNT_OF(bad); i++) {
 		memset(&c, 0xa5, sizeof(c));
 		assert_int_equal(exit_policy_build(&bad[i], &c, &maps), -1);
 		assert_int_equal(c.proc, 0xa5a5a5a5);

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "exit/exit_reasons.h"
+#include "util.h"
 #include "vmx/vm_errors.h"
 
 static void test_enum_values(void **state)
@@ -73,7 +74,7 @@ static void test_unknown_reasons(void **state)
 					      78, 1000, 0xffff, 0xffffffffu};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(unused) / sizeof(unused[0]); i++) {
+	for (size_t i = 0; i < COUNT_OF(unused); i++) {
 		assert_null(exit_reason_name(unused[i]));
 		assert_null(exit_reason_description(unused[i]));
 	}

@@ -13,7 +13,8 @@
 #include "../guest/hv_abi.h"
 #include "mem/guest_memory.h"
 
-/* 4-level paging entry bits — SDM 3A 5.5. */
+/* 4-level paging entry bits — SDM 3A 5.5, "4-Level Paging and 5-Level Paging".
+ */
 #define PTE_P (1ull << 0)
 #define PTE_RW (1ull << 1)
 #define PTE_US (1ull << 2)
@@ -142,7 +143,7 @@ static void alternate_pml4_maps_alias_base_to_physical_0(void **state)
 			     HV_GUEST_PDPT);
 }
 
-/* A segment descriptor's fields — SDM 3A 3.4.5. */
+/* A segment descriptor's fields — SDM 3A 3.4.5, "Segment Descriptors". */
 struct descriptor {
 	uint32_t base, limit;
 	unsigned int type, s, dpl, p, l, db, g;

@@ -10,6 +10,7 @@
 
 #include "host_platform.h"
 #include "summary.h"
+#include "util.h"
 
 static size_t format(const struct vcpu *v, char *buf, size_t size)
 {
@@ -185,7 +186,7 @@ static void long_line_is_formatted_whole(void **state)
 	size_t n;
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++) {
+	for (size_t i = 0; i < COUNT_OF(reasons); i++) {
 		v.exit_counts[reasons[i]] = 12345;
 		v.exits += 12345;
 	}

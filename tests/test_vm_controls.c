@@ -11,6 +11,7 @@
 #include "cpu_fixtures.h"
 #include "exit/exit_policy.h"
 #include "host_platform.h"
+#include "util.h"
 #include "vmx/vm_controls.h"
 #include "vmx/vmx_caps.h"
 #include "vmx/vmx_controls.h"
@@ -44,7 +45,7 @@ static void choose_for(struct cpu_fixture *f, struct choice *c)
 }
 
 /* Every must-be-1 bit of @cap is in @value, and nothing outside its
- * allowed-1 bits (SDM 3D A.3). */
+ * allowed-1 bits (SDM 3D A.3, "VM-Execution Controls"). */
 static void assert_allowed(uint32_t value, uint64_t cap, const char *field)
 {
 	uint32_t must_be_1 = (uint32_t)cap;
@@ -271,8 +272,8 @@ static void pat_switched_only_with_all_three_controls(void **state)
 	assert_allowed(c.out.entry, c.caps.entry, "entry");
 }
 
-#define N_REFUSALS (sizeof(refusals) / sizeof(refusals[0]))
-#define N_VPID_OFFS (sizeof(vpid_offs) / sizeof(vpid_offs[0]))
+#define N_REFUSALS (COUNT_OF(refusals))
+#define N_VPID_OFFS (COUNT_OF(vpid_offs))
 #define N_FIXED 4
 
 int main(void)

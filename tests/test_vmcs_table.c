@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 
+#include "util.h"
 #include "vmcs/vmcs.h"
 
 static void test_count(void **state)
@@ -167,7 +168,7 @@ static void test_anomaly_notes(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(noted) / sizeof(noted[0]); i++) {
+	for (size_t i = 0; i < COUNT_OF(noted); i++) {
 		const struct vmcs_field_info *fi = by_name(noted[i]);
 
 		assert_non_null(fi);
@@ -262,7 +263,7 @@ static void test_required_names(void **state)
 	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+	for (size_t i = 0; i < COUNT_OF(names); i++)
 		assert_non_null(by_name(names[i]));
 }
 

@@ -3,6 +3,7 @@
 #include "mem/pages.h"
 #include "print.h"
 #include "run.h"
+#include "util.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_caps.h"
 #include "x86/arch.h"
@@ -28,9 +29,8 @@ const char *hv_status_name(enum hv_status s)
 		[HV_BAD_ARGUMENT] = "bad argument",
 	};
 
-	return (unsigned int)s < sizeof(names) / sizeof(names[0]) && names[s]
-		       ? names[s]
-		       : "unknown";
+	return (unsigned int)s < COUNT_OF(names) && names[s] ? names[s]
+							     : "unknown";
 }
 
 static unsigned int maxphyaddr(const struct cpu_ops *cpu)
@@ -38,15 +38,19 @@ static unsigned int maxphyaddr(const struct cpu_ops *cpu)
 	struct cpuid_regs r;
 
 	cpu->cpuid(cpu->ctx, 0x80000000u, 0, &r);
+	/* Without leaf 80000008H, the default (SDM 3A 4.1.4, "Enumeration
+	 * of Paging Features by CPUID"). */
 	if (r.eax < 0x80000008u)
-		return 36; /* SDM 3A 4.1.4: the default */
+		return 36;
 	cpu->cpuid(cpu->ctx, 0x80000008u, 0, &r);
 	return r.eax & 0xffu;
 }
 
-static enum hv_status run_in_vmx(const struct vmx_caps *caps,
-				 const struct hv_options *opt,
-				 const struct cpu_ops *cpu)
+/* VMX on, one guest run (run.c), VMX off; then the proof that the host's
+ * registers are as they were and every page but one came back. */
+static enum hv_status guest_in_vmx_session(const struct vmx_caps *caps,
+					   const struct hv_options *opt,
+					   const struct cpu_ops *cpu)
 {
 	struct vmx_session session;
 	struct host_gdt gdt;
@@ -109,5 +113,5 @@ enum hv_status hv_main(const struct hv_options *opt, const struct cpu_ops *cpu)
 	vmx_caps_report(&caps);
 	if (opt->caps_only)
 		return HV_OK;
-	return run_in_vmx(&caps, opt, cpu);
+	return guest_in_vmx_session(&caps, opt, cpu);
 }

@@ -1,5 +1,7 @@
-/* One guest run: memory, EPT, bitmaps and VMCS built; entry checked;
- * the dispatch loop; the summary line; everything given back. */
+/* One guest run, as a list of named steps (run_guest, at the end): the
+ * vCPU initialised; memory, EPT, bitmaps and VMCS allocated and built;
+ * the entry checked and announced; the guest served until it stops; the
+ * summary line; everything given back. */
 #include "run.h"
 
 #include "../guest/hv_abi.h"
@@ -11,14 +13,12 @@
 #include "print.h"
 #include "summary.h"
 #include "vmcs/vmcs.h"
-#include "vmcs/vmcs_hw.h"
 #include "vmx/vm_controls.h"
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 #include "x86/arch.h"
 #include "x86/host_state.h"
-#include "x86/msr.h"
 
 #define GUEST_PAGES (HV_GUEST_MEM_SIZE / 4096)
 #define GUEST_VPID 1
@@ -85,8 +85,7 @@ static enum hv_status vm_alloc(struct vm *vm, const struct vmx_caps *caps)
 
 /* VMLAUNCH/VMRESUME failed: the CPU's verdict (the checker spoke before
  * the entry), then the whole VMCS. */
-static void report_entry_failure(struct vm *vm, enum vmx_run_result r,
-				 int launched)
+static void report_entry_failure(struct vm *vm, int r, int launched)
 {
 	const char *insn = launched ? "VMRESUME" : "VMLAUNCH";
 
@@ -114,63 +113,19 @@ static void report_work(const struct vcpu *v, struct vmcs_counters before)
 		  r / 100, r % 100, w / 100, w % 100);
 }
 
-/* Called by the exit stub (vmx_entry.S) on every VM exit, on vmx_run's
- * stack: 0 resumes the guest. */
-int vmx_exit_handler(void *ctx)
-{
-	struct vcpu *v = ctx;
-
-	if (exit_dispatch(v) == VERDICT_STOP)
-		return 1;
-	if (vmcs_hw_failed()) {
-		v->result = GUEST_ERROR;
-		v->why = "vmcs_access_failed";
-		return 1;
-	}
-	return 0;
-}
-
-/* Host state that neither the VMCS host-state area nor the firmware
- * brings back: every VM exit sets DR7 to 400H and clears IA32_DEBUGCTL
- * (SDM 3C 28.5.1); the guest's MOV to DR0-DR3 and DR6 (which do not exit)
- * write the real registers; and the guest's SWAPGS swaps the real
- * IA32_KERNEL_GS_BASE. The guest starts with power-on values in these
- * (SDM 3A 10.1), not the host's. */
-static void host_extra_save(struct host_state *h)
-{
-	host_state_read(h);
-	write_dr0(0);
-	write_dr1(0);
-	write_dr2(0);
-	write_dr3(0);
-	write_dr6(0xffff0ff0);
-	wrmsr(MSR_IA32_KERNEL_GS_BASE, 0);
-}
-
-static void host_extra_restore(const struct host_state *h)
-{
-	write_dr0(h->dr0);
-	write_dr1(h->dr1);
-	write_dr2(h->dr2);
-	write_dr3(h->dr3);
-	write_dr6(h->dr6);
-	write_dr7(h->dr7);
-	wrmsr(MSR_IA32_DEBUGCTL, h->debugctl);
-	wrmsr(MSR_IA32_KERNEL_GS_BASE, h->kernel_gs_base);
-}
-
-static void run_loop(struct vm *vm)
+/* Enters the guest and serves its exits until a handler stops it, with
+ * the host state the VMCS does not switch saved around it. */
+static void serve_guest(struct vm *vm)
 {
 	struct vcpu *v = &vm->vcpu;
 	struct vmcs_counters before = *vmcs_access_counters();
 	struct host_state host;
 
-	host_extra_save(&host);
-
+	host_state_save(&host);
 	v->result = GUEST_RUNNING;
-	enum vmx_run_result r = vmx_run(v->exit_frame);
+	int r = vmx_enter_guest(v->exit_frame);
 
-	host_extra_restore(&host);
+	host_state_restore(&host);
 
 	/* No exit yet: VMLAUNCH failed; after one, VMRESUME did. */
 	if (r != VMX_RUN_STOPPED)
@@ -182,9 +137,11 @@ static void run_loop(struct vm *vm)
 			  v->hlt_tsc);
 }
 
-static enum hv_status prepare(struct vm *vm, const struct vmx_caps *caps,
-			      const struct host_gdt *gdt,
-			      const struct guest_image *image)
+/* The exit policy and controls chosen, the guest's memory filled, the
+ * VMCS made current and written. */
+static enum hv_status vm_build(struct vm *vm, const struct vmx_caps *caps,
+			       const struct host_gdt *gdt,
+			       const struct guest_image *image)
 {
 	struct vcpu *v = &vm->vcpu;
 	enum guest_image_error ie;
@@ -228,41 +185,21 @@ static enum hv_status prepare(struct vm *vm, const struct vmx_caps *caps,
 	vmcs_setup_controls(&setup, v);
 	vmcs_setup_host(&setup, v);
 	vmcs_setup_guest(&setup, v);
-	if (vmcs_hw_failed())
+	if (vmcs_failed())
 		return HV_VMX_FAILED;
 	/* Nothing of this EPT may be cached from an earlier run. */
 	invept(INVEPT_ALL_CONTEXT, 0);
 	return HV_OK;
 }
 
-/* Test-only (--break-entry): one rule broken on purpose, so the tests
- * see the checker and the CPU agree on it. */
-static void break_entry_rule(enum entry_break b)
+/* The vCPU's own state, before anything is allocated. */
+static void vm_init(struct vm *vm, const struct vmx_caps *caps,
+		    const struct guest_image *image,
+		    const struct run_options *opt)
 {
-	switch (b) {
-	case ENTRY_BREAK_NONE:
-		return;
-	case ENTRY_BREAK_HOST_TR: /* SDM 3C 27.2.3: host TR cannot be 0 */
-		vmcs_write(VMCS_HOST_TR_SELECTOR, 0);
-		break;
-	case ENTRY_BREAK_GUEST_RFLAGS: /* SDM 3C 27.3.1.4: bit 1 is 1 */
-		vmcs_write(VMCS_GUEST_RFLAGS, 0);
-		break;
-	}
-	hv_printf("hv: --break-entry: this VM entry is broken on purpose\n");
-}
+	struct vcpu *v = &vm->vcpu;
 
-enum hv_status run_guest(const struct vmx_caps *caps,
-			 const struct host_gdt *gdt,
-			 const struct guest_image *image,
-			 const struct run_options *opt)
-{
-	static struct vm vm;
-	struct vcpu *v = &vm.vcpu;
-	struct entry_check_env env = {caps, opt->maxphyaddr};
-	struct entry_check_report report;
-
-	vm = (struct vm){0};
+	*vm = (struct vm){0};
 	v->name = image->name;
 	v->ops = &hw_vcpu_ops;
 	v->maxphyaddr = opt->maxphyaddr;
@@ -273,36 +210,63 @@ enum hv_status run_guest(const struct vmx_caps *caps,
 	v->slice_ticks = opt->slice_ticks;
 	v->slice_budget = opt->slice_budget;
 	v->regs.gpr[GPR_RDI] = HV_GUEST_INFO; /* guest ABI: RDI = hv_info */
+}
 
+/* The checker's verdict before the CPU's (SDM 3C 27.2-27.3), the VMCS
+ * dump if asked for, and the line that says what runs. */
+static void check_and_announce(struct vm *vm, const struct vmx_caps *caps,
+			       const struct guest_image *image,
+			       const struct run_options *opt)
+{
+	struct entry_check_env env = {caps, opt->maxphyaddr};
+	struct entry_check_report report;
+	struct vcpu *v = &vm->vcpu;
+
+	if (entry_check_run(&env, &report)) {
+		hv_printf("hv: the VM-entry checker expects this entry to "
+			  "fail:\n");
+		entry_check_print(&report);
+	}
+	if (opt->dump_vmcs)
+		vmcs_dump();
+	hv_printf("hv: running guest %s (%lu bytes at 0x%lx, %lu KiB of "
+		  "memory, EPTP 0x%lx%s)\n",
+		  image->name, (uint64_t)image->size, HV_GUEST_LOAD_ADDR,
+		  HV_GUEST_MEM_SIZE / 1024, ept_pointer(&v->ept),
+		  v->vpid ? ", VPID 1" : "");
+}
+
+/* Everything given back, on every path. SDM 3C 25.11.3, "Initializing a
+ * VMCS": the CPU may keep VMCS data cached until VMCLEAR, so that comes
+ * before the page is freed. */
+static void vm_release(struct vm *vm)
+{
+	if (vm->vmcs_current) {
+		vmclear((uint64_t)vm->vmcs);
+		invept(INVEPT_ALL_CONTEXT, 0);
+	}
+	vm_free(vm);
+}
+
+enum hv_status run_guest(const struct vmx_caps *caps,
+			 const struct host_gdt *gdt,
+			 const struct guest_image *image,
+			 const struct run_options *opt)
+{
+	static struct vm vm;
+
+	vm_init(&vm, caps, image, opt);
 	enum hv_status st = vm_alloc(&vm, caps);
 
 	if (st == HV_OK)
-		st = prepare(&vm, caps, gdt, image);
-	if (st == HV_OK)
-		break_entry_rule(opt->break_entry);
+		st = vm_build(&vm, caps, gdt, image);
 	if (st == HV_OK) {
-		if (entry_check_run(&env, &report)) {
-			hv_printf("hv: the VM-entry checker expects this entry "
-				  "to fail:\n");
-			entry_check_print(&report);
-		}
-		if (opt->dump_vmcs)
-			vmcs_dump();
-		hv_printf("hv: running guest %s (%lu bytes at 0x%lx, %lu KiB "
-			  "of memory, EPTP 0x%lx%s)\n",
-			  image->name, (uint64_t)image->size,
-			  HV_GUEST_LOAD_ADDR, HV_GUEST_MEM_SIZE / 1024,
-			  ept_pointer(&v->ept), v->vpid ? ", VPID 1" : "");
-		run_loop(&vm);
-		guest_summary_print(v);
-		st = v->result == GUEST_OK ? HV_OK : HV_GUEST_FAILED;
+		break_entry_rule(opt->break_entry);
+		check_and_announce(&vm, caps, image, opt);
+		serve_guest(&vm);
+		guest_summary_print(&vm.vcpu);
+		st = vm.vcpu.result == GUEST_OK ? HV_OK : HV_GUEST_FAILED;
 	}
-	/* SDM 3C 25.11.3: the CPU may keep VMCS data cached until VMCLEAR,
-	 * on every path, before the page is freed. */
-	if (vm.vmcs_current) {
-		vmclear((uint64_t)vm.vmcs);
-		invept(INVEPT_ALL_CONTEXT, 0);
-	}
-	vm_free(&vm);
+	vm_release(&vm);
 	return st;
 }

@@ -1,7 +1,7 @@
 /*
  * The VM-entry checker's frame: reading fields once, recording failures,
- * printing them.  The rules themselves are in entry_check_controls.c
- * (SDM 3C 27.2.1), entry_check_host.c (27.2.2-27.2.4) and
+ * printing them.  The rules themselves are in entry_check_controls.c (SDM 3C
+ * 27.2.1, "Checks on VMX Controls"), entry_check_host.c (27.2.2-27.2.4) and
  * entry_check_guest.c (27.3.1).
  */
 #define ENTRY_CHECK_INTERNAL
@@ -69,8 +69,9 @@ bool ec_within_phys(const struct entry_check_ctx *c, uint64_t address)
 {
 	unsigned int width = c->env->maxphyaddr;
 
-	/* CPUID.80000008H reports at most 52 bits (SDM 3A 4.1.4); any other
-	 * value is a caller's mistake, not a reason to flag every address. */
+	/* CPUID.80000008H reports at most 52 bits (SDM 3A 4.1.4, "Enumeration
+	 * of Paging Features by CPUID"); any other value is a caller's mistake,
+	 * not a reason to flag every address. */
 	if (width == 0 || width > 52)
 		width = 52;
 	return (address >> width) == 0;
@@ -108,10 +109,11 @@ int ec_pat_bad_entry(uint64_t pat)
 }
 
 /*
- * SDM 3C 27.2 and 27.3: the processor checks the controls and the host
- * state first (a failure is VMfailValid) and the guest state after (a
- * failure is a VM exit with "VM-entry failure due to invalid guest
- * state"); the report keeps that order.
+ * SDM 3C 27.2, "Checks on VMX Controls and Host-State Area" and 27.3, "Checking
+ * and Loading Guest State": the processor checks the controls and the host
+ * state first (a failure is VMfailValid) and the guest state after (a failure
+ * is a VM exit with "VM-entry failure due to invalid guest state"); the report
+ * keeps that order.
  */
 unsigned int entry_check_run(const struct entry_check_env *env,
 			     struct entry_check_report *report)
@@ -132,8 +134,9 @@ unsigned int entry_check_run(const struct entry_check_env *env,
 	ok = ec_read(c, VMCS_ENC_PRIMARY_PROC_BASED_CONTROLS, &proc) && ok;
 	ok = ec_read(c, VMCS_ENC_EXIT_CONTROLS, &exit) && ok;
 	ok = ec_read(c, VMCS_ENC_ENTRY_CONTROLS, &entry) && ok;
-	/* SDM 3C 25.6.2: without "activate secondary controls" the CPU acts
-	 * as if they were all 0, and may not even have the field. */
+	/* SDM 3C 25.6.2, "Processor-Based VM-Execution Controls": without
+	 * "activate secondary controls" the CPU acts as if they were all 0, and
+	 * may not even have the field. */
 	if ((proc & (uint32_t)PROC_ACTIVATE_SECONDARY_CONTROLS) &&
 	    !ec_read(c, VMCS_ENC_SECONDARY_PROC_BASED_CONTROLS, &proc2))
 		ok = false;
@@ -166,4 +169,25 @@ void entry_check_print(const struct entry_check_report *report)
 	if (report->count > shown)
 		hv_printf("hv: entry check: %u more failure(s) not kept\n",
 			  report->count - shown);
+}
+
+/* Test-only (--break-entry): one rule broken on purpose, so the tests
+ * see the checker and the CPU agree on it. */
+void break_entry_rule(enum entry_break b)
+{
+	switch (b) {
+	case ENTRY_BREAK_NONE:
+		return;
+	case ENTRY_BREAK_HOST_TR:
+		/* Host TR cannot be 0 (SDM 3C 27.2.3, "Checks on Host Segment
+		 * and Descriptor-Table Registers"). */
+		vmcs_write(VMCS_HOST_TR_SELECTOR, 0);
+		break;
+	case ENTRY_BREAK_GUEST_RFLAGS:
+		/* RFLAGS bit 1 is 1 (SDM 3C 27.3.1.4, "Checks on Guest RIP,
+		 * RFLAGS, and SSP"). */
+		vmcs_write(VMCS_GUEST_RFLAGS, 0);
+		break;
+	}
+	hv_printf("hv: --break-entry: this VM entry is broken on purpose\n");
 }

@@ -25,6 +25,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cmdline.h"
 #include "vmx/vmx_caps.h"
 
 struct entry_check_env {
@@ -64,6 +65,10 @@ unsigned int entry_check_run(const struct entry_check_env *env,
  */
 void entry_check_print(const struct entry_check_report *report);
 
+/* Test-only (--break-entry, cmdline.h): writes the current VMCS so that
+ * it breaks one rule, and says so. */
+void break_entry_rule(enum entry_break b);
+
 /* Every rule the checker knows, in the order it checks them. */
 struct entry_check_rule {
 	const char *id;
@@ -76,7 +81,9 @@ extern const unsigned int entry_check_rule_count;
 /* ------------------------------------------------------------------ */
 /* Shared by entry_check*.c only.                                      */
 
+#include "exit/exit_qual.h"
 #include "vmcs/vmcs.h"
+#include "x86/x86.h"
 
 /*
  * X(NAME, "id", "section"): the rules, named once.  The section is that
@@ -254,16 +261,6 @@ bool ec_read(struct entry_check_ctx *c, uint32_t enc, uint64_t *value);
 void ec_fail(struct entry_check_ctx *c, enum entry_check_rule_id rule,
 	     const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
-/* Bits 63:47 all equal: 48-bit linear addresses.  On a processor with
- * 5-level paging the CPU accepts 57-bit canonical ones too; this VMM
- * never uses such addresses, so the stricter check only catches more. */
-static inline bool ec_canonical(uint64_t address)
-{
-	uint64_t top = address >> 47;
-
-	return top == 0 || top == 0x1ffff;
-}
-
 /* No bit set at or above MAXPHYADDR. */
 bool ec_within_phys(const struct entry_check_ctx *c, uint64_t address);
 
@@ -274,9 +271,11 @@ static inline bool ec_page_address_ok(const struct entry_check_ctx *c,
 	return (address & 0xfff) == 0 && ec_within_phys(c, address);
 }
 
-/* CR0 or CR4 against IA32_VMX_CRn_FIXED0/1 (SDM 3D A.7, A.8): a bit set in
- * FIXED0 must be 1, a bit clear in FIXED1 must be 0; @exempt bits are not
- * judged.  @reg is "CR0" or "CR4", @who "host" or "guest". */
+/* CR0 or CR4 against IA32_VMX_CRn_FIXED0/1 (SDM 3D A.7, "VMX-Fixed Bits in
+ * CR0", A.8, "VMX-Fixed Bits in CR4"): a bit set in FIXED0 must be 1, a bit
+ * clear in FIXED1 must be 0; @exempt bits are not judged.  @reg is "CR0" or
+ * "CR4", @who "host" or "guest".
+ */
 void ec_check_fixed(struct entry_check_ctx *c, enum entry_check_rule_id rule,
 		    const char *who, const char *reg, uint64_t value,
 		    uint64_t fixed0, uint64_t fixed1, uint64_t exempt);
@@ -285,37 +284,8 @@ void ec_check_fixed(struct entry_check_ctx *c, enum entry_check_rule_id rule,
  * SDM 3A "IA32_PAT MSR".  Returns the index of the first bad entry, or -1. */
 int ec_pat_bad_entry(uint64_t pat);
 
-/* The VM-entry interruption-information field, SDM 3C 25.8.3. */
-#define EC_INTR_VECTOR(info) ((info)&0xffu)
-#define EC_INTR_TYPE(info) (((info) >> 8) & 7u)
-#define EC_INTR_DELIVER_ERROR_CODE (1u << 11)
-#define EC_INTR_RESERVED 0x7ffff000u /* bits 30:12 */
-#define EC_INTR_VALID (1u << 31)
-enum ec_intr_type {
-	EC_INTR_EXTERNAL = 0,
-	EC_INTR_TYPE_RESERVED = 1,
-	EC_INTR_NMI = 2,
-	EC_INTR_HARDWARE_EXCEPTION = 3,
-	EC_INTR_SOFTWARE_INTERRUPT = 4,
-	EC_INTR_PRIVILEGED_SOFTWARE_EXCEPTION = 5,
-	EC_INTR_SOFTWARE_EXCEPTION = 6,
-	EC_INTR_OTHER_EVENT = 7,
-};
-
-/* The guest interruptibility-state field, SDM 3C 25.4.2. */
-#define EC_BLOCKING_STI (1u << 0)
-#define EC_BLOCKING_MOV_SS (1u << 1)
-#define EC_BLOCKING_SMI (1u << 2)
-#define EC_BLOCKING_NMI (1u << 3)
-#define EC_INTERRUPTIBILITY_RESERVED 0xffffffe0u /* bits 31:5 */
-
-/* The guest activity-state field, SDM 3C 25.4.2. */
-enum ec_activity_state {
-	EC_ACTIVITY_ACTIVE = 0,
-	EC_ACTIVITY_HLT = 1,
-	EC_ACTIVITY_SHUTDOWN = 2,
-	EC_ACTIVITY_WAIT_FOR_SIPI = 3,
-};
+/* The interruption-information, interruptibility and activity formats
+ * are exit/exit_qual.h's. */
 
 /* The three groups of rules, in the order the processor checks them. */
 void entry_check_controls(struct entry_check_ctx *c);

@@ -1,7 +1,7 @@
 /*
- * VM-entry checks on the VMX controls — SDM 3C 27.2.1.  A failure here
- * makes VMLAUNCH/VMRESUME fail with VM-instruction error 7 ("VM entry
- * with invalid control field(s)").
+ * VM-entry checks on the VMX controls — SDM 3C 27.2.1, "Checks on VMX
+ * Controls".  A failure here makes VMLAUNCH/VMRESUME fail with VM-instruction
+ * error 7 ("VM entry with invalid control field(s)").
  */
 #define ENTRY_CHECK_INTERNAL
 #include "check/entry_check.h"
@@ -10,10 +10,10 @@
 #include "x86/x86.h"
 
 /* IA32_VMX_MISC bit 30: VM entry may inject a software interrupt or
- * exception with instruction length 0 — SDM 3D A.6. */
+ * exception with instruction length 0 — SDM 3D A.6, "Miscellaneous Data". */
 #define VMX_MISC_ZERO_LENGTH_INJECTION (1ull << 30)
 
-/* EPTP fields — SDM 3C 25.6.11. */
+/* EPTP fields — SDM 3C 25.6.11, "Extended-Page-Table Pointer (EPTP)". */
 #define EPTP_MEMORY_TYPE(eptp) ((unsigned int)(eptp)&7u)
 #define EPTP_WALK_LENGTH_MINUS_1(eptp) ((unsigned int)((eptp) >> 3) & 7u)
 #define EPTP_ACCESSED_DIRTY (1ull << 6)
@@ -121,7 +121,8 @@ static bool proc2(const struct entry_check_ctx *c, uint32_t bit)
 	return (c->proc2 & bit) != 0;
 }
 
-/* SDM 3C 27.2.1.1: CR3-target count, bitmaps, APIC virtualization. */
+/* SDM 3C 27.2.1.1, "VM-Execution Control Fields": CR3-target count, bitmaps,
+ * APIC virtualization. */
 static void check_execution_fields(struct entry_check_ctx *c)
 {
 	const struct vmx_caps *caps = c->env->caps;
@@ -178,7 +179,7 @@ static void check_execution_fields(struct entry_check_ctx *c)
 				   VMCS_ENC_APIC_ACCESS_ADDRESS);
 }
 
-/* SDM 3C 27.2.1.1: process posted interrupts. */
+/* SDM 3C 27.2.1.1, "VM-Execution Control Fields": process posted interrupts. */
 static void check_posted_interrupts(struct entry_check_ctx *c)
 {
 	uint64_t v;
@@ -207,8 +208,9 @@ static void check_posted_interrupts(struct entry_check_ctx *c)
 			v, c->env->maxphyaddr);
 }
 
-/* SDM 3C 27.2.1.1: virtual NMIs build on NMI exiting, and the NMI
- * window on virtual NMIs (it is the window of virtual-NMI blocking). */
+/* SDM 3C 27.2.1.1, "VM-Execution Control Fields": virtual NMIs build on NMI
+ * exiting, and the NMI window on virtual NMIs (it is the window of virtual-NMI
+ * blocking). */
 static void check_nmi_controls(struct entry_check_ctx *c)
 {
 	if ((c->pin & (uint32_t)PIN_VIRTUAL_NMIS) &&
@@ -225,7 +227,7 @@ static void check_nmi_controls(struct entry_check_ctx *c)
 			c->pin);
 }
 
-/* SDM 3C 27.2.1.1: VPID 0 is the host's own. */
+/* SDM 3C 27.2.1.1, "VM-Execution Control Fields": VPID 0 is the host's own. */
 static void check_vpid(struct entry_check_ctx *c)
 {
 	uint64_t vpid;
@@ -237,8 +239,9 @@ static void check_vpid(struct entry_check_ctx *c)
 			"host's own translations");
 }
 
-/* SDM 3C 27.2.1.1 and 25.6.11: a valid EPTP, as IA32_VMX_EPT_VPID_CAP
- * allows it (3D A.10). */
+/* SDM 3C 27.2.1.1, "VM-Execution Control Fields" and 25.6.11,
+ * "Extended-Page-Table Pointer (EPTP)": a valid EPTP, as IA32_VMX_EPT_VPID_CAP
+ * allows it (3D A.10, "VPID and EPT Capabilities"). */
 static void check_eptp(struct entry_check_ctx *c)
 {
 	const struct vmx_caps *caps = c->env->caps;
@@ -282,7 +285,8 @@ static void check_eptp(struct entry_check_ctx *c)
 			eptp, c->env->maxphyaddr);
 }
 
-/* SDM 3C 27.2.1.1: features that only exist on top of EPT. */
+/* SDM 3C 27.2.1.1, "VM-Execution Control Fields": features that only exist on
+ * top of EPT. */
 static void check_ept_dependents(struct entry_check_ctx *c)
 {
 	bool ept = proc2(c, PROC2_ENABLE_EPT);
@@ -306,8 +310,9 @@ static void check_ept_dependents(struct entry_check_ctx *c)
 }
 
 /*
- * SDM 3C 27.2.1.2 and 27.2.1.3: an MSR area of count 16-byte entries
- * must be 16-byte aligned and lie, last byte included, below MAXPHYADDR.
+ * SDM 3C 27.2.1.2, "VM-Exit Control Fields" and 27.2.1.3, "VM-Entry Control
+ * Fields": an MSR area of count 16-byte entries must be 16-byte aligned and
+ * lie, last byte included, below MAXPHYADDR.
  */
 static void check_msr_area(struct entry_check_ctx *c,
 			   enum entry_check_rule_id rule, const char *what,
@@ -329,7 +334,7 @@ static void check_msr_area(struct entry_check_ctx *c,
 			what, a, count, c->env->maxphyaddr);
 }
 
-/* SDM 3C 27.2.1.2. */
+/* SDM 3C 27.2.1.2, "VM-Exit Control Fields". */
 static void check_exit_fields(struct entry_check_ctx *c)
 {
 	/* There is no value to save without the timer. */
@@ -346,25 +351,9 @@ static void check_exit_fields(struct entry_check_ctx *c)
 		       VMCS_ENC_EXIT_MSR_LOAD_ADDRESS);
 }
 
-/* #DF, #TS, #NP, #SS, #GP, #PF, #AC and #CP push an error code. */
-static bool exception_has_error_code(unsigned int vector)
-{
-	switch (vector) {
-	case 8:
-	case 10:
-	case 11:
-	case 12:
-	case 13:
-	case 14:
-	case 17:
-	case 21:
-		return true;
-	}
-	return false;
-}
-
-/* SDM 3C 27.2.1.3: event injection (the interruption-information field,
- * SDM 3C 25.8.3). */
+/* SDM 3C 27.2.1.3, "VM-Entry Control Fields": event injection (the
+ * interruption-information field, SDM 3C 25.8.3, "VM-Entry Controls for Event
+ * Injection"). */
 static void check_event_injection(struct entry_check_ctx *c)
 {
 	const struct vmx_caps *caps = c->env->caps;
@@ -373,23 +362,23 @@ static void check_event_injection(struct entry_check_ctx *c)
 	bool deliver, must;
 
 	if (!ec_read(c, VMCS_ENC_ENTRY_INTERRUPTION_INFO, &info) ||
-	    !(info & EC_INTR_VALID))
+	    !(info & INTR_INFO_VALID))
 		return;
-	type = EC_INTR_TYPE(info);
-	vector = EC_INTR_VECTOR(info);
-	deliver = (info & EC_INTR_DELIVER_ERROR_CODE) != 0;
+	type = INTR_INFO_TYPE(info);
+	vector = INTR_INFO_VECTOR(info);
+	deliver = (info & INTR_INFO_DELIVER_ERROR_CODE) != 0;
 
 	/* Type 7 ("other event", pending MTF) exists only with MTF. */
-	if (type == EC_INTR_TYPE_RESERVED ||
-	    (type == EC_INTR_OTHER_EVENT &&
+	if (type == INTR_TYPE_RESERVED ||
+	    (type == INTR_TYPE_OTHER &&
 	     !control_allowed1(caps->proc, PROC_MONITOR_TRAP_FLAG)))
 		ec_fail(c, RULE_INTR_INFO_TYPE,
 			"VM-entry interruption information 0x%lx: type %u is "
 			"reserved",
 			info, type);
-	if ((type == EC_INTR_NMI && vector != 2) ||
-	    (type == EC_INTR_HARDWARE_EXCEPTION && vector > 31) ||
-	    (type == EC_INTR_OTHER_EVENT && vector != 0))
+	if ((type == INTR_TYPE_NMI && vector != EXC_NMI) ||
+	    (type == INTR_TYPE_HARDWARE_EXCEPTION && vector > 31) ||
+	    (type == INTR_TYPE_OTHER && vector != 0))
 		ec_fail(c, RULE_INTR_INFO_VECTOR,
 			"VM-entry interruption information 0x%lx: vector %u "
 			"does not fit type %u (NMI is 2, exceptions 0-31)",
@@ -399,7 +388,7 @@ static void check_event_injection(struct entry_check_ctx *c)
 	 * IA32_VMX_BASIC bit 56 lets any such exception have one or not. */
 	if (ec_read(c, VMCS_ENC_GUEST_CR0, &cr0)) {
 		bool pm_exception =
-			type == EC_INTR_HARDWARE_EXCEPTION && (cr0 & CR0_PE);
+			type == INTR_TYPE_HARDWARE_EXCEPTION && (cr0 & CR0_PE);
 
 		must = pm_exception && exception_has_error_code(vector);
 		if (deliver && !pm_exception)
@@ -421,7 +410,7 @@ static void check_event_injection(struct entry_check_ctx *c)
 		ec_fail(c, RULE_EXCEPTION_ERROR_CODE,
 			"VM-entry exception error code 0x%lx sets bits 31:16",
 			v);
-	if (info & EC_INTR_RESERVED)
+	if (info & INTR_INFO_RESERVED)
 		ec_fail(c, RULE_INTR_INFO_RESERVED,
 			"VM-entry interruption information 0x%lx sets reserved "
 			"bits 30:12",
@@ -429,9 +418,9 @@ static void check_event_injection(struct entry_check_ctx *c)
 
 	/* Software events are delivered as if by the instruction, whose
 	 * length the processor needs to push the return RIP. */
-	if ((type == EC_INTR_SOFTWARE_INTERRUPT ||
-	     type == EC_INTR_PRIVILEGED_SOFTWARE_EXCEPTION ||
-	     type == EC_INTR_SOFTWARE_EXCEPTION) &&
+	if ((type == INTR_TYPE_SOFTWARE_INTERRUPT ||
+	     type == INTR_TYPE_PRIVILEGED_SOFTWARE_EXCEPTION ||
+	     type == INTR_TYPE_SOFTWARE_EXCEPTION) &&
 	    ec_read(c, VMCS_ENC_ENTRY_INSTRUCTION_LENGTH, &v) &&
 	    (v > 15 ||
 	     (v == 0 && !(caps->misc & VMX_MISC_ZERO_LENGTH_INJECTION))))
@@ -441,7 +430,7 @@ static void check_event_injection(struct entry_check_ctx *c)
 			v, type);
 }
 
-/* SDM 3C 27.2.1.3. */
+/* SDM 3C 27.2.1.3, "VM-Entry Control Fields". */
 static void check_entry_fields(struct entry_check_ctx *c)
 {
 	/* This VMM never runs in SMM, where these two belong. */

@@ -1,17 +1,16 @@
 /*
- * VM-entry checks on the guest-state area — SDM 3C 27.3.1.  A failure
- * here is not a VMfail: the entry starts, and ends at once in a VM exit
- * with basic reason 33, "VM-entry failure due to invalid guest state".
+ * VM-entry checks on the guest-state area — SDM 3C 27.3.1, "Checks on the Guest
+ * State Area".  A failure here is not a VMfail: the entry starts, and ends at
+ * once in a VM exit with basic reason 33, "VM-entry failure due to invalid
+ * guest state".
  */
 #define ENTRY_CHECK_INTERNAL
 #include "check/entry_check.h"
 
+#include "util.h"
 #include "vmx/vmx_controls.h"
 #include "x86/msr.h"
 #include "x86/x86.h"
-
-/* The IA32_EFER bits an Intel processor defines — SDM 3A 2.2.1. */
-#define EFER_DEFINED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 
 /* IA32_DEBUGCTL: bits 5:3 and 63:16 are reserved (SDM 3B, "IA32_DEBUGCTL
  * MSR"); bit 2 (bus-lock detection) exists only on some parts and is not
@@ -19,21 +18,8 @@
 #define DEBUGCTL_BTF (1ull << 1)
 #define DEBUGCTL_RESERVED (0x38ull | ~0xffffull)
 
-/* RFLAGS — SDM 3A 2.3. */
-#define RFLAGS_FIXED1 (1ull << 1)
-#define RFLAGS_TF (1ull << 8)
-#define RFLAGS_IF (1ull << 9)
-#define RFLAGS_VM (1ull << 17)
-#define RFLAGS_RESERVED \
-	(~0x3fffffull | (1ull << 15) | (1ull << 5) | (1ull << 3))
-
-/* Pending debug exceptions: B3-B0, enabled breakpoint (12), BS (14) and
- * RTM (16) are defined — SDM 3C 25.4.2. */
-#define PENDING_DBG_BS (1ull << 14)
-#define PENDING_DBG_RESERVED \
-	(~0x1ffffull | (1ull << 15) | (1ull << 13) | 0xff0ull)
-
-/* Segment access rights as the VMCS holds them — SDM 3C 25.4.1. */
+/* Segment access rights as the VMCS holds them — SDM 3C 25.4.1, "Guest Register
+ * State". */
 #define AR_TYPE(ar) ((ar)&0xfu)
 #define AR_TYPE_ACCESSED 1u
 #define AR_TYPE_READABLE 2u
@@ -47,11 +33,12 @@
 #define AR_UNUSABLE (1u << 16)
 #define AR_RESERVED 0xfffe0f00u /* bits 31:17 and 11:8 */
 
-/* Selector fields — SDM 3A 3.4.2. */
+/* Selector fields — SDM 3A 3.4.2, "Segment Selectors". */
 #define SELECTOR_RPL(sel) ((unsigned int)(sel)&3u)
 #define SELECTOR_TI 4u
 
-/* Segment types (S=1 code/data, S=0 system) — SDM 3A 3.4.5.1, 3.5. */
+/* Segment types (S=1 code/data, S=0 system) — SDM 3A 3.4.5.1, "Code- and
+ * Data-Segment Descriptor Types"; 3.5, "System Descriptor Types". */
 #define TYPE_DATA_RW_ACCESSED 3u
 #define TYPE_DATA_RW_DOWN_ACCESSED 7u
 #define TYPE_LDT 2u
@@ -104,7 +91,7 @@ static bool usable(const struct seg *s)
 
 static bool intr_valid(const struct guest *g)
 {
-	return g->have_info && (g->info & EC_INTR_VALID);
+	return g->have_info && (g->info & INTR_INFO_VALID);
 }
 
 static void read_guest(struct entry_check_ctx *c, struct guest *g)
@@ -131,7 +118,8 @@ static void read_guest(struct entry_check_ctx *c, struct guest *g)
 }
 
 /* ------------------------------------------------------------------ */
-/* SDM 3C 27.3.1.1: control registers, debug registers, MSRs          */
+/* SDM 3C 27.3.1.1, "Checks on Guest Control Registers, Debug Registers, and
+ * MSRs": control registers, debug registers, MSRs */
 
 static void check_guest_cr0_cr4(struct guest *g)
 {
@@ -198,12 +186,10 @@ static void check_guest_msrs(struct guest *g)
 	uint64_t v;
 	int bad;
 
-	if (ec_read(c, VMCS_ENC_GUEST_IA32_SYSENTER_ESP, &v) &&
-	    !ec_canonical(v))
+	if (ec_read(c, VMCS_ENC_GUEST_IA32_SYSENTER_ESP, &v) && !canonical(v))
 		ec_fail(c, RULE_GUEST_SYSENTER_CANONICAL,
 			"guest IA32_SYSENTER_ESP 0x%lx is not canonical", v);
-	if (ec_read(c, VMCS_ENC_GUEST_IA32_SYSENTER_EIP, &v) &&
-	    !ec_canonical(v))
+	if (ec_read(c, VMCS_ENC_GUEST_IA32_SYSENTER_EIP, &v) && !canonical(v))
 		ec_fail(c, RULE_GUEST_SYSENTER_CANONICAL,
 			"guest IA32_SYSENTER_EIP 0x%lx is not canonical", v);
 
@@ -239,7 +225,7 @@ static void check_guest_msrs(struct guest *g)
 }
 
 /* ------------------------------------------------------------------ */
-/* SDM 3C 27.3.1.2: segment registers                                  */
+/* SDM 3C 27.3.1.2, "Checks on Guest Segment Registers": segment registers */
 
 /* Bits 11:0 of the limit all 1 when G=1, bits 31:20 all 0 when G=0. */
 static void check_granularity(struct guest *g, const struct seg *s)
@@ -289,21 +275,21 @@ static void check_selectors(struct guest *g)
 
 static void check_bases(struct guest *g)
 {
-	static const enum seg_index canonical[] = {TR, FS, GS, LDTR};
+	static const enum seg_index wide[] = {TR, FS, GS, LDTR};
 	static const enum seg_index low[] = {CS, SS, DS, ES};
 
 	/* Bases used as 64-bit linear addresses... */
-	for (size_t i = 0; i < sizeof(canonical) / sizeof(*canonical); i++) {
-		const struct seg *s = &g->seg[canonical[i]];
+	for (size_t i = 0; i < COUNT_OF(wide); i++) {
+		const struct seg *s = &g->seg[wide[i]];
 
-		if (s->ok && (canonical[i] != LDTR || usable(s)) &&
-		    !ec_canonical(s->base))
+		if (s->ok && (wide[i] != LDTR || usable(s)) &&
+		    !canonical(s->base))
 			ec_fail(g->c, RULE_GUEST_BASE_CANONICAL,
 				"guest %s base 0x%lx is not canonical", s->name,
 				s->base);
 	}
 	/* ...and those that are 32 bits wide in every mode. */
-	for (size_t i = 0; i < sizeof(low) / sizeof(*low); i++) {
+	for (size_t i = 0; i < COUNT_OF(low); i++) {
 		const struct seg *s = &g->seg[low[i]];
 
 		if (s->ok && (low[i] == CS || usable(s)) && (s->base >> 32))
@@ -318,7 +304,7 @@ static void check_v8086_segments(struct guest *g)
 {
 	static const enum seg_index regs[] = {ES, CS, SS, DS, FS, GS};
 
-	for (size_t i = 0; i < sizeof(regs) / sizeof(*regs); i++) {
+	for (size_t i = 0; i < COUNT_OF(regs); i++) {
 		const struct seg *s = &g->seg[regs[i]];
 
 		if (s->ok && (s->base != s->selector << 4 ||
@@ -478,7 +464,7 @@ static void check_segments(struct guest *g)
 	} else {
 		check_cs(g);
 		check_ss(g);
-		for (size_t i = 0; i < sizeof(data) / sizeof(*data); i++)
+		for (size_t i = 0; i < COUNT_OF(data); i++)
 			check_data_segment(g, &g->seg[data[i]]);
 		for (int i = ES; i <= GS; i++)
 			check_code_data_common(g, &g->seg[i], i == CS);
@@ -487,7 +473,8 @@ static void check_segments(struct guest *g)
 }
 
 /* ------------------------------------------------------------------ */
-/* SDM 3C 27.3.1.3: GDTR and IDTR                                      */
+/* SDM 3C 27.3.1.3, "Checks on Guest Descriptor-Table Registers": GDTR and IDTR
+ */
 
 static void check_descriptor_tables(struct guest *g)
 {
@@ -500,8 +487,8 @@ static void check_descriptor_tables(struct guest *g)
 	};
 	uint64_t v;
 
-	for (size_t i = 0; i < sizeof(dtr) / sizeof(*dtr); i++) {
-		if (ec_read(g->c, dtr[i].base, &v) && !ec_canonical(v))
+	for (size_t i = 0; i < COUNT_OF(dtr); i++) {
+		if (ec_read(g->c, dtr[i].base, &v) && !canonical(v))
 			ec_fail(g->c, RULE_GUEST_DTR_BASE,
 				"guest %s base 0x%lx is not canonical",
 				dtr[i].name, v);
@@ -514,7 +501,7 @@ static void check_descriptor_tables(struct guest *g)
 }
 
 /* ------------------------------------------------------------------ */
-/* SDM 3C 27.3.1.4: RIP and RFLAGS                                     */
+/* SDM 3C 27.3.1.4, "Checks on Guest RIP, RFLAGS, and SSP": RIP and RFLAGS */
 
 static void check_rip_rflags(struct guest *g)
 {
@@ -525,7 +512,7 @@ static void check_rip_rflags(struct guest *g)
 	/* 64-bit code (IA-32e mode and CS.L) or 32 bits at most. */
 	if (cs->ok && ec_read(c, VMCS_ENC_GUEST_RIP, &rip)) {
 		if (g->ia32e && (cs->ar & AR_L)) {
-			if (!ec_canonical(rip))
+			if (!canonical(rip))
 				ec_fail(c, RULE_GUEST_RIP,
 					"guest RIP 0x%lx is not canonical",
 					rip);
@@ -550,7 +537,7 @@ static void check_rip_rflags(struct guest *g)
 			"%u and CR0.PE %u",
 			g->rflags, g->ia32e, (unsigned int)(g->cr0 & CR0_PE));
 	/* An injected external interrupt must be one the guest accepts. */
-	if (intr_valid(g) && EC_INTR_TYPE(g->info) == EC_INTR_EXTERNAL &&
+	if (intr_valid(g) && INTR_INFO_TYPE(g->info) == INTR_TYPE_EXTERNAL &&
 	    !(g->rflags & RFLAGS_IF))
 		ec_fail(c, RULE_GUEST_RFLAGS_IF,
 			"guest RFLAGS 0x%lx has IF=0 while an external "
@@ -559,24 +546,26 @@ static void check_rip_rflags(struct guest *g)
 }
 
 /* ------------------------------------------------------------------ */
-/* SDM 3C 27.3.1.5: non-register state                                 */
+/* SDM 3C 27.3.1.5, "Checks on Guest Non-Register State": non-register state */
 
 /* The events a logical processor in @state can take at all. */
 static bool injectable_in(uint64_t state, uint64_t info)
 {
-	unsigned int type = EC_INTR_TYPE(info), vector = EC_INTR_VECTOR(info);
+	unsigned int type = INTR_INFO_TYPE(info),
+		     vector = INTR_INFO_VECTOR(info);
 
 	switch (state) {
-	case EC_ACTIVITY_ACTIVE:
+	case ACTIVITY_STATE_ACTIVE:
 		return true;
-	case EC_ACTIVITY_HLT:
-		return type == EC_INTR_EXTERNAL || type == EC_INTR_NMI ||
-		       (type == EC_INTR_HARDWARE_EXCEPTION &&
-			(vector == 1 || vector == 18)) ||
-		       (type == EC_INTR_OTHER_EVENT && vector == 0);
-	case EC_ACTIVITY_SHUTDOWN:
-		return type == EC_INTR_NMI ||
-		       (type == EC_INTR_HARDWARE_EXCEPTION && vector == 18);
+	case ACTIVITY_STATE_HLT:
+		return type == INTR_TYPE_EXTERNAL || type == INTR_TYPE_NMI ||
+		       (type == INTR_TYPE_HARDWARE_EXCEPTION &&
+			(vector == EXC_DB || vector == EXC_MC)) ||
+		       (type == INTR_TYPE_OTHER && vector == 0);
+	case ACTIVITY_STATE_SHUTDOWN:
+		return type == INTR_TYPE_NMI ||
+		       (type == INTR_TYPE_HARDWARE_EXCEPTION &&
+			vector == EXC_MC);
 	}
 	return false;
 }
@@ -598,8 +587,8 @@ static void check_activity(struct guest *g, bool have_intr, uint64_t intr)
 
 	if (!ec_read(c, VMCS_ENC_GUEST_ACTIVITY_STATE, &state))
 		return;
-	if (state > EC_ACTIVITY_WAIT_FOR_SIPI ||
-	    (state != EC_ACTIVITY_ACTIVE &&
+	if (state > ACTIVITY_STATE_WAIT_FOR_SIPI ||
+	    (state != ACTIVITY_STATE_ACTIVE &&
 	     !(c->env->caps->misc & misc_bit[state]))) {
 		ec_fail(c, RULE_GUEST_ACTIVITY_STATE,
 			"guest activity state %lu is not 0-3 or not offered by "
@@ -609,15 +598,15 @@ static void check_activity(struct guest *g, bool have_intr, uint64_t intr)
 		return;
 	}
 	/* HLT is entered at CPL 0 only. */
-	if (state == EC_ACTIVITY_HLT && g->seg[SS].ok &&
+	if (state == ACTIVITY_STATE_HLT && g->seg[SS].ok &&
 	    AR_DPL(g->seg[SS].ar) != 0)
 		ec_fail(c, RULE_GUEST_ACTIVITY_HLT_DPL,
 			"guest activity state HLT with SS DPL %u; HLT needs "
 			"CPL 0",
 			(unsigned int)AR_DPL(g->seg[SS].ar));
 	/* STI and MOV-SS blocking last one instruction: one to execute. */
-	if (have_intr && state != EC_ACTIVITY_ACTIVE &&
-	    (intr & (EC_BLOCKING_STI | EC_BLOCKING_MOV_SS)))
+	if (have_intr && state != ACTIVITY_STATE_ACTIVE &&
+	    (intr & (BLOCKING_BY_STI | BLOCKING_BY_MOV_SS)))
 		ec_fail(c, RULE_GUEST_ACTIVITY_BLOCKING,
 			"guest activity state %s with blocking by STI or MOV "
 			"SS (interruptibility 0x%lx); it must be active",
@@ -632,20 +621,20 @@ static void check_activity(struct guest *g, bool have_intr, uint64_t intr)
 static void check_interruptibility(struct guest *g, uint64_t intr)
 {
 	struct entry_check_ctx *c = g->c;
-	unsigned int type = EC_INTR_TYPE(g->info);
+	unsigned int type = INTR_INFO_TYPE(g->info);
 
-	if (intr & EC_INTERRUPTIBILITY_RESERVED)
+	if (intr & INTERRUPTIBILITY_RESERVED)
 		ec_fail(c, RULE_GUEST_INTR_STATE_RESERVED,
 			"guest interruptibility state 0x%lx sets reserved bits "
 			"31:5",
 			intr);
-	if ((intr & EC_BLOCKING_STI) && (intr & EC_BLOCKING_MOV_SS))
+	if ((intr & BLOCKING_BY_STI) && (intr & BLOCKING_BY_MOV_SS))
 		ec_fail(c, RULE_GUEST_INTR_STATE_STI_MOV_SS,
 			"guest interruptibility state 0x%lx: blocking by STI "
 			"and by MOV SS are both set",
 			intr);
 	/* STI blocking follows an STI that set IF. */
-	if ((intr & EC_BLOCKING_STI) && g->have_rflags &&
+	if ((intr & BLOCKING_BY_STI) && g->have_rflags &&
 	    !(g->rflags & RFLAGS_IF))
 		ec_fail(c, RULE_GUEST_INTR_STATE_STI_IF,
 			"guest interruptibility state 0x%lx: blocking by STI "
@@ -653,22 +642,22 @@ static void check_interruptibility(struct guest *g, uint64_t intr)
 			intr, g->rflags);
 	/* An injected interrupt or NMI must not be one that is blocked. */
 	if (intr_valid(g) &&
-	    ((type == EC_INTR_EXTERNAL &&
-	      (intr & (EC_BLOCKING_STI | EC_BLOCKING_MOV_SS))) ||
-	     (type == EC_INTR_NMI && (intr & EC_BLOCKING_MOV_SS))))
+	    ((type == INTR_TYPE_EXTERNAL &&
+	      (intr & (BLOCKING_BY_STI | BLOCKING_BY_MOV_SS))) ||
+	     (type == INTR_TYPE_NMI && (intr & BLOCKING_BY_MOV_SS))))
 		ec_fail(c, RULE_GUEST_INTR_STATE_INJECTION,
 			"guest interruptibility state 0x%lx blocks the "
 			"injected %s",
 			intr,
-			type == EC_INTR_NMI ? "NMI" : "external interrupt");
+			type == INTR_TYPE_NMI ? "NMI" : "external interrupt");
 	/* This VMM is never in SMM. */
-	if (intr & EC_BLOCKING_SMI)
+	if (intr & BLOCKING_BY_SMI)
 		ec_fail(c, RULE_GUEST_INTR_STATE_SMI,
 			"guest interruptibility state 0x%lx: blocking by SMI "
 			"outside SMM",
 			intr);
 	if ((c->pin & (uint32_t)PIN_VIRTUAL_NMIS) && intr_valid(g) &&
-	    type == EC_INTR_NMI && (intr & EC_BLOCKING_NMI))
+	    type == INTR_TYPE_NMI && (intr & BLOCKING_BY_NMI))
 		ec_fail(c, RULE_GUEST_INTR_STATE_NMI,
 			"guest interruptibility state 0x%lx blocks NMIs while "
 			"a virtual NMI is injected",
@@ -694,8 +683,8 @@ static void check_pending_debug(struct guest *g, bool have_intr, uint64_t intr)
 	    !ec_read(c, VMCS_ENC_GUEST_ACTIVITY_STATE, &state) ||
 	    !ec_read(c, VMCS_ENC_GUEST_IA32_DEBUGCTL, &debugctl))
 		return;
-	if (!(intr & (EC_BLOCKING_STI | EC_BLOCKING_MOV_SS)) &&
-	    state != EC_ACTIVITY_HLT)
+	if (!(intr & (BLOCKING_BY_STI | BLOCKING_BY_MOV_SS)) &&
+	    state != ACTIVITY_STATE_HLT)
 		return;
 	single_step = (g->rflags & RFLAGS_TF) && !(debugctl & DEBUGCTL_BTF);
 	bs = (pending & PENDING_DBG_BS) != 0;

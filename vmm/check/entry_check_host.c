@@ -7,14 +7,12 @@
 #define ENTRY_CHECK_INTERNAL
 #include "check/entry_check.h"
 
+#include "util.h"
 #include "vmx/vmx_controls.h"
 #include "x86/msr.h"
 #include "x86/x86.h"
 
-/* The IA32_EFER bits an Intel processor defines — SDM 3A 2.2.1. */
-#define EFER_DEFINED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
-
-/* Selector bits 1:0 (RPL) and 2 (TI) — SDM 3A 3.4.2. */
+/* Selector bits 1:0 (RPL) and 2 (TI) — SDM 3A 3.4.2, "Segment Selectors". */
 #define SELECTOR_RPL_TI 7u
 
 static bool host64(const struct entry_check_ctx *c)
@@ -22,7 +20,9 @@ static bool host64(const struct entry_check_ctx *c)
 	return (c->exit & (uint32_t)EXIT_HOST_ADDRESS_SPACE_SIZE) != 0;
 }
 
-/* SDM 3C 27.2.2: CR0 and CR4 as VMX operation requires (3D A.7, A.8). */
+/* SDM 3C 27.2.2, "Checks on Host Control Registers, MSRs, and SSP": CR0 and CR4
+ * as VMX operation requires (3D A.7, "VMX-Fixed Bits in CR0"; A.8, "VMX-Fixed
+ * Bits in CR4"). */
 static void check_host_crs(struct entry_check_ctx *c)
 {
 	const struct vmx_caps *caps = c->env->caps;
@@ -49,16 +49,17 @@ static void check_host_crs(struct entry_check_ctx *c)
 			cr3, c->env->maxphyaddr);
 }
 
-/* SDM 3C 27.2.2: the MSRs a VM exit loads. */
+/* SDM 3C 27.2.2, "Checks on Host Control Registers, MSRs, and SSP": the MSRs a
+ * VM exit loads. */
 static void check_host_msrs(struct entry_check_ctx *c)
 {
 	uint64_t v;
 	int bad;
 
-	if (ec_read(c, VMCS_ENC_HOST_IA32_SYSENTER_ESP, &v) && !ec_canonical(v))
+	if (ec_read(c, VMCS_ENC_HOST_IA32_SYSENTER_ESP, &v) && !canonical(v))
 		ec_fail(c, RULE_HOST_SYSENTER_CANONICAL,
 			"host IA32_SYSENTER_ESP 0x%lx is not canonical", v);
-	if (ec_read(c, VMCS_ENC_HOST_IA32_SYSENTER_EIP, &v) && !ec_canonical(v))
+	if (ec_read(c, VMCS_ENC_HOST_IA32_SYSENTER_EIP, &v) && !canonical(v))
 		ec_fail(c, RULE_HOST_SYSENTER_CANONICAL,
 			"host IA32_SYSENTER_EIP 0x%lx is not canonical", v);
 
@@ -106,15 +107,14 @@ static const struct {
 	{"IDTR", VMCS_ENC_HOST_IDTR_BASE},
 };
 
-/* SDM 3C 27.2.3. */
+/* SDM 3C 27.2.3, "Checks on Host Segment and Descriptor-Table Registers". */
 static void check_host_segments(struct entry_check_ctx *c)
 {
 	uint64_t v;
 
 	/* A VM exit loads the selectors without a descriptor lookup, as
 	 * ring-0 GDT selectors. */
-	for (size_t i = 0; i < sizeof(host_selectors) / sizeof(*host_selectors);
-	     i++)
+	for (size_t i = 0; i < COUNT_OF(host_selectors); i++)
 		if (ec_read(c, host_selectors[i].enc, &v) &&
 		    (v & SELECTOR_RPL_TI))
 			ec_fail(c, RULE_HOST_SELECTOR_RPL_TI,
@@ -132,14 +132,15 @@ static void check_host_segments(struct entry_check_ctx *c)
 		ec_fail(c, RULE_HOST_SS_NULL,
 			"host SS selector is 0000H with \"host address-space "
 			"size\" 0");
-	for (size_t i = 0; i < sizeof(host_bases) / sizeof(*host_bases); i++)
-		if (ec_read(c, host_bases[i].enc, &v) && !ec_canonical(v))
+	for (size_t i = 0; i < COUNT_OF(host_bases); i++)
+		if (ec_read(c, host_bases[i].enc, &v) && !canonical(v))
 			ec_fail(c, RULE_HOST_BASE_CANONICAL,
 				"host %s base 0x%lx is not canonical",
 				host_bases[i].name, v);
 }
 
-/* SDM 3C 27.2.4: the mode a VM exit returns to. */
+/* SDM 3C 27.2.4, "Checks Related to Address-Space Size": the mode a VM exit
+ * returns to. */
 static void check_address_space_size(struct entry_check_ctx *c)
 {
 	uint64_t cr4, rip;
@@ -169,7 +170,7 @@ static void check_address_space_size(struct entry_check_ctx *c)
 	}
 	if (!ec_read(c, VMCS_ENC_HOST_RIP, &rip))
 		return;
-	if (host64(c) && !ec_canonical(rip))
+	if (host64(c) && !canonical(rip))
 		ec_fail(c, RULE_HOST_RIP, "host RIP 0x%lx is not canonical",
 			rip);
 	if (!host64(c) && (rip >> 32))

@@ -7,6 +7,7 @@
 #include "exit/exit_qual.h"
 #include "print.h"
 #include "vmcs/vmcs.h"
+#include "x86/x86.h"
 
 static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_EXCEPTION_NMI] = handle_exception_nmi,
@@ -17,26 +18,30 @@ static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_HLT] = handle_hlt,
 	[EXIT_REASON_INVD] = handle_invd,
 	[EXIT_REASON_VMCALL] = handle_vmcall,
-	[EXIT_REASON_VMCLEAR] = handle_vmx_instruction,
-	[EXIT_REASON_VMLAUNCH] = handle_vmx_instruction,
-	[EXIT_REASON_VMPTRLD] = handle_vmx_instruction,
-	[EXIT_REASON_VMPTRST] = handle_vmx_instruction,
-	[EXIT_REASON_VMREAD] = handle_vmx_instruction,
-	[EXIT_REASON_VMRESUME] = handle_vmx_instruction,
-	[EXIT_REASON_VMWRITE] = handle_vmx_instruction,
-	[EXIT_REASON_VMXOFF] = handle_vmx_instruction,
-	[EXIT_REASON_VMXON] = handle_vmx_instruction,
+	/* CPUID hides VMX from the guest, so VMX instructions are undefined
+	 * to it; they exit unconditionally (SDM 3C 26.1.2, "Instructions That
+	 * Cause VM Exits Unconditionally"). */
+	[EXIT_REASON_VMCLEAR] = handle_inject_ud,
+	[EXIT_REASON_VMLAUNCH] = handle_inject_ud,
+	[EXIT_REASON_VMPTRLD] = handle_inject_ud,
+	[EXIT_REASON_VMPTRST] = handle_inject_ud,
+	[EXIT_REASON_VMREAD] = handle_inject_ud,
+	[EXIT_REASON_VMRESUME] = handle_inject_ud,
+	[EXIT_REASON_VMWRITE] = handle_inject_ud,
+	[EXIT_REASON_VMXOFF] = handle_inject_ud,
+	[EXIT_REASON_VMXON] = handle_inject_ud,
 	[EXIT_REASON_CR_ACCESS] = handle_cr_access,
 	[EXIT_REASON_IO_INSTRUCTION] = handle_io_instruction,
 	[EXIT_REASON_MSR_READ] = handle_msr_read,
 	[EXIT_REASON_MSR_WRITE] = handle_msr_write,
 	[EXIT_REASON_EPT_VIOLATION] = handle_ept_violation,
 	[EXIT_REASON_EPT_MISCONFIG] = handle_ept_misconfig,
-	[EXIT_REASON_INVEPT] = handle_vmx_instruction,
+	[EXIT_REASON_INVEPT] = handle_inject_ud,
 	[EXIT_REASON_PREEMPTION_TIMER] = handle_preemption_timer,
-	[EXIT_REASON_INVVPID] = handle_vmx_instruction,
-	/* Defensive: CR4.OSXSAVE stays 0, and that #UD comes before the
-	 * exit (SDM 3C 26.1.1), so a guest's XSETBV never gets here. */
+	[EXIT_REASON_INVVPID] = handle_inject_ud,
+	/* Defensive: CR4.OSXSAVE stays 0, and that #UD comes before the exit
+	 * (SDM 3C 26.1.1, "Relative Priority of Faults and VM Exits"), so a
+	 * guest's XSETBV never gets here. */
 	[EXIT_REASON_XSETBV] = handle_inject_gp,
 	[EXIT_REASON_VMFUNC] = handle_inject_ud,
 };
@@ -50,8 +55,9 @@ enum exit_verdict exit_dispatch(struct vcpu *v)
 	v->exit_instruction_length = vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH);
 	v->exits++;
 
-	/* SDM 3C 27.8: a failed VM entry exits with bit 31 set and the
-	 * basic reason 33 (guest state), 34 (MSR loading) or 41. */
+	/* SDM 3C 27.8, "VM-Entry Failures During or After Loading Guest State":
+	 * a failed VM entry exits with bit 31 set and the basic reason 33
+	 * (guest state), 34 (MSR loading) or 41. */
 	if (raw & EXIT_REASON_FLAG_ENTRY_FAILURE) {
 		hv_printf("hv: guest %s: VM entry failed: exit reason 0x%x "
 			  "(%s), qualification 0x%lx\n",
@@ -73,34 +79,54 @@ enum exit_verdict exit_dispatch(struct vcpu *v)
 	return h ? h(v) : handle_unhandled(v);
 }
 
-/* Helpers for handlers. */
-#define RFLAGS_TF (1ull << 8)
-#define PENDING_DBG_BS (1ull << 14) /* single step */
+/* Called by the exit stub (vmx/vmx_entry.S) on every VM exit: 0 resumes
+ * the guest. */
+int vmx_exit_handler(void *ctx)
+{
+	struct vcpu *v = ctx;
 
+	if (exit_dispatch(v) == VERDICT_STOP)
+		return 1;
+	if (vmcs_failed()) {
+		v->result = GUEST_ERROR;
+		v->why = "vmcs_access_failed";
+		return 1;
+	}
+	return 0;
+}
+
+/* Helpers for handlers. */
 /* Only instruction-caused exits advance RIP: for them the CPU reports the
- * instruction's length; for events (preemption timer, external interrupt)
- * the field is undefined (SDM 3C 28.2.5) and must not be used. */
+ * instruction's length; for events (preemption timer, external interrupt) the
+ * field is undefined (SDM 3C 28.2.5, "Information for VM Exits Due to
+ * Instruction Execution") and must not be used. */
 void vcpu_skip_instruction(struct vcpu *v)
 {
 	vmcs_write(VMCS_GUEST_RIP,
 		   vmcs_read(VMCS_GUEST_RIP) + v->exit_instruction_length);
-	/* Completing an instruction ends its STI / MOV-SS interrupt shadow
-	 * (SDM 3A 6.8.3), so the emulated one must too. */
+	/* Completing an instruction ends its STI / MOV-SS interrupt shadow (SDM
+	 * 3A 6.8.3, "Masking Exceptions and Interrupts When Switching Stacks"),
+	 * so the emulated one must too. */
 	uint32_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY_STATE);
 
-	if (intr & 3u)
-		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_STATE, intr & ~3u);
+	uint32_t shadow = BLOCKING_BY_STI | BLOCKING_BY_MOV_SS;
+
+	if (intr & shadow)
+		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_STATE, intr & ~shadow);
 	/* An instruction completed with RFLAGS.TF set ends in a single-step
-	 * #DB: the emulated one too. BS in the pending debug exceptions has
-	 * the VM entry deliver it (SDM 3C 27.3.1.5, 27.6.3). */
+	 * #DB: the emulated one too. BS in the pending debug exceptions has the
+	 * VM entry deliver it (SDM 3C 27.3.1.5, "Checks on Guest Non-Register
+	 * State"; 27.6.3, "Delivery of Pending Debug Exceptions after VM
+	 * Entry"). */
 	if (vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_TF)
 		vmcs_write(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS,
 			   vmcs_read(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS) |
 				   PENDING_DBG_BS);
 }
 
-/* Event injection on the next VM entry — SDM 3C 25.8.3. RIP is left at
- * the faulting instruction, as a fault requires. */
+/* Event injection on the next VM entry — SDM 3C 25.8.3, "VM-Entry Controls for
+ * Event Injection". RIP is left at the faulting instruction, as a fault
+ * requires. */
 void vcpu_inject_exception(struct vcpu *v, unsigned int vector,
 			   uint32_t error_code)
 {

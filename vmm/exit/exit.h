@@ -18,7 +18,6 @@ enum exit_verdict handle_exception_nmi(struct vcpu *v);
 enum exit_verdict handle_triple_fault(struct vcpu *v);
 enum exit_verdict handle_ept_violation(struct vcpu *v);
 enum exit_verdict handle_ept_misconfig(struct vcpu *v);
-enum exit_verdict handle_vmx_instruction(struct vcpu *v);
 enum exit_verdict handle_invd(struct vcpu *v);
 enum exit_verdict handle_inject_gp(struct vcpu *v);
 enum exit_verdict handle_inject_ud(struct vcpu *v);

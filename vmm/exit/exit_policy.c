@@ -5,6 +5,7 @@
 #include "exit/exit_policy.h"
 
 #include "print.h"
+#include "util.h"
 #include "x86/msr.h"
 
 enum control_field_id { FIELD_PIN, FIELD_PROC, FIELD_PROC2 };
@@ -43,16 +44,15 @@ static const struct single_control single_controls[] = {
 	{MEMBER(nmi), FIELD_PIN, PIN_NMI_EXITING, "NMIs"},
 };
 
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
-
 static enum exit_action single_action(const struct exit_policy *p,
 				      const struct single_control *s)
 {
 	return *(const enum exit_action *)((const char *)p + s->member);
 }
 
-/* The MSR bitmap covers two ranges of 8192 MSRs, each with a read and a
- * write kilobyte (SDM 3C 25.6.9); every other MSR always exits (26.1.3). */
+/* The MSR bitmap covers two ranges of 8192 MSRs, each with a read and a write
+ * kilobyte (SDM 3C 25.6.9, "MSR-Bitmap Address"); every other MSR always exits
+ * (26.1.3, "Instructions That Cause VM Exits Conditionally"). */
 #define MSR_REGION_MSRS 0x2000u
 
 struct msr_region {
@@ -183,7 +183,8 @@ static void build_msr_bitmap(const struct exit_policy *p, uint8_t *map)
 	}
 }
 
-/* I/O bitmap A holds ports 0-0x7fff, B 0x8000-0xffff (SDM 3C 25.6.4). */
+/* I/O bitmap A holds ports 0-0x7fff, B 0x8000-0xffff (SDM 3C 25.6.4,
+ * "I/O-Bitmap Addresses"). */
 static void build_io_bitmaps(const struct exit_policy *p, uint8_t *a,
 			     uint8_t *b)
 {
@@ -227,14 +228,16 @@ int exit_policy_build(const struct exit_policy *p, struct exit_controls *out,
 	}
 	if (p->preemption_timer)
 		out->pin |= PIN_ACTIVATE_PREEMPTION_TIMER;
-	/* Without the bitmap every RDMSR/WRMSR exits (SDM 3C 26.1.3). */
+	/* Without the bitmap every RDMSR/WRMSR exits (SDM 3C 26.1.3,
+	 * "Instructions That Cause VM Exits Conditionally"). */
 	if (msr_bitmap)
 		out->proc |= PROC_USE_MSR_BITMAPS;
 	/* With "use I/O bitmaps" 0 and "unconditional I/O exiting" 0 the
 	 * guest would own every port: all-trap needs the unconditional bit. */
 	out->proc |= io_bitmaps ? PROC_USE_IO_BITMAPS
 				: PROC_UNCONDITIONAL_IO_EXITING;
-	/* Secondary controls count only when activated (SDM 3C 25.6.2). */
+	/* Secondary controls count only when activated (SDM 3C 25.6.2,
+	 * "Processor-Based VM-Execution Controls"). */
 	if (out->proc2)
 		out->proc |= PROC_ACTIVATE_SECONDARY_CONTROLS;
 	out->cr0_guest_host_mask = p->cr0_trap_bits;
@@ -251,7 +254,8 @@ int exit_policy_build(const struct exit_policy *p, struct exit_controls *out,
 	return 0;
 }
 
-/* RDMSR / WRMSR exit conditions, SDM 3C 26.1.3. */
+/* RDMSR / WRMSR exit conditions, SDM 3C 26.1.3, "Instructions That Cause VM
+ * Exits Conditionally". */
 enum exit_action exit_policy_msr_action(const struct exit_controls *c,
 					const struct exit_bitmaps *bm,
 					uint32_t msr, bool write)
@@ -267,9 +271,10 @@ enum exit_action exit_policy_msr_action(const struct exit_controls *c,
 		       : POLICY_PASS;
 }
 
-/* I/O instruction exit conditions, SDM 3C 26.1.3: with the bitmaps, an
- * access exits if any port it touches is marked, or if it wraps past
- * 0xffff; without them, "unconditional I/O exiting" decides alone. */
+/* I/O instruction exit conditions, SDM 3C 26.1.3, "Instructions That Cause VM
+ * Exits Conditionally": with the bitmaps, an access exits if any port it
+ * touches is marked, or if it wraps past 0xffff; without them, "unconditional
+ * I/O exiting" decides alone. */
 enum exit_action exit_policy_io_action(const struct exit_controls *c,
 				       const struct exit_bitmaps *bm,
 				       uint16_t port, unsigned int size)

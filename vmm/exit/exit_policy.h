@@ -41,12 +41,14 @@ struct exit_policy {
 	uint64_t cr0_trap_bits, cr4_trap_bits;
 	/* Exceptions that trap: the exception bitmap, also "1 = trap" (SDM 3C
 	 * 25.6.3). #PF (bit 14) means exactly that only while the page-fault
-	 * error-code mask and match fields are both 0 (SDM 3C 26.2). */
+	 * error-code mask and match fields are both 0 (SDM 3C 26.2, "Other
+	 * Causes of VM Exits"). */
 	uint32_t exception_trap_bitmap;
 	/* MSRs and I/O ports: every MSR / port NOT covered by a rule TRAPs
 	 * (default deny). Rules must not overlap. An MSR rule may pass only
 	 * MSRs the bitmap covers, 0-0x1fff or 0xc0000000-0xc0001fff: the CPU
-	 * always exits on the others (SDM 3C 26.1.3). */
+	 * always exits on the others (SDM 3C 26.1.3, "Instructions That Cause
+	 * VM Exits Conditionally"). */
 	const struct msr_rule *msrs;
 	size_t msr_count;
 	const struct io_rule *io;
@@ -82,7 +84,8 @@ int exit_policy_build(const struct exit_policy *p, struct exit_controls *out,
 		      struct exit_bitmaps *bm);
 
 /* What the CPU will do, read back from built controls and bitmaps with the
- * SDM's rules (3C 26.1.3). Used by the unit tests. */
+ * SDM's rules (SDM 3C 26.1.3, "Instructions That Cause VM Exits
+ * Conditionally"). Used by the unit tests. */
 enum exit_action exit_policy_msr_action(const struct exit_controls *c,
 					const struct exit_bitmaps *bm,
 					uint32_t msr, bool write);

@@ -3,6 +3,7 @@
 #include "exit/exit_qual.h"
 
 #include "print.h"
+#include "util.h"
 
 static unsigned int bits(uint64_t v, unsigned int high, unsigned int low)
 {
@@ -14,7 +15,7 @@ static bool bit(uint64_t v, unsigned int n)
 	return (v >> n) & 1;
 }
 
-/* SDM 3C 28.2.1, table 28-3. */
+/* SDM 3C 28.2.1, "Basic VM-Exit Information", table 28-3. */
 struct cr_access cr_access_decode(uint64_t qual)
 {
 	return (struct cr_access){
@@ -26,7 +27,8 @@ struct cr_access cr_access_decode(uint64_t qual)
 	};
 }
 
-/* SDM 3C 28.2.1, table 28-5: size is encoded as bytes - 1. */
+/* SDM 3C 28.2.1, "Basic VM-Exit Information", table 28-5: size is encoded as
+ * bytes - 1. */
 struct io_access io_access_decode(uint64_t qual)
 {
 	return (struct io_access){
@@ -39,7 +41,8 @@ struct io_access io_access_decode(uint64_t qual)
 	};
 }
 
-/* SDM 3C 28.2.1, table 28-7. Bit 8 is defined only when bit 7 is set. */
+/* SDM 3C 28.2.1, "Basic VM-Exit Information", table 28-7. Bit 8 is defined only
+ * when bit 7 is set. */
 struct ept_violation ept_violation_decode(uint64_t qual)
 {
 	return (struct ept_violation){
@@ -98,25 +101,7 @@ void ept_violation_describe(const struct ept_violation *v, char *buf,
 		    where, v->nmi_unblocking ? ", NMI unblocked by IRET" : "");
 }
 
-/* SDM 3A 6.15; #CP (21) with CET. */
-bool exception_has_error_code(unsigned int vector)
-{
-	switch (vector) {
-	case EXC_DF:
-	case EXC_TS:
-	case EXC_NP:
-	case EXC_SS:
-	case EXC_GP:
-	case EXC_PF:
-	case EXC_AC:
-	case EXC_CP:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/* SDM 3C 25.8.3. */
+/* SDM 3C 25.8.3, "VM-Entry Controls for Event Injection". */
 uint32_t intr_info_hardware_exception(unsigned int vector)
 {
 	uint32_t info = INTR_INFO_VALID |
@@ -129,8 +114,8 @@ uint32_t intr_info_hardware_exception(unsigned int vector)
 	return info;
 }
 
-/* SDM 3C 28.2.2 (the entry format, 25.8.3, is the same but
- * for bit 12). */
+/* SDM 3C 28.2.2, "Information for VM Exits Due to Vectored Events" (the entry
+ * format, 25.8.3, is the same but for bit 12). */
 struct intr_info intr_info_decode(uint32_t info)
 {
 	return (struct intr_info){
@@ -152,7 +137,7 @@ static const char *const exception_names[] = {
 
 const char *exception_name(unsigned int vector)
 {
-	if (vector >= sizeof(exception_names) / sizeof(exception_names[0]))
+	if (vector >= COUNT_OF(exception_names))
 		return NULL;
 	return exception_names[vector];
 }

@@ -1,11 +1,17 @@
 /* Exit qualifications and interruption information, decoded into named
- * fields (SDM 3C 28.2.1, 28.2.2, 25.8.3). */
+ * fields (SDM 3C 28.2.1, "Basic VM-Exit Information"; 28.2.2,
+ * "Information for VM Exits Due to Vectored Events"; 25.8.3, "VM-Entry
+ * Controls for Event Injection"), and the guest's interruptibility and
+ * activity states: the formats of the VMCS values that the exit handlers
+ * and the entry checker both read, written once. */
 #ifndef HV_EXIT_QUAL_H
 #define HV_EXIT_QUAL_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "x86/x86.h"
 
 /* Control-register accesses, table 28-3. */
 enum cr_access_type {
@@ -59,6 +65,7 @@ void ept_violation_describe(const struct ept_violation *v, char *buf,
 /* Interruption information: VM-entry (25.8.3) and VM-exit (28.2.2). */
 enum intr_type {
 	INTR_TYPE_EXTERNAL = 0,
+	INTR_TYPE_RESERVED = 1,
 	INTR_TYPE_NMI = 2,
 	INTR_TYPE_HARDWARE_EXCEPTION = 3,
 	INTR_TYPE_SOFTWARE_INTERRUPT = 4,
@@ -71,39 +78,31 @@ enum intr_type {
 #define INTR_INFO_TYPE_SHIFT 8	    /* bits 10:8 */
 #define INTR_INFO_DELIVER_ERROR_CODE (1u << 11)
 #define INTR_INFO_NMI_UNBLOCKING (1u << 12) /* exit information only */
+#define INTR_INFO_RESERVED 0x7ffff000u	    /* entry format: bits 30:12 */
 #define INTR_INFO_VALID (1u << 31)
+#define INTR_INFO_VECTOR(info) ((info)&INTR_INFO_VECTOR_MASK)
+#define INTR_INFO_TYPE(info) (((info) >> INTR_INFO_TYPE_SHIFT) & 7u)
 
-/* Exception vectors (SDM 3A 6.15). */
-enum exception_vector {
-	EXC_DE = 0,
-	EXC_DB = 1,
-	EXC_NMI = 2,
-	EXC_BP = 3,
-	EXC_OF = 4,
-	EXC_BR = 5,
-	EXC_UD = 6,
-	EXC_NM = 7,
-	EXC_DF = 8,
-	EXC_TS = 10,
-	EXC_NP = 11,
-	EXC_SS = 12,
-	EXC_GP = 13,
-	EXC_PF = 14,
-	EXC_MF = 16,
-	EXC_AC = 17,
-	EXC_MC = 18,
-	EXC_XM = 19,
-	EXC_VE = 20,
-	EXC_CP = 21
+/* The guest interruptibility state — SDM 3C 25.4.2, "Guest Non-Register
+ * State". */
+#define BLOCKING_BY_STI (1u << 0)
+#define BLOCKING_BY_MOV_SS (1u << 1)
+#define BLOCKING_BY_SMI (1u << 2)
+#define BLOCKING_BY_NMI (1u << 3)
+#define INTERRUPTIBILITY_RESERVED 0xffffffe0u /* bits 31:5 */
+
+/* The guest activity state — SDM 3C 25.4.2, "Guest Non-Register State". */
+enum activity_state {
+	ACTIVITY_STATE_ACTIVE = 0,
+	ACTIVITY_STATE_HLT = 1,
+	ACTIVITY_STATE_SHUTDOWN = 2,
+	ACTIVITY_STATE_WAIT_FOR_SIPI = 3,
 };
-
-/* The exceptions that push an error code: 8, 10-14, 17, 21. */
-bool exception_has_error_code(unsigned int vector);
 
 /* Injects a hardware exception: valid | type 3 | vector | deliver error
  * code when the vector has one. For a guest in real mode (unrestricted
  * guest, CR0.PE = 0) clear INTR_INFO_DELIVER_ERROR_CODE: VM entry
- * requires it then (SDM 3C 27.2.1.3). */
+ * requires it then (SDM 3C 27.2.1.3, "VM-Entry Control Fields"). */
 uint32_t intr_info_hardware_exception(unsigned int vector);
 
 struct intr_info {

@@ -1,8 +1,9 @@
 /*
  * Exit-reason names and the exit-reason field decoder.
- * SDM 3D appendix C; SDM 3C 25.9.1.
+ * SDM 3D appendix C; SDM 3C 25.9.1, "Basic VM-Exit Information".
  */
 #include "exit/exit_reasons.h"
+#include "util.h"
 
 struct exit_reason_text {
 	const char *name;
@@ -43,8 +44,7 @@ const struct exit_reason_flag exit_reason_flags[] = {
 	 "bus lock asserted before the exit (bit 26)"},
 };
 
-const size_t exit_reason_flag_count =
-	sizeof(exit_reason_flags) / sizeof(exit_reason_flags[0]);
+const size_t exit_reason_flag_count = COUNT_OF(exit_reason_flags);
 
 struct exit_reason_decoded exit_reason_decode(uint32_t raw)
 {

@@ -112,7 +112,8 @@ const char *exit_reason_name(unsigned int basic);
 /* The SDM's one-line description; NULL if unknown. */
 const char *exit_reason_description(unsigned int basic);
 
-/* The exit-reason VMCS field (0x4402). SDM 3C 25.9.1 */
+/* The exit-reason VMCS field (0x4402). SDM 3C 25.9.1, "Basic VM-Exit
+ * Information" */
 #define EXIT_REASON_BASIC_MASK 0x0000ffffu /* bits 15:0 */
 #define EXIT_REASON_FLAG_BUS_LOCK (1u << 26)
 #define EXIT_REASON_FLAG_ENCLAVE (1u << 27)
@@ -144,7 +145,8 @@ struct exit_reason_decoded {
 	const char *name;	 /* exit_reason_name(basic) */
 };
 
-/* Splits a full exit-reason field value. SDM 3C 25.9.1 */
+/* Splits a full exit-reason field value. SDM 3C 25.9.1, "Basic VM-Exit
+ * Information" */
 struct exit_reason_decoded exit_reason_decode(uint32_t raw);
 
 #endif

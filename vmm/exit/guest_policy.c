@@ -3,6 +3,7 @@
  * control bits and bitmaps. */
 #include "exit/exit_policy.h"
 
+#include "util.h"
 #include "x86/msr.h"
 #include "x86/x86.h"
 
@@ -44,7 +45,7 @@ const struct exit_policy guest_exit_policy = {
 	.cr4_trap_bits = ~0ull, /* every CR4 change is checked */
 	.exception_trap_bitmap = 0,
 	.msrs = guest_msrs,
-	.msr_count = sizeof(guest_msrs) / sizeof(guest_msrs[0]),
+	.msr_count = COUNT_OF(guest_msrs),
 	.io = guest_ports,
-	.io_count = sizeof(guest_ports) / sizeof(guest_ports[0]),
+	.io_count = COUNT_OF(guest_ports),
 };

@@ -1,5 +1,6 @@
-/* CPUID exits unconditionally (SDM 3C 26.1.2). The guest sees the host's
- * answers, minus what it cannot use, plus a hypervisor signature. */
+/* CPUID exits unconditionally (SDM 3C 26.1.2, "Instructions That Cause VM Exits
+ * Unconditionally"). The guest sees the host's answers, minus what it cannot
+ * use, plus a hypervisor signature. */
 #include <stddef.h>
 
 #include "../guest/hv_abi.h"
@@ -42,9 +43,10 @@
 	 (1u << 31) /* PKS */)
 #define CPUID_7_EDX_CR4_GATED (1u << 20) /* CET_IBT */
 
-/* Instructions that raise #UD here because their secondary controls are
- * 0 (SDM 3C 26.3): "enable RDTSCP" (RDTSCP, RDPID), "enable INVPCID",
- * "enable user wait and pause", "enable PCONFIG". */
+/* Instructions that raise #UD here because their secondary controls are 0 (SDM
+ * 3C 26.3, "Changes to Instruction Behavior in VMX Non-Root Operation"):
+ * "enable RDTSCP" (RDTSCP, RDPID), "enable INVPCID", "enable user wait and
+ * pause", "enable PCONFIG". */
 #define CPUID_7_EBX_UD (1u << 10) /* INVPCID */
 #define CPUID_7_ECX_UD ((1u << 5) /* WAITPKG */ | (1u << 22) /* RDPID */)
 #define CPUID_7_EDX_UD (1u << 18)	 /* PCONFIG */

@@ -1,9 +1,9 @@
-/* Control-register accesses: MOV to/from CR3 (CR3-load and CR3-store
- * exiting), MOV to/from CR8 (CR8-load and CR8-store exiting: a virtual
- * TPR, since the real CR8 is the host's local-APIC TPR), and writes to the
- * CR0/CR4 bits the host owns (guest/host masks, SDM 3C 25.6.6). The guest
- * reads its own view from the read shadows; the real registers keep what
- * VMX requires. */
+/* Control-register accesses: MOV to/from CR3 (CR3-load and CR3-store exiting),
+ * MOV to/from CR8 (CR8-load and CR8-store exiting: a virtual TPR, since the
+ * real CR8 is the host's local-APIC TPR), and writes to the CR0/CR4 bits the
+ * host owns (guest/host masks, SDM 3C 25.6.6, "Guest/Host Masks and Read
+ * Shadows for CR0 and CR4"). The guest reads its own view from the read
+ * shadows; the real registers keep what VMX requires. */
 #include "exit/exit.h"
 #include "exit/exit_qual.h"
 #include "vmcs/vmcs.h"
@@ -25,7 +25,7 @@ static enum exit_verdict done(struct vcpu *v)
  * reserved bits are set, NW without CD, PG without PE, or when the write
  * would leave IA-32e mode (the guest runs 64-bit code); this VMM also
  * keeps EM set (x86/x86.h). */
-static enum exit_verdict write_cr0(struct vcpu *v, uint64_t value)
+static enum exit_verdict emulate_write_cr0(struct vcpu *v, uint64_t value)
 {
 	if ((value >> 32) || ((value & CR0_NW) && !(value & CR0_CD)) ||
 	    (value & CR0_GUEST_REQUIRED) != CR0_GUEST_REQUIRED)
@@ -38,7 +38,7 @@ static enum exit_verdict write_cr0(struct vcpu *v, uint64_t value)
 	return done(v);
 }
 
-static enum exit_verdict write_cr4(struct vcpu *v, uint64_t value)
+static enum exit_verdict emulate_write_cr4(struct vcpu *v, uint64_t value)
 {
 	if ((value & ~CR4_GUEST_ALLOWED) || !(value & CR4_PAE))
 		return gp(v); /* CR4.VMXE among them: the guest has no VMX */
@@ -53,7 +53,7 @@ static enum exit_verdict write_cr4(struct vcpu *v, uint64_t value)
 
 /* MOV to CR8: bits 63:4 are reserved (#GP). Only the virtual TPR
  * changes; the guest gets no interrupts for it to mask. */
-static enum exit_verdict write_cr8(struct vcpu *v, uint64_t value)
+static enum exit_verdict emulate_write_cr8(struct vcpu *v, uint64_t value)
 {
 	if (value & ~CR8_TPR_MASK)
 		return gp(v);
@@ -62,14 +62,15 @@ static enum exit_verdict write_cr8(struct vcpu *v, uint64_t value)
 }
 
 /* With CR4.PCIDE = 0, bits 63:MAXPHYADDR are reserved and bit 63 too. */
-static enum exit_verdict write_cr3(struct vcpu *v, uint64_t value)
+static enum exit_verdict emulate_write_cr3(struct vcpu *v, uint64_t value)
 {
 	if (value >> v->maxphyaddr)
 		return gp(v);
 	vmcs_write(VMCS_GUEST_CR3, value);
 	v->cr3_loads++;
-	/* MOV CR3 flushes the guest's non-global translations; with VPID
-	 * a VM entry does not, so the VMM must (SDM 3C 29.4.3.3). */
+	/* MOV CR3 flushes the guest's non-global translations; with VPID a VM
+	 * entry does not, so the VMM must (SDM 3C 29.4.3.3, "Guidelines for Use
+	 * of the INVVPID Instruction"). */
 	if (v->ops->flush_guest_tlb)
 		v->ops->flush_guest_tlb(v);
 	return done(v);
@@ -84,13 +85,13 @@ enum exit_verdict handle_cr_access(struct vcpu *v)
 		uint64_t value = vcpu_gpr(v, a.gpr);
 
 		if (a.cr == 0)
-			return write_cr0(v, value);
+			return emulate_write_cr0(v, value);
 		if (a.cr == 3)
-			return write_cr3(v, value);
+			return emulate_write_cr3(v, value);
 		if (a.cr == 4)
-			return write_cr4(v, value);
+			return emulate_write_cr4(v, value);
 		if (a.cr == 8)
-			return write_cr8(v, value);
+			return emulate_write_cr8(v, value);
 		break;
 	}
 	case CR_ACCESS_MOV_FROM_CR:
@@ -105,9 +106,9 @@ enum exit_verdict handle_cr_access(struct vcpu *v)
 		break;
 	case CR_ACCESS_LMSW: {
 		/* LMSW writes CR0 bits 3:0 but cannot clear PE. It exits only
-		 * when it would change a host-owned bit among them (PE, EM). The
-		 * CR0 the guest sees: host-owned bits from the read shadow, the
-		 * guest's own (MP, TS) from the real register. */
+		 * when it would change a host-owned bit among them (PE, EM).
+		 * The CR0 the guest sees: host-owned bits from the read shadow,
+		 * the guest's own (MP, TS) from the real register. */
 		uint64_t mask = CR0_HOST_OWNED;
 		uint64_t cr0 = (vmcs_read(VMCS_CR0_READ_SHADOW) & mask) |
 			       (vmcs_read(VMCS_GUEST_CR0) & ~mask);
@@ -115,7 +116,7 @@ enum exit_verdict handle_cr_access(struct vcpu *v)
 
 		/* LMSW never faults for its value: an EM it clears is kept
 		 * (the one bit this VMM holds at 1), not answered with #GP. */
-		return write_cr0(v, value | CR0_EM);
+		return emulate_write_cr0(v, value | CR0_EM);
 	}
 	case CR_ACCESS_CLTS:
 		break; /* CR0.TS belongs to the guest: CLTS never exits */

@@ -102,14 +102,6 @@ enum exit_verdict handle_ept_misconfig(struct vcpu *v)
 	return vcpu_kill(v, "ept_misconfig");
 }
 
-/* CPUID hides VMX from the guest, so VMX instructions are undefined to
- * it (SDM 3C 26.1.2: they exit unconditionally in VMX non-root). */
-enum exit_verdict handle_vmx_instruction(struct vcpu *v)
-{
-	vcpu_inject_exception(v, EXC_UD, 0);
-	return VERDICT_RESUME;
-}
-
 enum exit_verdict handle_inject_ud(struct vcpu *v)
 {
 	vcpu_inject_exception(v, EXC_UD, 0);

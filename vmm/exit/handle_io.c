@@ -15,8 +15,9 @@ static uint8_t uart_read(uint16_t port)
 	return 0;
 }
 
-/* IN writes AL, AX or EAX; a 32-bit register write zero-extends into
- * RAX, 8- and 16-bit writes leave the rest (SDM 1 3.4.1.1). */
+/* IN writes AL, AX or EAX; a 32-bit register write zero-extends into RAX, 8-
+ * and 16-bit writes leave the rest (SDM 1 3.4.1.1, "General-Purpose Registers
+ * in 64-Bit Mode"). */
 static uint64_t in_result(uint64_t rax, unsigned int size, uint32_t value)
 {
 	uint64_t mask = (1ull << (8 * size)) - 1;

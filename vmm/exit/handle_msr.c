@@ -7,19 +7,12 @@
 #include "exit/exit_qual.h"
 #include "vmcs/vmcs.h"
 #include "x86/msr.h"
+#include "x86/x86.h"
 
 #define APIC_BASE_VALUE 0xfee00900ull /* enabled, BSP, default base */
 #define EFER_GUEST_WRITABLE (EFER_SCE | EFER_NXE)
 
-/* SDM 3A 3.3.7.1: bits 63:47 all equal (48-bit linear addresses). */
-static bool canonical(uint64_t a)
-{
-	uint64_t top = a >> 47;
-
-	return top == 0 || top == 0x1ffff;
-}
-
-/* SDM 3A 11.12.2: each PAT entry is 0, 1, 4, 5, 6 or 7. */
+/* SDM 3A 11.12.2, "IA32_PAT MSR": each PAT entry is 0, 1, 4, 5, 6 or 7. */
 static bool pat_valid(uint64_t pat)
 {
 	for (int i = 0; i < 8; i++) {

@@ -1,6 +1,7 @@
-/* EPT paging structures (SDM 3C 29.3): four levels of 512 entries, only
- * 4 KiB leaves. Tables are pages from a page_source, addressed by their
- * physical address, which is their pointer value (UEFI identity map). */
+/* EPT paging structures (SDM 3C 29.3, "The Extended Page Table Mechanism
+ * (EPT)"): four levels of 512 entries, only 4 KiB leaves. Tables are pages from
+ * a page_source, addressed by their physical address, which is their pointer
+ * value (UEFI identity map). */
 #include "mem/ept.h"
 
 #include <stdbool.h>
@@ -25,7 +26,8 @@ static uint64_t *table_of(uint64_t entry)
 	return (uint64_t *)(uintptr_t)(entry & ADDRESS_MASK);
 }
 
-/* An entry with no permission is not present (SDM 3C 29.3.2). */
+/* An entry with no permission is not present (SDM 3C 29.3.2, "EPT Translation
+ * Mechanism"). */
 static bool present(uint64_t entry)
 {
 	return entry & EPT_RWX;
@@ -86,8 +88,9 @@ static uint64_t *page_table(struct ept *e, uint64_t gpa)
 	return table;
 }
 
-/* Permissions and memory types that are not EPT misconfigurations (SDM
- * 3C 29.3.3.1): never writable without readable, no reserved type. */
+/* Permissions and memory types that are not EPT misconfigurations (SDM 3C
+ * 29.3.3.1, "EPT Misconfigurations"): never writable without readable, no
+ * reserved type. */
 static bool valid_leaf(unsigned int perms, unsigned int memtype)
 {
 	if (perms == 0 || (perms & ~(unsigned int)EPT_RWX) ||
@@ -147,8 +150,8 @@ int ept_translate(const struct ept *e, uint64_t gpa, uint64_t *hpa,
 		if (!present(entry))
 			return -1;
 		allowed &= entry & EPT_RWX;
-		/* Bit 7 maps 1 GiB in a PDPTE, 2 MiB in a PDE; it is
-		 * reserved in a PML4E (SDM 3C 29.3.2). */
+		/* Bit 7 maps 1 GiB in a PDPTE, 2 MiB in a PDE; it is reserved
+		 * in a PML4E (SDM 3C 29.3.2, "EPT Translation Mechanism"). */
 		if (level == LEVELS && (entry & LARGE_PAGE))
 			return -1;
 		if (level == 1 || (entry & LARGE_PAGE)) {

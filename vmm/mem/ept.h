@@ -1,5 +1,5 @@
-/* Extended page tables: guest-physical to host-physical translation,
- * 4-level, 4 KiB pages (SDM 3C 29.3). */
+/* Extended page tables: guest-physical to host-physical translation, 4-level, 4
+ * KiB pages (SDM 3C 29.3, "The Extended Page Table Mechanism (EPT)"). */
 #ifndef HV_EPT_H
 #define HV_EPT_H
 
@@ -19,10 +19,12 @@ struct ept {
 	unsigned int table_pages; /* paging-structure pages, PML4 included */
 };
 
-/* Permission bits of an EPT entry, bits 2:0 (SDM 3C 29.3.2). */
+/* Permission bits of an EPT entry, bits 2:0 (SDM 3C 29.3.2, "EPT Translation
+ * Mechanism"). */
 enum { EPT_READ = 1, EPT_WRITE = 2, EPT_EXECUTE = 4, EPT_RWX = 7 };
 
-/* EPT memory types (SDM 3C 29.3.7); 2, 3 and 7 are reserved. */
+/* EPT memory types (SDM 3C 29.3.7, "EPT and Memory Typing"); 2, 3 and 7 are
+ * reserved. */
 #define EPT_MEMTYPE_UC 0
 #define EPT_MEMTYPE_WC 1
 #define EPT_MEMTYPE_WT 4
@@ -41,8 +43,9 @@ int ept_init(struct ept *e, const struct page_source *pages);
 int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
 	    unsigned int perms, unsigned int memtype);
 
-/* The EPT pointer: PML4 address | (4 - 1) << 3 | write-back paging
- * structures (SDM 3C 25.6.11). WB needs IA32_VMX_EPT_VPID_CAP bit 14. */
+/* The EPT pointer: PML4 address | (4 - 1) << 3 | write-back paging structures
+ * (SDM 3C 25.6.11, "Extended-Page-Table Pointer (EPTP)"). WB needs
+ * IA32_VMX_EPT_VPID_CAP bit 14. */
 uint64_t ept_pointer(const struct ept *e);
 
 /* Walks the tables as the CPU does: 0 and the host-physical address and

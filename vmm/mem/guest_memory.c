@@ -2,7 +2,7 @@
 
 #include "../guest/hv_abi.h"
 
-/* 4-level paging entries — SDM 3A 5.5. */
+/* 4-level paging entries — SDM 3A 5.5, "4-Level Paging and 5-Level Paging". */
 #define PTE_P (1ull << 0)
 #define PTE_RW (1ull << 1)
 #define PTE_PS (1ull << 7)

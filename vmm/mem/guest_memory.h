@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* VMCS access rights of the segments described by the guest's GDT
- * (SDM 3C 25.4.1, table 25-2): type, S, DPL, P, L, D/B, G. */
+/* VMCS access rights of the segments described by the guest's GDT (SDM 3C
+ * 25.4.1, "Guest Register State", table 25-2): type, S, DPL, P, L, D/B, G. */
 #define GUEST_CODE64_ACCESS 0xa09bu /* execute/read, accessed, L=1, G=1 */
 #define GUEST_DATA_ACCESS 0xc093u   /* read/write, accessed, D/B=1, G=1 */
 #define GUEST_TSS_ACCESS 0x008bu    /* 64-bit busy TSS */

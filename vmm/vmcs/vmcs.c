@@ -6,9 +6,11 @@
 #include "vmcs/vmcs.h"
 
 #include "print.h"
+#include "util.h"
 
 static vmcs_error_hook error_hook;
 struct vmcs_counters vmcs_counts;
+bool vmcs_failures_pending;
 
 const char *vmcs_status_name(int status)
 {
@@ -41,6 +43,7 @@ vmcs_error_hook vmcs_set_error_hook(vmcs_error_hook hook)
 
 void vmcs_access_failed(uint32_t enc, int status, const char *what)
 {
+	vmcs_failures_pending = true;
 	if (error_hook)
 		error_hook(enc, (enum vmcs_status)status, what);
 }
@@ -102,9 +105,9 @@ static int raw_write(uint32_t enc, uint64_t value)
 }
 
 /*
- * The one place that knows about high halves (SDM 3C 25.11.2): enc|1
- * names bits 63:32 of a 64-bit field.  We always go through the full
- * field, as VMREAD/VMWRITE do on x86-64 anyway.
+ * The one place that knows about high halves (SDM 3C 25.11.2, "VMREAD, VMWRITE,
+ * and Encodings of VMCS Fields"): enc|1 names bits 63:32 of a 64-bit field.  We
+ * always go through the full field, as VMREAD/VMWRITE do on x86-64 anyway.
  */
 static int lookup_enc(uint32_t enc, const struct vmcs_field_info **fi,
 		      bool *high)
@@ -258,7 +261,7 @@ void vmcs_dump(void)
 					       VMCS_TYPE_GUEST, VMCS_TYPE_HOST};
 
 	hv_printf("hv: VMCS dump (fields this CPU implements)\n");
-	for (unsigned int t = 0; t < sizeof(order) / sizeof(order[0]); t++) {
+	for (unsigned int t = 0; t < COUNT_OF(order); t++) {
 		hv_printf("  %s fields:\n", vmcs_type_name(order[t]));
 		for (size_t i = 0; i < vmcs_field_count; i++) {
 			const struct vmcs_field_info *f = &vmcs_fields[i];

@@ -27,11 +27,12 @@
  * are for dumps and tools: they return the status instead and do not
  * call the hook.
  *
- * High halves.  SDM 3C 25.11.2: encoding|1 addresses bits 63:32 of a
- * 64-bit field.  On x86-64 every 64-bit field is accessed whole through
- * its full encoding, so the typed accessors and the backends only ever
- * see full encodings; vmcs_read_enc() / vmcs_write_enc() are the one
- * place that accepts a high encoding and map it onto the full field.
+ * High halves.  SDM 3C 25.11.2, "VMREAD, VMWRITE, and Encodings of VMCS
+ * Fields": encoding|1 addresses bits 63:32 of a 64-bit field.  On x86-64
+ * every 64-bit field is accessed whole through its full encoding, so the
+ * typed accessors and the backends only ever see full encodings;
+ * vmcs_read_enc() / vmcs_write_enc() are the one place that accepts a
+ * high encoding and map it onto the full field.
  */
 #ifndef HV_VMCS_H
 #define HV_VMCS_H
@@ -180,8 +181,21 @@ typedef void (*vmcs_error_hook)(uint32_t enc, enum vmcs_status status,
 /* Installs hook (NULL: ignore failures); returns the previous one. */
 vmcs_error_hook vmcs_set_error_hook(vmcs_error_hook hook);
 
-/* Passes a failed typed access to the error hook (out of line: cold). */
+/* Passes a failed typed access to the error hook (out of line: cold),
+ * and notes it for vmcs_failed(). */
 void vmcs_access_failed(uint32_t enc, int status, const char *what);
+
+/* Set by every failed typed access; read on every exit, so inline. */
+extern bool vmcs_failures_pending __attribute__((visibility("hidden")));
+
+/* True once a typed access failed since the last call; clears it. */
+static inline bool vmcs_failed(void)
+{
+	if (__builtin_expect(!vmcs_failures_pending, 1))
+		return false;
+	vmcs_failures_pending = false;
+	return true;
+}
 
 /* ------------------------------------------------------------------ */
 /* Typed accessors                                                     */
@@ -208,8 +222,9 @@ static inline uint64_t vmcs_typed_read(uint32_t enc, enum vmcs_width width,
 		vmcs_counts.reads++;
 		rc = vmcs_backend_read(enc, &value);
 	}
-	/* A backend must not hand back more bits than the field has. The
-	 * CPU cannot: VMREAD zero-extends a narrower field (SDM 3C 31). */
+	/* A backend must not hand back more bits than the field has. The CPU
+	 * cannot: VMREAD zero-extends a narrower field (SDM 3C 31, "VMX
+	 * Instruction Reference"). */
 	if (!VMCS_BACKEND_ZERO_EXTENDS && rc == VMCS_OK &&
 	    value > vmcs_width_max(width))
 		rc = VMCS_ERR_WIDTH;

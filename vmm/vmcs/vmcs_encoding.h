@@ -59,37 +59,43 @@ enum vmcs_width {
 	(((uint32_t)(enc) >> VMCS_ENC_WIDTH_SHIFT) & VMCS_ENC_WIDTH_MASK)
 #define VMCS_ENC_VALID(enc) (((uint32_t)(enc)&VMCS_ENC_RESERVED_MASK) == 0)
 
-/* Builds an encoding from its parts (full access). SDM 3C 25.11.2 */
+/* Builds an encoding from its parts (full access). SDM 3C 25.11.2, "VMREAD,
+ * VMWRITE, and Encodings of VMCS Fields" */
 #define VMCS_ENC_MAKE(width, type, index)                                    \
 	((((uint32_t)(width)&VMCS_ENC_WIDTH_MASK) << VMCS_ENC_WIDTH_SHIFT) | \
 	 (((uint32_t)(type)&VMCS_ENC_TYPE_MASK) << VMCS_ENC_TYPE_SHIFT) |    \
 	 (((uint32_t)(index)&VMCS_ENC_INDEX_MASK) << VMCS_ENC_INDEX_SHIFT))
 
-/* Bit 0: true for the "high" access (bits 63:32). SDM 3C 25.11.2 */
+/* Bit 0: true for the "high" access (bits 63:32). SDM 3C 25.11.2, "VMREAD,
+ * VMWRITE, and Encodings of VMCS Fields" */
 static inline bool vmcs_enc_access_high(uint32_t enc)
 {
 	return VMCS_ENC_IS_HIGH(enc);
 }
 
-/* Bits 9:1: index within the width/type group. SDM 3C 25.11.2 */
+/* Bits 9:1: index within the width/type group. SDM 3C 25.11.2, "VMREAD,
+ * VMWRITE, and Encodings of VMCS Fields" */
 static inline unsigned int vmcs_enc_index(uint32_t enc)
 {
 	return VMCS_ENC_INDEX_OF(enc);
 }
 
-/* Bits 11:10: control / exit-info / guest / host. SDM 3C 25.11.2 */
+/* Bits 11:10: control / exit-info / guest / host. SDM 3C 25.11.2, "VMREAD,
+ * VMWRITE, and Encodings of VMCS Fields" */
 static inline enum vmcs_type vmcs_enc_type(uint32_t enc)
 {
 	return (enum vmcs_type)VMCS_ENC_TYPE_OF(enc);
 }
 
-/* Bits 14:13: 16 / 64 / 32 / natural (in that order). SDM 3C 25.11.2 */
+/* Bits 14:13: 16 / 64 / 32 / natural (in that order). SDM 3C 25.11.2, "VMREAD,
+ * VMWRITE, and Encodings of VMCS Fields" */
 static inline enum vmcs_width vmcs_enc_width(uint32_t enc)
 {
 	return (enum vmcs_width)VMCS_ENC_WIDTH_OF(enc);
 }
 
-/* Reserved bits 31:15 and 12 are zero. SDM 3C 25.11.2 */
+/* Reserved bits 31:15 and 12 are zero. SDM 3C 25.11.2, "VMREAD, VMWRITE, and
+ * Encodings of VMCS Fields" */
 static inline bool vmcs_enc_valid(uint32_t enc)
 {
 	return VMCS_ENC_VALID(enc);
@@ -98,7 +104,7 @@ static inline bool vmcs_enc_valid(uint32_t enc)
 /*
  * Valid, and a high access only on a 64-bit field: the SDM requires the
  * full access type for 16-bit, 32-bit and natural-width fields.
- * SDM 3C 25.11.2
+ * SDM 3C 25.11.2, "VMREAD, VMWRITE, and Encodings of VMCS Fields"
  */
 static inline bool vmcs_enc_well_formed(uint32_t enc)
 {
@@ -106,7 +112,8 @@ static inline bool vmcs_enc_well_formed(uint32_t enc)
 				       vmcs_enc_width(enc) == VMCS_WIDTH_64);
 }
 
-/* "control", "exit-info", "guest", "host". SDM 3C 25.11.2 */
+/* "control", "exit-info", "guest", "host". SDM 3C 25.11.2, "VMREAD, VMWRITE,
+ * and Encodings of VMCS Fields" */
 static inline const char *vmcs_type_name(enum vmcs_type type)
 {
 	switch (type) {
@@ -122,7 +129,8 @@ static inline const char *vmcs_type_name(enum vmcs_type type)
 	return "?";
 }
 
-/* "16", "32", "64", "natural". SDM 3C 25.11.2 */
+/* "16", "32", "64", "natural". SDM 3C 25.11.2, "VMREAD, VMWRITE, and Encodings
+ * of VMCS Fields" */
 static inline const char *vmcs_width_name(enum vmcs_width width)
 {
 	switch (width) {
@@ -157,7 +165,8 @@ static inline unsigned int vmcs_width_bits(enum vmcs_width width)
 	return 0;
 }
 
-/* Largest value a field of this width holds. SDM 3C 25.11.2 */
+/* Largest value a field of this width holds. SDM 3C 25.11.2, "VMREAD, VMWRITE,
+ * and Encodings of VMCS Fields" */
 static inline uint64_t vmcs_width_max(enum vmcs_width width)
 {
 	unsigned int bits = vmcs_width_bits(width);
@@ -165,7 +174,8 @@ static inline uint64_t vmcs_width_max(enum vmcs_width width)
 	return bits >= 64 ? ~(uint64_t)0 : ((uint64_t)1 << bits) - 1;
 }
 
-/* Width in bits of the field an encoding names. SDM 3C 25.11.2 */
+/* Width in bits of the field an encoding names. SDM 3C 25.11.2, "VMREAD,
+ * VMWRITE, and Encodings of VMCS Fields" */
 static inline unsigned int vmcs_enc_width_bits(uint32_t enc)
 {
 	return vmcs_width_bits(vmcs_enc_width(enc));

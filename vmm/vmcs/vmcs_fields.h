@@ -1,7 +1,8 @@
 /*
  * Every VMCS field the SDM defines, named once, with its encoding.
  * SDM 3D appendix B "Field Encoding in VMCS"; the encoding layout is
- * SDM 3C 25.11.2 (see vmcs_encoding.h).
+ * SDM 3C 25.11.2, "VMREAD, VMWRITE, and Encodings of VMCS Fields" (see
+ * vmcs_encoding.h).
  *
  *   X(NAME, ENCODING, WIDTH, TYPE, NOTE)
  *

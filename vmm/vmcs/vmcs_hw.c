@@ -1,11 +1,10 @@
-#include "vmcs/vmcs_hw.h"
-
+/* The VMCS layer on the real processor, out of line: its error hook and
+ * the VM-instruction error. The accessors themselves are inline
+ * (vmcs_backend_hw.h). */
 #include "print.h"
 #include "vmcs/vmcs.h"
 #include "vmx/vm_errors.h"
 #include "vmx/vmx_insn.h"
-
-bool vmcs_hw_access_failed;
 
 void vmcs_hw_print_instruction_error(const char *what)
 {
@@ -26,7 +25,6 @@ static void hw_error(uint32_t enc, enum vmcs_status status, const char *what)
 	const char *name = vmcs_field_name(enc);
 	char buf[96];
 
-	vmcs_hw_access_failed = true;
 	hv_snprintf(buf, sizeof(buf), "%s of %s (0x%x) failed: %s", what,
 		    name ? name : "?", enc, vmcs_status_name(status));
 	if (status == VMCS_ERR_BACKEND)
@@ -38,5 +36,5 @@ static void hw_error(uint32_t enc, enum vmcs_status status, const char *what)
 void vmcs_hw_install(void)
 {
 	vmcs_set_error_hook(hw_error);
-	vmcs_hw_access_failed = false;
+	(void)vmcs_failed(); /* a fresh start */
 }

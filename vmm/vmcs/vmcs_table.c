@@ -5,11 +5,12 @@
 #include "vmcs/vmcs.h"
 
 /*
- * SDM 3C 25.11.2: the encoding itself says width (bits 14:13) and type
- * (bits 11:10).  The list states both again; they must agree.  The list
- * holds only full encodings (bit 0 clear) with reserved bits clear.
- * A duplicated encoding declares the same enumerator twice and fails to
- * compile too (as long as encodings are written as 0x + 4 hex digits).
+ * SDM 3C 25.11.2, "VMREAD, VMWRITE, and Encodings of VMCS Fields": the encoding
+ * itself says width (bits 14:13) and type (bits 11:10).  The list states both
+ * again; they must agree.  The list holds only full encodings (bit 0 clear)
+ * with reserved bits clear. A duplicated encoding declares the same enumerator
+ * twice and fails to compile too (as long as encodings are written as 0x + 4
+ * hex digits).
  */
 #define VMCS_X_CHECK(name, enc, width, type, note)                        \
 	_Static_assert(VMCS_ENC_WIDTH_OF(enc) == VMCS_DECL_WIDTH_##width, \
@@ -71,7 +72,8 @@ const struct vmcs_field_info *vmcs_field_by_encoding(uint32_t enc, bool *high)
 	fi = find_full(enc & ~VMCS_ENC_HIGH_BIT);
 	if (!fi)
 		return NULL;
-	/* SDM 3C 25.11.2: only 64-bit fields have a high access. */
+	/* SDM 3C 25.11.2, "VMREAD, VMWRITE, and Encodings of VMCS Fields": only
+	 * 64-bit fields have a high access. */
 	if (is_high && fi->width != VMCS_WIDTH_64)
 		return NULL;
 	if (high)

@@ -24,8 +24,9 @@ static unsigned int choose(const struct control_field *field, uint64_t cap,
 	return missing;
 }
 
-/* VPID only with single-context INVVPID, which the VMM issues after
- * emulating a TLB flush (SDM 3C 29.4.3.3, 31.3 "INVVPID"). */
+/* VPID only with single-context INVVPID, which the VMM issues after emulating a
+ * TLB flush (SDM 3C 29.4.3.3, "Guidelines for Use of the INVVPID Instruction",
+ * 31.3 "INVVPID"). */
 static bool vpid_usable(const struct vmx_caps *caps)
 {
 	return caps->has_ept_vpid && (caps->ept_vpid & VPID_CAP_INVVPID) &&
@@ -55,7 +56,7 @@ enum hv_status vm_controls_choose(const struct vmx_caps *caps,
 	/* A 64-bit host and guest, each with its own IA32_EFER, DR7 and
 	 * IA32_DEBUGCTL (without the debug controls the guest would run with
 	 * the host's). The watchdog counts guest time only if the timer's
-	 * value survives exits (SDM 3C 26.5.1). */
+	 * value survives exits (SDM 3C 26.5.1, "VMX-Preemption Timer"). */
 	uint32_t exit_required = EXIT_HOST_ADDRESS_SPACE_SIZE |
 				 EXIT_SAVE_IA32_EFER | EXIT_LOAD_IA32_EFER |
 				 EXIT_SAVE_DEBUG_CONTROLS;
@@ -71,8 +72,9 @@ enum hv_status vm_controls_choose(const struct vmx_caps *caps,
 				  ENTRY_LOAD_DEBUG_CONTROLS,
 			  entry_optional, &out->entry);
 
-	/* SDM 3C 29.3.7: this VMM's EPT is 4-level, write-back, and its
-	 * mappings are dropped with all-context INVEPT (SDM 3C 31.3). */
+	/* SDM 3C 29.3.7, "EPT and Memory Typing": this VMM's EPT is 4-level,
+	 * write-back, and its mappings are dropped with all-context INVEPT (SDM
+	 * 3C 31.3, "VMX Instructions"). */
 	if (caps->has_ept_vpid && (!(caps->ept_vpid & EPT_CAP_WALK_LENGTH_4) ||
 				   !(caps->ept_vpid & EPT_CAP_MEMTYPE_WB))) {
 		hv_printf("hv: this CPU's EPT lacks 4-level page walks or "
@@ -96,7 +98,8 @@ enum hv_status vm_controls_choose(const struct vmx_caps *caps,
 		   (out->entry & ENTRY_LOAD_IA32_PAT);
 	if (!out->pat) {
 		/* Otherwise drop them, but for any the CPU forces to 1: the
-		 * capability's low half is its must-be-1 bits (SDM 3C A.4, A.5). */
+		 * capability's low half is its must-be-1 bits (SDM 3D A.4,
+		 * "VM-Exit Controls", A.5, "VM-Entry Controls"). */
 		out->exit &= ~(EXIT_SAVE_IA32_PAT | EXIT_LOAD_IA32_PAT) |
 			     (uint32_t)caps->exit;
 		out->entry &= ~ENTRY_LOAD_IA32_PAT | (uint32_t)caps->entry;

@@ -1,5 +1,5 @@
 /*
- * VM-instruction error names. SDM 3C 31.4.
+ * VM-instruction error names. SDM 3C 31.4, "VM Instruction Error Numbers".
  */
 #include <stddef.h>
 

@@ -28,8 +28,9 @@ void vmcs_setup_controls(const struct vm_setup *s, const struct vcpu *v)
 	}
 	vmcs_write(VMCS_CR0_GUEST_HOST_MASK, s->policy->cr0_guest_host_mask);
 	vmcs_write(VMCS_CR4_GUEST_HOST_MASK, s->policy->cr4_guest_host_mask);
-	/* SDM 3C 25.11.3: a new VMCS is set up by VMWRITE alone, so every
-	 * control that must be 0 is written 0, not assumed. */
+	/* SDM 3C 25.11.3, "Initializing a VMCS": a new VMCS is set up by
+	 * VMWRITE alone, so every control that must be 0 is written 0, not
+	 * assumed. */
 	vmcs_write(VMCS_CR3_TARGET_COUNT, 0);
 	vmcs_write(VMCS_EXIT_MSR_STORE_COUNT, 0);
 	vmcs_write(VMCS_EXIT_MSR_LOAD_COUNT, 0);
@@ -42,17 +43,20 @@ void vmcs_setup_controls(const struct vm_setup *s, const struct vcpu *v)
 	if (c->vpid)
 		vmcs_write(VMCS_VPID, v->vpid);
 	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, v->slice_ticks);
-	/* SDM 3C 25.4.2: no VMCS shadowing, so the link pointer is ~0. */
+	/* SDM 3C 25.4.2, "Guest Non-Register State": no VMCS shadowing, so the
+	 * link pointer is ~0. */
 	vmcs_write(VMCS_VMCS_LINK_POINTER, ~0ull);
 }
 
-/* The host is the UEFI context that called us — SDM 3C 25.5, 27.5. */
+/* The host is the UEFI context that called us — SDM 3C 25.5, "Host-State Area",
+ * 27.5. */
 void vmcs_setup_host(const struct vm_setup *s, const struct vcpu *v)
 {
 	vmcs_write(VMCS_HOST_CR0, read_cr0());
 	vmcs_write(VMCS_HOST_CR3, read_cr3());
 	vmcs_write(VMCS_HOST_CR4, read_cr4());
-	/* SDM 3C 27.2.3: selectors with RPL = TI = 0. */
+	/* SDM 3C 27.2.3, "Checks on Host Segment and Descriptor-Table
+	 * Registers": selectors with RPL = TI = 0. */
 	vmcs_write(VMCS_HOST_CS_SELECTOR, read_cs() & ~7u);
 	vmcs_write(VMCS_HOST_SS_SELECTOR, read_ss() & ~7u);
 	vmcs_write(VMCS_HOST_DS_SELECTOR, read_ds() & ~7u);
@@ -138,8 +142,8 @@ void vmcs_setup_guest(const struct vm_setup *s, const struct vcpu *v)
 
 	vmcs_write(VMCS_GUEST_RIP, HV_GUEST_LOAD_ADDR);
 	vmcs_write(VMCS_GUEST_RSP, HV_GUEST_STACK_TOP);
-	vmcs_write(VMCS_GUEST_RFLAGS, 0x2); /* bit 1 is reserved to 1 */
-	vmcs_write(VMCS_GUEST_DR7, 0x400);
+	vmcs_write(VMCS_GUEST_RFLAGS, RFLAGS_FIXED1);
+	vmcs_write(VMCS_GUEST_DR7, DR7_INIT);
 	vmcs_write(VMCS_GUEST_IA32_DEBUGCTL, 0);
 	vmcs_write(VMCS_GUEST_IA32_SYSENTER_CS, 0);
 	vmcs_write(VMCS_GUEST_IA32_SYSENTER_ESP, 0);

@@ -11,14 +11,16 @@ void *vmx_alloc_region(const struct vmx_caps *caps)
 {
 	uint32_t *region = hv_alloc_pages(1);
 
-	/* SDM 3C 25.2: the revision identifier, bit 31 clear. */
+	/* SDM 3C 25.2, "Format of the VMCS Region": the revision identifier,
+	 * bit 31 clear. */
 	if (region)
 		region[0] = vmx_basic_revision(caps->basic);
 	return region;
 }
 
-/* SDM 3C 24.7: VMXON outside SMX needs lock and bit 2. An unlocked MSR
- * can be set by us; it then stays locked until reset. */
+/* SDM 3C 24.7, "Enabling and Entering VMX Operation": VMXON outside SMX needs
+ * lock and bit 2. An unlocked MSR can be set by us; it then stays locked until
+ * reset. */
 static void enable_feature_control(const struct vmx_caps *caps)
 {
 	uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
@@ -48,8 +50,8 @@ enum hv_status vmx_on(struct vmx_session *s, const struct vmx_caps *caps)
 	if (!s->vmxon_region)
 		return HV_OUT_OF_MEMORY;
 
-	/* SDM 3C 24.8: CR0 and CR4 must respect the fixed bits while VMX
-	 * is on; CR4.VMXE is one of them. */
+	/* SDM 3C 24.8, "Restrictions on VMX Operation": CR0 and CR4 must
+	 * respect the fixed bits while VMX is on; CR4.VMXE is one of them. */
 	write_cr0((s->cr0_before | caps->cr0_fixed0) & caps->cr0_fixed1);
 	write_cr4((s->cr4_before | caps->cr4_fixed0 | CR4_VMXE) &
 		  caps->cr4_fixed1);

@@ -1,4 +1,5 @@
-/* Entering and leaving VMX operation — SDM 3C 24.7, 24.8. */
+/* Entering and leaving VMX operation — SDM 3C 24.7, "Enabling and Entering VMX
+ * Operation", 24.8, "Restrictions on VMX Operation". */
 #ifndef HV_VMX_H
 #define HV_VMX_H
 

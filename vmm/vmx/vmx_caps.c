@@ -46,7 +46,8 @@ void vmx_caps_read(struct vmx_caps *caps, const struct cpu_ops *cpu)
 	caps->cr4_fixed1 = rd(c, MSR_IA32_VMX_CR4_FIXED1);
 	caps->vmcs_enum = rd(c, MSR_IA32_VMX_VMCS_ENUM);
 
-	/* SDM 3D A.2: the TRUE MSRs exist only when BASIC bit 55 is 1. */
+	/* SDM 3D A.2, "Reserved Controls and Default Settings": the TRUE MSRs
+	 * exist only when BASIC bit 55 is 1. */
 	caps->true_controls = caps->basic & VMX_BASIC_TRUE_CONTROLS;
 	if (caps->true_controls) {
 		caps->pin = rd(c, MSR_IA32_VMX_TRUE_PINBASED_CTLS);
@@ -60,21 +61,24 @@ void vmx_caps_read(struct vmx_caps *caps, const struct cpu_ops *cpu)
 		caps->entry = rd(c, MSR_IA32_VMX_ENTRY_CTLS);
 	}
 
-	/* SDM 3D A.3.3: PROCBASED_CTLS2 exists only if the primary
-	 * controls allow "activate secondary controls" to be 1. */
+	/* SDM 3D A.3.3, "Secondary Processor-Based VM-Execution Controls":
+	 * PROCBASED_CTLS2 exists only if the primary controls allow "activate
+	 * secondary controls" to be 1. */
 	caps->has_proc2 =
 		control_allowed1(caps->proc, PROC_ACTIVATE_SECONDARY_CONTROLS);
 	if (!caps->has_proc2)
 		return;
 	caps->proc2 = rd(c, MSR_IA32_VMX_PROCBASED_CTLS2);
 
-	/* SDM 3D A.10: EPT_VPID_CAP exists only if EPT or VPID may be 1. */
+	/* SDM 3D A.10, "VPID and EPT Capabilities": EPT_VPID_CAP exists only if
+	 * EPT or VPID may be 1. */
 	caps->has_ept_vpid = control_allowed1(caps->proc2, PROC2_ENABLE_EPT) ||
 			     control_allowed1(caps->proc2, PROC2_ENABLE_VPID);
 	if (caps->has_ept_vpid)
 		caps->ept_vpid = rd(c, MSR_IA32_VMX_EPT_VPID_CAP);
 
-	/* SDM 3D A.11: VMFUNC exists only if VM functions may be 1. */
+	/* SDM 3D A.11, "VM Functions": VMFUNC exists only if VM functions may
+	 * be 1. */
 	caps->has_vmfunc =
 		control_allowed1(caps->proc2, PROC2_ENABLE_VM_FUNCTIONS);
 	if (caps->has_vmfunc)
@@ -103,8 +107,9 @@ enum control_setting control_setting(uint64_t cap, unsigned int bit)
 	return CONTROL_FLEXIBLE;
 }
 
-/* SDM 3D A.3.1: a bit is 1 if the CPU requires it (allowed-0 bit set),
- * may be 1 only if its allowed-1 bit is set. */
+/* SDM 3D A.3.1, "Pin-Based VM-Execution Controls": a bit is 1 if the CPU
+ * requires it (allowed-0 bit set), may be 1 only if its allowed-1 bit is set.
+ */
 struct control_choice control_adjust(uint64_t cap, uint32_t required,
 				     uint32_t optional)
 {

@@ -16,8 +16,9 @@ struct vmx_caps {
 	uint64_t feature_control;
 	uint64_t basic;
 	/* The capability MSRs that govern each control field. Where
-	 * IA32_VMX_BASIC bit 55 is set these are the TRUE variants, which
-	 * may allow default-1 bits to be 0 (SDM 3D A.2). */
+	 * IA32_VMX_BASIC bit 55 is set these are the TRUE variants, which may
+	 * allow default-1 bits to be 0 (SDM 3D A.2, "Reserved Controls and
+	 * Default Settings"). */
 	bool true_controls;
 	uint64_t pin, proc, exit, entry;
 	bool has_proc2; /* IA32_VMX_PROCBASED_CTLS2 exists */
@@ -35,7 +36,8 @@ struct vmx_caps {
  * processor says exist (a missing MSR raises #GP). */
 void vmx_caps_read(struct vmx_caps *caps, const struct cpu_ops *cpu);
 
-/* IA32_FEATURE_CONTROL as the VMM sees it — SDM 3C 24.7. */
+/* IA32_FEATURE_CONTROL as the VMM sees it — SDM 3C 24.7, "Enabling and Entering
+ * VMX Operation". */
 enum feature_control_state {
 	FEATURE_CONTROL_UNLOCKED,   /* we may set lock + VMXON outside SMX */
 	FEATURE_CONTROL_LOCKED_ON,  /* firmware enabled VMX outside SMX */
@@ -43,8 +45,9 @@ enum feature_control_state {
 };
 enum feature_control_state feature_control_state(uint64_t msr);
 
-/* How the capability MSR @cap lets bit @bit of its control be set
- * (SDM 3D A.3: bits 31:0 are the allowed 0-settings, 63:32 allowed 1). */
+/* How the capability MSR @cap lets bit @bit of its control be set (SDM 3D A.3,
+ * "VM-Execution Controls": bits 31:0 are the allowed 0-settings, 63:32 allowed
+ * 1). */
 enum control_setting {
 	CONTROL_FIXED_0,  /* must be 0: the CPU lacks the feature */
 	CONTROL_FIXED_1,  /* must be 1 */
@@ -61,7 +64,7 @@ struct control_choice {
 struct control_choice control_adjust(uint64_t cap, uint32_t required,
 				     uint32_t optional);
 
-/* IA32_VMX_BASIC fields — SDM 3D A.1. */
+/* IA32_VMX_BASIC fields — SDM 3D A.1, "Basic VMX Information". */
 static inline uint32_t vmx_basic_revision(uint64_t basic)
 {
 	return (uint32_t)basic & 0x7fffffffu;
@@ -80,7 +83,7 @@ static inline unsigned int vmx_basic_memory_type(uint64_t basic)
 #define VMX_BASIC_TRUE_CONTROLS (1ull << 55)
 #define VMX_BASIC_NO_ERRCODE_INJECTION (1ull << 56)
 
-/* IA32_VMX_MISC fields — SDM 3D A.6. */
+/* IA32_VMX_MISC fields — SDM 3D A.6, "Miscellaneous Data". */
 static inline unsigned int vmx_misc_preemption_timer_rate(uint64_t misc)
 {
 	return (unsigned int)misc & 0x1fu;
@@ -99,7 +102,7 @@ static inline unsigned int vmx_misc_max_msr_list(uint64_t misc)
 #define VMX_MISC_ACTIVITY_WAIT_SIPI (1ull << 8)
 #define VMX_MISC_VMWRITE_ANY_FIELD (1ull << 29)
 
-/* IA32_VMX_EPT_VPID_CAP bits — SDM 3D A.10. */
+/* IA32_VMX_EPT_VPID_CAP bits — SDM 3D A.10, "VPID and EPT Capabilities". */
 #define EPT_CAP_EXECUTE_ONLY (1ull << 0)
 #define EPT_CAP_WALK_LENGTH_4 (1ull << 6)
 #define EPT_CAP_WALK_LENGTH_5 (1ull << 7)

@@ -1,6 +1,7 @@
 /* A readable capability report, in the spirit of QEMU's scripts/vmxcap:
  * for every control, whether the processor lets it be 0, 1, or both. */
 #include "print.h"
+#include "util.h"
 #include "vmx/vmx_caps.h"
 #include "vmx/vmx_controls.h"
 
@@ -117,7 +118,7 @@ static void report_ept_vpid(uint64_t cap)
 	};
 
 	hv_printf("  EPT and VPID (IA32_VMX_EPT_VPID_CAP = 0x%016lx)\n", cap);
-	for (unsigned int i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+	for (unsigned int i = 0; i < COUNT_OF(flags); i++)
 		report_flag(flags[i].name, !!(cap & flags[i].bit));
 }
 
@@ -188,8 +189,9 @@ enum hv_status vmx_check_usable(const struct vmx_caps *caps)
 			  "virtualization enabled in the host hypervisor\n");
 		return HV_NO_VMX;
 	}
-	/* SDM 3C 24.7: VMXON outside SMX #GPs unless bit 2 is set, and a
-	 * locked MSR cannot be changed until reset. */
+	/* SDM 3C 24.7, "Enabling and Entering VMX Operation": VMXON outside SMX
+	 * #GPs unless bit 2 is set, and a locked MSR cannot be changed until
+	 * reset. */
 	if (feature_control_state(caps->feature_control) ==
 	    FEATURE_CONTROL_LOCKED_OFF) {
 		hv_printf("hv: VT-x is disabled by the firmware: "

@@ -1,9 +1,9 @@
+#include "util.h"
 #include "vmx/vmx_controls.h"
 
 #include <stddef.h>
 
 #define CONTROL_BIT_ENTRY(name, bit, text) {bit, text},
-#define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
 
 static const struct control_bit pin_bits[] = {
 	PIN_BASED_CONTROL_LIST(CONTROL_BIT_ENTRY)};

@@ -5,7 +5,8 @@
 
 #include <stdint.h>
 
-/* Pin-based VM-execution controls — SDM 3C 25.6.1, table 25-5. */
+/* Pin-based VM-execution controls — SDM 3C 25.6.1, "Pin-Based VM-Execution
+ * Controls", table 25-5. */
 #define PIN_BASED_CONTROL_LIST(X)                                            \
 	X(PIN_EXTERNAL_INTERRUPT_EXITING, 0, "external-interrupt exiting")   \
 	X(PIN_NMI_EXITING, 3, "NMI exiting")                                 \
@@ -13,9 +14,9 @@
 	X(PIN_ACTIVATE_PREEMPTION_TIMER, 6, "activate VMX-preemption timer") \
 	X(PIN_PROCESS_POSTED_INTERRUPTS, 7, "process posted interrupts")
 
-/* Primary processor-based controls — SDM 3C 25.6.2, table 25-6.
- * Every bit means "exit on X", except the two "use ... bitmaps" bits,
- * which mean "exit only where the bitmap says": see
+/* Primary processor-based controls — SDM 3C 25.6.2, "Processor-Based
+ * VM-Execution Controls", table 25-6. Every bit means "exit on X", except the
+ * two "use ... bitmaps" bits, which mean "exit only where the bitmap says": see
  * vmm/exit/exit_policy.c. */
 #define PRIMARY_PROC_BASED_CONTROL_LIST(X)                                   \
 	X(PROC_INTERRUPT_WINDOW_EXITING, 2, "interrupt-window exiting")      \
@@ -41,7 +42,8 @@
 	X(PROC_PAUSE_EXITING, 30, "PAUSE exiting")                           \
 	X(PROC_ACTIVATE_SECONDARY_CONTROLS, 31, "activate secondary controls")
 
-/* Secondary processor-based controls — SDM 3C 25.6.2, table 25-7. */
+/* Secondary processor-based controls — SDM 3C 25.6.2, "Processor-Based
+ * VM-Execution Controls", table 25-7. */
 #define SECONDARY_PROC_BASED_CONTROL_LIST(X)                                 \
 	X(PROC2_VIRTUALIZE_APIC_ACCESSES, 0, "virtualize APIC accesses")     \
 	X(PROC2_ENABLE_EPT, 1, "enable EPT")                                 \
@@ -77,7 +79,7 @@
 	X(PROC2_ENABLE_PCONFIG, 27, "enable PCONFIG")                        \
 	X(PROC2_ENABLE_ENCLV_EXITING, 28, "enable ENCLV exiting")
 
-/* Primary VM-exit controls — SDM 3C 25.7.1, table 25-13. */
+/* Primary VM-exit controls — SDM 3C 25.7.1, "VM-Exit Controls", table 25-13. */
 #define EXIT_CONTROL_LIST(X)                                                 \
 	X(EXIT_SAVE_DEBUG_CONTROLS, 2, "save debug controls")                \
 	X(EXIT_HOST_ADDRESS_SPACE_SIZE, 9, "host address-space size")        \
@@ -98,7 +100,7 @@
 	X(EXIT_SAVE_IA32_PERF_GLOBAL_CTL, 30, "save IA32_PERF_GLOBAL_CTL")   \
 	X(EXIT_ACTIVATE_SECONDARY_CONTROLS, 31, "activate secondary controls")
 
-/* VM-entry controls — SDM 3C 25.8.1, table 25-15. */
+/* VM-entry controls — SDM 3C 25.8.1, "VM-Entry Controls", table 25-15. */
 #define ENTRY_CONTROL_LIST(X)                                                 \
 	X(ENTRY_LOAD_DEBUG_CONTROLS, 2, "load debug controls")                \
 	X(ENTRY_IA32E_MODE_GUEST, 9, "IA-32e mode guest")                     \

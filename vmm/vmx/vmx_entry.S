@@ -1,50 +1,31 @@
 /* VM entry and VM exit: the only code that runs with the guest's
- * registers live. See vmx_entry.h. */
-
-	.set REGS_RAX, 0*8
-	.set REGS_RCX, 1*8
-	.set REGS_RDX, 2*8
-	.set REGS_RBX, 3*8
-	.set REGS_RBP, 5*8
-	.set REGS_RSI, 6*8
-	.set REGS_RDI, 7*8
-	.set REGS_R8, 8*8
-	.set REGS_R9, 9*8
-	.set REGS_R10, 10*8
-	.set REGS_R11, 11*8
-	.set REGS_R12, 12*8
-	.set REGS_R13, 13*8
-	.set REGS_R14, 14*8
-	.set REGS_R15, 15*8
-
-	.set FRAME_REGS, 0
-	.set FRAME_CALLER_RSP, 8
-	.set FRAME_CTX, 16
+ * registers live. The register layout is vmx_entry.h's. */
+#include "vmx/vmx_entry.h"
 
 /* Load every guest GPR from the guest_regs at %rdi, %rdi last. */
 .macro LOAD_GUEST_REGS
-	mov REGS_RAX(%rdi), %rax
-	mov REGS_RCX(%rdi), %rcx
-	mov REGS_RDX(%rdi), %rdx
-	mov REGS_RBX(%rdi), %rbx
-	mov REGS_RBP(%rdi), %rbp
-	mov REGS_RSI(%rdi), %rsi
-	mov REGS_R8(%rdi), %r8
-	mov REGS_R9(%rdi), %r9
-	mov REGS_R10(%rdi), %r10
-	mov REGS_R11(%rdi), %r11
-	mov REGS_R12(%rdi), %r12
-	mov REGS_R13(%rdi), %r13
-	mov REGS_R14(%rdi), %r14
-	mov REGS_R15(%rdi), %r15
-	mov REGS_RDI(%rdi), %rdi
+	mov GUEST_REGS_RAX(%rdi), %rax
+	mov GUEST_REGS_RCX(%rdi), %rcx
+	mov GUEST_REGS_RDX(%rdi), %rdx
+	mov GUEST_REGS_RBX(%rdi), %rbx
+	mov GUEST_REGS_RBP(%rdi), %rbp
+	mov GUEST_REGS_RSI(%rdi), %rsi
+	mov GUEST_REGS_R8(%rdi), %r8
+	mov GUEST_REGS_R9(%rdi), %r9
+	mov GUEST_REGS_R10(%rdi), %r10
+	mov GUEST_REGS_R11(%rdi), %r11
+	mov GUEST_REGS_R12(%rdi), %r12
+	mov GUEST_REGS_R13(%rdi), %r13
+	mov GUEST_REGS_R14(%rdi), %r14
+	mov GUEST_REGS_R15(%rdi), %r15
+	mov GUEST_REGS_RDI(%rdi), %rdi
 .endm
 
 	.text
-/* enum vmx_run_result vmx_run(struct vmx_exit_frame *frame %rdi) */
-	.globl vmx_run
-	.type vmx_run, @function
-vmx_run:
+/* int vmx_enter_guest(struct vmx_exit_frame *frame %rdi) */
+	.globl vmx_enter_guest
+	.type vmx_enter_guest, @function
+vmx_enter_guest:
 	push %rbx
 	push %rbp
 	push %r12
@@ -52,56 +33,58 @@ vmx_run:
 	push %r14
 	push %r15
 	sub $8, %rsp			/* 16-byte aligned: exit handlers run here */
-	mov %rsp, FRAME_CALLER_RSP(%rdi)
-	mov FRAME_REGS(%rdi), %rdi
+	mov %rsp, EXIT_FRAME_CALLER_RSP(%rdi)
+	mov EXIT_FRAME_REGS(%rdi), %rdi
 	LOAD_GUEST_REGS
 	vmlaunch
 	jmp vmx_entry_failed
-	.size vmx_run, . - vmx_run
+	.size vmx_enter_guest, . - vmx_enter_guest
 
 /* HOST_RIP. %rsp = HOST_RSP = the vmx_exit_frame; RFLAGS = 0x2. Saves
- * the guest's registers, calls vmx_exit_handler(frame->ctx) on vmx_run's
- * stack and, if it returns 0, resumes the guest. The host's callee-saved
- * registers need no saving here: they were saved once, by vmx_run. */
+ * the guest's registers, calls vmx_exit_handler(frame->ctx) on
+ * vmx_enter_guest's stack and, if it returns 0, resumes the guest. The
+ * host's callee-saved registers need no saving here: they were saved
+ * once, by vmx_enter_guest. */
 	.globl vmx_exit_entry
 	.type vmx_exit_entry, @function
 vmx_exit_entry:
 	push %rdi
-	mov 8+FRAME_REGS(%rsp), %rdi
-	mov %rax, REGS_RAX(%rdi)
-	mov %rcx, REGS_RCX(%rdi)
-	mov %rdx, REGS_RDX(%rdi)
-	mov %rbx, REGS_RBX(%rdi)
-	mov %rbp, REGS_RBP(%rdi)
-	mov %rsi, REGS_RSI(%rdi)
-	mov %r8, REGS_R8(%rdi)
-	mov %r9, REGS_R9(%rdi)
-	mov %r10, REGS_R10(%rdi)
-	mov %r11, REGS_R11(%rdi)
-	mov %r12, REGS_R12(%rdi)
-	mov %r13, REGS_R13(%rdi)
-	mov %r14, REGS_R14(%rdi)
-	mov %r15, REGS_R15(%rdi)
-	popq REGS_RDI(%rdi)
+	mov 8+EXIT_FRAME_REGS(%rsp), %rdi
+	mov %rax, GUEST_REGS_RAX(%rdi)
+	mov %rcx, GUEST_REGS_RCX(%rdi)
+	mov %rdx, GUEST_REGS_RDX(%rdi)
+	mov %rbx, GUEST_REGS_RBX(%rdi)
+	mov %rbp, GUEST_REGS_RBP(%rdi)
+	mov %rsi, GUEST_REGS_RSI(%rdi)
+	mov %r8, GUEST_REGS_R8(%rdi)
+	mov %r9, GUEST_REGS_R9(%rdi)
+	mov %r10, GUEST_REGS_R10(%rdi)
+	mov %r11, GUEST_REGS_R11(%rdi)
+	mov %r12, GUEST_REGS_R12(%rdi)
+	mov %r13, GUEST_REGS_R13(%rdi)
+	mov %r14, GUEST_REGS_R14(%rdi)
+	mov %r15, GUEST_REGS_R15(%rdi)
+	popq GUEST_REGS_RDI(%rdi)
 	mov %rsp, %rbx			/* the frame; C preserves %rbx */
-	mov FRAME_CALLER_RSP(%rbx), %rsp
-	mov FRAME_CTX(%rbx), %rdi
+	mov EXIT_FRAME_CALLER_RSP(%rbx), %rsp
+	mov EXIT_FRAME_CTX(%rbx), %rdi
 	call vmx_exit_handler
 	test %eax, %eax
 	jnz vmx_stopped
-	mov FRAME_REGS(%rbx), %rdi
+	mov EXIT_FRAME_REGS(%rbx), %rdi
 	LOAD_GUEST_REGS
 	vmresume
-	/* Fall through: VMRESUME failed; %rsp is vmx_run's again. */
+	/* Fall through: VMRESUME failed; %rsp is vmx_enter_guest's again. */
 vmx_entry_failed:
-	/* Still here: the instruction failed (SDM 3C 31.2). The guest
-	 * registers we loaded are garbage to the host; %rsp is intact. */
-	mov $1, %eax			/* VMX_RUN_FAIL_INVALID if CF */
-	mov $2, %ecx			/* VMX_RUN_FAIL_VALID if ZF */
+	/* Still here: the instruction failed (SDM 3C 31.2, "Conventions").
+	 * The guest registers we loaded are garbage to the host; %rsp is
+	 * intact. */
+	mov $VMX_RUN_FAIL_INVALID, %eax	/* if CF */
+	mov $VMX_RUN_FAIL_VALID, %ecx	/* if ZF */
 	cmovz %ecx, %eax
 	jmp vmx_return
 vmx_stopped:
-	xor %eax, %eax			/* VMX_RUN_STOPPED */
+	mov $VMX_RUN_STOPPED, %eax
 vmx_return:
 	add $8, %rsp
 	pop %r15

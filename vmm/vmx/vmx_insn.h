@@ -1,9 +1,14 @@
-/* The VMX instructions, each returning how it ended — SDM 3C 31.2:
- * VMsucceed clears CF and ZF, VMfailInvalid sets CF (no current VMCS),
- * VMfailValid sets ZF (the reason is in the VM-instruction error field). */
+/* The VMX instructions, each written once, with one macro per operand
+ * shape (as Linux's vmx_ops.h does), and one way to read how they ended —
+ * SDM 3C 31.2, "Conventions": VMsucceed clears CF and ZF; VMfailInvalid
+ * sets CF (no current VMCS); VMfailValid sets ZF (the reason is in the
+ * VM-instruction error field). "Below or equal" (CF or ZF) is a failure,
+ * CF alone tells which: when only success matters, the compiler keeps
+ * the one "below or equal" branch. */
 #ifndef HV_VMX_INSN_H
 #define HV_VMX_INSN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 enum vmx_result {
@@ -12,72 +17,84 @@ enum vmx_result {
 	VMX_FAIL_VALID = 2,
 };
 
-#define VMX_RESULT_FROM_FLAGS(cf, zf) \
-	((cf) ? VMX_FAIL_INVALID : (zf) ? VMX_FAIL_VALID : VMX_SUCCEED)
+/* The flag outputs every VMX instruction below starts with: %0 and %1. */
+#define VMX_FLAGS(failed, invalid) "=@ccbe"(failed), "=@ccc"(invalid)
 
-static inline enum vmx_result vmxon(uint64_t region_pa)
+static inline enum vmx_result vmx_result(bool failed, bool invalid)
 {
-	uint8_t cf, zf;
-
-	__asm__ volatile("vmxon %2"
-			 : "=@ccc"(cf), "=@ccz"(zf)
-			 : "m"(region_pa)
-			 : "memory");
-	return VMX_RESULT_FROM_FLAGS(cf, zf);
+	if (__builtin_expect(!failed, 1))
+		return VMX_SUCCEED;
+	return invalid ? VMX_FAIL_INVALID : VMX_FAIL_VALID;
 }
 
-static inline enum vmx_result vmxoff(void)
-{
-	uint8_t cf, zf;
+/* No operand: VMXOFF. */
+#define VMX_INSN_NONE(name)                                               \
+	static inline enum vmx_result name(void)                          \
+	{                                                                 \
+		bool failed, invalid;                                     \
+                                                                          \
+		__asm__ volatile(#name                                    \
+				 : VMX_FLAGS(failed, invalid)::"memory"); \
+		return vmx_result(failed, invalid);                       \
+	}
 
-	__asm__ volatile("vmxoff" : "=@ccc"(cf), "=@ccz"(zf)::"memory");
-	return VMX_RESULT_FROM_FLAGS(cf, zf);
-}
+/* One 64-bit physical address in memory: VMXON, VMCLEAR, VMPTRLD. */
+#define VMX_INSN_ADDRESS(name)                                \
+	static inline enum vmx_result name(uint64_t pa)       \
+	{                                                     \
+		bool failed, invalid;                         \
+                                                              \
+		__asm__ volatile(#name " %2"                  \
+				 : VMX_FLAGS(failed, invalid) \
+				 : "m"(pa)                    \
+				 : "memory");                 \
+		return vmx_result(failed, invalid);           \
+	}
 
-static inline enum vmx_result vmclear(uint64_t vmcs_pa)
-{
-	uint8_t cf, zf;
+/* A type in a register and a 128-bit descriptor (struct NAME_desc) in
+ * memory: INVEPT, INVVPID — SDM 3C 31.3, "VMX Instructions". */
+#define VMX_INSN_INVALIDATE(name)                                          \
+	static inline enum vmx_result name##_by_desc(uint64_t type,        \
+						     struct name##_desc d) \
+	{                                                                  \
+		bool failed, invalid;                                      \
+                                                                           \
+		__asm__ volatile(#name " %2, %3"                           \
+				 : VMX_FLAGS(failed, invalid)              \
+				 : "m"(d), "r"(type)                       \
+				 : "memory");                              \
+		return vmx_result(failed, invalid);                        \
+	}
 
-	__asm__ volatile("vmclear %2"
-			 : "=@ccc"(cf), "=@ccz"(zf)
-			 : "m"(vmcs_pa)
-			 : "memory");
-	return VMX_RESULT_FROM_FLAGS(cf, zf);
-}
+VMX_INSN_NONE(vmxoff)
+VMX_INSN_ADDRESS(vmxon)
+VMX_INSN_ADDRESS(vmclear)
+VMX_INSN_ADDRESS(vmptrld)
 
-static inline enum vmx_result vmptrld(uint64_t vmcs_pa)
-{
-	uint8_t cf, zf;
-
-	__asm__ volatile("vmptrld %2"
-			 : "=@ccc"(cf), "=@ccz"(zf)
-			 : "m"(vmcs_pa)
-			 : "memory");
-	return VMX_RESULT_FROM_FLAGS(cf, zf);
-}
-
+/* The field's encoding in a register; the value in a register or memory. */
 static inline enum vmx_result vmread(uint64_t field, uint64_t *value)
 {
-	uint8_t cf, zf;
+	bool failed, invalid;
 
 	__asm__ volatile("vmread %3, %2"
-			 : "=@ccc"(cf), "=@ccz"(zf), "=rm"(*value)
+			 : VMX_FLAGS(failed, invalid), "=rm"(*value)
 			 : "r"(field));
-	return VMX_RESULT_FROM_FLAGS(cf, zf);
+	return vmx_result(failed, invalid);
 }
 
 static inline enum vmx_result vmwrite(uint64_t field, uint64_t value)
 {
-	uint8_t cf, zf;
+	bool failed, invalid;
 
 	__asm__ volatile("vmwrite %3, %2"
-			 : "=@ccc"(cf), "=@ccz"(zf)
+			 : VMX_FLAGS(failed, invalid)
 			 : "r"(field), "rm"(value)
 			 : "memory");
-	return VMX_RESULT_FROM_FLAGS(cf, zf);
+	return vmx_result(failed, invalid);
 }
 
-/* INVEPT / INVVPID descriptors and types — SDM 3C 31.3. */
+/* INVEPT / INVVPID descriptors and types — SDM 3C 31.3, "VMX
+ * Instructions". */
 struct invept_desc {
 	uint64_t eptp, reserved;
 };
@@ -89,28 +106,17 @@ struct invvpid_desc {
 #define INVVPID_SINGLE_CONTEXT 1
 #define INVVPID_ALL_CONTEXT 2
 
+VMX_INSN_INVALIDATE(invept)
+VMX_INSN_INVALIDATE(invvpid)
+
 static inline enum vmx_result invept(uint64_t type, uint64_t eptp)
 {
-	struct invept_desc d = {eptp, 0};
-	uint8_t cf, zf;
-
-	__asm__ volatile("invept %2, %3"
-			 : "=@ccc"(cf), "=@ccz"(zf)
-			 : "m"(d), "r"(type)
-			 : "memory");
-	return VMX_RESULT_FROM_FLAGS(cf, zf);
+	return invept_by_desc(type, (struct invept_desc){eptp, 0});
 }
 
 static inline enum vmx_result invvpid(uint64_t type, uint16_t vpid)
 {
-	struct invvpid_desc d = {vpid, 0};
-	uint8_t cf, zf;
-
-	__asm__ volatile("invvpid %2, %3"
-			 : "=@ccc"(cf), "=@ccz"(zf)
-			 : "m"(d), "r"(type)
-			 : "memory");
-	return VMX_RESULT_FROM_FLAGS(cf, zf);
+	return invvpid_by_desc(type, (struct invvpid_desc){vpid, 0});
 }
 
 #endif

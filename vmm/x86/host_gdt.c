@@ -2,11 +2,13 @@
 
 #include "mem/pages.h"
 #include "print.h"
+#include "x86/x86.h"
 
 #define TSS_OFFSET 0x800
 #define TSS_LIMIT 0x67
 
-/* A 64-bit available TSS descriptor (16 bytes) — SDM 3A 8.2.3. */
+/* A 64-bit available TSS descriptor (16 bytes) — SDM 3A 8.2.3, "TSS Descriptor
+ * in 64-bit mode". */
 static void write_tss_descriptor(uint64_t *slot, uint64_t base)
 {
 	slot[0] = TSS_LIMIT | ((base & 0xffffff) << 16) |
@@ -47,7 +49,7 @@ int host_gdt_enter(struct host_gdt *g)
 	irq_disable();
 	lgdt(&g->gdtr);
 	load_tr(g->tr_selector);
-	if (flags & (1u << 9))
+	if (flags & RFLAGS_IF)
 		irq_enable();
 	return 0;
 }
@@ -59,6 +61,6 @@ void host_gdt_leave(struct host_gdt *g)
 	irq_disable();
 	lgdt(&g->firmware_gdtr);
 	lidt(&g->firmware_idtr);
-	if (flags & (1u << 9))
+	if (flags & RFLAGS_IF)
 		irq_enable();
 }

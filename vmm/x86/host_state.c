@@ -3,6 +3,7 @@
 #include <stddef.h>
 
 #include "print.h"
+#include "util.h"
 
 /* Every register of struct host_state, named as the SDM names it. */
 static const struct {
@@ -40,7 +41,7 @@ static const struct {
 #undef REG
 };
 
-#define REGISTER_COUNT (sizeof(registers) / sizeof(registers[0]))
+#define REGISTER_COUNT (COUNT_OF(registers))
 
 _Static_assert(REGISTER_COUNT * sizeof(uint64_t) == sizeof(struct host_state),
 	       "every field of struct host_state is compared");

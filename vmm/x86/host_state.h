@@ -19,6 +19,12 @@ struct host_state {
 /* Reads the real registers (host_state_hw.c; hv.efi only). */
 void host_state_read(struct host_state *s);
 
+/* Around a guest run (host_state_hw.c): saves the host state into *h and
+ * gives the guest power-on DR0-DR3, DR6 and IA32_KERNEL_GS_BASE; then
+ * puts back what VM exits and the guest changed and nothing else does. */
+void host_state_save(struct host_state *h);
+void host_state_restore(const struct host_state *h);
+
 /* Prints "hv: host state after the run: as before (N registers)" or the
  * registers that differ, with both values; returns how many differ. */
 unsigned int host_state_compare(const struct host_state *before,

@@ -1,6 +1,9 @@
+/* The host state on the real processor (hv.efi only): read, and saved
+ * and restored around a guest run. */
 #include "x86/arch.h"
 #include "x86/host_state.h"
 #include "x86/msr.h"
+#include "x86/x86.h"
 
 void host_state_read(struct host_state *s)
 {
@@ -12,7 +15,7 @@ void host_state_read(struct host_state *s)
 		.cr0 = read_cr0(),
 		.cr3 = read_cr3(),
 		.cr4 = read_cr4(),
-		.rflags_if = read_rflags() & (1u << 9),
+		.rflags_if = read_rflags() & RFLAGS_IF,
 		.gdtr_base = gdtr.base,
 		.gdtr_limit = gdtr.limit,
 		.idtr_base = idtr.base,
@@ -34,4 +37,34 @@ void host_state_read(struct host_state *s)
 		.gs_base = rdmsr(MSR_IA32_GS_BASE),
 		.kernel_gs_base = rdmsr(MSR_IA32_KERNEL_GS_BASE),
 	};
+}
+
+/* Host state that neither the VMCS host-state area nor the firmware
+ * brings back: every VM exit sets DR7 to 400H and clears IA32_DEBUGCTL
+ * (SDM 3C 28.5.1, "Loading Host Control Registers, Debug
+ * Registers, MSRs"); the guest's MOV to DR0-DR3 and DR6 (which do not exit)
+ * write the real registers; and the guest's SWAPGS swaps the real
+ * IA32_KERNEL_GS_BASE. The guest starts with power-on values in these
+ * (SDM 3A 10.1.1, "Processor State After Reset"), not the host's. */
+void host_state_save(struct host_state *h)
+{
+	host_state_read(h);
+	write_dr0(0);
+	write_dr1(0);
+	write_dr2(0);
+	write_dr3(0);
+	write_dr6(DR6_INIT);
+	wrmsr(MSR_IA32_KERNEL_GS_BASE, 0);
+}
+
+void host_state_restore(const struct host_state *h)
+{
+	write_dr0(h->dr0);
+	write_dr1(h->dr1);
+	write_dr2(h->dr2);
+	write_dr3(h->dr3);
+	write_dr6(h->dr6);
+	write_dr7(h->dr7);
+	wrmsr(MSR_IA32_DEBUGCTL, h->debugctl);
+	wrmsr(MSR_IA32_KERNEL_GS_BASE, h->kernel_gs_base);
 }

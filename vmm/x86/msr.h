@@ -56,15 +56,12 @@ static inline const char *msr_name(unsigned int index)
 	return (const char *)0;
 }
 
-/* IA32_FEATURE_CONTROL bits — SDM 3C 24.7. */
+/* IA32_FEATURE_CONTROL bits — SDM 3C 24.7, "Enabling and Entering VMX
+ * Operation". */
 #define FEATURE_CONTROL_LOCK (1ull << 0)
 #define FEATURE_CONTROL_VMXON_IN_SMX (1ull << 1)
 #define FEATURE_CONTROL_VMXON_OUTSIDE_SMX (1ull << 2)
 
-/* IA32_EFER bits — SDM 3A 2.2.1. */
-#define EFER_SCE (1ull << 0)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
-#define EFER_NXE (1ull << 11)
+/* IA32_EFER's bits are in x86/x86.h. */
 
 #endif

@@ -1,8 +1,22 @@
-/* The x86 architecture's facts that the VMM and its checker both use,
- * each written once. CR0 and CR4 bits — SDM 3A 2.5, "Control Registers". */
+/* The x86 architecture's facts, each written once: RFLAGS, control,
+ * debug and EFER bits, exception vectors, canonical addresses. The VMM,
+ * its entry checker and the guests (guest/lib.h) all read them from
+ * here. */
 #ifndef HV_X86_H
 #define HV_X86_H
 
+#include <stdbool.h>
+#include <stdint.h>
+
+/* RFLAGS — SDM 3A 2.3, "System Flags and Fields in the EFLAGS Register". */
+#define RFLAGS_FIXED1 (1ull << 1) /* reserved, always 1 */
+#define RFLAGS_TF (1ull << 8)
+#define RFLAGS_IF (1ull << 9)
+#define RFLAGS_VM (1ull << 17)
+#define RFLAGS_RESERVED \
+	(~0x3fffffull | (1ull << 15) | (1ull << 5) | (1ull << 3))
+
+/* CR0 and CR4 bits — SDM 3A 2.5, "Control Registers". */
 #define CR0_PE (1ull << 0)
 #define CR0_MP (1ull << 1)
 #define CR0_EM (1ull << 2)
@@ -35,8 +49,9 @@
 #define CR4_GUEST_ALLOWED \
 	(CR4_TSD | CR4_DE | CR4_PSE | CR4_PAE | CR4_MCE | CR4_PGE | CR4_PCE)
 
-/* CR4 bits whose change flushes the TLB (SDM 3A 4.10.4.1): with VPID, VM
- * entry does not, so the VMM must when it emulates the write. */
+/* CR4 bits whose change flushes the TLB (SDM 3A 4.10.4.1, "Operations that
+ * Invalidate TLBs and Paging-Structure Caches"): with VPID, VM entry does not,
+ * so the VMM must when it emulates the write. */
 #define CR4_TLB_BITS (CR4_PSE | CR4_PAE | CR4_PGE)
 
 /* The CR0 bits the host owns: changing them traps (guest/host mask). EM
@@ -51,5 +66,82 @@
 
 /* CR8 holds the task priority in bits 3:0; the rest is reserved. */
 #define CR8_TPR_MASK 0xfull
+
+/* IA32_EFER — SDM 3A 2.2.1, "Extended Feature Enable Register". */
+#define EFER_SCE (1ull << 0)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+#define EFER_NXE (1ull << 11)
+/* The bits an Intel processor defines; the rest are reserved. */
+#define EFER_DEFINED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
+
+/* DR6 and DR7 — SDM 3B 18.2, "Debug Registers": their values after
+ * power-up or reset (SDM 3A 10.1.1, "Processor State After Reset"), which
+ * every VM exit also gives DR7 (SDM 3C 28.5.1, "Loading Host Control
+ * Registers, Debug Registers, MSRs"). */
+#define DR6_INIT 0xffff0ff0ull
+#define DR6_BS (1ull << 14) /* single step */
+#define DR7_INIT 0x400ull
+#define DR7_GE (1ull << 9)
+/* The VMCS's pending debug exceptions field uses DR6's layout: B3-B0,
+ * enabled breakpoint (12), BS, single step (14), and RTM (16) — SDM 3C
+ * 25.4.2, "Guest Non-Register State". */
+#define PENDING_DBG_BS DR6_BS
+#define PENDING_DBG_RESERVED \
+	(~0x1ffffull | (1ull << 15) | (1ull << 13) | 0xff0ull)
+
+/* Exception vectors — SDM 3A 6.15, "Exception and Interrupt Reference". */
+enum exception_vector {
+	EXC_DE = 0,
+	EXC_DB = 1,
+	EXC_NMI = 2,
+	EXC_BP = 3,
+	EXC_OF = 4,
+	EXC_BR = 5,
+	EXC_UD = 6,
+	EXC_NM = 7,
+	EXC_DF = 8,
+	EXC_TS = 10,
+	EXC_NP = 11,
+	EXC_SS = 12,
+	EXC_GP = 13,
+	EXC_PF = 14,
+	EXC_MF = 16,
+	EXC_AC = 17,
+	EXC_MC = 18,
+	EXC_XM = 19,
+	EXC_VE = 20,
+	EXC_CP = 21
+};
+
+/* The exceptions that push an error code (in protected mode): #DF, #TS,
+ * #NP, #SS, #GP, #PF, #AC and, with CET, #CP. */
+static inline bool exception_has_error_code(unsigned int vector)
+{
+	switch (vector) {
+	case EXC_DF:
+	case EXC_TS:
+	case EXC_NP:
+	case EXC_SS:
+	case EXC_GP:
+	case EXC_PF:
+	case EXC_AC:
+	case EXC_CP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Bits 63:47 all equal: a canonical 48-bit linear address — SDM 3A
+ * 3.3.7.1, "Canonical Addressing". A processor with 5-level paging also
+ * accepts 57-bit ones; this VMM uses none, so the stricter check only
+ * catches more. */
+static inline bool canonical(uint64_t address)
+{
+	uint64_t top = address >> 47;
+
+	return top == 0 || top == 0x1ffff;
+}
 
 #endif
