@@ -888,6 +888,20 @@ static void vmcall_print_outside_guest_memory_returns_efault(void **state)
 	assert_int_equal(t.v.console_bytes, 0);
 }
 
+/* docs/guest-abi.md: "0 prints nothing" and returns 0, wherever RDI
+ * points: no byte is read, so none can be outside guest memory. */
+static void vmcall_print_of_length_0_returns_0_for_any_address(void **state)
+{
+	(void)state;
+	assert_completed(vmcall(HV_HC_PRINT, ~0ull - 2, 0), 3);
+	assert_int_equal(*gpr(GPR_RAX), HV_HC_OK);
+	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	assert_completed(vmcall(HV_HC_PRINT, HV_GUEST_MEM_SIZE + 1, 0), 3);
+	assert_int_equal(*gpr(GPR_RAX), HV_HC_OK);
+	assert_string_equal(host_output(), "");
+	assert_int_equal(t.v.console_bytes, 0);
+}
+
 static void vmcall_print_too_long_returns_einval(void **state)
 {
 	(void)state;
@@ -1217,6 +1231,7 @@ int main(void)
 		T(vmcall_unknown_number_returns_enosys),
 		T(vmcall_print_writes_guest_buffer_to_console),
 		T(vmcall_print_outside_guest_memory_returns_efault),
+		T(vmcall_print_of_length_0_returns_0_for_any_address),
 		T(vmcall_print_too_long_returns_einval),
 		T(vmcall_exit_0_ends_ok),
 		T(vmcall_exit_3_ends_with_error_status_3),
