@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +22,7 @@
 #include "exit_qual.h"
 #include "host_platform.h"
 #include "msr.h"
+#include "print.h"
 #include "vmcs.h"
 
 #define RIP0 0x10000ull
@@ -888,6 +890,46 @@ static void vmcall_print_outside_guest_memory_returns_efault(void **state)
 	assert_int_equal(t.v.console_bytes, 0);
 }
 
+/* docs/guest-abi.md: the console prints "a line at a time": a line
+ * longer than the VMM's line buffer is still one "guest: " line. */
+static void a_long_guest_line_is_printed_whole(void **state)
+{
+	char want[8 + 400 + 2];
+
+	(void)state;
+	memset(t.mem + 0x20000, 'x', 400);
+	t.mem[0x20000 + 400] = '\n';
+	assert_completed(vmcall(HV_HC_PRINT, 0x20000, 401), 3);
+	assert_int_equal(*gpr(GPR_RAX), HV_HC_OK);
+	memcpy(want, "guest: ", 7);
+	memset(want + 7, 'x', 400);
+	memcpy(want + 7 + 400, "\n", 2);
+	assert_string_equal(host_output(), want);
+}
+
+/* A line of hv's own in the middle of a long guest line starts a line of
+ * its own, and the rest of the guest's line comes after a new "guest: "
+ * prefix: the guest never starts an output line, so it cannot forge one
+ * of hv's. */
+static void an_hv_line_inside_a_long_guest_line_keeps_both_prefixed(void **state)
+{
+	char want[512];
+	char xs[200];
+
+	(void)state;
+	memset(xs, 'x', sizeof(xs));
+	memcpy(t.mem + 0x20000, xs, sizeof(xs));
+	assert_completed(vmcall(HV_HC_PRINT, 0x20000, sizeof(xs)), 3);
+	hv_printf("hv: a host message\n");
+	memcpy(t.mem + 0x20000, "hv: forged\n", 11);
+	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	assert_completed(vmcall(HV_HC_PRINT, 0x20000, 11), 3);
+	/* The buffer holds 159 characters: the first piece. */
+	snprintf(want, sizeof(want), "guest: %.159s\nhv: a host message\n"
+		 "guest: %.41shv: forged\n", xs, xs);
+	assert_string_equal(host_output(), want);
+}
+
 /* docs/guest-abi.md: "0 prints nothing" and returns 0, wherever RDI
  * points: no byte is read, so none can be outside guest memory. */
 static void vmcall_print_of_length_0_returns_0_for_any_address(void **state)
@@ -1232,6 +1274,8 @@ int main(void)
 		T(vmcall_print_writes_guest_buffer_to_console),
 		T(vmcall_print_outside_guest_memory_returns_efault),
 		T(vmcall_print_of_length_0_returns_0_for_any_address),
+		T(a_long_guest_line_is_printed_whole),
+		T(an_hv_line_inside_a_long_guest_line_keeps_both_prefixed),
 		T(vmcall_print_too_long_returns_einval),
 		T(vmcall_exit_0_ends_ok),
 		T(vmcall_exit_3_ends_with_error_status_3),

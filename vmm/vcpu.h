@@ -33,6 +33,7 @@ struct vcpu_ops {
 struct uart {
 	char line[160];
 	size_t len;
+	bool continued; /* line[] continues an open line (console.c) */
 	unsigned long lines;
 };
 
