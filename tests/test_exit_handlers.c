@@ -31,6 +31,8 @@
 #define GUEST_CR0_BITS (CR0_PG | CR0_NE | CR0_ET | CR0_EM | CR0_MP | CR0_PE)
 #define GUEST_CR4_BITS CR4_PAE
 #define GUEST_EFER (EFER_LME | EFER_LMA | EFER_NXE)
+#define CS_64BIT 0xa09bu	 /* code, L: 64-bit mode */
+#define CS_COMPAT 0xc09bu /* code, D, no L: compatibility mode */
 #define SS_RING0 0xc093u /* data, DPL 0 */
 #define SS_RING1 0xc0b3u /* data, DPL 1 */
 #define SS_RING3 0xc0f3u /* data, DPL 3 */
@@ -148,6 +150,7 @@ static int setup(void **state)
 	vmcs_write(VMCS_GUEST_IA32_SYSENTER_CS, 0);
 	vmcs_write(VMCS_GUEST_IA32_SYSENTER_ESP, 0);
 	vmcs_write(VMCS_GUEST_IA32_SYSENTER_EIP, 0);
+	vmcs_write(VMCS_GUEST_CS_ACCESS_RIGHTS, CS_64BIT);
 	vmcs_write(VMCS_GUEST_SS_ACCESS_RIGHTS, SS_RING0);
 	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_STATE, 0);
 	vmcs_write(VMCS_GUEST_RFLAGS, 0x2);
@@ -370,6 +373,49 @@ static void skipping_an_instruction_with_tf_single_steps(void **state)
 			 1u << 14); /* BS */
 }
 
+static void next_rip_wraps_outside_64bit_mode_and_must_be_canonical(void **state)
+{
+	uint64_t next = 0;
+
+	(void)state;
+	assert_true(vcpu_next_rip(0x10000, 2, true, &next));
+	assert_int_equal(next, 0x10002);
+	assert_true(vcpu_next_rip(0xfffffffeull, 2, true, &next));
+	assert_int_equal(next, 0x100000000ull);
+	/* compatibility mode: EIP wraps at 4 GiB */
+	assert_true(vcpu_next_rip(0xfffffffeull, 3, false, &next));
+	assert_int_equal(next, 1);
+	/* the last canonical bytes below the hole, and the first above it */
+	assert_true(vcpu_next_rip(0x00007ffffffffffcull, 2, true, &next));
+	assert_false(vcpu_next_rip(0x00007ffffffffffeull, 2, true, &next));
+	assert_true(vcpu_next_rip(0xffff7ffffffffffeull, 2, true, &next));
+	assert_int_equal(next, 0xffff800000000000ull);
+}
+
+/* A CPUID in the last 2 bytes below the non-canonical hole: the next
+ * fetch would fault, and a VM entry with that RIP would fail. #GP(0) on
+ * the instruction instead, RIP unchanged. */
+static void skip_to_a_non_canonical_rip_injects_gp(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_GUEST_RIP, 0x00007ffffffffffeull);
+	*gpr(GPR_RAX) = 0;
+	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, 2), VERDICT_RESUME);
+	assert_injected_gp();
+	assert_int_equal(rip(), 0x00007ffffffffffeull);
+}
+
+static void skip_in_compatibility_mode_wraps_eip(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_GUEST_CS_ACCESS_RIGHTS, CS_COMPAT);
+	vmcs_write(VMCS_GUEST_RIP, 0xfffffffeull);
+	*gpr(GPR_RAX) = 0;
+	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, 2), VERDICT_RESUME);
+	assert_int_equal(injected(), 0);
+	assert_int_equal(rip(), 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* Control registers (exit qualification, SDM 3C table 28-3)           */
 
@@ -426,6 +472,25 @@ static void mov_to_cr3_just_below_maxphyaddr_is_accepted(void **state)
 				 cr_qual(3, CR_ACCESS_MOV_TO_CR, GPR_R9), 3),
 			 3);
 	assert_int_equal(vmcs_read(VMCS_GUEST_CR3), top);
+}
+
+/* In compatibility mode MOV CR reads and writes 32-bit registers: the
+ * upper half of RDX is not part of the operand. */
+static void mov_cr3_in_compatibility_mode_uses_32_bits(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_GUEST_CS_ACCESS_RIGHTS, CS_COMPAT);
+	*gpr(GPR_RDX) = 0xdead000000002000ull;
+	assert_completed(vm_exit(EXIT_REASON_CR_ACCESS,
+				 cr_qual(3, CR_ACCESS_MOV_TO_CR, GPR_RDX), 3),
+			 3);
+	assert_int_equal(vmcs_read(VMCS_GUEST_CR3), 0x2000);
+	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	*gpr(GPR_RBX) = ~0ull;
+	assert_completed(vm_exit(EXIT_REASON_CR_ACCESS,
+				 cr_qual(3, CR_ACCESS_MOV_FROM_CR, GPR_RBX), 3),
+			 3);
+	assert_int_equal(*gpr(GPR_RBX), 0x2000);
 }
 
 static void mov_from_cr3_writes_rbx(void **state)
@@ -1235,10 +1300,14 @@ int main(void)
 		T(cpuid_passes_leaf_and_subleaf_to_the_cpu),
 		T(skipping_an_instruction_ends_sti_blocking),
 		T(skipping_an_instruction_with_tf_single_steps),
+		T(next_rip_wraps_outside_64bit_mode_and_must_be_canonical),
+		T(skip_to_a_non_canonical_rip_injects_gp),
+		T(skip_in_compatibility_mode_wraps_eip),
 		T(mov_to_cr3_loads_counts_flushes_and_advances),
 		T(mov_to_cr3_from_rsp_reads_the_vmcs_rsp),
 		T(mov_to_cr3_above_maxphyaddr_injects_gp),
 		T(mov_to_cr3_just_below_maxphyaddr_is_accepted),
+		T(mov_cr3_in_compatibility_mode_uses_32_bits),
 		T(mov_from_cr3_writes_rbx),
 		T(mov_to_cr4_setting_vmxe_injects_gp),
 		T(mov_to_cr4_clearing_pae_injects_gp),

@@ -81,7 +81,7 @@ enum exit_verdict handle_cr_access(struct vcpu *v)
 
 	switch (a.type) {
 	case CR_ACCESS_MOV_TO_CR: {
-		uint64_t value = vcpu_gpr(v, a.gpr);
+		uint64_t value = vcpu_gpr_operand(v, a.gpr);
 
 		if (a.cr == 0)
 			return write_cr0(v, value);
@@ -95,11 +95,11 @@ enum exit_verdict handle_cr_access(struct vcpu *v)
 	}
 	case CR_ACCESS_MOV_FROM_CR:
 		if (a.cr == 3) {
-			vcpu_set_gpr(v, a.gpr, vmcs_read(VMCS_GUEST_CR3));
+			vcpu_set_gpr_operand(v, a.gpr, vmcs_read(VMCS_GUEST_CR3));
 			return done(v);
 		}
 		if (a.cr == 8) {
-			vcpu_set_gpr(v, a.gpr, v->tpr);
+			vcpu_set_gpr_operand(v, a.gpr, v->tpr);
 			return done(v);
 		}
 		break;
