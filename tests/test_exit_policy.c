@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "exit_policy.h"
+#include "guest_policy.h"
 #include "host_platform.h"
 #include "msr.h"
 #include "vmx_controls.h"
@@ -545,9 +546,31 @@ static void print_says_it_in_words(void **state)
 	assert_non_null(strstr(out, "I/O ports free: none; every other"));
 }
 
+/* The guest's SYSCALL MSRs are its own (run.c gives it power-on values
+ * and the host its own back): the bitmap passes them both ways, while
+ * EFER (SCE among the bits) and KERNEL_GS_BASE stay with the hypervisor. */
+static void guest_policy_passes_the_syscall_msrs(void **state)
+{
+	struct exit_controls c;
+	static const uint32_t passed[] = {MSR_IA32_STAR, MSR_IA32_LSTAR,
+					  MSR_IA32_CSTAR, MSR_IA32_FMASK};
+
+	(void)state;
+	assert_int_equal(exit_policy_build(&guest_exit_policy, &c, &maps), 0);
+	for (size_t i = 0; i < sizeof(passed) / sizeof(passed[0]); i++) {
+		assert_int_equal(rd(&c, passed[i]), POLICY_PASS);
+		assert_int_equal(wr(&c, passed[i]), POLICY_PASS);
+	}
+	assert_int_equal(wr(&c, MSR_IA32_EFER), POLICY_TRAP);
+	assert_int_equal(rd(&c, MSR_IA32_KERNEL_GS_BASE), POLICY_TRAP);
+	assert_int_equal(wr(&c, MSR_IA32_KERNEL_GS_BASE), POLICY_TRAP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(guest_policy_passes_the_syscall_msrs,
+				       reset_maps),
 		cmocka_unit_test_setup(empty_policy_traps_every_msr_and_port,
 				       reset_maps),
 		cmocka_unit_test_setup(unused_bitmaps_are_written_all_trap,

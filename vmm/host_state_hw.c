@@ -10,6 +10,7 @@ void host_state_read(struct host_state *s)
 	sidt(&idtr);
 	*s = (struct host_state){
 		.cr0 = read_cr0(),
+		.cr2 = read_cr2(),
 		.cr3 = read_cr3(),
 		.cr4 = read_cr4(),
 		.rflags_if = read_rflags() & (1u << 9),
@@ -33,5 +34,9 @@ void host_state_read(struct host_state *s)
 		.fs_base = rdmsr(MSR_IA32_FS_BASE),
 		.gs_base = rdmsr(MSR_IA32_GS_BASE),
 		.kernel_gs_base = rdmsr(MSR_IA32_KERNEL_GS_BASE),
+		.star = rdmsr(MSR_IA32_STAR),
+		.lstar = rdmsr(MSR_IA32_LSTAR),
+		.cstar = rdmsr(MSR_IA32_CSTAR),
+		.fmask = rdmsr(MSR_IA32_FMASK),
 	};
 }

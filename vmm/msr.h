@@ -33,6 +33,7 @@
 	X(IA32_EFER, 0xc0000080)                    \
 	X(IA32_STAR, 0xc0000081)                    \
 	X(IA32_LSTAR, 0xc0000082)                   \
+	X(IA32_CSTAR, 0xc0000083)                   \
 	X(IA32_FMASK, 0xc0000084)                   \
 	X(IA32_FS_BASE, 0xc0000100)                 \
 	X(IA32_GS_BASE, 0xc0000101)                 \

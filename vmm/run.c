@@ -134,9 +134,13 @@ int vmx_exit_handler(void *ctx)
 /* Host state that neither the VMCS host-state area nor the firmware
  * brings back: every VM exit sets DR7 to 400H and clears IA32_DEBUGCTL
  * (SDM 3C 28.5.1); the guest's MOV to DR0-DR3 and DR6 (which do not exit)
- * write the real registers; and the guest's SWAPGS swaps the real
- * IA32_KERNEL_GS_BASE. The guest starts with power-on values in these
- * (SDM 3A 10.1), not the host's. */
+ * write the real registers; the guest's SWAPGS swaps the real
+ * IA32_KERNEL_GS_BASE; the guest's MOV to CR2 and its page faults write
+ * the real CR2, which neither VM entry nor VM exit switches (SDM 3C 28.3,
+ * 27.3); and the SYSCALL MSRs (STAR, LSTAR, CSTAR, FMASK), which the MSR
+ * bitmap passes (guest_policy.c) because VM exits do not load them and the
+ * UEFI host never executes SYSCALL. The guest starts with power-on values
+ * in these (SDM 3A 10.1, table 10-1: 0), not the host's. */
 static void host_extra_save(struct host_state *h)
 {
 	host_state_read(h);
@@ -146,6 +150,11 @@ static void host_extra_save(struct host_state *h)
 	write_dr3(0);
 	write_dr6(0xffff0ff0);
 	wrmsr(MSR_IA32_KERNEL_GS_BASE, 0);
+	wrmsr(MSR_IA32_STAR, 0);
+	wrmsr(MSR_IA32_LSTAR, 0);
+	wrmsr(MSR_IA32_CSTAR, 0);
+	wrmsr(MSR_IA32_FMASK, 0);
+	write_cr2(0);
 }
 
 static void host_extra_restore(const struct host_state *h)
@@ -158,6 +167,11 @@ static void host_extra_restore(const struct host_state *h)
 	write_dr7(h->dr7);
 	wrmsr(MSR_IA32_DEBUGCTL, h->debugctl);
 	wrmsr(MSR_IA32_KERNEL_GS_BASE, h->kernel_gs_base);
+	wrmsr(MSR_IA32_STAR, h->star);
+	wrmsr(MSR_IA32_LSTAR, h->lstar);
+	wrmsr(MSR_IA32_CSTAR, h->cstar);
+	wrmsr(MSR_IA32_FMASK, h->fmask);
+	write_cr2(h->cr2);
 }
 
 static void run_loop(struct vm *vm)
