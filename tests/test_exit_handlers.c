@@ -247,21 +247,27 @@ static void cpuid_leaf1_hides_vmx_and_sets_hypervisor_bit(void **state)
 	assert_int_equal(*gpr(GPR_RCX) & (1u << 5), 0);
 	assert_int_equal(*gpr(GPR_RCX) & (1u << 31), 1u << 31);
 	/* MONITOR, SMX, PCID and the SIMD family (SSE3 ... F16C, XSAVE,
-	 * OSXSAVE) go too; the rest passes. */
+	 * OSXSAVE) go too, and the MSR-backed EIST, TM2, SDBG, PDCM, x2APIC
+	 * and TSC-deadline; the rest passes. */
 	assert_int_equal(*gpr(GPR_RCX),
 			 (FAKE_ECX_1 &
 			  ~((1u << 0) | (1u << 1) | (1u << 3) | (1u << 5) |
 			    (1u << 6) | (1u << 9) | (1u << 12) | (1u << 17) |
 			    (1u << 19) | (1u << 20) | (1u << 25) | (1u << 26) |
-			    (1u << 27) | (1u << 28) | (1u << 29))) |
+			    (1u << 27) | (1u << 28) | (1u << 29) | (1u << 7) |
+			    (1u << 8) | (1u << 11) | (1u << 15) | (1u << 21) |
+			    (1u << 24))) |
 				 (1u << 31));
 	/* CPUID writes all four registers whole. */
 	assert_int_equal(*gpr(GPR_RAX), FAKE_EAX_1);
 	assert_int_equal(*gpr(GPR_RBX), FAKE_EBX_1);
-	/* No x87, MMX, FXSR, SSE, SSE2 (CR0.EM stays set), no VME. */
+	/* No x87, MMX, FXSR, SSE, SSE2 (CR0.EM stays set), no VME; no
+	 * MTRR, MCA, DS, ACPI, TM (MSRs the guest does not have). */
 	assert_int_equal(*gpr(GPR_RDX),
 			 FAKE_EDX_1 & ~((1u << 0) | (1u << 1) | (1u << 23) |
-					(1u << 24) | (1u << 25) | (1u << 26)));
+					(1u << 24) | (1u << 25) | (1u << 26) |
+					(1u << 12) | (1u << 14) | (1u << 21) |
+					(1u << 22) | (1u << 29)));
 	assert_int_equal(t.v.exit_counts[EXIT_REASON_CPUID], 1);
 	assert_int_equal(t.v.exits, 1);
 }
@@ -281,18 +287,30 @@ static void cpuid_hides_features_whose_controls_are_off(void **state)
 	(void)state;
 	t.cpuid_all_ones = true;
 	/* FSGSBASE, AVX2, SMEP, INVPCID, AVX-512 (F DQ IFMA PF ER CD BW
-	 * VL), SMAP */
+	 * VL), SMAP; TSC_ADJUST, RDT-M, RDT-A, Intel PT (MSRs) */
 	assert_int_equal(cpuid_reg(7, 0, GPR_RBX),
 			 ~((1u << 0) | (1u << 5) | (1u << 7) | (1u << 10) |
 			   (1u << 16) | (1u << 17) | (1u << 20) | (1u << 21) |
 			   (1u << 26) | (1u << 27) | (1u << 28) | (1u << 30) |
-			   (1u << 31)));
+			   (1u << 31) | (1u << 1) | (1u << 12) | (1u << 15) |
+			   (1u << 25)));
 	/* UMIP, PKU, OSPKE, WAITPKG, CET_SS, LA57, RDPID, PKS */
 	assert_int_equal(cpuid_reg(7, 0, GPR_RCX),
 			 ~((1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) |
 			   (1u << 7) | (1u << 16) | (1u << 22) | (1u << 31)));
-	/* PCONFIG, CET_IBT */
-	assert_int_equal(cpuid_reg(7, 0, GPR_RDX), ~((1u << 18) | (1u << 20)));
+	/* PCONFIG, CET_IBT; IBRS/IBPB, STIBP, L1D_FLUSH,
+	 * ARCH_CAPABILITIES, CORE_CAPABILITIES, SSBD (MSRs) */
+	assert_int_equal(cpuid_reg(7, 0, GPR_RDX),
+			 ~((1u << 18) | (1u << 20) | (1u << 26) | (1u << 27) |
+			   (1u << 28) | (1u << 29) | (1u << 30) | (1u << 31)));
+	/* Leaves 0AH (performance monitoring) and 0DH (XSAVE state), any
+	 * subleaf: all zero. */
+	for (uint32_t sub = 0; sub < 3; sub++) {
+		for (enum gpr_index r = GPR_RAX; r <= GPR_RBX; r++) {
+			assert_int_equal(cpuid_reg(0xa, sub, r), 0);
+			assert_int_equal(cpuid_reg(0xd, sub, r), 0);
+		}
+	}
 	assert_int_equal(cpuid_reg(7, 1, GPR_RCX), ~0u); /* subleaf 1 */
 	assert_int_equal(cpuid_reg(0x80000001u, 0, GPR_RDX),
 			 ~(1u << 27)); /* RDTSCP */
@@ -578,6 +596,23 @@ static void mov_to_cr0_cd_is_shadowed_only(void **state)
 	assert_int_equal(vmcs_read(VMCS_CR0_READ_SHADOW),
 			 GUEST_CR0_BITS | CR0_CD | CR0_WP);
 	assert_int_equal(vmcs_read(VMCS_GUEST_CR0), GUEST_CR0_BITS | CR0_WP);
+}
+
+/* A MOV to CR0 that exits (it clears ET, a host-owned bit) with reserved
+ * bits 31:0 set: the CPU ignores those and keeps ET at 1 (SDM 3A 2.5), so
+ * the guest reads back neither. */
+static void mov_to_cr0_drops_reserved_bits_and_keeps_et(void **state)
+{
+	uint64_t reserved = (1ull << 6) | (1ull << 17) | (1ull << 28);
+
+	(void)state;
+	*gpr(GPR_RDX) = (GUEST_CR0_BITS & ~CR0_ET) | reserved;
+	assert_completed(vm_exit(EXIT_REASON_CR_ACCESS,
+				 cr_qual(0, CR_ACCESS_MOV_TO_CR, GPR_RDX), 3),
+			 3);
+	assert_int_equal(vmcs_read(VMCS_CR0_READ_SHADOW), GUEST_CR0_BITS);
+	assert_int_equal(vmcs_read(VMCS_GUEST_CR0) & reserved, 0);
+	assert_int_equal(vmcs_read(VMCS_GUEST_CR0) & CR0_ET, CR0_ET);
 }
 
 /* LMSW loads CR0[3:0] but cannot clear PE. */
@@ -1315,6 +1350,7 @@ int main(void)
 		T(mov_to_cr0_clearing_pg_injects_gp),
 		T(mov_to_cr0_nw_without_cd_injects_gp),
 		T(mov_to_cr0_cd_is_shadowed_only),
+		T(mov_to_cr0_drops_reserved_bits_and_keeps_et),
 		T(lmsw_cannot_clear_pe),
 		T(lmsw_clearing_em_keeps_it),
 		T(mov_to_cr0_clearing_em_injects_gp),
