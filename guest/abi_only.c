@@ -14,6 +14,7 @@
  *   - prints a line with HV_HC_PRINT, asks HV_HC_VERSION, tries an
  *     undefined hypercall (expects ENOSYS = -1), and the two documented
  *     HV_HC_PRINT error returns (EINVAL, EFAULT);
+ *   - LMSW that clears CR0.EM: documented not to fault, EM stays set;
  *   - prints "abi_only: all N checks passed" (or the failures) and ends
  *     with HV_HC_EXIT: 0 if everything matched, else the failure count.
  */
@@ -48,6 +49,7 @@
 #define LSR_DOC_VALUE 0x60 /* what the document says LSR reads */
 
 #define KERNEL_CS 0x08
+#define CR0_EM 0x4ULL
 
 struct hv_info { /* at 0x8000 */
 	uint64_t magic;
@@ -302,7 +304,17 @@ void guest_main(uint64_t entry_rdi)
 	check(r == HV_EFAULT, "HV_HC_PRINT buf at 0x200000 -> EFAULT", r,
 	      HV_EFAULT);
 
-	/* 7. verdict and exit */
+	/* 7. LMSW clearing EM: "never faults for its operand ... an EM it
+	 *    clears stays set" (a fault would end us through the IDT) */
+	uint64_t cr0;
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	uint16_t msw = (uint16_t)(cr0 & ~CR0_EM);
+	__asm__ volatile("lmsw %0" : : "r"(msw));
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	check(cr0 & CR0_EM, "CR0.EM after LMSW clearing it", cr0 & CR0_EM,
+	      CR0_EM);
+
+	/* 8. verdict and exit */
 	if (n_failed == 0) {
 		uart_puts("abi_only: all ");
 		uart_putu(n_checks);
