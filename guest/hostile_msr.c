@@ -1,10 +1,10 @@
 /* hostile_msr: RDMSR and WRMSR of MSRs a guest must not touch: the VMX
  * lock (IA32_FEATURE_CONTROL), the host's VMX capabilities
  * (IA32_VMX_BASIC), IA32_EFER with a reserved bit or without long mode,
- * an MSR that does not exist, and IA32_KERNEL_GS_BASE, which the
- * hypervisor does not switch. Proves that every one raises #GP in the
- * guest (the hypervisor never touches the host's MSR) and that IA32_EFER
- * is unchanged afterwards. Then, for each feature whose MSR the guest
+ * an MSR that does not exist, and IA32_KERNEL_GS_BASE with a
+ * non-canonical value (the MSR bitmap passes it: the CPU's own check).
+ * Proves that every one raises #GP in the guest (the hypervisor never
+ * touches the host's MSR) and that IA32_EFER is unchanged afterwards. Then, for each feature whose MSR the guest
  * does not have (x2APIC, TSC-deadline, PDCM, MTRR, MCA, TSC_ADJUST,
  * SPEC_CTRL, L1D_FLUSH, ARCH_CAPABILITIES, performance monitoring), that
  * CPUID does not advertise it and that its MSR raises #GP, and that the
@@ -96,8 +96,9 @@ int guest_main(struct hv_info *info)
 		     "WRMSR of nonexistent MSR 0xdeadbeef raises #GP");
 	check_raises(rdmsr_safe(MSR_IA32_VMX_BASIC, &v), EXC_GP,
 		     "RDMSR IA32_VMX_BASIC raises #GP");
-	check_raises(wrmsr_safe(MSR_IA32_KERNEL_GS_BASE, 0xffff800000001000ull),
-		     EXC_GP, "WRMSR IA32_KERNEL_GS_BASE raises #GP");
+	check_raises(wrmsr_safe(MSR_IA32_KERNEL_GS_BASE, 0x0000800000001000ull),
+		     EXC_GP,
+		     "WRMSR IA32_KERNEL_GS_BASE, not canonical, raises #GP");
 
 	check(rdmsr_safe(MSR_IA32_EFER, &v) == 0 && v == efer,
 	      "IA32_EFER reads back unchanged");

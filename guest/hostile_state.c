@@ -9,7 +9,9 @@
  * reads back what it wrote; SYSCALL goes to the guest's LSTAR with its
  * STAR and FMASK, not the host's) and that the hypervisor gives the host
  * its own values back afterwards: the host's line "hv: host state after
- * the run: as before" follows this run. Ends with status
+ * the run: as before" follows this run. Also that FS.base, GS.base and
+ * IA32_PAT start as docs/guest-abi.md says (0, 0, the power-on PAT) and
+ * that RDMSR and WRMSR reach the guest's own IA32_KERNEL_GS_BASE. Ends with status
  * 0 (result=ok) when every check passed, else the number of failed checks
  * (result=error). */
 #include "lib.h"
@@ -19,7 +21,11 @@
 #define MSR_IA32_LSTAR 0xc0000082
 #define MSR_IA32_CSTAR 0xc0000083
 #define MSR_IA32_FMASK 0xc0000084
+#define MSR_IA32_PAT 0x277
+#define MSR_IA32_FS_BASE 0xc0000100
 #define MSR_IA32_GS_BASE 0xc0000101
+#define MSR_IA32_KERNEL_GS_BASE 0xc0000102
+#define PAT_POWER_ON 0x0007040600070406ull
 #define EFER_SCE 1ull
 #define RFLAGS_DF (1ull << 10)
 #define PTE_US (1ull << 2)
@@ -179,8 +185,18 @@ int guest_main(struct hv_info *info)
 {
 	uint64_t gs = 0;
 
+	uint64_t fs = 1, pat = 0;
+
 	(void)info;
 	guest_exceptions_init();
+	check(rdmsr_safe(MSR_IA32_FS_BASE, &fs) == 0 && fs == 0 &&
+		      rdmsr_safe(MSR_IA32_GS_BASE, &gs) == 0 && gs == 0,
+	      "FS.base and GS.base start at 0");
+	/* docs/guest-abi.md: RDMSR IA32_PAT raises #GP where the CPU does
+	 * not switch PAT; where it does, the guest's starts at power-on. */
+	if (rdmsr_safe(MSR_IA32_PAT, &pat) == 0)
+		check(pat == PAT_POWER_ON,
+		      "IA32_PAT starts at its power-on value, not the host's");
 	guest_printf("hostile_state: writing DR0-DR3, DR6, DR7, with SWAPGS "
 		     "IA32_KERNEL_GS_BASE, CR2, STAR, LSTAR, CSTAR, FMASK\n");
 	check(read_dr0() == 0 && read_dr7() == 0x400,
@@ -202,8 +218,14 @@ int guest_main(struct hv_info *info)
 	__asm__ volatile("swapgs" ::: "memory");
 	check(rdmsr_safe(MSR_IA32_GS_BASE, &gs) == 0 && gs == 0,
 	      "IA32_KERNEL_GS_BASE started at 0, not the host's");
+	check(rdmsr_safe(MSR_IA32_KERNEL_GS_BASE, &gs) == 0 && gs == 0x5000,
+	      "RDMSR IA32_KERNEL_GS_BASE reads what SWAPGS put there");
+	check(wrmsr_safe(MSR_IA32_KERNEL_GS_BASE, 0x6000) == 0 &&
+		      rdmsr_safe(MSR_IA32_KERNEL_GS_BASE, &gs) == 0 &&
+		      gs == 0x6000,
+	      "WRMSR IA32_KERNEL_GS_BASE, read back");
 	syscall_msrs_and_cr2();
-	guest_printf("hostile_state: IA32_KERNEL_GS_BASE now holds 0x5000; "
+	guest_printf("hostile_state: IA32_KERNEL_GS_BASE now holds 0x6000; "
 		     "%d of %d checks passed\n",
 		     check_count() - check_failures(), check_count());
 	return check_failures();

@@ -90,7 +90,7 @@ elif boot bochs-shell bochs "$shell_img" 600; then
 	n=$(grep -c 'hv: summary guest=tiny result=ok' "$LOG")
 	[ "$n" -eq 4 ] && ok "bochs-shell: hv.efi ran the tiny guest 4 times in one boot" ||
 		not_ok "bochs-shell: expected 4 ok runs of the tiny guest, saw $n"
-	expect bochs-shell 'guest: abi_only: all 12 checks passed' "a guest written only from docs/guest-abi.md passes its own checks"
+	expect bochs-shell 'guest: abi_only: all 22 checks passed' "a guest written only from docs/guest-abi.md passes its own checks"
 	expect bochs-shell 'hv: summary guest=abi_only.bin result=ok' "... and ends with result=ok"
 	expect bochs-shell 'watchdog: still running after 50 time slices' "--watchdog=50 sets the watchdog's budget"
 	expect bochs-shell 'hv: summary guest=hostile_spin.bin result=killed exits=[0-9]+ .*preemption_timer=50 cr3_load=0 why=watchdog' "... and the spinning guest is killed after exactly 50 slices"

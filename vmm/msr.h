@@ -52,6 +52,10 @@ const char *msr_name(unsigned int index);
 #define FEATURE_CONTROL_VMXON_IN_SMX (1ull << 1)
 #define FEATURE_CONTROL_VMXON_OUTSIDE_SMX (1ull << 2)
 
+/* IA32_PAT after power-up or reset: WB, WT, UC-, UC, twice — SDM 3A
+ * 13.12.4 "Programming the PAT". */
+#define PAT_POWER_ON 0x0007040600070406ull
+
 /* IA32_EFER bits — SDM 3A 2.2.1. */
 #define EFER_SCE (1ull << 0)
 #define EFER_LME (1ull << 8)
