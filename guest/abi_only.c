@@ -147,7 +147,8 @@ static inline void wrmsr(uint32_t msr, uint64_t v)
 {
 	__asm__ volatile("wrmsr"
 			 :
-			 : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+			 : "c"(msr), "a"((uint32_t)v),
+			   "d"((uint32_t)(v >> 32)));
 }
 
 static inline uint16_t inw(uint16_t port)

@@ -46,8 +46,9 @@ int guest_main(struct hv_info *info)
 	int rc = GUEST_SAFE_INSN("jmp *%[t]", [t] "+r"(target), "+a"(a),
 				 "=b"(b), "+c"(c), "=d"(d));
 
-	check_raises(rc, EXC_GP, "an instruction whose next RIP is not "
-				 "canonical raises #GP");
+	check_raises(rc, EXC_GP,
+		     "an instruction whose next RIP is not "
+		     "canonical raises #GP");
 	check(guest_last_exception_rip == CPUID_AT,
 	      "the #GP is reported on the CPUID itself");
 	guest_printf("hostile_rip: #GP at RIP 0x%lx; %d of %d checks passed\n",

@@ -239,8 +239,10 @@ static void leaf_holds_permissions_and_memory_type(void **state)
 	 * guest's PAT cannot change the type the host chose. */
 	assert_int_equal(leaf_of(&fx->ept, 0x1000),
 			 0xfee00000 | 0x3 | 0 << 3 | 1 << 6);
-	assert_int_equal(leaf_of(&fx->ept, 0x2000), 0x5000 | 0x5 | 6 << 3 | 1 << 6);
-	assert_int_equal(leaf_of(&fx->ept, 0x3000), 0x6000 | 0x4 | 4 << 3 | 1 << 6);
+	assert_int_equal(leaf_of(&fx->ept, 0x2000),
+			 0x5000 | 0x5 | 6 << 3 | 1 << 6);
+	assert_int_equal(leaf_of(&fx->ept, 0x3000),
+			 0x6000 | 0x4 | 4 << 3 | 1 << 6);
 	assert_int_equal(ept_translate(&fx->ept, 0x2000, NULL, &perms), 0);
 	assert_int_equal(perms, EPT_READ | EPT_EXECUTE);
 	assert_int_equal(ept_translate(&fx->ept, 0x3000, NULL, &perms), 0);

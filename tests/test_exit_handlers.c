@@ -31,11 +31,11 @@
 #define GUEST_CR0_BITS (CR0_PG | CR0_NE | CR0_ET | CR0_EM | CR0_MP | CR0_PE)
 #define GUEST_CR4_BITS CR4_PAE
 #define GUEST_EFER (EFER_LME | EFER_LMA | EFER_NXE)
-#define CS_64BIT 0xa09bu	 /* code, L: 64-bit mode */
+#define CS_64BIT 0xa09bu  /* code, L: 64-bit mode */
 #define CS_COMPAT 0xc09bu /* code, D, no L: compatibility mode */
-#define SS_RING0 0xc093u /* data, DPL 0 */
-#define SS_RING1 0xc0b3u /* data, DPL 1 */
-#define SS_RING3 0xc0f3u /* data, DPL 3 */
+#define SS_RING0 0xc093u  /* data, DPL 0 */
+#define SS_RING1 0xc0b3u  /* data, DPL 1 */
+#define SS_RING3 0xc0f3u  /* data, DPL 3 */
 #define PAT_DEFAULT 0x0007040600070406ull
 #define MAXPHYADDR 39
 
@@ -249,15 +249,15 @@ static void cpuid_leaf1_hides_vmx_and_sets_hypervisor_bit(void **state)
 	/* MONITOR, SMX, PCID and the SIMD family (SSE3 ... F16C, XSAVE,
 	 * OSXSAVE) go too, and the MSR-backed EIST, TM2, SDBG, PDCM, x2APIC
 	 * and TSC-deadline; the rest passes. */
-	assert_int_equal(*gpr(GPR_RCX),
-			 (FAKE_ECX_1 &
-			  ~((1u << 0) | (1u << 1) | (1u << 3) | (1u << 5) |
-			    (1u << 6) | (1u << 9) | (1u << 12) | (1u << 17) |
-			    (1u << 19) | (1u << 20) | (1u << 25) | (1u << 26) |
-			    (1u << 27) | (1u << 28) | (1u << 29) | (1u << 7) |
-			    (1u << 8) | (1u << 11) | (1u << 15) | (1u << 21) |
-			    (1u << 24))) |
-				 (1u << 31));
+	assert_int_equal(
+		*gpr(GPR_RCX),
+		(FAKE_ECX_1 &
+		 ~((1u << 0) | (1u << 1) | (1u << 3) | (1u << 5) | (1u << 6) |
+		   (1u << 9) | (1u << 12) | (1u << 17) | (1u << 19) |
+		   (1u << 20) | (1u << 25) | (1u << 26) | (1u << 27) |
+		   (1u << 28) | (1u << 29) | (1u << 7) | (1u << 8) |
+		   (1u << 11) | (1u << 15) | (1u << 21) | (1u << 24))) |
+			(1u << 31));
 	/* CPUID writes all four registers whole. */
 	assert_int_equal(*gpr(GPR_RAX), FAKE_EAX_1);
 	assert_int_equal(*gpr(GPR_RBX), FAKE_EBX_1);
@@ -391,7 +391,8 @@ static void skipping_an_instruction_with_tf_single_steps(void **state)
 			 1u << 14); /* BS */
 }
 
-static void next_rip_wraps_outside_64bit_mode_and_must_be_canonical(void **state)
+static void next_rip_wraps_outside_64bit_mode_and_must_be_canonical(
+	void **state)
 {
 	uint64_t next = 0;
 
@@ -1011,7 +1012,8 @@ static void a_long_guest_line_is_printed_whole(void **state)
  * its own, and the rest of the guest's line comes after a new "guest: "
  * prefix: the guest never starts an output line, so it cannot forge one
  * of hv's. */
-static void an_hv_line_inside_a_long_guest_line_keeps_both_prefixed(void **state)
+static void an_hv_line_inside_a_long_guest_line_keeps_both_prefixed(
+	void **state)
 {
 	char want[512];
 	char xs[200];
@@ -1025,8 +1027,10 @@ static void an_hv_line_inside_a_long_guest_line_keeps_both_prefixed(void **state
 	vmcs_write(VMCS_GUEST_RIP, RIP0);
 	assert_completed(vmcall(HV_HC_PRINT, 0x20000, 11), 3);
 	/* The buffer holds 159 characters: the first piece. */
-	snprintf(want, sizeof(want), "guest: %.159s\nhv: a host message\n"
-		 "guest: %.41shv: forged\n", xs, xs);
+	snprintf(want, sizeof(want),
+		 "guest: %.159s\nhv: a host message\n"
+		 "guest: %.41shv: forged\n",
+		 xs, xs);
 	assert_string_equal(host_output(), want);
 }
 

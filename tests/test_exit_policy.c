@@ -586,8 +586,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(guest_policy_passes_the_syscall_msrs,
 				       reset_maps),
-		cmocka_unit_test_setup(guest_policy_passes_port_0x80_one_byte_only,
-				       reset_maps),
+		cmocka_unit_test_setup(
+			guest_policy_passes_port_0x80_one_byte_only,
+			reset_maps),
 		cmocka_unit_test_setup(empty_policy_traps_every_msr_and_port,
 				       reset_maps),
 		cmocka_unit_test_setup(unused_bitmaps_are_written_all_trap,

@@ -51,8 +51,8 @@
 /* Every CR0 bit the SDM defines. The rest of bits 31:0 is reserved: a
  * MOV to CR0 ignores them (only bits 63:32 raise #GP), and ET is fixed
  * at 1 on every processor since the Pentium 4 (SDM 3A 2.5). */
-#define CR0_DEFINED                                                         \
-	(CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP |     \
+#define CR0_DEFINED                                                     \
+	(CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | \
 	 CR0_AM | CR0_NW | CR0_CD | CR0_PG)
 
 /* CR8 holds the task priority in bits 3:0; the rest is reserved. */

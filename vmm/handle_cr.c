@@ -98,7 +98,8 @@ enum exit_verdict handle_cr_access(struct vcpu *v)
 	}
 	case CR_ACCESS_MOV_FROM_CR:
 		if (a.cr == 3) {
-			vcpu_set_gpr_operand(v, a.gpr, vmcs_read(VMCS_GUEST_CR3));
+			vcpu_set_gpr_operand(v, a.gpr,
+					     vmcs_read(VMCS_GUEST_CR3));
 			return done(v);
 		}
 		if (a.cr == 8) {
