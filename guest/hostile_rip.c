@@ -5,7 +5,10 @@
  * next RIP, 0x0000800000000000, is not canonical, and a VM entry with it
  * fails. Proves that the hypervisor answers as a CPU would, with #GP(0)
  * in the guest (on the CPUID: see vcpu_next_rip in vmm/vcpu.c), instead of
- * failing the entry (result=error why=vm_entry_failed before the fix).
+ * failing the entry. Before the fix, a CPU with 48-bit linear addresses
+ * failed that entry (result=error why=vm_entry_failed); Bochs, whose
+ * entry check let the RIP through, delivered the #GP at
+ * 0x0000800000000000 after the CPUID (result=error status=1).
  * Ends with status 0 (result=ok) when every check passed, else the number
  * of failed checks (result=error). */
 #include "lib.h"

@@ -21,6 +21,7 @@
 #include "exit_handlers.h"
 #include "exit_qual.h"
 #include "host_platform.h"
+#include "io_breakpoint.h"
 #include "msr.h"
 #include "print.h"
 #include "vmcs.h"
@@ -55,6 +56,7 @@ static struct {
 	struct vcpu v;
 	uint8_t *mem;
 	unsigned int cpuid_calls, flushes, irq_windows;
+	uint64_t dr[4];	     /* the guest's DR0-DR3 */
 	bool cpuid_all_ones; /* the fake CPU has every feature */
 	uint32_t last_leaf, last_subleaf;
 } t;
@@ -99,9 +101,14 @@ static uint64_t fake_tsc(void)
 	return 0x1234567;
 }
 
+static uint64_t fake_read_dr(unsigned int n)
+{
+	return t.dr[n & 3];
+}
+
 static const struct cpu_ops fake_cpu = {fake_cpuid, fake_rdmsr, NULL};
 static const struct vcpu_ops fake_ops = {&fake_cpu, fake_flush, fake_irq_window,
-					 fake_tsc};
+					 fake_tsc, fake_read_dr};
 
 static void vmcs_failed(uint32_t enc, enum vmcs_status status, const char *what)
 {
@@ -779,6 +786,56 @@ static void out_to_unlisted_port_is_dropped_and_logged(void **state)
 }
 
 /* A word-sized OUT to the UART data port is not console output. */
+/* DR7: L/G at 2n, R/W at 16 + 4n, LEN at 18 + 4n. */
+static uint64_t dr7_io(unsigned int n, unsigned int len)
+{
+	return 0x400 | 1ull << (2 * n) | (uint64_t)DR7_RW_IO << (16 + 4 * n) |
+	       (uint64_t)len << (18 + 4 * n);
+}
+
+static void io_breakpoint_hits_cover_the_aligned_range(void **state)
+{
+	uint64_t dr[4] = {0x3f8, 0x3f9, 0x70, 0x80};
+
+	(void)state;
+	/* one byte at 0x3f8: only an access touching 0x3f8 */
+	assert_int_equal(io_breakpoint_hits(dr7_io(0, 0), dr, 0x3f8, 1), 1);
+	assert_int_equal(io_breakpoint_hits(dr7_io(0, 0), dr, 0x3f9, 1), 0);
+	assert_int_equal(io_breakpoint_hits(dr7_io(0, 0), dr, 0x3f7, 2), 1);
+	/* LEN 11b (4 bytes): DR1 0x3f9 covers 0x3f8-0x3fb */
+	assert_int_equal(io_breakpoint_hits(dr7_io(1, 3), dr, 0x3fb, 1), 2);
+	assert_int_equal(io_breakpoint_hits(dr7_io(1, 3), dr, 0x3fc, 4), 0);
+	/* disabled, or R/W not 10b: no hit */
+	assert_int_equal(
+		io_breakpoint_hits(dr7_io(2, 0) & ~0x30ull, dr, 0x70, 1), 0);
+	assert_int_equal(io_breakpoint_hits(0x400 | 1 << 6, dr, 0x80, 1), 0);
+	/* G3 alone enables it; two at once */
+	assert_int_equal(io_breakpoint_hits((dr7_io(3, 0) & ~0x40ull) | 1 << 7 |
+						    dr7_io(2, 0),
+					    dr, 0x70, 1),
+			 4);
+}
+
+/* An emulated OUT under an enabled I/O breakpoint (CR4.DE): the VM entry
+ * is to deliver #DB after it, B0 and "enabled breakpoint" pending. */
+static void out_under_an_io_breakpoint_makes_a_pending_db(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_CR4_READ_SHADOW, GUEST_CR4_BITS | CR4_DE);
+	vmcs_write(VMCS_GUEST_DR7, dr7_io(0, 0));
+	t.dr[0] = 0x1234;
+	assert_completed(out_byte(0x1235, 'x'), 1);
+	assert_int_equal(vmcs_read(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS), 0);
+	assert_completed(out_byte(0x1234, 'x'), 1);
+	assert_int_equal(vmcs_read(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS),
+			 1 | PENDING_DBG_ENABLED_BP);
+	/* Without CR4.DE, R/W 10b is no I/O breakpoint. */
+	vmcs_write(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS, 0);
+	vmcs_write(VMCS_CR4_READ_SHADOW, GUEST_CR4_BITS);
+	assert_completed(out_byte(0x1234, 'x'), 1);
+	assert_int_equal(vmcs_read(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS), 0);
+}
+
 static void wide_out_to_uart_is_denied(void **state)
 {
 	(void)state;
@@ -1365,6 +1422,8 @@ int main(void)
 		T(in_from_uart_lsr_reports_transmitter_empty),
 		T(in_from_unlisted_port_reads_all_ones),
 		T(out_to_unlisted_port_is_dropped_and_logged),
+		T(io_breakpoint_hits_cover_the_aligned_range),
+		T(out_under_an_io_breakpoint_makes_a_pending_db),
 		T(wide_out_to_uart_is_denied),
 		T(only_the_first_8_denials_are_logged),
 		T(string_io_kills_the_guest),
