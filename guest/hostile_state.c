@@ -183,12 +183,12 @@ static void syscall_msrs_and_cr2(void)
 int guest_main(struct hv_info *info);
 int guest_main(struct hv_info *info)
 {
-	uint64_t gs = 0;
-
-	uint64_t fs = 1, pat = 0;
+	uint64_t gs = 0, fs = 1, pat = 0;
 
 	(void)info;
 	guest_exceptions_init();
+	guest_printf("hostile_state: writing DR0-DR3, DR6, DR7, with SWAPGS "
+		     "IA32_KERNEL_GS_BASE, CR2, STAR, LSTAR, CSTAR, FMASK\n");
 	check(rdmsr_safe(MSR_IA32_FS_BASE, &fs) == 0 && fs == 0 &&
 		      rdmsr_safe(MSR_IA32_GS_BASE, &gs) == 0 && gs == 0,
 	      "FS.base and GS.base start at 0");
@@ -197,8 +197,6 @@ int guest_main(struct hv_info *info)
 	if (rdmsr_safe(MSR_IA32_PAT, &pat) == 0)
 		check(pat == PAT_POWER_ON,
 		      "IA32_PAT starts at its power-on value, not the host's");
-	guest_printf("hostile_state: writing DR0-DR3, DR6, DR7, with SWAPGS "
-		     "IA32_KERNEL_GS_BASE, CR2, STAR, LSTAR, CSTAR, FMASK\n");
 	check(read_dr0() == 0 && read_dr7() == 0x400,
 	      "DR0 and DR7 start at their power-on values, not the host's");
 	write_dr0(0x1000);
