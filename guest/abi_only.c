@@ -14,6 +14,11 @@
  *   - prints a line with HV_HC_PRINT, asks HV_HC_VERSION, tries an
  *     undefined hypercall (expects ENOSYS = -1), and the two documented
  *     HV_HC_PRINT error returns (EINVAL, EFAULT);
+ *   - LMSW that clears CR0.EM: documented not to fault, EM stays set;
+ *   - HV_HC_PRINT of length 0 at an address outside memory returns 0;
+ *   - the documented entry values of FS/GS base, the SYSENTER MSRs,
+ *     IA32_KERNEL_GS_BASE and CR8; RDMSR/WRMSR of IA32_KERNEL_GS_BASE;
+ *   - a 2-byte IN from port 0x80 is denied (reads 0xFFFF);
  *   - prints "abi_only: all N checks passed" (or the failures) and ends
  *     with HV_HC_EXIT: 0 if everything matched, else the failure count.
  */
@@ -48,6 +53,15 @@
 #define LSR_DOC_VALUE 0x60 /* what the document says LSR reads */
 
 #define KERNEL_CS 0x08
+#define CR0_EM 0x4ULL
+
+#define MSR_IA32_SYSENTER_CS 0x174
+#define MSR_IA32_SYSENTER_ESP 0x175
+#define MSR_IA32_SYSENTER_EIP 0x176
+#define MSR_IA32_FS_BASE 0xC0000100
+#define MSR_IA32_GS_BASE 0xC0000101
+#define MSR_IA32_KERNEL_GS_BASE 0xC0000102
+#define POST_PORT 0x80
 
 struct hv_info { /* at 0x8000 */
 	uint64_t magic;
@@ -120,6 +134,29 @@ static inline uint8_t inb(uint16_t port)
 {
 	uint8_t v;
 	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+/* A #GP ends us through the IDT: only the MSRs the document lists. */
+static inline uint64_t rdmsr(uint32_t msr)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+	return (uint64_t)hi << 32 | lo;
+}
+
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+	__asm__ volatile("wrmsr"
+			 :
+			 : "c"(msr), "a"((uint32_t)v),
+			   "d"((uint32_t)(v >> 32)));
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+	uint16_t v;
+	__asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
 	return v;
 }
 
@@ -256,9 +293,35 @@ static void check(bool ok, const char *what, uint64_t got, uint64_t want)
 static const char greeting[] = "abi_only: hello from the UART\n";
 static const char hc_line[] = "abi_only: hello from HV_HC_PRINT\n";
 
+/* The entry values the document gives, read before anything changes
+ * them. */
+static void entry_values(void)
+{
+	static const struct {
+		uint32_t msr;
+		const char *what;
+	} zero[] = {
+		{MSR_IA32_FS_BASE, "FS base at entry"},
+		{MSR_IA32_GS_BASE, "GS base at entry"},
+		{MSR_IA32_SYSENTER_CS, "IA32_SYSENTER_CS at entry"},
+		{MSR_IA32_SYSENTER_ESP, "IA32_SYSENTER_ESP at entry"},
+		{MSR_IA32_SYSENTER_EIP, "IA32_SYSENTER_EIP at entry"},
+		{MSR_IA32_KERNEL_GS_BASE, "IA32_KERNEL_GS_BASE at entry"},
+	};
+	uint64_t v;
+
+	for (unsigned i = 0; i < sizeof(zero) / sizeof(zero[0]); i++) {
+		v = rdmsr(zero[i].msr);
+		check(v == 0, zero[i].what, v, 0);
+	}
+	__asm__ volatile("mov %%cr8, %0" : "=r"(v));
+	check(v == 0, "CR8 at entry", v, 0);
+}
+
 void guest_main(uint64_t entry_rdi)
 {
 	idt_install();
+	entry_values();
 
 	/* 1. greeting over the UART (LSR polled per byte) */
 	uart_puts(greeting);
@@ -304,7 +367,30 @@ void guest_main(uint64_t entry_rdi)
 	check(r == HV_EFAULT, "HV_HC_PRINT buf at 0x200000 -> EFAULT", r,
 	      HV_EFAULT);
 
-	/* 7. verdict and exit */
+	r = hypercall(HV_HC_PRINT, HV_MEM_SIZE, 0);
+	check(r == HV_OK, "HV_HC_PRINT len 0 at 0x200000 -> 0", r, HV_OK);
+
+	/* The document: IA32_KERNEL_GS_BASE read, write. */
+	wrmsr(MSR_IA32_KERNEL_GS_BASE, 0xFFFF800000002000ULL);
+	r = rdmsr(MSR_IA32_KERNEL_GS_BASE);
+	check(r == 0xFFFF800000002000ULL, "IA32_KERNEL_GS_BASE read back", r,
+	      0xFFFF800000002000ULL);
+
+	/* Port 0x80 passes 1-byte accesses only; a 2-byte IN is denied. */
+	r = inw(POST_PORT);
+	check(r == 0xFFFF, "IN AX from port 0x80 (denied)", r, 0xFFFF);
+
+	/* 7. LMSW clearing EM: "never faults for its operand ... an EM it
+	 *    clears stays set" (a fault would end us through the IDT) */
+	uint64_t cr0;
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	uint16_t msw = (uint16_t)(cr0 & ~CR0_EM);
+	__asm__ volatile("lmsw %0" : : "r"(msw));
+	__asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+	check(cr0 & CR0_EM, "CR0.EM after LMSW clearing it", cr0 & CR0_EM,
+	      CR0_EM);
+
+	/* 8. verdict and exit */
 	if (n_failed == 0) {
 		uart_puts("abi_only: all ");
 		uart_putu(n_checks);

@@ -4,9 +4,12 @@
  * resets would restart the machine and the rest would reprogram the
  * host's interrupt controller and timer. Proves that every one is denied
  * and the host keeps running: writes vanish, and every read returns all
- * ones (0xFF, 0xFFFFFFFF), as from an absent device. Ends with status 0
- * (result=ok) when every read was all ones, else the number of failed
- * checks (result=error). */
+ * ones (0xFF, 0xFFFFFFFF), as from an absent device. Then an I/O
+ * breakpoint (CR4.DE, DR7 R/W = 10b) on a denied port, whose OUT the
+ * hypervisor emulates: proves that the OUT raises #DB after it with
+ * DR6.B0, as on hardware, and that an OUT beside the breakpoint does not.
+ * Ends with status 0 (result=ok) when every check passed, else the number
+ * of failed checks (result=error). */
 #include "lib.h"
 
 static inline void outl(uint16_t port, uint32_t v)
@@ -96,6 +99,56 @@ static void pci(void)
 	      "32-bit IN zero-extends into RAX (0x00000000FFFFFFFF)");
 }
 
+#define CR4_DE (1ull << 3)
+#define DR7_L0 (1ull << 0)
+#define DR7_RW0_IO (2ull << 16) /* R/W0 = 10b, LEN0 = 00b: one port */
+#define DR6_B0 (1ull << 0)
+#define DR6_INIT 0xffff0ff0ull
+#define BP_PORT 0x1234
+
+static void write_dr(int n, uint64_t v)
+{
+	if (n == 0)
+		__asm__ volatile("mov %0, %%dr0" ::"r"(v));
+	else if (n == 6)
+		__asm__ volatile("mov %0, %%dr6" ::"r"(v));
+	else
+		__asm__ volatile("mov %0, %%dr7" ::"r"(v));
+}
+
+static uint64_t read_dr6(void)
+{
+	uint64_t v;
+
+	__asm__ volatile("mov %%dr6, %0" : "=r"(v));
+	return v;
+}
+
+static int outb_safe(uint16_t port, uint8_t v)
+{
+	return GUEST_SAFE_INSN("outb %%al, %%dx", "+a"(v), "+d"(port));
+}
+
+static void io_breakpoint(void)
+{
+	uint64_t cr4 = read_cr4();
+
+	check(write_cr4_safe(cr4 | CR4_DE) == 0, "CR4.DE set");
+	write_dr(0, BP_PORT);
+	write_dr(6, DR6_INIT);
+	write_dr(7, 0x400 | DR7_L0 | DR7_RW0_IO);
+	check(outb_safe(BP_PORT + 1, 0) == 0,
+	      "an OUT beside the I/O breakpoint does not raise #DB");
+	check_raises(outb_safe(BP_PORT, 0), EXC_DB,
+		     "an OUT to the emulated port under an I/O breakpoint "
+		     "raises #DB");
+	check(read_dr6() & DR6_B0, "... with DR6.B0 set");
+	write_dr(7, 0x400);
+	write_dr(6, DR6_INIT);
+	write_dr(0, 0);
+	write_cr4_safe(cr4);
+}
+
 int guest_main(struct hv_info *info);
 int guest_main(struct hv_info *info)
 {
@@ -108,6 +161,7 @@ int guest_main(struct hv_info *info)
 	cmos();
 	resets();
 	pci();
+	io_breakpoint();
 	guest_printf("hostile_io: still here; %d of %d checks passed\n",
 		     check_count() - check_failures(), check_count());
 	return check_failures();

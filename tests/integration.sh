@@ -13,7 +13,7 @@ expect_tiny_run() {
 	expect "$name" 'hv: summary guest=tiny .*io_instruction=[1-9][0-9]* .*preemption_timer=[1-9]' "summary: I/O and preemption-timer exits counted"
 	expect "$name" 'hv: vmx off' "VMX turned off"
 	expect "$name" 'hv: every page freed but the one holding the TSS' "every page freed"
-	expect "$name" 'hv: host state after the run: as before \(24 registers compared\)' "host registers as before the run"
+	expect "$name" 'hv: host state after the run: as before \(29 registers compared\)' "host registers as before the run"
 	# guest/tiny.c writes POST codes to port 0x80, which the I/O bitmap
 	# passes through: no exit, so no denial and no UART byte.
 	if grep -q 'port 0x80 ' "$LOG"; then
@@ -90,7 +90,7 @@ elif boot bochs-shell bochs "$shell_img" 600; then
 	n=$(grep -c 'hv: summary guest=tiny result=ok' "$LOG")
 	[ "$n" -eq 4 ] && ok "bochs-shell: hv.efi ran the tiny guest 4 times in one boot" ||
 		not_ok "bochs-shell: expected 4 ok runs of the tiny guest, saw $n"
-	expect bochs-shell 'guest: abi_only: all 11 checks passed' "a guest written only from docs/guest-abi.md passes its own checks"
+	expect bochs-shell 'guest: abi_only: all 22 checks passed' "a guest written only from docs/guest-abi.md passes its own checks"
 	expect bochs-shell 'hv: summary guest=abi_only.bin result=ok' "... and ends with result=ok"
 	expect bochs-shell 'watchdog: still running after 50 time slices' "--watchdog=50 sets the watchdog's budget"
 	expect bochs-shell 'hv: summary guest=hostile_spin.bin result=killed exits=[0-9]+ .*preemption_timer=50 cr3_load=0 why=watchdog' "... and the spinning guest is killed after exactly 50 slices"

@@ -235,10 +235,14 @@ static void leaf_holds_permissions_and_memory_type(void **state)
 	assert_int_equal(ept_map(&fx->ept, 0x3000, 0x6000, 4096, EPT_EXECUTE,
 				 EPT_MEMTYPE_WT),
 			 0);
-	/* Bits 2:0 permissions, 5:3 memory type, 6 ignore-PAT clear. */
-	assert_int_equal(leaf_of(&fx->ept, 0x1000), 0xfee00000 | 0x3 | 0 << 3);
-	assert_int_equal(leaf_of(&fx->ept, 0x2000), 0x5000 | 0x5 | 6 << 3);
-	assert_int_equal(leaf_of(&fx->ept, 0x3000), 0x6000 | 0x4 | 4 << 3);
+	/* Bits 2:0 permissions, 5:3 memory type, 6 ignore-PAT set: the
+	 * guest's PAT cannot change the type the host chose. */
+	assert_int_equal(leaf_of(&fx->ept, 0x1000),
+			 0xfee00000 | 0x3 | 0 << 3 | 1 << 6);
+	assert_int_equal(leaf_of(&fx->ept, 0x2000),
+			 0x5000 | 0x5 | 6 << 3 | 1 << 6);
+	assert_int_equal(leaf_of(&fx->ept, 0x3000),
+			 0x6000 | 0x4 | 4 << 3 | 1 << 6);
 	assert_int_equal(ept_translate(&fx->ept, 0x2000, NULL, &perms), 0);
 	assert_int_equal(perms, EPT_READ | EPT_EXECUTE);
 	assert_int_equal(ept_translate(&fx->ept, 0x3000, NULL, &perms), 0);

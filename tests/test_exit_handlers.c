@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -19,6 +20,7 @@
 #include "exit/exit.h"
 #include "exit/exit_qual.h"
 #include "host_platform.h"
+#include "print.h"
 #include "util.h"
 #include "vmcs/vmcs.h"
 #include "x86/msr.h"
@@ -30,9 +32,11 @@
 #define GUEST_CR0_BITS (CR0_PG | CR0_NE | CR0_ET | CR0_EM | CR0_MP | CR0_PE)
 #define GUEST_CR4_BITS CR4_PAE
 #define GUEST_EFER (EFER_LME | EFER_LMA | EFER_NXE)
-#define SS_RING0 0xc093u /* data, DPL 0 */
-#define SS_RING1 0xc0b3u /* data, DPL 1 */
-#define SS_RING3 0xc0f3u /* data, DPL 3 */
+#define CS_64BIT 0xa09bu  /* code, L: 64-bit mode */
+#define CS_COMPAT 0xc09bu /* code, D, no L: compatibility mode */
+#define SS_RING0 0xc093u  /* data, DPL 0 */
+#define SS_RING1 0xc0b3u  /* data, DPL 1 */
+#define SS_RING3 0xc0f3u  /* data, DPL 3 */
 #define PAT_DEFAULT 0x0007040600070406ull
 #define MAXPHYADDR 39
 
@@ -53,6 +57,7 @@ static struct {
 	struct vcpu v;
 	uint8_t *mem;
 	unsigned int cpuid_calls, flushes, irq_windows;
+	uint64_t dr[4];	     /* the guest's DR0-DR3 */
 	bool cpuid_all_ones; /* the fake CPU has every feature */
 	uint32_t last_leaf, last_subleaf;
 } t;
@@ -97,9 +102,14 @@ static uint64_t fake_tsc(void)
 	return 0x1234567;
 }
 
+static uint64_t fake_read_dr(unsigned int n)
+{
+	return t.dr[n & 3];
+}
+
 static const struct cpu_ops fake_cpu = {fake_cpuid, fake_rdmsr, NULL};
 static const struct vcpu_ops fake_ops = {&fake_cpu, fake_flush, fake_irq_window,
-					 fake_tsc};
+					 fake_tsc, fake_read_dr};
 
 static void vmcs_error_fails_test(uint32_t enc, enum vmcs_status status,
 				  const char *what)
@@ -149,6 +159,7 @@ static int setup(void **state)
 	vmcs_write(VMCS_GUEST_IA32_SYSENTER_CS, 0);
 	vmcs_write(VMCS_GUEST_IA32_SYSENTER_ESP, 0);
 	vmcs_write(VMCS_GUEST_IA32_SYSENTER_EIP, 0);
+	vmcs_write(VMCS_GUEST_CS_ACCESS_RIGHTS, CS_64BIT);
 	vmcs_write(VMCS_GUEST_SS_ACCESS_RIGHTS, SS_RING0);
 	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_STATE, 0);
 	vmcs_write(VMCS_GUEST_RFLAGS, 0x2);
@@ -245,21 +256,27 @@ static void cpuid_leaf1_hides_vmx_and_sets_hypervisor_bit(void **state)
 	assert_int_equal(*gpr(GPR_RCX) & (1u << 5), 0);
 	assert_int_equal(*gpr(GPR_RCX) & (1u << 31), 1u << 31);
 	/* MONITOR, SMX, PCID and the SIMD family (SSE3 ... F16C, XSAVE,
-	 * OSXSAVE) go too; the rest passes. */
-	assert_int_equal(*gpr(GPR_RCX),
-			 (FAKE_ECX_1 &
-			  ~((1u << 0) | (1u << 1) | (1u << 3) | (1u << 5) |
-			    (1u << 6) | (1u << 9) | (1u << 12) | (1u << 17) |
-			    (1u << 19) | (1u << 20) | (1u << 25) | (1u << 26) |
-			    (1u << 27) | (1u << 28) | (1u << 29))) |
-				 (1u << 31));
+	 * OSXSAVE) go too, and the MSR-backed EIST, TM2, SDBG, PDCM, x2APIC
+	 * and TSC-deadline; the rest passes. */
+	assert_int_equal(
+		*gpr(GPR_RCX),
+		(FAKE_ECX_1 &
+		 ~((1u << 0) | (1u << 1) | (1u << 3) | (1u << 5) | (1u << 6) |
+		   (1u << 9) | (1u << 12) | (1u << 17) | (1u << 19) |
+		   (1u << 20) | (1u << 25) | (1u << 26) | (1u << 27) |
+		   (1u << 28) | (1u << 29) | (1u << 7) | (1u << 8) |
+		   (1u << 11) | (1u << 15) | (1u << 21) | (1u << 24))) |
+			(1u << 31));
 	/* CPUID writes all four registers whole. */
 	assert_int_equal(*gpr(GPR_RAX), FAKE_EAX_1);
 	assert_int_equal(*gpr(GPR_RBX), FAKE_EBX_1);
-	/* No x87, MMX, FXSR, SSE, SSE2 (CR0.EM stays set), no VME. */
+	/* No x87, MMX, FXSR, SSE, SSE2 (CR0.EM stays set), no VME; no
+	 * MTRR, MCA, DS, ACPI, TM (MSRs the guest does not have). */
 	assert_int_equal(*gpr(GPR_RDX),
 			 FAKE_EDX_1 & ~((1u << 0) | (1u << 1) | (1u << 23) |
-					(1u << 24) | (1u << 25) | (1u << 26)));
+					(1u << 24) | (1u << 25) | (1u << 26) |
+					(1u << 12) | (1u << 14) | (1u << 21) |
+					(1u << 22) | (1u << 29)));
 	assert_int_equal(t.v.exit_counts[EXIT_REASON_CPUID], 1);
 	assert_int_equal(t.v.exits, 1);
 }
@@ -279,18 +296,30 @@ static void cpuid_hides_features_whose_controls_are_off(void **state)
 	(void)state;
 	t.cpuid_all_ones = true;
 	/* FSGSBASE, AVX2, SMEP, INVPCID, AVX-512 (F DQ IFMA PF ER CD BW
-	 * VL), SMAP */
+	 * VL), SMAP; TSC_ADJUST, RDT-M, RDT-A, Intel PT (MSRs) */
 	assert_int_equal(cpuid_reg(7, 0, GPR_RBX),
 			 ~((1u << 0) | (1u << 5) | (1u << 7) | (1u << 10) |
 			   (1u << 16) | (1u << 17) | (1u << 20) | (1u << 21) |
 			   (1u << 26) | (1u << 27) | (1u << 28) | (1u << 30) |
-			   (1u << 31)));
+			   (1u << 31) | (1u << 1) | (1u << 12) | (1u << 15) |
+			   (1u << 25)));
 	/* UMIP, PKU, OSPKE, WAITPKG, CET_SS, LA57, RDPID, PKS */
 	assert_int_equal(cpuid_reg(7, 0, GPR_RCX),
 			 ~((1u << 2) | (1u << 3) | (1u << 4) | (1u << 5) |
 			   (1u << 7) | (1u << 16) | (1u << 22) | (1u << 31)));
-	/* PCONFIG, CET_IBT */
-	assert_int_equal(cpuid_reg(7, 0, GPR_RDX), ~((1u << 18) | (1u << 20)));
+	/* PCONFIG, CET_IBT; IBRS/IBPB, STIBP, L1D_FLUSH,
+	 * ARCH_CAPABILITIES, CORE_CAPABILITIES, SSBD (MSRs) */
+	assert_int_equal(cpuid_reg(7, 0, GPR_RDX),
+			 ~((1u << 18) | (1u << 20) | (1u << 26) | (1u << 27) |
+			   (1u << 28) | (1u << 29) | (1u << 30) | (1u << 31)));
+	/* Leaves 0AH (performance monitoring) and 0DH (XSAVE state), any
+	 * subleaf: all zero. */
+	for (uint32_t sub = 0; sub < 3; sub++) {
+		for (enum gpr_index r = GPR_RAX; r <= GPR_RBX; r++) {
+			assert_int_equal(cpuid_reg(0xa, sub, r), 0);
+			assert_int_equal(cpuid_reg(0xd, sub, r), 0);
+		}
+	}
 	assert_int_equal(cpuid_reg(7, 1, GPR_RCX), ~0u); /* subleaf 1 */
 	assert_int_equal(cpuid_reg(0x80000001u, 0, GPR_RDX),
 			 ~(1u << 27)); /* RDTSCP */
@@ -371,6 +400,50 @@ static void skipping_an_instruction_with_tf_single_steps(void **state)
 			 1u << 14); /* BS */
 }
 
+static void next_rip_wraps_outside_64bit_mode_and_must_be_canonical(
+	void **state)
+{
+	uint64_t next = 0;
+
+	(void)state;
+	assert_true(vcpu_next_rip(0x10000, 2, true, &next));
+	assert_int_equal(next, 0x10002);
+	assert_true(vcpu_next_rip(0xfffffffeull, 2, true, &next));
+	assert_int_equal(next, 0x100000000ull);
+	/* compatibility mode: EIP wraps at 4 GiB */
+	assert_true(vcpu_next_rip(0xfffffffeull, 3, false, &next));
+	assert_int_equal(next, 1);
+	/* the last canonical bytes below the hole, and the first above it */
+	assert_true(vcpu_next_rip(0x00007ffffffffffcull, 2, true, &next));
+	assert_false(vcpu_next_rip(0x00007ffffffffffeull, 2, true, &next));
+	assert_true(vcpu_next_rip(0xffff7ffffffffffeull, 2, true, &next));
+	assert_int_equal(next, 0xffff800000000000ull);
+}
+
+/* A CPUID in the last 2 bytes below the non-canonical hole: the next
+ * fetch would fault, and a VM entry with that RIP would fail. #GP(0) on
+ * the instruction instead, RIP unchanged. */
+static void skip_to_a_non_canonical_rip_injects_gp(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_GUEST_RIP, 0x00007ffffffffffeull);
+	*gpr(GPR_RAX) = 0;
+	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, 2), VERDICT_RESUME);
+	assert_injected_gp();
+	assert_int_equal(rip(), 0x00007ffffffffffeull);
+}
+
+static void skip_in_compatibility_mode_wraps_eip(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_GUEST_CS_ACCESS_RIGHTS, CS_COMPAT);
+	vmcs_write(VMCS_GUEST_RIP, 0xfffffffeull);
+	*gpr(GPR_RAX) = 0;
+	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, 2), VERDICT_RESUME);
+	assert_int_equal(injected(), 0);
+	assert_int_equal(rip(), 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* Control registers (exit qualification, SDM 3C table 28-3)           */
 
@@ -427,6 +500,25 @@ static void mov_to_cr3_just_below_maxphyaddr_is_accepted(void **state)
 				 cr_qual(3, CR_ACCESS_MOV_TO_CR, GPR_R9), 3),
 			 3);
 	assert_int_equal(vmcs_read(VMCS_GUEST_CR3), top);
+}
+
+/* In compatibility mode MOV CR reads and writes 32-bit registers: the
+ * upper half of RDX is not part of the operand. */
+static void mov_cr3_in_compatibility_mode_uses_32_bits(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_GUEST_CS_ACCESS_RIGHTS, CS_COMPAT);
+	*gpr(GPR_RDX) = 0xdead000000002000ull;
+	assert_completed(vm_exit(EXIT_REASON_CR_ACCESS,
+				 cr_qual(3, CR_ACCESS_MOV_TO_CR, GPR_RDX), 3),
+			 3);
+	assert_int_equal(vmcs_read(VMCS_GUEST_CR3), 0x2000);
+	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	*gpr(GPR_RBX) = ~0ull;
+	assert_completed(vm_exit(EXIT_REASON_CR_ACCESS,
+				 cr_qual(3, CR_ACCESS_MOV_FROM_CR, GPR_RBX), 3),
+			 3);
+	assert_int_equal(*gpr(GPR_RBX), 0x2000);
 }
 
 static void mov_from_cr3_writes_rbx(void **state)
@@ -514,6 +606,23 @@ static void mov_to_cr0_cd_is_shadowed_only(void **state)
 	assert_int_equal(vmcs_read(VMCS_CR0_READ_SHADOW),
 			 GUEST_CR0_BITS | CR0_CD | CR0_WP);
 	assert_int_equal(vmcs_read(VMCS_GUEST_CR0), GUEST_CR0_BITS | CR0_WP);
+}
+
+/* A MOV to CR0 that exits (it clears ET, a host-owned bit) with reserved
+ * bits 31:0 set: the CPU ignores those and keeps ET at 1 (SDM 3A 2.5), so
+ * the guest reads back neither. */
+static void mov_to_cr0_drops_reserved_bits_and_keeps_et(void **state)
+{
+	uint64_t reserved = (1ull << 6) | (1ull << 17) | (1ull << 28);
+
+	(void)state;
+	*gpr(GPR_RDX) = (GUEST_CR0_BITS & ~CR0_ET) | reserved;
+	assert_completed(vm_exit(EXIT_REASON_CR_ACCESS,
+				 cr_qual(0, CR_ACCESS_MOV_TO_CR, GPR_RDX), 3),
+			 3);
+	assert_int_equal(vmcs_read(VMCS_CR0_READ_SHADOW), GUEST_CR0_BITS);
+	assert_int_equal(vmcs_read(VMCS_GUEST_CR0) & reserved, 0);
+	assert_int_equal(vmcs_read(VMCS_GUEST_CR0) & CR0_ET, CR0_ET);
 }
 
 /* LMSW loads CR0[3:0] but cannot clear PE. */
@@ -679,6 +788,56 @@ static void out_to_unlisted_port_is_dropped_and_logged(void **state)
 }
 
 /* A word-sized OUT to the UART data port is not console output. */
+/* DR7: L/G at 2n, R/W at 16 + 4n, LEN at 18 + 4n. */
+static uint64_t dr7_io(unsigned int n, unsigned int len)
+{
+	return 0x400 | 1ull << (2 * n) | (uint64_t)DR7_RW_IO << (16 + 4 * n) |
+	       (uint64_t)len << (18 + 4 * n);
+}
+
+static void io_breakpoint_hits_cover_the_aligned_range(void **state)
+{
+	uint64_t dr[4] = {0x3f8, 0x3f9, 0x70, 0x80};
+
+	(void)state;
+	/* one byte at 0x3f8: only an access touching 0x3f8 */
+	assert_int_equal(io_breakpoint_hits(dr7_io(0, 0), dr, 0x3f8, 1), 1);
+	assert_int_equal(io_breakpoint_hits(dr7_io(0, 0), dr, 0x3f9, 1), 0);
+	assert_int_equal(io_breakpoint_hits(dr7_io(0, 0), dr, 0x3f7, 2), 1);
+	/* LEN 11b (4 bytes): DR1 0x3f9 covers 0x3f8-0x3fb */
+	assert_int_equal(io_breakpoint_hits(dr7_io(1, 3), dr, 0x3fb, 1), 2);
+	assert_int_equal(io_breakpoint_hits(dr7_io(1, 3), dr, 0x3fc, 4), 0);
+	/* disabled, or R/W not 10b: no hit */
+	assert_int_equal(
+		io_breakpoint_hits(dr7_io(2, 0) & ~0x30ull, dr, 0x70, 1), 0);
+	assert_int_equal(io_breakpoint_hits(0x400 | 1 << 6, dr, 0x80, 1), 0);
+	/* G3 alone enables it; two at once */
+	assert_int_equal(io_breakpoint_hits((dr7_io(3, 0) & ~0x40ull) | 1 << 7 |
+						    dr7_io(2, 0),
+					    dr, 0x70, 1),
+			 4);
+}
+
+/* An emulated OUT under an enabled I/O breakpoint (CR4.DE): the VM entry
+ * is to deliver #DB after it, B0 and "enabled breakpoint" pending. */
+static void out_under_an_io_breakpoint_makes_a_pending_db(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_CR4_READ_SHADOW, GUEST_CR4_BITS | CR4_DE);
+	vmcs_write(VMCS_GUEST_DR7, dr7_io(0, 0));
+	t.dr[0] = 0x1234;
+	assert_completed(out_byte(0x1235, 'x'), 1);
+	assert_int_equal(vmcs_read(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS), 0);
+	assert_completed(out_byte(0x1234, 'x'), 1);
+	assert_int_equal(vmcs_read(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS),
+			 1 | PENDING_DBG_ENABLED_BP);
+	/* Without CR4.DE, R/W 10b is no I/O breakpoint. */
+	vmcs_write(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS, 0);
+	vmcs_write(VMCS_CR4_READ_SHADOW, GUEST_CR4_BITS);
+	assert_completed(out_byte(0x1234, 'x'), 1);
+	assert_int_equal(vmcs_read(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS), 0);
+}
+
 static void wide_out_to_uart_is_denied(void **state)
 {
 	(void)state;
@@ -887,6 +1046,63 @@ static void vmcall_print_outside_guest_memory_returns_efault(void **state)
 	vmcs_write(VMCS_GUEST_RIP, RIP0);
 	assert_completed(vmcall(HV_HC_PRINT, ~0ull - 2, 8), 3);
 	assert_int_equal(*gpr(GPR_RAX), HV_HC_EFAULT);
+	assert_string_equal(host_output(), "");
+	assert_int_equal(t.v.console_bytes, 0);
+}
+
+/* docs/guest-abi.md: the console prints "a line at a time": a line
+ * longer than the VMM's line buffer is still one "guest: " line. */
+static void a_long_guest_line_is_printed_whole(void **state)
+{
+	char want[8 + 400 + 2];
+
+	(void)state;
+	memset(t.mem + 0x20000, 'x', 400);
+	t.mem[0x20000 + 400] = '\n';
+	assert_completed(vmcall(HV_HC_PRINT, 0x20000, 401), 3);
+	assert_int_equal(*gpr(GPR_RAX), HV_HC_OK);
+	memcpy(want, "guest: ", 7);
+	memset(want + 7, 'x', 400);
+	memcpy(want + 7 + 400, "\n", 2);
+	assert_string_equal(host_output(), want);
+}
+
+/* A line of hv's own in the middle of a long guest line starts a line of
+ * its own, and the rest of the guest's line comes after a new "guest: "
+ * prefix: the guest never starts an output line, so it cannot forge one
+ * of hv's. */
+static void an_hv_line_inside_a_long_guest_line_keeps_both_prefixed(
+	void **state)
+{
+	char want[512];
+	char xs[200];
+
+	(void)state;
+	memset(xs, 'x', sizeof(xs));
+	memcpy(t.mem + 0x20000, xs, sizeof(xs));
+	assert_completed(vmcall(HV_HC_PRINT, 0x20000, sizeof(xs)), 3);
+	hv_printf("hv: a host message\n");
+	memcpy(t.mem + 0x20000, "hv: forged\n", 11);
+	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	assert_completed(vmcall(HV_HC_PRINT, 0x20000, 11), 3);
+	/* The buffer holds 159 characters: the first piece. */
+	snprintf(want, sizeof(want),
+		 "guest: %.159s\nhv: a host message\n"
+		 "guest: %.41shv: forged\n",
+		 xs, xs);
+	assert_string_equal(host_output(), want);
+}
+
+/* docs/guest-abi.md: "0 prints nothing" and returns 0, wherever RDI
+ * points: no byte is read, so none can be outside guest memory. */
+static void vmcall_print_of_length_0_returns_0_for_any_address(void **state)
+{
+	(void)state;
+	assert_completed(vmcall(HV_HC_PRINT, ~0ull - 2, 0), 3);
+	assert_int_equal(*gpr(GPR_RAX), HV_HC_OK);
+	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	assert_completed(vmcall(HV_HC_PRINT, HV_GUEST_MEM_SIZE + 1, 0), 3);
+	assert_int_equal(*gpr(GPR_RAX), HV_HC_OK);
 	assert_string_equal(host_output(), "");
 	assert_int_equal(t.v.console_bytes, 0);
 }
@@ -1182,10 +1398,14 @@ int main(void)
 		T(cpuid_passes_leaf_and_subleaf_to_the_cpu),
 		T(skipping_an_instruction_ends_sti_blocking),
 		T(skipping_an_instruction_with_tf_single_steps),
+		T(next_rip_wraps_outside_64bit_mode_and_must_be_canonical),
+		T(skip_to_a_non_canonical_rip_injects_gp),
+		T(skip_in_compatibility_mode_wraps_eip),
 		T(mov_to_cr3_loads_counts_flushes_and_advances),
 		T(mov_to_cr3_from_rsp_reads_the_vmcs_rsp),
 		T(mov_to_cr3_above_maxphyaddr_injects_gp),
 		T(mov_to_cr3_just_below_maxphyaddr_is_accepted),
+		T(mov_cr3_in_compatibility_mode_uses_32_bits),
 		T(mov_from_cr3_writes_rbx),
 		T(mov_to_cr4_setting_vmxe_injects_gp),
 		T(mov_to_cr4_clearing_pae_injects_gp),
@@ -1193,6 +1413,7 @@ int main(void)
 		T(mov_to_cr0_clearing_pg_injects_gp),
 		T(mov_to_cr0_nw_without_cd_injects_gp),
 		T(mov_to_cr0_cd_is_shadowed_only),
+		T(mov_to_cr0_drops_reserved_bits_and_keeps_et),
 		T(lmsw_cannot_clear_pe),
 		T(lmsw_clearing_em_keeps_it),
 		T(mov_to_cr0_clearing_em_injects_gp),
@@ -1203,6 +1424,8 @@ int main(void)
 		T(in_from_uart_lsr_reports_transmitter_empty),
 		T(in_from_unlisted_port_reads_all_ones),
 		T(out_to_unlisted_port_is_dropped_and_logged),
+		T(io_breakpoint_hits_cover_the_aligned_range),
+		T(out_under_an_io_breakpoint_makes_a_pending_db),
 		T(wide_out_to_uart_is_denied),
 		T(only_the_first_8_denials_are_logged),
 		T(string_io_kills_the_guest),
@@ -1220,6 +1443,9 @@ int main(void)
 		T(vmcall_unknown_number_returns_enosys),
 		T(vmcall_print_writes_guest_buffer_to_console),
 		T(vmcall_print_outside_guest_memory_returns_efault),
+		T(vmcall_print_of_length_0_returns_0_for_any_address),
+		T(a_long_guest_line_is_printed_whole),
+		T(an_hv_line_inside_a_long_guest_line_keeps_both_prefixed),
 		T(vmcall_print_too_long_returns_einval),
 		T(vmcall_exit_0_ends_ok),
 		T(vmcall_exit_3_ends_with_error_status_3),

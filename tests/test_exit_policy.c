@@ -549,9 +549,49 @@ static void print_says_it_in_words(void **state)
 	assert_non_null(strstr(out, "I/O ports free: none; every other"));
 }
 
+/* The guest's SYSCALL MSRs and IA32_KERNEL_GS_BASE are its own (run.c
+ * gives it power-on values and the host its own back): the bitmap passes
+ * them both ways, while EFER (SCE among the bits) stays with the
+ * hypervisor. */
+static void guest_policy_passes_the_syscall_msrs(void **state)
+{
+	struct exit_controls c;
+	static const uint32_t passed[] = {MSR_IA32_STAR, MSR_IA32_LSTAR,
+					  MSR_IA32_CSTAR, MSR_IA32_FMASK,
+					  MSR_IA32_KERNEL_GS_BASE};
+
+	(void)state;
+	assert_int_equal(exit_policy_build(&guest_exit_policy, &c, &maps), 0);
+	for (size_t i = 0; i < sizeof(passed) / sizeof(passed[0]); i++) {
+		assert_int_equal(rd(&c, passed[i]), POLICY_PASS);
+		assert_int_equal(wr(&c, passed[i]), POLICY_PASS);
+	}
+	assert_int_equal(wr(&c, MSR_IA32_EFER), POLICY_TRAP);
+}
+
+/* Port 0x80 passes for 1-byte accesses only: a 2- or 4-byte access also
+ * covers 0x81-0x83, and one trapping port makes it exit (SDM 3C 26.1.3),
+ * to be denied like any other port (docs/guest-abi.md). */
+static void guest_policy_passes_port_0x80_one_byte_only(void **state)
+{
+	struct exit_controls c;
+
+	(void)state;
+	assert_int_equal(exit_policy_build(&guest_exit_policy, &c, &maps), 0);
+	assert_int_equal(io(&c, 0x80, 1), POLICY_PASS);
+	assert_int_equal(io(&c, 0x80, 2), POLICY_TRAP);
+	assert_int_equal(io(&c, 0x80, 4), POLICY_TRAP);
+	assert_int_equal(io(&c, 0x7f, 2), POLICY_TRAP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(guest_policy_passes_the_syscall_msrs,
+				       reset_maps),
+		cmocka_unit_test_setup(
+			guest_policy_passes_port_0x80_one_byte_only,
+			reset_maps),
 		cmocka_unit_test_setup(empty_policy_traps_every_msr_and_port,
 				       reset_maps),
 		cmocka_unit_test_setup(unused_bitmaps_are_written_all_trap,

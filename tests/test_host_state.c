@@ -38,7 +38,7 @@ static void same_state_is_reported_as_before(void **state)
 	host_output_reset();
 	assert_int_equal(host_state_compare(&a, &b), 0);
 	assert_string_equal(host_output(), "hv: host state after the run: as "
-					   "before (24 registers compared)\n");
+					   "before (29 registers compared)\n");
 }
 
 static void each_changed_register_is_named_with_both_values(void **state)
@@ -49,14 +49,18 @@ static void each_changed_register_is_named_with_both_values(void **state)
 	b.efer = 0xd01;
 	b.kernel_gs_base = 0xffff800000001000ull;
 	b.idtr_limit = 0xffff; /* what a VM exit leaves, unrestored */
+	b.cr2 = 0x5000;	       /* a guest's page fault, unrestored */
+	b.lstar = 0x10040;     /* a guest's SYSCALL entry, unrestored */
 	host_output_reset();
-	assert_int_equal(host_state_compare(&a, &b), 3);
+	assert_int_equal(host_state_compare(&a, &b), 5);
 	assert_string_equal(host_output(),
 			    "hv: host state after the run: CHANGED\n"
+			    "hv:   CR2 was 0x0, is 0x5000\n"
 			    "hv:   IDTR limit was 0xfff, is 0xffff\n"
 			    "hv:   IA32_EFER was 0xd00, is 0xd01\n"
 			    "hv:   IA32_KERNEL_GS_BASE was 0x0, is "
-			    "0xffff800000001000\n");
+			    "0xffff800000001000\n"
+			    "hv:   IA32_LSTAR was 0x0, is 0x10040\n");
 }
 
 int main(void)

@@ -160,11 +160,33 @@ int hv_snprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
+static bool line_open;
+
+void hv_print_open(const char *text)
+{
+	platform_puts(text);
+	line_open = true;
+}
+
+bool hv_print_line_open(void)
+{
+	return line_open;
+}
+
+void hv_print_end_line(void)
+{
+	if (line_open) {
+		line_open = false;
+		platform_puts("\n");
+	}
+}
+
 void hv_printf(const char *fmt, ...)
 {
 	char line[512];
 	va_list ap;
 
+	hv_print_end_line();
 	va_start(ap, fmt);
 	hv_vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);

@@ -39,11 +39,28 @@ static void flush_guest_tlb(struct vcpu *v)
 		invvpid(INVVPID_SINGLE_CONTEXT, v->vpid);
 }
 
+/* The guest's DR0-DR3: MOV DR does not exit, so they are the real ones
+ * for the whole run (host_extra_save). */
+static uint64_t guest_dr(unsigned int n)
+{
+	switch (n) {
+	case 0:
+		return read_dr0();
+	case 1:
+		return read_dr1();
+	case 2:
+		return read_dr2();
+	default:
+		return read_dr3();
+	}
+}
+
 static const struct vcpu_ops hw_vcpu_ops = {
 	.cpu = &cpu_hw_ops,
 	.flush_guest_tlb = flush_guest_tlb,
 	.open_irq_window = irq_window,
 	.read_tsc = rdtsc,
+	.read_dr = guest_dr,
 };
 
 static void vm_free(struct vm *vm)

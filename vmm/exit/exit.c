@@ -106,14 +106,52 @@ int vmx_exit_handler(void *ctx)
 }
 
 /* Helpers for handlers. */
+/* The guest always runs in IA-32e mode (it cannot clear EFER.LME or
+ * CR0.PG), so CS.L alone tells 64-bit mode from compatibility mode. */
+static bool guest_in_64bit_mode(void)
+{
+	return vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS) & SEGMENT_AR_L;
+}
+
+bool vcpu_next_rip(uint64_t rip, uint32_t length, bool mode64, uint64_t *next)
+{
+	uint64_t n = rip + length;
+
+	/* Outside 64-bit mode the instruction pointer is EIP: it wraps at
+	 * 4 GiB (SDM 1 3.5, "Instruction Pointer"; KVM's skip does the
+	 * same). */
+	if (!mode64) {
+		*next = (uint32_t)n;
+		return true;
+	}
+	/* In 64-bit mode, fetching the next instruction from a
+	 * non-canonical address raises #GP(0) (SDM 3A 6.15, "Exception and
+	 * Interrupt Reference", interrupt 13). Hardware retires the
+	 * instruction and faults on the fetch, but a VM entry with a
+	 * non-canonical RIP fails (SDM 3C 27.3.1.4, "Checks on Guest RIP,
+	 * RFLAGS, and SSP"), so the #GP is raised on the instruction itself,
+	 * as KVM's emulator does. */
+	*next = n;
+	return canonical(n);
+}
+
 /* Only instruction-caused exits advance RIP: for them the CPU reports the
  * instruction's length; for events (preemption timer, external interrupt) the
  * field is undefined (SDM 3C 28.2.5, "Information for VM Exits Due to
  * Instruction Execution") and must not be used. */
 void vcpu_skip_instruction(struct vcpu *v)
 {
-	vmcs_write(VMCS_GUEST_RIP,
-		   vmcs_read(VMCS_GUEST_RIP) + v->exit_instruction_length);
+	uint64_t rip = vmcs_read(VMCS_GUEST_RIP), next;
+	uint32_t len = v->exit_instruction_length;
+	/* Below 4 GiB both modes give the same next RIP: CS is read only
+	 * when the instruction ends above it. */
+	bool mode64 = ((rip + len) >> 32) ? guest_in_64bit_mode() : true;
+
+	if (!vcpu_next_rip(rip, len, mode64, &next)) {
+		vcpu_inject_exception(v, EXC_GP, 0);
+		return;
+	}
+	vmcs_write(VMCS_GUEST_RIP, next);
 	/* Completing an instruction ends its STI / MOV-SS interrupt shadow (SDM
 	 * 3A 6.8.3, "Masking Exceptions and Interrupts When Switching Stacks"),
 	 * so the emulated one must too. */
@@ -146,6 +184,18 @@ void vcpu_inject_exception(struct vcpu *v, unsigned int vector,
 	vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, info);
 	if (info & INTR_INFO_DELIVER_ERROR_CODE)
 		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error_code);
+}
+
+uint64_t vcpu_gpr_operand(struct vcpu *v, unsigned int index)
+{
+	uint64_t value = vcpu_gpr(v, index);
+
+	return guest_in_64bit_mode() ? value : (uint32_t)value;
+}
+
+void vcpu_set_gpr_operand(struct vcpu *v, unsigned int index, uint64_t value)
+{
+	vcpu_set_gpr(v, index, guest_in_64bit_mode() ? value : (uint32_t)value);
 }
 
 uint64_t vcpu_gpr(struct vcpu *v, unsigned int index)

@@ -33,12 +33,29 @@ void console_flush(struct vcpu *v);
  * and calls its handler. */
 enum exit_verdict exit_dispatch(struct vcpu *v);
 
+/* B0-B3 for the enabled I/O breakpoints in @dr7 (DR0-DR3 in @dr) that
+ * an access of @size bytes at @port touches; 0 for none (handle_io.c). */
+uint32_t io_breakpoint_hits(uint64_t dr7, const uint64_t dr[4], uint16_t port,
+			    unsigned int size);
+
 /* Helpers for handlers (exit.c). */
+/* Advances RIP past the exiting instruction, or raises #GP(0) in the
+ * guest where the next RIP would not be canonical (vcpu_next_rip). */
 void vcpu_skip_instruction(struct vcpu *v);
+/* The RIP after an instruction of @length at @rip: wrapped to 32 bits
+ * outside 64-bit mode; false where, in 64-bit mode, it is not canonical
+ * (the next fetch raises #GP(0)). */
+bool vcpu_next_rip(uint64_t rip, uint32_t length, bool mode64, uint64_t *next);
 void vcpu_inject_exception(struct vcpu *v, unsigned int vector,
 			   uint32_t error_code);
 uint64_t vcpu_gpr(struct vcpu *v, unsigned int index);
 void vcpu_set_gpr(struct vcpu *v, unsigned int index, uint64_t value);
+/* The same at the instruction's operand size where it has no REX.W: 64
+ * bits in 64-bit mode, 32 in compatibility mode, as MOV CR reads and
+ * writes them (SDM 2 "MOV—Move to/from Control Registers"); a 32-bit
+ * result is zero-extended. */
+uint64_t vcpu_gpr_operand(struct vcpu *v, unsigned int index);
+void vcpu_set_gpr_operand(struct vcpu *v, unsigned int index, uint64_t value);
 enum exit_verdict vcpu_kill(struct vcpu *v, const char *why);
 enum exit_verdict vcpu_finish(struct vcpu *v, enum guest_result result,
 			      uint64_t status);

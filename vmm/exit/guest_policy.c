@@ -7,12 +7,17 @@
 #include "x86/msr.h"
 #include "x86/x86.h"
 
-/* Free: the TSC (read only) and the FS/GS bases, which the VMCS switches
- * anyway. Every other MSR traps to the virtual MSR set (handle_msr.c). */
+/* Free: the TSC (read only), the FS/GS bases, which the VMCS switches
+ * anyway, and IA32_KERNEL_GS_BASE and the SYSCALL MSRs, which the run
+ * gives the guest and takes back (run.c host_extra_save); the CPU's own
+ * WRMSR checks (canonical bases, LSTAR and CSTAR, FMASK bits 63:32
+ * reserved) answer the guest. Every other MSR traps to the virtual MSR
+ * set (handle_msr.c). */
 static const struct msr_rule guest_msrs[] = {
 	{MSR_IA32_TIME_STAMP_COUNTER, MSR_IA32_TIME_STAMP_COUNTER, POLICY_PASS,
 	 POLICY_TRAP},
-	{MSR_IA32_FS_BASE, MSR_IA32_GS_BASE, POLICY_PASS, POLICY_PASS},
+	{MSR_IA32_STAR, MSR_IA32_FMASK, POLICY_PASS, POLICY_PASS},
+	{MSR_IA32_FS_BASE, MSR_IA32_KERNEL_GS_BASE, POLICY_PASS, POLICY_PASS},
 };
 
 /* Free: port 0x80, the POST-code port, harmless to write. Everything else

@@ -52,6 +52,35 @@
 #define CPUID_7_EDX_UD (1u << 18)	 /* PCONFIG */
 #define CPUID_80000001_EDX_UD (1u << 27) /* RDTSCP */
 
+/* Features that are MSRs or devices the guest does not have: RDMSR and
+ * WRMSR of every one raise #GP (handle_msr.c), so a guest that believed
+ * CPUID would fault (SDM 2 "CPUID", table 3-8 to 3-10; SDM 4). */
+#define CPUID_1_EDX_NO_MSR                                            \
+	((1u << 12) /* MTRR */ | (1u << 14) /* MCA: IA32_MCG_CAP */ | \
+	 (1u << 21) /* DS: IA32_DS_AREA */ |                          \
+	 (1u << 22) /* ACPI: IA32_THERM_CONTROL */ |                  \
+	 (1u << 29) /* TM: thermal monitor */)
+#define CPUID_1_ECX_NO_MSR                                           \
+	((1u << 7) /* EIST: IA32_PERF_CTL */ | (1u << 8) /* TM2 */ | \
+	 (1u << 11) /* SDBG: IA32_DEBUG_INTERFACE */ |               \
+	 (1u << 15) /* PDCM: IA32_PERF_CAPABILITIES */ |             \
+	 (1u << 21) /* x2APIC: no local APIC */ |                    \
+	 (1u << 24) /* TSC-deadline: IA32_TSC_DEADLINE */)
+#define CPUID_7_EBX_NO_MSR                                          \
+	((1u << 1) /* IA32_TSC_ADJUST */ | (1u << 12) /* RDT-M */ | \
+	 (1u << 15) /* RDT-A */ | (1u << 25) /* Intel PT: IA32_RTIT_* */)
+#define CPUID_7_EDX_NO_MSR                                                     \
+	((1u << 26) /* IBRS, IBPB: IA32_SPEC_CTRL, IA32_PRED_CMD */ |          \
+	 (1u << 27) /* STIBP */ | (1u << 28) /* L1D_FLUSH: IA32_FLUSH_CMD */ | \
+	 (1u << 29) /* IA32_ARCH_CAPABILITIES */ |                             \
+	 (1u << 30) /* IA32_CORE_CAPABILITIES */ |                             \
+	 (1u << 31) /* SSBD: IA32_SPEC_CTRL */)
+/* Whole leaves about state the guest does not have: 0AH, architectural
+ * performance monitoring (no IA32_PMCx, IA32_PERFEVTSELx); 0DH, the XSAVE
+ * components (XSAVE is hidden and CR4.OSXSAVE stays clear). */
+#define CPUID_LEAF_PERFMON 0xau
+#define CPUID_LEAF_XSAVE 0xdu
+
 /* MONITOR/MWAIT would only sleep until the preemption timer. */
 #define CPUID_1_ECX_MONITOR (1u << 3)
 
@@ -62,18 +91,25 @@ static void hide_unavailable(uint32_t leaf, uint32_t subleaf,
 {
 	switch (leaf) {
 	case 1:
-		r->edx &= ~(CPUID_1_EDX_X87_SIMD | CPUID_1_EDX_CR4_GATED);
+		r->edx &= ~(CPUID_1_EDX_X87_SIMD | CPUID_1_EDX_CR4_GATED |
+			    CPUID_1_EDX_NO_MSR);
 		r->ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SIMD |
-			    CPUID_1_ECX_CR4_GATED | CPUID_1_ECX_MONITOR);
+			    CPUID_1_ECX_CR4_GATED | CPUID_1_ECX_MONITOR |
+			    CPUID_1_ECX_NO_MSR);
 		r->ecx |= CPUID_1_ECX_HYPERVISOR;
 		break;
 	case 7:
 		if (subleaf == 0) {
 			r->ebx &= ~(CPUID_7_EBX_SIMD | CPUID_7_EBX_CR4_GATED |
-				    CPUID_7_EBX_UD);
+				    CPUID_7_EBX_UD | CPUID_7_EBX_NO_MSR);
 			r->ecx &= ~(CPUID_7_ECX_CR4_GATED | CPUID_7_ECX_UD);
-			r->edx &= ~(CPUID_7_EDX_UD | CPUID_7_EDX_CR4_GATED);
+			r->edx &= ~(CPUID_7_EDX_UD | CPUID_7_EDX_CR4_GATED |
+				    CPUID_7_EDX_NO_MSR);
 		}
+		break;
+	case CPUID_LEAF_PERFMON:
+	case CPUID_LEAF_XSAVE:
+		*r = (struct cpuid_regs){0, 0, 0, 0};
 		break;
 	case 0x80000001u:
 		r->edx &= ~CPUID_80000001_EDX_UD;

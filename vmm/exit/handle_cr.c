@@ -22,7 +22,8 @@ static enum exit_verdict done(struct vcpu *v)
 }
 
 /* MOV to CR0 — SDM 2 "MOV—Move to/from Control Registers": #GP when
- * reserved bits are set, NW without CD, PG without PE, or when the write
+ * reserved bits 63:32 are set (reserved bits 31:0 are ignored and ET reads
+ * 1, SDM 3A 2.5), NW without CD, PG without PE, or when the write
  * would leave IA-32e mode (the guest runs 64-bit code); this VMM also
  * keeps EM set (x86/x86.h). */
 static enum exit_verdict emulate_write_cr0(struct vcpu *v, uint64_t value)
@@ -30,6 +31,8 @@ static enum exit_verdict emulate_write_cr0(struct vcpu *v, uint64_t value)
 	if ((value >> 32) || ((value & CR0_NW) && !(value & CR0_CD)) ||
 	    (value & CR0_GUEST_REQUIRED) != CR0_GUEST_REQUIRED)
 		return gp(v);
+	/* What the CPU would hold: reserved bits 31:0 dropped, ET 1. */
+	value = (value & CR0_DEFINED) | CR0_ET;
 	vmcs_write(VMCS_CR0_READ_SHADOW, value);
 	/* The real CR0 keeps VMX's fixed bits and caching on. */
 	uint64_t real = (value & ~(CR0_CD | CR0_NW)) | v->cr0_fixed0;
@@ -82,7 +85,7 @@ enum exit_verdict handle_cr_access(struct vcpu *v)
 
 	switch (a.type) {
 	case CR_ACCESS_MOV_TO_CR: {
-		uint64_t value = vcpu_gpr(v, a.gpr);
+		uint64_t value = vcpu_gpr_operand(v, a.gpr);
 
 		if (a.cr == 0)
 			return emulate_write_cr0(v, value);
@@ -96,11 +99,12 @@ enum exit_verdict handle_cr_access(struct vcpu *v)
 	}
 	case CR_ACCESS_MOV_FROM_CR:
 		if (a.cr == 3) {
-			vcpu_set_gpr(v, a.gpr, vmcs_read(VMCS_GUEST_CR3));
+			vcpu_set_gpr_operand(v, a.gpr,
+					     vmcs_read(VMCS_GUEST_CR3));
 			return done(v);
 		}
 		if (a.cr == 8) {
-			vcpu_set_gpr(v, a.gpr, v->tpr);
+			vcpu_set_gpr_operand(v, a.gpr, v->tpr);
 			return done(v);
 		}
 		break;

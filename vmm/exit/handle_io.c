@@ -4,6 +4,8 @@
 #include "exit/exit.h"
 #include "exit/exit_qual.h"
 #include "print.h"
+#include "vmcs/vmcs.h"
+#include "x86/x86.h"
 
 #define DENIALS_LOGGED 8
 
@@ -30,6 +32,62 @@ static uint64_t in_result(uint64_t rax, unsigned int size, uint32_t value)
 static bool is_uart(uint16_t port)
 {
 	return port >= HV_UART_BASE && port < HV_UART_BASE + 8;
+}
+
+/* LENn: 00 one byte, 01 two, 11 four, 10 eight (SDM 3B "Debug Control
+ * Register (DR7)"); the breakpoint covers the aligned range holding DRn
+ * (SDM 3B "Breakpoint Field Recognition"). */
+static unsigned int length_of(unsigned int len)
+{
+	static const unsigned int bytes[4] = {1, 2, 8, 4};
+
+	return bytes[len & 3];
+}
+
+uint32_t io_breakpoint_hits(uint64_t dr7, const uint64_t dr[4], uint16_t port,
+			    unsigned int size)
+{
+	uint32_t hits = 0;
+
+	for (unsigned int n = 0; n < 4; n++) {
+		bool enabled = (dr7 >> (2 * n)) & 3;
+		unsigned int rw = (dr7 >> (16 + 4 * n)) & 3;
+		uint64_t len = length_of((unsigned int)(dr7 >> (18 + 4 * n)));
+		uint64_t first = (dr[n] & 0xffff) & ~(len - 1);
+
+		/* [first, first + len) and [port, port + size) overlap */
+		if (enabled && rw == DR7_RW_IO && port < first + len &&
+		    first < (uint64_t)port + size)
+			hits |= 1u << n;
+	}
+	return hits;
+}
+
+/* An I/O breakpoint is a trap on the IN or OUT that touched the port
+ * (SDM 3B "Debug Control Register (DR7)"). The CPU checks only the
+ * accesses it performs, not the ones emulated here, so the VMM sets B0-B3
+ * and "enabled breakpoint" in the pending debug exceptions, and the VM
+ * entry delivers the #DB and DR6 as the CPU would (SDM 3C "Delivery of
+ * Pending Debug Exceptions after VM Entry"). DR7 R/W = 10b means I/O only with
+ * CR4.DE = 1 (the guest's CR4 is its read shadow: every change traps). */
+static void io_breakpoints(struct vcpu *v, struct io_access io)
+{
+	if (!v->ops->read_dr || !(vmcs_read(VMCS_CR4_READ_SHADOW) & CR4_DE))
+		return;
+	uint64_t dr7 = vmcs_read(VMCS_GUEST_DR7);
+
+	if (!(dr7 & DR7_ENABLE_BITS))
+		return;
+	uint64_t dr[4];
+
+	for (unsigned int n = 0; n < 4; n++)
+		dr[n] = v->ops->read_dr(n);
+	uint32_t hits = io_breakpoint_hits(dr7, dr, io.port, io.size);
+
+	if (hits)
+		vmcs_write(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS,
+			   vmcs_read(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS) |
+				   hits | PENDING_DBG_ENABLED_BP);
 }
 
 enum exit_verdict handle_io_instruction(struct vcpu *v)
@@ -63,5 +121,6 @@ enum exit_verdict handle_io_instruction(struct vcpu *v)
 	}
 	v->regs.gpr[GPR_RAX] = rax;
 	vcpu_skip_instruction(v);
+	io_breakpoints(v, io);
 	return VERDICT_RESUME;
 }

@@ -21,8 +21,12 @@ enum exit_verdict handle_vmcall(struct vcpu *v)
 	case HV_HC_PRINT: {
 		const char *buf = vcpu_guest_ptr(v, a0, a1);
 
+		/* Length 0 reads no byte, so no byte can be outside guest
+		 * memory: 0, as docs/guest-abi.md says, whatever RDI is. */
 		if (a1 > HV_HC_MAX_PRINT)
 			ret = HV_HC_EINVAL;
+		else if (a1 == 0)
+			ret = HV_HC_OK;
 		else if (!buf)
 			ret = HV_HC_EFAULT;
 		else if (!console_write(v, buf, a1))

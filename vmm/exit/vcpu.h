@@ -28,11 +28,14 @@ struct vcpu_ops {
 	void (*flush_guest_tlb)(struct vcpu *v); /* after emulating MOV CR3 */
 	void (*open_irq_window)(void);		 /* let the host take an IRQ */
 	uint64_t (*read_tsc)(void);		 /* the host's TSC */
+	/* DR0-DR3, which hold the guest's values while it runs (run.c) */
+	uint64_t (*read_dr)(unsigned int n);
 };
 
 struct uart {
 	char line[160];
 	size_t len;
+	bool continued; /* line[] continues an open line (console.c) */
 	unsigned long lines;
 };
 

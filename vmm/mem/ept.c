@@ -13,6 +13,7 @@
 #define ADDRESS_MASK 0x000ffffffffff000ull /* bits 51:12 */
 #define LARGE_PAGE (1ull << 7)		   /* PDPTE / PDE map memory */
 #define MEMTYPE_SHIFT 3			   /* leaf bits 5:3 */
+#define IGNORE_PAT (1ull << 6)		   /* leaf bit 6 */
 #define GPA_LIMIT (1ull << 48)		   /* what 4 levels translate */
 #define HPA_LIMIT (1ull << 52)		   /* widest MAXPHYADDR */
 
@@ -124,8 +125,14 @@ int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
 	for (uint64_t off = 0; off < size; off += PAGE_SIZE) {
 		uint64_t *pt = page_table(e, gpa + off);
 
-		/* Ignore-PAT (bit 6) stays 0: PAT combines with memtype. */
-		pt[index_of(gpa + off, 1)] = (hpa + off) | perms |
+		/* Ignore-PAT: the EPT memory type alone is the type (SDM 3C
+		 * 29.3.7.2 "Memory Type Used for Translated Guest-Physical
+		 * Addresses"), so the guest's PAT and CR0.CD cannot make
+		 * memory the host uses write-back uncached or write-combined
+		 * for the guest (aliases of differing types, SDM 3A 13.12.4),
+		 * and the guest's CD, which the real CR0 never gets, changes
+		 * nothing either. */
+		pt[index_of(gpa + off, 1)] = (hpa + off) | perms | IGNORE_PAT |
 					     (uint64_t)memtype << MEMTYPE_SHIFT;
 	}
 	return 0;

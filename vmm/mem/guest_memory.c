@@ -1,12 +1,7 @@
 #include "mem/guest_memory.h"
 
 #include "../guest/hv_abi.h"
-
-/* 4-level paging entries — SDM 3A 5.5, "4-Level Paging and 5-Level Paging". */
-#define PTE_P (1ull << 0)
-#define PTE_RW (1ull << 1)
-#define PTE_PS (1ull << 7)
-#define PAGE_2M (1ull << 21)
+#include "x86/x86.h"
 
 static uint64_t *table(uint8_t *mem, uint64_t gpa)
 {

@@ -105,8 +105,10 @@ void vmcs_setup_guest(const struct vm_setup *s, const struct vcpu *v)
 	vmcs_write(VMCS_CR4_READ_SHADOW, cr4);
 	vmcs_write(VMCS_GUEST_CR3, HV_GUEST_PML4);
 	vmcs_write(VMCS_GUEST_IA32_EFER, EFER_LME | EFER_LMA);
+	/* The guest's PAT starts as after power-up, not as the host's: its
+	 * value is no business of the guest's (SDM 3A 10.1, table 10-1). */
 	if (s->controls->pat)
-		vmcs_write(VMCS_GUEST_IA32_PAT, rdmsr(MSR_IA32_PAT));
+		vmcs_write(VMCS_GUEST_IA32_PAT, PAT_POWER_ON);
 
 	guest_segment(VMCS_GUEST_CS_SELECTOR, VMCS_GUEST_CS_BASE,
 		      VMCS_GUEST_CS_LIMIT, VMCS_GUEST_CS_ACCESS_RIGHTS,

@@ -58,6 +58,7 @@ static inline uint64_t rdtsc(void)
 		__asm__ volatile("mov %0, %%" #reg ::"r"(v) : "memory"); \
 	}
 DEFINE_MOV_ACCESSORS(cr0)
+DEFINE_MOV_ACCESSORS(cr2)
 DEFINE_MOV_ACCESSORS(cr3)
 DEFINE_MOV_ACCESSORS(cr4)
 DEFINE_MOV_ACCESSORS(dr0)

@@ -15,6 +15,7 @@ static const struct {
 		name, offsetof(struct host_state, field) \
 	}
 	REG(cr0, "CR0"),
+	REG(cr2, "CR2"),
 	REG(cr3, "CR3"),
 	REG(cr4, "CR4"),
 	REG(rflags_if, "RFLAGS.IF"),
@@ -38,6 +39,10 @@ static const struct {
 	REG(fs_base, "IA32_FS_BASE"),
 	REG(gs_base, "IA32_GS_BASE"),
 	REG(kernel_gs_base, "IA32_KERNEL_GS_BASE"),
+	REG(star, "IA32_STAR"),
+	REG(lstar, "IA32_LSTAR"),
+	REG(cstar, "IA32_CSTAR"),
+	REG(fmask, "IA32_FMASK"),
 #undef REG
 };
 

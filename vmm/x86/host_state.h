@@ -8,12 +8,13 @@
 #include <stdint.h>
 
 struct host_state {
-	uint64_t cr0, cr3, cr4, rflags_if;
+	uint64_t cr0, cr2, cr3, cr4, rflags_if;
 	uint64_t gdtr_base, gdtr_limit, idtr_base, idtr_limit;
 	uint64_t dr0, dr1, dr2, dr3, dr6, dr7;
 	uint64_t efer, pat, feature_control, debugctl;
 	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
 	uint64_t fs_base, gs_base, kernel_gs_base;
+	uint64_t star, lstar, cstar, fmask;
 };
 
 /* Reads the real registers (host_state_hw.c; hv.efi only). */

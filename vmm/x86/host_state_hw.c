@@ -13,6 +13,7 @@ void host_state_read(struct host_state *s)
 	sidt(&idtr);
 	*s = (struct host_state){
 		.cr0 = read_cr0(),
+		.cr2 = read_cr2(),
 		.cr3 = read_cr3(),
 		.cr4 = read_cr4(),
 		.rflags_if = read_rflags() & RFLAGS_IF,
@@ -36,16 +37,24 @@ void host_state_read(struct host_state *s)
 		.fs_base = rdmsr(MSR_IA32_FS_BASE),
 		.gs_base = rdmsr(MSR_IA32_GS_BASE),
 		.kernel_gs_base = rdmsr(MSR_IA32_KERNEL_GS_BASE),
+		.star = rdmsr(MSR_IA32_STAR),
+		.lstar = rdmsr(MSR_IA32_LSTAR),
+		.cstar = rdmsr(MSR_IA32_CSTAR),
+		.fmask = rdmsr(MSR_IA32_FMASK),
 	};
 }
 
 /* Host state that neither the VMCS host-state area nor the firmware
  * brings back: every VM exit sets DR7 to 400H and clears IA32_DEBUGCTL
- * (SDM 3C 28.5.1, "Loading Host Control Registers, Debug
- * Registers, MSRs"); the guest's MOV to DR0-DR3 and DR6 (which do not exit)
- * write the real registers; and the guest's SWAPGS swaps the real
- * IA32_KERNEL_GS_BASE. The guest starts with power-on values in these
- * (SDM 3A 10.1.1, "Processor State After Reset"), not the host's. */
+ * (SDM 3C 28.5.1, "Loading Host Control Registers, Debug Registers,
+ * MSRs"); the guest's MOV to DR0-DR3 and DR6 (which do not exit) write
+ * the real registers; the guest's SWAPGS swaps the real
+ * IA32_KERNEL_GS_BASE; the guest's MOV to CR2 and its page faults write
+ * the real CR2, which neither VM entry nor VM exit switches; and the
+ * SYSCALL MSRs (STAR, LSTAR, CSTAR, FMASK), which the MSR bitmap passes
+ * (guest_policy.c) because VM exits do not load them and the UEFI host
+ * never executes SYSCALL. The guest starts with power-on values in these
+ * (SDM 3A 10.1.1, "Processor State After Reset": 0), not the host's. */
 void host_state_save(struct host_state *h)
 {
 	host_state_read(h);
@@ -55,6 +64,11 @@ void host_state_save(struct host_state *h)
 	write_dr3(0);
 	write_dr6(DR6_INIT);
 	wrmsr(MSR_IA32_KERNEL_GS_BASE, 0);
+	wrmsr(MSR_IA32_STAR, 0);
+	wrmsr(MSR_IA32_LSTAR, 0);
+	wrmsr(MSR_IA32_CSTAR, 0);
+	wrmsr(MSR_IA32_FMASK, 0);
+	write_cr2(0);
 }
 
 void host_state_restore(const struct host_state *h)
@@ -67,4 +81,9 @@ void host_state_restore(const struct host_state *h)
 	write_dr7(h->dr7);
 	wrmsr(MSR_IA32_DEBUGCTL, h->debugctl);
 	wrmsr(MSR_IA32_KERNEL_GS_BASE, h->kernel_gs_base);
+	wrmsr(MSR_IA32_STAR, h->star);
+	wrmsr(MSR_IA32_LSTAR, h->lstar);
+	wrmsr(MSR_IA32_CSTAR, h->cstar);
+	wrmsr(MSR_IA32_FMASK, h->fmask);
+	write_cr2(h->cr2);
 }

@@ -33,6 +33,7 @@
 	X(IA32_EFER, 0xc0000080)                    \
 	X(IA32_STAR, 0xc0000081)                    \
 	X(IA32_LSTAR, 0xc0000082)                   \
+	X(IA32_CSTAR, 0xc0000083)                   \
 	X(IA32_FMASK, 0xc0000084)                   \
 	X(IA32_FS_BASE, 0xc0000100)                 \
 	X(IA32_GS_BASE, 0xc0000101)                 \
@@ -61,6 +62,10 @@ static inline const char *msr_name(unsigned int index)
 #define FEATURE_CONTROL_LOCK (1ull << 0)
 #define FEATURE_CONTROL_VMXON_IN_SMX (1ull << 1)
 #define FEATURE_CONTROL_VMXON_OUTSIDE_SMX (1ull << 2)
+
+/* IA32_PAT after power-up or reset: WB, WT, UC-, UC, twice — SDM 3A
+ * 13.12.4, "Programming the PAT". */
+#define PAT_POWER_ON 0x0007040600070406ull
 
 /* IA32_EFER's bits are in x86/x86.h. */
 

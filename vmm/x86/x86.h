@@ -12,6 +12,7 @@
 #define RFLAGS_FIXED1 (1ull << 1) /* reserved, always 1 */
 #define RFLAGS_TF (1ull << 8)
 #define RFLAGS_IF (1ull << 9)
+#define RFLAGS_DF (1ull << 10)
 #define RFLAGS_VM (1ull << 17)
 #define RFLAGS_RESERVED \
 	(~0x3fffffull | (1ull << 15) | (1ull << 5) | (1ull << 3))
@@ -64,6 +65,14 @@
  * x87 out (see above). */
 #define CR0_GUEST_REQUIRED (CR0_PE | CR0_EM | CR0_PG)
 
+/* Every CR0 bit the SDM defines. The rest of bits 31:0 is reserved: a
+ * MOV to CR0 ignores them (only bits 63:32 raise #GP), and ET is fixed
+ * at 1 on every processor since the Pentium 4 (SDM 3A 2.5, "Control
+ * Registers"). */
+#define CR0_DEFINED                                                     \
+	(CR0_PE | CR0_MP | CR0_EM | CR0_TS | CR0_ET | CR0_NE | CR0_WP | \
+	 CR0_AM | CR0_NW | CR0_CD | CR0_PG)
+
 /* CR8 holds the task priority in bits 3:0; the rest is reserved. */
 #define CR8_TPR_MASK 0xfull
 
@@ -75,6 +84,20 @@
 /* The bits an Intel processor defines; the rest are reserved. */
 #define EFER_DEFINED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 
+/* 4-level paging entries — SDM 3A 4.5, "4-Level Paging and 5-Level
+ * Paging": present, writable, user, page size (a 2-MiB or 1-GiB page). */
+#define PTE_P (1ull << 0)
+#define PTE_RW (1ull << 1)
+#define PTE_US (1ull << 2)
+#define PTE_PS (1ull << 7)
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull /* bits 51:12 */
+#define PAGE_2M (1ull << 21)
+
+/* Segment access rights as the VMCS holds them (SDM 3C 25.4.1, "Guest
+ * Register State"): L, 64-bit code. */
+#define SEGMENT_AR_L (1u << 13)
+
 /* DR6 and DR7 — SDM 3B 18.2, "Debug Registers": their values after
  * power-up or reset (SDM 3A 10.1.1, "Processor State After Reset"), which
  * every VM exit also gives DR7 (SDM 3C 28.5.1, "Loading Host Control
@@ -83,10 +106,15 @@
 #define DR6_BS (1ull << 14) /* single step */
 #define DR7_INIT 0x400ull
 #define DR7_GE (1ull << 9)
+/* DR7's Ln at bit 2n, Gn at 2n + 1, R/Wn at 16 + 4n, LENn at 18 + 4n;
+ * R/W 10b breaks on I/O (with CR4.DE). */
+#define DR7_ENABLE_BITS 0xffull /* L0, G0 ... L3, G3 */
+#define DR7_RW_IO 2u
 /* The VMCS's pending debug exceptions field uses DR6's layout: B3-B0,
  * enabled breakpoint (12), BS, single step (14), and RTM (16) — SDM 3C
  * 25.4.2, "Guest Non-Register State". */
 #define PENDING_DBG_BS DR6_BS
+#define PENDING_DBG_ENABLED_BP (1ull << 12)
 #define PENDING_DBG_RESERVED \
 	(~0x1ffffull | (1ull << 15) | (1ull << 13) | 0xff0ull)
 
