@@ -77,8 +77,10 @@ static enum hv_status run_in_vmx(const struct vmx_caps *caps,
 	before.feature_control = rdmsr(MSR_IA32_FEATURE_CONTROL);
 	if (st == HV_OK) {
 		st = run_guest(caps, &gdt, &image, &ro);
-		vmx_off(&session);
-		hv_printf("hv: vmx off\n");
+		if (vmx_off(&session) == HV_OK)
+			hv_printf("hv: vmx off\n");
+		else
+			st = HV_VMX_FAILED;
 	}
 	host_gdt_leave(&gdt);
 	host_state_read(&after);
