@@ -14,6 +14,11 @@
 #define CR0_CD (1ull << 30)
 #define CR0_PG (1ull << 31)
 
+/* RFLAGS.IF — SDM 3A 2.3 "System Flags and Fields in the EFLAGS
+ * Register". A VM exit clears it (SDM 3C 28.5.3 "Loading Host RIP, RSP,
+ * RSSP, and RFLAGS": RFLAGS is 2). */
+#define RFLAGS_IF (1ull << 9)
+
 #define CR4_VME (1ull << 0)
 #define CR4_PVI (1ull << 1)
 #define CR4_TSD (1ull << 2)

@@ -50,6 +50,32 @@ enum exit_verdict handle_external_interrupt(struct vcpu *v)
 	return VERDICT_RESUME;
 }
 
+/* A storm of host NMIs (a watchdog, a profiler) must not become a storm
+ * of console lines: the first few are printed, the rest counted and
+ * summed up once, by host_nmi_report() after the run. */
+#define HOST_NMI_LINES 3
+
+static void host_nmi_note(struct vcpu *v)
+{
+	v->host_nmis++;
+	if (v->host_nmis <= HOST_NMI_LINES)
+		hv_printf("hv: guest %s: host NMI during the guest; "
+			  "ignored\n",
+			  v->name);
+	if (v->host_nmis == HOST_NMI_LINES)
+		hv_printf("hv: guest %s: further host NMIs are counted, not "
+			  "printed\n",
+			  v->name);
+}
+
+void host_nmi_report(const struct vcpu *v)
+{
+	if (v->host_nmis > HOST_NMI_LINES)
+		hv_printf("hv: guest %s: %lu host NMIs during the guest, all "
+			  "ignored\n",
+			  v->name, v->host_nmis);
+}
+
 /* The exception bitmap is empty, so this is an NMI, and NMI exiting
  * consumed it. It belonged to the host. KVM re-raises such an NMI with
  * INT 2; under OVMF the only NMI handler dumps the CPU state and halts, so
@@ -60,8 +86,7 @@ enum exit_verdict handle_exception_nmi(struct vcpu *v)
 		intr_info_decode(vmcs_read(VMCS_EXIT_INTERRUPTION_INFO));
 
 	if (i.valid && i.type == INTR_TYPE_NMI) {
-		hv_printf("hv: guest %s: host NMI during the guest; ignored\n",
-			  v->name);
+		host_nmi_note(v);
 		return VERDICT_RESUME;
 	}
 	return handle_unhandled(v);

@@ -1,4 +1,5 @@
 #include "arch.h"
+#include "cr_bits.h"
 #include "host_state.h"
 #include "msr.h"
 
@@ -12,7 +13,7 @@ void host_state_read(struct host_state *s)
 		.cr0 = read_cr0(),
 		.cr3 = read_cr3(),
 		.cr4 = read_cr4(),
-		.rflags_if = read_rflags() & (1u << 9),
+		.rflags_if = read_rflags() & RFLAGS_IF,
 		.gdtr_base = gdtr.base,
 		.gdtr_limit = gdtr.limit,
 		.idtr_base = idtr.base,
@@ -34,4 +35,5 @@ void host_state_read(struct host_state *s)
 		.gs_base = rdmsr(MSR_IA32_GS_BASE),
 		.kernel_gs_base = rdmsr(MSR_IA32_KERNEL_GS_BASE),
 	};
+	s->rflags_if_after_run = s->rflags_if;
 }

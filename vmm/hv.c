@@ -67,6 +67,9 @@ static enum hv_status run_in_vmx(const struct vmx_caps *caps,
 	struct host_state before, after;
 
 	host_state_read(&before);
+	uint64_t rflags_if_after_run = before.rflags_if;
+
+	ro.rflags_if_after_run = &rflags_if_after_run;
 	if (host_gdt_enter(&gdt))
 		return HV_OUT_OF_MEMORY;
 	enum hv_status st = vmx_on(&session, caps);
@@ -84,6 +87,7 @@ static enum hv_status run_in_vmx(const struct vmx_caps *caps,
 	}
 	host_gdt_leave(&gdt);
 	host_state_read(&after);
+	after.rflags_if_after_run = rflags_if_after_run;
 	if (host_state_compare(&before, &after) && st == HV_OK)
 		st = HV_VMX_FAILED;
 	size_t leaked = hv_pages_outstanding() - pages_before;

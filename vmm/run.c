@@ -4,6 +4,7 @@
 
 #include "../guest/hv_abi.h"
 #include "arch.h"
+#include "cr_bits.h"
 #include "entry_check.h"
 #include "exit_handlers.h"
 #include "guest_memory.h"
@@ -160,7 +161,7 @@ static void host_extra_restore(const struct host_state *h)
 	wrmsr(MSR_IA32_KERNEL_GS_BASE, h->kernel_gs_base);
 }
 
-static void run_loop(struct vm *vm)
+static void run_loop(struct vm *vm, uint64_t *rflags_if_after_run)
 {
 	struct vcpu *v = &vm->vcpu;
 	struct vmcs_counters before = *vmcs_access_counters();
@@ -171,12 +172,19 @@ static void run_loop(struct vm *vm)
 	v->result = GUEST_RUNNING;
 	enum vmx_run_result r = vmx_run(v->exit_frame);
 
+	/* A VM exit leaves RFLAGS = 2 (SDM 3C 28.5.3): interrupts back on
+	 * if they were on, not at the firmware's next RestoreTPL. */
+	if (host.rflags_if)
+		irq_enable();
+	if (rflags_if_after_run)
+		*rflags_if_after_run = read_rflags() & RFLAGS_IF;
 	host_extra_restore(&host);
 
 	/* No exit yet: VMLAUNCH failed; after one, VMRESUME did. */
 	if (r != VMX_RUN_STOPPED)
 		report_entry_failure(vm, r, v->exits > 0);
 	console_flush(v);
+	host_nmi_report(v);
 	report_work(v, before);
 	if (v->hlt_tsc)
 		hv_printf("hv: hlt exit tsc=%lu (the guest halted)\n",
@@ -294,7 +302,7 @@ enum hv_status run_guest(const struct vmx_caps *caps,
 			  image->name, (uint64_t)image->size,
 			  HV_GUEST_LOAD_ADDR, HV_GUEST_MEM_SIZE / 1024,
 			  ept_pointer(&v->ept), v->vpid ? ", VPID 1" : "");
-		run_loop(&vm);
+		run_loop(&vm, opt->rflags_if_after_run);
 		guest_summary_print(v);
 		st = v->result == GUEST_OK ? HV_OK : HV_GUEST_FAILED;
 	}

@@ -62,6 +62,7 @@ struct vcpu {
 	uint64_t cr3_loads;
 	uint64_t io_denied;
 	uint64_t console_bytes;
+	uint64_t host_nmis; /* host NMIs taken during the guest */
 
 	/* VMX-preemption timer: time slices and a watchdog */
 	uint32_t slice_ticks;  /* timer value loaded at each entry */
