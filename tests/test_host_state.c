@@ -38,7 +38,7 @@ static void same_state_is_reported_as_before(void **state)
 	host_output_reset();
 	assert_int_equal(host_state_compare(&a, &b), 0);
 	assert_string_equal(host_output(), "hv: host state after the run: as "
-					   "before (25 registers compared)\n");
+					   "before (26 registers compared)\n");
 }
 
 static void each_changed_register_is_named_with_both_values(void **state)

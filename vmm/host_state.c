@@ -37,6 +37,7 @@ static const struct {
 	REG(fs_base, "IA32_FS_BASE"),
 	REG(gs_base, "IA32_GS_BASE"),
 	REG(kernel_gs_base, "IA32_KERNEL_GS_BASE"),
+	REG(tr, "TR"),
 	REG(rflags_if_after_run, "RFLAGS.IF right after the run"),
 #undef REG
 };

@@ -34,6 +34,7 @@ void host_state_read(struct host_state *s)
 		.fs_base = rdmsr(MSR_IA32_FS_BASE),
 		.gs_base = rdmsr(MSR_IA32_GS_BASE),
 		.kernel_gs_base = rdmsr(MSR_IA32_KERNEL_GS_BASE),
+		.tr = read_tr(),
 	};
 	s->rflags_if_after_run = s->rflags_if;
 }
