@@ -19,6 +19,7 @@
 #include "cr_bits.h"
 #include "exit_handlers.h"
 #include "exit_qual.h"
+#include "guest_policy.h"
 #include "host_platform.h"
 #include "vmcs.h"
 
@@ -152,12 +153,79 @@ static void a_few_host_nmis_need_no_count(void **state)
 	assert_string_equal(host_output(), "");
 }
 
+/* ------------------------------------------------------------------ */
+/* Item 3: machine checks are the host's                               */
+
+#define MC_INFO 0x80000312u /* valid | type 3 (exception) | vector 18 */
+#define CR4_FIXED0 0x2000u  /* VMXE (Bochs) */
+#define CR4_FIXED1 0x3727ffu
+#define MOV_TO_CR4_FROM_RAX 0x4u /* CR 4, access type 0, register RAX */
+
+static void machine_check_exit_stops_the_guest_for_the_host(void **state)
+{
+	(void)state;
+	assert_true(guest_exit_policy.exception_trap_bitmap & (1u << EXC_MC));
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, MC_INFO);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
+			 VERDICT_STOP);
+	assert_int_equal(t.v.result, GUEST_KILLED);
+	assert_string_equal(t.v.why, "machine_check");
+	assert_true(t.v.host_machine_check);
+	assert_non_null(strstr(host_output(), "machine check during the "
+					      "guest"));
+	/* nothing reflected into the guest */
+	assert_false(
+		vmcs_image_present(&t.vmcs, VMCS_ENC_ENTRY_INTERRUPTION_INFO));
+}
+
+/* SDM 3C 27.8: basic exit reason 41 with bit 31 set. */
+static void machine_check_during_vm_entry_is_the_hosts(void **state)
+{
+	(void)state;
+	assert_int_equal(vm_exit(EXIT_REASON_FLAG_ENTRY_FAILURE |
+					 EXIT_REASON_MACHINE_CHECK_EVENT,
+				 0, 0),
+			 VERDICT_STOP);
+	assert_string_equal(t.v.why, "machine_check");
+	assert_true(t.v.host_machine_check);
+	assert_non_null(strstr(host_output(), "during VM entry"));
+}
+
+static void real_cr4_mce_is_the_hosts_whatever_the_guest_writes(void **state)
+{
+	(void)state;
+	t.v.cr4_fixed0 = CR4_FIXED0;
+	t.v.cr4_fixed1 = CR4_FIXED1;
+	t.v.host_cr4 = CR4_PAE | CR4_MCE | CR4_VMXE;
+	/* the entry value: the guest sees CR4.MCE = 0, runs with 1 */
+	assert_int_equal(vcpu_real_cr4(&t.v, CR4_PAE),
+			 CR4_PAE | CR4_MCE | CR4_FIXED0);
+	vmcs_write(VMCS_CR4_READ_SHADOW, CR4_PAE);
+	vmcs_write(VMCS_GUEST_CR4, CR4_PAE | CR4_MCE | CR4_FIXED0);
+	t.v.regs.gpr[GPR_RAX] = CR4_PAE | CR4_PGE; /* MCE clear */
+	assert_int_equal(vm_exit(EXIT_REASON_CR_ACCESS, MOV_TO_CR4_FROM_RAX, 3),
+			 VERDICT_RESUME);
+	assert_int_equal(vmcs_read(VMCS_CR4_READ_SHADOW), CR4_PAE | CR4_PGE);
+	assert_int_equal(vmcs_read(VMCS_GUEST_CR4),
+			 CR4_PAE | CR4_PGE | CR4_MCE | CR4_FIXED0);
+	/* a host without MCE: the guest's MCE=1 stays in the shadow only */
+	t.v.host_cr4 = CR4_PAE | CR4_VMXE;
+	t.v.regs.gpr[GPR_RAX] = CR4_PAE | CR4_MCE;
+	assert_int_equal(vm_exit(EXIT_REASON_CR_ACCESS, MOV_TO_CR4_FROM_RAX, 3),
+			 VERDICT_RESUME);
+	assert_int_equal(vmcs_read(VMCS_CR4_READ_SHADOW), CR4_PAE | CR4_MCE);
+	assert_int_equal(vmcs_read(VMCS_GUEST_CR4), CR4_PAE | CR4_FIXED0);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(host_nmis_print_a_few_lines_then_one_count),
 		T(a_few_host_nmis_need_no_count),
+		T(machine_check_exit_stops_the_guest_for_the_host),
+		T(machine_check_during_vm_entry_is_the_hosts),
+		T(real_cr4_mce_is_the_hosts_whatever_the_guest_writes),
 	};
 #undef T
 

@@ -49,6 +49,8 @@ enum exit_verdict exit_dispatch(struct vcpu *v)
 	/* SDM 3C 27.8: a failed VM entry exits with bit 31 set and the
 	 * basic reason 33 (guest state), 34 (MSR loading) or 41. */
 	if (raw & EXIT_REASON_FLAG_ENTRY_FAILURE) {
+		if (v->exit_reason == EXIT_REASON_MACHINE_CHECK_EVENT)
+			return vcpu_machine_check(v, "during VM entry");
 		hv_printf("hv: guest %s: VM entry failed: exit reason 0x%x "
 			  "(%s), qualification 0x%lx\n",
 			  v->name, raw,

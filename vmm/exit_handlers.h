@@ -3,6 +3,7 @@
 #ifndef HV_EXIT_HANDLERS_H
 #define HV_EXIT_HANDLERS_H
 
+#include "machine_check.h"
 #include "vcpu.h"
 
 enum exit_verdict handle_cpuid(struct vcpu *v);

@@ -4,6 +4,7 @@
 #include "guest_policy.h"
 
 #include "cr_bits.h"
+#include "exit_qual.h"
 #include "msr.h"
 
 /* Free: the TSC (read only) and the FS/GS bases, which the VMCS switches
@@ -42,7 +43,8 @@ const struct exit_policy guest_exit_policy = {
 	.preemption_timer = true, /* time slices and the watchdog */
 	.cr0_trap_bits = CR0_HOST_OWNED,
 	.cr4_trap_bits = ~0ull, /* every CR4 change is checked */
-	.exception_trap_bitmap = 0,
+	/* #MC is the host's (machine_check.h). */
+	.exception_trap_bitmap = 1u << EXC_MC,
 	.msrs = guest_msrs,
 	.msr_count = sizeof(guest_msrs) / sizeof(guest_msrs[0]),
 	.io = guest_ports,

@@ -76,8 +76,8 @@ void host_nmi_report(const struct vcpu *v)
 			  v->name, v->host_nmis);
 }
 
-/* The exception bitmap is empty, so this is an NMI, and NMI exiting
- * consumed it. It belonged to the host. KVM re-raises such an NMI with
+/* An NMI, or an exception of the exception bitmap (guest_policy.c).
+ * NMI exiting consumed the NMI. It belonged to the host. KVM re-raises such an NMI with
  * INT 2; under OVMF the only NMI handler dumps the CPU state and halts, so
  * re-raising would stop the firmware: it is logged and dropped. */
 enum exit_verdict handle_exception_nmi(struct vcpu *v)
@@ -89,6 +89,9 @@ enum exit_verdict handle_exception_nmi(struct vcpu *v)
 		host_nmi_note(v);
 		return VERDICT_RESUME;
 	}
+	if (i.valid && i.type == INTR_TYPE_HARDWARE_EXCEPTION &&
+	    i.vector == EXC_MC)
+		return vcpu_machine_check(v, "during the guest");
 	return handle_unhandled(v);
 }
 

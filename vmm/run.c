@@ -179,6 +179,13 @@ static void run_loop(struct vm *vm, uint64_t *rflags_if_after_run)
 	if (rflags_if_after_run)
 		*rflags_if_after_run = read_rflags() & RFLAGS_IF;
 	host_extra_restore(&host);
+	/* The guest's #MC (or one during VM entry) was the platform's: the
+	 * host's handler takes it now, with the host's state back, as
+	 * KVM's kvm_machine_check() does. Under OVMF that handler reports
+	 * the CPU state and stops, which is what a machine check that hit
+	 * the firmware itself would do. */
+	if (v->host_machine_check)
+		__asm__ volatile("int $18");
 
 	/* No exit yet: VMLAUNCH failed; after one, VMRESUME did. */
 	if (r != VMX_RUN_STOPPED)
@@ -279,6 +286,7 @@ enum hv_status run_guest(const struct vmx_caps *caps,
 	v->cr0_fixed1 = caps->cr0_fixed1;
 	v->cr4_fixed0 = caps->cr4_fixed0;
 	v->cr4_fixed1 = caps->cr4_fixed1;
+	v->host_cr4 = read_cr4();
 	v->slice_ticks = opt->slice_ticks;
 	v->slice_budget = opt->slice_budget;
 	v->regs.gpr[GPR_RDI] = HV_GUEST_INFO; /* guest ABI: RDI = hv_info */

@@ -43,7 +43,8 @@ struct vcpu {
 	const struct vcpu_ops *ops;
 	unsigned int maxphyaddr; /* CPUID.80000008H:EAX[7:0] */
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
-	bool has_pat; /* guest IA32_PAT is switched by the VMCS */
+	uint64_t host_cr4; /* its MCE stays in the real guest CR4 */
+	bool has_pat;	   /* guest IA32_PAT is switched by the VMCS */
 
 	/* guest memory: guest-physical 0 is at mem, size bytes */
 	uint8_t *mem;
@@ -75,7 +76,8 @@ struct vcpu {
 	uint8_t tpr;	  /* CR8: the guest's virtual task priority */
 	uint64_t hlt_tsc; /* the host's TSC at the HLT exit, for make bench */
 	const char *why;  /* with GUEST_KILLED: one word */
-	uint64_t status;  /* with HV_HC_EXIT */
+	bool host_machine_check; /* a #MC to hand to the host after the run */
+	uint64_t status;	 /* with HV_HC_EXIT */
 
 	struct uart uart;
 };

@@ -4,6 +4,7 @@
 #include "arch.h"
 #include "cr_bits.h"
 #include "guest_memory.h"
+#include "machine_check.h"
 #include "msr.h"
 #include "vmcs.h"
 #include "vmx_entry.h"
@@ -97,7 +98,7 @@ void vmcs_setup_guest(const struct vm_setup *s, const struct vcpu *v)
 
 	vmcs_write(VMCS_GUEST_CR0, (cr0 | caps->cr0_fixed0) & caps->cr0_fixed1);
 	vmcs_write(VMCS_CR0_READ_SHADOW, cr0);
-	vmcs_write(VMCS_GUEST_CR4, (cr4 | caps->cr4_fixed0) & caps->cr4_fixed1);
+	vmcs_write(VMCS_GUEST_CR4, vcpu_real_cr4(v, cr4));
 	vmcs_write(VMCS_CR4_READ_SHADOW, cr4);
 	vmcs_write(VMCS_GUEST_CR3, HV_GUEST_PML4);
 	vmcs_write(VMCS_GUEST_IA32_EFER, EFER_LME | EFER_LMA);
