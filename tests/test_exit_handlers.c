@@ -97,7 +97,7 @@ static uint64_t fake_tsc(void)
 
 static const struct cpu_ops fake_cpu = {fake_cpuid, fake_rdmsr, NULL};
 static const struct vcpu_ops fake_ops = {&fake_cpu, fake_flush, fake_irq_window,
-					 fake_tsc};
+					 fake_tsc,  NULL,	NULL};
 
 static void vmcs_failed(uint32_t enc, enum vmcs_status status, const char *what)
 {

@@ -19,6 +19,7 @@
 #include "cr_bits.h"
 #include "exit_handlers.h"
 #include "exit_qual.h"
+#include "guest_exceptions.h"
 #include "guest_policy.h"
 #include "host_platform.h"
 #include "vmcs.h"
@@ -31,6 +32,7 @@ static struct {
 	struct vcpu v;
 	uint8_t *mem;
 	uint64_t tsc;
+	uint64_t dr6; /* the fake real DR6 */
 } t;
 
 static void fake_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
@@ -52,8 +54,19 @@ static uint64_t fake_tsc(void)
 	return t.tsc;
 }
 
+static uint64_t fake_read_dr6(void)
+{
+	return t.dr6;
+}
+
+static void fake_write_dr6(uint64_t value)
+{
+	t.dr6 = value;
+}
+
 static const struct cpu_ops fake_cpu = {fake_cpuid, fake_rdmsr, NULL};
-static const struct vcpu_ops fake_ops = {&fake_cpu, NULL, NULL, fake_tsc};
+static const struct vcpu_ops fake_ops = {
+	&fake_cpu, NULL, NULL, fake_tsc, fake_read_dr6, fake_write_dr6};
 
 static void vmcs_failed(uint32_t enc, enum vmcs_status status, const char *what)
 {
@@ -83,6 +96,7 @@ static int setup(void **state)
 	t.v.slice_budget = 400;
 	t.v.timer_saved = true;
 	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	vmcs_write(VMCS_GUEST_RSP, 0x1ff000);
 	vmcs_write(VMCS_GUEST_RFLAGS, 0x2);
 	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_STATE, 0);
 	vmcs_write(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS, 0);
@@ -217,6 +231,167 @@ static void real_cr4_mce_is_the_hosts_whatever_the_guest_writes(void **state)
 	assert_int_equal(vmcs_read(VMCS_GUEST_CR4), CR4_PAE | CR4_FIXED0);
 }
 
+/* ------------------------------------------------------------------ */
+/* Item 2: #DB and #AC are trapped, reflected, and loops stopped       */
+
+#define DB_INFO 0x80000301u	 /* valid | type 3 | vector 1 */
+#define DB_INT1_INFO 0x80000501u /* valid | type 5 (INT1) | vector 1 */
+#define AC_INFO 0x80000b11u	 /* valid | type 3 | error code | 17 */
+#define INJECT_DB 0x80000301u	 /* the same, as entry information */
+#define INJECT_AC 0x80000b11u
+#define DR6_INIT 0xffff0ff0ull /* SDM 3B 18.2.3: DR6 at power-on */
+
+static uint32_t injected(void)
+{
+	if (!vmcs_image_present(&t.vmcs, VMCS_ENC_ENTRY_INTERRUPTION_INFO))
+		return 0;
+	return vmcs_read(VMCS_ENTRY_INTERRUPTION_INFO);
+}
+
+static void db_and_ac_trap_in_the_exception_bitmap(void **state)
+{
+	(void)state;
+	assert_int_equal(guest_exit_policy.exception_trap_bitmap &
+				 (1u << EXC_DB | 1u << EXC_AC),
+			 1u << EXC_DB | 1u << EXC_AC);
+}
+
+/* A single step (BS in the qualification): the guest gets its #DB at the
+ * same RIP (the trap's RIP is already past the instruction) and DR6.BS,
+ * as the processor would have written it. */
+static void single_step_db_is_reflected_with_dr6_bs(void **state)
+{
+	(void)state;
+	t.dr6 = DR6_INIT | 0x3; /* stale B0, B1 from an earlier #DB */
+	vmcs_write(VMCS_GUEST_DR7, 0x400);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, DB_INFO);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, DR6_BS, 0),
+			 VERDICT_RESUME);
+	assert_int_equal(injected(), INJECT_DB);
+	assert_int_equal(vmcs_read(VMCS_GUEST_RIP), RIP0);
+	assert_int_equal(t.dr6, DR6_INIT | DR6_BS);
+	assert_int_equal(t.v.result, GUEST_RUNNING);
+}
+
+/* A data breakpoint on DR2 hit: B2 replaces the B bits. */
+static void breakpoint_db_sets_its_b_bit(void **state)
+{
+	(void)state;
+	t.dr6 = DR6_INIT | 0x1;
+	vmcs_write(VMCS_GUEST_DR7, 0x400);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, DB_INFO);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0x4, 0),
+			 VERDICT_RESUME);
+	assert_int_equal(injected(), INJECT_DB);
+	assert_int_equal(t.dr6, DR6_INIT | 0x4);
+}
+
+/* General detect: BD set, and DR7.GD cleared for the handler. */
+static void general_detect_db_sets_bd_and_clears_gd(void **state)
+{
+	(void)state;
+	t.dr6 = DR6_INIT;
+	vmcs_write(VMCS_GUEST_DR7, 0x400 | DR7_GD);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, DB_INFO);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, DR6_BD, 0),
+			 VERDICT_RESUME);
+	assert_int_equal(injected(), INJECT_DB);
+	assert_int_equal(t.dr6, DR6_INIT | DR6_BD);
+	assert_int_equal(vmcs_read(VMCS_GUEST_DR7), 0x400);
+}
+
+/* RTM: bit 16 of the qualification set means DR6.RTM (active low) 0. */
+static void rtm_db_clears_dr6_rtm(void **state)
+{
+	(void)state;
+	t.dr6 = DR6_INIT;
+	vmcs_write(VMCS_GUEST_DR7, 0x400);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, DB_INFO);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, DR6_RTM | 0x1, 0),
+			 VERDICT_RESUME);
+	assert_int_equal(t.dr6, (DR6_INIT & ~DR6_RTM) | 0x1);
+}
+
+/* INT1 goes back as a privileged software exception, with its length. */
+static void int1_is_reflected_as_itself(void **state)
+{
+	(void)state;
+	t.dr6 = DR6_INIT;
+	vmcs_write(VMCS_GUEST_DR7, 0x400);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, DB_INT1_INFO);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 1),
+			 VERDICT_RESUME);
+	assert_int_equal(injected(), DB_INT1_INFO);
+	assert_int_equal(vmcs_read(VMCS_ENTRY_INSTRUCTION_LENGTH), 1);
+}
+
+static void ac_is_reflected_with_its_error_code(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, AC_INFO);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_ERROR_CODE, 0);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
+			 VERDICT_RESUME);
+	assert_int_equal(injected(), INJECT_AC);
+	assert_int_equal(vmcs_read(VMCS_ENTRY_EXCEPTION_ERROR_CODE), 0);
+}
+
+/* The XSA-156 shape: every #DB exit at the handler's first instruction
+ * on the same IST stack. The limit'th identical one stops the guest. */
+static void db_delivered_again_and_again_is_an_exception_loop(void **state)
+{
+	(void)state;
+	t.dr6 = DR6_INIT;
+	vmcs_write(VMCS_GUEST_DR7, 0x400);
+	vmcs_write(VMCS_GUEST_RSP, 0x12270);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, DB_INFO);
+	for (unsigned int n = 1; n < EXCEPTION_LOOP_LIMIT; n++)
+		assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0x1, 0),
+				 VERDICT_RESUME);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0x1, 0),
+			 VERDICT_STOP);
+	assert_int_equal(t.v.result, GUEST_KILLED);
+	assert_string_equal(t.v.why, "exception_loop");
+	assert_non_null(strstr(host_output(), "#DB delivered 64 times in a "
+					      "row at RIP 0x10000"));
+}
+
+/* The CVE-2015-5307 shape: #AC raised by the delivery of the #AC the VMM
+ * injected (IDT-vectoring information names it). */
+static void ac_raised_by_its_own_delivery_is_an_exception_loop(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_GUEST_RSP, 0x1fff01);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, AC_INFO);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_ERROR_CODE, 0);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
+			 VERDICT_RESUME);
+	vmcs_write(VMCS_IDT_VECTORING_INFO, AC_INFO);
+	vmcs_write(VMCS_IDT_VECTORING_ERROR_CODE, 0);
+	for (unsigned int n = 2; n < EXCEPTION_LOOP_LIMIT; n++)
+		assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
+				 VERDICT_RESUME);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
+			 VERDICT_STOP);
+	assert_string_equal(t.v.why, "exception_loop");
+}
+
+/* Progress in between (a single-stepped loop over two instructions)
+ * never adds up to a loop. */
+static void db_at_moving_rips_is_no_loop(void **state)
+{
+	(void)state;
+	t.dr6 = DR6_INIT;
+	vmcs_write(VMCS_GUEST_DR7, 0x400);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, DB_INFO);
+	for (unsigned int n = 0; n < 4 * EXCEPTION_LOOP_LIMIT; n++) {
+		vmcs_write(VMCS_GUEST_RIP, RIP0 + (n & 1) * 2);
+		assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, DR6_BS, 0),
+				 VERDICT_RESUME);
+	}
+	assert_int_equal(t.v.result, GUEST_RUNNING);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -226,6 +401,16 @@ int main(void)
 		T(machine_check_exit_stops_the_guest_for_the_host),
 		T(machine_check_during_vm_entry_is_the_hosts),
 		T(real_cr4_mce_is_the_hosts_whatever_the_guest_writes),
+		T(db_and_ac_trap_in_the_exception_bitmap),
+		T(single_step_db_is_reflected_with_dr6_bs),
+		T(breakpoint_db_sets_its_b_bit),
+		T(general_detect_db_sets_bd_and_clears_gd),
+		T(rtm_db_clears_dr6_rtm),
+		T(int1_is_reflected_as_itself),
+		T(ac_is_reflected_with_its_error_code),
+		T(db_delivered_again_and_again_is_an_exception_loop),
+		T(ac_raised_by_its_own_delivery_is_an_exception_loop),
+		T(db_at_moving_rips_is_no_loop),
 	};
 #undef T
 

@@ -19,6 +19,16 @@
  * RSSP, and RFLAGS": RFLAGS is 2). */
 #define RFLAGS_IF (1ull << 9)
 
+/* DR6 and DR7 — SDM 3B 18.2.3 "Debug Status Register (DR6)", 18.2.4
+ * "Debug Control Register (DR7)". The exit qualification of a #DB exit
+ * has B0-B3, BD, BS and RTM at the same positions (SDM 3C 28.2.1 "Basic
+ * VM-Exit Information"). DR6.RTM is active low: 1 when no RTM #DB. */
+#define DR6_B0_B3 0xfull
+#define DR6_BD (1ull << 13)
+#define DR6_BS (1ull << 14)
+#define DR6_RTM (1ull << 16)
+#define DR7_GD (1ull << 13)
+
 #define CR4_VME (1ull << 0)
 #define CR4_PVI (1ull << 1)
 #define CR4_TSD (1ull << 2)

@@ -5,6 +5,7 @@
 
 #include "cr_bits.h"
 #include "exit_qual.h"
+#include "guest_exceptions.h"
 #include "msr.h"
 
 /* Free: the TSC (read only) and the FS/GS bases, which the VMCS switches
@@ -43,8 +44,10 @@ const struct exit_policy guest_exit_policy = {
 	.preemption_timer = true, /* time slices and the watchdog */
 	.cr0_trap_bits = CR0_HOST_OWNED,
 	.cr4_trap_bits = ~0ull, /* every CR4 change is checked */
-	/* #MC is the host's (machine_check.h). */
-	.exception_trap_bitmap = 1u << EXC_MC,
+	/* #MC is the host's (machine_check.h); #DB and #AC are the
+	 * guest's, trapped so their delivery cannot loop without a VM
+	 * exit (guest_exceptions.h). */
+	.exception_trap_bitmap = 1u << EXC_MC | GUEST_REFLECTED_EXCEPTIONS,
 	.msrs = guest_msrs,
 	.msr_count = sizeof(guest_msrs) / sizeof(guest_msrs[0]),
 	.io = guest_ports,

@@ -2,6 +2,7 @@
 #include "../guest/hv_abi.h"
 #include "exit_handlers.h"
 #include "exit_qual.h"
+#include "guest_exceptions.h"
 #include "print.h"
 #include "vmcs.h"
 #include "vmcs_dump.h"
@@ -92,6 +93,9 @@ enum exit_verdict handle_exception_nmi(struct vcpu *v)
 	if (i.valid && i.type == INTR_TYPE_HARDWARE_EXCEPTION &&
 	    i.vector == EXC_MC)
 		return vcpu_machine_check(v, "during the guest");
+	if (i.valid && i.vector < 32 &&
+	    (GUEST_REFLECTED_EXCEPTIONS & (1u << i.vector)))
+		return vcpu_reflect_exception(v, &i);
 	return handle_unhandled(v);
 }
 

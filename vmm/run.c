@@ -46,6 +46,8 @@ static const struct vcpu_ops hw_vcpu_ops = {
 	.flush_guest_tlb = flush_guest_tlb,
 	.open_irq_window = irq_window,
 	.read_tsc = rdtsc,
+	.read_dr6 = read_dr6,
+	.write_dr6 = write_dr6,
 };
 
 static void vm_free(struct vm *vm)

@@ -28,6 +28,10 @@ struct vcpu_ops {
 	void (*flush_guest_tlb)(struct vcpu *v); /* after emulating MOV CR3 */
 	void (*open_irq_window)(void);		 /* let the host take an IRQ */
 	uint64_t (*read_tsc)(void);		 /* the host's TSC */
+	/* The real DR6, which is the guest's while it runs (MOV DR does not
+	 * exit): a reflected #DB writes what the processor would have. */
+	uint64_t (*read_dr6)(void);
+	void (*write_dr6)(uint64_t value);
 };
 
 struct uart {
@@ -64,6 +68,11 @@ struct vcpu {
 	uint64_t io_denied;
 	uint64_t console_bytes;
 	uint64_t host_nmis; /* host NMIs taken during the guest */
+
+	/* reflected exceptions: the last one, and how often in a row it came
+	 * back at the same place (guest_exceptions.c) */
+	unsigned int exc_loop_vector, exc_loop_count;
+	uint64_t exc_loop_rip, exc_loop_rsp;
 
 	/* VMX-preemption timer: time slices and a watchdog */
 	uint32_t slice_ticks;  /* timer value loaded at each entry */
