@@ -18,11 +18,14 @@
 #include "../guest/hv_abi.h"
 #include "cr_bits.h"
 #include "exit_handlers.h"
+#include "exit_policy.h"
 #include "exit_qual.h"
 #include "guest_exceptions.h"
 #include "guest_policy.h"
 #include "host_platform.h"
+#include "run_bounds.h"
 #include "vmcs.h"
+#include "vmx_controls.h"
 
 #define RIP0 0x10000ull
 #define NMI_INFO 0x80000202u /* valid | type 2 (NMI) | vector 2 */
@@ -392,6 +395,138 @@ static void db_at_moving_rips_is_no_loop(void **state)
 	assert_int_equal(t.v.result, GUEST_RUNNING);
 }
 
+/* ------------------------------------------------------------------ */
+/* Item 1: runs bounded by host time and exits; MONITOR/MWAIT trapped  */
+
+#define CPUID_EXIT_LEN 2
+
+/* 400 slices of 2^17 ticks at rate 0 (Bochs): 52 Mi TSC ticks of guest
+ * time, so 104 Mi of host time; at rate 5 (hardware) 32 times that. */
+static void bounds_follow_the_slice_budget(void **state)
+{
+	struct run_bounds b;
+
+	(void)state;
+	run_bounds_choose(1u << 17, 400, 0, 50000000, &b);
+	assert_int_equal(b.tsc_ticks, 2ull * 400 * (1u << 17));
+	assert_int_equal(b.exits, 400ull * RUN_EXITS_PER_SLICE);
+	/* 104857600 / 50 MHz = 2.1 s, rounded up, plus the margin */
+	assert_int_equal(b.firmware_watchdog_s,
+			 3 + RUN_FIRMWARE_WATCHDOG_MARGIN_S);
+	run_bounds_choose(1u << 17, 50, 5, 3000000000ull, &b);
+	assert_int_equal(b.tsc_ticks, 2ull * 50 * (1u << 17) << 5);
+	assert_int_equal(b.exits, 50ull * RUN_EXITS_PER_SLICE);
+	assert_int_equal(b.firmware_watchdog_s,
+			 1 + RUN_FIRMWARE_WATCHDOG_MARGIN_S);
+	/* the largest budget at the largest rate saturates */
+	run_bounds_choose(1u << 17, 1000000, 31, 3000000000ull, &b);
+	assert_int_equal(b.tsc_ticks, UINT64_MAX);
+	assert_int_equal(b.firmware_watchdog_s,
+			 100000 + RUN_FIRMWARE_WATCHDOG_MARGIN_S);
+	run_bounds_choose(1u << 17, 400, 0, 0, &b); /* rate unknown */
+	assert_int_equal(b.firmware_watchdog_s,
+			 RUN_FIRMWARE_WATCHDOG_DEFAULT_S);
+}
+
+static void tsc_rate_from_the_firmware_timer(void **state)
+{
+	(void)state;
+	assert_int_equal(tsc_rate_hz(1000120, 20000), 50006000);
+	assert_int_equal(tsc_rate_hz(60000000000ull, 20000), 3000000000000ull);
+	assert_int_equal(tsc_rate_hz(5, 0), 0);
+}
+
+static void arm_bounds(uint64_t tsc_bound, uint64_t exit_bound)
+{
+	t.v.run_start_tsc = 1000;
+	t.tsc = 1000;
+	t.v.tsc_bound = tsc_bound;
+	t.v.exit_bound = exit_bound;
+}
+
+/* The cpuid loop of guest/hostile_exit_spin.c: each exit costs host time
+ * that the preemption timer never sees. Before this bound, only the
+ * slices ended it. */
+static void exiting_loop_is_stopped_by_host_time(void **state)
+{
+	(void)state;
+	arm_bounds(100000, 0);
+	for (int i = 0; i < 99; i++) {
+		t.tsc += 1000;
+		assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
+				 VERDICT_RESUME);
+	}
+	t.tsc += 1001; /* 100001 ticks since entry */
+	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
+			 VERDICT_STOP);
+	assert_int_equal(t.v.result, GUEST_KILLED);
+	assert_string_equal(t.v.why, "host_time");
+	assert_non_null(strstr(host_output(), "watchdog: host-time bound: "
+					      "100001 TSC ticks"));
+}
+
+/* Time spent printing the guest's lines is the console limit's. */
+static void console_time_does_not_count(void **state)
+{
+	(void)state;
+	arm_bounds(100000, 0);
+	t.v.console_tsc = 50000;
+	t.tsc += 140000;
+	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
+			 VERDICT_RESUME);
+	t.tsc += 10001;
+	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
+			 VERDICT_STOP);
+	assert_string_equal(t.v.why, "host_time");
+}
+
+/* A TSC that does not move still meets the exit backstop. */
+static void exit_count_is_the_backstop(void **state)
+{
+	(void)state;
+	arm_bounds(100000, 10);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
+				 VERDICT_RESUME);
+	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
+			 VERDICT_STOP);
+	assert_string_equal(t.v.why, "exit_limit");
+	assert_non_null(strstr(host_output(), "watchdog: exit bound: 11 VM "
+					      "exits"));
+}
+
+static void no_bounds_no_verdict(void **state)
+{
+	(void)state;
+	t.tsc = ~0ull;
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
+				 VERDICT_RESUME);
+}
+
+/* CPUID hides MONITOR: both instructions exit and raise #UD. Before,
+ * they ran (policy PASS), and MWAIT could stop the timer. */
+static void monitor_and_mwait_raise_ud(void **state)
+{
+	struct exit_controls c;
+	struct exit_bitmaps bm = {0};
+	static uint8_t msr[4096], io_a[4096], io_b[4096];
+
+	(void)state;
+	bm.msr = msr;
+	bm.io_a = io_a;
+	bm.io_b = io_b;
+	assert_int_equal(exit_policy_build(&guest_exit_policy, &c, &bm), 0);
+	assert_int_equal(c.proc & (PROC_MWAIT_EXITING | PROC_MONITOR_EXITING),
+			 PROC_MWAIT_EXITING | PROC_MONITOR_EXITING);
+	assert_int_equal(vm_exit(EXIT_REASON_MWAIT, 0, 3), VERDICT_RESUME);
+	assert_int_equal(injected(), 0x80000306u); /* #UD */
+	assert_int_equal(vmcs_read(VMCS_GUEST_RIP), RIP0);
+	vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, 0);
+	assert_int_equal(vm_exit(EXIT_REASON_MONITOR, 0, 3), VERDICT_RESUME);
+	assert_int_equal(injected(), 0x80000306u);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -411,6 +546,13 @@ int main(void)
 		T(db_delivered_again_and_again_is_an_exception_loop),
 		T(ac_raised_by_its_own_delivery_is_an_exception_loop),
 		T(db_at_moving_rips_is_no_loop),
+		T(bounds_follow_the_slice_budget),
+		T(tsc_rate_from_the_firmware_timer),
+		T(exiting_loop_is_stopped_by_host_time),
+		T(console_time_does_not_count),
+		T(exit_count_is_the_backstop),
+		T(no_bounds_no_verdict),
+		T(monitor_and_mwait_raise_ud),
 	};
 #undef T
 

@@ -1,6 +1,7 @@
 /* One table from basic exit reason to handler; one indexed call per exit. */
 #include "exit_handlers.h"
 #include "print.h"
+#include "run_bounds.h"
 #include "vmcs.h"
 #include "vmcs_dump.h"
 
@@ -35,6 +36,11 @@ static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
 	 * exit (SDM 3C 26.1.1), so a guest's XSETBV never gets here. */
 	[EXIT_REASON_XSETBV] = handle_inject_gp,
 	[EXIT_REASON_VMFUNC] = handle_inject_ud,
+	/* CPUID hides MONITOR/MWAIT (handle_cpuid.c): #UD, as on a CPU
+	 * without them. Executed, MWAIT would sleep in a C-state where the
+	 * preemption timer may stop (SDM 3C 26.5.1). */
+	[EXIT_REASON_MONITOR] = handle_inject_ud,
+	[EXIT_REASON_MWAIT] = handle_inject_ud,
 };
 
 enum exit_verdict exit_dispatch(struct vcpu *v)
@@ -63,6 +69,8 @@ enum exit_verdict exit_dispatch(struct vcpu *v)
 		v->why = "vm_entry_failed";
 		return VERDICT_STOP;
 	}
+	if (vcpu_check_run_bounds(v) == VERDICT_STOP)
+		return VERDICT_STOP;
 	if (v->exit_reason >= EXIT_REASON_COUNT)
 		return handle_unhandled(v);
 	v->exit_counts[v->exit_reason]++;

@@ -5,8 +5,10 @@
 #include "host_state.h"
 #include "msr.h"
 #include "pages.h"
+#include "platform.h"
 #include "print.h"
 #include "run.h"
+#include "run_bounds.h"
 #include "vmx.h"
 #include "vmx_caps.h"
 #include "vmx_check.h"
@@ -45,6 +47,24 @@ static unsigned int maxphyaddr(const struct cpu_ops *cpu)
 	return r.eax & 0xffu;
 }
 
+/* The TSC against the firmware's timer, for the run bounds' firmware
+ * watchdog and for anything that needs wall time (the Linux guest's
+ * calibration). Interrupts stay as they are: Stall() needs the timer. */
+#define TSC_MEASURE_US 20000u
+
+static uint64_t measure_tsc_hz(void)
+{
+	uint64_t t0 = rdtsc();
+
+	platform_stall_us(TSC_MEASURE_US);
+	uint64_t hz = tsc_rate_hz(rdtsc() - t0, TSC_MEASURE_US);
+
+	hv_printf("hv: TSC rate %lu.%03lu MHz, measured against the "
+		  "firmware's timer over %u ms\n",
+		  hz / 1000000, hz / 1000 % 1000, TSC_MEASURE_US / 1000);
+	return hz;
+}
+
 static enum hv_status run_in_vmx(const struct vmx_caps *caps,
 				 const struct hv_options *opt,
 				 const struct cpu_ops *cpu)
@@ -62,6 +82,7 @@ static enum hv_status run_in_vmx(const struct vmx_caps *caps,
 		.slice_ticks = SLICE_TICKS,
 		.slice_budget = opt->watchdog_slices ? opt->watchdog_slices
 						     : SLICE_BUDGET,
+		.tsc_hz = measure_tsc_hz(),
 	};
 
 	struct host_state before, after;

@@ -12,7 +12,9 @@
 #include "host_state.h"
 #include "msr.h"
 #include "pages.h"
+#include "platform.h"
 #include "print.h"
+#include "run_bounds.h"
 #include "summary.h"
 #include "vm_controls.h"
 #include "vmcs.h"
@@ -33,6 +35,7 @@ struct vm {
 	struct exit_bitmaps bitmaps;
 	struct exit_controls policy;
 	struct vm_controls controls;
+	uint32_t firmware_watchdog_s; /* armed while the guest runs */
 };
 
 static void flush_guest_tlb(struct vcpu *v)
@@ -172,6 +175,8 @@ static void run_loop(struct vm *vm, uint64_t *rflags_if_after_run)
 	host_extra_save(&host);
 
 	v->result = GUEST_RUNNING;
+	platform_set_watchdog(vm->firmware_watchdog_s);
+	v->run_start_tsc = rdtsc();
 	enum vmx_run_result r = vmx_run(v->exit_frame);
 
 	/* A VM exit leaves RFLAGS = 2 (SDM 3C 28.5.3): interrupts back on
@@ -181,6 +186,7 @@ static void run_loop(struct vm *vm, uint64_t *rflags_if_after_run)
 	if (rflags_if_after_run)
 		*rflags_if_after_run = read_rflags() & RFLAGS_IF;
 	host_extra_restore(&host);
+	platform_set_watchdog(0);
 	/* The guest's #MC (or one during VM entry) was the platform's: the
 	 * host's handler takes it now, with the host's state back, as
 	 * KVM's kvm_machine_check() does. Under OVMF that handler reports
@@ -291,6 +297,14 @@ enum hv_status run_guest(const struct vmx_caps *caps,
 	v->host_cr4 = read_cr4();
 	v->slice_ticks = opt->slice_ticks;
 	v->slice_budget = opt->slice_budget;
+	struct run_bounds bounds;
+
+	run_bounds_choose(opt->slice_ticks, opt->slice_budget,
+			  vmx_misc_preemption_timer_rate(caps->misc),
+			  opt->tsc_hz, &bounds);
+	v->tsc_bound = bounds.tsc_ticks;
+	v->exit_bound = bounds.exits;
+	vm.firmware_watchdog_s = bounds.firmware_watchdog_s;
 	v->regs.gpr[GPR_RDI] = HV_GUEST_INFO; /* guest ABI: RDI = hv_info */
 
 	enum hv_status st = vm_alloc(&vm, caps);
@@ -307,6 +321,11 @@ enum hv_status run_guest(const struct vmx_caps *caps,
 		}
 		if (opt->dump_vmcs)
 			vmcs_dump();
+		hv_printf("hv: run bounds: %u slices of guest time, %lu TSC "
+			  "ticks of host time, %lu exits; firmware watchdog "
+			  "%u s\n",
+			  v->slice_budget, v->tsc_bound, v->exit_bound,
+			  vm.firmware_watchdog_s);
 		hv_printf("hv: running guest %s (%lu bytes at 0x%lx, %lu KiB "
 			  "of memory, EPTP 0x%lx%s)\n",
 			  image->name, (uint64_t)image->size,

@@ -21,6 +21,7 @@ struct run_options {
 	enum entry_break break_entry; /* test-only: violate one entry rule */
 	uint32_t slice_ticks;	      /* VMX-preemption timer value per slice */
 	uint32_t slice_budget;	      /* slices before the watchdog */
+	uint64_t tsc_hz;	      /* measured TSC rate; 0: unknown */
 	/* out: RFLAGS.IF right after the run, before any firmware call
 	 * (left alone when the guest never ran) */
 	uint64_t *rflags_if_after_run;

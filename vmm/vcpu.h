@@ -79,6 +79,11 @@ struct vcpu {
 	uint32_t slices;       /* expiries so far */
 	uint32_t slice_budget; /* expiries before the watchdog kills */
 	bool timer_saved;      /* "save VMX-preemption timer value" is on */
+	/* host-time and exit bounds (run_bounds.h); 0: none */
+	uint64_t run_start_tsc; /* the host's TSC just before VM entry */
+	uint64_t tsc_bound;
+	uint64_t exit_bound;
+	uint64_t console_tsc; /* TSC ticks spent printing the guest's lines */
 
 	/* outcome */
 	enum guest_result result;
