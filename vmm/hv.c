@@ -9,6 +9,7 @@
 #include "print.h"
 #include "run.h"
 #include "run_bounds.h"
+#include "spec_ctrl.h"
 #include "vmx.h"
 #include "vmx_caps.h"
 #include "vmx_check.h"
@@ -67,7 +68,8 @@ static uint64_t measure_tsc_hz(void)
 
 static enum hv_status run_in_vmx(const struct vmx_caps *caps,
 				 const struct hv_options *opt,
-				 const struct cpu_ops *cpu)
+				 const struct cpu_ops *cpu,
+				 enum entry_flush entry_flush)
 {
 	struct vmx_session session;
 	struct host_gdt gdt;
@@ -83,6 +85,7 @@ static enum hv_status run_in_vmx(const struct vmx_caps *caps,
 		.slice_budget = opt->watchdog_slices ? opt->watchdog_slices
 						     : SLICE_BUDGET,
 		.tsc_hz = measure_tsc_hz(),
+		.entry_flush = entry_flush,
 	};
 
 	struct host_state before, after;
@@ -140,8 +143,12 @@ enum hv_status hv_main(const struct hv_options *opt, const struct cpu_ops *cpu)
 
 	if (st != HV_OK)
 		return st;
+	struct spec_ctrl spec;
+
 	vmx_caps_report(&caps);
+	spec_ctrl_choose(cpu, &spec);
+	spec_ctrl_report(&spec);
 	if (opt->caps_only)
 		return HV_OK;
-	return run_in_vmx(&caps, opt, cpu);
+	return run_in_vmx(&caps, opt, cpu, spec.flush);
 }

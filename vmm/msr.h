@@ -7,6 +7,8 @@
 	X(IA32_TIME_STAMP_COUNTER, 0x00000010)      \
 	X(IA32_APIC_BASE, 0x0000001b)               \
 	X(IA32_FEATURE_CONTROL, 0x0000003a)         \
+	X(IA32_ARCH_CAPABILITIES, 0x0000010a)       \
+	X(IA32_FLUSH_CMD, 0x0000010b)               \
 	X(IA32_SYSENTER_CS, 0x00000174)             \
 	X(IA32_SYSENTER_ESP, 0x00000175)            \
 	X(IA32_SYSENTER_EIP, 0x00000176)            \
@@ -50,6 +52,13 @@ const char *msr_name(unsigned int index);
 #define FEATURE_CONTROL_LOCK (1ull << 0)
 #define FEATURE_CONTROL_VMXON_IN_SMX (1ull << 1)
 #define FEATURE_CONTROL_VMXON_OUTSIDE_SMX (1ull << 2)
+
+/* IA32_ARCH_CAPABILITIES bits (present when CPUID.(EAX=7,ECX=0):EDX[29])
+ * and IA32_FLUSH_CMD — SDM 4 table 2-2 "IA-32 Architectural MSRs". */
+#define ARCH_CAP_RDCL_NO (1ull << 0)		/* no L1TF (nor Meltdown) */
+#define ARCH_CAP_SKIP_L1DFL_VMENTRY (1ull << 3) /* no L1D flush needed */
+#define ARCH_CAP_MDS_NO (1ull << 5)		/* no MDS */
+#define FLUSH_CMD_L1D (1ull << 0)
 
 /* IA32_EFER bits — SDM 3A 2.2.1. */
 #define EFER_SCE (1ull << 0)

@@ -121,6 +121,17 @@ static void report_work(const struct vcpu *v, struct vmcs_counters before)
 		  r / 100, r % 100, w / 100, w % 100);
 }
 
+/* What this run does before every VM entry (spec_ctrl.h). VERW is
+ * the stub's, after the guest's registers are loaded; the L1D flush is
+ * here, the last of the host's own work. */
+static enum entry_flush entry_flush;
+
+static void before_vm_entry(void)
+{
+	if (entry_flush == ENTRY_FLUSH_L1D)
+		wrmsr(MSR_IA32_FLUSH_CMD, FLUSH_CMD_L1D);
+}
+
 /* Called by the exit stub (vmx_entry.S) on every VM exit, on vmx_run's
  * stack: 0 resumes the guest. */
 int vmx_exit_handler(void *ctx)
@@ -134,6 +145,7 @@ int vmx_exit_handler(void *ctx)
 		v->why = "vmcs_access_failed";
 		return 1;
 	}
+	before_vm_entry();
 	return 0;
 }
 
@@ -177,6 +189,7 @@ static void run_loop(struct vm *vm, uint64_t *rflags_if_after_run)
 	v->result = GUEST_RUNNING;
 	platform_set_watchdog(vm->firmware_watchdog_s);
 	v->run_start_tsc = rdtsc();
+	before_vm_entry();
 	enum vmx_run_result r = vmx_run(v->exit_frame);
 
 	/* A VM exit leaves RFLAGS = 2 (SDM 3C 28.5.3): interrupts back on
@@ -302,6 +315,11 @@ enum hv_status run_guest(const struct vmx_caps *caps,
 	run_bounds_choose(opt->slice_ticks, opt->slice_budget,
 			  vmx_misc_preemption_timer_rate(caps->misc),
 			  opt->tsc_hz, &bounds);
+	entry_flush = opt->entry_flush;
+	/* VERW's operand: the host's DS selector (a null one is fine as
+	 * well: the buffers are cleared whatever VERW's verdict). */
+	vmx_entry_verw = entry_flush == ENTRY_FLUSH_VERW;
+	vmx_entry_verw_selector = read_ds();
 	v->tsc_bound = bounds.tsc_ticks;
 	v->exit_bound = bounds.exits;
 	vm.firmware_watchdog_s = bounds.firmware_watchdog_s;

@@ -7,6 +7,7 @@
 #include "cmdline.h"
 #include "hv.h"
 #include "host_gdt.h"
+#include "spec_ctrl.h"
 #include "vmx_caps.h"
 
 struct guest_image {
@@ -22,6 +23,7 @@ struct run_options {
 	uint32_t slice_ticks;	      /* VMX-preemption timer value per slice */
 	uint32_t slice_budget;	      /* slices before the watchdog */
 	uint64_t tsc_hz;	      /* measured TSC rate; 0: unknown */
+	enum entry_flush entry_flush; /* before every VM entry */
 	/* out: RFLAGS.IF right after the run, before any firmware call
 	 * (left alone when the guest never ran) */
 	uint64_t *rflags_if_after_run;

@@ -40,6 +40,28 @@
 	mov REGS_RDI(%rdi), %rdi
 .endm
 
+/* VERW with a memory operand, when vmx_entry_verw is not 0: the last
+ * memory access before VM entry (spec_ctrl.h). Only RFLAGS changes, and
+ * VM entry loads the guest's. */
+.macro CLEAR_CPU_BUFFERS
+	cmpb $0, vmx_entry_verw(%rip)
+	je 1f
+	verw vmx_entry_verw_selector(%rip)
+1:
+.endm
+
+	.data
+	.globl vmx_entry_verw, vmx_entry_verw_selector
+	.hidden vmx_entry_verw, vmx_entry_verw_selector
+	.type vmx_entry_verw_selector, @object
+vmx_entry_verw_selector:
+	.word 0
+	.size vmx_entry_verw_selector, 2
+	.type vmx_entry_verw, @object
+vmx_entry_verw:
+	.byte 0
+	.size vmx_entry_verw, 1
+
 	.text
 /* enum vmx_run_result vmx_run(struct vmx_exit_frame *frame %rdi) */
 	.globl vmx_run
@@ -55,6 +77,7 @@ vmx_run:
 	mov %rsp, FRAME_CALLER_RSP(%rdi)
 	mov FRAME_REGS(%rdi), %rdi
 	LOAD_GUEST_REGS
+	CLEAR_CPU_BUFFERS
 	vmlaunch
 	jmp vmx_entry_failed
 	.size vmx_run, . - vmx_run
@@ -91,6 +114,7 @@ vmx_exit_entry:
 	jnz vmx_stopped
 	mov FRAME_REGS(%rbx), %rdi
 	LOAD_GUEST_REGS
+	CLEAR_CPU_BUFFERS
 	vmresume
 	/* Fall through: VMRESUME failed; %rsp is vmx_run's again. */
 vmx_entry_failed:

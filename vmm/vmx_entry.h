@@ -61,4 +61,11 @@ int vmx_exit_handler(void *ctx);
 /* HOST_RIP: where the CPU lands on every VM exit. */
 void vmx_exit_entry(void);
 
+/* Whether the stub executes VERW right before VMLAUNCH and VMRESUME,
+ * after the guest's registers are loaded (spec_ctrl.h: with MD_CLEAR that
+ * clears the CPU buffers, as KVM's CLEAR_CPU_BUFFERS does), and the
+ * selector it checks (a writable data segment's, as KVM's __KERNEL_DS). */
+extern uint8_t vmx_entry_verw;
+extern uint16_t vmx_entry_verw_selector;
+
 #endif
