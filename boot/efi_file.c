@@ -78,11 +78,22 @@ EFI_STATUS efi_read_file(EFI_HANDLE image, const char *name, UINTN max_size,
 	if (*size > max_size) {
 		st = EFI_BAD_BUFFER_SIZE;
 	} else if (*size) {
-		*data = hv_alloc_pages((*size + 4095) / 4096);
+		UINTN want = *size, pages = (want + 4095) / 4096;
+
+		*data = hv_alloc_pages(pages);
 		if (!*data)
 			st = EFI_OUT_OF_RESOURCES;
 		else
 			st = uefi_call_wrapper(f->Read, 3, f, size, *data);
+		/* A failed or short read leaves nothing to the caller, so
+		 * the pages are given back here; *size stays the file's. */
+		if (*data && (EFI_ERROR(st) || *size != want)) {
+			hv_free_pages(*data, pages);
+			*data = NULL;
+			if (!EFI_ERROR(st))
+				st = EFI_END_OF_FILE;
+			*size = want;
+		}
 	}
 	uefi_call_wrapper(f->Close, 1, f);
 	return st;

@@ -47,3 +47,18 @@ void platform_free_pages(void *pages, size_t count)
 		uefi_call_wrapper(BS->FreePages, 2, (EFI_PHYSICAL_ADDRESS)pages,
 				  count);
 }
+
+void platform_stall_us(uint64_t us)
+{
+	uefi_call_wrapper(BS->Stall, 1, (UINTN)us);
+}
+
+/* UEFI 2.x 7.5 "Miscellaneous Boot Services", SetWatchdogTimer(): codes
+ * up to 0xFFFF are the firmware's own. */
+#define HV_WATCHDOG_CODE 0x10000
+
+void platform_set_watchdog(uint32_t seconds)
+{
+	uefi_call_wrapper(BS->SetWatchdogTimer, 4, (UINTN)seconds,
+			  (UINT64)HV_WATCHDOG_CODE, (UINTN)0, NULL);
+}

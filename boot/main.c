@@ -67,10 +67,24 @@ static BOOLEAN load_options_text(EFI_LOADED_IMAGE *li, char *out, UINTN size)
 	return k > 0;
 }
 
+/* The loaded image's own file path, in ASCII ("" if unknown): the shell
+ * passes it (as typed) as the first word of LoadOptions. */
+static void image_path_text(EFI_LOADED_IMAGE *li, char *out, UINTN size)
+{
+	CHAR16 *self = li->FilePath ? DevicePathToStr(li->FilePath) : NULL;
+	UINTN k = 0;
+
+	for (UINTN i = 0; self && self[i] && k + 1 < size; i++)
+		out[k++] = self[i] < 0x80 ? (char)self[i] : '?';
+	out[k] = '\0';
+	if (self)
+		FreePool(self);
+}
+
 static enum hv_status parse_arguments(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 				      struct cmdline *cl)
 {
-	char err[160], text[512];
+	char err[160], text[512], self[256];
 	void *cfg = NULL;
 	UINTN cfg_size = 0;
 
@@ -97,7 +111,10 @@ static enum hv_status parse_arguments(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 		}
 	}
 	if (load_options_text(li, text, sizeof(text))) {
-		const char *e = cmdline_parse(text, TRUE, cl, err, sizeof(err));
+		image_path_text(li, self, sizeof(self));
+		const char *e =
+			cmdline_parse(text, cmdline_names_program(text, self),
+				      cl, err, sizeof(err));
 
 		if (e) {
 			hv_printf("hv: %s\n", e);

@@ -27,8 +27,14 @@ static const struct msr_value skylake_msrs[] = {
 	{0, 0},
 };
 
-struct cpu_fixture bochs_skylake_x = {
-	"bochs-skylake-x", "GenuineIntel", 0x7ffafbbf, skylake_msrs, 0, 0};
+struct cpu_fixture bochs_skylake_x = {"bochs-skylake-x",
+				      "GenuineIntel",
+				      0x7ffafbbf,
+				      skylake_msrs,
+				      0,
+				      0,
+				      0,
+				      0};
 
 static const struct msr_value core2_msrs[] = {
 	{MSR_IA32_FEATURE_CONTROL, 0x5},
@@ -47,8 +53,14 @@ static const struct msr_value core2_msrs[] = {
 	{0, 0},
 };
 
-struct cpu_fixture core2_no_true_ctls = {
-	"core2-no-true-controls", "GenuineIntel", 0x0008e3fd, core2_msrs, 0, 0};
+struct cpu_fixture core2_no_true_ctls = {"core2-no-true-controls",
+					 "GenuineIntel",
+					 0x0008e3fd,
+					 core2_msrs,
+					 0,
+					 0,
+					 0,
+					 0};
 
 static const struct msr_value haswell_msrs[] = {
 	{MSR_IA32_FEATURE_CONTROL, 0x5},
@@ -74,12 +86,77 @@ static const struct msr_value haswell_msrs[] = {
 };
 
 struct cpu_fixture haswell_kvm = {
-	"haswell-kvm", "GenuineIntel", 0xf7fa3223, haswell_msrs, 0, 0};
+	"haswell-kvm", "GenuineIntel", 0xf7fa3223, haswell_msrs, 0, 0, 0, 0};
 
 static const struct msr_value no_msrs[] = {{0, 0}};
 
 struct cpu_fixture amd_no_vmx = {
-	"amd-no-vmx", "AuthenticAMD", 0x7ed8320b, no_msrs, 0, 0};
+	"amd-no-vmx", "AuthenticAMD", 0x7ed8320b, no_msrs, 0, 0, 0, 0};
+
+/* CPUID.(EAX=7,ECX=0):EDX bits: MD_CLEAR 10, IBRS/IBPB 26, STIBP 27,
+ * L1D_FLUSH 28, ARCH_CAPABILITIES 29, SSBD 31. */
+#define L7_SPEC (1u << 26 | 1u << 27 | 1u << 31)
+
+struct cpu_fixture skylake_client = {"skylake-client",
+				     "GenuineIntel",
+				     0x7ffafbbf,
+				     no_msrs,
+				     0,
+				     0,
+				     0x16,
+				     L7_SPEC | 1u << 10 | 1u << 28};
+
+static const struct msr_value cascade_lake_msrs[] = {
+	{MSR_IA32_ARCH_CAPABILITIES, 0x2b}, /* RDCL_NO IBRS_ALL SKIP MDS_NO */
+	{0, 0},
+};
+
+struct cpu_fixture cascade_lake = {"cascade-lake",
+				   "GenuineIntel",
+				   0x7ffefbff,
+				   cascade_lake_msrs,
+				   0,
+				   0,
+				   0x16,
+				   L7_SPEC | 1u << 10 | 1u << 28 | 1u << 29};
+
+static const struct msr_value whiskey_lake_msrs[] = {
+	{MSR_IA32_ARCH_CAPABILITIES, 0x0b}, /* RDCL_NO IBRS_ALL RSBA SKIP */
+	{0, 0},
+};
+
+struct cpu_fixture whiskey_lake = {"whiskey-lake",
+				   "GenuineIntel",
+				   0x7ffafbbf,
+				   whiskey_lake_msrs,
+				   0,
+				   0,
+				   0x16,
+				   L7_SPEC | 1u << 10 | 1u << 28 | 1u << 29};
+
+static const struct msr_value nested_skip_msrs[] = {
+	{MSR_IA32_ARCH_CAPABILITIES, 0x08}, /* SKIP_L1DFL_VMENTRY only */
+	{0, 0},
+};
+
+struct cpu_fixture nested_skip_l1dfl = {"nested-skip-l1dfl",
+					"GenuineIntel",
+					0xf7fa3223,
+					nested_skip_msrs,
+					0,
+					0,
+					0xd,
+					L7_SPEC | 1u << 10 | 1u << 28 |
+						1u << 29};
+
+struct cpu_fixture haswell_old_microcode = {"haswell-old-microcode",
+					    "GenuineIntel",
+					    0x7ffafbbf,
+					    no_msrs,
+					    0,
+					    0,
+					    0xd,
+					    0};
 
 uint64_t fixture_msr(const struct cpu_fixture *f, uint32_t msr)
 {
@@ -95,15 +172,17 @@ static void fake_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
 	const struct cpu_fixture *f = ctx;
 	uint32_t v[3];
 
-	(void)subleaf;
 	memset(out, 0, sizeof(*out));
 	if (leaf == 0) {
 		memcpy(v, f->vendor, 12); /* EBX, EDX, ECX order */
 		out->ebx = v[0];
 		out->edx = v[1];
 		out->ecx = v[2];
+		out->eax = f->max_leaf;
 	} else if (leaf == 1) {
 		out->ecx = f->cpuid1_ecx;
+	} else if (leaf == 7 && leaf <= f->max_leaf && subleaf == 0) {
+		out->edx = f->cpuid7_edx;
 	}
 }
 

@@ -21,6 +21,9 @@ struct cpu_fixture {
 	 * on a real CPU that read would #GP. */
 	uint32_t bad_read;
 	unsigned int reads;
+	/* CPUID leaf 0 EAX (0: leaf 7 absent too) and (EAX=7,ECX=0):EDX */
+	uint32_t max_leaf;
+	uint32_t cpuid7_edx;
 };
 
 /* Bochs 2.7, cpu model corei7_skylake_x (read from its serial log). */
@@ -32,6 +35,21 @@ extern struct cpu_fixture core2_no_true_ctls;
 extern struct cpu_fixture haswell_kvm;
 /* AMD: CPUID reports no VMX; no VMX MSR may be read. */
 extern struct cpu_fixture amd_no_vmx;
+
+/* Speculative-execution fixtures (vmm/spec_ctrl.c), leaf 7 and
+ * IA32_ARCH_CAPABILITIES as those parts report them. */
+/* Skylake client, 2019 microcode: L1TF and MDS, L1D_FLUSH, MD_CLEAR, no
+ * IA32_ARCH_CAPABILITIES. */
+extern struct cpu_fixture skylake_client;
+/* Cascade Lake: RDCL_NO, SKIP_L1DFL_VMENTRY, MDS_NO. */
+extern struct cpu_fixture cascade_lake;
+/* Whiskey Lake: RDCL_NO and SKIP_L1DFL_VMENTRY but MDS, with MD_CLEAR. */
+extern struct cpu_fixture whiskey_lake;
+/* A nested guest on an L1TF part: the hypervisor below reports
+ * SKIP_L1DFL_VMENTRY (it flushes itself); MDS with MD_CLEAR. */
+extern struct cpu_fixture nested_skip_l1dfl;
+/* Haswell, microcode from before 2018: leaf 7 without any of the bits. */
+extern struct cpu_fixture haswell_old_microcode;
 
 struct cpu_ops fixture_ops(struct cpu_fixture *f);
 /* Value of @msr in @f, or 0 when absent. */

@@ -13,7 +13,7 @@ expect_tiny_run() {
 	expect "$name" 'hv: summary guest=tiny .*io_instruction=[1-9][0-9]* .*preemption_timer=[1-9]' "summary: I/O and preemption-timer exits counted"
 	expect "$name" 'hv: vmx off' "VMX turned off"
 	expect "$name" 'hv: every page freed but the one holding the TSS' "every page freed"
-	expect "$name" 'hv: host state after the run: as before \(29 registers compared\)' "host registers as before the run"
+	expect "$name" 'hv: host state after the run: as before \(31 registers compared\)' "host registers as before the run"
 	# guest/tiny.c writes POST codes to port 0x80, which the I/O bitmap
 	# passes through: no exit, so no denial and no UART byte.
 	if grep -q 'port 0x80 ' "$LOG"; then

@@ -139,6 +139,33 @@ static void guest_path_must_fit(void **state)
 	assert_int_equal(c.guest[0], 'g'); /* unchanged */
 }
 
+/* Issue 11 item 15: a Boot#### entry's optional data holds no program
+ * name, so its first word is the guest; the shell's argv[0] is the
+ * program, however it was typed. */
+static void first_word_skipped_only_when_it_names_the_program(void **state)
+{
+	const char *img = "\\EFI\\BOOT\\BOOTX64.EFI";
+	struct cmdline c = {0};
+
+	(void)state;
+	assert_false(cmdline_names_program("guest.bin", img));
+	assert_null(parse("guest.bin", cmdline_names_program("guest.bin", img),
+			  &c));
+	assert_string_equal(c.guest, "guest.bin");
+	assert_false(cmdline_names_program("--dump good.bin", img));
+	assert_false(cmdline_names_program("", img));
+	assert_false(cmdline_names_program("   ", img));
+	assert_true(cmdline_names_program("BOOTX64.EFI --dump", img));
+	assert_true(cmdline_names_program("bootx64.efi", img));
+	assert_true(cmdline_names_program("fs0:\\EFI\\BOOT\\BootX64.efi", img));
+	assert_true(cmdline_names_program("  bootx64 good.bin", img));
+	assert_true(cmdline_names_program("hv.efi good.bin", "\\hv.efi"));
+	assert_true(cmdline_names_program("hv good.bin", "\\hv.efi"));
+	assert_true(cmdline_names_program("fs0:hv.efi", "hv.efi"));
+	assert_false(cmdline_names_program("hv.efi.bin", "\\hv.efi"));
+	assert_false(cmdline_names_program("good.bin", "\\hv.efi"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -150,6 +177,8 @@ int main(void)
 		cmocka_unit_test(watchdog_takes_1_to_a_million_slices),
 		cmocka_unit_test(unknown_options_are_named),
 		cmocka_unit_test(guest_path_must_fit),
+		cmocka_unit_test(
+			first_word_skipped_only_when_it_names_the_program),
 	};
 
 	return cmocka_run_group_tests_name("cmdline", tests, NULL, NULL);

@@ -108,8 +108,9 @@ static uint64_t fake_read_dr(unsigned int n)
 }
 
 static const struct cpu_ops fake_cpu = {fake_cpuid, fake_rdmsr, NULL};
-static const struct vcpu_ops fake_ops = {&fake_cpu, fake_flush, fake_irq_window,
-					 fake_tsc, fake_read_dr};
+static const struct vcpu_ops fake_ops = {
+	&fake_cpu, fake_flush, fake_irq_window, fake_tsc, fake_read_dr,
+	NULL,	   NULL};
 
 static void vmcs_error_fails_test(uint32_t enc, enum vmcs_status status,
 				  const char *what)

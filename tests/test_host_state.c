@@ -38,7 +38,7 @@ static void same_state_is_reported_as_before(void **state)
 	host_output_reset();
 	assert_int_equal(host_state_compare(&a, &b), 0);
 	assert_string_equal(host_output(), "hv: host state after the run: as "
-					   "before (29 registers compared)\n");
+					   "before (31 registers compared)\n");
 }
 
 static void each_changed_register_is_named_with_both_values(void **state)
@@ -63,12 +63,30 @@ static void each_changed_register_is_named_with_both_values(void **state)
 			    "hv:   IA32_LSTAR was 0x0, is 0x10040\n");
 }
 
+/* Issue 11 item 6: a run that returns with interrupts off is caught
+ * even though the firmware's next RestoreTPL would turn them on again. */
+static void interrupts_left_off_by_the_run_are_named(void **state)
+{
+	struct host_state a = sample(), b = sample();
+
+	(void)state;
+	a.rflags_if_after_run = 0x200;
+	b.rflags_if_after_run = 0;
+	host_output_reset();
+	assert_int_equal(host_state_compare(&a, &b), 1);
+	assert_string_equal(host_output(),
+			    "hv: host state after the run: CHANGED\n"
+			    "hv:   RFLAGS.IF right after the run was 0x200, "
+			    "is 0x0\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(same_state_is_reported_as_before),
 		cmocka_unit_test(
 			each_changed_register_is_named_with_both_values),
+		cmocka_unit_test(interrupts_left_off_by_the_run_are_named),
 	};
 
 	return cmocka_run_group_tests_name("host_state", tests, NULL, NULL);

@@ -114,3 +114,54 @@ const char *cmdline_parse(const char *text, bool skip_program,
 	}
 	return NULL;
 }
+
+static char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
+/* The last path component of [s, s + n): after the last '\\', '/' or
+ * ':' (a shell mapping such as "fs0:"). */
+static const char *base_name(const char *s, size_t n, size_t *len)
+{
+	size_t start = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == '\\' || s[i] == '/' || s[i] == ':')
+			start = i + 1;
+	*len = n - start;
+	return s + start;
+}
+
+static bool same_name(const char *a, size_t an, const char *b, size_t bn)
+{
+	if (an != bn)
+		return false;
+	for (size_t i = 0; i < an; i++)
+		if (lower(a[i]) != lower(b[i]))
+			return false;
+	return true;
+}
+
+bool cmdline_names_program(const char *text, const char *image_path)
+{
+	const char *p = text;
+	size_t n = 0, wn, in, path_len = 0;
+
+	while (is_space(*p))
+		p++;
+	while (p[n] && !is_space(p[n]))
+		n++;
+	while (image_path[path_len])
+		path_len++;
+	if (!n || !path_len)
+		return false;
+	const char *w = base_name(p, n, &wn);
+	const char *img = base_name(image_path, path_len, &in);
+
+	if (same_name(w, wn, img, in))
+		return true;
+	/* The shell runs "hv" as hv.efi. */
+	return in > 4 && same_name(img + in - 4, 4, ".efi", 4) &&
+	       same_name(w, wn, img, in - 4);
+}

@@ -37,4 +37,13 @@ struct cmdline {
 const char *cmdline_parse(const char *text, bool skip_program,
 			  struct cmdline *out, char *err, size_t err_size);
 
+/* Whether the first word of @text names the program whose file path is
+ * @image_path (as the loaded image's device path prints, e.g.
+ * "\EFI\BOOT\BOOTX64.EFI"): the UEFI shell passes its argv[0] first (the
+ * name as typed, with or without a directory and the ".efi"); a
+ * Boot#### entry's optional data is only what the entry holds, so a
+ * first word that is not the program's name is an argument. File names
+ * on the FAT system partition compare without case. */
+bool cmdline_names_program(const char *text, const char *image_path);
+
 #endif

@@ -1,6 +1,8 @@
 #include "hv.h"
 
+#include "exit/run_bounds.h"
 #include "mem/pages.h"
+#include "platform.h"
 #include "print.h"
 #include "run.h"
 #include "util.h"
@@ -10,6 +12,7 @@
 #include "x86/host_gdt.h"
 #include "x86/host_state.h"
 #include "x86/msr.h"
+#include "x86/spec_ctrl.h"
 
 /* One slice is 2^17 preemption-timer ticks; the watchdog allows 400 of
  * them (about 50 million TSC ticks at rate 0, as under Bochs). */
@@ -46,11 +49,31 @@ static unsigned int maxphyaddr(const struct cpu_ops *cpu)
 	return r.eax & 0xffu;
 }
 
+/* The TSC against the firmware's timer, for the run bounds' firmware
+ * watchdog and for anything that needs wall time (the Linux guest's
+ * calibration). Interrupts stay as they are: Stall() needs the timer. */
+#define TSC_MEASURE_US 20000u
+
+static uint64_t measure_tsc_hz(void)
+{
+	uint64_t t0 = rdtsc();
+
+	platform_stall_us(TSC_MEASURE_US);
+	uint64_t hz = tsc_rate_hz(rdtsc() - t0, TSC_MEASURE_US);
+
+	hv_printf("hv: TSC rate %lu.%03lu MHz, measured against the "
+		  "firmware's timer over %u ms\n",
+		  hz / 1000000, hz / 1000 % 1000, TSC_MEASURE_US / 1000);
+	return hz;
+}
+
 /* VMX on, one guest run (run.c), VMX off; then the proof that the host's
- * registers are as they were and every page but one came back. */
+ * registers are as they were and every page came back (but the one
+ * holding hv.efi's TSS, when TR must keep it). */
 static enum hv_status guest_in_vmx_session(const struct vmx_caps *caps,
 					   const struct hv_options *opt,
-					   const struct cpu_ops *cpu)
+					   const struct cpu_ops *cpu,
+					   enum entry_flush entry_flush)
 {
 	struct vmx_session session;
 	struct host_gdt gdt;
@@ -65,13 +88,22 @@ static enum hv_status guest_in_vmx_session(const struct vmx_caps *caps,
 		.slice_ticks = SLICE_TICKS,
 		.slice_budget = opt->watchdog_slices ? opt->watchdog_slices
 						     : SLICE_BUDGET,
+		.tsc_hz = measure_tsc_hz(),
+		.entry_flush = entry_flush,
 	};
 
 	struct host_state before, after;
 
 	host_state_read(&before);
+	uint64_t rflags_if_after_run = before.rflags_if;
+
+	ro.rflags_if_after_run = &rflags_if_after_run;
 	if (host_gdt_enter(&gdt))
 		return HV_OUT_OF_MEMORY;
+	/* TR cannot be loaded with 0 again: with hv.efi's own TSS, that TSS
+	 * is what TR must hold after the run. */
+	if (gdt.own_tss)
+		before.tr = gdt.tr_selector;
 	enum hv_status st = vmx_on(&session, caps);
 
 	/* Locking IA32_FEATURE_CONTROL is hv's own change, reported by
@@ -80,24 +112,29 @@ static enum hv_status guest_in_vmx_session(const struct vmx_caps *caps,
 	before.feature_control = rdmsr(MSR_IA32_FEATURE_CONTROL);
 	if (st == HV_OK) {
 		st = run_guest(caps, &gdt, &image, &ro);
-		vmx_off(&session);
-		hv_printf("hv: vmx off\n");
+		if (vmx_off(&session) == HV_OK)
+			hv_printf("hv: vmx off\n");
+		else
+			st = HV_VMX_FAILED;
 	}
 	host_gdt_leave(&gdt);
 	host_state_read(&after);
+	after.rflags_if_after_run = rflags_if_after_run;
 	if (host_state_compare(&before, &after) && st == HV_OK)
 		st = HV_VMX_FAILED;
 	size_t leaked = hv_pages_outstanding() - pages_before;
 
 	hv_printf("hv: pages allocated: %lu\n",
 		  (uint64_t)(hv_pages_allocated() - allocated_before));
-	/* The GDT page stays: TR still refers to the TSS in it. */
-	if (leaked == 1)
+	/* The GDT page stays when TR still refers to hv.efi's TSS in it. */
+	if (!gdt.own_tss && leaked == 0)
+		hv_printf("hv: every page freed\n");
+	else if (gdt.own_tss && leaked == 1)
 		hv_printf("hv: every page freed but the one holding the TSS "
 			  "that TR still refers to\n");
 	else
-		hv_printf("hv: %lu pages not freed (expected 1)\n",
-			  (uint64_t)leaked);
+		hv_printf("hv: %lu pages not freed (expected %u)\n",
+			  (uint64_t)leaked, gdt.own_tss ? 1u : 0u);
 	return st;
 }
 
@@ -110,8 +147,12 @@ enum hv_status hv_main(const struct hv_options *opt, const struct cpu_ops *cpu)
 
 	if (st != HV_OK)
 		return st;
+	struct spec_ctrl spec;
+
 	vmx_caps_report(&caps);
+	spec_ctrl_choose(cpu, &spec);
+	spec_ctrl_report(&spec);
 	if (opt->caps_only)
 		return HV_OK;
-	return guest_in_vmx_session(&caps, opt, cpu);
+	return guest_in_vmx_session(&caps, opt, cpu, spec.flush);
 }

@@ -13,4 +13,11 @@ void platform_free_pages(void *pages, size_t count);
 
 /* void platform_puts(const char *) is declared in print.h. */
 
+/* Busy-waits @us microseconds by the firmware's timer (Stall()). */
+void platform_stall_us(uint64_t us);
+
+/* Arms the firmware's watchdog for @seconds (it resets the machine when
+ * they run out); 0 disarms it. */
+void platform_set_watchdog(uint32_t seconds);
+
 #endif

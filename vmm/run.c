@@ -8,8 +8,10 @@
 #include "check/entry_check.h"
 #include "exit/exit.h"
 #include "exit/exit_policy.h"
+#include "exit/run_bounds.h"
 #include "mem/guest_memory.h"
 #include "mem/pages.h"
+#include "platform.h"
 #include "print.h"
 #include "summary.h"
 #include "vmcs/vmcs.h"
@@ -19,6 +21,7 @@
 #include "vmx/vmx_insn.h"
 #include "x86/arch.h"
 #include "x86/host_state.h"
+#include "x86/x86.h"
 
 #define GUEST_PAGES (HV_GUEST_MEM_SIZE / 4096)
 #define GUEST_VPID 1
@@ -31,6 +34,7 @@ struct vm {
 	struct exit_bitmaps bitmaps;
 	struct exit_controls policy;
 	struct vm_controls controls;
+	uint32_t firmware_watchdog_s; /* armed while the guest runs */
 };
 
 static void flush_guest_tlb(struct vcpu *v)
@@ -61,6 +65,8 @@ static const struct vcpu_ops hw_vcpu_ops = {
 	.open_irq_window = irq_window,
 	.read_tsc = rdtsc,
 	.read_dr = guest_dr,
+	.read_dr6 = read_dr6,
+	.write_dr6 = write_dr6,
 };
 
 static void vm_free(struct vm *vm)
@@ -131,8 +137,9 @@ static void report_work(const struct vcpu *v, struct vmcs_counters before)
 }
 
 /* Enters the guest and serves its exits until a handler stops it, with
- * the host state the VMCS does not switch saved around it. */
-static void serve_guest(struct vm *vm)
+ * the host state the VMCS does not switch saved around it, the firmware
+ * watchdog armed for the run's bound, and interrupts as they were. */
+static void serve_guest(struct vm *vm, uint64_t *rflags_if_after_run)
 {
 	struct vcpu *v = &vm->vcpu;
 	struct vmcs_counters before = *vmcs_access_counters();
@@ -140,14 +147,32 @@ static void serve_guest(struct vm *vm)
 
 	host_state_save(&host);
 	v->result = GUEST_RUNNING;
+	platform_set_watchdog(vm->firmware_watchdog_s);
+	v->run_start_tsc = rdtsc();
 	int r = vmx_enter_guest(v->exit_frame);
 
+	/* A VM exit leaves RFLAGS = 2 (SDM 3C 28.5.3, "Loading Host RIP,
+	 * RSP, RSSP, and RFLAGS"): interrupts back on if they were on, not
+	 * at the firmware's next RestoreTPL. */
+	if (host.rflags_if)
+		irq_enable();
+	if (rflags_if_after_run)
+		*rflags_if_after_run = read_rflags() & RFLAGS_IF;
 	host_state_restore(&host);
+	platform_set_watchdog(0);
+	/* The guest's #MC (or one during VM entry) was the platform's: the
+	 * host's handler takes it now, with the host's state back, as
+	 * KVM's kvm_machine_check() does. Under OVMF that handler reports
+	 * the CPU state and stops, which is what a machine check that hit
+	 * the firmware itself would do. */
+	if (v->host_machine_check)
+		__asm__ volatile("int $18");
 
 	/* No exit yet: VMLAUNCH failed; after one, VMRESUME did. */
 	if (r != VMX_RUN_STOPPED)
 		report_entry_failure(vm, r, v->exits > 0);
 	console_flush(v);
+	host_nmi_report(v);
 	report_work(v, before);
 	if (v->hlt_tsc)
 		hv_printf("hv: hlt exit tsc=%lu (the guest halted)\n",
@@ -224,8 +249,23 @@ static void vm_init(struct vm *vm, const struct vmx_caps *caps,
 	v->cr0_fixed1 = caps->cr0_fixed1;
 	v->cr4_fixed0 = caps->cr4_fixed0;
 	v->cr4_fixed1 = caps->cr4_fixed1;
+	v->host_cr4 = read_cr4();
 	v->slice_ticks = opt->slice_ticks;
 	v->slice_budget = opt->slice_budget;
+	struct run_bounds bounds;
+
+	run_bounds_choose(opt->slice_ticks, opt->slice_budget,
+			  vmx_misc_preemption_timer_rate(caps->misc),
+			  opt->tsc_hz, &bounds);
+	/* What the stub does before every VM entry (x86/spec_ctrl.h). VERW's
+	 * operand: the host's DS selector (a null one would do as well: the
+	 * buffers are cleared whatever VERW's verdict). */
+	vmx_entry_l1d_flush = opt->entry_flush == ENTRY_FLUSH_L1D;
+	vmx_entry_verw = opt->entry_flush == ENTRY_FLUSH_VERW;
+	vmx_entry_verw_selector = read_ds();
+	v->tsc_bound = bounds.tsc_ticks;
+	v->exit_bound = bounds.exits;
+	vm->firmware_watchdog_s = bounds.firmware_watchdog_s;
 	v->regs.gpr[GPR_RDI] = HV_GUEST_INFO; /* guest ABI: RDI = hv_info */
 }
 
@@ -246,6 +286,10 @@ static void check_and_announce(struct vm *vm, const struct vmx_caps *caps,
 	}
 	if (opt->dump_vmcs)
 		vmcs_dump();
+	hv_printf("hv: run bounds: %u slices of guest time, %lu TSC ticks of "
+		  "host time, %lu exits; firmware watchdog %u s\n",
+		  v->slice_budget, v->tsc_bound, v->exit_bound,
+		  vm->firmware_watchdog_s);
 	hv_printf("hv: running guest %s (%lu bytes at 0x%lx, %lu KiB of "
 		  "memory, EPTP 0x%lx%s)\n",
 		  image->name, (uint64_t)image->size, HV_GUEST_LOAD_ADDR,
@@ -280,7 +324,7 @@ enum hv_status run_guest(const struct vmx_caps *caps,
 	if (st == HV_OK) {
 		break_entry_rule(opt->break_entry);
 		check_and_announce(&vm, caps, image, opt);
-		serve_guest(&vm);
+		serve_guest(&vm, opt->rflags_if_after_run);
 		guest_summary_print(&vm.vcpu);
 		st = vm.vcpu.result == GUEST_OK ? HV_OK : HV_GUEST_FAILED;
 	}

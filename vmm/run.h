@@ -8,6 +8,7 @@
 #include "hv.h"
 #include "vmx/vmx_caps.h"
 #include "x86/host_gdt.h"
+#include "x86/spec_ctrl.h"
 
 struct guest_image {
 	const char *name;
@@ -21,6 +22,11 @@ struct run_options {
 	enum entry_break break_entry; /* test-only: violate one entry rule */
 	uint32_t slice_ticks;	      /* VMX-preemption timer value per slice */
 	uint32_t slice_budget;	      /* slices before the watchdog */
+	uint64_t tsc_hz;	      /* measured TSC rate; 0: unknown */
+	enum entry_flush entry_flush; /* before every VM entry */
+	/* out: RFLAGS.IF right after the run, before any firmware call
+	 * (left alone when the guest never ran) */
+	uint64_t *rflags_if_after_run;
 };
 
 enum hv_status run_guest(const struct vmx_caps *caps,

@@ -5,6 +5,7 @@
 #include "exit/exit.h"
 
 #include "exit/exit_qual.h"
+#include "exit/run_bounds.h"
 #include "print.h"
 #include "vmcs/vmcs.h"
 #include "x86/x86.h"
@@ -44,6 +45,11 @@ static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
 	 * guest's XSETBV never gets here. */
 	[EXIT_REASON_XSETBV] = handle_inject_gp,
 	[EXIT_REASON_VMFUNC] = handle_inject_ud,
+	/* CPUID hides MONITOR/MWAIT (handle_cpuid.c): #UD, as on a CPU
+	 * without them. Executed, MWAIT would sleep in a C-state where the
+	 * preemption timer may stop (SDM 3C 26.5.1, "VMX-Preemption Timer"). */
+	[EXIT_REASON_MONITOR] = handle_inject_ud,
+	[EXIT_REASON_MWAIT] = handle_inject_ud,
 };
 
 /* Reads reason, qualification and instruction length, counts the exit,
@@ -62,6 +68,8 @@ static inline __attribute__((always_inline)) enum exit_verdict dispatch(
 	 * a failed VM entry exits with bit 31 set and the basic reason 33
 	 * (guest state), 34 (MSR loading) or 41. */
 	if (raw & EXIT_REASON_FLAG_ENTRY_FAILURE) {
+		if (v->exit_reason == EXIT_REASON_MACHINE_CHECK_EVENT)
+			return vcpu_machine_check(v, "during VM entry");
 		hv_printf("hv: guest %s: VM entry failed: exit reason 0x%x "
 			  "(%s), qualification 0x%lx\n",
 			  v->name, raw,
@@ -74,6 +82,8 @@ static inline __attribute__((always_inline)) enum exit_verdict dispatch(
 		v->why = "vm_entry_failed";
 		return VERDICT_STOP;
 	}
+	if (vcpu_check_run_bounds(v) == VERDICT_STOP)
+		return VERDICT_STOP;
 	if (v->exit_reason >= EXIT_REASON_COUNT)
 		return handle_unhandled(v);
 	v->exit_counts[v->exit_reason]++;

@@ -3,6 +3,7 @@
 #ifndef HV_EXIT_H
 #define HV_EXIT_H
 
+#include "exit/machine_check.h"
 #include "exit/vcpu.h"
 
 enum exit_verdict handle_cpuid(struct vcpu *v);
@@ -22,6 +23,10 @@ enum exit_verdict handle_invd(struct vcpu *v);
 enum exit_verdict handle_inject_gp(struct vcpu *v);
 enum exit_verdict handle_inject_ud(struct vcpu *v);
 enum exit_verdict handle_unhandled(struct vcpu *v);
+
+/* After the run: how many host NMIs there were, when more than were
+ * printed one by one. */
+void host_nmi_report(const struct vcpu *v);
 
 /* The guest's console (console.c): bytes from the UART or HV_HC_PRINT,
  * printed by the host a line at a time as "guest: <line>". Returns false

@@ -3,6 +3,8 @@
  * control bits and bitmaps. */
 #include "exit/exit_policy.h"
 
+#include "exit/exit_qual.h"
+#include "exit/guest_exceptions.h"
 #include "util.h"
 #include "x86/msr.h"
 #include "x86/x86.h"
@@ -35,8 +37,8 @@ const struct exit_policy guest_exit_policy = {
 	.invlpg = POLICY_PASS,
 	.rdtsc = POLICY_PASS,
 	.rdpmc = POLICY_PASS,
-	.mwait = POLICY_PASS, /* hidden by CPUID; sleeps to the timer */
-	.monitor = POLICY_PASS,
+	.mwait = POLICY_TRAP, /* hidden by CPUID: #UD (exit_dispatch.c) */
+	.monitor = POLICY_TRAP,
 	.pause = POLICY_PASS,
 	.mov_dr = POLICY_PASS,
 	.wbinvd = POLICY_PASS,
@@ -48,7 +50,10 @@ const struct exit_policy guest_exit_policy = {
 	.preemption_timer = true, /* time slices and the watchdog */
 	.cr0_trap_bits = CR0_HOST_OWNED,
 	.cr4_trap_bits = ~0ull, /* every CR4 change is checked */
-	.exception_trap_bitmap = 0,
+	/* #MC is the host's (machine_check.h); #DB and #AC are the
+	 * guest's, trapped so their delivery cannot loop without a VM
+	 * exit (guest_exceptions.h). */
+	.exception_trap_bitmap = 1u << EXC_MC | GUEST_REFLECTED_EXCEPTIONS,
 	.msrs = guest_msrs,
 	.msr_count = COUNT_OF(guest_msrs),
 	.io = guest_ports,

@@ -48,7 +48,7 @@ static enum exit_verdict emulate_write_cr4(struct vcpu *v, uint64_t value)
 	uint64_t old = vmcs_read(VMCS_CR4_READ_SHADOW);
 
 	vmcs_write(VMCS_CR4_READ_SHADOW, value);
-	vmcs_write(VMCS_GUEST_CR4, (value | v->cr4_fixed0) & v->cr4_fixed1);
+	vmcs_write(VMCS_GUEST_CR4, vcpu_real_cr4(v, value));
 	if (((old ^ value) & CR4_TLB_BITS) && v->ops->flush_guest_tlb)
 		v->ops->flush_guest_tlb(v);
 	return done(v);

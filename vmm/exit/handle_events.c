@@ -2,6 +2,7 @@
 #include "../guest/hv_abi.h"
 #include "exit/exit.h"
 #include "exit/exit_qual.h"
+#include "exit/guest_exceptions.h"
 #include "print.h"
 #include "vmcs/vmcs.h"
 
@@ -49,8 +50,34 @@ enum exit_verdict handle_external_interrupt(struct vcpu *v)
 	return VERDICT_RESUME;
 }
 
-/* The exception bitmap is empty, so this is an NMI, and NMI exiting
- * consumed it. It belonged to the host. KVM re-raises such an NMI with
+/* A storm of host NMIs (a watchdog, a profiler) must not become a storm
+ * of console lines: the first few are printed, the rest counted and
+ * summed up once, by host_nmi_report() after the run. */
+#define HOST_NMI_LINES 3
+
+static void host_nmi_note(struct vcpu *v)
+{
+	v->host_nmis++;
+	if (v->host_nmis <= HOST_NMI_LINES)
+		hv_printf("hv: guest %s: host NMI during the guest; "
+			  "ignored\n",
+			  v->name);
+	if (v->host_nmis == HOST_NMI_LINES)
+		hv_printf("hv: guest %s: further host NMIs are counted, not "
+			  "printed\n",
+			  v->name);
+}
+
+void host_nmi_report(const struct vcpu *v)
+{
+	if (v->host_nmis > HOST_NMI_LINES)
+		hv_printf("hv: guest %s: %lu host NMIs during the guest, all "
+			  "ignored\n",
+			  v->name, v->host_nmis);
+}
+
+/* An NMI, or an exception of the exception bitmap (guest_policy.c).
+ * NMI exiting consumed the NMI. It belonged to the host. KVM re-raises such an NMI with
  * INT 2; under OVMF the only NMI handler dumps the CPU state and halts, so
  * re-raising would stop the firmware: it is logged and dropped. */
 enum exit_verdict handle_exception_nmi(struct vcpu *v)
@@ -59,10 +86,15 @@ enum exit_verdict handle_exception_nmi(struct vcpu *v)
 		intr_info_decode(vmcs_read(VMCS_EXIT_INTERRUPTION_INFO));
 
 	if (i.valid && i.type == INTR_TYPE_NMI) {
-		hv_printf("hv: guest %s: host NMI during the guest; ignored\n",
-			  v->name);
+		host_nmi_note(v);
 		return VERDICT_RESUME;
 	}
+	if (i.valid && i.type == INTR_TYPE_HARDWARE_EXCEPTION &&
+	    i.vector == EXC_MC)
+		return vcpu_machine_check(v, "during the guest");
+	if (i.valid && i.vector < 32 &&
+	    (GUEST_REFLECTED_EXCEPTIONS & (1u << i.vector)))
+		return vcpu_reflect_exception(v, &i);
 	return handle_unhandled(v);
 }
 

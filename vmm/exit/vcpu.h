@@ -30,6 +30,10 @@ struct vcpu_ops {
 	uint64_t (*read_tsc)(void);		 /* the host's TSC */
 	/* DR0-DR3, which hold the guest's values while it runs (run.c) */
 	uint64_t (*read_dr)(unsigned int n);
+	/* The real DR6, which is the guest's while it runs (MOV DR does not
+	 * exit): a reflected #DB writes what the processor would have. */
+	uint64_t (*read_dr6)(void);
+	void (*write_dr6)(uint64_t value);
 };
 
 struct uart {
@@ -46,7 +50,8 @@ struct vcpu {
 	const struct vcpu_ops *ops;
 	unsigned int maxphyaddr; /* CPUID.80000008H:EAX[7:0] */
 	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
-	bool has_pat; /* guest IA32_PAT is switched by the VMCS */
+	uint64_t host_cr4; /* its MCE stays in the real guest CR4 */
+	bool has_pat;	   /* guest IA32_PAT is switched by the VMCS */
 
 	/* guest memory: guest-physical 0 is at mem, size bytes */
 	uint8_t *mem;
@@ -65,19 +70,31 @@ struct vcpu {
 	uint64_t cr3_loads;
 	uint64_t io_denied;
 	uint64_t console_bytes;
+	uint64_t host_nmis; /* host NMIs taken during the guest */
+
+	/* reflected exceptions: the last one, and how often in a row it came
+	 * back at the same place (guest_exceptions.c) */
+	unsigned int exc_loop_vector, exc_loop_count;
+	uint64_t exc_loop_rip, exc_loop_rsp;
 
 	/* VMX-preemption timer: time slices and a watchdog */
 	uint32_t slice_ticks;  /* timer value loaded at each entry */
 	uint32_t slices;       /* expiries so far */
 	uint32_t slice_budget; /* expiries before the watchdog kills */
 	bool timer_saved;      /* "save VMX-preemption timer value" is on */
+	/* host-time and exit bounds (run_bounds.h); 0: none */
+	uint64_t run_start_tsc; /* the host's TSC just before VM entry */
+	uint64_t tsc_bound;
+	uint64_t exit_bound;
+	uint64_t console_tsc; /* TSC ticks spent printing the guest's lines */
 
 	/* outcome */
 	enum guest_result result;
 	uint8_t tpr;	  /* CR8: the guest's virtual task priority */
 	uint64_t hlt_tsc; /* the host's TSC at the HLT exit, for make bench */
 	const char *why;  /* with GUEST_KILLED: one word */
-	uint64_t status;  /* with HV_HC_EXIT */
+	bool host_machine_check; /* a #MC to hand to the host after the run */
+	uint64_t status;	 /* with HV_HC_EXIT */
 
 	struct uart uart;
 };

@@ -1,6 +1,7 @@
 #include "vmx/vmcs_setup.h"
 
 #include "../guest/hv_abi.h"
+#include "exit/machine_check.h"
 #include "mem/guest_memory.h"
 #include "vmcs/vmcs.h"
 #include "vmx/vmx_entry.h"
@@ -101,7 +102,7 @@ void vmcs_setup_guest(const struct vm_setup *s, const struct vcpu *v)
 
 	vmcs_write(VMCS_GUEST_CR0, (cr0 | caps->cr0_fixed0) & caps->cr0_fixed1);
 	vmcs_write(VMCS_CR0_READ_SHADOW, cr0);
-	vmcs_write(VMCS_GUEST_CR4, (cr4 | caps->cr4_fixed0) & caps->cr4_fixed1);
+	vmcs_write(VMCS_GUEST_CR4, vcpu_real_cr4(v, cr4));
 	vmcs_write(VMCS_CR4_READ_SHADOW, cr4);
 	vmcs_write(VMCS_GUEST_CR3, HV_GUEST_PML4);
 	vmcs_write(VMCS_GUEST_IA32_EFER, EFER_LME | EFER_LMA);

@@ -73,12 +73,17 @@ enum hv_status vmx_on(struct vmx_session *s, const struct vmx_caps *caps)
 	return HV_OK;
 }
 
-void vmx_off(struct vmx_session *s)
+enum hv_status vmx_off(struct vmx_session *s)
 {
-	if (vmxoff() != VMX_SUCCEED)
-		hv_printf("hv: VMXOFF failed\n");
+	if (vmxoff() != VMX_SUCCEED) {
+		hv_printf("hv: VMXOFF failed: still in VMX operation, so "
+			  "CR4.VMXE stays set and the VMXON region stays "
+			  "allocated\n");
+		return HV_VMX_FAILED;
+	}
 	write_cr4(s->cr4_before);
 	write_cr0(s->cr0_before);
 	hv_free_pages(s->vmxon_region, 1);
 	s->vmxon_region = NULL;
+	return HV_OK;
 }

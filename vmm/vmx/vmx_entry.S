@@ -21,6 +21,45 @@
 	mov GUEST_REGS_RDI(%rdi), %rdi
 .endm
 
+/* The L1D flush (IA32_FLUSH_CMD), when vmx_entry_l1d_flush is not 0: the
+ * last of the host's work before VM entry, before the guest's registers
+ * are loaded, since WRMSR takes three of them (x86/spec_ctrl.h). */
+.macro FLUSH_L1D
+	cmpb $0, vmx_entry_l1d_flush(%rip)
+	je 1f
+	mov $MSR_IA32_FLUSH_CMD_INDEX, %ecx
+	mov $FLUSH_CMD_L1D_BIT, %eax
+	xor %edx, %edx
+	wrmsr
+1:
+.endm
+
+/* VERW with a memory operand, when vmx_entry_verw is not 0: the last
+ * memory access before VM entry (x86/spec_ctrl.h). Only RFLAGS changes,
+ * and VM entry loads the guest's. */
+.macro CLEAR_CPU_BUFFERS
+	cmpb $0, vmx_entry_verw(%rip)
+	je 1f
+	verw vmx_entry_verw_selector(%rip)
+1:
+.endm
+
+	.data
+	.globl vmx_entry_verw, vmx_entry_verw_selector, vmx_entry_l1d_flush
+	.hidden vmx_entry_verw, vmx_entry_verw_selector, vmx_entry_l1d_flush
+	.type vmx_entry_l1d_flush, @object
+vmx_entry_l1d_flush:
+	.byte 0
+	.size vmx_entry_l1d_flush, 1
+	.type vmx_entry_verw_selector, @object
+vmx_entry_verw_selector:
+	.word 0
+	.size vmx_entry_verw_selector, 2
+	.type vmx_entry_verw, @object
+vmx_entry_verw:
+	.byte 0
+	.size vmx_entry_verw, 1
+
 	.text
 /* int vmx_enter_guest(struct vmx_exit_frame *frame %rdi) */
 	.globl vmx_enter_guest
@@ -34,8 +73,11 @@ vmx_enter_guest:
 	push %r15
 	sub $8, %rsp			/* 16-byte aligned: exit handlers run here */
 	mov %rsp, EXIT_FRAME_CALLER_RSP(%rdi)
-	mov EXIT_FRAME_REGS(%rdi), %rdi
+	mov %rdi, %rbx			/* the frame, across the flush */
+	FLUSH_L1D
+	mov EXIT_FRAME_REGS(%rbx), %rdi
 	LOAD_GUEST_REGS
+	CLEAR_CPU_BUFFERS
 	vmlaunch
 	jmp vmx_entry_failed
 	.size vmx_enter_guest, . - vmx_enter_guest
@@ -71,8 +113,10 @@ vmx_exit_entry:
 	call vmx_exit_handler
 	test %eax, %eax
 	jnz vmx_stopped
+	FLUSH_L1D
 	mov EXIT_FRAME_REGS(%rbx), %rdi
 	LOAD_GUEST_REGS
+	CLEAR_CPU_BUFFERS
 	vmresume
 	/* Fall through: VMRESUME failed; %rsp is vmx_enter_guest's again. */
 vmx_entry_failed:

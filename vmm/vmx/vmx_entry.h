@@ -31,6 +31,11 @@
 #define EXIT_FRAME_CTX 16
 #define EXIT_FRAME_SIZE 32
 
+/* For the stub's L1D flush: IA32_FLUSH_CMD and its L1D_FLUSH bit
+ * (x86/msr.h names them for C; an assembler file cannot use its enum). */
+#define MSR_IA32_FLUSH_CMD_INDEX 0x10b
+#define FLUSH_CMD_L1D_BIT 1
+
 /* What vmx_enter_guest returns. */
 #define VMX_RUN_STOPPED 0      /* vmx_exit_handler asked to stop */
 #define VMX_RUN_FAIL_INVALID 1 /* VMLAUNCH/VMRESUME: VMfailInvalid */
@@ -39,6 +44,12 @@
 #ifndef __ASSEMBLER__
 #include <stddef.h>
 #include <stdint.h>
+
+#include "x86/msr.h"
+
+_Static_assert(MSR_IA32_FLUSH_CMD_INDEX == MSR_IA32_FLUSH_CMD &&
+		       FLUSH_CMD_L1D_BIT == FLUSH_CMD_L1D,
+	       "the stub's IA32_FLUSH_CMD is x86/msr.h's");
 
 struct guest_regs {
 	uint64_t gpr[16];
@@ -99,6 +110,16 @@ int vmx_exit_handler(void *ctx);
 
 /* HOST_RIP: where the CPU lands on every VM exit. */
 void vmx_exit_entry(void);
+
+/* Whether the stub executes VERW right before VMLAUNCH and VMRESUME,
+ * after the guest's registers are loaded (x86/spec_ctrl.h: with MD_CLEAR
+ * that clears the CPU buffers, as KVM's CLEAR_CPU_BUFFERS does), and the
+ * selector it checks (a writable data segment's, as KVM's __KERNEL_DS). */
+extern uint8_t vmx_entry_verw;
+extern uint16_t vmx_entry_verw_selector;
+/* Whether the stub flushes L1D (IA32_FLUSH_CMD) before every VM entry
+ * (x86/spec_ctrl.h: the L1TF mitigation, as KVM's vmx_l1d_flush()). */
+extern uint8_t vmx_entry_l1d_flush;
 #endif /* __ASSEMBLER__ */
 
 #endif

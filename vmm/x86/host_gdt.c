@@ -2,6 +2,7 @@
 
 #include "mem/pages.h"
 #include "print.h"
+#include "x86/host_tr.h"
 #include "x86/x86.h"
 
 #define TSS_OFFSET 0x800
@@ -37,11 +38,33 @@ int host_gdt_enter(struct host_gdt *g)
 
 	for (uint32_t i = 0; i < size; i++)
 		g->page[i] = fw[i];
+	struct host_tr_choice tr;
+
+	host_tr_choose(read_tr(), g->page, size, &tr);
+	g->own_tss = tr.own;
+	g->gdtr.base = (uint64_t)g->page;
+	if (!tr.own) {
+		/* The firmware's TSS, IST stacks and all, stays the host's;
+		 * the copy holds its descriptor at the same selector. */
+		g->tss_base = tr.base;
+		g->tr_selector = tr.selector;
+		g->gdtr.limit = g->firmware_gdtr.limit;
+		hv_printf("hv: host TR 0x%x kept: %s at 0x%lx\n", tr.selector,
+			  tr.why, tr.base);
+		uint64_t flags = read_rflags();
+
+		irq_disable();
+		lgdt(&g->gdtr);
+		if (flags & RFLAGS_IF)
+			irq_enable();
+		return 0;
+	}
 	g->tss_base = (uint64_t)g->page + TSS_OFFSET;
 	write_tss_descriptor((uint64_t *)(g->page + tss_slot), g->tss_base);
 	g->tr_selector = (uint16_t)tss_slot;
-	g->gdtr.base = (uint64_t)g->page;
 	g->gdtr.limit = (uint16_t)(tss_slot + 15);
+	hv_printf("hv: host TR 0x%x: hv.efi's own TSS (%s)\n", g->tr_selector,
+		  tr.why);
 
 	/* Same selectors as the firmware's GDT, so no segment reloads. */
 	uint64_t flags = read_rflags();
@@ -63,4 +86,12 @@ void host_gdt_leave(struct host_gdt *g)
 	lidt(&g->firmware_idtr);
 	if (flags & RFLAGS_IF)
 		irq_enable();
+	/* TR selects the firmware's own descriptor again: the copy is
+	 * no longer referred to. (A VM exit left TR's limit at 67H, SDM 3C
+	 * 28.5.2; the IST pointers lie below it, and nothing at ring 0 uses
+	 * the I/O bitmap beyond it.) */
+	if (!g->own_tss) {
+		hv_free_pages(g->page, 1);
+		g->page = NULL;
+	}
 }

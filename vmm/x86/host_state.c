@@ -43,6 +43,8 @@ static const struct {
 	REG(lstar, "IA32_LSTAR"),
 	REG(cstar, "IA32_CSTAR"),
 	REG(fmask, "IA32_FMASK"),
+	REG(tr, "TR"),
+	REG(rflags_if_after_run, "RFLAGS.IF right after the run"),
 #undef REG
 };
 

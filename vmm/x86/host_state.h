@@ -15,6 +15,11 @@ struct host_state {
 	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
 	uint64_t fs_base, gs_base, kernel_gs_base;
 	uint64_t star, lstar, cstar, fmask;
+	uint64_t tr; /* the selector: a VM exit loads it from the VMCS */
+	/* RFLAGS.IF as the run left it, read before any firmware call (a
+	 * firmware call may turn IF on again, in RestoreTPL, and hide a
+	 * run that left it off). host_state_read() gives the IF of now. */
+	uint64_t rflags_if_after_run;
 };
 
 /* Reads the real registers (host_state_hw.c; hv.efi only). */

@@ -41,7 +41,9 @@ void host_state_read(struct host_state *s)
 		.lstar = rdmsr(MSR_IA32_LSTAR),
 		.cstar = rdmsr(MSR_IA32_CSTAR),
 		.fmask = rdmsr(MSR_IA32_FMASK),
+		.tr = read_tr(),
 	};
+	s->rflags_if_after_run = s->rflags_if;
 }
 
 /* Host state that neither the VMCS host-state area nor the firmware

@@ -7,6 +7,8 @@
 	X(IA32_TIME_STAMP_COUNTER, 0x00000010)      \
 	X(IA32_APIC_BASE, 0x0000001b)               \
 	X(IA32_FEATURE_CONTROL, 0x0000003a)         \
+	X(IA32_ARCH_CAPABILITIES, 0x0000010a)       \
+	X(IA32_FLUSH_CMD, 0x0000010b)               \
 	X(IA32_SYSENTER_CS, 0x00000174)             \
 	X(IA32_SYSENTER_ESP, 0x00000175)            \
 	X(IA32_SYSENTER_EIP, 0x00000176)            \
@@ -66,6 +68,13 @@ static inline const char *msr_name(unsigned int index)
 /* IA32_PAT after power-up or reset: WB, WT, UC-, UC, twice — SDM 3A
  * 13.12.4, "Programming the PAT". */
 #define PAT_POWER_ON 0x0007040600070406ull
+
+/* IA32_ARCH_CAPABILITIES bits (present when CPUID.(EAX=7,ECX=0):EDX[29])
+ * and IA32_FLUSH_CMD — SDM 4 table 2-2, "IA-32 Architectural MSRs". */
+#define ARCH_CAP_RDCL_NO (1ull << 0)		/* no L1TF (nor Meltdown) */
+#define ARCH_CAP_SKIP_L1DFL_VMENTRY (1ull << 3) /* no L1D flush needed */
+#define ARCH_CAP_MDS_NO (1ull << 5)		/* no MDS */
+#define FLUSH_CMD_L1D (1ull << 0)
 
 /* IA32_EFER's bits are in x86/x86.h. */
 

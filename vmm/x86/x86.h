@@ -103,9 +103,13 @@
  * every VM exit also gives DR7 (SDM 3C 28.5.1, "Loading Host Control
  * Registers, Debug Registers, MSRs"). */
 #define DR6_INIT 0xffff0ff0ull
-#define DR6_BS (1ull << 14) /* single step */
+#define DR6_B0_B3 0xfull
+#define DR6_BD (1ull << 13)  /* debug-register access detected */
+#define DR6_BS (1ull << 14)  /* single step */
+#define DR6_RTM (1ull << 16) /* active low: 1 when no RTM #DB */
 #define DR7_INIT 0x400ull
 #define DR7_GE (1ull << 9)
+#define DR7_GD (1ull << 13) /* general detect */
 /* DR7's Ln at bit 2n, Gn at 2n + 1, R/Wn at 16 + 4n, LENn at 18 + 4n;
  * R/W 10b breaks on I/O (with CR4.DE). */
 #define DR7_ENABLE_BITS 0xffull /* L0, G0 ... L3, G3 */

@@ -1,0 +1,567 @@
+/*
+ * Issue 11 (host survival): the exit handlers that keep a hostile guest
+ * from hanging or flooding the host, driven through exit_dispatch() over
+ * an in-memory VMCS as in test_exit_handlers.c. Every VMCS access failure
+ * (a field the handler reads that the test did not set up) fails the
+ * test.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "../guest/hv_abi.h"
+#include "x86/x86.h"
+#include "exit/exit.h"
+#include "mem/guest_memory.h"
+#include "exit/exit_policy.h"
+#include "exit/exit_qual.h"
+#include "exit/guest_exceptions.h"
+#include "host_platform.h"
+#include "exit/run_bounds.h"
+#include "vmcs/vmcs.h"
+#include "vmx/vmx_controls.h"
+
+#define RIP0 0x10000ull
+#define NMI_INFO 0x80000202u /* valid | type 2 (NMI) | vector 2 */
+
+static struct {
+	struct vmcs_image vmcs;
+	struct vcpu v;
+	uint8_t *mem;
+	uint64_t tsc;
+	uint64_t dr6; /* the fake real DR6 */
+} t;
+
+static void fake_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
+		       struct cpuid_regs *out)
+{
+	(void)ctx;
+	*out = (struct cpuid_regs){leaf, subleaf, 0, 0};
+}
+
+static uint64_t fake_rdmsr(void *ctx, uint32_t msr)
+{
+	(void)ctx;
+	fail_msg("a handler read host MSR 0x%x", msr);
+	return 0;
+}
+
+static uint64_t fake_tsc(void)
+{
+	return t.tsc;
+}
+
+static uint64_t fake_read_dr6(void)
+{
+	return t.dr6;
+}
+
+static void fake_write_dr6(uint64_t value)
+{
+	t.dr6 = value;
+}
+
+static const struct cpu_ops fake_cpu = {fake_cpuid, fake_rdmsr, NULL};
+static const struct vcpu_ops fake_ops = {
+	.cpu = &fake_cpu,
+	.read_tsc = fake_tsc,
+	.read_dr6 = fake_read_dr6,
+	.write_dr6 = fake_write_dr6,
+};
+
+static void vmcs_error_fails_test(uint32_t enc, enum vmcs_status status,
+				  const char *what)
+{
+	fail_msg("%s of %s (0x%x): %s", what,
+		 vmcs_field_name(enc) ? vmcs_field_name(enc) : "?", enc,
+		 vmcs_status_name(status));
+}
+
+static int setup(void **state)
+{
+	struct vmcs_backend b;
+
+	(void)state;
+	memset(&t, 0, sizeof(t));
+	t.mem = calloc(1, HV_GUEST_MEM_SIZE);
+	if (!t.mem)
+		return -1;
+	vmcs_image_init(&t.vmcs);
+	b = vmcs_image_backend(&t.vmcs);
+	vmcs_set_backend(&b);
+	vmcs_set_error_hook(vmcs_error_fails_test);
+	t.v.name = "test";
+	t.v.ops = &fake_ops;
+	t.v.mem = t.mem;
+	t.v.mem_size = HV_GUEST_MEM_SIZE;
+	t.v.slice_ticks = 1u << 17;
+	t.v.slice_budget = 400;
+	t.v.timer_saved = true;
+	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	/* 64-bit code: MOV CR operands are 64 bits (exit.c). */
+	vmcs_write(VMCS_GUEST_CS_ACCESS_RIGHTS, GUEST_CODE64_ACCESS);
+	vmcs_write(VMCS_GUEST_RSP, 0x1ff000);
+	vmcs_write(VMCS_GUEST_RFLAGS, 0x2);
+	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_STATE, 0);
+	vmcs_write(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS, 0);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, 0);
+	vmcs_write(VMCS_IDT_VECTORING_INFO, 0);
+	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, 0);
+	host_output_reset();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	vmcs_set_error_hook(NULL);
+	vmcs_set_backend(NULL);
+	free(t.mem);
+	t.mem = NULL;
+	return 0;
+}
+
+static enum exit_verdict vm_exit(uint32_t reason, uint64_t qualification,
+				 uint32_t length)
+{
+	vmcs_write(VMCS_EXIT_REASON, reason);
+	vmcs_write(VMCS_EXIT_QUALIFICATION, qualification);
+	vmcs_write(VMCS_EXIT_INSTRUCTION_LENGTH, length);
+	return exit_dispatch(&t.v);
+}
+
+static unsigned int count_lines(const char *needle)
+{
+	unsigned int n = 0;
+
+	for (const char *p = host_output(); (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* ------------------------------------------------------------------ */
+/* Item 6: host NMIs print a few lines, then a count                   */
+
+static void host_nmis_print_a_few_lines_then_one_count(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, NMI_INFO);
+	for (int i = 0; i < 1000; i++)
+		assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
+				 VERDICT_RESUME);
+	assert_int_equal(t.v.result, GUEST_RUNNING);
+	assert_int_equal(t.v.host_nmis, 1000);
+	assert_int_equal(count_lines("host NMI during the guest; ignored"), 3);
+	assert_int_equal(count_lines("further host NMIs are counted"), 1);
+	host_output_reset();
+	host_nmi_report(&t.v);
+	assert_string_equal(host_output(),
+			    "hv: guest test: 1000 host NMIs during the guest, "
+			    "all ignored\n");
+}
+
+static void a_few_host_nmis_need_no_count(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, NMI_INFO);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
+			 VERDICT_RESUME);
+	host_output_reset();
+	host_nmi_report(&t.v);
+	assert_string_equal(host_output(), "");
+}
+
+/* ------------------------------------------------------------------ */
+/* Item 3: machine checks are the host's                               */
+
+#define MC_INFO 0x80000312u /* valid | type 3 (exception) | vector 18 */
+#define CR4_FIXED0 0x2000u  /* VMXE (Bochs) */
+#define CR4_FIXED1 0x3727ffu
+#define MOV_TO_CR4_FROM_RAX 0x4u /* CR 4, access type 0, register RAX */
+
+static void machine_check_exit_stops_the_guest_for_the_host(void **state)
+{
+	(void)state;
+	assert_true(guest_exit_policy.exception_trap_bitmap & (1u << EXC_MC));
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, MC_INFO);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
+			 VERDICT_STOP);
+	assert_int_equal(t.v.result, GUEST_KILLED);
+	assert_string_equal(t.v.why, "machine_check");
+	assert_true(t.v.host_machine_check);
+	assert_non_null(strstr(host_output(), "machine check during the "
+					      "guest"));
+	/* nothing reflected into the guest */
+	assert_false(
+		vmcs_image_present(&t.vmcs, VMCS_ENC_ENTRY_INTERRUPTION_INFO));
+}
+
+/* SDM 3C 27.8: basic exit reason 41 with bit 31 set. */
+static void machine_check_during_vm_entry_is_the_hosts(void **state)
+{
+	(void)state;
+	assert_int_equal(vm_exit(EXIT_REASON_FLAG_ENTRY_FAILURE |
+					 EXIT_REASON_MACHINE_CHECK_EVENT,
+				 0, 0),
+			 VERDICT_STOP);
+	assert_string_equal(t.v.why, "machine_check");
+	assert_true(t.v.host_machine_check);
+	assert_non_null(strstr(host_output(), "during VM entry"));
+}
+
+static void real_cr4_mce_is_the_hosts_whatever_the_guest_writes(void **state)
+{
+	(void)state;
+	t.v.cr4_fixed0 = CR4_FIXED0;
+	t.v.cr4_fixed1 = CR4_FIXED1;
+	t.v.host_cr4 = CR4_PAE | CR4_MCE | CR4_VMXE;
+	/* the entry value: the guest sees CR4.MCE = 0, runs with 1 */
+	assert_int_equal(vcpu_real_cr4(&t.v, CR4_PAE),
+			 CR4_PAE | CR4_MCE | CR4_FIXED0);
+	vmcs_write(VMCS_CR4_READ_SHADOW, CR4_PAE);
+	vmcs_write(VMCS_GUEST_CR4, CR4_PAE | CR4_MCE | CR4_FIXED0);
+	t.v.regs.gpr[GPR_RAX] = CR4_PAE | CR4_PGE; /* MCE clear */
+	assert_int_equal(vm_exit(EXIT_REASON_CR_ACCESS, MOV_TO_CR4_FROM_RAX, 3),
+			 VERDICT_RESUME);
+	assert_int_equal(vmcs_read(VMCS_CR4_READ_SHADOW), CR4_PAE | CR4_PGE);
+	assert_int_equal(vmcs_read(VMCS_GUEST_CR4),
+			 CR4_PAE | CR4_PGE | CR4_MCE | CR4_FIXED0);
+	/* a host without MCE: the guest's MCE=1 stays in the shadow only */
+	t.v.host_cr4 = CR4_PAE | CR4_VMXE;
+	t.v.regs.gpr[GPR_RAX] = CR4_PAE | CR4_MCE;
+	assert_int_equal(vm_exit(EXIT_REASON_CR_ACCESS, MOV_TO_CR4_FROM_RAX, 3),
+			 VERDICT_RESUME);
+	assert_int_equal(vmcs_read(VMCS_CR4_READ_SHADOW), CR4_PAE | CR4_MCE);
+	assert_int_equal(vmcs_read(VMCS_GUEST_CR4), CR4_PAE | CR4_FIXED0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Item 2: #DB and #AC are trapped, reflected, and loops stopped       */
+
+#define DB_INFO 0x80000301u	 /* valid | type 3 | vector 1 */
+#define DB_INT1_INFO 0x80000501u /* valid | type 5 (INT1) | vector 1 */
+#define AC_INFO 0x80000b11u	 /* valid | type 3 | error code | 17 */
+#define INJECT_DB 0x80000301u	 /* the same, as entry information */
+#define INJECT_AC 0x80000b11u
+#define DR6_INIT 0xffff0ff0ull /* SDM 3B 18.2.3: DR6 at power-on */
+
+static uint32_t injected(void)
+{
+	if (!vmcs_image_present(&t.vmcs, VMCS_ENC_ENTRY_INTERRUPTION_INFO))
+		return 0;
+	return vmcs_read(VMCS_ENTRY_INTERRUPTION_INFO);
+}
+
+static void db_and_ac_trap_in_the_exception_bitmap(void **state)
+{
+	(void)state;
+	assert_int_equal(guest_exit_policy.exception_trap_bitmap &
+				 (1u << EXC_DB | 1u << EXC_AC),
+			 1u << EXC_DB | 1u << EXC_AC);
+}
+
+/* A single step (BS in the qualification): the guest gets its #DB at the
+ * same RIP (the trap's RIP is already past the instruction) and DR6.BS,
+ * as the processor would have written it. */
+static void single_step_db_is_reflected_with_dr6_bs(void **state)
+{
+	(void)state;
+	t.dr6 = DR6_INIT | 0x3; /* stale B0, B1 from an earlier #DB */
+	vmcs_write(VMCS_GUEST_DR7, 0x400);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, DB_INFO);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, DR6_BS, 0),
+			 VERDICT_RESUME);
+	assert_int_equal(injected(), INJECT_DB);
+	assert_int_equal(vmcs_read(VMCS_GUEST_RIP), RIP0);
+	assert_int_equal(t.dr6, DR6_INIT | DR6_BS);
+	assert_int_equal(t.v.result, GUEST_RUNNING);
+}
+
+/* A data breakpoint on DR2 hit: B2 replaces the B bits. */
+static void breakpoint_db_sets_its_b_bit(void **state)
+{
+	(void)state;
+	t.dr6 = DR6_INIT | 0x1;
+	vmcs_write(VMCS_GUEST_DR7, 0x400);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, DB_INFO);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0x4, 0),
+			 VERDICT_RESUME);
+	assert_int_equal(injected(), INJECT_DB);
+	assert_int_equal(t.dr6, DR6_INIT | 0x4);
+}
+
+/* General detect: BD set, and DR7.GD cleared for the handler. */
+static void general_detect_db_sets_bd_and_clears_gd(void **state)
+{
+	(void)state;
+	t.dr6 = DR6_INIT;
+	vmcs_write(VMCS_GUEST_DR7, 0x400 | DR7_GD);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, DB_INFO);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, DR6_BD, 0),
+			 VERDICT_RESUME);
+	assert_int_equal(injected(), INJECT_DB);
+	assert_int_equal(t.dr6, DR6_INIT | DR6_BD);
+	assert_int_equal(vmcs_read(VMCS_GUEST_DR7), 0x400);
+}
+
+/* RTM: bit 16 of the qualification set means DR6.RTM (active low) 0. */
+static void rtm_db_clears_dr6_rtm(void **state)
+{
+	(void)state;
+	t.dr6 = DR6_INIT;
+	vmcs_write(VMCS_GUEST_DR7, 0x400);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, DB_INFO);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, DR6_RTM | 0x1, 0),
+			 VERDICT_RESUME);
+	assert_int_equal(t.dr6, (DR6_INIT & ~DR6_RTM) | 0x1);
+}
+
+/* INT1 goes back as a privileged software exception, with its length. */
+static void int1_is_reflected_as_itself(void **state)
+{
+	(void)state;
+	t.dr6 = DR6_INIT;
+	vmcs_write(VMCS_GUEST_DR7, 0x400);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, DB_INT1_INFO);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 1),
+			 VERDICT_RESUME);
+	assert_int_equal(injected(), DB_INT1_INFO);
+	assert_int_equal(vmcs_read(VMCS_ENTRY_INSTRUCTION_LENGTH), 1);
+}
+
+static void ac_is_reflected_with_its_error_code(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, AC_INFO);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_ERROR_CODE, 0);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
+			 VERDICT_RESUME);
+	assert_int_equal(injected(), INJECT_AC);
+	assert_int_equal(vmcs_read(VMCS_ENTRY_EXCEPTION_ERROR_CODE), 0);
+}
+
+/* The XSA-156 shape: every #DB exit at the handler's first instruction
+ * on the same IST stack. The limit'th identical one stops the guest. */
+static void db_delivered_again_and_again_is_an_exception_loop(void **state)
+{
+	(void)state;
+	t.dr6 = DR6_INIT;
+	vmcs_write(VMCS_GUEST_DR7, 0x400);
+	vmcs_write(VMCS_GUEST_RSP, 0x12270);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, DB_INFO);
+	for (unsigned int n = 1; n < EXCEPTION_LOOP_LIMIT; n++)
+		assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0x1, 0),
+				 VERDICT_RESUME);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0x1, 0),
+			 VERDICT_STOP);
+	assert_int_equal(t.v.result, GUEST_KILLED);
+	assert_string_equal(t.v.why, "exception_loop");
+	assert_non_null(strstr(host_output(), "#DB delivered 64 times in a "
+					      "row at RIP 0x10000"));
+}
+
+/* The CVE-2015-5307 shape: #AC raised by the delivery of the #AC the VMM
+ * injected (IDT-vectoring information names it). */
+static void ac_raised_by_its_own_delivery_is_an_exception_loop(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_GUEST_RSP, 0x1fff01);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, AC_INFO);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_ERROR_CODE, 0);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
+			 VERDICT_RESUME);
+	vmcs_write(VMCS_IDT_VECTORING_INFO, AC_INFO);
+	vmcs_write(VMCS_IDT_VECTORING_ERROR_CODE, 0);
+	for (unsigned int n = 2; n < EXCEPTION_LOOP_LIMIT; n++)
+		assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
+				 VERDICT_RESUME);
+	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
+			 VERDICT_STOP);
+	assert_string_equal(t.v.why, "exception_loop");
+}
+
+/* Progress in between (a single-stepped loop over two instructions)
+ * never adds up to a loop. */
+static void db_at_moving_rips_is_no_loop(void **state)
+{
+	(void)state;
+	t.dr6 = DR6_INIT;
+	vmcs_write(VMCS_GUEST_DR7, 0x400);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, DB_INFO);
+	for (unsigned int n = 0; n < 4 * EXCEPTION_LOOP_LIMIT; n++) {
+		vmcs_write(VMCS_GUEST_RIP, RIP0 + (n & 1) * 2);
+		assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, DR6_BS, 0),
+				 VERDICT_RESUME);
+	}
+	assert_int_equal(t.v.result, GUEST_RUNNING);
+}
+
+/* ------------------------------------------------------------------ */
+/* Item 1: runs bounded by host time and exits; MONITOR/MWAIT trapped  */
+
+#define CPUID_EXIT_LEN 2
+
+/* 400 slices of 2^17 ticks at rate 0 (Bochs): 52 Mi TSC ticks of guest
+ * time, so 104 Mi of host time; at rate 5 (hardware) 32 times that. */
+static void bounds_follow_the_slice_budget(void **state)
+{
+	struct run_bounds b;
+
+	(void)state;
+	run_bounds_choose(1u << 17, 400, 0, 50000000, &b);
+	assert_int_equal(b.tsc_ticks, 2ull * 400 * (1u << 17));
+	assert_int_equal(b.exits, 400ull * RUN_EXITS_PER_SLICE);
+	/* 104857600 / 50 MHz = 2.1 s, rounded up, plus the margin */
+	assert_int_equal(b.firmware_watchdog_s,
+			 3 + RUN_FIRMWARE_WATCHDOG_MARGIN_S);
+	run_bounds_choose(1u << 17, 50, 5, 3000000000ull, &b);
+	assert_int_equal(b.tsc_ticks, 2ull * 50 * (1u << 17) << 5);
+	assert_int_equal(b.exits, 50ull * RUN_EXITS_PER_SLICE);
+	assert_int_equal(b.firmware_watchdog_s,
+			 1 + RUN_FIRMWARE_WATCHDOG_MARGIN_S);
+	/* the largest budget at the largest rate saturates */
+	run_bounds_choose(1u << 17, 1000000, 31, 3000000000ull, &b);
+	assert_int_equal(b.tsc_ticks, UINT64_MAX);
+	assert_int_equal(b.firmware_watchdog_s,
+			 100000 + RUN_FIRMWARE_WATCHDOG_MARGIN_S);
+	run_bounds_choose(1u << 17, 400, 0, 0, &b); /* rate unknown */
+	assert_int_equal(b.firmware_watchdog_s,
+			 RUN_FIRMWARE_WATCHDOG_DEFAULT_S);
+}
+
+static void tsc_rate_from_the_firmware_timer(void **state)
+{
+	(void)state;
+	assert_int_equal(tsc_rate_hz(1000120, 20000), 50006000);
+	assert_int_equal(tsc_rate_hz(60000000000ull, 20000), 3000000000000ull);
+	assert_int_equal(tsc_rate_hz(5, 0), 0);
+}
+
+static void arm_bounds(uint64_t tsc_bound, uint64_t exit_bound)
+{
+	t.v.run_start_tsc = 1000;
+	t.tsc = 1000;
+	t.v.tsc_bound = tsc_bound;
+	t.v.exit_bound = exit_bound;
+}
+
+/* The cpuid loop of guest/hostile_exit_spin.c: each exit costs host time
+ * that the preemption timer never sees. Before this bound, only the
+ * slices ended it. */
+static void exiting_loop_is_stopped_by_host_time(void **state)
+{
+	(void)state;
+	arm_bounds(100000, 0);
+	for (int i = 0; i < 99; i++) {
+		t.tsc += 1000;
+		assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
+				 VERDICT_RESUME);
+	}
+	t.tsc += 1001; /* 100001 ticks since entry */
+	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
+			 VERDICT_STOP);
+	assert_int_equal(t.v.result, GUEST_KILLED);
+	assert_string_equal(t.v.why, "host_time");
+	assert_non_null(strstr(host_output(), "watchdog: host-time bound: "
+					      "100001 TSC ticks"));
+}
+
+/* Time spent printing the guest's lines is the console limit's. */
+static void console_time_does_not_count(void **state)
+{
+	(void)state;
+	arm_bounds(100000, 0);
+	t.v.console_tsc = 50000;
+	t.tsc += 140000;
+	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
+			 VERDICT_RESUME);
+	t.tsc += 10001;
+	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
+			 VERDICT_STOP);
+	assert_string_equal(t.v.why, "host_time");
+}
+
+/* A TSC that does not move still meets the exit backstop. */
+static void exit_count_is_the_backstop(void **state)
+{
+	(void)state;
+	arm_bounds(100000, 10);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
+				 VERDICT_RESUME);
+	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
+			 VERDICT_STOP);
+	assert_string_equal(t.v.why, "exit_limit");
+	assert_non_null(strstr(host_output(), "watchdog: exit bound: 11 VM "
+					      "exits"));
+}
+
+static void no_bounds_no_verdict(void **state)
+{
+	(void)state;
+	t.tsc = ~0ull;
+	for (int i = 0; i < 100; i++)
+		assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
+				 VERDICT_RESUME);
+}
+
+/* CPUID hides MONITOR: both instructions exit and raise #UD. Before,
+ * they ran (policy PASS), and MWAIT could stop the timer. */
+static void monitor_and_mwait_raise_ud(void **state)
+{
+	struct exit_controls c;
+	struct exit_bitmaps bm = {0};
+	static uint8_t msr[4096], io_a[4096], io_b[4096];
+
+	(void)state;
+	bm.msr = msr;
+	bm.io_a = io_a;
+	bm.io_b = io_b;
+	assert_int_equal(exit_policy_build(&guest_exit_policy, &c, &bm), 0);
+	assert_int_equal(c.proc & (PROC_MWAIT_EXITING | PROC_MONITOR_EXITING),
+			 PROC_MWAIT_EXITING | PROC_MONITOR_EXITING);
+	assert_int_equal(vm_exit(EXIT_REASON_MWAIT, 0, 3), VERDICT_RESUME);
+	assert_int_equal(injected(), 0x80000306u); /* #UD */
+	assert_int_equal(vmcs_read(VMCS_GUEST_RIP), RIP0);
+	vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, 0);
+	assert_int_equal(vm_exit(EXIT_REASON_MONITOR, 0, 3), VERDICT_RESUME);
+	assert_int_equal(injected(), 0x80000306u);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
+	const struct CMUnitTest tests[] = {
+		T(host_nmis_print_a_few_lines_then_one_count),
+		T(a_few_host_nmis_need_no_count),
+		T(machine_check_exit_stops_the_guest_for_the_host),
+		T(machine_check_during_vm_entry_is_the_hosts),
+		T(real_cr4_mce_is_the_hosts_whatever_the_guest_writes),
+		T(db_and_ac_trap_in_the_exception_bitmap),
+		T(single_step_db_is_reflected_with_dr6_bs),
+		T(breakpoint_db_sets_its_b_bit),
+		T(general_detect_db_sets_bd_and_clears_gd),
+		T(rtm_db_clears_dr6_rtm),
+		T(int1_is_reflected_as_itself),
+		T(ac_is_reflected_with_its_error_code),
+		T(db_delivered_again_and_again_is_an_exception_loop),
+		T(ac_raised_by_its_own_delivery_is_an_exception_loop),
+		T(db_at_moving_rips_is_no_loop),
+		T(bounds_follow_the_slice_budget),
+		T(tsc_rate_from_the_firmware_timer),
+		T(exiting_loop_is_stopped_by_host_time),
+		T(console_time_does_not_count),
+		T(exit_count_is_the_backstop),
+		T(no_bounds_no_verdict),
+		T(monitor_and_mwait_raise_ud),
+	};
+#undef T
+
+	return cmocka_run_group_tests_name("exit_hardening", tests, NULL, NULL);
+}

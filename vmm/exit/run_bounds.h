@@ -1,0 +1,61 @@
+/* The bounds of one guest run (issue 11 item 1). The VMX-preemption
+ * timer counts only while the guest runs (SDM 3C 26.5.1 "VMX-Preemption
+ * Timer"), so a guest made of exiting instructions (`cli; 1: cpuid; jmp
+ * 1b`, denied OUTs, VMCALLs) spends nearly all its time in the host and
+ * its slices barely move; MWAIT in a deep C-state would stop the timer
+ * altogether (that one is trapped: guest_policy.c). So a run is bounded
+ * three ways, each from the watchdog's budget of slices:
+ *   guest time  the slices themselves (handle_preemption_timer);
+ *   host time   the TSC since VM entry, checked at every exit: twice the
+ *               slices' worth of TSC ticks, so a guest that spins in
+ *               guest mode still meets its slice budget first. Time in
+ *               the firmware's console printing the guest's lines does
+ *               not count: the console limit bounds that;
+ *   exits       a backstop for a TSC that does not count (an emulator,
+ *               a hypervisor below that scales it).
+ * And the UEFI firmware watchdog, armed for the host-time bound plus a
+ * margin while the guest runs, resets the machine if hv.efi itself
+ * never comes back. */
+#ifndef HV_RUN_BOUNDS_H
+#define HV_RUN_BOUNDS_H
+
+#include <stdint.h>
+
+#include "exit/vcpu.h"
+
+/* Exits allowed per slice of the budget. A CPUID round trip costs
+ * thousands of TSC ticks even on hardware, so the host-time bound comes
+ * first wherever the TSC counts. */
+#define RUN_EXITS_PER_SLICE 10000u
+/* Seconds the firmware watchdog allows beyond the host-time bound: the
+ * guest's console output, which that bound leaves aside (64 KiB at most,
+ * about 6 s on a 115200-baud serial port), and a coarse firmware timer. */
+#define RUN_FIRMWARE_WATCHDOG_MARGIN_S 30u
+/* Without a measured TSC rate: the boot manager's own 5 minutes. */
+#define RUN_FIRMWARE_WATCHDOG_DEFAULT_S 300u
+
+struct run_bounds {
+	uint64_t tsc_ticks;	      /* host time since VM entry */
+	uint64_t exits;		      /* VM exits */
+	uint32_t firmware_watchdog_s; /* UEFI SetWatchdogTimer() */
+};
+
+/* @slice_ticks timer ticks per slice, @slices of them, the timer counting
+ * once every 2^@timer_rate TSC ticks (IA32_VMX_MISC[4:0]), the TSC
+ * counting @tsc_hz per second (0: unknown). */
+void run_bounds_choose(uint32_t slice_ticks, uint32_t slices,
+		       unsigned int timer_rate, uint64_t tsc_hz,
+		       struct run_bounds *b);
+
+/* TSC ticks per second from @ticks counted over @us microseconds of the
+ * firmware's timer; 0 when @us is 0. */
+uint64_t tsc_rate_hz(uint64_t ticks, uint64_t us);
+
+/* At every exit: stops the guest (why=host_time or why=exit_limit, with
+ * an hv line naming the bound) once the run is past v->tsc_bound TSC
+ * ticks since v->run_start_tsc (less v->console_tsc), or past
+ * v->exit_bound exits. A bound of 0
+ * is no bound. */
+enum exit_verdict vcpu_check_run_bounds(struct vcpu *v);
+
+#endif
