@@ -12,16 +12,8 @@
 
 #include "../guest/hv_abi.h"
 #include "mem/guest_memory.h"
+#include "x86/x86.h"
 
-/* 4-level paging entry bits — SDM 3A 5.5, "4-Level Paging and 5-Level Paging".
- */
-#define PTE_P (1ull << 0)
-#define PTE_RW (1ull << 1)
-#define PTE_US (1ull << 2)
-#define PTE_PS (1ull << 7)
-#define PTE_NX (1ull << 63)
-#define PTE_ADDR 0x000ffffffffff000ull
-#define PAGE_2M (1ull << 21)
 #define GIB (1ull << 30)
 #define NO_MAPPING UINT64_MAX
 

@@ -2,12 +2,6 @@
 
 #include "../guest/hv_abi.h"
 
-/* 4-level paging entries — SDM 3A 5.5, "4-Level Paging and 5-Level Paging". */
-#define PTE_P (1ull << 0)
-#define PTE_RW (1ull << 1)
-#define PTE_PS (1ull << 7)
-#define PAGE_2M (1ull << 21)
-
 static uint64_t *table(uint8_t *mem, uint64_t gpa)
 {
 	return (uint64_t *)(mem + gpa);

@@ -155,6 +155,10 @@ enum memory_type {
 	MEMORY_TYPE_UC_MINUS = 7,
 };
 
+/* IA32_PAT after power-up or reset: WB, WT, UC-, UC, twice — SDM 3A
+ * 11.12.4, "Programming the PAT". */
+#define PAT_POWER_ON 0x0007040600070406ull
+
 /* The first of IA32_PAT's eight entries that is not a memory type, or
  * -1 when all are. */
 static inline int pat_bad_entry(uint64_t pat)
@@ -167,6 +171,16 @@ static inline int pat_bad_entry(uint64_t pat)
 	}
 	return -1;
 }
+
+/* 4-level paging entries — SDM 3A 5.5, "4-Level Paging and 5-Level
+ * Paging". */
+#define PTE_P (1ull << 0)
+#define PTE_RW (1ull << 1)
+#define PTE_US (1ull << 2)
+#define PTE_PS (1ull << 7) /* in a PDPTE or PDE: maps 1 GiB or 2 MiB */
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull /* bits 51:12 */
+#define PAGE_2M (1ull << 21)
 
 /* Segment selectors — SDM 3A 3.4.2, "Segment Selectors". */
 #define SELECTOR_RPL(sel) ((unsigned int)(sel)&3u)
