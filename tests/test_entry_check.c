@@ -19,8 +19,8 @@
 #include <cmocka.h>
 
 #include "check/entry_check.h"
-#include "exit/exit_qual.h"
 #include "cpu_fixtures.h"
+#include "exit/exit_qual.h"
 #include "host_platform.h"
 #include "util.h"
 #include "vmcs/vmcs.h"
@@ -34,8 +34,6 @@
 #define INFO(type, vector) \
 	(INTR_INFO_VALID | ((type) << INTR_INFO_TYPE_SHIFT) | (vector))
 
-/* A default power-on PAT: WB, WT, UC-, UC, twice. */
-#define PAT_DEFAULT 0x0007040600070406ull
 #define NON_CANONICAL 0x0000800000000000ull
 
 static struct {
@@ -133,7 +131,7 @@ static void valid_image(void)
 	SET(HOST_IA32_SYSENTER_CS, 0);
 	SET(HOST_IA32_SYSENTER_ESP, 0);
 	SET(HOST_IA32_SYSENTER_EIP, 0);
-	SET(HOST_IA32_PAT, PAT_DEFAULT);
+	SET(HOST_IA32_PAT, PAT_POWER_ON);
 	SET(HOST_IA32_EFER, EFER_NXE | EFER_LMA | EFER_LME);
 	SET(HOST_RSP, 0x3fe90000);
 	SET(HOST_RIP, 0x3e5a1234);
@@ -144,7 +142,7 @@ static void valid_image(void)
 	SET(GUEST_CR4, CR4_PAE | CR4_VMXE); /* VMXE hidden by the shadow */
 	SET(GUEST_DR7, 0x400);
 	SET(GUEST_IA32_DEBUGCTL, 0);
-	SET(GUEST_IA32_PAT, PAT_DEFAULT);
+	SET(GUEST_IA32_PAT, PAT_POWER_ON);
 	SET(GUEST_IA32_EFER, EFER_LMA | EFER_LME);
 	SET(GUEST_IA32_SYSENTER_CS, 0);
 	SET(GUEST_IA32_SYSENTER_ESP, 0);

@@ -107,7 +107,7 @@ static void maps_2mib_at_zero_page_by_page(void **state)
 	unsigned int perms;
 
 	assert_int_equal(
-		ept_map(&fx->ept, 0, hpa, 2 * MiB, EPT_RWX, EPT_MEMTYPE_WB), 0);
+		ept_map(&fx->ept, 0, hpa, 2 * MiB, EPT_RWX, MEMORY_TYPE_WB), 0);
 	/* PML4, PDPT, PD and one PT of 512 entries. */
 	assert_int_equal(fx->ept.table_pages, 4);
 	for (uint64_t gpa = 0; gpa < 2 * MiB; gpa += 4096) {
@@ -129,11 +129,11 @@ static void gpa_above_512gib_takes_a_new_pml4_slot(void **state)
 	uint64_t out;
 
 	assert_int_equal(
-		ept_map(&fx->ept, 0, 0x100000, 4096, EPT_RWX, EPT_MEMTYPE_WB),
+		ept_map(&fx->ept, 0, 0x100000, 4096, EPT_RWX, MEMORY_TYPE_WB),
 		0);
 	assert_int_equal(fx->ept.table_pages, 4);
 	assert_int_equal(ept_map(&fx->ept, gpa, 0x200000, 4096, EPT_READ,
-				 EPT_MEMTYPE_WB),
+				 MEMORY_TYPE_WB),
 			 0);
 	assert_int_equal(fx->ept.table_pages, 7);
 	assert_true(fx->ept.pml4[0] & EPT_RWX);
@@ -143,16 +143,16 @@ static void gpa_above_512gib_takes_a_new_pml4_slot(void **state)
 	assert_int_equal(ept_translate(&fx->ept, 0x1000, &out, NULL), -1);
 	/* The top of the 48-bit space is reachable; beyond it is not. */
 	assert_int_equal(ept_map(&fx->ept, (1ull << 48) - 4096, 0x300000, 4096,
-				 EPT_RWX, EPT_MEMTYPE_WB),
+				 EPT_RWX, MEMORY_TYPE_WB),
 			 0);
 	assert_int_equal(ept_translate(&fx->ept, (1ull << 48) - 1, &out, NULL),
 			 0);
 	assert_int_equal(out, 0x300fff);
 	assert_int_equal(ept_map(&fx->ept, 1ull << 48, 0x300000, 4096, EPT_RWX,
-				 EPT_MEMTYPE_WB),
+				 MEMORY_TYPE_WB),
 			 -1);
 	assert_int_equal(ept_map(&fx->ept, (1ull << 48) - 4096, 0x300000, 8192,
-				 EPT_RWX, EPT_MEMTYPE_WB),
+				 EPT_RWX, MEMORY_TYPE_WB),
 			 -1);
 	assert_int_equal(ept_translate(&fx->ept, 1ull << 48, &out, NULL), -1);
 }
@@ -188,21 +188,21 @@ static void overlap_is_rejected_whole(void **state)
 	uint64_t out;
 
 	assert_int_equal(ept_map(&fx->ept, 0x10000, 0x10000, 0x4000, EPT_RWX,
-				 EPT_MEMTYPE_WB),
+				 MEMORY_TYPE_WB),
 			 0);
 	/* Overlaps only in its last page: even its first pages stay free. */
 	assert_int_equal(ept_map(&fx->ept, 0x8000, 0x90000, 0x9000, EPT_RWX,
-				 EPT_MEMTYPE_WB),
+				 MEMORY_TYPE_WB),
 			 -1);
 	assert_int_equal(ept_translate(&fx->ept, 0x8000, &out, NULL), -1);
 	assert_int_equal(
-		ept_map(&fx->ept, 0x13000, 0, 4096, EPT_READ, EPT_MEMTYPE_UC),
+		ept_map(&fx->ept, 0x13000, 0, 4096, EPT_READ, MEMORY_TYPE_UC),
 		-1);
 	assert_int_equal(ept_translate(&fx->ept, 0x13000, &out, NULL), 0);
 	assert_int_equal(out, 0x13000);
 	/* Right next to it is fine. */
 	assert_int_equal(
-		ept_map(&fx->ept, 0x14000, 0x0, 4096, EPT_READ, EPT_MEMTYPE_UC),
+		ept_map(&fx->ept, 0x14000, 0x0, 4096, EPT_READ, MEMORY_TYPE_UC),
 		0);
 }
 
@@ -227,13 +227,13 @@ static void leaf_holds_permissions_and_memory_type(void **state)
 	unsigned int perms;
 
 	assert_int_equal(ept_map(&fx->ept, 0x1000, 0xfee00000, 4096,
-				 EPT_READ | EPT_WRITE, EPT_MEMTYPE_UC),
+				 EPT_READ | EPT_WRITE, MEMORY_TYPE_UC),
 			 0);
 	assert_int_equal(ept_map(&fx->ept, 0x2000, 0x5000, 4096,
-				 EPT_READ | EPT_EXECUTE, EPT_MEMTYPE_WB),
+				 EPT_READ | EPT_EXECUTE, MEMORY_TYPE_WB),
 			 0);
 	assert_int_equal(ept_map(&fx->ept, 0x3000, 0x6000, 4096, EPT_EXECUTE,
-				 EPT_MEMTYPE_WT),
+				 MEMORY_TYPE_WT),
 			 0);
 	/* Bits 2:0 permissions, 5:3 memory type, 6 ignore-PAT set: the
 	 * guest's PAT cannot change the type the host chose. */

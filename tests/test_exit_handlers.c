@@ -37,7 +37,6 @@
 #define SS_RING0 0xc093u  /* data, DPL 0 */
 #define SS_RING1 0xc0b3u  /* data, DPL 1 */
 #define SS_RING3 0xc0f3u  /* data, DPL 3 */
-#define PAT_DEFAULT 0x0007040600070406ull
 #define MAXPHYADDR 39
 
 /* VM-entry interruption information: valid | type 3 | vector, with "deliver
@@ -156,7 +155,7 @@ static int setup(void **state)
 	vmcs_write(VMCS_GUEST_CR4, GUEST_CR4_BITS | CR4_VMXE);
 	vmcs_write(VMCS_CR4_READ_SHADOW, GUEST_CR4_BITS);
 	vmcs_write(VMCS_GUEST_IA32_EFER, GUEST_EFER);
-	vmcs_write(VMCS_GUEST_IA32_PAT, PAT_DEFAULT);
+	vmcs_write(VMCS_GUEST_IA32_PAT, PAT_POWER_ON);
 	vmcs_write(VMCS_GUEST_IA32_SYSENTER_CS, 0);
 	vmcs_write(VMCS_GUEST_IA32_SYSENTER_ESP, 0);
 	vmcs_write(VMCS_GUEST_IA32_SYSENTER_EIP, 0);
@@ -990,7 +989,7 @@ static void wrmsr_pat_with_reserved_type_injects_gp(void **state)
 {
 	(void)state;
 	assert_faulted(wrmsr(MSR_IA32_PAT, 0x0007040600070402ull), INJECT_GP);
-	assert_int_equal(vmcs_read(VMCS_GUEST_IA32_PAT), PAT_DEFAULT);
+	assert_int_equal(vmcs_read(VMCS_GUEST_IA32_PAT), PAT_POWER_ON);
 	vmcs_write(VMCS_GUEST_RIP, RIP0);
 	vmcs_image_forget(&t.vmcs, VMCS_ENC_ENTRY_INTERRUPTION_INFO);
 	assert_completed(wrmsr(MSR_IA32_PAT, 0x0000000000000006ull), 2);

@@ -95,7 +95,7 @@ static enum hv_status vm_alloc(struct vm *vm, const struct vmx_caps *caps)
 	vm->vcpu.mem_size = HV_GUEST_MEM_SIZE;
 	/* The guest reaches its own memory and nothing else. */
 	if (ept_map(&vm->vcpu.ept, 0, (uint64_t)vm->vcpu.mem, HV_GUEST_MEM_SIZE,
-		    EPT_RWX, EPT_MEMTYPE_WB))
+		    EPT_RWX, MEMORY_TYPE_WB))
 		return HV_OUT_OF_MEMORY;
 	/* HOST_RSP: the exit frame at the top of its own page. */
 	vm->vcpu.exit_frame =

@@ -96,18 +96,6 @@ void ec_check_fixed(struct entry_check_ctx *c, enum entry_check_rule_id rule,
 			who, reg, value, set, reg, fixed1);
 }
 
-int ec_pat_bad_entry(uint64_t pat)
-{
-	for (int i = 0; i < 8; i++) {
-		unsigned int type = (unsigned int)(pat >> (8 * i)) & 0xffu;
-
-		/* 2 and 3 are reserved, and so are bits 7:3 of each entry. */
-		if (type > 7 || type == 2 || type == 3)
-			return i;
-	}
-	return -1;
-}
-
 /*
  * SDM 3C 27.2, "Checks on VMX Controls and Host-State Area" and 27.3, "Checking
  * and Loading Guest State": the processor checks the controls and the host

@@ -280,10 +280,6 @@ void ec_check_fixed(struct entry_check_ctx *c, enum entry_check_rule_id rule,
 		    const char *who, const char *reg, uint64_t value,
 		    uint64_t fixed0, uint64_t fixed1, uint64_t exempt);
 
-/* IA32_PAT: every entry UC(0), WC(1), WT(4), WP(5), WB(6) or UC-(7),
- * SDM 3A "IA32_PAT MSR".  Returns the index of the first bad entry, or -1. */
-int ec_pat_bad_entry(uint64_t pat);
-
 /* The interruption-information, interruptibility and activity formats
  * are exit/exit_qual.h's. */
 

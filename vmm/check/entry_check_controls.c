@@ -6,20 +6,9 @@
 #define ENTRY_CHECK_INTERNAL
 #include "check/entry_check.h"
 
+#include "mem/ept.h"
 #include "vmx/vmx_controls.h"
 #include "x86/x86.h"
-
-/* IA32_VMX_MISC bit 30: VM entry may inject a software interrupt or
- * exception with instruction length 0 — SDM 3D A.6, "Miscellaneous Data". */
-#define VMX_MISC_ZERO_LENGTH_INJECTION (1ull << 30)
-
-/* EPTP fields — SDM 3C 25.6.11, "Extended-Page-Table Pointer (EPTP)". */
-#define EPTP_MEMORY_TYPE(eptp) ((unsigned int)(eptp)&7u)
-#define EPTP_WALK_LENGTH_MINUS_1(eptp) ((unsigned int)((eptp) >> 3) & 7u)
-#define EPTP_ACCESSED_DIRTY (1ull << 6)
-#define EPTP_RESERVED 0xf80ull /* bits 11:7 */
-#define MEMORY_TYPE_UC 0u
-#define MEMORY_TYPE_WB 6u
 
 static unsigned int lowest_bit(uint32_t v)
 {

@@ -18,33 +18,6 @@
 #define DEBUGCTL_BTF (1ull << 1)
 #define DEBUGCTL_RESERVED (0x38ull | ~0xffffull)
 
-/* Segment access rights as the VMCS holds them — SDM 3C 25.4.1, "Guest Register
- * State". */
-#define AR_TYPE(ar) ((ar)&0xfu)
-#define AR_TYPE_ACCESSED 1u
-#define AR_TYPE_READABLE 2u
-#define AR_TYPE_CODE 8u
-#define AR_S (1u << 4)
-#define AR_DPL(ar) (((ar) >> 5) & 3u)
-#define AR_P (1u << 7)
-#define AR_L (1u << 13)
-#define AR_DB (1u << 14)
-#define AR_G (1u << 15)
-#define AR_UNUSABLE (1u << 16)
-#define AR_RESERVED 0xfffe0f00u /* bits 31:17 and 11:8 */
-
-/* Selector fields — SDM 3A 3.4.2, "Segment Selectors". */
-#define SELECTOR_RPL(sel) ((unsigned int)(sel)&3u)
-#define SELECTOR_TI 4u
-
-/* Segment types (S=1 code/data, S=0 system) — SDM 3A 3.4.5.1, "Code- and
- * Data-Segment Descriptor Types"; 3.5, "System Descriptor Types". */
-#define TYPE_DATA_RW_ACCESSED 3u
-#define TYPE_DATA_RW_DOWN_ACCESSED 7u
-#define TYPE_LDT 2u
-#define TYPE_BUSY_TSS16 3u
-#define TYPE_BUSY_TSS 11u /* 32-bit, or 64-bit in IA-32e mode */
-
 enum seg_index { ES, CS, SS, DS, FS, GS, LDTR, TR, SEG_COUNT };
 
 struct seg {
@@ -195,7 +168,7 @@ static void check_guest_msrs(struct guest *g)
 
 	if ((c->entry & (uint32_t)ENTRY_LOAD_IA32_PAT) &&
 	    ec_read(c, VMCS_ENC_GUEST_IA32_PAT, &v)) {
-		bad = ec_pat_bad_entry(v);
+		bad = pat_bad_entry(v);
 		if (bad >= 0)
 			ec_fail(c, RULE_GUEST_PAT,
 				"guest IA32_PAT 0x%lx: entry %d is 0x%x, not a "

@@ -12,9 +12,6 @@
 #include "x86/msr.h"
 #include "x86/x86.h"
 
-/* Selector bits 1:0 (RPL) and 2 (TI) — SDM 3A 3.4.2, "Segment Selectors". */
-#define SELECTOR_RPL_TI 7u
-
 static bool host64(const struct entry_check_ctx *c)
 {
 	return (c->exit & (uint32_t)EXIT_HOST_ADDRESS_SPACE_SIZE) != 0;
@@ -65,7 +62,7 @@ static void check_host_msrs(struct entry_check_ctx *c)
 
 	if ((c->exit & (uint32_t)EXIT_LOAD_IA32_PAT) &&
 	    ec_read(c, VMCS_ENC_HOST_IA32_PAT, &v)) {
-		bad = ec_pat_bad_entry(v);
+		bad = pat_bad_entry(v);
 		if (bad >= 0)
 			ec_fail(c, RULE_HOST_PAT,
 				"host IA32_PAT 0x%lx: entry %d is 0x%x, not a "
@@ -116,7 +113,7 @@ static void check_host_segments(struct entry_check_ctx *c)
 	 * ring-0 GDT selectors. */
 	for (size_t i = 0; i < COUNT_OF(host_selectors); i++)
 		if (ec_read(c, host_selectors[i].enc, &v) &&
-		    (v & SELECTOR_RPL_TI))
+		    (v & (SELECTOR_RPL_MASK | SELECTOR_TI)))
 			ec_fail(c, RULE_HOST_SELECTOR_RPL_TI,
 				"host %s selector 0x%lx: RPL (bits 1:0) and TI "
 				"(bit 2) must be 0",

@@ -120,7 +120,7 @@ int vmx_exit_handler(void *ctx)
  * CR0.PG), so CS.L alone tells 64-bit mode from compatibility mode. */
 static bool guest_in_64bit_mode(void)
 {
-	return vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS) & SEGMENT_AR_L;
+	return vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS) & AR_L;
 }
 
 bool vcpu_next_rip(uint64_t rip, uint32_t length, bool mode64, uint64_t *next)

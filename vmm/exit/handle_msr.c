@@ -12,18 +12,6 @@
 #define APIC_BASE_VALUE 0xfee00900ull /* enabled, BSP, default base */
 #define EFER_GUEST_WRITABLE (EFER_SCE | EFER_NXE)
 
-/* SDM 3A 11.12.2, "IA32_PAT MSR": each PAT entry is 0, 1, 4, 5, 6 or 7. */
-static bool pat_valid(uint64_t pat)
-{
-	for (int i = 0; i < 8; i++) {
-		unsigned int t = (pat >> (8 * i)) & 0xff;
-
-		if (t == 2 || t == 3 || t > 7)
-			return false;
-	}
-	return true;
-}
-
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
 	switch (msr) {
@@ -83,7 +71,7 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 		vmcs_write(VMCS_GUEST_IA32_SYSENTER_EIP, value);
 		return true;
 	case MSR_IA32_PAT:
-		if (!v->has_pat || !pat_valid(value))
+		if (!v->has_pat || pat_bad_entry(value) >= 0)
 			return false;
 		vmcs_write(VMCS_GUEST_IA32_PAT, value);
 		return true;

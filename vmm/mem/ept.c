@@ -97,9 +97,9 @@ static bool valid_leaf(unsigned int perms, unsigned int memtype)
 	if (perms == 0 || (perms & ~(unsigned int)EPT_RWX) ||
 	    ((perms & EPT_WRITE) && !(perms & EPT_READ)))
 		return false;
-	return memtype == EPT_MEMTYPE_UC || memtype == EPT_MEMTYPE_WC ||
-	       memtype == EPT_MEMTYPE_WT || memtype == EPT_MEMTYPE_WP ||
-	       memtype == EPT_MEMTYPE_WB;
+	return memtype == MEMORY_TYPE_UC || memtype == MEMORY_TYPE_WC ||
+	       memtype == MEMORY_TYPE_WT || memtype == MEMORY_TYPE_WP ||
+	       memtype == MEMORY_TYPE_WB;
 }
 
 static bool fits(uint64_t base, uint64_t size, uint64_t limit)
@@ -140,7 +140,9 @@ int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
 
 uint64_t ept_pointer(const struct ept *e)
 {
-	return physical(e->pml4) | (uint64_t)(LEVELS - 1) << 3 | EPT_MEMTYPE_WB;
+	return physical(e->pml4) |
+	       (uint64_t)(LEVELS - 1) << EPTP_WALK_LENGTH_SHIFT |
+	       MEMORY_TYPE_WB;
 }
 
 int ept_translate(const struct ept *e, uint64_t gpa, uint64_t *hpa,

@@ -5,6 +5,8 @@
 
 #include <stdint.h>
 
+#include "x86/x86.h"
+
 /* Zeroed 4 KiB pages whose physical address equals their address (UEFI
  * identity-maps memory). alloc_page returns NULL when memory is short. */
 struct page_source {
@@ -23,13 +25,17 @@ struct ept {
  * Mechanism"). */
 enum { EPT_READ = 1, EPT_WRITE = 2, EPT_EXECUTE = 4, EPT_RWX = 7 };
 
-/* EPT memory types (SDM 3C 29.3.7, "EPT and Memory Typing"); 2, 3 and 7 are
- * reserved. */
-#define EPT_MEMTYPE_UC 0
-#define EPT_MEMTYPE_WC 1
-#define EPT_MEMTYPE_WT 4
-#define EPT_MEMTYPE_WP 5
-#define EPT_MEMTYPE_WB 6
+/* EPT memory types are x86/x86.h's MEMORY_TYPE_*, without UC- (SDM 3C
+ * 29.3.7, "EPT and Memory Typing"). */
+
+/* The EPT pointer's fields — SDM 3C 25.6.11, "Extended-Page-Table Pointer
+ * (EPTP)". */
+#define EPTP_MEMORY_TYPE(eptp) ((unsigned int)(eptp)&7u)
+#define EPTP_WALK_LENGTH_SHIFT 3 /* bits 5:3: levels - 1 */
+#define EPTP_WALK_LENGTH_MINUS_1(eptp) \
+	((unsigned int)((eptp) >> EPTP_WALK_LENGTH_SHIFT) & 7u)
+#define EPTP_ACCESSED_DIRTY (1ull << 6)
+#define EPTP_RESERVED 0xf80ull /* bits 11:7 */
 
 /* 0, or -1 when out of memory. */
 int ept_init(struct ept *e, const struct page_source *pages);

@@ -34,10 +34,9 @@ static void build_gdt(uint8_t *mem)
 	uint64_t *gdt = table(mem, HV_GUEST_GDT);
 	uint64_t base = HV_GUEST_TSS;
 
-	gdt[1] = 0x00af9b000000ffffull;
-	gdt[2] = 0x00cf93000000ffffull;
-	gdt[3] = GUEST_TSS_LIMIT | (base & 0xffffff) << 16 | 0x8bull << 40 |
-		 ((base >> 24) & 0xff) << 56;
+	gdt[1] = segment_descriptor(0, 0xfffff, GUEST_CODE64_ACCESS);
+	gdt[2] = segment_descriptor(0, 0xfffff, GUEST_DATA_ACCESS);
+	gdt[3] = segment_descriptor(base, GUEST_TSS_LIMIT, GUEST_TSS_ACCESS);
 	gdt[4] = base >> 32;
 }
 

@@ -6,12 +6,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "x86/x86.h"
+
 /* VMCS access rights of the segments described by the guest's GDT (SDM 3C
  * 25.4.1, "Guest Register State", table 25-2): type, S, DPL, P, L, D/B, G. */
-#define GUEST_CODE64_ACCESS 0xa09bu /* execute/read, accessed, L=1, G=1 */
-#define GUEST_DATA_ACCESS 0xc093u   /* read/write, accessed, D/B=1, G=1 */
-#define GUEST_TSS_ACCESS 0x008bu    /* 64-bit busy TSS */
-#define SEGMENT_UNUSABLE (1u << 16)
+#define GUEST_CODE64_ACCESS                                                 \
+	(AR_TYPE_CODE | AR_TYPE_READABLE | AR_TYPE_ACCESSED | AR_S | AR_P | \
+	 AR_L | AR_G) /* 0xa09b */
+#define GUEST_DATA_ACCESS \
+	(TYPE_DATA_RW_ACCESSED | AR_S | AR_P | AR_DB | AR_G) /* 0xc093 */
+#define GUEST_TSS_ACCESS (TYPE_BUSY_TSS | AR_P) /* 0x8b: 64-bit busy TSS */
 #define GUEST_TSS_LIMIT 0x67u
 #define GUEST_GDT_LIMIT (5u * 8u - 1u)
 

@@ -136,7 +136,7 @@ void vmcs_setup_guest(const struct vm_setup *s, const struct vcpu *v)
 	vmcs_write(VMCS_GUEST_LDTR_SELECTOR, 0);
 	vmcs_write(VMCS_GUEST_LDTR_BASE, 0);
 	vmcs_write(VMCS_GUEST_LDTR_LIMIT, 0);
-	vmcs_write(VMCS_GUEST_LDTR_ACCESS_RIGHTS, SEGMENT_UNUSABLE);
+	vmcs_write(VMCS_GUEST_LDTR_ACCESS_RIGHTS, AR_UNUSABLE);
 	vmcs_write(VMCS_GUEST_GDTR_BASE, HV_GUEST_GDT);
 	vmcs_write(VMCS_GUEST_GDTR_LIMIT, GUEST_GDT_LIMIT);
 	/* No IDT until the guest loads one: an early fault triple-faults. */

@@ -101,6 +101,9 @@ static inline unsigned int vmx_misc_max_msr_list(uint64_t misc)
 #define VMX_MISC_ACTIVITY_SHUTDOWN (1ull << 7)
 #define VMX_MISC_ACTIVITY_WAIT_SIPI (1ull << 8)
 #define VMX_MISC_VMWRITE_ANY_FIELD (1ull << 29)
+/* VM entry may inject a software interrupt or exception with instruction
+ * length 0. */
+#define VMX_MISC_ZERO_LENGTH_INJECTION (1ull << 30)
 
 /* IA32_VMX_EPT_VPID_CAP bits — SDM 3D A.10, "VPID and EPT Capabilities". */
 #define EPT_CAP_EXECUTE_ONLY (1ull << 0)

@@ -12,9 +12,8 @@
  * in 64-bit mode". */
 static void write_tss_descriptor(uint64_t *slot, uint64_t base)
 {
-	slot[0] = TSS_LIMIT | ((base & 0xffffff) << 16) |
-		  (0x89ull << 40) /* P=1, DPL=0, type 9 */ |
-		  ((base >> 24) & 0xff) << 56;
+	slot[0] =
+		segment_descriptor(base, TSS_LIMIT, TYPE_AVAILABLE_TSS | AR_P);
 	slot[1] = base >> 32;
 }
 

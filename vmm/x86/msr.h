@@ -65,10 +65,6 @@ static inline const char *msr_name(unsigned int index)
 #define FEATURE_CONTROL_VMXON_IN_SMX (1ull << 1)
 #define FEATURE_CONTROL_VMXON_OUTSIDE_SMX (1ull << 2)
 
-/* IA32_PAT after power-up or reset: WB, WT, UC-, UC, twice — SDM 3A
- * 13.12.4, "Programming the PAT". */
-#define PAT_POWER_ON 0x0007040600070406ull
-
 /* IA32_ARCH_CAPABILITIES bits (present when CPUID.(EAX=7,ECX=0):EDX[29])
  * and IA32_FLUSH_CMD — SDM 4 table 2-2, "IA-32 Architectural MSRs". */
 #define ARCH_CAP_RDCL_NO (1ull << 0)		/* no L1TF (nor Meltdown) */

@@ -84,20 +84,6 @@
 /* The bits an Intel processor defines; the rest are reserved. */
 #define EFER_DEFINED (EFER_SCE | EFER_LME | EFER_LMA | EFER_NXE)
 
-/* 4-level paging entries — SDM 3A 4.5, "4-Level Paging and 5-Level
- * Paging": present, writable, user, page size (a 2-MiB or 1-GiB page). */
-#define PTE_P (1ull << 0)
-#define PTE_RW (1ull << 1)
-#define PTE_US (1ull << 2)
-#define PTE_PS (1ull << 7)
-#define PTE_NX (1ull << 63)
-#define PTE_ADDR 0x000ffffffffff000ull /* bits 51:12 */
-#define PAGE_2M (1ull << 21)
-
-/* Segment access rights as the VMCS holds them (SDM 3C 25.4.1, "Guest
- * Register State"): L, 64-bit code. */
-#define SEGMENT_AR_L (1u << 13)
-
 /* DR6 and DR7 — SDM 3B 18.2, "Debug Registers": their values after
  * power-up or reset (SDM 3A 10.1.1, "Processor State After Reset"), which
  * every VM exit also gives DR7 (SDM 3C 28.5.1, "Loading Host Control
@@ -174,6 +160,87 @@ static inline bool canonical(uint64_t address)
 	uint64_t top = address >> 47;
 
 	return top == 0 || top == 0x1ffff;
+}
+
+/* Memory types, as PAT entries, MTRRs and EPT encode them — SDM 3A
+ * 11.12.2, "IA32_PAT MSR"; 2 and 3 are reserved, and EPT has no UC-. */
+enum memory_type {
+	MEMORY_TYPE_UC = 0,
+	MEMORY_TYPE_WC = 1,
+	MEMORY_TYPE_WT = 4,
+	MEMORY_TYPE_WP = 5,
+	MEMORY_TYPE_WB = 6,
+	MEMORY_TYPE_UC_MINUS = 7,
+};
+
+/* IA32_PAT after power-up or reset: WB, WT, UC-, UC, twice — SDM 3A
+ * 11.12.4, "Programming the PAT". */
+#define PAT_POWER_ON 0x0007040600070406ull
+
+/* The first of IA32_PAT's eight entries that is not a memory type, or
+ * -1 when all are. */
+static inline int pat_bad_entry(uint64_t pat)
+{
+	for (int i = 0; i < 8; i++) {
+		unsigned int type = (unsigned int)(pat >> (8 * i)) & 0xffu;
+
+		if (type > MEMORY_TYPE_UC_MINUS || type == 2 || type == 3)
+			return i;
+	}
+	return -1;
+}
+
+/* 4-level paging entries — SDM 3A 5.5, "4-Level Paging and 5-Level
+ * Paging". */
+#define PTE_P (1ull << 0)
+#define PTE_RW (1ull << 1)
+#define PTE_US (1ull << 2)
+#define PTE_PS (1ull << 7) /* in a PDPTE or PDE: maps 1 GiB or 2 MiB */
+#define PTE_NX (1ull << 63)
+#define PTE_ADDR 0x000ffffffffff000ull /* bits 51:12 */
+#define PAGE_2M (1ull << 21)
+
+/* Segment selectors — SDM 3A 3.4.2, "Segment Selectors". */
+#define SELECTOR_RPL(sel) ((unsigned int)(sel)&3u)
+#define SELECTOR_RPL_MASK 3u
+#define SELECTOR_TI 4u
+
+/* A segment's attributes as the VMCS holds them (access rights, SDM 3C
+ * 25.4.1, "Guest Register State"): the descriptor's bits 47:40 and 55:52
+ * (SDM 3A 3.4.5, "Segment Descriptors") in bits 7:0 and 15:12, and bit
+ * 16, "unusable", which only VMX has. */
+#define AR_TYPE(ar) ((ar)&0xfu)
+#define AR_TYPE_ACCESSED 1u
+#define AR_TYPE_READABLE 2u /* code; for data, writable */
+#define AR_TYPE_CODE 8u
+#define AR_S (1u << 4)
+#define AR_DPL(ar) (((ar) >> 5) & 3u)
+#define AR_P (1u << 7)
+#define AR_L (1u << 13)
+#define AR_DB (1u << 14)
+#define AR_G (1u << 15)
+#define AR_UNUSABLE (1u << 16)
+#define AR_RESERVED 0xfffe0f00u /* bits 31:17 and 11:8 */
+
+/* Segment types (S=1 code/data, S=0 system) — SDM 3A 3.4.5.1, "Code- and
+ * Data-Segment Descriptor Types"; 3.5, "System Descriptor Types". */
+#define TYPE_DATA_RW_ACCESSED 3u
+#define TYPE_DATA_RW_DOWN_ACCESSED 7u
+#define TYPE_LDT 2u
+#define TYPE_BUSY_TSS16 3u
+#define TYPE_AVAILABLE_TSS 9u /* 32-bit, or 64-bit in IA-32e mode */
+#define TYPE_BUSY_TSS 11u     /* 32-bit, or 64-bit in IA-32e mode */
+
+/* The low eight bytes of a segment descriptor from its base, 20-bit
+ * limit and attributes in the access-rights layout above. */
+static inline uint64_t segment_descriptor(uint64_t base, uint32_t limit,
+					  uint32_t ar)
+{
+	return (limit & 0xffffull) | (base & 0xffffffull) << 16 |
+	       (uint64_t)(ar & 0xffu) << 40 |
+	       (uint64_t)((limit >> 16) & 0xfu) << 48 |
+	       (uint64_t)((ar >> 12) & 0xfu) << 52 |
+	       ((base >> 24) & 0xffull) << 56;
 }
 
 #endif
