@@ -1,0 +1,291 @@
+/* The Linux boot-protocol loader against synthetic bzImages: the header
+ * checks and their refusals, where things land, and the zero page, page
+ * tables and GDT read back the way the kernel and the processor read
+ * them. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "linux_boot.h"
+
+#define MIB (1ull << 20)
+#define GIB (1ull << 30)
+#define SETUP_SECTS 27 /* Debian 6.1's bzImage has 27 + 1 sectors */
+#define SETUP_SIZE ((SETUP_SECTS + 1) * 512)
+#define KERNEL_SIZE 4096
+#define FILE_SIZE (SETUP_SIZE + KERNEL_SIZE)
+#define PREF 0x1000000ull     /* 16 MiB, as Debian's */
+#define INIT_SIZE 0x2000000ul /* 32 MiB */
+
+static uint8_t file[FILE_SIZE];
+
+static uint64_t rd(const uint8_t *p, unsigned int n)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = n; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void wr(uint8_t *p, unsigned int n, uint64_t v)
+{
+	for (unsigned int i = 0; i < n; i++, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+/* A header as a 2.15 x86-64 kernel has it (boot.rst offsets). */
+static void make_bzimage(void)
+{
+	memset(file, 0, sizeof(file));
+	file[0x1f1] = SETUP_SECTS;
+	wr(file + 0x1fe, 2, 0xaa55);
+	file[0x201] = 0x6a; /* jump: the header ends at 0x26c */
+	wr(file + 0x202, 4, 0x53726448);
+	wr(file + 0x206, 2, 0x020f);
+	file[0x211] = 0x01; /* LOADED_HIGH */
+	wr(file + 0x22c, 4, 0x7fffffff);
+	wr(file + 0x230, 4, 0x200000);
+	file[0x234] = 1;
+	wr(file + 0x236, 2, 0x7f);
+	wr(file + 0x238, 4, 2047);
+	wr(file + 0x258, 8, PREF);
+	wr(file + 0x260, 4, INIT_SIZE);
+	for (unsigned int i = 0; i < KERNEL_SIZE; i++)
+		file[SETUP_SIZE + i] = (uint8_t)(i * 7 + 1);
+}
+
+static enum linux_boot_error parse(struct linux_kernel *k)
+{
+	return linux_kernel_parse(file, sizeof(file), k);
+}
+
+static void test_parse_decodes_the_header(void **state)
+{
+	struct linux_kernel k;
+
+	(void)state;
+	make_bzimage();
+	assert_int_equal(parse(&k), LINUX_BOOT_OK);
+	assert_int_equal(k.protocol, 0x020f);
+	assert_int_equal(k.setup_size, SETUP_SIZE);
+	assert_int_equal(k.kernel_size, KERNEL_SIZE);
+	assert_int_equal(k.load_address, PREF);
+	assert_int_equal(k.init_size, INIT_SIZE);
+	assert_int_equal(k.cmdline_size, 2047);
+	assert_int_equal(k.initrd_addr_max, 0x7fffffff);
+}
+
+/* boot.rst: "If this field is 0, the real value is 4." */
+static void test_zero_setup_sects_means_four(void **state)
+{
+	struct linux_kernel k;
+
+	(void)state;
+	make_bzimage();
+	file[0x1f1] = 0;
+	assert_int_equal(parse(&k), LINUX_BOOT_OK);
+	assert_int_equal(k.setup_size, 5 * 512);
+	assert_int_equal(k.kernel_size, FILE_SIZE - 5 * 512);
+}
+
+static void test_refusals(void **state)
+{
+	struct linux_kernel k;
+
+	(void)state;
+	make_bzimage();
+	assert_int_equal(linux_kernel_parse(file, 0x100, &k),
+			 LINUX_BOOT_TRUNCATED);
+	assert_int_equal(linux_kernel_parse(file, SETUP_SIZE, &k),
+			 LINUX_BOOT_TRUNCATED);
+
+	file[0x1fe] = 0;
+	assert_int_equal(parse(&k), LINUX_BOOT_NOT_BZIMAGE);
+	make_bzimage();
+	file[0x202] = 'X';
+	assert_int_equal(parse(&k), LINUX_BOOT_NOT_BZIMAGE);
+
+	make_bzimage();
+	wr(file + 0x206, 2, 0x020b);
+	assert_int_equal(parse(&k), LINUX_BOOT_PROTOCOL_TOO_OLD);
+
+	make_bzimage();
+	wr(file + 0x236, 2, 0x7e); /* XLF_KERNEL_64 clear */
+	assert_int_equal(parse(&k), LINUX_BOOT_NOT_64BIT);
+	assert_non_null(
+		strstr(linux_boot_error_text(LINUX_BOOT_NOT_64BIT), "64-bit"));
+}
+
+static void test_layout_places_everything(void **state)
+{
+	struct linux_kernel k;
+	struct linux_layout l;
+
+	(void)state;
+	make_bzimage();
+	assert_int_equal(parse(&k), LINUX_BOOT_OK);
+	assert_int_equal(
+		linux_layout_plan(&k, 256 * MIB, 10 * MIB + 5, 100, &l),
+		LINUX_BOOT_OK);
+	assert_int_equal(l.kernel, PREF);
+	assert_int_equal(l.entry, PREF + 0x200);
+	assert_int_equal(l.kernel_end, PREF + INIT_SIZE);
+	/* The initrd ends at the top of memory, page aligned below it. */
+	assert_int_equal(l.initrd % 4096, 0);
+	assert_true(l.initrd >= l.kernel_end);
+	assert_true(l.initrd + l.initrd_size <= 256 * MIB);
+	assert_true(256 * MIB - (l.initrd + l.initrd_size) < 4096);
+	/* Low structures below 640 KiB, apart from each other. */
+	assert_true(l.zero_page + 4096 <= l.cmdline);
+	assert_true(l.stack_top <= 0xa0000);
+}
+
+static void test_initrd_respects_initrd_addr_max(void **state)
+{
+	struct linux_kernel k;
+	struct linux_layout l;
+
+	(void)state;
+	make_bzimage();
+	wr(file + 0x22c, 4, 0x37ffffff); /* the pre-2.03 default: 896 MiB */
+	assert_int_equal(parse(&k), LINUX_BOOT_OK);
+	assert_int_equal(linux_layout_plan(&k, 2048 * MIB, MIB, 0, &l),
+			 LINUX_BOOT_OK);
+	assert_true(l.initrd + l.initrd_size <= 0x38000000ull);
+}
+
+static void test_layout_refusals(void **state)
+{
+	struct linux_kernel k;
+	struct linux_layout l;
+
+	(void)state;
+	make_bzimage();
+	assert_int_equal(parse(&k), LINUX_BOOT_OK);
+	/* 16 MiB + 32 MiB of init_size does not fit in 32 MiB. */
+	assert_int_equal(linux_layout_plan(&k, 32 * MIB, 0, 0, &l),
+			 LINUX_BOOT_KERNEL_TOO_BIG);
+	assert_int_equal(linux_layout_plan(&k, 48 * MIB, 0, 0, &l),
+			 LINUX_BOOT_OK);
+	assert_int_equal(linux_layout_plan(&k, 48 * MIB, 4096, 0, &l),
+			 LINUX_BOOT_INITRD_TOO_BIG);
+	assert_int_equal(linux_layout_plan(&k, 64 * MIB, 17 * MIB, 0, &l),
+			 LINUX_BOOT_INITRD_TOO_BIG);
+	assert_int_equal(linux_layout_plan(&k, 64 * MIB, 0, 2048, &l),
+			 LINUX_BOOT_CMDLINE_TOO_LONG);
+	assert_int_equal(linux_layout_plan(&k, 64 * MIB, 0, 2047, &l),
+			 LINUX_BOOT_OK);
+	assert_int_equal(linux_layout_plan(&k, 8192 * MIB, 0, 0, &l),
+			 LINUX_BOOT_KERNEL_TOO_BIG);
+}
+
+/* The processor's 4-level walk of @linear (2-MiB pages only). */
+static uint64_t translate(const uint8_t *mem, uint64_t cr3, uint64_t linear)
+{
+	uint64_t pml4e = rd(mem + cr3 + 8 * ((linear >> 39) & 511), 8);
+
+	if (!(pml4e & 1))
+		return UINT64_MAX;
+	uint64_t pdpte =
+		rd(mem + (pml4e & ~0xfffull) + 8 * ((linear >> 30) & 511), 8);
+
+	if (!(pdpte & 1) || (pdpte & 0x80))
+		return UINT64_MAX;
+	uint64_t pde =
+		rd(mem + (pdpte & ~0xfffull) + 8 * ((linear >> 21) & 511), 8);
+
+	if (!(pde & 1) || !(pde & 0x80) || !(pde & 2))
+		return UINT64_MAX;
+	return (pde & ~0x1fffffull) | (linear & 0x1fffff);
+}
+
+static void test_load_writes_guest_memory(void **state)
+{
+	const uint64_t mem_size = 1280 * MIB; /* more than one GiB: 2 PDs */
+	static const char cmdline[] = "console=ttyS0 rdinit=/init";
+	uint8_t initrd[3000];
+	struct linux_kernel k;
+	struct linux_layout l;
+	uint8_t *mem = calloc(1, mem_size);
+
+	(void)state;
+	assert_non_null(mem);
+	memset(initrd, 0x5a, sizeof(initrd));
+	make_bzimage();
+	assert_int_equal(parse(&k), LINUX_BOOT_OK);
+	assert_int_equal(linux_layout_plan(&k, mem_size, sizeof(initrd),
+					   strlen(cmdline), &l),
+			 LINUX_BOOT_OK);
+	linux_boot_load(mem, file, &k, &l, initrd, cmdline, strlen(cmdline));
+
+	/* The protected-mode kernel, without its real-mode setup. */
+	assert_memory_equal(mem + l.kernel, file + SETUP_SIZE, KERNEL_SIZE);
+	assert_memory_equal(mem + l.initrd, initrd, sizeof(initrd));
+	assert_string_equal((const char *)mem + l.cmdline, cmdline);
+
+	const uint8_t *zp = mem + l.zero_page;
+
+	/* The header copied, the loader's fields filled in. */
+	assert_int_equal(rd(zp + 0x1fe, 2), 0xaa55);
+	assert_int_equal(rd(zp + 0x202, 4), 0x53726448);
+	assert_int_equal(rd(zp + 0x260, 4), INIT_SIZE);
+	assert_int_equal(zp[0x210], 0xff);
+	assert_int_equal(rd(zp + 0x228, 4), l.cmdline);
+	assert_int_equal(rd(zp + 0x218, 4), l.initrd);
+	assert_int_equal(rd(zp + 0x21c, 4), sizeof(initrd));
+	assert_int_equal(zp[0x1ef], 0); /* the sentinel: header is valid */
+	assert_int_equal(zp[0x26c], 0); /* nothing past the header */
+	/* e820: 640 KiB low, then 1 MiB to the top. */
+	assert_int_equal(zp[0x1e8], 2);
+	assert_int_equal(rd(zp + 0x2d0, 8), 0);
+	assert_int_equal(rd(zp + 0x2d8, 8), 0xa0000);
+	assert_int_equal(rd(zp + 0x2e0, 4), 1);
+	assert_int_equal(rd(zp + 0x2e4, 8), 0x100000);
+	assert_int_equal(rd(zp + 0x2ec, 8), mem_size - 0x100000);
+	assert_int_equal(rd(zp + 0x2f4, 4), 1);
+
+	/* Identity mapping of everything the kernel is handed. */
+	const uint64_t probes[] = {0,	       l.zero_page,	 l.cmdline,
+				   l.entry,    l.kernel_end - 1, l.initrd,
+				   GIB + 4096, mem_size - 1};
+
+	for (size_t i = 0; i < sizeof(probes) / sizeof(probes[0]); i++)
+		assert_int_equal(translate(mem, l.page_tables, probes[i]),
+				 probes[i]);
+	assert_int_equal(translate(mem, l.page_tables, mem_size), UINT64_MAX);
+
+	/* __BOOT_CS: 64-bit code (L=1, D=0); __BOOT_DS: writable data. */
+	uint64_t cs = rd(mem + l.gdt + LINUX_BOOT_CS, 8);
+	uint64_t ds = rd(mem + l.gdt + LINUX_BOOT_DS, 8);
+
+	assert_int_equal((cs >> 40) & 0x9a, 0x9a); /* P, S, code, readable */
+	assert_int_equal((cs >> 53) & 3, 1);	   /* L=1, D=0 */
+	assert_int_equal((ds >> 40) & 0x92, 0x92); /* P, S, writable */
+	uint64_t tss = rd(mem + l.gdt + LINUX_BOOT_TR, 8);
+
+	assert_int_equal((tss >> 40) & 0x8f, 0x8b); /* busy 64-bit TSS */
+	assert_int_equal(((tss >> 16) & 0xffffff) | ((tss >> 56) << 24), l.tss);
+	free(mem);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_decodes_the_header),
+		cmocka_unit_test(test_zero_setup_sects_means_four),
+		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_layout_places_everything),
+		cmocka_unit_test(test_initrd_respects_initrd_addr_max),
+		cmocka_unit_test(test_layout_refusals),
+		cmocka_unit_test(test_load_writes_guest_memory),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
