@@ -1,0 +1,324 @@
+/* The x2APIC model. Single CPU: an ICR write reaches this APIC only when
+ * it names itself (shorthand "self", or its own ID), as Linux's self-IPIs
+ * do; anything else has no CPU to go to and is dropped. */
+#include "lapic.h"
+
+/* Version 0x14 (an integrated APIC), LVT entries 0-5 (SDM 3A 11.4.8,
+ * "Local APIC Version Register"); no EOI-broadcast suppression. */
+#define LAPIC_VERSION 0x00050014u
+#define SVR_WRITABLE 0x000011ffu /* vector, enable, focus-check disable */
+#define ICR_SHORTHAND_SHIFT 18
+#define ICR_SHORTHAND_SELF 1u
+#define ICR_SHORTHAND_NONE 0u
+#define ICR_DELIVERY_MODE (7u << 8)
+#define ICR_DELIVERY_FIXED 0u
+#define ICR_WRITABLE 0xffffffff000cffffull /* SDM 3A figure 11-28 */
+
+/* What software may set in each LVT entry (SDM 3A figure 11-8, "Local
+ * Vector Table"): the rest is reserved or read-only status. */
+static const uint32_t lvt_writable[LVT_COUNT] = {
+	[LVT_TIMER] = 0x000700ffu,   /* vector, mask, timer mode */
+	[LVT_THERMAL] = 0x000107ffu, /* vector, delivery mode, mask */
+	[LVT_PERF] = 0x000107ffu,
+	[LVT_LINT0] = 0x0001a7ffu, /* + polarity, trigger mode */
+	[LVT_LINT1] = 0x0001a7ffu,
+	[LVT_ERROR] = 0x000100ffu,
+};
+
+static void set_bit256(uint32_t *map, unsigned int v)
+{
+	map[(v >> 5) & 7] |= 1u << (v & 31);
+}
+
+static void clear_bit256(uint32_t *map, unsigned int v)
+{
+	map[(v >> 5) & 7] &= ~(1u << (v & 31));
+}
+
+static int highest256(const uint32_t *map)
+{
+	for (int w = 7; w >= 0; w--)
+		for (int b = 31; b >= 0; b--)
+			if (map[w] & (1u << b))
+				return w * 32 + b;
+	return -1;
+}
+
+void lapic_init(struct lapic *l, uint32_t id)
+{
+	*l = (struct lapic){.id = id, .svr = 0xff};
+	for (int i = 0; i < LVT_COUNT; i++)
+		l->lvt[i] = LAPIC_LVT_MASKED;
+}
+
+static bool sw_enabled(const struct lapic *l)
+{
+	return l->svr & LAPIC_SVR_ENABLE;
+}
+
+static unsigned int timer_mode(const struct lapic *l)
+{
+	return (l->lvt[LVT_TIMER] >> LAPIC_TIMER_MODE_SHIFT) & 3u;
+}
+
+/* Divide configuration bits 3, 1:0 (SDM 3A figure 11-10): 111b divides by
+ * 1, n by 2^(n+1). As a shift of the TSC. */
+static unsigned int divide_shift(const struct lapic *l)
+{
+	unsigned int n = ((l->timer_divide >> 1) & 4u) | (l->timer_divide & 3u);
+
+	return n == 7 ? 0 : n + 1;
+}
+
+static uint64_t period(const struct lapic *l)
+{
+	return (uint64_t)l->timer_initial << divide_shift(l);
+}
+
+/* Writing the initial count (re)starts a one-shot or periodic count;
+ * writing 0 stops it (SDM 3A 11.5.4). */
+static void start_count(struct lapic *l, uint64_t now)
+{
+	l->timer_start = now;
+	l->timer_deadline =
+		(l->timer_initial && timer_mode(l) != LAPIC_TIMER_TSC_DEADLINE)
+			? now + period(l)
+			: 0;
+}
+
+static uint32_t current_count(const struct lapic *l, uint64_t now)
+{
+	if (!l->timer_deadline || timer_mode(l) == LAPIC_TIMER_TSC_DEADLINE ||
+	    now >= l->timer_deadline)
+		return 0;
+	return (uint32_t)((l->timer_deadline - now) >> divide_shift(l));
+}
+
+static uint32_t ppr(const struct lapic *l)
+{
+	int isrv = highest256(l->isr);
+	uint32_t isr_class = isrv < 0 ? 0 : (uint32_t)isrv & 0xf0u;
+
+	return (l->tpr & 0xf0u) >= isr_class ? l->tpr & 0xffu : isr_class;
+}
+
+/* The logical ID an x2APIC derives from its ID (SDM 3A 11.12.10.2,
+ * "Deriving Logical x2APIC ID from the Local x2APIC ID"). */
+static uint32_t ldr(const struct lapic *l)
+{
+	return ((l->id >> 4) << 16) | (1u << (l->id & 0xf));
+}
+
+bool lapic_read(struct lapic *l, uint32_t msr, uint64_t now, uint64_t *value)
+{
+	if (msr >= X2APIC_ISR0 && msr < X2APIC_ISR0 + 8) {
+		*value = l->isr[msr - X2APIC_ISR0];
+		return true;
+	}
+	if (msr >= X2APIC_TMR0 && msr < X2APIC_TMR0 + 8) {
+		*value = 0; /* only edge-triggered interrupts here */
+		return true;
+	}
+	if (msr >= X2APIC_IRR0 && msr < X2APIC_IRR0 + 8) {
+		*value = l->irr[msr - X2APIC_IRR0];
+		return true;
+	}
+	if (msr >= X2APIC_LVT_TIMER && msr < X2APIC_LVT_TIMER + LVT_COUNT) {
+		*value = l->lvt[msr - X2APIC_LVT_TIMER];
+		return true;
+	}
+	switch (msr) {
+	case X2APIC_ID:
+		*value = l->id;
+		return true;
+	case X2APIC_VERSION:
+		*value = LAPIC_VERSION;
+		return true;
+	case X2APIC_TPR:
+		*value = l->tpr;
+		return true;
+	case X2APIC_PPR:
+		*value = ppr(l);
+		return true;
+	case X2APIC_LDR:
+		*value = ldr(l);
+		return true;
+	case X2APIC_SVR:
+		*value = l->svr;
+		return true;
+	case X2APIC_ESR:
+		*value = l->esr;
+		return true;
+	case X2APIC_ICR:
+		*value = l->icr;
+		return true;
+	case X2APIC_TIMER_INITIAL:
+		*value = l->timer_initial;
+		return true;
+	case X2APIC_TIMER_CURRENT:
+		*value = current_count(l, now);
+		return true;
+	case X2APIC_TIMER_DIVIDE:
+		*value = l->timer_divide;
+		return true;
+	}
+	return false; /* EOI and SELF IPI are write-only; others reserved */
+}
+
+static void write_lvt(struct lapic *l, enum lapic_lvt i, uint64_t value)
+{
+	unsigned int old_mode = timer_mode(l);
+	uint32_t v = (uint32_t)value & lvt_writable[i];
+
+	/* While software-disabled, every entry stays masked (SDM 3A
+	 * 11.4.7.2, "Local APIC State After It Has Been Software
+	 * Disabled"). */
+	if (!sw_enabled(l))
+		v |= LAPIC_LVT_MASKED;
+	l->lvt[i] = v;
+	/* A change of timer mode stops the timer (SDM 3A 11.5.4.1). */
+	if (i == LVT_TIMER && timer_mode(l) != old_mode) {
+		l->timer_initial = 0;
+		l->timer_deadline = 0;
+		l->tsc_deadline = 0;
+	}
+}
+
+static void write_icr(struct lapic *l, uint64_t value)
+{
+	unsigned int shorthand = (value >> ICR_SHORTHAND_SHIFT) & 3u;
+	bool to_self =
+		shorthand == ICR_SHORTHAND_SELF ||
+		(shorthand == ICR_SHORTHAND_NONE && value >> 32 == l->id);
+
+	l->icr = value & ICR_WRITABLE;
+	if (to_self && (value & ICR_DELIVERY_MODE) == ICR_DELIVERY_FIXED)
+		set_bit256(l->irr, value & 0xffu);
+}
+
+static void eoi(struct lapic *l)
+{
+	int v = highest256(l->isr);
+
+	if (v >= 0)
+		clear_bit256(l->isr, (unsigned int)v);
+}
+
+bool lapic_write(struct lapic *l, uint32_t msr, uint64_t value, uint64_t now)
+{
+	if (msr >= X2APIC_LVT_TIMER && msr < X2APIC_LVT_TIMER + LVT_COUNT) {
+		write_lvt(l, (enum lapic_lvt)(msr - X2APIC_LVT_TIMER), value);
+		return true;
+	}
+	/* Every x2APIC register is 32 bits but ICR (SDM 3A 11.12.1.2):
+	 * bits 63:32 set elsewhere raise #GP. */
+	if (msr != X2APIC_ICR && value >> 32)
+		return false;
+	switch (msr) {
+	case X2APIC_TPR:
+		l->tpr = (uint32_t)value & 0xffu;
+		return true;
+	case X2APIC_EOI: /* x2APIC: a non-zero EOI write raises #GP */
+		if (value)
+			return false;
+		eoi(l);
+		return true;
+	case X2APIC_SVR:
+		l->svr = (uint32_t)value & SVR_WRITABLE;
+		if (!sw_enabled(l))
+			for (int i = 0; i < LVT_COUNT; i++)
+				l->lvt[i] |= LAPIC_LVT_MASKED;
+		return true;
+	case X2APIC_ESR: /* x2APIC: only 0 may be written */
+		if (value)
+			return false;
+		l->esr = 0;
+		return true;
+	case X2APIC_ICR:
+		write_icr(l, value);
+		return true;
+	case X2APIC_TIMER_INITIAL:
+		l->timer_initial = (uint32_t)value;
+		start_count(l, now);
+		return true;
+	case X2APIC_TIMER_DIVIDE:
+		l->timer_divide = (uint32_t)value & 0xbu;
+		return true;
+	case X2APIC_SELF_IPI:
+		if (value & ~0xffull)
+			return false;
+		set_bit256(l->irr, (unsigned int)value);
+		return true;
+	}
+	return false; /* read-only or reserved */
+}
+
+uint64_t lapic_read_tsc_deadline(const struct lapic *l)
+{
+	return timer_mode(l) == LAPIC_TIMER_TSC_DEADLINE ? l->tsc_deadline : 0;
+}
+
+/* Outside TSC-deadline mode the write is ignored (SDM 3A 11.5.4.1). */
+void lapic_write_tsc_deadline(struct lapic *l, uint64_t deadline)
+{
+	if (timer_mode(l) != LAPIC_TIMER_TSC_DEADLINE)
+		return;
+	l->tsc_deadline = deadline;
+	l->timer_deadline = deadline;
+}
+
+uint64_t lapic_next_event(const struct lapic *l)
+{
+	return l->timer_deadline;
+}
+
+void lapic_update(struct lapic *l, uint64_t now)
+{
+	if (!l->timer_deadline || now < l->timer_deadline)
+		return;
+	if (!(l->lvt[LVT_TIMER] & LAPIC_LVT_MASKED))
+		set_bit256(l->irr, l->lvt[LVT_TIMER] & 0xffu);
+	switch (timer_mode(l)) {
+	case LAPIC_TIMER_PERIODIC: {
+		/* The next period starts where this one ended, so late
+		 * wake-ups do not drift; missed periods coalesce into one. */
+		uint64_t p = period(l);
+
+		l->timer_deadline += p * ((now - l->timer_deadline) / p + 1);
+		l->timer_start = l->timer_deadline - p;
+		break;
+	}
+	case LAPIC_TIMER_TSC_DEADLINE:
+		l->tsc_deadline = 0;
+		l->timer_deadline = 0;
+		break;
+	default:
+		l->timer_deadline = 0;
+		break;
+	}
+}
+
+int lapic_pending(const struct lapic *l)
+{
+	int v = highest256(l->irr);
+
+	if (v < 0 || !sw_enabled(l))
+		return -1;
+	return ((uint32_t)v & 0xf0u) > (ppr(l) & 0xf0u) ? v : -1;
+}
+
+void lapic_accept(struct lapic *l, unsigned int vector)
+{
+	clear_bit256(l->irr, vector);
+	set_bit256(l->isr, vector);
+}
+
+uint64_t lapic_cr8(const struct lapic *l)
+{
+	return (l->tpr >> 4) & 0xfu;
+}
+
+void lapic_set_cr8(struct lapic *l, uint64_t cr8)
+{
+	l->tpr = (uint32_t)(cr8 & 0xfu) << 4;
+}

@@ -1,0 +1,107 @@
+/* A local APIC in x2APIC mode, as a single-CPU Linux guest uses it (SDM 3A
+ * 11.12, "Extended XAPIC (x2APIC)"; 11.5.4, "APIC Timer"; 11.8, "Handling
+ * Interrupts"): the registers behind MSRs 0x800-0x8FF, IRR/ISR with TPR
+ * and PPR, EOI, self-IPIs, and the timer in one-shot, periodic and
+ * TSC-deadline mode. Pure: time is the TSC value the caller passes, and
+ * the caller injects what lapic_pending() offers. The timer's input clock
+ * is the TSC itself (CPUID leaf 0x15 says so to the guest), divided by the
+ * divide configuration register. */
+#ifndef HV_LAPIC_H
+#define HV_LAPIC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* x2APIC MSRs: 0x800 + the xAPIC register offset / 16 (SDM 3A table
+ * 11-6, "Local APIC Register Address Map Supported by x2APIC"). */
+enum x2apic_msr {
+	X2APIC_ID = 0x802,
+	X2APIC_VERSION = 0x803,
+	X2APIC_TPR = 0x808,
+	X2APIC_PPR = 0x80a,
+	X2APIC_EOI = 0x80b,
+	X2APIC_LDR = 0x80d,
+	X2APIC_SVR = 0x80f,
+	X2APIC_ISR0 = 0x810, /* ... 0x817 */
+	X2APIC_TMR0 = 0x818, /* ... 0x81f */
+	X2APIC_IRR0 = 0x820, /* ... 0x827 */
+	X2APIC_ESR = 0x828,
+	X2APIC_ICR = 0x830,
+	X2APIC_LVT_TIMER = 0x832,
+	X2APIC_LVT_THERMAL = 0x833,
+	X2APIC_LVT_PERF = 0x834,
+	X2APIC_LVT_LINT0 = 0x835,
+	X2APIC_LVT_LINT1 = 0x836,
+	X2APIC_LVT_ERROR = 0x837,
+	X2APIC_TIMER_INITIAL = 0x838,
+	X2APIC_TIMER_CURRENT = 0x839,
+	X2APIC_TIMER_DIVIDE = 0x83e,
+	X2APIC_SELF_IPI = 0x83f,
+	X2APIC_FIRST = 0x800,
+	X2APIC_LAST = 0x8ff,
+};
+
+/* The local vector table, in MSR order from X2APIC_LVT_TIMER. No CMCI:
+ * the guest is shown no machine-check architecture. */
+enum lapic_lvt {
+	LVT_TIMER,
+	LVT_THERMAL,
+	LVT_PERF,
+	LVT_LINT0,
+	LVT_LINT1,
+	LVT_ERROR,
+	LVT_COUNT,
+};
+
+#define LAPIC_LVT_MASKED (1u << 16)
+#define LAPIC_TIMER_MODE_SHIFT 17 /* LVT timer bits 18:17 */
+#define LAPIC_TIMER_ONE_SHOT 0u
+#define LAPIC_TIMER_PERIODIC 1u
+#define LAPIC_TIMER_TSC_DEADLINE 2u
+#define LAPIC_SVR_ENABLE (1u << 8) /* APIC software enable */
+
+struct lapic {
+	uint32_t id;
+	uint32_t tpr, svr, esr;
+	uint32_t lvt[LVT_COUNT];
+	uint32_t irr[8], isr[8]; /* 256 vectors, 32 a word */
+	uint64_t icr;
+	uint32_t timer_initial, timer_divide;
+	uint64_t timer_start;	 /* TSC when the count was (re)loaded */
+	uint64_t timer_deadline; /* TSC when the timer fires next; 0: idle */
+	uint64_t tsc_deadline;	 /* IA32_TSC_DEADLINE as the guest wrote it */
+};
+
+/* After reset with x2APIC enabled (SDM 3A 11.12.5.1): every LVT masked,
+ * the APIC software-disabled (SVR 0xFF), TPR 0, nothing pending. */
+void lapic_init(struct lapic *l, uint32_t id);
+
+/* RDMSR/WRMSR of 0x800-0x8FF at TSC @now. False: #GP(0), as x2APIC
+ * raises for reserved registers, writes to read-only ones, reads of
+ * write-only ones and the reserved values listed in lapic.c. */
+bool lapic_read(struct lapic *l, uint32_t msr, uint64_t now, uint64_t *value);
+bool lapic_write(struct lapic *l, uint32_t msr, uint64_t value, uint64_t now);
+
+/* IA32_TSC_DEADLINE (MSR 0x6E0): armed only in TSC-deadline mode; 0
+ * disarms; a deadline in the past fires at the next lapic_update(). */
+uint64_t lapic_read_tsc_deadline(const struct lapic *l);
+void lapic_write_tsc_deadline(struct lapic *l, uint64_t deadline);
+
+/* The TSC at which the timer fires next, or 0 if it will not: the VMM
+ * sets the VMX-preemption timer to wake it then. */
+uint64_t lapic_next_event(const struct lapic *l);
+/* Fires the timer if it is due at @now: its vector becomes pending
+ * (unless masked), a periodic timer reloads, the others go idle. */
+void lapic_update(struct lapic *l, uint64_t now);
+
+/* The vector to inject next: the highest pending one whose priority
+ * class is above the processor priority (SDM 3A 11.8.3.1), or -1. */
+int lapic_pending(const struct lapic *l);
+/* @vector was delivered: it moves from IRR to ISR. */
+void lapic_accept(struct lapic *l, unsigned int vector);
+/* CR8 is TPR bits 7:4 (SDM 3A 11.8.6.1, "Interaction of Task Priorities
+ * between CR8 and APIC"). */
+uint64_t lapic_cr8(const struct lapic *l);
+void lapic_set_cr8(struct lapic *l, uint64_t cr8);
+
+#endif
