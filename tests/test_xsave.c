@@ -1,0 +1,114 @@
+/* XSAVE for the guest: XSETBV's rules and leaf 0DH over a Skylake-X's
+ * state components (x87, SSE, AVX, MPX, AVX-512, PKRU). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "xsave.h"
+
+#define SKX_XCR0_MASK 0x2ffull /* x87 SSE AVX BND* AVX-512 PKRU */
+#define SKX_1_EAX 0xfu	       /* XSAVEOPT XSAVEC XGETBV1 XSAVES */
+
+/* CPUID.(EAX=0DH,ECX=i): size, offset of component i on that CPU. */
+static const uint32_t skx_component[10][2] = {
+	[2] = {256, 576}, [3] = {64, 960},   [4] = {64, 1024},
+	[5] = {64, 1088}, [6] = {512, 1152}, [7] = {1024, 1664},
+	[9] = {8, 2688},
+};
+
+static void skx_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
+		      struct cpuid_regs *r)
+{
+	(void)ctx;
+	*r = (struct cpuid_regs){0, 0, 0, 0};
+	if (leaf != 0xd)
+		return;
+	if (subleaf == 0) {
+		r->eax = (uint32_t)SKX_XCR0_MASK;
+		r->ebx = 2696;
+		r->ecx = 2696;
+	} else if (subleaf == 1) {
+		r->eax = SKX_1_EAX;
+		r->ecx = 0x100; /* IA32_XSS: PT */
+	} else if (subleaf < 10) {
+		r->eax = skx_component[subleaf][0];
+		r->ebx = skx_component[subleaf][1];
+	}
+}
+
+static const struct cpu_ops skx = {skx_cpuid, NULL, NULL};
+
+static void test_guest_components(void **state)
+{
+	(void)state;
+	assert_int_equal(xsave_guest_components(SKX_XCR0_MASK), 0xe7);
+	assert_int_equal(xsave_guest_components(0x7), 0x7);
+	/* A partial AVX-512 report is not offered at all. */
+	assert_int_equal(xsave_guest_components(0x67), 0x7);
+	assert_int_equal(xsave_guest_components(0x3), 0x3);
+}
+
+static void test_xsetbv_rules(void **state)
+{
+	const uint64_t g = 0xe7;
+
+	(void)state;
+	assert_true(xsave_xcr0_valid(XCR0_X87, g));
+	assert_true(xsave_xcr0_valid(XCR0_X87 | XCR0_SSE, g));
+	assert_true(xsave_xcr0_valid(0x7, g));
+	assert_true(xsave_xcr0_valid(0xe7, g));
+	assert_false(xsave_xcr0_valid(0, g));	     /* x87 is required */
+	assert_false(xsave_xcr0_valid(XCR0_SSE, g)); /* ... always */
+	assert_false(
+		xsave_xcr0_valid(XCR0_X87 | XCR0_AVX, g)); /* AVX w/o SSE */
+	assert_false(xsave_xcr0_valid(0x27, g));	   /* part of AVX-512 */
+	assert_false(xsave_xcr0_valid(0xe3, g));  /* AVX-512 without AVX */
+	assert_false(xsave_xcr0_valid(0x1f, g));  /* MPX: not the guest's */
+	assert_false(xsave_xcr0_valid(0x207, g)); /* PKRU: not the guest's */
+	assert_false(xsave_xcr0_valid(0x7, 0x3)); /* AVX not offered */
+}
+
+static void test_leaf_0d_for_the_guest(void **state)
+{
+	struct cpuid_regs r;
+
+	(void)state;
+	/* Subleaf 0: the guest's components; sizes for its XCR0. */
+	xsave_cpuid(&skx, 0, 0xe7, 0x3, &r);
+	assert_int_equal(r.eax, 0xe7);
+	assert_int_equal(r.edx, 0);
+	assert_int_equal(r.ebx, 576);
+	assert_int_equal(r.ecx, 1664 + 1024);
+	xsave_cpuid(&skx, 0, 0xe7, 0x7, &r);
+	assert_int_equal(r.ebx, 576 + 256);
+	/* Subleaf 1: no XSAVES, no supervisor components. */
+	xsave_cpuid(&skx, 1, 0xe7, 0x7, &r);
+	assert_int_equal(r.eax, 0x7);
+	assert_int_equal(r.ecx, 0);
+	/* Component subleaves: only the guest's. */
+	xsave_cpuid(&skx, 2, 0xe7, 0x7, &r);
+	assert_int_equal(r.eax, 256);
+	assert_int_equal(r.ebx, 576);
+	xsave_cpuid(&skx, 3, 0xe7, 0x7, &r);
+	assert_int_equal(r.eax, 0);
+	assert_int_equal(r.ebx, 0);
+	xsave_cpuid(&skx, 9, 0xe7, 0x7, &r);
+	assert_int_equal(r.eax, 0);
+	xsave_cpuid(&skx, 63, 0xe7, 0x7, &r);
+	assert_int_equal(r.eax, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_guest_components),
+		cmocka_unit_test(test_xsetbv_rules),
+		cmocka_unit_test(test_leaf_0d_for_the_guest),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
