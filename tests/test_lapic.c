@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "lapic.h"
+#include "dev/lapic.h"
 
 static struct lapic l;
 

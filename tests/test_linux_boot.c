@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "linux_boot.h"
+#include "loader/linux_boot.h"
 
 #define MIB (1ull << 20)
 #define GIB (1ull << 30)

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "uart16550.h"
+#include "dev/uart16550.h"
 
 static char sent[64];
 static size_t sent_len;

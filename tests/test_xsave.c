@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "xsave.h"
+#include "x86/xsave.h"
 
 #define SKX_XCR0_MASK 0x2ffull /* x87 SSE AVX BND* AVX-512 PKRU */
 #define SKX_1_EAX 0xfu	       /* XSAVEOPT XSAVEC XGETBV1 XSAVES */

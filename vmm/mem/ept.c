@@ -7,7 +7,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define PAGE_SIZE 4096ull
+#include "x86/x86.h"
+
 #define ENTRIES 512
 #define LEVELS 4 /* PML4 = 4, PDPT = 3, PD = 2, PT = 1 */
 #define ADDRESS_MASK 0x000ffffffffff000ull /* bits 51:12 */

@@ -198,6 +198,7 @@ static inline int pat_bad_entry(uint64_t pat)
 #define PTE_PS (1ull << 7) /* in a PDPTE or PDE: maps 1 GiB or 2 MiB */
 #define PTE_NX (1ull << 63)
 #define PTE_ADDR 0x000ffffffffff000ull /* bits 51:12 */
+#define PAGE_SIZE 4096ull
 #define PAGE_2M (1ull << 21)
 
 /* Segment selectors — SDM 3A 3.4.2, "Segment Selectors". */

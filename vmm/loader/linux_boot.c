@@ -1,7 +1,10 @@
 /* The Linux x86 boot protocol, 64-bit entry. Offsets are boot.rst's "The
  * Real-Mode Kernel Header" (into the file, and the same into the zero
  * page, which carries a copy of the header) and zero-page.rst. */
-#include "linux_boot.h"
+#include "loader/linux_boot.h"
+
+#include "mem/guest_memory.h"
+#include "x86/x86.h"
 
 /* The setup header: offset in the file and in struct boot_params. */
 #define HDR_SETUP_SECTS 0x1f1	  /* u8; 0 means 4 */
@@ -47,14 +50,7 @@
 #define LEGACY_RAM_END 0xa0000ull  /* VGA and BIOS areas above */
 #define HIGH_RAM_START 0x100000ull /* 1 MiB */
 
-#define PAGE_SIZE 4096ull
-#define PAGE_2M (1ull << 21)
 #define GIB (1ull << 30)
-/* 4-level paging entries, SDM 3A 4.5 "4-Level Paging and 5-Level
- * Paging". */
-#define PTE_P (1ull << 0)
-#define PTE_RW (1ull << 1)
-#define PTE_PS (1ull << 7)
 
 static uint64_t get_le(const uint8_t *p, unsigned int bytes)
 {
@@ -182,11 +178,12 @@ static void build_gdt(uint8_t *mem, const struct linux_layout *l)
 	uint8_t *gdt = mem + l->gdt;
 	uint64_t tss = l->tss;
 
-	put_le(gdt + LINUX_BOOT_CS, 8, 0x00af9b000000ffffull);
-	put_le(gdt + LINUX_BOOT_DS, 8, 0x00cf93000000ffffull);
+	put_le(gdt + LINUX_BOOT_CS, 8,
+	       segment_descriptor(0, 0xfffff, GUEST_CODE64_ACCESS));
+	put_le(gdt + LINUX_BOOT_DS, 8,
+	       segment_descriptor(0, 0xfffff, GUEST_DATA_ACCESS));
 	put_le(gdt + LINUX_BOOT_TR, 8,
-	       0x67u | (tss & 0xffffff) << 16 | 0x8bull << 40 |
-		       ((tss >> 24) & 0xff) << 56);
+	       segment_descriptor(tss, GUEST_TSS_LIMIT, GUEST_TSS_ACCESS));
 	put_le(gdt + LINUX_BOOT_TR + 8, 8, tss >> 32);
 }
 

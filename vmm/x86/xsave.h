@@ -8,7 +8,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "cpu_ops.h"
+#include "x86/cpu_ops.h"
 
 /* XCR0 state-component bits (SDM 1 13.1, "XSAVE-Supported Features and
  * State-Component Bitmaps"). */

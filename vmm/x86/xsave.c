@@ -1,6 +1,6 @@
 /* XSAVE for the guest: the components it may enable, XSETBV's rules,
  * and CPUID leaf 0DH computed for the guest's own XCR0. */
-#include "xsave.h"
+#include "x86/xsave.h"
 
 #define XSAVE_LEAF 0xdu
 #define XSAVE_LEGACY_AND_HEADER 576u /* 512-byte legacy area + 64 */

@@ -3,7 +3,7 @@
  * keeps exactly bits 3:0; MCR loopback reflects RTS/DTR/OUT1/OUT2 as
  * CTS/DSR/RI/DCD in MSR; IIR shows 0xC0 once FCR enables the FIFOs; the
  * scratch register holds what was written. */
-#include "uart16550.h"
+#include "dev/uart16550.h"
 
 void uart16550_init(struct uart16550 *u, uart_tx_fn tx, void *tx_ctx)
 {

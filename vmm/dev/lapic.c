@@ -1,7 +1,7 @@
 /* The x2APIC model. Single CPU: an ICR write reaches this APIC only when
  * it names itself (shorthand "self", or its own ID), as Linux's self-IPIs
  * do; anything else has no CPU to go to and is dropped. */
-#include "lapic.h"
+#include "dev/lapic.h"
 
 /* Version 0x14 (an integrated APIC), LVT entries 0-5 (SDM 3A 11.4.8,
  * "Local APIC Version Register"); no EOI-broadcast suppression. */
