@@ -170,4 +170,11 @@ compile_commands.json:
 clean:
 	rm -rf $(BUILD)
 
+# A build tree from before vmm/ had folders holds dependency files that
+# name headers which have moved (make then stops with "No rule to make
+# target"): its objects are rebuilt from scratch, once. Cached images
+# under build/ are kept.
+ifneq ($(shell cat $(BUILD)/.layout 2>/dev/null),vmm-folders)
+$(shell rm -rf $(BUILD)/efi $(BUILD)/host $(BUILD)/guest; mkdir -p $(BUILD) && echo vmm-folders >$(BUILD)/.layout)
+endif
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

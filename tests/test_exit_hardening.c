@@ -445,10 +445,10 @@ static void tsc_rate_from_the_firmware_timer(void **state)
 
 static void arm_bounds(uint64_t tsc_bound, uint64_t exit_bound)
 {
-	t.v.run_start_tsc = 1000;
 	t.tsc = 1000;
 	t.v.tsc_bound = tsc_bound;
 	t.v.exit_bound = exit_bound;
+	run_bounds_arm(&t.v, t.tsc);
 }
 
 /* The cpuid loop of guest/hostile_exit_spin.c: each exit costs host time
@@ -477,7 +477,7 @@ static void console_time_does_not_count(void **state)
 {
 	(void)state;
 	arm_bounds(100000, 0);
-	t.v.console_tsc = 50000;
+	run_bounds_console_time(&t.v, 50000);
 	t.tsc += 140000;
 	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
 			 VERDICT_RESUME);

@@ -4,6 +4,7 @@
  * print.h) rather than as several "guest: " lines. A guest that floods it
  * is stopped rather than allowed to bury the host's own messages. */
 #include "exit/exit.h"
+#include "exit/run_bounds.h"
 #include "print.h"
 
 #define CONSOLE_LIMIT_BYTES (64u * 1024u)
@@ -26,7 +27,7 @@ static void console_put_piece(struct vcpu *v, bool ends_line)
 	u->continued = !ends_line;
 	u->len = 0;
 	if (t0)
-		v->console_tsc += v->ops->read_tsc() - t0;
+		run_bounds_console_time(v, v->ops->read_tsc() - t0);
 }
 
 void console_flush(struct vcpu *v)

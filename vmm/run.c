@@ -148,7 +148,7 @@ static void serve_guest(struct vm *vm, uint64_t *rflags_if_after_run)
 	host_state_save(&host);
 	v->result = GUEST_RUNNING;
 	platform_set_watchdog(vm->firmware_watchdog_s);
-	v->run_start_tsc = rdtsc();
+	run_bounds_arm(v, rdtsc());
 	int r = vmx_enter_guest(v->exit_frame);
 
 	/* A VM exit leaves RFLAGS = 2 (SDM 3C 28.5.3, "Loading Host RIP,

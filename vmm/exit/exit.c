@@ -145,22 +145,31 @@ bool vcpu_next_rip(uint64_t rip, uint32_t length, bool mode64, uint64_t *next)
 	return canonical(n);
 }
 
+/* The next RIP of an instruction that ends at or above 4 GiB, out of the
+ * common path: false, with #GP(0) raised, where it is not canonical. */
+static __attribute__((noinline)) bool skip_above_4g(struct vcpu *v,
+						    uint64_t *next)
+{
+	uint32_t len = v->exit_instruction_length;
+
+	if (vcpu_next_rip(*next - len, len, guest_in_64bit_mode(), next))
+		return true;
+	vcpu_inject_exception(v, EXC_GP, 0);
+	return false;
+}
+
 /* Only instruction-caused exits advance RIP: for them the CPU reports the
  * instruction's length; for events (preemption timer, external interrupt) the
  * field is undefined (SDM 3C 28.2.5, "Information for VM Exits Due to
  * Instruction Execution") and must not be used. */
 void vcpu_skip_instruction(struct vcpu *v)
 {
-	uint64_t rip = vmcs_read(VMCS_GUEST_RIP), next;
-	uint32_t len = v->exit_instruction_length;
-	/* Below 4 GiB both modes give the same next RIP: CS is read only
-	 * when the instruction ends above it. */
-	bool mode64 = ((rip + len) >> 32) ? guest_in_64bit_mode() : true;
+	uint64_t next = vmcs_read(VMCS_GUEST_RIP) + v->exit_instruction_length;
 
-	if (!vcpu_next_rip(rip, len, mode64, &next)) {
-		vcpu_inject_exception(v, EXC_GP, 0);
+	/* Below 4 GiB both modes give the same next RIP, and it is
+	 * canonical: CS is read only when the instruction ends above. */
+	if ((next >> 32) && !skip_above_4g(v, &next))
 		return;
-	}
 	vmcs_write(VMCS_GUEST_RIP, next);
 	/* Completing an instruction ends its STI / MOV-SS interrupt shadow (SDM
 	 * 3A 6.8.3, "Masking Exceptions and Interrupts When Switching Stacks"),

@@ -33,7 +33,23 @@ uint64_t tsc_rate_hz(uint64_t ticks, uint64_t us)
 	return ticks / us * 1000000 + ticks % us * 1000000 / us;
 }
 
-enum exit_verdict vcpu_check_run_bounds(struct vcpu *v)
+void run_bounds_arm(struct vcpu *v, uint64_t now)
+{
+	v->run_start_tsc = now;
+	v->console_tsc = 0;
+	v->tsc_deadline = v->tsc_bound && v->ops->read_tsc ? now + v->tsc_bound
+							   : UINT64_MAX;
+	v->exit_limit = v->exit_bound ? v->exit_bound : UINT64_MAX;
+}
+
+void run_bounds_console_time(struct vcpu *v, uint64_t ticks)
+{
+	v->console_tsc += ticks;
+	if (v->tsc_deadline != UINT64_MAX)
+		v->tsc_deadline += ticks;
+}
+
+enum exit_verdict run_bound_passed(struct vcpu *v)
 {
 	uint64_t spent =
 		v->tsc_bound && v->ops->read_tsc

@@ -51,11 +51,28 @@ void run_bounds_choose(uint32_t slice_ticks, uint32_t slices,
  * firmware's timer; 0 when @us is 0. */
 uint64_t tsc_rate_hz(uint64_t ticks, uint64_t us);
 
-/* At every exit: stops the guest (why=host_time or why=exit_limit, with
- * an hv line naming the bound) once the run is past v->tsc_bound TSC
- * ticks since v->run_start_tsc (less v->console_tsc), or past
- * v->exit_bound exits. A bound of 0
- * is no bound. */
-enum exit_verdict vcpu_check_run_bounds(struct vcpu *v);
+/* Arms v->tsc_bound and v->exit_bound (0: no bound) for a run entered at
+ * TSC @now: what the per-exit check compares with. */
+void run_bounds_arm(struct vcpu *v, uint64_t now);
+
+/* @ticks of the TSC spent printing the guest's console: they move the
+ * host-time deadline, since the console limit bounds them. */
+void run_bounds_console_time(struct vcpu *v, uint64_t ticks);
+
+/* The slow path of the check below: the hv line naming the bound that
+ * was passed, and the guest stopped (why=host_time or why=exit_limit). */
+enum exit_verdict run_bound_passed(struct vcpu *v);
+
+/* At every exit, inline, so that the common case costs two compares:
+ * stops the guest once the run is past v->tsc_bound TSC ticks since VM
+ * entry (the console's aside) or past v->exit_bound exits. */
+static inline enum exit_verdict vcpu_check_run_bounds(struct vcpu *v)
+{
+	if (v->exits <= v->exit_limit &&
+	    (v->tsc_deadline == UINT64_MAX ||
+	     v->ops->read_tsc() <= v->tsc_deadline))
+		return VERDICT_RESUME;
+	return run_bound_passed(v);
+}
 
 #endif

@@ -87,6 +87,10 @@ struct vcpu {
 	uint64_t tsc_bound;
 	uint64_t exit_bound;
 	uint64_t console_tsc; /* TSC ticks spent printing the guest's lines */
+	/* The two bounds as the per-exit check compares them: armed by
+	 * run_bounds_arm(), UINT64_MAX for "no bound". */
+	uint64_t tsc_deadline;
+	uint64_t exit_limit;
 
 	/* outcome */
 	enum guest_result result;
