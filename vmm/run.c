@@ -269,7 +269,8 @@ static void vm_init(struct vm *vm, const struct vmx_caps *caps,
 	v->regs.gpr[GPR_RDI] = HV_GUEST_INFO; /* guest ABI: RDI = hv_info */
 }
 
-/* The checker's verdict before the CPU's (SDM 3C 27.2-27.3), the VMCS
+/* The checker's verdict before the CPU's (SDM 3C 27.2, "Checks on VMX Controls
+ * and Host-State Area", and 27.3, "Checking and Loading Guest State"), the VMCS
  * dump if asked for, and the line that says what runs. */
 static void check_and_announce(struct vm *vm, const struct vmx_caps *caps,
 			       const struct guest_image *image,

@@ -12,7 +12,8 @@
 #define ICR_SHORTHAND_NONE 0u
 #define ICR_DELIVERY_MODE (7u << 8)
 #define ICR_DELIVERY_FIXED 0u
-#define ICR_WRITABLE 0xffffffff000cffffull /* SDM 3A figure 11-28 */
+/* SDM 3A figure 11-28, "Interrupt Command Register (ICR)". */
+#define ICR_WRITABLE 0xffffffff000cffffull
 
 /* What software may set in each LVT entry (SDM 3A figure 11-8, "Local
  * Vector Table"): the rest is reserved or read-only status. */
@@ -61,8 +62,9 @@ static unsigned int timer_mode(const struct lapic *l)
 	return (l->lvt[LVT_TIMER] >> LAPIC_TIMER_MODE_SHIFT) & 3u;
 }
 
-/* Divide configuration bits 3, 1:0 (SDM 3A figure 11-10): 111b divides by
- * 1, n by 2^(n+1). As a shift of the TSC. */
+/* Divide configuration bits 3, 1:0 (SDM 3A figure 11-10, "Divide
+ * Configuration Register"): 111b divides by 1, n by 2^(n+1). As a shift
+ * of the TSC. */
 static unsigned int divide_shift(const struct lapic *l)
 {
 	unsigned int n = ((l->timer_divide >> 1) & 4u) | (l->timer_divide & 3u);
@@ -76,7 +78,7 @@ static uint64_t period(const struct lapic *l)
 }
 
 /* Writing the initial count (re)starts a one-shot or periodic count;
- * writing 0 stops it (SDM 3A 11.5.4). */
+ * writing 0 stops it (SDM 3A 11.5.4, "APIC Timer"). */
 static void start_count(struct lapic *l, uint64_t now)
 {
 	l->timer_start = now;
@@ -176,7 +178,8 @@ static void write_lvt(struct lapic *l, enum lapic_lvt i, uint64_t value)
 	if (!sw_enabled(l))
 		v |= LAPIC_LVT_MASKED;
 	l->lvt[i] = v;
-	/* A change of timer mode stops the timer (SDM 3A 11.5.4.1). */
+	/* A change of timer mode stops the timer (SDM 3A 11.5.4.1,
+	 * "TSC-Deadline Mode"). */
 	if (i == LVT_TIMER && timer_mode(l) != old_mode) {
 		l->timer_initial = 0;
 		l->timer_deadline = 0;
@@ -210,8 +213,9 @@ bool lapic_write(struct lapic *l, uint32_t msr, uint64_t value, uint64_t now)
 		write_lvt(l, (enum lapic_lvt)(msr - X2APIC_LVT_TIMER), value);
 		return true;
 	}
-	/* Every x2APIC register is 32 bits but ICR (SDM 3A 11.12.1.2):
-	 * bits 63:32 set elsewhere raise #GP. */
+	/* Every x2APIC register is 32 bits but ICR (SDM 3A 11.12.1.2,
+	 * "x2APIC Register Address Space"): bits 63:32 set elsewhere raise
+	 * #GP. */
 	if (msr != X2APIC_ICR && value >> 32)
 		return false;
 	switch (msr) {
@@ -258,7 +262,8 @@ uint64_t lapic_read_tsc_deadline(const struct lapic *l)
 	return timer_mode(l) == LAPIC_TIMER_TSC_DEADLINE ? l->tsc_deadline : 0;
 }
 
-/* Outside TSC-deadline mode the write is ignored (SDM 3A 11.5.4.1). */
+/* Outside TSC-deadline mode the write is ignored (SDM 3A 11.5.4.1,
+ * "TSC-Deadline Mode"). */
 void lapic_write_tsc_deadline(struct lapic *l, uint64_t deadline)
 {
 	if (timer_mode(l) != LAPIC_TIMER_TSC_DEADLINE)

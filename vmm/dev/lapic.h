@@ -72,8 +72,8 @@ struct lapic {
 	uint64_t tsc_deadline;	 /* IA32_TSC_DEADLINE as the guest wrote it */
 };
 
-/* After reset with x2APIC enabled (SDM 3A 11.12.5.1): every LVT masked,
- * the APIC software-disabled (SVR 0xFF), TPR 0, nothing pending. */
+/* After reset with x2APIC enabled (SDM 3A 11.12.5.1, "x2APIC States"): every
+ * LVT masked, the APIC software-disabled (SVR 0xFF), TPR 0, nothing pending. */
 void lapic_init(struct lapic *l, uint32_t id);
 
 /* RDMSR/WRMSR of 0x800-0x8FF at TSC @now. False: #GP(0), as x2APIC
@@ -95,7 +95,8 @@ uint64_t lapic_next_event(const struct lapic *l);
 void lapic_update(struct lapic *l, uint64_t now);
 
 /* The vector to inject next: the highest pending one whose priority
- * class is above the processor priority (SDM 3A 11.8.3.1), or -1. */
+ * class is above the processor priority (SDM 3A 11.8.3.1, "Task and Processor
+ * Priorities"), or -1. */
 int lapic_pending(const struct lapic *l);
 /* @vector was delivered: it moves from IRR to ISR. */
 void lapic_accept(struct lapic *l, unsigned int vector);

@@ -37,12 +37,13 @@ struct exit_policy {
 	bool preemption_timer; /* activate the VMX-preemption timer */
 	/* Writes that change these bits trap: the CR0/CR4 guest/host masks,
 	 * where a set bit already means "owned by the host, trap" (SDM 3C
-	 * 25.6.6), so they are copied as they are. */
+	 * 25.6.6, "Guest/Host Masks and Read Shadows for CR0 and CR4"), so they
+	 * are copied as they are. */
 	uint64_t cr0_trap_bits, cr4_trap_bits;
 	/* Exceptions that trap: the exception bitmap, also "1 = trap" (SDM 3C
-	 * 25.6.3). #PF (bit 14) means exactly that only while the page-fault
-	 * error-code mask and match fields are both 0 (SDM 3C 26.2, "Other
-	 * Causes of VM Exits"). */
+	 * 25.6.3, "Exception Bitmap"). #PF (bit 14) means exactly that only
+	 * while the page-fault error-code mask and match fields are both 0 (SDM
+	 * 3C 26.2, "Other Causes of VM Exits"). */
 	uint32_t exception_trap_bitmap;
 	/* MSRs and I/O ports: every MSR / port NOT covered by a rule TRAPs
 	 * (default deny). Rules must not overlap. An MSR rule may pass only

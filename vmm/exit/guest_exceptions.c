@@ -8,7 +8,7 @@
 /* No progress: the same vector at the same RIP and RSP as the last
  * exception exit. IDT-vectoring information that names the same vector
  * (the delivery of the one reflected last time raised it again, SDM 3C
- * 28.2.4 "Information for VM Exits During Event Delivery") is the #AC
+ * 28.2.4, "Information for VM Exits During Event Delivery") is the #AC
  * case; a #DB raised by the delivery's own stack writes is recognized
  * once delivery is done, so the IDT-vectoring information may be clear,
  * but RIP and RSP stay the handler's first. */
@@ -31,13 +31,14 @@ static bool loops(struct vcpu *v, unsigned int vector)
 	return ++v->exc_loop_count >= EXCEPTION_LOOP_LIMIT;
 }
 
-/* A #DB that causes a VM exit leaves DR6 alone (SDM 3C 28.1
- * "Architectural State before a VM Exit"), and an injected #DB does not
- * write it either: DR6 (the guest's, MOV DR does not exit) gets what the
- * processor would have written, from the exit qualification, as KVM's
- * kvm_deliver_exception_payload() does: B0-B3 replaced, BD and BS set,
- * RTM active low. A general-detect #DB also clears DR7.GD (SDM 3B 18.2.4),
- * so the handler's own MOV DR does not fault again. */
+/* A #DB that causes a VM exit leaves DR6 alone (SDM 3C 28.1, "Architectural
+ * State before a VM Exit"), and an injected #DB does not write it either: DR6
+ * (the guest's, MOV DR does not exit) gets what the processor would have
+ * written, from the exit qualification, as KVM's
+ * kvm_deliver_exception_payload() does: B0-B3 replaced, BD and BS set, RTM
+ * active low. A general-detect #DB also clears DR7.GD (SDM 3B 18.2.4, "Debug
+ * Control Register (DR7)"), so the handler's own MOV DR does not fault
+ * again. */
 static void deliver_debug_status(struct vcpu *v)
 {
 	uint64_t q = v->exit_qualification;

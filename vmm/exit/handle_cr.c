@@ -21,11 +21,11 @@ static enum exit_verdict done(struct vcpu *v)
 	return VERDICT_RESUME;
 }
 
-/* MOV to CR0 — SDM 2 "MOV—Move to/from Control Registers": #GP when
- * reserved bits 63:32 are set (reserved bits 31:0 are ignored and ET reads
- * 1, SDM 3A 2.5), NW without CD, PG without PE, or when the write
- * would leave IA-32e mode (the guest runs 64-bit code); this VMM also
- * keeps EM set (x86/x86.h). */
+/* MOV to CR0 — SDM 2 "MOV—Move to/from Control Registers": #GP when reserved
+ * bits 63:32 are set (reserved bits 31:0 are ignored and ET reads 1, SDM 3A
+ * 2.5, "Control Registers"), NW without CD, PG without PE, or when the write
+ * would leave IA-32e mode (the guest runs 64-bit code); this VMM also keeps EM
+ * set (x86/x86.h). */
 static enum exit_verdict emulate_write_cr0(struct vcpu *v, uint64_t value)
 {
 	if ((value >> 32) || ((value & CR0_NW) && !(value & CR0_CD)) ||

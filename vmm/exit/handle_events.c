@@ -76,9 +76,9 @@ void host_nmi_report(const struct vcpu *v)
 			  v->name, v->host_nmis);
 }
 
-/* An NMI, or an exception of the exception bitmap (guest_policy.c).
- * NMI exiting consumed the NMI. It belonged to the host. KVM re-raises such an NMI with
- * INT 2; under OVMF the only NMI handler dumps the CPU state and halts, so
+/* An NMI, or an exception of the exception bitmap (guest_policy.c). NMI exiting
+ * consumed the NMI. It belonged to the host. KVM re-raises such an NMI with INT
+ * 2; under OVMF the only NMI handler dumps the CPU state and halts, so
  * re-raising would stop the firmware: it is logged and dropped. */
 enum exit_verdict handle_exception_nmi(struct vcpu *v)
 {
@@ -107,7 +107,7 @@ enum exit_verdict handle_triple_fault(struct vcpu *v)
 }
 
 /* The guest touched guest-physical memory it was not given (SDM 3C
- * 29.3.3.2): the address is in GUEST_PHYSICAL_ADDRESS. */
+ * 29.3.3.2, "EPT Violations"): the address is in GUEST_PHYSICAL_ADDRESS. */
 enum exit_verdict handle_ept_violation(struct vcpu *v)
 {
 	struct ept_violation e = ept_violation_decode(v->exit_qualification);

@@ -127,12 +127,12 @@ int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
 		uint64_t *pt = page_table(e, gpa + off);
 
 		/* Ignore-PAT: the EPT memory type alone is the type (SDM 3C
-		 * 29.3.7.2 "Memory Type Used for Translated Guest-Physical
-		 * Addresses"), so the guest's PAT and CR0.CD cannot make
-		 * memory the host uses write-back uncached or write-combined
-		 * for the guest (aliases of differing types, SDM 3A 13.12.4),
-		 * and the guest's CD, which the real CR0 never gets, changes
-		 * nothing either. */
+		 * 29.3.7.2, "Memory Type Used for Translated Guest-Physical
+		 * Addresses"), so the guest's PAT and CR0.CD cannot make memory
+		 * the host uses write-back uncached or write-combined for the
+		 * guest (aliases of differing types, SDM 3A 13.12.4,
+		 * "Programming the PAT"), and the guest's CD, which the real
+		 * CR0 never gets, changes nothing either. */
 		pt[index_of(gpa + off, 1)] = (hpa + off) | perms | IGNORE_PAT |
 					     (uint64_t)memtype << MEMTYPE_SHIFT;
 	}

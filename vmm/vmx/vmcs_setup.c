@@ -107,7 +107,8 @@ void vmcs_setup_guest(const struct vm_setup *s, const struct vcpu *v)
 	vmcs_write(VMCS_GUEST_CR3, HV_GUEST_PML4);
 	vmcs_write(VMCS_GUEST_IA32_EFER, EFER_LME | EFER_LMA);
 	/* The guest's PAT starts as after power-up, not as the host's: its
-	 * value is no business of the guest's (SDM 3A 10.1, table 10-1). */
+	 * value is no business of the guest's (SDM 3A 10.1, "Initialization
+	 * Overview", table 10-1). */
 	if (s->controls->pat)
 		vmcs_write(VMCS_GUEST_IA32_PAT, PAT_POWER_ON);
 

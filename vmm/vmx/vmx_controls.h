@@ -1,5 +1,6 @@
-/* Every VM-execution, VM-exit and VM-entry control bit, named once.
- * Each list is X(CONSTANT, bit, "name as in the SDM"), SDM 3C 25.6–25.8. */
+/* Every VM-execution, VM-exit and VM-entry control bit, named once. Each list
+ * is X(CONSTANT, bit, "name as in the SDM"), SDM 3C 25.6, "VM-Execution Control
+ * Fields", 25.7, "VM-Exit Control Fields", 25.8, "VM-Entry Control Fields". */
 #ifndef HV_VMX_CONTROLS_H
 #define HV_VMX_CONTROLS_H
 

@@ -85,10 +85,11 @@ void host_gdt_leave(struct host_gdt *g)
 	lidt(&g->firmware_idtr);
 	if (flags & RFLAGS_IF)
 		irq_enable();
-	/* TR selects the firmware's own descriptor again: the copy is
-	 * no longer referred to. (A VM exit left TR's limit at 67H, SDM 3C
-	 * 28.5.2; the IST pointers lie below it, and nothing at ring 0 uses
-	 * the I/O bitmap beyond it.) */
+	/* TR selects the firmware's own descriptor again: the copy is no longer
+	 * referred to. (A VM exit left TR's limit at 67H, SDM 3C 28.5.2,
+	 * "Loading Host Segment and Descriptor-Table Registers"; the IST
+	 * pointers lie below it, and nothing at ring 0 uses the I/O bitmap
+	 * beyond it.) */
 	if (!g->own_tss) {
 		hv_free_pages(g->page, 1);
 		g->page = NULL;

@@ -1,6 +1,7 @@
-/* The host's GDT while VMX is on: the firmware's, copied, plus a TSS.
- * VM exits load TR from HOST_TR_SELECTOR, which must not be 0 (SDM 3C
- * 27.2.3), and OVMF runs with TR = 0 and no TSS in its GDT. */
+/* The host's GDT while VMX is on: the firmware's, copied, plus a TSS. VM exits
+ * load TR from HOST_TR_SELECTOR, which must not be 0 (SDM 3C 27.2.3, "Checks on
+ * Host Segment and Descriptor-Table Registers"), and OVMF runs with TR = 0 and
+ * no TSS in its GDT. */
 #ifndef HV_HOST_GDT_H
 #define HV_HOST_GDT_H
 

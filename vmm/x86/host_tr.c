@@ -6,7 +6,7 @@
 
 /* SDM 3A 3.4.5 "Segment Descriptors": type bits 43:40, S bit 44, P bit
  * 47; the 64-bit TSS descriptor is 16 bytes, base 63:32 in the second
- * quadword (SDM 3A 8.2.3). */
+ * quadword (SDM 3A 8.2.3, "TSS Descriptor in 64-bit mode"). */
 #define DESC_TYPE(d) (((d) >> 40) & 0xfu)
 #define DESC_S (1ull << 44)
 #define DESC_P (1ull << 47)
