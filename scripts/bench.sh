@@ -73,7 +73,7 @@ echo "bench: booting Bochs (at most 600 s) ..."
 scripts/run.sh --emu bochs --image "$img" --out "$out" --timeout 600 --quiet >"$out/run.out" 2>&1
 rc=$?
 log=$out/serial.clean
-sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e 's/\r//g' "$out/serial.log" | grep -v '^[[:space:]]*$' >"$log"
+clean_serial "$out/serial.log" >"$log"
 if [ "$rc" -ne 0 ]; then
 	echo "bench: the Bochs boot did not end cleanly (run.sh exit $rc):"
 	tail -n 20 "$out/run.out" | sed 's/^/    /'

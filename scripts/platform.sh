@@ -46,9 +46,18 @@ choose_platform() {
 	fi
 }
 
-# bochs_config OUTDIR IMAGE SERIAL LOG: writes OUTDIR/bochsrc from
-# scripts/bochsrc.in (headless, deterministic: clock sync=none).
+# bochs_config OUTDIR IMAGE SERIAL LOG [MEGS]: writes OUTDIR/bochsrc from
+# scripts/bochsrc.in (headless, deterministic: clock sync=none). MEGS:
+# the machine's memory (512 MiB; the KVM-in-Bochs Linux, which holds
+# QEMU and its guest, gets 2048).
 bochs_config() {
-	sed -e "s#@OVMF@#/usr/share/ovmf/OVMF.fd#; s#@IMAGE@#$2#; s#@SERIAL@#$3#; s#@LOG@#$4#" \
+	sed -e "s#@OVMF@#/usr/share/ovmf/OVMF.fd#; s#@IMAGE@#$2#; s#@SERIAL@#$3#; s#@LOG@#$4#; s#@MEGS@#${5:-512}#" \
 		"$(dirname "${BASH_SOURCE[0]}")/bochsrc.in" >"$1/bochsrc"
+}
+
+# clean_serial [FILE]: a serial log as lines: the firmware's terminal
+# escapes and carriage returns removed, blank lines dropped. The one copy
+# run.sh, test.sh and bench.sh all use.
+clean_serial() {
+	sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e 's/\r//g' "$@" | grep -v '^[[:space:]]*$'
 }

@@ -17,7 +17,7 @@ ok() { pass=$((pass + 1)); echo "ok - $*"; }
 not_ok() { fail=$((fail + 1)); echo "not ok - $*"; }
 skipped() { skip=$((skip + 1)); echo "skip - $*"; }
 
-clean_log() { sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e 's/\r//g' "$1" | grep -v '^[[:space:]]*$'; }
+clean_log() { clean_serial "$1"; }
 
 section() { echo; echo "## $*"; }
 
