@@ -168,4 +168,6 @@ compile_commands.json:
 clean:
 	rm -rf $(BUILD)
 
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# (Not under build/kvm-in-bochs: Debian packages unpacked there have
+# folders named *.d.)
+-include $(shell find $(BUILD) -path $(BUILD)/kvm-in-bochs -prune -o -name '*.d' -type f -print 2>/dev/null)

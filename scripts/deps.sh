@@ -26,10 +26,12 @@ if [ "${1:-}" = --fetch ]; then
 		fi
 		[ "$(cat "$dir/$pkg.version" 2>/dev/null)" = "$ver" ] && continue
 		echo "deps: fetching $pkg $ver"
-		(cd "$dir/debs" || exit 1; apt-get download -qq "$pkg=$ver" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
-		deb=$(ls -t "$dir/debs/${pkg}_"*.deb 2>/dev/null | head -n1)
-		[ -n "$deb" ] || { echo "deps: apt-get download $pkg=$ver gave no .deb" >&2; exit 1; }
-		dpkg-deb -x "$deb" "$dir/root"
+		rm -rf "$dir/debs/$pkg"
+		mkdir -p "$dir/debs/$pkg"
+		(cd "$dir/debs/$pkg" || exit 1; apt-get download -qq "$pkg=$ver" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
+		debs=("$dir/debs/$pkg"/*.deb)
+		[ -f "${debs[0]}" ] || { echo "deps: apt-get download $pkg=$ver gave no .deb" >&2; exit 1; }
+		dpkg-deb -x "${debs[0]}" "$dir/root"
 		echo "$ver" >"$dir/$pkg.version"
 	done
 	exit 0

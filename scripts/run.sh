@@ -18,6 +18,7 @@
 set -uo pipefail
 export LC_ALL=C # byte offsets into the serial log
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/platform.sh
 . "$here/platform.sh"
 
 emu=auto image=build/hv.img out="" timeout=600 until_return=0 quiet=0 bench=0
@@ -76,10 +77,9 @@ kvm-in-bochs)
 	# memory Linux, QEMU and its guest need. The Linux inside powers
 	# Bochs off itself, so the run ends when Bochs does.
 	disk=build/kvm-in-bochs/disk-$(basename "$out").img
-	flags=(--end exit)
-	[ "$until_return" = 1 ] && flags=(--end return)
-	[ "$bench" = 1 ] && flags+=(--bench)
-	if ! "$here/kvm-in-bochs/build.sh" "$disk" "$image" "${flags[@]}" >"$out/build.log" 2>&1; then
+	end="exit"
+	[ "$until_return" = 1 ] && end="return"
+	if ! kib_build "$disk" "$image" "$end" "$bench" "$timeout" >"$out/build.log" 2>&1; then
 		echo "run: could not build the kvm-in-bochs disk:"
 		tail -n 20 "$out/build.log"
 		exit 1
@@ -92,7 +92,7 @@ kvm-in-bochs)
 	cmd=(bochs -q -f "$out/bochsrc" -rc "$out/bochs.rc") ;;
 qemu-*)
 	accel=(-accel tcg -cpu max)
-	[ "$emu" = qemu-kvm ] && accel=(-enable-kvm -cpu host,+vmx)
+	[ "$emu" = qemu-kvm ] && accel=(-enable-kvm -cpu "host,+vmx")
 	cp "$ovmf" "$out/OVMF.fd"
 	cmd=(qemu-system-x86_64 -machine pc "${accel[@]}" -m 512 -smp 1
 		-drive "if=pflash,format=raw,file=$out/OVMF.fd"
@@ -174,6 +174,7 @@ while :; do
 	if [ $((SECONDS - start)) -ge "$timeout" ]; then
 		show all
 		echo "run: TIMEOUT after ${timeout}s on $emu; last serial lines:"
+		[ "$emu" = kvm-in-bochs ] && echo "run: stopped in phase: $(clean_serial "$serial" >"$out/.clean"; kib_phase "$out/.clean")"
 		clean <"$serial" | tail -n 25
 		[ -s "$log" ] && { echo "run: last emulator log lines ($log):"; tail -n 10 "$log"; }
 		stop

@@ -3,7 +3,7 @@
 # encoding only in vmm/vmcs* (and the instruction wrappers), bitmap bits
 # only in the exit-policy builder.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 fail=0
 only_in() { # what pattern allowed-files-regex
 	local bad

@@ -16,6 +16,7 @@ host() { # vendor flags nested [kvm: yes|no]
 	rm -f "$tmp/nested" "$tmp/kvm"
 	[ -n "$3" ] && echo "$3" >"$tmp/nested"
 	[ "${4:-yes}" = yes ] && : >"$tmp/kvm"
+	# shellcheck disable=SC2031 # read by the subshells check() starts
 	export HV_CPUINFO=$tmp/cpuinfo HV_KVM_DEV=$tmp/kvm HV_KVM_NESTED=$tmp/nested
 }
 

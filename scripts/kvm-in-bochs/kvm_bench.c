@@ -54,7 +54,9 @@ __asm__(".pushsection .rodata\n"
 	"	mov $1000, %ebp\n"
 	"1:	lfence\n	rdtsc\n	lfence\n"
 	"	mov %eax, %esi\n"
-	"	mov $\\a, %eax\n	mov $\\c, %ecx\n	mov $\\d, %edx\n"
+	"	mov $\\a, %eax\n"
+	"	mov $\\c, %ecx\n"
+	"	mov $\\d, %edx\n"
 	"	\\insn\n"
 	"	lfence\n	rdtsc\n	lfence\n"
 	"	sub %esi, %eax\n"
@@ -72,6 +74,7 @@ __asm__(".pushsection .rodata\n"
 	"kvm_guest_code_end:\n"
 	".popsection\n");
 extern const unsigned char kvm_guest_code[], kvm_guest_code_end[];
+_Static_assert(N == 1000, "the guest's loops count to 1000 (mov $1000)");
 
 enum { K_BASELINE, K_CPUID, K_VMCALL, K_RDMSR, K_OUT, K_COUNT };
 static const char *const kind_names[K_COUNT] = {
@@ -119,7 +122,8 @@ static int run_once(int kvm, int run_no)
 	if (mem == MAP_FAILED)
 		die("mmap guest memory");
 	memcpy(mem + GUEST_CODE, kvm_guest_code,
-	       (size_t)(kvm_guest_code_end - kvm_guest_code));
+	       (size_t)((uintptr_t)kvm_guest_code_end -
+			(uintptr_t)kvm_guest_code));
 	struct kvm_userspace_memory_region region = {
 		.slot = 0,
 		.guest_phys_addr = 0,
@@ -167,7 +171,8 @@ static int run_once(int kvm, int run_no)
 		if (run->exit_reason == KVM_EXIT_HLT)
 			break;
 		if (run->exit_reason != KVM_EXIT_IO) {
-			fprintf(stderr, "kvm_bench: unexpected exit reason %u\n",
+			fprintf(stderr,
+				"kvm_bench: unexpected exit reason %u\n",
 				run->exit_reason);
 			return 1;
 		}
