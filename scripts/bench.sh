@@ -224,32 +224,34 @@ kvm_table() {
 	nested_fig() { step_log "$l1" "bench-$1" "$out/l1-bench-$1.log"; figures <"$out/l1-bench-$1.log"; }
 	local k1 k2 n1 n2
 	k1=$(kvm_fig 1) k2=$(kvm_fig 2) n1=$(nested_fig 1) n2=$(nested_fig 2)
-	printf '  %-28s | %13s | %13s | %6s | %s\n' "exit kind" "hv" "KVM" "KVM/hv" "hv under nested KVM"
-	printf '  %-28s-+-%13s-+-%13s-+-%6s-+-%s\n' "----------------------------" "-------------" "-------------" "------" "-------------------"
-	local kind hvk kvk h k n ratio l
+	local w=33 dash=---------------------------------
+	printf '  %-*s | %13s | %13s | %6s | %19s | %s\n' $w "exit kind" "hv" "KVM" "KVM/hv" "hv under nested KVM" "nested/hv"
+	printf '  %-*s-+-%13s-+-%13s-+-%6s-+-%19s-+-%s\n' $w "$dash" "${dash:0:13}" "${dash:0:13}" "${dash:0:6}" "${dash:0:19}" "${dash:0:9}"
+	local kind hvk kvk h k n ratio nratio l
 	for kind in cpuid vmcall rdmsr_efer io_out mov_to_cr3 mov_from_cr3; do
 		hvk=$kind kvk=$kind
 		[ "$kind" = io_out ] && kvk=out_user
 		h=$(awk -v k="$hvk" '$1 == k { print $2 " (" $3 ")" }' <<<"${fig[1]}")
 		k=$(awk -v k="$kvk" '$1 == k { print $2 " (" $3 ")" }' <<<"$k1")
 		n=$(awk -v k="$hvk" '$1 == k { print $2 " (" $3 ")" }' <<<"$n1")
-		ratio=-
+		ratio=- nratio=-
 		[ -n "$h" ] && [ -n "$k" ] && ratio=$(awk -v a="${k%% *}" -v b="${h%% *}" 'BEGIN { printf "%.1fx", a / b }')
+		[ -n "$h" ] && [ -n "$n" ] && nratio=$(awk -v a="${n%% *}" -v b="${h%% *}" 'BEGIN { printf "%.0fx", a / b }')
 		l=$(label "$hvk")
 		[ "$kind" = io_out ] && l="out (hv: UART IER; KVM: to user)"
-		printf '  %-28s | %13s | %13s | %6s | %s\n' "$l" \
-			"${h:--}" "${k:-n/a}" "$ratio" "${n:--}"
+		printf '  %-*s | %13s | %13s | %6s | %19s | %s\n' $w "$l" \
+			"${h:--}" "${k:-n/a}" "$ratio" "${n:--}" "$nratio"
 	done
 	local rep=yes
 	[ -n "$k1" ] && [ "$k1" = "$k2" ] || rep=no
 	echo "  KVM repeatable: $rep (kvm_bench's two runs$([ "$rep" = yes ] && echo " identical"))"
-	rep=yes
-	[ -n "$n1" ] && [ "$n1" = "$n2" ] || rep=no
-	echo "  hv under nested KVM repeatable: $rep (its two runs in the L1$([ "$rep" = yes ] && echo " identical"))"
-	if [ "$rep" = no ] && [ -n "$n1" ] && [ -n "$n2" ]; then
-		awk 'NR == FNR { a[$1] = $2 " " $3; next }
-			a[$1] != $2 " " $3 { print "    differs: " $1 ": run 1 min/median " a[$1] ", run 2 " $2 " " $3 }' \
-			<(echo "$n1") <(echo "$n2")
+	# hv's two runs under nested KVM differ by a few ticks from each other
+	# (the L0 timer's interrupts and the caches fall differently in each
+	# run); the column shows run 1, and how far run 2 strayed.
+	if [ -n "$n1" ] && [ -n "$n2" ]; then
+		echo "  hv under nested KVM: run 2 of the bench guest within $(awk 'NR == FNR { a[$1] = $2; next }
+			$1 in a && $1 != "preemption_timer" { d = $2 - a[$1]; if (d < 0) d = -d; if (d > m) m = d }
+			END { print m + 0 }' <(echo "$n1") <(echo "$n2")) ticks (min) of run 1, shown"
 	fi
 	[ -n "$k1" ] && [ -n "$n1" ]
 }
