@@ -1,9 +1,10 @@
 # shellcheck shell=bash
 # shellcheck disable=SC2034 # bochs_s, tcg_s, kvm_s: printed by scripts/test.sh
 # The boots make test runs, sourced by scripts/test.sh (which defines
-# boot, ok, not_ok, skipped, section and KVM_PLATFORM, and sources
-# tests/checks.sh: expect, expect_none, step_log, expect_tiny_run,
-# expect_break_entry, expect_hostile, hv_step). Each boot is bounded.
+# boot, ok, not_ok, skipped, section, want, kib_wait, KVM_PLATFORM and
+# KVM_WHY, and sources tests/checks.sh: expect, expect_none, step_log,
+# expect_tiny_run, expect_break_entry, expect_hostile, hv_step). Each boot
+# is bounded.
 
 if want bochs; then
 bochs_start=$SECONDS
