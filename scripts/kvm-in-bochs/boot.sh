@@ -33,7 +33,7 @@ fresh=${HV_KIB_FRESH:-0} image_only=0
 [ "${1:-}" = --image-only ] && { image_only=1; shift; }
 out=${1:-build/kvm-in-bochs/plan}
 mkdir -p "$out"
-exec 9>"$out.lock"
+exec 9>"$out.flock"
 flock 9
 
 l1=$out/l1.img nsh=$out/l1.nsh
@@ -72,7 +72,9 @@ rm -f "$nsh.new"
 [ "$image_only" = 1 ] && { echo "$l1"; exit 0; }
 
 disk=build/kvm-in-bochs/disk-$(basename "$out").img
-timeout=1800
+# The whole boot's bound (HV_KIB_TIMEOUT: shorter, to see a failure
+# reported).
+timeout=${HV_KIB_TIMEOUT:-1800}
 if ! kib_build "$disk" "$l1" exit 1 "$timeout" >"$out/build.log" 2>&1; then
 	echo "kvm-in-bochs: could not build the disk:"
 	tail -n 20 "$out/build.log"
@@ -83,7 +85,14 @@ if [ "$fresh" != 1 ] && [ "$(cat "$out/result.key" 2>/dev/null)" = "$key" ] && [
 	echo "kvm-in-bochs: result reused (inputs unchanged since $(date -r "$out/result.key" '+%F %T'); HV_KIB_FRESH=1 boots anyway)"
 	exit 0
 fi
-rm -f "$out/result.key"
+# A boot that failed with these very inputs is not repeated (make test's
+# boot and then make bench's would take twice the time to fail twice).
+if [ "$fresh" != 1 ] && [ "$(cat "$out/failed.key" 2>/dev/null)" = "$key" ]; then
+	echo "kvm-in-bochs: the last boot with these inputs failed ($(date -r "$out/failed.key" '+%F %T')), stopped in phase: $(kib_phase "$out/serial.clean"); HV_KIB_FRESH=1 boots again"
+	kib_tails "$out"
+	exit 1
+fi
+rm -f "$out/result.key" "$out/failed.key"
 start=$SECONDS
 scripts/run.sh --emu kvm-in-bochs --image "$l1" --out "$out" --timeout "$timeout" --quiet --bench >"$out/run.out" 2>&1
 rc=$?
@@ -91,6 +100,7 @@ clean_serial "$out/serial.log" >"$out/serial.clean"
 if [ "$rc" -ne 0 ] || ! grep -q '^kib: phase=poweroff' "$out/serial.clean"; then
 	echo "kvm-in-bochs: the boot did not end by itself (run.sh exit $rc, $((SECONDS - start)) s); stopped in phase: $(kib_phase "$out/serial.clean")"
 	kib_tails "$out"
+	echo "$key" >"$out/failed.key"
 	exit 1
 fi
 echo "$key" >"$out/result.key"
