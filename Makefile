@@ -177,4 +177,6 @@ clean:
 ifneq ($(shell cat $(BUILD)/.layout 2>/dev/null),vmm-folders)
 $(shell rm -rf $(BUILD)/efi $(BUILD)/host $(BUILD)/guest; mkdir -p $(BUILD) && echo vmm-folders >$(BUILD)/.layout)
 endif
--include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+# (Not under build/kvm-in-bochs: Debian packages unpacked there have
+# folders named *.d.)
+-include $(shell find $(BUILD) -path $(BUILD)/kvm-in-bochs -prune -o -name '*.d' -type f -print 2>/dev/null)

@@ -19,7 +19,7 @@
 # --batch (for tests): stop at the breakpoint, print where, and leave.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-cd "$here/.."
+cd "$here/.." || exit 2
 . scripts/platform.sh
 
 so=build/hv.so
@@ -49,7 +49,7 @@ while [ $# -gt 0 ]; do
 done
 if [ -z "$emu" ]; then
 	kvm=$(kvm_nested_status)
-	if [ "$kvm" = yes ]; then emu=qemu-kvm; else
+	if [ "$kvm" = yes ]; then emu="qemu-kvm"; else
 		emu=bochs
 		echo "debug: bochs (nested KVM unusable: $kvm)"
 	fi
@@ -117,7 +117,7 @@ mkdir -p "$out"
 echo '--debug-wait' >"$out/hv.cfg"
 scripts/mkimage.sh "$out/hv.img" EFI/BOOT/BOOTX64.EFI=build/hv.efi EFI/BOOT/hv.cfg="$out/hv.cfg"
 accel=(-accel tcg -cpu max)
-[ "$emu" = qemu-kvm ] && accel=(-enable-kvm -cpu host,+vmx)
+[ "$emu" = qemu-kvm ] && accel=(-enable-kvm -cpu "host,+vmx")
 cp /usr/share/ovmf/OVMF.fd "$out/OVMF.fd"
 : >"$out/serial.log"
 qemu-system-x86_64 -machine pc "${accel[@]}" -m 512 -smp 1 \

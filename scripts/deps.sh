@@ -3,7 +3,39 @@
 # something is missing, so a fresh Debian machine needs no setup step.
 #   deps.sh                    everything make, make run and make test use
 #   deps.sh PACKAGE:FILE ...   just these
+#   deps.sh --fetch DIR PACKAGE ...
+#                              download these Debian packages (no root, no
+#                              install) and unpack them under DIR/root, for
+#                              the KVM-in-Bochs disk (scripts/kvm-in-bochs/);
+#                              DIR/PACKAGE.version holds what was unpacked
 set -euo pipefail
+
+# Fetch mode: apt-get download + dpkg-deb -x, so the kernel and
+# busybox-static the KVM-in-Bochs Linux boots never touch this machine's
+# own /boot or busybox. A package already unpacked at the candidate
+# version is not fetched again.
+if [ "${1:-}" = --fetch ]; then
+	dir=$2
+	shift 2
+	mkdir -p "$dir/root" "$dir/debs"
+	for pkg in "$@"; do
+		ver=$(apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p')
+		if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
+			echo "deps: no candidate version of $pkg (apt-get update?)" >&2
+			exit 1
+		fi
+		[ "$(cat "$dir/$pkg.version" 2>/dev/null)" = "$ver" ] && continue
+		echo "deps: fetching $pkg $ver"
+		rm -rf "$dir/debs/$pkg"
+		mkdir -p "$dir/debs/$pkg"
+		(cd "$dir/debs/$pkg" || exit 1; apt-get download -qq "$pkg=$ver" 2>&1 | grep -v '^W: Download is performed unsandboxed' || true)
+		debs=("$dir/debs/$pkg"/*.deb)
+		[ -f "${debs[0]}" ] || { echo "deps: apt-get download $pkg=$ver gave no .deb" >&2; exit 1; }
+		dpkg-deb -x "${debs[0]}" "$dir/root"
+		echo "$ver" >"$dir/$pkg.version"
+	done
+	exit 0
+fi
 
 # package:file-that-proves-it-is-installed
 needs=(
@@ -25,6 +57,7 @@ needs=(
 	git:/usr/bin/git
 	gdb:/usr/bin/gdb
 	python3:/usr/bin/python3
+	shellcheck:/usr/bin/shellcheck
 )
 
 # With arguments (package:file ...), only those: optional tools such as

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Style and static checks over the C sources given as arguments.
+# Style and static checks over the C sources given as arguments, and
+# the shell scripts through shellcheck.
 set -uo pipefail
+cd "$(dirname "$0")/.." || exit 2
 status=0
 if ! out=$(clang-format --dry-run --Werror "$@" 2>&1); then
 	echo "$out" | head -n 40
@@ -13,6 +15,16 @@ if ! cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability 
 	--inline-suppr --suppress=missingIncludeSystem --suppress='constStatement:tests/*' -Ivmm -Itests \
 	-D__x86_64__ -DEFI_FUNCTION_WRAPPER "${c_files[@]}"; then
 	echo "lint: cppcheck found problems"
+	status=1
+fi
+# Shell: every script of scripts/ and tests/ (and the KVM-in-Bochs /init,
+# a busybox sh script), sources followed. Not enforced: SC2015 ("A && B ||
+# C is not if-then-else"), the tests' idiom "[ test ] && ok ... ||
+# not_ok ...", where ok never fails; SC2001 (sed instead of ${var//}):
+# the sed calls prefix every line of a multi-line value.
+mapfile -t sh_files < <(ls scripts/*.sh scripts/kvm-in-bochs/*.sh tests/*.sh scripts/kvm-in-bochs/init)
+if ! shellcheck -x -e SC2015,SC2001 "${sh_files[@]}"; then
+	echo "lint: shellcheck found problems"
 	status=1
 fi
 exit $status

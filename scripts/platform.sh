@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Platform detection for run.sh and test.sh (source it). Paths can be
 # overridden so tests/platform_test.sh can feed fake hosts.
 : "${HV_CPUINFO:=/proc/cpuinfo}"
@@ -37,6 +38,7 @@ kvm_nested_status() {
 choose_platform() {
 	local kvm
 	kvm=$(kvm_nested_status)
+	# shellcheck disable=SC2034 # EMU and WHY are for the caller
 	if [ "$kvm" = yes ]; then
 		EMU=qemu-kvm
 		WHY="nested KVM is usable on this Intel host"
@@ -46,9 +48,74 @@ choose_platform() {
 	fi
 }
 
-# bochs_config OUTDIR IMAGE SERIAL LOG: writes OUTDIR/bochsrc from
-# scripts/bochsrc.in (headless, deterministic: clock sync=none).
+# bochs_config OUTDIR IMAGE SERIAL LOG [MEGS]: writes OUTDIR/bochsrc from
+# scripts/bochsrc.in (headless, deterministic: clock sync=none). MEGS:
+# the machine's memory (512 MiB; the KVM-in-Bochs Linux, which holds
+# QEMU and its guest, gets 2048).
 bochs_config() {
-	sed -e "s#@OVMF@#/usr/share/ovmf/OVMF.fd#; s#@IMAGE@#$2#; s#@SERIAL@#$3#; s#@LOG@#$4#" \
+	sed -e "s#@OVMF@#/usr/share/ovmf/OVMF.fd#; s#@IMAGE@#$2#; s#@SERIAL@#$3#; s#@LOG@#$4#; s#@MEGS@#${5:-512}#" \
 		"$(dirname "${BASH_SOURCE[0]}")/bochsrc.in" >"$1/bochsrc"
+}
+
+# clean_serial [FILE]: a serial log as lines: the firmware's terminal
+# escapes and carriage returns removed, blank lines dropped. The one copy
+# run.sh, test.sh and bench.sh all use.
+clean_serial() {
+	sed -e 's/\x1b\[[0-9;=?]*[A-Za-z]//g' -e 's/\r//g' "$@" | grep -v '^[[:space:]]*$'
+}
+
+# kib_build DISK L1IMG END BENCH TIMEOUT: the KVM-in-Bochs disk for an L1
+# image (scripts/kvm-in-bochs/build.sh, cached), as run.sh boots it. END:
+# exit|return; BENCH: 1 runs kvm_bench first; TIMEOUT: the whole boot's
+# bound in seconds, of which QEMU gets all but the ~4 minutes Linux
+# needs to reach it.
+kib_build() {
+	local flags=(--end "$3" --qemu-timeout $(($5 > 480 ? $5 - 240 : 240)))
+	[ "$4" = 1 ] && flags+=(--bench)
+	"$(dirname "${BASH_SOURCE[0]}")/kvm-in-bochs/build.sh" "$1" "$2" "${flags[@]}"
+}
+
+# kib_phase CLEANLOG: where a KVM-in-Bochs boot stopped, from the phase
+# markers of startup.nsh and /init (scripts/kvm-in-bochs/init) and the
+# first lines of each later stage.
+kib_phase() {
+	local log=$1 f
+	f=$(sed -n 's/^kib: FAILED phase=\([a-z_]*\).*/\1/p' "$log" | head -n1)
+	if [ -n "$f" ]; then echo "$f ($(grep -m1 '^kib: FAILED' "$log" | sed 's/^kib: FAILED phase=[a-z_]*: //'))"
+	elif ! grep -q '^kib: phase=kernel' "$log"; then echo "OVMF (Bochs's firmware never ran startup.nsh)"
+	elif ! grep -q 'Linux version' "$log"; then echo "kernel (the EFI stub printed nothing)"
+	elif ! grep -q '^kib: phase=init' "$log"; then echo "kernel (Linux never ran /init)"
+	elif ! grep -q '^kib: kvm_intel: nested=' "$log"; then echo "kvm_intel"
+	elif grep -q '^kib: phase=kvm_bench' "$log" && ! grep -q '^kvm_bench: done' "$log"; then echo "kvm_bench"
+	elif ! grep -q '^kib: phase=qemu ' "$log"; then echo "init"
+	elif ! grep -q '^l1: ' "$log"; then echo "QEMU (no output from the L1 machine)"
+	elif ! grep -q '^l1: hv: ' "$log"; then echo "L1 OVMF (hv.efi never started)"
+	elif ! grep -q '^kib: phase=qemu_done' "$log"; then echo "hv.efi (QEMU never ended; last L1 line: $(grep '^l1: ' "$log" | tail -n1))"
+	elif ! grep -q '^kib: phase=poweroff' "$log"; then echo "init (after QEMU)"
+	else echo "poweroff (Bochs did not stop)"
+	fi
+}
+
+# kib_tails OUTDIR: the logs' tails after a failed KVM-in-Bochs boot: the
+# serial console (which holds init's dmesg and QEMU stderr tails on a
+# failure), and Bochs's own log.
+kib_tails() {
+	echo "    --- serial console, last 25 lines ($1/serial.log) ---"
+	clean_serial "$1/serial.log" | tail -n 25 | sed 's/^/    /'
+	echo "    --- Bochs log, last 10 lines ($1/emulator.log) ---"
+	tail -n 10 "$1/emulator.log" 2>/dev/null | sed 's/^/    /'
+}
+
+# kib_usable: succeeds when KVM inside Bochs can run here (Bochs, and
+# Debian's kernel unpacked already or fetchable with apt); else prints why.
+kib_usable() {
+	if [ ! -x /usr/bin/bochs ]; then
+		echo "bochs is not installed"
+		return 1
+	fi
+	if ! ls build/kvm-in-bochs/pkg/linux-image-*.version >/dev/null 2>&1 &&
+		! apt-cache depends linux-image-amd64 2>/dev/null | grep -q 'Depends: linux-image-'; then
+		echo "apt knows no linux-image-amd64 (apt-get update?)"
+		return 1
+	fi
 }

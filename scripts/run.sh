@@ -4,17 +4,24 @@
 # ending in "reset -s"), or, with --until-return, once hv.efi has returned
 # and the firmware has shown it is in control again.
 #
-#   run.sh [--emu auto|bochs|qemu-kvm|qemu-tcg] [--image IMG] [--out DIR]
-#          [--timeout SECONDS] [--until-return] [--quiet]
+#   run.sh [--emu auto|bochs|qemu-kvm|qemu-tcg|kvm-in-bochs] [--image IMG]
+#          [--out DIR] [--timeout SECONDS] [--until-return] [--quiet]
+#          [--bench]
+# kvm-in-bochs: Bochs boots Linux, whose QEMU/KVM boots IMG (the L1
+# machine; its serial lines come back as "l1: ..."); Linux powers Bochs
+# off when QEMU ends (--until-return: once hv.efi has returned and the L1
+# firmware carried on). --bench (kvm-in-bochs only): that Linux also
+# times KVM's own exits first (scripts/kvm-in-bochs/kvm_bench.c).
 # Exit: 0 done, 1 the emulator ended before hv.efi returned or the
 # firmware went silent after it (--until-return), 124 timed out, 2 usage,
 # 3 platform unusable.
 set -uo pipefail
 export LC_ALL=C # byte offsets into the serial log
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=scripts/platform.sh
 . "$here/platform.sh"
 
-emu=auto image=build/hv.img out="" timeout=600 until_return=0 quiet=0
+emu=auto image=build/hv.img out="" timeout=600 until_return=0 quiet=0 bench=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--emu) emu=$2; shift ;;
@@ -23,6 +30,7 @@ while [ $# -gt 0 ]; do
 	--timeout) timeout=$2; shift ;;
 	--until-return) until_return=1 ;;
 	--quiet) quiet=1 ;;
+	--bench) bench=1 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -41,7 +49,8 @@ else
 		echo "run: platform qemu-kvm (asked for; nested KVM usable)" ;;
 	bochs) echo "run: platform bochs (asked for; VMX emulated)" ;;
 	qemu-tcg) echo "run: platform qemu-tcg (asked for; TCG has no VMX, so hv.efi must refuse and return)" ;;
-	*) echo "run.sh: unknown platform $emu (bochs, qemu-kvm, qemu-tcg)" >&2; exit 2 ;;
+	kvm-in-bochs) echo "run: platform kvm-in-bochs (asked for; Bochs runs Linux, whose nested KVM runs QEMU with hv.efi)" ;;
+	*) echo "run.sh: unknown platform $emu (bochs, qemu-kvm, qemu-tcg, kvm-in-bochs)" >&2; exit 2 ;;
 	esac
 fi
 
@@ -52,15 +61,38 @@ serial=$out/serial.log log=$out/emulator.log
 : >"$log"
 ovmf=/usr/share/ovmf/OVMF.fd
 
+# What marks hv.efi's return in the serial log: its own line, from the
+# start of a line (under kvm-in-bochs, after the L1 prefix).
+returned='^(l1: )?hv: returning to firmware'
+watch_return=$until_return
 case $emu in
 bochs)
 	rm -f "$image.lock"
 	bochs_config "$out" "$image" "$serial" "$log"
 	printf 'c\nquit\n' >"$out/bochs.rc"
 	cmd=(bochs -q -f "$out/bochsrc" -rc "$out/bochs.rc") ;;
+kvm-in-bochs)
+	# The Bochs disk (cached under build/kvm-in-bochs/, rebuilt when an
+	# input changed), then Bochs as for the bochs platform with the
+	# memory Linux, QEMU and its guest need. The Linux inside powers
+	# Bochs off itself, so the run ends when Bochs does.
+	disk=build/kvm-in-bochs/disk-$(basename "$out").img
+	end="exit"
+	[ "$until_return" = 1 ] && end="return"
+	if ! kib_build "$disk" "$image" "$end" "$bench" "$timeout" >"$out/build.log" 2>&1; then
+		echo "run: could not build the kvm-in-bochs disk:"
+		tail -n 20 "$out/build.log"
+		exit 1
+	fi
+	image=$disk
+	watch_return=0
+	rm -f "$image.lock"
+	bochs_config "$out" "$image" "$serial" "$log" 2048
+	printf 'c\nquit\n' >"$out/bochs.rc"
+	cmd=(bochs -q -f "$out/bochsrc" -rc "$out/bochs.rc") ;;
 qemu-*)
 	accel=(-accel tcg -cpu max)
-	[ "$emu" = qemu-kvm ] && accel=(-enable-kvm -cpu host,+vmx)
+	[ "$emu" = qemu-kvm ] && accel=(-enable-kvm -cpu "host,+vmx")
 	cp "$ovmf" "$out/OVMF.fd"
 	cmd=(qemu-system-x86_64 -machine pc "${accel[@]}" -m 512 -smp 1
 		-drive "if=pflash,format=raw,file=$out/OVMF.fd"
@@ -76,7 +108,7 @@ stop() { kill -- -"$pid" 2>/dev/null; sleep 0.5; kill -9 -- -"$pid" 2>/dev/null;
 trap 'stop; exit 130' INT TERM
 
 # Strip the firmware's terminal escapes so the live view stays readable.
-clean() { sed -e 's/\x1b\[[0-9;]*[A-Za-z]//g' -e 's/\r//g' | grep -v '^[[:space:]]*$'; }
+clean() { clean_serial; }
 
 # show [all]: prints the serial log's new whole lines (with "all", the
 # rest too) and moves $shown past them. Byte counts throughout: NULs and
@@ -102,8 +134,8 @@ show() {
 
 # The firmware's boot manager or shell speaking after hv.efi returned.
 firmware_back() {
-	awk '/hv: returning to firmware/ { f = 1 } f && /BdsDxe|Shell>/ { m = 1; exit }
-		END { exit !m }' "$serial"
+	clean_serial "$serial" | awk '/^hv: returning to firmware/ { f = 1 }
+		f && /BdsDxe|Shell>/ { m = 1 } END { exit !m }'
 }
 
 shown=0 start=$SECONDS status=0 returned_at=""
@@ -115,14 +147,14 @@ while :; do
 		# With --until-return the emulator must outlive hv.efi's return;
 		# otherwise a power-off (startup.nsh's "reset -s") is the end.
 		if [ "$until_return" = 1 ] && [ -z "$returned_at" ] &&
-			! grep -q 'hv: returning to firmware' "$serial"; then
+			! clean_serial "$serial" | grep -qE "$returned"; then
 			echo "run: $emu exited (status $rc) before hv.efi returned"
 			status=1
 		fi
 		break
 	fi
-	if [ "$until_return" = 1 ]; then
-		if [ -z "$returned_at" ] && grep -q 'hv: returning to firmware' "$serial"; then
+	if [ "$watch_return" = 1 ]; then
+		if [ -z "$returned_at" ] && clean_serial "$serial" | grep -qE "$returned"; then
 			returned_at=$SECONDS
 		fi
 		if [ -n "$returned_at" ] && firmware_back; then
@@ -142,6 +174,7 @@ while :; do
 	if [ $((SECONDS - start)) -ge "$timeout" ]; then
 		show all
 		echo "run: TIMEOUT after ${timeout}s on $emu; last serial lines:"
+		[ "$emu" = kvm-in-bochs ] && echo "run: stopped in phase: $(clean_serial "$serial" >"$out/.clean"; kib_phase "$out/.clean")"
 		clean <"$serial" | tail -n 25
 		[ -s "$log" ] && { echo "run: last emulator log lines ($log):"; tail -n 10 "$log"; }
 		stop

@@ -2,7 +2,7 @@
 # make debug: symbol addresses from the image base, and a real GDB session
 # under QEMU TCG that stops at a breakpoint inside hv.efi.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 fail=0
 off=$(nm build/hv.so | awk '$3 == "handle_cpuid" { print $1 }')
 got=$(scripts/debug.sh --address handle_cpuid 0x1e000000)

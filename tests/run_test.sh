@@ -2,7 +2,7 @@
 # make run as a user runs it: it picks a platform and says why, shows the
 # serial console live, and ends by itself once hv.efi has returned.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 fail=0
 out=$(timeout 300 make -s run EMU=bochs 2>&1)
 rc=$?

@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The one KVM-in-Bochs boot that make test and make bench share:
+#
+#   boot.sh [--fresh] [OUTDIR]       (default build/kvm-in-bochs/plan)
+#   boot.sh --image-only [OUTDIR]    only build the L1 disk, print its path
+#
+# Builds an L1 disk holding hv.efi, the guests and a startup.nsh that runs,
+# in one L1 boot: --caps, the tiny guest, both --break-entry cases, the
+# hostile suite (tests/hostile_expect.txt, the good guest last) and the
+# bench guest twice; the Linux below also runs kvm_bench first. Then boots
+# it (scripts/run.sh --emu kvm-in-bochs) and leaves OUTDIR/serial.clean.
+# Each step of the L1 script starts with a line "hv-test: step NAME" (the
+# checks cut the log by them) and ends with "hv-test: NAME returned
+# %lasterror%".
+#
+# Cached: Bochs with "clock: sync=none" replays the same boot from the
+# same disk instruction for instruction, so the result is kept with the
+# key of every input (OUTDIR/result.key) and reused while it matches
+# (--fresh, or HV_KIB_FRESH=1, boots anyway). A lock lets make test's
+# background boot and make bench's wait for each other instead of booting
+# twice. Prints one line "kvm-in-bochs: ..." saying which; exit 0 when
+# the boot ended by itself (the log still has to pass the checks), 1 not.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here/../.." || exit 2
+. scripts/platform.sh
+. tests/checks.sh # hv_step
+
+fresh=${HV_KIB_FRESH:-0} image_only=0
+[ "${1:-}" = --fresh ] && { fresh=1; shift; }
+# --image-only: build the L1 disk and print its path (for QEMU/KVM run
+# directly on an Intel host with nested KVM: the same steps, no Bochs).
+[ "${1:-}" = --image-only ] && { image_only=1; shift; }
+out=${1:-build/kvm-in-bochs/plan}
+mkdir -p "$out"
+exec 9>"$out.flock"
+flock 9
+
+l1=$out/l1.img nsh=$out/l1.nsh
+{
+	echo '@echo -off'
+	echo 'fs0:'
+	hv_step caps --caps
+	hv_step tiny
+	hv_step break-host-tr --break-entry=host-tr
+	hv_step break-guest-rflags --break-entry=guest-rflags
+	while read -r g _; do
+		[ -n "$g" ] && hv_step "$g" "$g.bin"
+	done <tests/hostile_expect.txt
+	hv_step bench-1 bench.bin
+	hv_step bench-2 bench.bin
+	echo 'reset -s'
+} >"$nsh.new"
+files=(hv.efi=build/hv.efi startup.nsh="$nsh.new" bench.bin=build/guest/bench.bin)
+while read -r g _; do
+	[ -n "$g" ] && files+=("$g.bin=build/guest/$g.bin")
+done <tests/hostile_expect.txt
+for f in "${files[@]}"; do
+	[ -f "${f#*=}" ] || { echo "kvm-in-bochs: ${f#*=} missing (run make all)"; exit 2; }
+done
+# The L1 disk is rebuilt only when what goes on it changed: mkfs and
+# mtools stamp each build differently, and the cache below is keyed by
+# the disk's inputs.
+l1key=$(for f in "${files[@]}"; do echo "${f%%=*} $(sha256sum <"${f#*=}")"; done | sha256sum)
+if [ ! -f "$l1" ] || [ "$(cat "$l1.key" 2>/dev/null)" != "$l1key" ]; then
+	mv "$nsh.new" "$nsh"
+	files[1]=startup.nsh=$nsh
+	HV_IMG_MIB=8 scripts/mkimage.sh "$l1" "${files[@]}" || exit 2
+	echo "$l1key" >"$l1.key"
+fi
+rm -f "$nsh.new"
+[ "$image_only" = 1 ] && { echo "$l1"; exit 0; }
+
+disk=build/kvm-in-bochs/disk-$(basename "$out").img
+# The whole boot's bound (HV_KIB_TIMEOUT: shorter, to see a failure
+# reported).
+timeout=${HV_KIB_TIMEOUT:-1800}
+if ! kib_build "$disk" "$l1" exit 1 "$timeout" >"$out/build.log" 2>&1; then
+	echo "kvm-in-bochs: could not build the disk:"
+	tail -n 20 "$out/build.log"
+	exit 1
+fi
+key=$(cat "$disk.key" scripts/bochsrc.in scripts/run.sh | sha256sum | awk '{ print $1 }')
+if [ "$fresh" != 1 ] && [ "$(cat "$out/result.key" 2>/dev/null)" = "$key" ] && [ -s "$out/serial.clean" ]; then
+	echo "kvm-in-bochs: result reused (inputs unchanged since $(date -r "$out/result.key" '+%F %T'); HV_KIB_FRESH=1 boots anyway)"
+	exit 0
+fi
+# A boot that failed with these very inputs is not repeated (make test's
+# boot and then make bench's would take twice the time to fail twice).
+if [ "$fresh" != 1 ] && [ "$(cat "$out/failed.key" 2>/dev/null)" = "$key" ]; then
+	echo "kvm-in-bochs: the last boot with these inputs failed ($(date -r "$out/failed.key" '+%F %T')), stopped in phase: $(kib_phase "$out/serial.clean"); HV_KIB_FRESH=1 boots again"
+	kib_tails "$out"
+	exit 1
+fi
+rm -f "$out/result.key" "$out/failed.key"
+start=$SECONDS
+scripts/run.sh --emu kvm-in-bochs --image "$l1" --out "$out" --timeout "$timeout" --quiet --bench >"$out/run.out" 2>&1
+rc=$?
+clean_serial "$out/serial.log" >"$out/serial.clean"
+if [ "$rc" -ne 0 ] || ! grep -q '^kib: phase=poweroff' "$out/serial.clean"; then
+	echo "kvm-in-bochs: the boot did not end by itself (run.sh exit $rc, $((SECONDS - start)) s); stopped in phase: $(kib_phase "$out/serial.clean")"
+	kib_tails "$out"
+	echo "$key" >"$out/failed.key"
+	exit 1
+fi
+echo "$key" >"$out/result.key"
+echo "kvm-in-bochs: booted in $((SECONDS - start)) s"

@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Builds the Bochs disk of the KVM-in-Bochs platform, without root:
+#
+#   build.sh OUT.img L1.img [--end exit|return] [--qemu-timeout S] [--bench]
+#
+# OUT.img is a GPT disk with one ESP holding Debian's kernel (its EFI stub,
+# started from OVMF's shell by startup.nsh with its command line) and an
+# uncompressed initramfs: busybox-static, the irqbypass/kvm/kvm-intel
+# modules, qemu-system-x86_64 with every library it loads (ldd) and the
+# data files it reads, OVMF for the L1 machine, our static helpers
+# (bochs_poweroff, kvm_bench), /init (scripts/kvm-in-bochs/init) and
+# L1.img, the disk QEMU boots. The kernel and busybox are Debian packages
+# unpacked under build/kvm-in-bochs/pkg (scripts/deps.sh --fetch).
+#
+# Cached: OUT.img is rebuilt only when an input changed; OUT.img.key holds
+# the hash of every input (files and settings), and boot.sh keys its
+# result cache on it too.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+cd "$root" || exit 1
+
+out=$1 l1=$2
+shift 2
+end=exit qemu_timeout=900 bench=0
+while [ $# -gt 0 ]; do
+	case $1 in
+	--end) end=$2; shift ;;
+	--qemu-timeout) qemu_timeout=$2; shift ;;
+	--bench) bench=1 ;;
+	*) echo "build.sh: unknown argument $1" >&2; exit 2 ;;
+	esac
+	shift
+done
+[ -f "$l1" ] || { echo "build.sh: no L1 image $l1" >&2; exit 2; }
+# The L1 disk travels inside the initramfs, and every MiB of that is read
+# by OVMF's shell under Bochs: a larger image (build/hv.img is 64 MiB) is
+# repacked, same files, into an 8 MiB one.
+if [ "$(stat -c %s "$l1")" -gt $((8 * 1048576)) ]; then
+	small=$out.l1.img
+	if [ ! -f "$small" ] || [ "$l1" -nt "$small" ]; then
+		rm -rf "$small.d"
+		mkdir -p "$small.d"
+		MTOOLS_SKIP_CHECK=1 mcopy -s -n -i "$l1@@1M" ::/ "$small.d/"
+		mapfile -t files < <(cd "$small.d" && find . -type f | sed 's#^\./##' | sort)
+		pairs=()
+		for f in "${files[@]}"; do pairs+=("$f=$small.d/$f"); done
+		HV_IMG_MIB=8 scripts/mkimage.sh "$small" "${pairs[@]}"
+		rm -rf "$small.d"
+	fi
+	l1=$small
+fi
+
+scripts/deps.sh
+kib=build/kvm-in-bochs
+pkg=$kib/pkg
+kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n1)
+[ -n "$kpkg" ] || { echo "build.sh: cannot resolve linux-image-amd64 (apt-get update?)" >&2; exit 1; }
+scripts/deps.sh --fetch "$pkg" "$kpkg" busybox-static
+kver=${kpkg#linux-image-}
+vmlinuz=$pkg/root/boot/vmlinuz-$kver
+mods=$pkg/root/lib/modules/$kver/kernel
+busybox=$pkg/root/bin/busybox
+for f in "$vmlinuz" "$mods/arch/x86/kvm/kvm-intel.ko" "$busybox"; do
+	[ -f "$f" ] || { echo "build.sh: $f missing after unpacking" >&2; exit 1; }
+done
+
+# Our static helpers, built here with the project's warnings.
+mkdir -p "$kib/bin"
+for p in poweroff kvm_bench; do
+	src=$here/$p.c
+	[ -f "$src" ] || continue
+	if [ ! -x "$kib/bin/$p" ] || [ "$src" -nt "$kib/bin/$p" ]; then
+		gcc -std=gnu11 -Wall -Wextra -Werror -O2 -static -o "$kib/bin/$p" "$src"
+	fi
+done
+
+# The kernel command line. tsc_early_khz: with "clock: sync=none" Bochs's
+# TSC counts instructions at the bochsrc's ips (50 M), while Linux would
+# believe the CPUID brand's 3.5 GHz and every timed wait would last 70
+# times too long; 50000 kHz makes a Linux second one emulated second.
+ips=$(sed -n 's/^cpu:.* ips=\([0-9]*\).*/\1/p' scripts/bochsrc.in)
+cmdline="console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 nokaslr mitigations=off"
+cmdline+=" tsc=reliable tsc_early_khz=$((ips / 1000)) no_timer_check panic=-1 rdinit=/init"
+cmdline+=" kib.end=$end kib.qemu_timeout=$qemu_timeout kib.bench=$bench"
+
+qemu=/usr/bin/qemu-system-x86_64
+mapfile -t libs < <(ldd "$qemu" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
+qdata=(kvmvapic.bin linuxboot_dma.bin multiboot_dma.bin)
+ovmf=/usr/share/ovmf/OVMF.fd
+inputs=("$vmlinuz" "$mods/virt/lib/irqbypass.ko" "$mods/arch/x86/kvm/kvm.ko"
+	"$mods/arch/x86/kvm/kvm-intel.ko" "$busybox" "$qemu" "${libs[@]}" "$ovmf"
+	"$here/init" "$here/build.sh" "$here/mkcpio.py" scripts/mkimage.sh "$l1")
+for d in "${qdata[@]}"; do inputs+=("/usr/share/qemu/$d"); done
+for p in poweroff kvm_bench; do [ -x "$kib/bin/$p" ] && inputs+=("$kib/bin/$p"); done
+key=$({ echo "$cmdline"; sha256sum "${inputs[@]}" | awk '{ print $1 }'; } | sha256sum | awk '{ print $1 }')
+if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
+	exit 0
+fi
+
+echo "kvm-in-bochs: building $out (kernel $kver)"
+work=$out.d
+rm -rf "$work"
+mkdir -p "$work"
+list=$work/initramfs.list
+{
+	for d in /bin /dev /proc /sys /tmp /run /lib /lib64 /lib/modules /usr /usr/bin \
+		/usr/share /usr/share/qemu /l1; do
+		echo "dir $d"
+	done
+	echo "nod /dev/console c 5 1"
+	echo "file /init $here/init 755"
+	echo "file /bin/busybox $busybox 755"
+	echo "file /lib/modules/irqbypass.ko $mods/virt/lib/irqbypass.ko 644"
+	echo "file /lib/modules/kvm.ko $mods/arch/x86/kvm/kvm.ko 644"
+	echo "file /lib/modules/kvm-intel.ko $mods/arch/x86/kvm/kvm-intel.ko 644"
+	echo "file /usr/bin/qemu-system-x86_64 $qemu 755"
+	for p in poweroff kvm_bench; do
+		[ -x "$kib/bin/$p" ] || continue
+		name=$p
+		[ "$p" = poweroff ] && name=bochs_poweroff
+		echo "file /bin/$name $kib/bin/$p 755"
+	done
+	# Each library at the path the dynamic loader looks in (resolved:
+	# ldd names /lib/... while Debian's files live in /usr/lib/...).
+	declare -A seen=()
+	for l in "${libs[@]}"; do
+		d=$(dirname "$l")
+		if [ -z "${seen[$d]:-}" ] && [ "$d" != /lib64 ] && [ "$d" != /lib ]; then
+			echo "dir $d"
+			seen[$d]=1
+		fi
+		echo "file $l $(readlink -f "$l") 755"
+	done
+	for d in "${qdata[@]}"; do echo "file /usr/share/qemu/$d $(readlink -f "/usr/share/qemu/$d") 644"; done
+	echo "file /l1/OVMF.fd $ovmf 644"
+	echo "file /l1/hv.img $l1 644"
+} >"$list"
+python3 "$here/mkcpio.py" "$list" "$work/initrd.img"
+
+{
+	echo '@echo -off'
+	echo 'fs0:'
+	echo 'echo "kib: phase=kernel (OVMF shell starting the EFI stub)"'
+	echo "vmlinuz.efi initrd=\\initrd.img $cmdline"
+	echo 'echo "kib: FAILED phase=kernel: the EFI stub returned %lasterror%"'
+	echo 'reset -s'
+} >"$work/startup.nsh"
+cp "$vmlinuz" "$work/vmlinuz.efi"
+size=$(($(stat -c %s "$work/initrd.img") + $(stat -c %s "$vmlinuz")))
+HV_IMG_MIB=$((size / 1048576 + 24)) scripts/mkimage.sh "$out" vmlinuz.efi="$work/vmlinuz.efi" \
+	initrd.img="$work/initrd.img" startup.nsh="$work/startup.nsh"
+echo "$key" >"$out.key"
+echo "kvm-in-bochs: $out ready ($(($(stat -c %s "$work/initrd.img") / 1048576)) MiB initramfs)"
+rm -rf "$work"

@@ -1,0 +1,148 @@
+# shellcheck shell=bash
+# The checks on hv.efi's serial output, shared by every platform (source
+# it; scripts/test.sh and tests/integration.sh do, and so does
+# tests/verdict_test.sh, which feeds them forged logs). The caller defines
+# ok, not_ok and skipped, and sets LOG to a cleaned serial log.
+#
+#   expect NAME REGEX WHAT           a line of $LOG matches REGEX
+#   expect_none NAME REGEX WHAT      no line of $LOG matches REGEX
+#   step_log ALL STEP OUT            the lines of step STEP of ALL in OUT
+#   expect_tiny_run NAME [external]  the tiny guest's run (exact counts)
+#   expect_break_entry NAME ALL      both --break-entry steps of ALL
+#   expect_hostile NAME ALL          the hostile suite's steps of ALL
+#
+# Verdicts come from hv.efi's own lines only. hv prints every line of its
+# own starting "hv: ", and everything a guest prints as "guest: ..." with
+# control characters turned into dots (vmm/console.c), so a guest cannot
+# start a line. Every REGEX must therefore be anchored at the start of the
+# line ("^hv: ...", "^hv-test: ..." for the shell's echo lines); expect
+# refuses one that is not, since an unanchored pattern would also match
+# "guest: hv: summary ... result=ok" printed by a hostile guest. Under
+# KVM-in-Bochs the L1 lines arrive as "l1: ..."; the caller strips that
+# prefix first (tests/integration.sh: l1_log).
+
+# expect NAME REGEX WHAT
+expect() {
+	case $2 in
+	^*) ;;
+	*) not_ok "$1: $3 (the check's pattern /$2/ is not anchored to the start of a line)"; return ;;
+	esac
+	if grep -qE -- "$2" "$LOG"; then
+		ok "$1: $3"
+	else
+		not_ok "$1: $3 (no line matching /$2/ in $LOG); last lines:"
+		tail -n 15 "$LOG" | sed 's/^/    /'
+	fi
+}
+
+# expect_none NAME REGEX WHAT
+expect_none() {
+	if grep -qE -- "$2" "$LOG"; then
+		not_ok "$1: $3; found:"
+		grep -E -- "$2" "$LOG" | head -n 3 | sed 's/^/    /'
+	else
+		ok "$1: $3"
+	fi
+}
+
+# step_log ALL STEP OUT: from the line "hv-test: step STEP" (the L1 or
+# shell script's echo before each hv.efi run, hv_step below) to its
+# "hv-test: STEP returned ..." line, included.
+step_log() {
+	awk -v s="hv-test: step $2" -v e="hv-test: $2 returned " '
+		$0 == s { on = 1; next }
+		on && index($0, e) == 1 { print; on = 0 }
+		/^hv-test: step / { on = 0 }
+		on' "$1" >"$3"
+}
+
+# The tiny guest's exact trapped-exit counts (guest/tiny.c): the free MSRs
+# (TSC, FS_BASE) and port 0x80 must NOT appear in them — that is the
+# bitmaps working. External interrupts (the firmware's timer) come first
+# when there are any: Bochs never takes one, KVM does.
+TINY_COUNTS='cpuid=2 hlt=1 vmcall=3 cr_access=4 .*msr_read=3 msr_write=1 .*cr3_load=2'
+
+# expect_tiny_run NAME [external]: with "external", at least one
+# external-interrupt exit must have been taken (and is counted).
+expect_tiny_run() {
+	local name=$1 n
+	expect "$name" '^guest: tiny guest: 14 of 14 checks passed' "the tiny guest passed all 14 of its own checks"
+	expect "$name" "^hv: summary guest=tiny result=ok exits=[0-9]+ (external_interrupt=[0-9]+ )?$TINY_COUNTS" "summary: result=ok, exact cpuid/hlt/vmcall/cr/msr/cr3_load counts"
+	expect "$name" '^hv: summary guest=tiny .*io_instruction=[1-9][0-9]* .*preemption_timer=[1-9]' "summary: I/O and preemption-timer exits counted"
+	if [ "${2:-}" = external ]; then
+		n=$(sed -n 's/^hv: summary guest=tiny result=ok .*external_interrupt=\([0-9]*\).*/\1/p' "$LOG" | head -n1)
+		[ "${n:-0}" -gt 0 ] && ok "$name: $n external-interrupt exits taken and counted (the firmware's timer)" ||
+			not_ok "$name: no external-interrupt exit counted"
+	fi
+	expect "$name" '^hv: vmx off' "VMX turned off"
+	expect "$name" '^hv: every page freed but the one holding the TSS' "every page freed"
+	expect "$name" '^hv: host state after the run: as before \(31 registers compared\)' "host registers as before the run"
+	# guest/tiny.c writes POST codes to port 0x80, which the I/O bitmap
+	# passes through: no exit, so no denial and no UART byte.
+	expect_none "$name" '^hv: guest tiny: .*port 0x80 ' "port 0x80 passed through the I/O bitmap without an exit"
+}
+
+# expect_break_entry NAME ALL: the steps break-host-tr and
+# break-guest-rflags of ALL. Each time the checker names the broken rule
+# before the entry, and the processor's own verdict (Bochs's, or KVM's
+# nested VM-entry checks) is the one that rule predicts. The two verdict
+# lines are printed side by side.
+expect_break_entry() {
+	local name=$1 all=$2 dir save=$LOG
+	dir=$(dirname "$all")
+	step_log "$all" break-host-tr "$dir/step-break-host-tr.log"
+	LOG=$dir/step-break-host-tr.log
+	expect "$name" '^hv: entry check: .*\[host\.tr' "--break-entry=host-tr: the checker names the host TR rule"
+	expect "$name" '^hv: VMLAUNCH failed: VM-instruction error 8: VM entry with invalid host-state field' "--break-entry=host-tr: the CPU's verdict (error 8) reported beside it"
+	expect "$name" '^hv: summary guest=tiny result=error .*why=vmlaunch_failed' "--break-entry=host-tr: result=error why=vmlaunch_failed"
+	grep -E '^hv: (entry check: |VMLAUNCH failed)' "$LOG" | head -n 2 | sed "s/^/    $name host-tr: /"
+	step_log "$all" break-guest-rflags "$dir/step-break-guest-rflags.log"
+	LOG=$dir/step-break-guest-rflags.log
+	expect "$name" '^hv: entry check: .*RFLAGS' "--break-entry=guest-rflags: the checker names the RFLAGS rule"
+	expect "$name" '^hv: guest tiny: VM entry failed: exit reason 0x80000021 \(invalid_guest_state\)' "--break-entry=guest-rflags: the CPU's verdict (exit reason 33) reported beside it"
+	grep -E '^hv: (entry check: |guest tiny: VM entry failed)' "$LOG" | head -n 2 | sed "s/^/    $name guest-rflags: /"
+	LOG=$save
+}
+
+# expect_hostile NAME ALL: each line of tests/hostile_expect.txt (GUEST
+# RESULT [WHY]) is a step of ALL, one run of hv.efi each; after all of
+# them the good guest must pass, proof that no hostile guest left a mark.
+# Every run turns VMX off, frees every page, and leaves the host's
+# registers as they were.
+expect_hostile() {
+	local name=$1 all=$2 dir save=$LOG runs=0 off=0 freed=0 same=0 g result why want
+	dir=$(dirname "$all")
+	while read -r g result why; do
+		[ -n "$g" ] || continue
+		step_log "$all" "$g" "$dir/step-$g.log"
+		LOG=$dir/step-$g.log
+		want="^hv: summary guest=$g.bin result=$result"
+		[ -n "$why" ] && want="$want .*why=$why"
+		expect "$name" "$want( |\$)" "$g: result=$result${why:+ why=$why}"
+		runs=$((runs + 1))
+		grep -q '^hv: vmx off' "$LOG" && off=$((off + 1))
+		grep -q '^hv: every page freed but the one holding the TSS' "$LOG" && freed=$((freed + 1))
+		grep -q '^hv: host state after the run: as before' "$LOG" && same=$((same + 1))
+	done <tests/hostile_expect.txt
+	LOG=$dir/step-hostile_ept_write.log
+	expect "$name" '^hv: guest hostile_ept_write.bin: EPT violation: .*guest-physical 0x300000' "hostile_ept_write: the guest-physical address is reported"
+	LOG=$dir/step-good.log
+	expect "$name" '^guest: good: 4 of 4 checks passed' "after the hostile suite, the good guest passes its own checks"
+	expect "$name" '^hv-test: good returned 0x0' "the good guest's run returned EFI_SUCCESS to the shell"
+	[ "$off" -eq "$runs" ] && ok "$name: VMX turned off after each of the $runs runs" ||
+		not_ok "$name: 'hv: vmx off' in $off runs of $runs"
+	[ "$freed" -eq "$runs" ] && ok "$name: every page freed after each of the $runs runs" ||
+		not_ok "$name: every page freed in $freed runs of $runs"
+	[ "$same" -eq "$runs" ] && ok "$name: host registers as before after each of the $runs runs" ||
+		not_ok "$name: host registers as before in $same runs of $runs (see 'CHANGED' in $dir/step-*.log)"
+	LOG=$save
+}
+
+# hv_step NAME ARGS...: the UEFI shell lines of one hv.efi run, as
+# step_log cuts them (the Bochs shell images and the KVM-in-Bochs L1 use
+# the same).
+hv_step() {
+	echo "echo \"hv-test: step $1\""
+	echo "hv.efi${2:+ $2}"
+	echo "echo \"hv-test: $1 returned %lasterror%\""
+}

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# shellcheck disable=SC2317 # ok, not_ok, skipped: called by the sourced checks
+# A guest cannot forge a verdict: the shared checks (tests/checks.sh) fed
+# logs in which a guest prints hv's own lines ("guest: hv: summary ...
+# result=ok", and under KVM-in-Bochs "l1: guest: hv: ...") must fail, and
+# the same checks fed hv's genuine lines must pass (so the first part
+# cannot pass by failing everything). HV_CHECKS=FILE checks another copy
+# of the checks (how the unanchored ones were shown to fail this test).
+set -u
+cd "$(dirname "$0")/.." || exit 1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+# The checks' ok/not_ok only count here; each case below judges them.
+n_ok=0 n_bad=0
+ok() { n_ok=$((n_ok + 1)); }
+not_ok() { n_bad=$((n_bad + 1)); }
+skipped() { :; }
+# shellcheck source=tests/checks.sh
+. "${HV_CHECKS:-tests/checks.sh}"
+
+fail=0
+# run_checks FUNC ARGS...: runs a check function on $LOG; sets n_ok, n_bad.
+run_checks() { n_ok=0 n_bad=0; "$@" >/dev/null; }
+verdict() { # description expect(pass|fail)
+	local got=pass
+	[ "$n_bad" -gt 0 ] && got=fail
+	if [ "$got" = "$2" ]; then
+		echo "ok - $1 ($n_ok ok, $n_bad not ok)"
+	else
+		echo "not ok - $1: the checks gave $got ($n_ok ok, $n_bad not ok), want $2"
+		fail=1
+	fi
+}
+
+# hv's genuine lines of a good tiny run (as hv.efi prints them).
+genuine() {
+	cat <<'EOF'
+guest: tiny guest: 14 of 14 checks passed
+hv: summary guest=tiny result=ok exits=1587 cpuid=2 hlt=1 vmcall=3 cr_access=4 io_instruction=1571 msr_read=3 msr_write=1 preemption_timer=2 cr3_load=2
+hv: vmx off
+hv: host state after the run: as before (24 registers compared)
+hv: every page freed but the one holding the TSS that TR still refers to
+EOF
+}
+LOG=$tmp/genuine.log
+genuine >"$LOG"
+run_checks expect_tiny_run tiny
+verdict "hv's own lines of a good tiny run pass" pass
+
+# A tiny run that failed (hv says result=killed and nothing else), with a
+# guest printing every line the checks look for.
+LOG=$tmp/forged.log
+{
+	echo 'hv: summary guest=tiny result=killed exits=12 cpuid=2 why=ept_violation'
+	genuine | grep -v '^guest: ' | sed 's/^/guest: /'
+	echo 'guest: tiny guest: 14 of 14 checks passed'
+} >"$LOG"
+run_checks expect_tiny_run tiny
+verdict "a guest printing 'hv: summary guest=tiny result=ok ...' (shown as 'guest: hv: ...') does not pass" fail
+
+# The same under KVM-in-Bochs: the L1 lines carry "l1: ", which the
+# caller strips (tests/integration.sh); the guest's forgery is still
+# "guest: hv: ...", and a line of the Linux below is not hv's.
+LOG=$tmp/kib.log
+{
+	echo 'l1: hv: summary guest=tiny result=killed exits=12 why=triple_fault'
+	genuine | grep -v '^guest: ' | sed 's/^/l1: guest: /'
+	genuine | grep -v '^guest: ' | sed 's/^/kib: /'
+	echo 'l1: guest: tiny guest: 14 of 14 checks passed'
+} | sed -n 's/^l1: //p' >"$LOG"
+run_checks expect_tiny_run tiny
+verdict "under KVM-in-Bochs, 'l1: guest: hv: summary ... result=ok' does not pass" fail
+
+# The hostile suite, every guest ending as tests/hostile_expect.txt says,
+# but hostile_msr, which hv killed, prints a summary claiming result=ok.
+hostile_log() { # FORGE: 1 with the forgery, 0 genuine
+	while read -r g result why; do
+		[ -n "$g" ] || continue
+		echo "hv-test: step $g"
+		if [ "$g" = hostile_msr ] && [ "$1" = 1 ]; then
+			echo "guest: hv: summary guest=$g.bin result=ok exits=9"
+			echo "hv: summary guest=$g.bin result=killed exits=9 why=unhandled_exit"
+		else
+			echo "hv: summary guest=$g.bin result=$result exits=9${why:+ why=$why}"
+		fi
+		[ "$g" = hostile_ept_write ] && echo "hv: guest $g.bin: EPT violation: write at guest-physical 0x300000"
+		[ "$g" = good ] && echo "guest: good: 4 of 4 checks passed"
+		echo "hv: vmx off"
+		echo "hv: host state after the run: as before (24 registers compared)"
+		echo "hv: every page freed but the one holding the TSS that TR still refers to"
+		echo "hv-test: $g returned 0x0"
+	done <tests/hostile_expect.txt
+}
+LOG=$tmp/hostile.log
+hostile_log 0 >"$LOG"
+run_checks expect_hostile hostile "$LOG"
+verdict "the hostile suite's genuine lines pass" pass
+LOG=$tmp/hostile-forged.log
+hostile_log 1 >"$LOG"
+run_checks expect_hostile hostile "$LOG"
+verdict "a hostile guest's forged 'hv: summary ... result=ok' is not hv's verdict" fail
+
+# A check written without the anchor is refused, not run.
+LOG=$tmp/genuine.log
+run_checks expect "$tmp" 'hv: summary guest=tiny result=ok' "unanchored"
+verdict "an unanchored pattern is refused" fail
+exit $fail
