@@ -35,11 +35,11 @@ verdict() { # description expect(pass|fail)
 
 # hv's genuine lines of a good tiny run (as hv.efi prints them).
 genuine() {
-	cat <<'EOF'
+	cat <<EOF
 guest: tiny guest: 14 of 14 checks passed
 hv: summary guest=tiny result=ok exits=1587 cpuid=2 hlt=1 vmcall=3 cr_access=4 io_instruction=1571 msr_read=3 msr_write=1 preemption_timer=2 cr3_load=2
 hv: vmx off
-hv: host state after the run: as before (24 registers compared)
+hv: host state after the run: as before ($HOST_REGS_COMPARED registers compared)
 hv: every page freed but the one holding the TSS that TR still refers to
 EOF
 }
@@ -87,7 +87,7 @@ hostile_log() { # FORGE: 1 with the forgery, 0 genuine
 		[ "$g" = hostile_ept_write ] && echo "hv: guest $g.bin: EPT violation: write at guest-physical 0x300000"
 		[ "$g" = good ] && echo "guest: good: 4 of 4 checks passed"
 		echo "hv: vmx off"
-		echo "hv: host state after the run: as before (24 registers compared)"
+		echo "hv: host state after the run: as before ($HOST_REGS_COMPARED registers compared)"
 		echo "hv: every page freed but the one holding the TSS that TR still refers to"
 		echo "hv-test: $g returned 0x0"
 	done <tests/hostile_expect.txt
