@@ -18,8 +18,17 @@ if [ "${1:-}" = --fetch ]; then
 	dir=$2
 	shift 2
 	mkdir -p "$dir/root" "$dir/debs"
+	updated=0
 	for pkg in "$@"; do
 		ver=$(apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p')
+		# A fresh machine may have no package lists yet.
+		if { [ -z "$ver" ] || [ "$ver" = "(none)" ]; } && [ "$updated" = 0 ]; then
+			sudo=""
+			[ "$(id -u)" -eq 0 ] || sudo="sudo"
+			$sudo apt-get update -qq || true
+			updated=1
+			ver=$(apt-cache policy "$pkg" | sed -n 's/^ *Candidate: //p')
+		fi
 		if [ -z "$ver" ] || [ "$ver" = "(none)" ]; then
 			echo "deps: no candidate version of $pkg (apt-get update?)" >&2
 			exit 1

@@ -113,9 +113,12 @@ kib_usable() {
 		echo "bochs is not installed"
 		return 1
 	fi
+	# The kernel comes from apt (scripts/deps.sh --fetch, which runs
+	# apt-get update first on a machine without package lists).
 	if ! ls build/kvm-in-bochs/pkg/linux-image-*.version >/dev/null 2>&1 &&
-		! apt-cache depends linux-image-amd64 2>/dev/null | grep -q 'Depends: linux-image-'; then
-		echo "apt knows no linux-image-amd64 (apt-get update?)"
+		! apt-cache depends linux-image-amd64 2>/dev/null | grep -q 'Depends: linux-image-' &&
+		[ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
+		echo "apt knows no linux-image-amd64, and without root or sudo apt-get update cannot run"
 		return 1
 	fi
 }

@@ -54,9 +54,12 @@ fi
 scripts/deps.sh
 kib=build/kvm-in-bochs
 pkg=$kib/pkg
+# busybox first: on a machine without package lists, deps.sh --fetch
+# runs apt-get update, and the kernel's name is looked up after that.
+scripts/deps.sh --fetch "$pkg" busybox-static
 kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n1)
 [ -n "$kpkg" ] || { echo "build.sh: cannot resolve linux-image-amd64 (apt-get update?)" >&2; exit 1; }
-scripts/deps.sh --fetch "$pkg" "$kpkg" busybox-static
+scripts/deps.sh --fetch "$pkg" "$kpkg"
 kver=${kpkg#linux-image-}
 vmlinuz=$pkg/root/boot/vmlinuz-$kver
 mods=$pkg/root/lib/modules/$kver/kernel
