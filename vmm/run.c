@@ -43,8 +43,8 @@ static void flush_guest_tlb(struct vcpu *v)
 		invvpid(INVVPID_SINGLE_CONTEXT, v->vpid);
 }
 
-/* The guest's DR0-DR3: MOV DR does not exit, so they are the real ones
- * for the whole run (host_extra_save). */
+/* The guest's DR0-DR3 and DR6: MOV DR does not exit, so they are the
+ * real ones for the whole run (host_state_save). */
 static uint64_t guest_dr(unsigned int n)
 {
 	switch (n) {
@@ -54,8 +54,10 @@ static uint64_t guest_dr(unsigned int n)
 		return read_dr1();
 	case 2:
 		return read_dr2();
-	default:
+	case 3:
 		return read_dr3();
+	default:
+		return read_dr6();
 	}
 }
 
@@ -65,7 +67,6 @@ static const struct vcpu_ops hw_vcpu_ops = {
 	.open_irq_window = irq_window,
 	.read_tsc = rdtsc,
 	.read_dr = guest_dr,
-	.read_dr6 = read_dr6,
 	.write_dr6 = write_dr6,
 };
 

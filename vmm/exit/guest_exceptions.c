@@ -43,8 +43,8 @@ static void deliver_debug_status(struct vcpu *v)
 {
 	uint64_t q = v->exit_qualification;
 
-	if (v->ops->read_dr6 && v->ops->write_dr6) {
-		uint64_t dr6 = v->ops->read_dr6();
+	if (v->ops->read_dr && v->ops->write_dr6) {
+		uint64_t dr6 = v->ops->read_dr(6);
 
 		dr6 = (dr6 & ~DR6_B0_B3) | (q & (DR6_B0_B3 | DR6_BD | DR6_BS));
 		dr6 = (q & DR6_RTM) ? dr6 & ~DR6_RTM : dr6 | DR6_RTM;

@@ -28,11 +28,10 @@ struct vcpu_ops {
 	void (*flush_guest_tlb)(struct vcpu *v); /* after emulating MOV CR3 */
 	void (*open_irq_window)(void);		 /* let the host take an IRQ */
 	uint64_t (*read_tsc)(void);		 /* the host's TSC */
-	/* DR0-DR3, which hold the guest's values while it runs (run.c) */
+	/* DR0-DR3 and DR6 (@n = 0-3, 6), which hold the guest's values
+	 * while it runs: MOV DR does not exit (run.c). A reflected #DB
+	 * writes DR6 as the processor would have. */
 	uint64_t (*read_dr)(unsigned int n);
-	/* The real DR6, which is the guest's while it runs (MOV DR does not
-	 * exit): a reflected #DB writes what the processor would have. */
-	uint64_t (*read_dr6)(void);
 	void (*write_dr6)(uint64_t value);
 };
 
