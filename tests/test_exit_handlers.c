@@ -19,6 +19,7 @@
 #include "../guest/hv_abi.h"
 #include "exit/exit.h"
 #include "exit/exit_qual.h"
+#include "exit_fixture.h"
 #include "host_platform.h"
 #include "print.h"
 #include "util.h"
@@ -108,30 +109,15 @@ static uint64_t fake_read_dr(unsigned int n)
 
 static const struct cpu_ops fake_cpu = {fake_cpuid, fake_rdmsr, NULL};
 static const struct vcpu_ops fake_ops = {
-	&fake_cpu, fake_flush, fake_irq_window, fake_tsc, fake_read_dr,
-	NULL,	   NULL};
-
-static void vmcs_error_fails_test(uint32_t enc, enum vmcs_status status,
-				  const char *what)
-{
-	fail_msg("%s of %s (0x%x): %s", what,
-		 vmcs_field_name(enc) ? vmcs_field_name(enc) : "?", enc,
-		 vmcs_status_name(status));
-}
+	&fake_cpu, fake_flush, fake_irq_window, fake_tsc, fake_read_dr, NULL};
 
 static int setup(void **state)
 {
-	struct vmcs_backend b;
-
 	(void)state;
 	memset(&t, 0, sizeof(t));
-	t.mem = calloc(1, HV_GUEST_MEM_SIZE);
+	t.mem = exit_fixture_setup(&t.vmcs, &t.v);
 	if (!t.mem)
 		return -1;
-	vmcs_image_init(&t.vmcs);
-	b = vmcs_image_backend(&t.vmcs);
-	vmcs_set_backend(&b);
-	vmcs_set_error_hook(vmcs_error_fails_test);
 
 	t.v.name = "test";
 	t.v.ops = &fake_ops;
@@ -141,8 +127,6 @@ static int setup(void **state)
 	t.v.cr4_fixed0 = 0x2000;
 	t.v.cr4_fixed1 = 0x3727ff;
 	t.v.has_pat = true;
-	t.v.mem = t.mem;
-	t.v.mem_size = HV_GUEST_MEM_SIZE;
 	t.v.slice_ticks = 1u << 17;
 	t.v.slice_budget = 400;
 	t.v.timer_saved = true;
@@ -175,21 +159,15 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	vmcs_set_error_hook(NULL);
-	vmcs_set_backend(NULL);
-	free(t.mem);
+	exit_fixture_teardown(&t.v);
 	t.mem = NULL;
 	return 0;
 }
 
-/* One VM exit: the exit-information fields, then the dispatcher. */
 static enum exit_verdict vm_exit(uint32_t reason, uint64_t qualification,
 				 uint32_t length)
 {
-	vmcs_write(VMCS_EXIT_REASON, reason);
-	vmcs_write(VMCS_EXIT_QUALIFICATION, qualification);
-	vmcs_write(VMCS_EXIT_INSTRUCTION_LENGTH, length);
-	return exit_dispatch(&t.v);
+	return exit_fixture_exit(&t.v, reason, qualification, length);
 }
 
 static uint64_t rip(void)

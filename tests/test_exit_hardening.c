@@ -22,6 +22,7 @@
 #include "exit/exit_policy.h"
 #include "exit/exit_qual.h"
 #include "exit/guest_exceptions.h"
+#include "exit_fixture.h"
 #include "host_platform.h"
 #include "exit/run_bounds.h"
 #include "vmcs/vmcs.h"
@@ -57,8 +58,9 @@ static uint64_t fake_tsc(void)
 	return t.tsc;
 }
 
-static uint64_t fake_read_dr6(void)
+static uint64_t fake_read_dr(unsigned int n)
 {
+	assert_int_equal(n, 6); /* only DR6 is read for a reflected #DB */
 	return t.dr6;
 }
 
@@ -71,35 +73,19 @@ static const struct cpu_ops fake_cpu = {fake_cpuid, fake_rdmsr, NULL};
 static const struct vcpu_ops fake_ops = {
 	.cpu = &fake_cpu,
 	.read_tsc = fake_tsc,
-	.read_dr6 = fake_read_dr6,
+	.read_dr = fake_read_dr,
 	.write_dr6 = fake_write_dr6,
 };
 
-static void vmcs_error_fails_test(uint32_t enc, enum vmcs_status status,
-				  const char *what)
-{
-	fail_msg("%s of %s (0x%x): %s", what,
-		 vmcs_field_name(enc) ? vmcs_field_name(enc) : "?", enc,
-		 vmcs_status_name(status));
-}
-
 static int setup(void **state)
 {
-	struct vmcs_backend b;
-
 	(void)state;
 	memset(&t, 0, sizeof(t));
-	t.mem = calloc(1, HV_GUEST_MEM_SIZE);
+	t.mem = exit_fixture_setup(&t.vmcs, &t.v);
 	if (!t.mem)
 		return -1;
-	vmcs_image_init(&t.vmcs);
-	b = vmcs_image_backend(&t.vmcs);
-	vmcs_set_backend(&b);
-	vmcs_set_error_hook(vmcs_error_fails_test);
 	t.v.name = "test";
 	t.v.ops = &fake_ops;
-	t.v.mem = t.mem;
-	t.v.mem_size = HV_GUEST_MEM_SIZE;
 	t.v.slice_ticks = 1u << 17;
 	t.v.slice_budget = 400;
 	t.v.timer_saved = true;
@@ -120,9 +106,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	vmcs_set_error_hook(NULL);
-	vmcs_set_backend(NULL);
-	free(t.mem);
+	exit_fixture_teardown(&t.v);
 	t.mem = NULL;
 	return 0;
 }
@@ -130,10 +114,7 @@ static int teardown(void **state)
 static enum exit_verdict vm_exit(uint32_t reason, uint64_t qualification,
 				 uint32_t length)
 {
-	vmcs_write(VMCS_EXIT_REASON, reason);
-	vmcs_write(VMCS_EXIT_QUALIFICATION, qualification);
-	vmcs_write(VMCS_EXIT_INSTRUCTION_LENGTH, length);
-	return exit_dispatch(&t.v);
+	return exit_fixture_exit(&t.v, reason, qualification, length);
 }
 
 static unsigned int count_lines(const char *needle)
