@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "cmdline.h"
 #include "x86/cpu_ops.h"
@@ -20,6 +21,13 @@ enum hv_status {
 	HV_BAD_ARGUMENT,
 };
 
+/* A file read next to hv.efi. */
+struct hv_file {
+	const char *name;
+	const void *data; /* NULL: not given */
+	size_t size;
+};
+
 struct hv_options {
 	bool caps_only;		  /* print the capability report and stop */
 	bool dump_vmcs;		  /* --dump: the VMCS before the first entry */
@@ -28,6 +36,12 @@ struct hv_options {
 	const char *guest_name;	      /* for the log */
 	const void *guest_image;      /* flat 64-bit image (guest/hv_abi.h) */
 	size_t guest_size;
+	/* --kernel=: a bzImage booted as a Linux guest instead of the flat
+	 * image (docs/linux-guest.md), with its --initrd=, --append= (NULL:
+	 * the default command line) and --mem= (MiB; 0: the default). */
+	struct hv_file kernel, initrd;
+	const char *append;
+	uint32_t mem_mib;
 };
 
 enum hv_status hv_main(const struct hv_options *opt, const struct cpu_ops *cpu);
