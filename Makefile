@@ -26,7 +26,7 @@ HOST_CFLAGS := $(COMMON) -Ivmm -fsanitize=address,undefined
 VMM_SRCS  := $(wildcard vmm/*.c vmm/*/*.c)
 # vmm/ files that touch the processor: app only, never in host tests.
 VMM_HW_FILES := hv.c run.c x86/cpu_hw.c x86/host_gdt.c x86/host_state_hw.c \
-	vmcs/vmcs_hw.c vmx/vmcs_setup.c vmx/vmx.c
+	vmcs/vmcs_hw.c vmx/vmcs_setup.c vmx/vmx.c x86/fpu.c
 # The rest never touch it: built for both the app and the host unit tests.
 VMM_PURE := $(filter-out $(addprefix vmm/,$(VMM_HW_FILES)),$(VMM_SRCS))
 VMM_HW    := $(addprefix vmm/,$(VMM_HW_FILES))

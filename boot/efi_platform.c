@@ -5,6 +5,10 @@
 
 #include "../vmm/platform.h"
 #include "../vmm/print.h"
+#include "../vmm/x86/fpu.h"
+
+/* Every service here is a firmware call, and one made while a guest with
+ * its own x87/SSE state runs puts the host's back first (x86/fpu.h). */
 
 /* ConOut wants UCS-2 and CR LF; it also reaches the serial port on OVMF
  * (QEMU, Bochs) and on firmware with console redirection. */
@@ -12,6 +16,8 @@ void platform_puts(const char *text)
 {
 	CHAR16 buf[256];
 	UINTN n = 0;
+
+	fpu_for_host();
 
 	for (const char *p = text; *p; p++) {
 		if (n + 3 >= sizeof(buf) / sizeof(buf[0])) {
@@ -31,6 +37,8 @@ void platform_puts(const char *text)
 void *platform_alloc_pages(size_t count)
 {
 	EFI_PHYSICAL_ADDRESS addr = 0;
+
+	fpu_for_host();
 	EFI_STATUS st =
 		uefi_call_wrapper(BS->AllocatePages, 4, AllocateAnyPages,
 				  EfiLoaderData, count, &addr);
@@ -43,6 +51,7 @@ void *platform_alloc_pages(size_t count)
 
 void platform_free_pages(void *pages, size_t count)
 {
+	fpu_for_host();
 	if (pages)
 		uefi_call_wrapper(BS->FreePages, 2, (EFI_PHYSICAL_ADDRESS)pages,
 				  count);
@@ -50,6 +59,7 @@ void platform_free_pages(void *pages, size_t count)
 
 void platform_stall_us(uint64_t us)
 {
+	fpu_for_host();
 	uefi_call_wrapper(BS->Stall, 1, (UINTN)us);
 }
 
@@ -59,6 +69,22 @@ void platform_stall_us(uint64_t us)
 
 void platform_set_watchdog(uint32_t seconds)
 {
+	fpu_for_host();
 	uefi_call_wrapper(BS->SetWatchdogTimer, 4, (UINTN)seconds,
 			  (UINT64)HV_WATCHDOG_CODE, (UINTN)0, NULL);
+}
+
+int platform_read_key(void)
+{
+	EFI_INPUT_KEY key;
+
+	fpu_for_host();
+
+	if (!ST->ConIn ||
+	    EFI_ERROR(uefi_call_wrapper(ST->ConIn->ReadKeyStroke, 2, ST->ConIn,
+					&key)))
+		return -1;
+	if (key.UnicodeChar && key.UnicodeChar < 0x80)
+		return key.UnicodeChar;
+	return -1; /* a scan code (arrows, function keys): none in ASCII */
 }

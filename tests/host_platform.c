@@ -7,6 +7,7 @@
 #include "host_platform.h"
 #include "platform.h"
 #include "print.h"
+#include "x86/fpu.h"
 
 static char captured[1 << 16];
 static size_t captured_len;
@@ -48,4 +49,30 @@ void platform_free_pages(void *pages, size_t count)
 {
 	(void)count;
 	free(pages);
+}
+
+/* The firmware's console input: none in host tests. */
+int platform_read_key(void)
+{
+	return -1;
+}
+
+/* x86/fpu.c touches the processor: host tests never load a guest's
+ * x87 state (fpu_run stays NULL), so these are never called. */
+struct fpu_images *fpu_run;
+
+void fpu_swap_to_host(struct fpu_images *f)
+{
+	f->guest_loaded = false;
+}
+
+void fpu_swap_to_guest(struct fpu_images *f)
+{
+	f->guest_loaded = true;
+}
+
+/* The firmware watchdog: nothing to arm in host tests. */
+void platform_set_watchdog(uint32_t seconds)
+{
+	(void)seconds;
 }

@@ -47,7 +47,8 @@ bool console_write(struct vcpu *v, const char *bytes, size_t len)
 	struct uart *u = &v->uart;
 
 	for (size_t i = 0; i < len; i++) {
-		if (++v->console_bytes > CONSOLE_LIMIT_BYTES) {
+		if (++v->console_bytes > CONSOLE_LIMIT_BYTES &&
+		    !v->console_unlimited) {
 			console_flush(v);
 			hv_printf("hv: guest %s: more than %u bytes on the "
 				  "console; stopping it\n",

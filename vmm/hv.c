@@ -2,6 +2,7 @@
 
 #include "exit/run_bounds.h"
 #include "mem/pages.h"
+#include "pc/linux_guest.h"
 #include "platform.h"
 #include "print.h"
 #include "run.h"
@@ -79,8 +80,28 @@ static enum hv_status guest_in_vmx_session(const struct vmx_caps *caps,
 	struct host_gdt gdt;
 	size_t pages_before = hv_pages_outstanding();
 	size_t allocated_before = hv_pages_allocated();
-	struct guest_image image = {opt->guest_name, opt->guest_image,
-				    opt->guest_size};
+	struct guest_image image = {
+		.name = opt->guest_name,
+		.data = opt->guest_image,
+		.size = opt->guest_size,
+	};
+
+	if (opt->kernel.data) {
+		uint32_t mib = opt->mem_mib ? opt->mem_mib
+					    : PC_LINUX_DEFAULT_MEM_MIB;
+
+		image = (struct guest_image){
+			.name = opt->kernel.name,
+			.data = opt->kernel.data,
+			.size = opt->kernel.size,
+			.boot_linux = true,
+			.initrd = opt->initrd.data,
+			.initrd_size = opt->initrd.size,
+			.cmdline = opt->append ? opt->append
+					       : PC_LINUX_DEFAULT_CMDLINE,
+			.mem_size = (uint64_t)mib << 20,
+		};
+	}
 	struct run_options ro = {
 		.maxphyaddr = maxphyaddr(cpu),
 		.dump_vmcs = opt->dump_vmcs,

@@ -20,4 +20,8 @@ void platform_stall_us(uint64_t us);
  * they run out); 0 disarms it. */
 void platform_set_watchdog(uint32_t seconds);
 
+/* A key from the firmware's console input (keyboard, or the serial line
+ * on a headless machine), as ASCII; -1 when none is waiting. */
+int platform_read_key(void);
+
 #endif

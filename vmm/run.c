@@ -11,6 +11,8 @@
 #include "exit/run_bounds.h"
 #include "mem/guest_memory.h"
 #include "mem/pages.h"
+#include "pc/linux_guest.h"
+#include "pc/pc_run.h"
 #include "platform.h"
 #include "print.h"
 #include "summary.h"
@@ -20,14 +22,15 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_insn.h"
 #include "x86/arch.h"
+#include "x86/fpu.h"
 #include "x86/host_state.h"
 #include "x86/x86.h"
 
-#define GUEST_PAGES (HV_GUEST_MEM_SIZE / 4096)
 #define GUEST_VPID 1
 
 struct vm {
 	struct vcpu vcpu;
+	uint64_t mem_pages;
 	void *vmcs;
 	bool vmcs_current; /* VMPTRLD done: VMCLEAR before it is freed */
 	void *exit_page;
@@ -35,6 +38,12 @@ struct vm {
 	struct exit_controls policy;
 	struct vm_controls controls;
 	uint32_t firmware_watchdog_s; /* armed while the guest runs */
+	struct guest_entry entry;
+	/* a Linux guest's machine and x87/SSE state */
+	struct pc pc;
+	struct fpu_images fpu;
+	struct linux_layout layout;
+	uint16_t boot_protocol;
 };
 
 static void flush_guest_tlb(struct vcpu *v)
@@ -61,10 +70,18 @@ static uint64_t guest_dr(unsigned int n)
 	}
 }
 
+/* The host's interrupt handlers are firmware code: the host's x87 state
+ * first (x86/fpu.h). */
+static void open_irq_window(void)
+{
+	fpu_for_host();
+	irq_window();
+}
+
 static const struct vcpu_ops hw_vcpu_ops = {
 	.cpu = &cpu_hw_ops,
 	.flush_guest_tlb = flush_guest_tlb,
-	.open_irq_window = irq_window,
+	.open_irq_window = open_irq_window,
 	.read_tsc = rdtsc,
 	.read_dr = guest_dr,
 	.write_dr6 = write_dr6,
@@ -73,7 +90,7 @@ static const struct vcpu_ops hw_vcpu_ops = {
 static void vm_free(struct vm *vm)
 {
 	ept_destroy(&vm->vcpu.ept);
-	hv_free_pages(vm->vcpu.mem, GUEST_PAGES);
+	hv_free_pages(vm->vcpu.mem, vm->mem_pages);
 	hv_free_pages(vm->vmcs, 1);
 	hv_free_pages(vm->exit_page, 1);
 	hv_free_pages(vm->bitmaps.msr, 1);
@@ -81,21 +98,26 @@ static void vm_free(struct vm *vm)
 	hv_free_pages(vm->bitmaps.io_b, 1);
 }
 
-static enum hv_status vm_alloc(struct vm *vm, const struct vmx_caps *caps)
+static enum hv_status vm_alloc(struct vm *vm, const struct vmx_caps *caps,
+			       const struct guest_image *image)
 {
+	uint64_t mem_size = image->boot_linux ? image->mem_size
+					      : HV_GUEST_MEM_SIZE;
+
+	vm->mem_pages = mem_size / 4096;
 	vm->bitmaps.msr = hv_alloc_pages(1);
 	vm->bitmaps.io_a = hv_alloc_pages(1);
 	vm->bitmaps.io_b = hv_alloc_pages(1);
 	vm->vmcs = vmx_alloc_region(caps);
 	vm->exit_page = hv_alloc_pages(1);
-	vm->vcpu.mem = hv_alloc_pages(GUEST_PAGES);
+	vm->vcpu.mem = hv_alloc_pages(vm->mem_pages);
 	if (!vm->bitmaps.msr || !vm->bitmaps.io_a || !vm->bitmaps.io_b ||
 	    !vm->vmcs || !vm->exit_page || !vm->vcpu.mem ||
 	    ept_init(&vm->vcpu.ept, &hv_page_source))
 		return HV_OUT_OF_MEMORY;
-	vm->vcpu.mem_size = HV_GUEST_MEM_SIZE;
+	vm->vcpu.mem_size = mem_size;
 	/* The guest reaches its own memory and nothing else. */
-	if (ept_map(&vm->vcpu.ept, 0, (uint64_t)vm->vcpu.mem, HV_GUEST_MEM_SIZE,
+	if (ept_map(&vm->vcpu.ept, 0, (uint64_t)vm->vcpu.mem, mem_size,
 		    EPT_RWX, MEMORY_TYPE_WB))
 		return HV_OUT_OF_MEMORY;
 	/* HOST_RSP: the exit frame at the top of its own page. */
@@ -150,7 +172,13 @@ static void serve_guest(struct vm *vm, uint64_t *rflags_if_after_run)
 	v->result = GUEST_RUNNING;
 	platform_set_watchdog(vm->firmware_watchdog_s);
 	run_bounds_arm(v, rdtsc());
+	if (v->pc)
+		fpu_run_begin(&vm->fpu);
 	int r = vmx_enter_guest(v->exit_frame);
+
+	/* The host's x87/SSE state before any firmware code runs. */
+	if (v->pc)
+		fpu_run_end(&vm->fpu);
 
 	/* A VM exit leaves RFLAGS = 2 (SDM 3C 28.5.3, "Loading Host RIP,
 	 * RSP, RSSP, and RFLAGS"): interrupts back on if they were on, not
@@ -175,35 +203,117 @@ static void serve_guest(struct vm *vm, uint64_t *rflags_if_after_run)
 	console_flush(v);
 	host_nmi_report(v);
 	report_work(v, before);
+	if (v->pc)
+		pc_report(v);
 	if (v->hlt_tsc)
 		hv_printf("hv: hlt exit tsc=%lu (the guest halted)\n",
 			  v->hlt_tsc);
+}
+
+/* A flat image at HV_GUEST_LOAD_ADDR, entered as docs/guest-abi.md says. */
+static enum hv_status fill_flat(struct vm *vm, const struct guest_image *image)
+{
+	struct vcpu *v = &vm->vcpu;
+	enum guest_image_error ie =
+		guest_memory_init(v->mem, image->data, image->size);
+
+	if (ie != GUEST_IMAGE_OK) {
+		hv_printf("hv: guest %s: %s (%lu bytes, at most %lu)\n",
+			  image->name, guest_image_error_text(ie),
+			  (uint64_t)image->size, HV_GUEST_MAX_IMAGE);
+		return HV_BAD_ARGUMENT;
+	}
+	vm->entry = (struct guest_entry){
+		.rip = HV_GUEST_LOAD_ADDR,
+		.rsp = HV_GUEST_STACK_TOP,
+		.cr3 = HV_GUEST_PML4,
+		.cs = HV_GUEST_CS,
+		.ds = HV_GUEST_DS,
+		.tr = HV_GUEST_TR,
+		.tr_base = HV_GUEST_TSS,
+		.gdt_base = HV_GUEST_GDT,
+		.gdt_limit = GUEST_GDT_LIMIT,
+	};
+	v->regs.gpr[GPR_RDI] = HV_GUEST_INFO; /* guest ABI: RDI = hv_info */
+	return HV_OK;
+}
+
+/* A bzImage on the PC, entered at its 64-bit entry with RSI pointing at
+ * boot_params (Documentation/arch/x86/boot.rst, "64-bit Boot Protocol"). */
+static enum hv_status fill_linux(struct vm *vm, const struct guest_image *image)
+{
+	struct vcpu *v = &vm->vcpu;
+	struct cpuid_regs id;
+	struct linux_kernel k;
+	struct linux_layout *l = &vm->layout;
+	struct linux_guest g = {
+		.kernel = image->data,
+		.kernel_size = image->size,
+		.initrd = image->initrd,
+		.initrd_size = image->initrd_size,
+		.cmdline = image->cmdline,
+		.mem_size = image->mem_size,
+	};
+
+	cpu_hw_ops.cpuid(cpu_hw_ops.ctx, 1, 0, &id);
+	enum linux_boot_error e =
+		linux_guest_load(v->mem, &g, id.eax, id.edx, &k, l);
+
+	if (e != LINUX_BOOT_OK) {
+		hv_printf("hv: kernel %s: %s (%lu MiB of guest memory)\n",
+			  image->name, linux_boot_error_text(e),
+			  image->mem_size >> 20);
+		return HV_BAD_ARGUMENT;
+	}
+	vm->boot_protocol = k.protocol;
+	vm->entry = (struct guest_entry){
+		.rip = l->entry,
+		.rsp = l->stack_top,
+		.cr3 = l->page_tables,
+		.cs = LINUX_BOOT_CS,
+		.ds = LINUX_BOOT_DS,
+		.tr = LINUX_BOOT_TR,
+		.tr_base = l->tss,
+		.gdt_base = l->gdt,
+		.gdt_limit = LINUX_GDT_LIMIT,
+		.own_fpu = true,
+	};
+	v->regs.gpr[GPR_RSI] = l->zero_page;
+	return HV_OK;
 }
 
 /* The exit policy and controls chosen, the guest's memory filled, the
  * VMCS made current and written. */
 static enum hv_status vm_build(struct vm *vm, const struct vmx_caps *caps,
 			       const struct host_gdt *gdt,
-			       const struct guest_image *image)
+			       const struct guest_image *image,
+			       const struct run_options *opt)
 {
 	struct vcpu *v = &vm->vcpu;
-	enum guest_image_error ie;
+	const struct exit_policy *policy =
+		image->boot_linux ? &pc_exit_policy : &guest_exit_policy;
 
-	if (exit_policy_build(&guest_exit_policy, &vm->policy, &vm->bitmaps)) {
+	if (exit_policy_build(policy, &vm->policy, &vm->bitmaps)) {
 		hv_printf("hv: the exit policy is invalid\n");
 		return HV_UNSUPPORTED;
 	}
+	/* Linux's decompressor turns paging off and on again
+	 * (docs/linux-guest.md): that needs "unrestricted guest". */
+	if (image->boot_linux)
+		vm->policy.proc2 |= PROC2_UNRESTRICTED_GUEST;
 	enum hv_status st =
 		vm_controls_choose(caps, &vm->policy, &vm->controls);
 
 	if (st != HV_OK)
 		return st;
-	ie = guest_memory_init(v->mem, image->data, image->size);
-	if (ie != GUEST_IMAGE_OK) {
-		hv_printf("hv: guest %s: %s (%lu bytes, at most %lu)\n",
-			  image->name, guest_image_error_text(ie),
-			  (uint64_t)image->size, HV_GUEST_MAX_IMAGE);
-		return HV_BAD_ARGUMENT;
+	st = image->boot_linux ? fill_linux(vm, image) : fill_flat(vm, image);
+	if (st != HV_OK)
+		return st;
+	if (image->boot_linux) {
+		v->pc = &vm->pc;
+		pc_init(&vm->pc, v, opt->tsc_hz,
+			vmx_misc_preemption_timer_rate(caps->misc),
+			vm->controls.proc);
 	}
 	v->vpid = vm->controls.vpid ? GUEST_VPID : 0;
 	v->timer_saved = vm->controls.save_timer;
@@ -222,6 +332,7 @@ static enum hv_status vm_build(struct vm *vm, const struct vmx_caps *caps,
 		.bitmaps = &vm->bitmaps,
 		.gdt = gdt,
 		.eptp = ept_pointer(&v->ept),
+		.entry = &vm->entry,
 	};
 
 	vmcs_hw_install();
@@ -267,7 +378,16 @@ static void vm_init(struct vm *vm, const struct vmx_caps *caps,
 	v->tsc_bound = bounds.tsc_ticks;
 	v->exit_bound = bounds.exits;
 	vm->firmware_watchdog_s = bounds.firmware_watchdog_s;
-	v->regs.gpr[GPR_RDI] = HV_GUEST_INFO; /* guest ABI: RDI = hv_info */
+	/* A Linux guest runs as long as its user wants: no bound of time or
+	 * exits, and no console limit; what stops a stuck one is the PC's
+	 * own watchdog (pc_run.c: interrupts off for too long) and the
+	 * firmware watchdog, rearmed while it makes progress. */
+	if (image->boot_linux) {
+		v->tsc_bound = 0;
+		v->exit_bound = 0;
+		vm->firmware_watchdog_s = pc_firmware_watchdog_s();
+		v->console_unlimited = true;
+	}
 }
 
 /* The checker's verdict before the CPU's (SDM 3C 27.2, "Checks on VMX Controls
@@ -292,6 +412,20 @@ static void check_and_announce(struct vm *vm, const struct vmx_caps *caps,
 		  "host time, %lu exits; firmware watchdog %u s\n",
 		  v->slice_budget, v->tsc_bound, v->exit_bound,
 		  vm->firmware_watchdog_s);
+	if (image->boot_linux) {
+		const struct linux_layout *l = &vm->layout;
+
+		hv_printf("hv: running Linux kernel %s (boot protocol %u.%02u, "
+			  "%lu bytes at 0x%lx, entry 0x%lx; initrd %lu bytes at "
+			  "0x%lx; %lu MiB of memory, EPTP 0x%lx%s)\n",
+			  image->name, vm->boot_protocol >> 8,
+			  vm->boot_protocol & 0xff, (uint64_t)image->size,
+			  l->kernel, l->entry, l->initrd_size, l->initrd,
+			  l->mem_size >> 20, ept_pointer(&v->ept),
+			  v->vpid ? ", VPID 1" : "");
+		hv_printf("hv: kernel command line: %s\n", image->cmdline);
+		return;
+	}
 	hv_printf("hv: running guest %s (%lu bytes at 0x%lx, %lu KiB of "
 		  "memory, EPTP 0x%lx%s)\n",
 		  image->name, (uint64_t)image->size, HV_GUEST_LOAD_ADDR,
@@ -319,10 +453,10 @@ enum hv_status run_guest(const struct vmx_caps *caps,
 	static struct vm vm;
 
 	vm_init(&vm, caps, image, opt);
-	enum hv_status st = vm_alloc(&vm, caps);
+	enum hv_status st = vm_alloc(&vm, caps, image);
 
 	if (st == HV_OK)
-		st = vm_build(&vm, caps, gdt, image);
+		st = vm_build(&vm, caps, gdt, image, opt);
 	if (st == HV_OK) {
 		break_entry_rule(opt->break_entry);
 		check_and_announce(&vm, caps, image, opt);

@@ -10,10 +10,17 @@
 #include "x86/host_gdt.h"
 #include "x86/spec_ctrl.h"
 
+/* What runs: a flat image (guest ABI), or, with @linux set, a bzImage
+ * booted on the PC (pc/pc.h) with its initrd, command line and memory. */
 struct guest_image {
 	const char *name;
-	const void *data;
+	const void *data; /* the flat image or the bzImage */
 	size_t size;
+	bool boot_linux;
+	const void *initrd; /* NULL: none */
+	size_t initrd_size;
+	const char *cmdline;
+	uint64_t mem_size;
 };
 
 struct run_options {

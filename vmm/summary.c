@@ -13,6 +13,8 @@ const char *guest_result_name(enum guest_result r)
 		return "error";
 	case GUEST_KILLED:
 		return "killed";
+	case GUEST_RESET:
+		return "reboot";
 	}
 	return "?";
 }

@@ -6,6 +6,7 @@
 
 #include "exit/exit_qual.h"
 #include "exit/run_bounds.h"
+#include "pc/pc_run.h"
 #include "print.h"
 #include "vmcs/vmcs.h"
 #include "x86/x86.h"
@@ -14,6 +15,7 @@ static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_EXCEPTION_NMI] = handle_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_external_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
+	[EXIT_REASON_INTERRUPT_WINDOW] = handle_interrupt_window,
 	[EXIT_REASON_CPUID] = handle_cpuid,
 	[EXIT_REASON_GETSEC] = handle_inject_ud,
 	[EXIT_REASON_HLT] = handle_hlt,
@@ -107,6 +109,8 @@ int vmx_exit_handler(void *ctx)
 
 	if (dispatch(v) == VERDICT_STOP)
 		return 1;
+	if (v->pc)
+		pc_before_entry(v);
 	if (vmcs_failed()) {
 		v->result = GUEST_ERROR;
 		v->why = "vmcs_access_failed";
@@ -116,8 +120,10 @@ int vmx_exit_handler(void *ctx)
 }
 
 /* Helpers for handlers. */
-/* The guest always runs in IA-32e mode (it cannot clear EFER.LME or
- * CR0.PG), so CS.L alone tells 64-bit mode from compatibility mode. */
+/* A flat guest always runs in IA-32e mode (it cannot clear EFER.LME or
+ * CR0.PG), so CS.L alone tells 64-bit mode from compatibility mode; a PC
+ * guest outside IA-32e mode has CS.L 0 (SDM 3C 27.3.1.2, "Checks on
+ * Guest Segment Registers"), and its operands are 32 bits wide too. */
 static bool guest_in_64bit_mode(void)
 {
 	return vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS) & AR_L;

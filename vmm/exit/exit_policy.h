@@ -102,5 +102,7 @@ void exit_policy_print(const struct exit_policy *p);
 /* The one policy for guests: what every guest may do freely and what
  * traps (guest_policy.c). */
 extern const struct exit_policy guest_exit_policy;
+/* The policy for a PC guest (Linux). */
+extern const struct exit_policy pc_exit_policy;
 
 #endif

@@ -59,3 +59,37 @@ const struct exit_policy guest_exit_policy = {
 	.io = guest_ports,
 	.io_count = COUNT_OF(guest_ports),
 };
+
+/* The PC a Linux guest sees (pc/pc.h): the same, but for what a kernel
+ * does all the time and a flat guest never: CR3 loads and stores are its
+ * own (EPT confines it; counting them would cost an exit per context
+ * switch), and it owns its x87 state and may turn paging off
+ * (PC_CR0_HOST_OWNED). HLT traps as a wait (pc_run.c). */
+const struct exit_policy pc_exit_policy = {
+	.hlt = POLICY_TRAP,
+	.cr3_load = POLICY_PASS,
+	.cr3_store = POLICY_PASS,
+	.cr8_load = POLICY_TRAP, /* the emulated APIC's TPR */
+	.cr8_store = POLICY_TRAP,
+	.invlpg = POLICY_PASS,
+	.rdtsc = POLICY_PASS,
+	.rdpmc = POLICY_PASS,
+	.mwait = POLICY_TRAP,
+	.monitor = POLICY_TRAP,
+	.pause = POLICY_PASS,
+	.mov_dr = POLICY_PASS,
+	.wbinvd = POLICY_PASS,
+	.rdrand = POLICY_PASS,
+	.rdseed = POLICY_PASS,
+	.descriptor_tables = POLICY_PASS,
+	.external_interrupt = POLICY_TRAP,
+	.nmi = POLICY_TRAP,
+	.preemption_timer = true, /* the APIC's deadlines, and the watchdog */
+	.cr0_trap_bits = PC_CR0_HOST_OWNED,
+	.cr4_trap_bits = ~0ull,
+	.exception_trap_bitmap = 1u << EXC_MC | GUEST_REFLECTED_EXCEPTIONS,
+	.msrs = guest_msrs,
+	.msr_count = COUNT_OF(guest_msrs),
+	.io = guest_ports,
+	.io_count = COUNT_OF(guest_ports),
+};

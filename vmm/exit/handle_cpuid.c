@@ -5,6 +5,7 @@
 
 #include "../guest/hv_abi.h"
 #include "exit/exit.h"
+#include "pc/pc.h"
 
 /* Feature bits the guest is not shown (SDM 2 "CPUID", tables 3-8 to
  * 3-10), grouped by why. What CPUID reports, the guest can use. */
@@ -136,7 +137,11 @@ enum exit_verdict handle_cpuid(struct vcpu *v)
 		}
 	} else {
 		v->ops->cpu->cpuid(v->ops->cpu->ctx, leaf, subleaf, &r);
+		struct cpuid_regs host = r;
+
 		hide_unavailable(leaf, subleaf, &r);
+		if (v->pc)
+			pc_cpuid(v->pc, leaf, subleaf, &host, &r);
 	}
 	v->regs.gpr[GPR_RAX] = r.eax;
 	v->regs.gpr[GPR_RBX] = r.ebx;

@@ -6,6 +6,8 @@
  * shadows; the real registers keep what VMX requires. */
 #include "exit/exit.h"
 #include "exit/exit_qual.h"
+#include "pc/pc.h"
+#include "vmx/vmx_controls.h"
 #include "vmcs/vmcs.h"
 #include "x86/x86.h"
 
@@ -41,9 +43,57 @@ static enum exit_verdict emulate_write_cr0(struct vcpu *v, uint64_t value)
 	return done(v);
 }
 
+/* A PC guest's MOV to CR0 (SDM 2 "MOV—Move to/from Control Registers"):
+ * PG may change, and with it IA-32e mode (SDM 3A 10.8.5, "Initializing
+ * IA-32e Mode"): with EFER.LME set, PG 0 -> 1 activates it (PAE must be
+ * on) and PG 1 -> 0 deactivates it (not from 64-bit code). EFER.LMA and
+ * the "IA-32e mode guest" entry control must agree on the next entry
+ * (SDM 3C 27.3.1.1, "Checks on Guest Control Registers, Debug Registers,
+ * and MSRs"), so both follow. The real CR0 keeps NE and caching on. */
+static enum exit_verdict emulate_write_cr0_pc(struct vcpu *v, uint64_t value)
+{
+	uint64_t old = vmcs_read(VMCS_CR0_READ_SHADOW);
+	uint64_t efer = vmcs_read(VMCS_GUEST_IA32_EFER);
+
+	if ((value >> 32) || ((value & CR0_NW) && !(value & CR0_CD)) ||
+	    ((value & CR0_PG) && !(value & CR0_PE)))
+		return gp(v);
+	value = (value & CR0_DEFINED) | CR0_ET;
+	if ((old ^ value) & CR0_PG && (efer & EFER_LME)) {
+		uint32_t entry = vmcs_read(VMCS_ENTRY_CONTROLS);
+
+		if (value & CR0_PG) {
+			if (!(vmcs_read(VMCS_CR4_READ_SHADOW) & CR4_PAE))
+				return gp(v);
+			efer |= EFER_LMA;
+			entry |= ENTRY_IA32E_MODE_GUEST;
+		} else {
+			if (vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS) & AR_L)
+				return gp(v);
+			efer &= ~EFER_LMA;
+			entry &= ~ENTRY_IA32E_MODE_GUEST;
+		}
+		vmcs_write(VMCS_GUEST_IA32_EFER, efer);
+		vmcs_write(VMCS_ENTRY_CONTROLS, entry);
+	}
+	vmcs_write(VMCS_CR0_READ_SHADOW, value);
+	uint64_t real = (value & ~(CR0_CD | CR0_NW)) |
+			(v->cr0_fixed0 & ~(CR0_PE | CR0_PG));
+
+	vmcs_write(VMCS_GUEST_CR0, real & v->cr0_fixed1);
+	if (((old ^ value) & CR0_PG) && v->ops->flush_guest_tlb)
+		v->ops->flush_guest_tlb(v);
+	return done(v);
+}
+
 static enum exit_verdict emulate_write_cr4(struct vcpu *v, uint64_t value)
 {
-	if ((value & ~CR4_GUEST_ALLOWED) || !(value & CR4_PAE))
+	uint64_t allowed = v->pc ? PC_CR4_GUEST_ALLOWED : CR4_GUEST_ALLOWED;
+	/* Flat guests stay in IA-32e mode; a PC guest only while in it
+	 * (SDM 2 "MOV": clearing PAE with EFER.LMA set is #GP). */
+	bool needs_pae = !v->pc || (vmcs_read(VMCS_GUEST_IA32_EFER) & EFER_LMA);
+
+	if ((value & ~allowed) || (needs_pae && !(value & CR4_PAE)))
 		return gp(v); /* CR4.VMXE among them: the guest has no VMX */
 	uint64_t old = vmcs_read(VMCS_CR4_READ_SHADOW);
 
@@ -61,6 +111,8 @@ static enum exit_verdict emulate_write_cr8(struct vcpu *v, uint64_t value)
 	if (value & ~CR8_TPR_MASK)
 		return gp(v);
 	v->tpr = (uint8_t)value;
+	if (v->pc)
+		lapic_set_cr8(&v->pc->lapic, value);
 	return done(v);
 }
 
@@ -88,7 +140,8 @@ enum exit_verdict handle_cr_access(struct vcpu *v)
 		uint64_t value = vcpu_gpr_operand(v, a.gpr);
 
 		if (a.cr == 0)
-			return emulate_write_cr0(v, value);
+			return v->pc ? emulate_write_cr0_pc(v, value)
+				     : emulate_write_cr0(v, value);
 		if (a.cr == 3)
 			return emulate_write_cr3(v, value);
 		if (a.cr == 4)
@@ -104,7 +157,9 @@ enum exit_verdict handle_cr_access(struct vcpu *v)
 			return done(v);
 		}
 		if (a.cr == 8) {
-			vcpu_set_gpr_operand(v, a.gpr, v->tpr);
+			vcpu_set_gpr_operand(v, a.gpr,
+					     v->pc ? lapic_cr8(&v->pc->lapic)
+						   : v->tpr);
 			return done(v);
 		}
 		break;
@@ -113,13 +168,16 @@ enum exit_verdict handle_cr_access(struct vcpu *v)
 		 * when it would change a host-owned bit among them (PE, EM).
 		 * The CR0 the guest sees: host-owned bits from the read shadow,
 		 * the guest's own (MP, TS) from the real register. */
-		uint64_t mask = CR0_HOST_OWNED;
+		uint64_t mask = v->pc ? PC_CR0_HOST_OWNED : CR0_HOST_OWNED;
 		uint64_t cr0 = (vmcs_read(VMCS_CR0_READ_SHADOW) & mask) |
 			       (vmcs_read(VMCS_GUEST_CR0) & ~mask);
 		uint64_t value = (cr0 & ~0xeull) | (a.lmsw_source & 0xfu);
 
 		/* LMSW never faults for its value: an EM it clears is kept
-		 * (the one bit this VMM holds at 1), not answered with #GP. */
+		 * (the one bit this VMM holds at 1 for a flat guest), not
+		 * answered with #GP. It cannot clear PE. */
+		if (v->pc)
+			return emulate_write_cr0_pc(v, value | (cr0 & CR0_PE));
 		return emulate_write_cr0(v, value | CR0_EM);
 	}
 	case CR_ACCESS_CLTS:

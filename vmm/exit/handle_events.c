@@ -3,13 +3,16 @@
 #include "exit/exit.h"
 #include "exit/exit_qual.h"
 #include "exit/guest_exceptions.h"
+#include "pc/pc_run.h"
 #include "print.h"
 #include "vmcs/vmcs.h"
 
-/* A halted vCPU with no virtual interrupts would never wake: HLT ends the
- * guest, successfully (guest ABI). */
+/* A halted flat guest has no interrupts to wake it: HLT ends the guest,
+ * successfully (guest ABI). A PC's CPU waits for its APIC (pc_run.c). */
 enum exit_verdict handle_hlt(struct vcpu *v)
 {
+	if (v->pc)
+		return pc_hlt(v);
 	/* First, so that make bench sees the exit's cost, not ours. */
 	if (v->ops->read_tsc)
 		v->hlt_tsc = v->ops->read_tsc();
@@ -21,6 +24,8 @@ enum exit_verdict handle_hlt(struct vcpu *v)
  * guest time. The exit reports no instruction: RIP stays. */
 enum exit_verdict handle_preemption_timer(struct vcpu *v)
 {
+	if (v->pc)
+		return pc_preemption_timer(v);
 	struct hv_info *info = vcpu_guest_ptr(v, HV_GUEST_INFO, sizeof(*info));
 
 	v->slices++;
@@ -103,6 +108,10 @@ enum exit_verdict handle_triple_fault(struct vcpu *v)
 	console_flush(v);
 	hv_printf("hv: guest %s: triple fault at RIP 0x%lx\n", v->name,
 		  vmcs_read(VMCS_GUEST_RIP));
+	/* On a PC a triple fault resets the machine: Linux's last way to
+	 * reboot (arch/x86/kernel/reboot.c, BOOT_TRIPLE). */
+	if (v->pc)
+		return vcpu_finish(v, GUEST_RESET, 0);
 	return vcpu_kill(v, "triple_fault");
 }
 

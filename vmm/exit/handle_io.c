@@ -3,6 +3,7 @@
 #include "../guest/hv_abi.h"
 #include "exit/exit.h"
 #include "exit/exit_qual.h"
+#include "pc/pc.h"
 #include "print.h"
 #include "vmcs/vmcs.h"
 #include "x86/x86.h"
@@ -90,6 +91,17 @@ static void io_breakpoints(struct vcpu *v, struct io_access io)
 				   hits | PENDING_DBG_ENABLED_BP);
 }
 
+/* A port nothing answers: logged (the first few), reads all ones, as an
+ * absent device floats high; writes vanish. */
+static uint64_t deny(struct vcpu *v, struct io_access io, uint64_t rax)
+{
+	if (v->io_denied++ < DENIALS_LOGGED)
+		hv_printf("hv: guest %s: %s port 0x%x (%u byte%s) denied\n",
+			  v->name, io.in ? "IN from" : "OUT to", io.port,
+			  io.size, io.size > 1 ? "s" : "");
+	return io.in ? in_result(rax, io.size, 0xffffffffu) : rax;
+}
+
 enum exit_verdict handle_io_instruction(struct vcpu *v)
 {
 	struct io_access io = io_access_decode(v->exit_qualification);
@@ -101,7 +113,21 @@ enum exit_verdict handle_io_instruction(struct vcpu *v)
 			  v->name, io.in ? "INS from" : "OUTS to", io.port);
 		return vcpu_kill(v, "string_io");
 	}
-	if (is_uart(io.port) && io.size == 1) {
+	if (v->pc) {
+		uint32_t value = 0;
+
+		if (io.in ? pc_port_in(v->pc, io.port, io.size, &value)
+			  : pc_port_out(v->pc, io.port, io.size, (uint32_t)rax))
+			rax = io.in ? in_result(rax, io.size, value) : rax;
+		else
+			rax = deny(v, io, rax);
+		if (v->pc->reset) {
+			console_flush(v);
+			hv_printf("hv: guest %s: reset through port 0x%x\n",
+				  v->name, io.port);
+			return vcpu_finish(v, GUEST_RESET, 0);
+		}
+	} else if (is_uart(io.port) && io.size == 1) {
 		if (io.in) {
 			rax = in_result(rax, 1, uart_read(io.port));
 		} else if (io.port == HV_UART_BASE) {
@@ -111,13 +137,7 @@ enum exit_verdict handle_io_instruction(struct vcpu *v)
 				return vcpu_kill(v, "console_flood");
 		}
 	} else {
-		if (v->io_denied++ < DENIALS_LOGGED)
-			hv_printf("hv: guest %s: %s port 0x%x (%u byte%s) "
-				  "denied\n",
-				  v->name, io.in ? "IN from" : "OUT to",
-				  io.port, io.size, io.size > 1 ? "s" : "");
-		if (io.in) /* an absent device floats high */
-			rax = in_result(rax, io.size, 0xffffffffu);
+		rax = deny(v, io, rax);
 	}
 	v->regs.gpr[GPR_RAX] = rax;
 	vcpu_skip_instruction(v);

@@ -17,9 +17,11 @@ enum guest_result {
 	GUEST_OK,     /* HLT, or HV_HC_EXIT with status 0 */
 	GUEST_ERROR,  /* HV_HC_EXIT with a non-zero status, or VMX failure */
 	GUEST_KILLED, /* the VMM stopped it: see why */
+	GUEST_RESET,  /* a PC guest reset its machine (reboot) */
 };
 
 struct vcpu;
+struct pc;
 
 /* The few things handlers need from the processor itself; the VMM gives
  * the real ones (run.c), host tests give fakes. */
@@ -100,6 +102,12 @@ struct vcpu {
 	uint64_t status;	 /* with HV_HC_EXIT */
 
 	struct uart uart;
+	/* A Linux guest's console is its user's: no flood limit (console.c) */
+	bool console_unlimited;
+
+	/* The PC a Linux guest sees (pc/pc.h); NULL for a flat guest, which
+	 * has the guest ABI instead. */
+	struct pc *pc;
 };
 
 /* What an exit handler tells the dispatch loop. */

@@ -92,19 +92,21 @@ static void guest_segment(struct vmcs_f16 sel, struct vmcs_fnat base,
 	vmcs_write(access, ar);
 }
 
-/* A 64-bit guest with paging on, entered at HV_GUEST_LOAD_ADDR with RDI
- * pointing at struct hv_info (guest ABI). */
+/* A 64-bit guest with paging on, entered as s->entry says (the guest
+ * ABI's RDI and the boot protocol's RSI are the caller's, in v->regs). */
 void vmcs_setup_guest(const struct vm_setup *s, const struct vcpu *v)
 {
 	const struct vmx_caps *caps = s->caps;
-	uint64_t cr0 = CR0_PE | CR0_EM | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
+	const struct guest_entry *e = s->entry;
+	uint64_t cr0 = CR0_PE | CR0_ET | CR0_NE | CR0_WP | CR0_PG |
+		       (e->own_fpu ? CR0_MP : CR0_EM);
 	uint64_t cr4 = CR4_PAE;
 
 	vmcs_write(VMCS_GUEST_CR0, (cr0 | caps->cr0_fixed0) & caps->cr0_fixed1);
 	vmcs_write(VMCS_CR0_READ_SHADOW, cr0);
 	vmcs_write(VMCS_GUEST_CR4, vcpu_real_cr4(v, cr4));
 	vmcs_write(VMCS_CR4_READ_SHADOW, cr4);
-	vmcs_write(VMCS_GUEST_CR3, HV_GUEST_PML4);
+	vmcs_write(VMCS_GUEST_CR3, e->cr3);
 	vmcs_write(VMCS_GUEST_IA32_EFER, EFER_LME | EFER_LMA);
 	/* The guest's PAT starts as after power-up, not as the host's: its
 	 * value is no business of the guest's (SDM 3A 10.1, "Initialization
@@ -114,38 +116,38 @@ void vmcs_setup_guest(const struct vm_setup *s, const struct vcpu *v)
 
 	guest_segment(VMCS_GUEST_CS_SELECTOR, VMCS_GUEST_CS_BASE,
 		      VMCS_GUEST_CS_LIMIT, VMCS_GUEST_CS_ACCESS_RIGHTS,
-		      HV_GUEST_CS, GUEST_CODE64_ACCESS);
+		      e->cs, GUEST_CODE64_ACCESS);
 	guest_segment(VMCS_GUEST_SS_SELECTOR, VMCS_GUEST_SS_BASE,
 		      VMCS_GUEST_SS_LIMIT, VMCS_GUEST_SS_ACCESS_RIGHTS,
-		      HV_GUEST_DS, GUEST_DATA_ACCESS);
+		      e->ds, GUEST_DATA_ACCESS);
 	guest_segment(VMCS_GUEST_DS_SELECTOR, VMCS_GUEST_DS_BASE,
 		      VMCS_GUEST_DS_LIMIT, VMCS_GUEST_DS_ACCESS_RIGHTS,
-		      HV_GUEST_DS, GUEST_DATA_ACCESS);
+		      e->ds, GUEST_DATA_ACCESS);
 	guest_segment(VMCS_GUEST_ES_SELECTOR, VMCS_GUEST_ES_BASE,
 		      VMCS_GUEST_ES_LIMIT, VMCS_GUEST_ES_ACCESS_RIGHTS,
-		      HV_GUEST_DS, GUEST_DATA_ACCESS);
+		      e->ds, GUEST_DATA_ACCESS);
 	guest_segment(VMCS_GUEST_FS_SELECTOR, VMCS_GUEST_FS_BASE,
 		      VMCS_GUEST_FS_LIMIT, VMCS_GUEST_FS_ACCESS_RIGHTS,
-		      HV_GUEST_DS, GUEST_DATA_ACCESS);
+		      e->ds, GUEST_DATA_ACCESS);
 	guest_segment(VMCS_GUEST_GS_SELECTOR, VMCS_GUEST_GS_BASE,
 		      VMCS_GUEST_GS_LIMIT, VMCS_GUEST_GS_ACCESS_RIGHTS,
-		      HV_GUEST_DS, GUEST_DATA_ACCESS);
-	vmcs_write(VMCS_GUEST_TR_SELECTOR, HV_GUEST_TR);
-	vmcs_write(VMCS_GUEST_TR_BASE, HV_GUEST_TSS);
+		      e->ds, GUEST_DATA_ACCESS);
+	vmcs_write(VMCS_GUEST_TR_SELECTOR, e->tr);
+	vmcs_write(VMCS_GUEST_TR_BASE, e->tr_base);
 	vmcs_write(VMCS_GUEST_TR_LIMIT, GUEST_TSS_LIMIT);
 	vmcs_write(VMCS_GUEST_TR_ACCESS_RIGHTS, GUEST_TSS_ACCESS);
 	vmcs_write(VMCS_GUEST_LDTR_SELECTOR, 0);
 	vmcs_write(VMCS_GUEST_LDTR_BASE, 0);
 	vmcs_write(VMCS_GUEST_LDTR_LIMIT, 0);
 	vmcs_write(VMCS_GUEST_LDTR_ACCESS_RIGHTS, AR_UNUSABLE);
-	vmcs_write(VMCS_GUEST_GDTR_BASE, HV_GUEST_GDT);
-	vmcs_write(VMCS_GUEST_GDTR_LIMIT, GUEST_GDT_LIMIT);
+	vmcs_write(VMCS_GUEST_GDTR_BASE, e->gdt_base);
+	vmcs_write(VMCS_GUEST_GDTR_LIMIT, e->gdt_limit);
 	/* No IDT until the guest loads one: an early fault triple-faults. */
 	vmcs_write(VMCS_GUEST_IDTR_BASE, 0);
 	vmcs_write(VMCS_GUEST_IDTR_LIMIT, 0);
 
-	vmcs_write(VMCS_GUEST_RIP, HV_GUEST_LOAD_ADDR);
-	vmcs_write(VMCS_GUEST_RSP, HV_GUEST_STACK_TOP);
+	vmcs_write(VMCS_GUEST_RIP, e->rip);
+	vmcs_write(VMCS_GUEST_RSP, e->rsp);
 	vmcs_write(VMCS_GUEST_RFLAGS, RFLAGS_FIXED1);
 	vmcs_write(VMCS_GUEST_DR7, DR7_INIT);
 	vmcs_write(VMCS_GUEST_IA32_DEBUGCTL, 0);
@@ -155,5 +157,4 @@ void vmcs_setup_guest(const struct vm_setup *s, const struct vcpu *v)
 	vmcs_write(VMCS_GUEST_ACTIVITY_STATE, 0);
 	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_STATE, 0);
 	vmcs_write(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS, 0);
-	(void)v;
 }

@@ -15,6 +15,18 @@ struct vm_setup {
 	const struct exit_bitmaps *bitmaps;
 	const struct host_gdt *gdt;
 	uint64_t eptp;
+	const struct guest_entry *entry;
+};
+
+/* Where and how the guest starts: a 64-bit, paged, flat-segment CPU in
+ * both cases (the guest ABI's entry, or the Linux boot protocol's 64-bit
+ * entry); the addresses differ, and a PC guest owns its x87 state. */
+struct guest_entry {
+	uint64_t rip, rsp, cr3;
+	uint16_t cs, ds, tr;
+	uint64_t tr_base, gdt_base;
+	uint32_t gdt_limit;
+	bool own_fpu; /* CR0.EM clear, CR0.MP set: x87 and SSE usable */
 };
 
 void vmcs_setup_controls(const struct vm_setup *s, const struct vcpu *v);

@@ -7,13 +7,17 @@
 	X(IA32_TIME_STAMP_COUNTER, 0x00000010)      \
 	X(IA32_APIC_BASE, 0x0000001b)               \
 	X(IA32_FEATURE_CONTROL, 0x0000003a)         \
+	X(IA32_BIOS_SIGN_ID, 0x0000008b)            \
+	X(PLATFORM_INFO, 0x000000ce)                \
 	X(IA32_ARCH_CAPABILITIES, 0x0000010a)       \
 	X(IA32_FLUSH_CMD, 0x0000010b)               \
 	X(IA32_SYSENTER_CS, 0x00000174)             \
 	X(IA32_SYSENTER_ESP, 0x00000175)            \
 	X(IA32_SYSENTER_EIP, 0x00000176)            \
+	X(IA32_MISC_ENABLE, 0x000001a0)             \
 	X(IA32_DEBUGCTL, 0x000001d9)                \
 	X(IA32_PAT, 0x00000277)                     \
+	X(IA32_TSC_DEADLINE, 0x000006e0)            \
 	X(IA32_VMX_BASIC, 0x00000480)               \
 	X(IA32_VMX_PINBASED_CTLS, 0x00000481)       \
 	X(IA32_VMX_PROCBASED_CTLS, 0x00000482)      \

@@ -61,6 +61,15 @@
 #define CR0_HOST_OWNED \
 	(CR0_PE | CR0_EM | CR0_ET | CR0_NE | CR0_NW | CR0_CD | CR0_PG)
 
+/* A PC guest (Linux) owns x87 state (EM, TS, MP: x86/fpu.h) and may turn
+ * paging off, which unrestricted guest allows (SDM 3C 27.3.1.1, "Checks
+ * on Guest Control Registers, Debug Registers, and MSRs"); changing
+ * paging must still trap, for IA32_EFER.LMA and the "IA-32e mode guest"
+ * entry control follow CR0.PG (SDM 3A 10.8.5, "Initializing IA-32e
+ * Mode"), and the caching bits stay the host's. */
+#define PC_CR0_HOST_OWNED (CR0_PE | CR0_NE | CR0_NW | CR0_CD | CR0_PG)
+#define PC_CR4_GUEST_ALLOWED (CR4_GUEST_ALLOWED | CR4_OSFXSR | CR4_OSXMMEXCPT)
+
 /* CR0 bits a guest must keep set: long mode needs PE and PG; EM keeps
  * x87 out (see above). */
 #define CR0_GUEST_REQUIRED (CR0_PE | CR0_EM | CR0_PG)

@@ -1,0 +1,40 @@
+/* A Linux guest's memory, filled before the first VM entry: the kernel,
+ * initrd, command line and boot_params as the boot protocol places them
+ * (loader/linux_boot.h), and the PC's MP table (pc.h). Pure. */
+#ifndef HV_LINUX_GUEST_H
+#define HV_LINUX_GUEST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loader/linux_boot.h"
+
+/* The command line without --append= (docs/linux-guest.md says why each
+ * word is there). */
+#define PC_LINUX_DEFAULT_CMDLINE                                         \
+	"console=ttyS0,115200 noapic acpi=off pci=off nokaslr tsc=reliable " \
+	"mitigations=off 8250.nr_uarts=1 intel_pstate=disable idle=halt "    \
+	"nowatchdog rdinit=/init panic=-1 reboot=k"
+/* Guest memory without --mem=, in MiB: the Debian kernel's 64 MiB of
+ * init_size, an initramfs, and room for its shell. */
+#define PC_LINUX_DEFAULT_MEM_MIB 256u
+
+struct linux_guest {
+	const uint8_t *kernel;
+	size_t kernel_size;
+	const uint8_t *initrd; /* NULL: none */
+	size_t initrd_size;
+	const char *cmdline;
+	uint64_t mem_size; /* bytes, a multiple of 2 MiB */
+};
+
+/* Checks the kernel and plans the layout (@k, @l), then fills @mem (zeroed,
+ * g->mem_size bytes): nothing is written when the answer is not
+ * LINUX_BOOT_OK. @signature, @features: CPUID.1 EAX and EDX, for the MP
+ * table's processor entry. */
+enum linux_boot_error linux_guest_load(uint8_t *mem, const struct linux_guest *g,
+				       uint32_t signature, uint32_t features,
+				       struct linux_kernel *k,
+				       struct linux_layout *l);
+
+#endif

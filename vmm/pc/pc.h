@@ -1,0 +1,95 @@
+/* The PC a Linux guest sees (docs/linux-guest.md, "The machine Linux
+ * sees"): one CPU whose CPUID names its clocks, a local APIC in x2APIC
+ * mode, a 16550A at COM1, an MP table, and nothing else. Flat guests have
+ * no PC (vcpu->pc is NULL) and keep the guest ABI of docs/guest-abi.md.
+ *
+ * The machine's answers are pure functions here (pc_cpuid, pc_msr_*,
+ * pc_port_*, mptable_write), unit-tested without a CPU; pc_irq.c joins
+ * them to VM exits and entries. */
+#ifndef HV_PC_H
+#define HV_PC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "dev/lapic.h"
+#include "dev/uart16550.h"
+#include "x86/cpu_ops.h"
+
+/* COM1, the one UART (its eight registers from here). */
+#define PC_COM1 0x3f8u
+/* The keyboard controller's status port: 0x01 (output full, input
+ * empty) makes Linux's i8042 probe give up at once instead of after a
+ * second of timeouts; 0xFE written to it is the PC's reset line. */
+#define PC_I8042_STATUS 0x64u
+#define PC_I8042_STATUS_VALUE 0x01u
+#define PC_I8042_RESET 0xfeu
+/* The reset control register of PCI-era chipsets: bit 2 resets. */
+#define PC_RESET_CONTROL 0xcf9u
+#define PC_RESET_CONTROL_RESET 0x04u
+
+/* IA32_APIC_BASE as the guest reads it: the default base, the bootstrap
+ * processor, globally enabled, in x2APIC mode (SDM 3A 11.12.1,
+ * "Detecting and Enabling x2APIC Mode"). */
+#define PC_APIC_BASE 0xfee00d00ull
+/* IA32_MISC_ENABLE: fast strings on (bit 0), no performance monitoring
+ * (bit 7 clear), BTS and PEBS unavailable (bits 11, 12), CPUID not
+ * limited (bit 22 clear): a CPU whose PMU is not the guest's (SDM 4,
+ * table 2-2). */
+#define PC_MISC_ENABLE 0x1801ull
+
+struct pc {
+	struct lapic lapic;
+	struct uart16550 uart;
+	uint64_t tsc_hz; /* CPUID 15H/16H: the TSC and APIC timer clock */
+	bool reset;	 /* the guest pulled the reset line */
+	/* what hv saw of the machine, for the summary's hv lines */
+	uint64_t irqs_injected;
+	uint64_t input_bytes; /* console input given to the UART */
+	/* interrupts and timers (pc_irq.c) */
+	uint32_t proc_controls;	   /* primary controls as now written */
+	unsigned int timer_rate;   /* preemption timer: TSC >> rate */
+	uint64_t irqs_off_since;   /* TSC of the first slice seen with IF=0 */
+	uint64_t irqs_off_bound;   /* TSC ticks allowed so; 0: no bound */
+	uint64_t watchdog_kick_tsc; /* the firmware watchdog, rearmed then */
+	uint64_t input_poll_tsc;    /* the firmware's console, read then */
+};
+
+/* The CPUID answer for the PC, from the host's @r already stripped of
+ * what no guest may see (handle_cpuid.c): the FPU and SSE (the guest's
+ * own state, switched around the run), x2APIC and TSC-deadline (the
+ * emulated APIC), ARAT, and leaves 15H/16H with the TSC rate. @host is
+ * the processor's own answer for the same leaf. */
+void pc_cpuid(const struct pc *pc, uint32_t leaf, uint32_t subleaf,
+	      const struct cpuid_regs *host, struct cpuid_regs *r);
+
+enum pc_msr_result {
+	PC_MSR_DONE,	 /* answered */
+	PC_MSR_GP,	 /* the PC's MSR, but #GP for this access */
+	PC_MSR_NOT_MINE, /* not one of the PC's: the common set decides */
+};
+
+enum pc_msr_result pc_msr_read(struct pc *pc, uint32_t msr, uint64_t now,
+			       uint64_t *value);
+enum pc_msr_result pc_msr_write(struct pc *pc, uint32_t msr, uint64_t value,
+				uint64_t now);
+
+/* IN and OUT of @size bytes (1, 2 or 4). Ports the PC does not have read
+ * all ones and ignore writes, as an ISA bus with nothing on it does.
+ * False from pc_port_in: not one of the PC's ports (the caller's denial
+ * log). */
+bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size,
+		uint32_t *value);
+bool pc_port_out(struct pc *pc, uint16_t port, unsigned int size,
+		 uint32_t value);
+
+/* The MP table (Intel MultiProcessor Specification 1.4, chapter 4): the
+ * floating pointer at @addr and its configuration table right after it,
+ * one processor entry (APIC ID 0, the bootstrap processor). Without it
+ * (or an ACPI MADT) Linux never starts its local APIC timer. @signature
+ * and @features: CPUID.1 EAX and EDX. Returns the bytes written. */
+#define MPTABLE_ADDR 0xf0000ull
+unsigned int mptable_write(uint8_t *mem, uint64_t addr, uint32_t signature,
+			   uint32_t features);
+
+#endif

@@ -1,0 +1,66 @@
+/* CPUID as the PC shows it to Linux: what handle_cpuid.c leaves of the
+ * host's answer (no VMX, nothing whose MSR or device is missing), plus
+ * what this machine adds. Linux reads its clocks from here: with leaf
+ * 15H it needs neither a PIT nor a calibration loop
+ * (arch/x86/kernel/tsc.c, native_calibrate_tsc), and with ARAT and
+ * TSC-deadline its local APIC timer is its clock event (apic_needs_pit). */
+#include "pc/pc.h"
+
+/* SDM 2 "CPUID", tables 3-8 to 3-10, and 3-17 for leaf 15H. */
+#define LEAF_TSC_CRYSTAL 0x15u /* TSC / crystal ratio, crystal Hz */
+#define LEAF_FREQUENCY 0x16u   /* base, maximum and bus MHz */
+
+/* x87, MMX and SSE: state kept in the FXSAVE image that hv switches
+ * around the run (x86/fpu.h). Not AVX nor XSAVE: there is no XSAVE
+ * switching, so CR4.OSXSAVE stays the host's to refuse. */
+#define CPUID_1_EDX_FXSAVE_STATE                                              \
+	((1u << 0) /* FPU */ | (1u << 23) /* MMX */ | (1u << 24) /* FXSR */ | \
+	 (1u << 25) /* SSE */ | (1u << 26) /* SSE2 */)
+#define CPUID_1_ECX_FXSAVE_STATE                             \
+	((1u << 0) /* SSE3 */ | (1u << 1) /* PCLMULQDQ */ |  \
+	 (1u << 9) /* SSSE3 */ | (1u << 19) /* SSE4.1 */ |   \
+	 (1u << 20) /* SSE4.2 */ | (1u << 25) /* AES-NI */)
+/* The emulated local APIC (dev/lapic.h). */
+#define CPUID_1_ECX_X2APIC (1u << 21)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+#define CPUID_1_EBX_APIC_ID_SHIFT 24 /* initial APIC ID, bits 31:24 */
+#define CPUID_1_EBX_LOGICAL_SHIFT 16 /* logical processors, 23:16 */
+/* Leaf 6: only "APIC timer always running" (ARAT): no thermal sensor,
+ * no HWP (its MSRs are not the guest's). */
+#define CPUID_6_EAX_ARAT (1u << 2)
+
+void pc_cpuid(const struct pc *pc, uint32_t leaf, uint32_t subleaf,
+	      const struct cpuid_regs *host, struct cpuid_regs *r)
+{
+	uint32_t mhz = (uint32_t)(pc->tsc_hz / 1000000u);
+
+	(void)subleaf;
+	switch (leaf) {
+	case 0:
+		if (r->eax < LEAF_FREQUENCY)
+			r->eax = LEAF_FREQUENCY;
+		break;
+	case 1:
+		r->edx |= host->edx & CPUID_1_EDX_FXSAVE_STATE;
+		r->ecx |= (host->ecx & CPUID_1_ECX_FXSAVE_STATE) |
+			  CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE;
+		r->ebx = (r->ebx & 0xffffu) | 1u << CPUID_1_EBX_LOGICAL_SHIFT |
+			 (uint32_t)pc->lapic.id << CPUID_1_EBX_APIC_ID_SHIFT;
+		break;
+	case 6:
+		*r = (struct cpuid_regs){CPUID_6_EAX_ARAT, 0, 0, 0};
+		break;
+	case LEAF_TSC_CRYSTAL:
+		/* The crystal is the TSC itself (ratio 1/1): the APIC
+		 * timer counts TSC ticks (dev/lapic.h). */
+		*r = (struct cpuid_regs){1, 1, (uint32_t)pc->tsc_hz, 0};
+		/* ECX is 32 bits: a TSC above 4.29 GHz cannot be named so,
+		 * and the leaf says "not enumerated" instead. */
+		if (pc->tsc_hz > UINT32_MAX)
+			*r = (struct cpuid_regs){0, 0, 0, 0};
+		break;
+	case LEAF_FREQUENCY:
+		*r = (struct cpuid_regs){mhz, mhz, mhz, 0};
+		break;
+	}
+}

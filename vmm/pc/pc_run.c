@@ -1,0 +1,250 @@
+/* The PC's time while its guest runs: the local APIC's interrupts
+ * injected on VM entry (or an interrupt window asked for), the
+ * VMX-preemption timer set to wake hv at the APIC's next deadline, HLT as
+ * a wait for the next interrupt, the console's input, and the bounds of a
+ * run that may last as long as its user wants. */
+#include "pc/pc_run.h"
+
+#include "exit/exit.h"
+#include "exit/exit_qual.h"
+#include "platform.h"
+#include "print.h"
+#include "vmcs/vmcs.h"
+#include "vmx/vmx_controls.h"
+#include "x86/fpu.h"
+#include "x86/x86.h"
+
+/* A kernel that keeps interrupts off this long (guest time, seen at
+ * preemption-timer exits) is stuck: a healthy one takes its timer tick
+ * every few milliseconds. */
+#define PC_IRQS_OFF_SECONDS 10u
+/* The firmware watchdog: armed for this long, rearmed every
+ * PC_WATCHDOG_KICK_S while the guest makes progress, so that it resets
+ * the machine only if hv.efi itself stops coming back. */
+#define PC_WATCHDOG_S 60u
+#define PC_WATCHDOG_KICK_S 10u
+/* The firmware's console input, read this often while the guest runs
+ * (and while it waits in HLT). */
+#define PC_INPUT_POLLS_PER_S 100u
+
+static void uart_tx(void *ctx, uint8_t byte)
+{
+	char c = (char)byte;
+
+	console_write(ctx, &c, 1);
+}
+
+void pc_init(struct pc *pc, struct vcpu *v, uint64_t tsc_hz,
+	     unsigned int timer_rate, uint32_t proc_controls)
+{
+	*pc = (struct pc){0};
+	lapic_init(&pc->lapic, 0);
+	uart16550_init(&pc->uart, uart_tx, v);
+	pc->tsc_hz = tsc_hz;
+	pc->timer_rate = timer_rate;
+	pc->proc_controls = proc_controls;
+	pc->irqs_off_bound = tsc_hz * PC_IRQS_OFF_SECONDS;
+}
+
+uint32_t pc_firmware_watchdog_s(void)
+{
+	return PC_WATCHDOG_S;
+}
+
+/* Once in a while: the host's interrupts have a moment, the firmware's
+ * console input goes into the UART, and, while the guest runs (@running;
+ * not while it waits in HLT), the firmware watchdog gets its kick.
+ * Firmware calls: the host's FPU state first. */
+static void serve_host(struct vcpu *v, uint64_t now, bool running)
+{
+	struct pc *pc = v->pc;
+	uint64_t poll_ticks = pc->tsc_hz / PC_INPUT_POLLS_PER_S;
+	int key;
+
+	if (now - pc->input_poll_tsc < poll_ticks)
+		return;
+	pc->input_poll_tsc = now;
+	fpu_for_host();
+	if (v->ops->open_irq_window)
+		v->ops->open_irq_window();
+	if (running &&
+	    now - pc->watchdog_kick_tsc >= pc->tsc_hz * PC_WATCHDOG_KICK_S) {
+		pc->watchdog_kick_tsc = now;
+		platform_set_watchdog(PC_WATCHDOG_S);
+	}
+	while (pc->uart.rx_count < UART_FIFO_SIZE &&
+	       (key = platform_read_key()) >= 0) {
+		/* The firmware's Enter is CR; a terminal sends CR too, and
+		 * the guest's tty turns it into a newline. */
+		if (uart16550_receive(&pc->uart, (uint8_t)key))
+			pc->input_bytes++;
+	}
+}
+
+static void set_interrupt_window(struct pc *pc, bool open)
+{
+	uint32_t proc = open ? pc->proc_controls | PROC_INTERRUPT_WINDOW_EXITING
+			     : pc->proc_controls & ~PROC_INTERRUPT_WINDOW_EXITING;
+
+	if (proc == pc->proc_controls)
+		return;
+	pc->proc_controls = proc;
+	vmcs_write(VMCS_PRIMARY_PROC_BASED_CONTROLS, proc);
+}
+
+/* RFLAGS.IF set and no STI or MOV-SS shadow: an external interrupt
+ * would be taken now (SDM 3A 6.8.1, "Masking Maskable Hardware
+ * Interrupts"; 3C 27.3.1.5, "Checks on Guest Non-Register State"). */
+static bool guest_interruptible(void)
+{
+	return (vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
+	       !(vmcs_read(VMCS_GUEST_INTERRUPTIBILITY_STATE) &
+		 (BLOCKING_BY_STI | BLOCKING_BY_MOV_SS));
+}
+
+/* An exit in the middle of delivering an event (the host's interrupt
+ * arriving while the guest's own was delivered) leaves the event in the
+ * IDT-vectoring information: it is delivered again on the next entry,
+ * or the guest would lose it (SDM 3C 28.2.4, "Information for VM Exits
+ * During Event Delivery"; 27.6, "Event Injection"). */
+static void redeliver_interrupted_event(void)
+{
+	uint32_t idt = vmcs_read(VMCS_IDT_VECTORING_INFO);
+
+	if (!(idt & INTR_INFO_VALID))
+		return;
+	if (idt & INTR_INFO_DELIVER_ERROR_CODE)
+		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR_CODE,
+			   vmcs_read(VMCS_IDT_VECTORING_ERROR_CODE));
+	uint32_t type = INTR_INFO_TYPE(idt);
+
+	if (type == INTR_TYPE_SOFTWARE_INTERRUPT ||
+	    type == INTR_TYPE_PRIVILEGED_SOFTWARE_EXCEPTION ||
+	    type == INTR_TYPE_SOFTWARE_EXCEPTION)
+		vmcs_write(VMCS_ENTRY_INSTRUCTION_LENGTH,
+			   vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH));
+	vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, idt & ~INTR_INFO_RESERVED);
+}
+
+void pc_before_entry(struct vcpu *v)
+{
+	struct pc *pc = v->pc;
+	uint64_t now = v->ops->read_tsc();
+
+	serve_host(v, now, true);
+	fpu_for_guest();
+	if (!(vmcs_read(VMCS_ENTRY_INTERRUPTION_INFO) & INTR_INFO_VALID))
+		redeliver_interrupted_event();
+	lapic_update(&pc->lapic, now);
+	int vector = lapic_pending(&pc->lapic);
+	bool window = false;
+
+	if (vector >= 0) {
+		/* One event per entry: the interrupt waits for a free slot
+		 * and an interruptible guest, with a window exit to say so. */
+		if (!(vmcs_read(VMCS_ENTRY_INTERRUPTION_INFO) &
+		      INTR_INFO_VALID) &&
+		    guest_interruptible()) {
+			vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO,
+				   INTR_INFO_VALID |
+					   (uint32_t)INTR_TYPE_EXTERNAL
+						   << INTR_INFO_TYPE_SHIFT |
+					   (uint32_t)vector);
+			lapic_accept(&pc->lapic, (unsigned int)vector);
+			pc->irqs_injected++;
+			pc->irqs_off_since = 0;
+		} else {
+			window = true;
+		}
+	}
+	set_interrupt_window(pc, window);
+
+	/* Wake hv when the APIC's timer is due, or after a slice. */
+	uint64_t ticks = v->slice_ticks;
+	uint64_t next = lapic_next_event(&pc->lapic);
+
+	if (next) {
+		uint64_t due = next > now ? (next - now) >> pc->timer_rate : 0;
+
+		if (due < ticks)
+			ticks = due;
+	}
+	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, ticks);
+}
+
+enum exit_verdict handle_interrupt_window(struct vcpu *v)
+{
+	if (!v->pc)
+		return handle_unhandled(v);
+	return VERDICT_RESUME; /* pc_before_entry injects */
+}
+
+/* HLT with interrupts on waits, in the host, for the APIC's next
+ * interrupt; with them off nothing can wake the CPU, and that is how
+ * Linux powers off without ACPI (kernel/reboot.c turns POWER_OFF into
+ * HALT when there is no pm_power_off; stop_this_cpu halts with
+ * interrupts off): the run ends, result=ok. */
+enum exit_verdict pc_hlt(struct vcpu *v)
+{
+	struct pc *pc = v->pc;
+
+	if (!(vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF)) {
+		console_flush(v);
+		hv_printf("hv: guest %s: halted with interrupts off (power "
+			  "off)\n",
+			  v->name);
+		return vcpu_finish(v, GUEST_OK, 0);
+	}
+	vcpu_skip_instruction(v);
+	for (;;) {
+		uint64_t now = v->ops->read_tsc();
+
+		lapic_update(&pc->lapic, now);
+		if (lapic_pending(&pc->lapic) >= 0)
+			return VERDICT_RESUME;
+		if (!lapic_next_event(&pc->lapic)) {
+			console_flush(v);
+			hv_printf("hv: guest %s: halted with no timer armed "
+				  "and no interrupt to come, at RIP 0x%lx\n",
+				  v->name, vmcs_read(VMCS_GUEST_RIP));
+			return vcpu_kill(v, "halted_forever");
+		}
+		serve_host(v, now, false);
+		__asm__ volatile("pause");
+	}
+}
+
+/* A slice ended, or the APIC's deadline came (pc_before_entry set the
+ * timer for whichever is first). */
+enum exit_verdict pc_preemption_timer(struct vcpu *v)
+{
+	struct pc *pc = v->pc;
+	uint64_t now = v->ops->read_tsc();
+
+	v->slices++;
+	if (vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) {
+		pc->irqs_off_since = 0;
+		return VERDICT_RESUME;
+	}
+	if (!pc->irqs_off_since)
+		pc->irqs_off_since = now;
+	else if (pc->irqs_off_bound &&
+		 now - pc->irqs_off_since > pc->irqs_off_bound) {
+		console_flush(v);
+		hv_printf("hv: guest %s: watchdog: interrupts off for more "
+			  "than %u s, at RIP 0x%lx\n",
+			  v->name, PC_IRQS_OFF_SECONDS,
+			  vmcs_read(VMCS_GUEST_RIP));
+		return vcpu_kill(v, "irqs_off");
+	}
+	return VERDICT_RESUME;
+}
+
+void pc_report(const struct vcpu *v)
+{
+	const struct pc *pc = v->pc;
+
+	hv_printf("hv: guest %s: %lu interrupts injected, %lu bytes of "
+		  "console input given to its UART\n",
+		  v->name, pc->irqs_injected, pc->input_bytes);
+}

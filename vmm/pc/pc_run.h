@@ -1,0 +1,29 @@
+/* The PC's run-time half (pc_run.c): what the exit path calls for a
+ * guest that has a PC (vcpu->pc). */
+#ifndef HV_PC_RUN_H
+#define HV_PC_RUN_H
+
+#include "exit/vcpu.h"
+#include "pc/pc.h"
+
+/* Power-on state; the UART prints to the guest's console (console.c).
+ * @timer_rate: IA32_VMX_MISC[4:0]; @proc_controls: the primary
+ * processor-based controls as written to the VMCS. */
+void pc_init(struct pc *pc, struct vcpu *v, uint64_t tsc_hz,
+	     unsigned int timer_rate, uint32_t proc_controls);
+
+/* Before every VM entry: the guest's FPU state, an interrupt injected or
+ * a window asked for, the preemption timer set for the APIC's deadline. */
+void pc_before_entry(struct vcpu *v);
+
+enum exit_verdict pc_hlt(struct vcpu *v);
+enum exit_verdict pc_preemption_timer(struct vcpu *v);
+enum exit_verdict handle_interrupt_window(struct vcpu *v);
+
+/* The firmware watchdog's seconds while a PC guest runs (rearmed). */
+uint32_t pc_firmware_watchdog_s(void);
+
+/* hv's lines about the machine after the run. */
+void pc_report(const struct vcpu *v);
+
+#endif
