@@ -1,6 +1,6 @@
 /* UEFI entry: arguments (shell command line, or hv.cfg next to the app),
- * the guest image, then the hypervisor; its verdict becomes an EFI_STATUS
- * for the firmware. */
+ * the guest's files (a flat image, or a Linux kernel and initrd), then the
+ * hypervisor; its verdict becomes an EFI_STATUS for the firmware. */
 #include <efi.h>
 #include <efilib.h>
 
@@ -12,6 +12,12 @@
 
 #define CONFIG_FILE "hv.cfg"
 #define CONFIG_MAX 4096
+/* The shell's command line: room for the longest --append= and more. */
+#define LOAD_OPTIONS_MAX (CMDLINE_MAX_APPEND + 1024u)
+/* What boot/ reads at most; whether it fits in --mem= is the vmm's to
+ * say (vmm/loader/linux_boot.h). Debian 12's kernel is about 8 MiB. */
+#define KERNEL_MAX ((UINTN)64 << 20)
+#define INITRD_MAX ((UINTN)1 << 30)
 
 extern const char guest_tiny_image[];
 extern const uint64_t guest_tiny_image_size;
@@ -49,21 +55,25 @@ static EFI_STATUS efi_status_of(enum hv_status st)
 	return EFI_ABORTED;
 }
 
-/* The shell passes the command line as UCS-2 LoadOptions; the boot
- * manager passes nothing (or binary data, which we ignore). */
-static BOOLEAN load_options_text(EFI_LOADED_IMAGE *li, char *out, UINTN size)
+/* The shell passes the command line as UCS-2 LoadOptions (as typed,
+ * quotes and all); the boot manager passes nothing (or binary data, which
+ * we ignore). *too_long: text that does not fit in @out. */
+static BOOLEAN load_options_text(EFI_LOADED_IMAGE *li, char *out, UINTN size,
+				 BOOLEAN *too_long)
 {
 	const CHAR16 *w = li->LoadOptions;
-	UINTN n = li->LoadOptionsSize / sizeof(CHAR16), k = 0;
+	UINTN n = li->LoadOptionsSize / sizeof(CHAR16), k = 0, i;
 
+	*too_long = FALSE;
 	if (!w || !n)
 		return FALSE;
-	for (UINTN i = 0; i < n && w[i] && k + 1 < size; i++) {
+	for (i = 0; i < n && w[i] && k + 1 < size; i++) {
 		if (w[i] > 0x7e || (w[i] < 0x20 && w[i] != L'\t'))
 			return FALSE;
 		out[k++] = (char)w[i];
 	}
 	out[k] = '\0';
+	*too_long = i < n && w[i];
 	return k > 0;
 }
 
@@ -84,9 +94,11 @@ static void image_path_text(EFI_LOADED_IMAGE *li, char *out, UINTN size)
 static enum hv_status parse_arguments(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 				      struct cmdline *cl)
 {
-	char err[160], text[512], self[256];
+	char err[160], text[LOAD_OPTIONS_MAX], self[256];
+	const char *e = NULL;
 	void *cfg = NULL;
 	UINTN cfg_size = 0;
+	BOOLEAN too_long;
 
 	if (efi_file_exists(image, CONFIG_FILE)) {
 		if (efi_read_file(image, CONFIG_FILE, CONFIG_MAX - 1, &cfg,
@@ -99,9 +111,7 @@ static enum hv_status parse_arguments(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 		}
 		if (cfg) {
 			((char *)cfg)[cfg_size] = '\0';
-			const char *e =
-				cmdline_parse(cfg, FALSE, cl, err, sizeof(err));
-
+			e = cmdline_parse(cfg, FALSE, cl, err, sizeof(err));
 			efi_free_file(cfg, cfg_size);
 			if (e) {
 				hv_printf("hv: %s: %s\n", CONFIG_FILE, e);
@@ -110,22 +120,31 @@ static enum hv_status parse_arguments(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 			hv_printf("hv: read %s\n", CONFIG_FILE);
 		}
 	}
-	if (load_options_text(li, text, sizeof(text))) {
+	if (load_options_text(li, text, sizeof(text), &too_long)) {
 		image_path_text(li, self, sizeof(self));
-		const char *e =
-			cmdline_parse(text, cmdline_names_program(text, self),
-				      cl, err, sizeof(err));
-
-		if (e) {
-			hv_printf("hv: %s\n", e);
-			hv_printf("hv: usage: hv.efi [--caps] [--dump] "
-				  "[--debug-wait] [--watchdog=SLICES] "
-				  "[--break-entry=host-tr|guest-rflags] "
-				  "[GUEST.bin]\n");
-			return HV_BAD_ARGUMENT;
+		if (too_long) {
+			hv_snprintf(err, sizeof(err),
+				    "the command line is longer than %u bytes",
+				    LOAD_OPTIONS_MAX - 1);
+			e = err;
+		} else {
+			e = cmdline_parse(text,
+					  cmdline_names_program(text, self), cl,
+					  err, sizeof(err));
 		}
+		if (e)
+			goto usage;
 	}
-	return HV_OK;
+	e = cmdline_check(cl, err, sizeof(err));
+	if (!e)
+		return HV_OK;
+usage:
+	hv_printf("hv: %s\n", e);
+	hv_printf("hv: usage: hv.efi [--caps] [--dump] [--debug-wait] "
+		  "[--watchdog=SLICES] [--break-entry=host-tr|guest-rflags] "
+		  "[GUEST.bin | --kernel=FILE [--initrd=FILE] "
+		  "[--append=\"TEXT\"] [--mem=MIB]]\n");
+	return HV_BAD_ARGUMENT;
 }
 
 /* A flat image has no header; catch the formats people pass by mistake. */
@@ -139,48 +158,90 @@ static const char *malformed(const unsigned char *d, UINTN size)
 	return NULL;
 }
 
-static enum hv_status load_guest(EFI_HANDLE image, const char *name,
-				 struct hv_options *opt, UINTN *pages_size)
+/* Reads one file next to hv.efi, @what ("guest image", "kernel",
+ * "initrd") naming it in the messages, at most @max bytes (@why_max says
+ * why, after the number: ": guest memory is 2048 KiB"). *f is filled only
+ * on success; free it with efi_free_file(f->data, f->size). */
+static enum hv_status load_file(EFI_HANDLE image, const char *what,
+				const char *name, UINTN max,
+				const char *why_max, struct hv_file *f)
 {
 	void *data;
 	UINTN size;
-	EFI_STATUS st =
-		efi_read_file(image, name, HV_GUEST_MAX_IMAGE, &data, &size);
+	EFI_STATUS st = efi_read_file(image, name, max, &data, &size);
 
-	*pages_size = size;
 	if (st == EFI_NOT_FOUND) {
-		hv_printf("hv: guest image %s: not found next to hv.efi\n",
-			  name);
+		hv_printf("hv: %s %s: not found next to hv.efi\n", what, name);
 		return HV_BAD_ARGUMENT;
 	}
 	if (st == EFI_BAD_BUFFER_SIZE) {
-		hv_printf("hv: guest image %s: %lu bytes is too large (at most "
-			  "%lu: guest memory is %lu KiB)\n",
-			  name, (unsigned long)size, HV_GUEST_MAX_IMAGE,
-			  HV_GUEST_MEM_SIZE / 1024);
+		hv_printf("hv: %s %s: %lu bytes is too large (at most %lu%s)\n",
+			  what, name, (unsigned long)size, (unsigned long)max,
+			  why_max);
 		return HV_BAD_ARGUMENT;
 	}
 	if (EFI_ERROR(st)) {
-		hv_printf(
-			"hv: guest image %s: read failed (EFI status 0x%lx)\n",
-			name, (unsigned long)st);
+		hv_printf("hv: %s %s: read failed (EFI status 0x%lx)\n", what,
+			  name, (unsigned long)st);
 		return HV_BAD_ARGUMENT;
 	}
 	if (!size) {
-		hv_printf("hv: guest image %s: the file is empty\n", name);
+		hv_printf("hv: %s %s: the file is empty\n", what, name);
 		return HV_BAD_ARGUMENT;
 	}
-	const char *why = malformed(data, size);
+	f->name = name;
+	f->data = data;
+	f->size = size;
+	return HV_OK;
+}
+
+static void free_file(struct hv_file *f)
+{
+	if (f->data)
+		efi_free_file((void *)f->data, f->size);
+	f->data = NULL;
+}
+
+static enum hv_status load_guest(EFI_HANDLE image, const char *name,
+				 struct hv_options *opt)
+{
+	char why_max[48];
+	struct hv_file f = {0};
+	enum hv_status st;
+
+	hv_snprintf(why_max, sizeof(why_max), ": guest memory is %lu KiB",
+		    (unsigned long)(HV_GUEST_MEM_SIZE / 1024));
+	st = load_file(image, "guest image", name, HV_GUEST_MAX_IMAGE, why_max,
+		       &f);
+	if (st != HV_OK)
+		return st;
+	const char *why = malformed(f.data, f.size);
 
 	if (why) {
 		hv_printf("hv: guest image %s: %s\n", name, why);
-		efi_free_file(data, size);
+		free_file(&f);
 		return HV_BAD_ARGUMENT;
 	}
-	opt->guest_name = name;
-	opt->guest_image = data;
-	opt->guest_size = size;
+	opt->guest_name = f.name;
+	opt->guest_image = f.data;
+	opt->guest_size = f.size;
 	return HV_OK;
+}
+
+/* --kernel= and its --initrd=: only read here; whether the kernel is a
+ * bzImage, and whether both fit in --mem=, the vmm's loader says. */
+static enum hv_status load_linux(EFI_HANDLE image, const struct cmdline *cl,
+				 struct hv_options *opt)
+{
+	enum hv_status st = load_file(image, "kernel", cl->kernel, KERNEL_MAX,
+				      " bytes", &opt->kernel);
+
+	if (st == HV_OK && cl->initrd[0])
+		st = load_file(image, "initrd", cl->initrd, INITRD_MAX,
+			       " bytes", &opt->initrd);
+	opt->append = cl->has_append ? cl->append : NULL;
+	opt->mem_mib = cl->mem_mib;
+	return st;
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
@@ -192,7 +253,6 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		.guest_image = guest_tiny_image,
 		.guest_size = guest_tiny_image_size,
 	};
-	UINTN loaded_size = 0;
 	enum hv_status st;
 
 	InitializeLib(image, systab);
@@ -205,7 +265,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (st == HV_OK && cl.debug_wait)
 		wait_for_debugger();
 	if (st == HV_OK && cl.guest[0])
-		st = load_guest(image, cl.guest, &opt, &loaded_size);
+		st = load_guest(image, cl.guest, &opt);
+	if (st == HV_OK && cl.kernel[0])
+		st = load_linux(image, &cl, &opt);
 	if (st == HV_OK) {
 		opt.caps_only = cl.caps_only;
 		opt.dump_vmcs = cl.dump_vmcs;
@@ -214,7 +276,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		st = hv_main(&opt, &cpu_hw_ops);
 	}
 	if (opt.guest_image != guest_tiny_image)
-		efi_free_file((void *)opt.guest_image, loaded_size);
+		efi_free_file((void *)opt.guest_image, opt.guest_size);
+	free_file(&opt.kernel);
+	free_file(&opt.initrd);
 
 	EFI_STATUS est = efi_status_of(st);
 

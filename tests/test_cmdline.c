@@ -166,6 +166,243 @@ static void first_word_skipped_only_when_it_names_the_program(void **state)
 	assert_false(cmdline_names_program("good.bin", "\\hv.efi"));
 }
 
+static char check_err[160];
+
+static const char *check(const struct cmdline *c)
+{
+	return cmdline_check(c, check_err, sizeof(check_err));
+}
+
+/* Issue 12: a Linux guest's files and memory size. */
+static void kernel_initrd_and_mem_take_their_values(void **state)
+{
+	struct cmdline c = {0};
+
+	(void)state;
+	assert_null(parse("hv.efi --kernel=vmlinuz --initrd=initrd.img "
+			  "--mem=256",
+			  true, &c));
+	assert_string_equal(c.kernel, "vmlinuz");
+	assert_string_equal(c.initrd, "initrd.img");
+	assert_int_equal(c.mem_mib, 256);
+	assert_false(c.has_append);
+	assert_string_equal(c.guest, "");
+	assert_null(check(&c));
+	assert_null(parse("--mem=16", false, &c));
+	assert_int_equal(c.mem_mib, 16);
+	assert_null(parse("--mem=4096", false, &c));
+	assert_int_equal(c.mem_mib, 4096);
+	/* A quoted file name may hold a space. */
+	assert_null(parse("--kernel=\"my kernel\" --initrd=\"\\boot\\i.img\"",
+			  false, &c));
+	assert_string_equal(c.kernel, "my kernel");
+	assert_string_equal(c.initrd, "\\boot\\i.img");
+}
+
+static void kernel_and_initrd_names_must_fit(void **state)
+{
+	struct cmdline c = {0};
+	char text[CMDLINE_MAX_PATH + 32];
+	size_t k = strlen("--kernel=");
+
+	(void)state;
+	assert_string_equal(parse("--kernel=", false, &c),
+			    "--kernel=: no file name");
+	assert_string_equal(parse("--initrd=\"\"", false, &c),
+			    "--initrd=\"\": no file name");
+	memcpy(text, "--kernel=", k);
+	memset(text + k, 'k', CMDLINE_MAX_PATH - 1);
+	text[k + CMDLINE_MAX_PATH - 1] = '\0';
+	assert_null(parse(text, false, &c));
+	assert_int_equal(strlen(c.kernel), CMDLINE_MAX_PATH - 1);
+	memset(text + k, 'l', CMDLINE_MAX_PATH);
+	text[k + CMDLINE_MAX_PATH] = '\0';
+	assert_string_equal(parse(text, false, &c),
+			    "--kernel=lllllllllllllllllllllllllllllllllll...: "
+			    "the file name is longer than 127 bytes");
+	assert_int_equal(c.kernel[0], 'k'); /* unchanged */
+}
+
+/* The shell passes --append="..." with its quotes (LoadOptions is the
+ * line as typed): the spaces inside belong to the value. */
+static void quoted_append_holds_spaces(void **state)
+{
+	struct cmdline c = {0};
+
+	(void)state;
+	assert_null(
+		parse("hv.efi --kernel=vmlinuz "
+		      "--append=\"console=ttyS0,115200 quiet  rdinit=/init\" "
+		      "--mem=64",
+		      true, &c));
+	assert_true(c.has_append);
+	assert_string_equal(c.append,
+			    "console=ttyS0,115200 quiet  rdinit=/init");
+	assert_int_equal(c.mem_mib, 64); /* the word after the quote */
+	assert_string_equal(c.guest, "");
+	/* In hv.cfg: "#" inside quotes is no comment. */
+	memset(&c, 0, sizeof(c));
+	assert_null(
+		parse("--append=\"a #b\" # a comment\n--mem=32\n", false, &c));
+	assert_string_equal(c.append, "a #b");
+	assert_int_equal(c.mem_mib, 32);
+	assert_null(parse("--append=\"\"", false, &c));
+	assert_true(c.has_append);
+	assert_string_equal(c.append, "");
+}
+
+static void unquoted_append_is_one_word(void **state)
+{
+	struct cmdline c = {0};
+
+	(void)state;
+	assert_null(parse("--append=quiet loglevel=3", false, &c));
+	assert_true(c.has_append);
+	assert_string_equal(c.append, "quiet");
+	assert_string_equal(c.guest, "loglevel=3"); /* a word of its own */
+	memset(&c, 0, sizeof(c));
+	assert_null(parse("--append=", false, &c));
+	assert_true(c.has_append);
+	assert_string_equal(c.append, "");
+}
+
+static void append_quotes_must_close_and_enclose(void **state)
+{
+	struct cmdline c = {0};
+
+	(void)state;
+	assert_string_equal(
+		parse("hv.efi --append=\"console=ttyS0 quiet", true, &c),
+		"--append=\"console=ttyS0 quiet: no closing quote");
+	/* A quote does not run on past the end of its line in hv.cfg. */
+	assert_string_equal(parse("--append=\"a\nb\"\n", false, &c),
+			    "--append=\"a: no closing quote");
+	assert_string_equal(parse("--append=a\"b c\"", false, &c),
+			    "--append=a\"b c\": the quotes must enclose the "
+			    "whole value");
+	assert_string_equal(parse("--append=\"a\"\"b\"", false, &c),
+			    "--append=\"a\"\"b\": the quotes must enclose the "
+			    "whole value");
+	assert_false(c.has_append);
+}
+
+static void append_must_fit(void **state)
+{
+	struct cmdline c = {0};
+	char text[CMDLINE_MAX_APPEND + 32], want[160];
+	size_t k = strlen("--append=");
+
+	(void)state;
+	memcpy(text, "--append=", k);
+	memset(text + k, 'a', CMDLINE_MAX_APPEND - 1);
+	text[k + CMDLINE_MAX_APPEND - 1] = '\0';
+	assert_null(parse(text, false, &c));
+	assert_int_equal(strlen(c.append), CMDLINE_MAX_APPEND - 1);
+	/* Quoted: the quotes do not count. */
+	text[k] = '"';
+	memset(text + k + 1, 'q', CMDLINE_MAX_APPEND - 1);
+	strcpy(text + k + CMDLINE_MAX_APPEND, "\"");
+	assert_null(parse(text, false, &c));
+	assert_int_equal(c.append[0], 'q');
+	assert_int_equal(strlen(c.append), CMDLINE_MAX_APPEND - 1);
+	memset(text + k, 'b', CMDLINE_MAX_APPEND);
+	text[k + CMDLINE_MAX_APPEND] = '\0';
+	snprintf(want, sizeof(want),
+		 "--append=%.35s...: %d bytes is longer than %d", text + k,
+		 CMDLINE_MAX_APPEND, CMDLINE_MAX_APPEND - 1);
+	assert_string_equal(parse(text, false, &c), want);
+	assert_int_equal(c.append[0], 'q'); /* unchanged */
+}
+
+static void mem_takes_an_even_mib_count_from_16_to_4096(void **state)
+{
+	struct cmdline c = {0};
+	static const char *const bad[] = {
+		"--mem=0",    "--mem=7",      "--mem=15",
+		"--mem=17",   "--mem=14",     "--mem=4098",
+		"--mem=4097", "--mem=8192",   "--mem=abc",
+		"--mem=256M", "--mem=",	      "--mem=-256",
+		"--mem=2.5",  "--mem=\"64\"", "--mem=99999999999",
+	};
+
+	(void)state;
+	assert_null(parse("--mem=128", false, &c));
+	for (size_t i = 0; i < COUNT_OF(bad); i++) {
+		char want[120];
+
+		snprintf(want, sizeof(want),
+			 "%s: not a multiple of 2 MiB from 16 to 4096", bad[i]);
+		assert_string_equal(parse(bad[i], false, &c), want);
+	}
+	assert_int_equal(c.mem_mib, 128); /* unchanged */
+}
+
+/* cmdline_check, once hv.cfg and the command line are both read. */
+static void linux_words_need_the_kernel(void **state)
+{
+	struct cmdline c = {0};
+
+	(void)state;
+	assert_null(check(&c));
+	assert_null(parse("--initrd=initrd.img", false, &c));
+	assert_string_equal(check(&c),
+			    "--initrd=initrd.img: only with --kernel=");
+	memset(&c, 0, sizeof(c));
+	assert_null(parse("--append=\"console=ttyS0 quiet\"", false, &c));
+	assert_string_equal(check(&c), "--append=\"console=ttyS0 quiet\": "
+				       "only with --kernel=");
+	memset(&c, 0, sizeof(c));
+	assert_null(parse("--append=", false, &c));
+	assert_string_equal(check(&c), "--append=\"\": only with --kernel=");
+	memset(&c, 0, sizeof(c));
+	assert_null(parse("--mem=512", false, &c));
+	assert_string_equal(check(&c), "--mem=512: only with --kernel=");
+	assert_null(parse("--kernel=vmlinuz", false, &c));
+	assert_null(check(&c));
+}
+
+static void kernel_and_flat_guest_are_one_too_many(void **state)
+{
+	struct cmdline c = {0};
+
+	(void)state;
+	assert_null(parse("hv.efi --kernel=vmlinuz good.bin", true, &c));
+	assert_string_equal(check(&c),
+			    "--kernel=vmlinuz and good.bin: choose one guest");
+	/* hv.cfg names a flat guest, the command line a kernel: the same. */
+	memset(&c, 0, sizeof(c));
+	assert_null(parse("tiny.bin\n", false, &c));
+	assert_null(check(&c));
+	assert_null(parse("hv.efi --kernel=bzImage", true, &c));
+	assert_string_equal(check(&c),
+			    "--kernel=bzImage and tiny.bin: choose one guest");
+}
+
+/* hv.cfg first, then the command line on the same struct: each word of
+ * the command line wins over hv.cfg's, the others stay. */
+static void command_line_overrides_config_per_word(void **state)
+{
+	struct cmdline c = {0};
+
+	(void)state;
+	assert_null(parse("# hv.cfg\n--kernel=vmlinuz --initrd=initrd.img\n"
+			  "--append=\"console=ttyS0,115200 quiet\" --mem=256\n",
+			  false, &c));
+	assert_null(parse("hv.efi --mem=1024 --append=\"console=ttyS0 debug\"",
+			  true, &c));
+	assert_string_equal(c.kernel, "vmlinuz");
+	assert_string_equal(c.initrd, "initrd.img");
+	assert_string_equal(c.append, "console=ttyS0 debug");
+	assert_int_equal(c.mem_mib, 1024);
+	assert_null(
+		parse("hv.efi --kernel=other --initrd=other.img", true, &c));
+	assert_string_equal(c.kernel, "other");
+	assert_string_equal(c.initrd, "other.img");
+	assert_string_equal(c.append, "console=ttyS0 debug");
+	assert_int_equal(c.mem_mib, 1024);
+	assert_null(check(&c));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -179,6 +416,16 @@ int main(void)
 		cmocka_unit_test(guest_path_must_fit),
 		cmocka_unit_test(
 			first_word_skipped_only_when_it_names_the_program),
+		cmocka_unit_test(kernel_initrd_and_mem_take_their_values),
+		cmocka_unit_test(kernel_and_initrd_names_must_fit),
+		cmocka_unit_test(quoted_append_holds_spaces),
+		cmocka_unit_test(unquoted_append_is_one_word),
+		cmocka_unit_test(append_quotes_must_close_and_enclose),
+		cmocka_unit_test(append_must_fit),
+		cmocka_unit_test(mem_takes_an_even_mib_count_from_16_to_4096),
+		cmocka_unit_test(linux_words_need_the_kernel),
+		cmocka_unit_test(kernel_and_flat_guest_are_one_too_many),
+		cmocka_unit_test(command_line_overrides_config_per_word),
 	};
 
 	return cmocka_run_group_tests_name("cmdline", tests, NULL, NULL);

@@ -1,6 +1,10 @@
 #include "cmdline.h"
 
+#include "loader/linux_boot.h"
 #include "print.h"
+
+_Static_assert(CMDLINE_MAX_MEM_MIB == LINUX_MAX_MEM >> 20,
+	       "--mem= ends where the Linux loader's identity map does");
 
 static bool is_space(char c)
 {
@@ -32,6 +36,132 @@ static uint32_t number(const char *w, size_t n, uint32_t max)
 	return v <= max ? (uint32_t)v : 0;
 }
 
+#define SHOWN_SIZE 48
+
+/* The word w[0..n) for a message: what fits in @size (at least 4) with
+ * "..." after it when it does not all fit. */
+static void shown(const char *w, size_t n, char *out, size_t size)
+{
+	size_t most = size - 4, k = n <= most ? n : most;
+
+	for (size_t i = 0; i < k; i++)
+		out[i] = w[i];
+	if (k < n)
+		for (size_t i = 0; i < 3; i++)
+			out[k++] = '.';
+	out[k] = '\0';
+}
+
+/* "WORD: reason". */
+__attribute__((format(printf, 5, 6))) static const char *refuse(
+	const char *w, size_t n, char *err, size_t err_size, const char *fmt,
+	...)
+{
+	char word[SHOWN_SIZE];
+	va_list ap;
+	int k;
+
+	shown(w, n, word, sizeof(word));
+	k = hv_snprintf(err, err_size, "%s: ", word);
+	if (k >= 0 && (size_t)k < err_size) {
+		va_start(ap, fmt);
+		hv_vsnprintf(err + k, err_size - (size_t)k, fmt, ap);
+		va_end(ap);
+	}
+	return err;
+}
+
+/* Whether w[0..n) is @prefix and a value (maybe empty): *v, *m. */
+static bool value_of(const char *w, size_t n, const char *prefix,
+		     const char **v, size_t *m)
+{
+	size_t len = 0;
+
+	while (prefix[len])
+		len++;
+	if (n < len || !word_is(w, len, prefix))
+		return false;
+	*v = w + len;
+	*m = n - len;
+	return true;
+}
+
+/* Takes the double quotes off a value: NULL, or why it is bad. (An
+ * unclosed quote never gets here: cmdline_parse ends the word there.) */
+static const char *unquote(const char **v, size_t *m)
+{
+	size_t quotes = 0;
+
+	for (size_t i = 0; i < *m; i++)
+		quotes += (*v)[i] == '"';
+	if (!quotes)
+		return NULL;
+	if (quotes != 2 || (*v)[0] != '"' || (*v)[*m - 1] != '"')
+		return "the quotes must enclose the whole value";
+	(*v)++;
+	*m -= 2;
+	return NULL;
+}
+
+static void copy(char *dst, const char *v, size_t m)
+{
+	for (size_t i = 0; i < m; i++)
+		dst[i] = v[i];
+	dst[m] = '\0';
+}
+
+/* --kernel=FILE, --initrd=FILE, --append=TEXT, --mem=MIB. */
+static const char *apply_linux(const char *w, size_t n, struct cmdline *out,
+			       char *err, size_t err_size, bool *matched)
+{
+	const char *v, *why;
+	size_t m;
+	char *path = NULL;
+
+	*matched = true;
+	if (value_of(w, n, "--kernel=", &v, &m))
+		path = out->kernel;
+	else if (value_of(w, n, "--initrd=", &v, &m))
+		path = out->initrd;
+	if (path) {
+		why = unquote(&v, &m);
+		if (why)
+			return refuse(w, n, err, err_size, "%s", why);
+		if (!m)
+			return refuse(w, n, err, err_size, "no file name");
+		if (m >= CMDLINE_MAX_PATH)
+			return refuse(w, n, err, err_size,
+				      "the file name is longer than %u bytes",
+				      CMDLINE_MAX_PATH - 1);
+		copy(path, v, m);
+		return NULL;
+	}
+	if (value_of(w, n, "--append=", &v, &m)) {
+		why = unquote(&v, &m);
+		if (why)
+			return refuse(w, n, err, err_size, "%s", why);
+		if (m >= CMDLINE_MAX_APPEND)
+			return refuse(w, n, err, err_size,
+				      "%zu bytes is longer than %u", m,
+				      CMDLINE_MAX_APPEND - 1);
+		copy(out->append, v, m);
+		out->has_append = true;
+		return NULL;
+	}
+	if (value_of(w, n, "--mem=", &v, &m)) {
+		uint32_t mib = number(v, m, CMDLINE_MAX_MEM_MIB);
+
+		if (mib < CMDLINE_MIN_MEM_MIB || mib % 2)
+			return refuse(w, n, err, err_size,
+				      "not a multiple of 2 MiB from %u to %u",
+				      CMDLINE_MIN_MEM_MIB, CMDLINE_MAX_MEM_MIB);
+		out->mem_mib = mib;
+		return NULL;
+	}
+	*matched = false;
+	return NULL;
+}
+
 static const char *apply(const char *w, size_t n, struct cmdline *out,
 			 char *err, size_t err_size)
 {
@@ -39,6 +169,11 @@ static const char *apply(const char *w, size_t n, struct cmdline *out,
 	const size_t brk_len = sizeof(brk) - 1;
 	static const char wd[] = "--watchdog=";
 	const size_t wd_len = sizeof(wd) - 1;
+	bool linux_word;
+	const char *e = apply_linux(w, n, out, err, err_size, &linux_word);
+
+	if (linux_word)
+		return e;
 
 	if (word_is(w, n, "--caps")) {
 		out->caps_only = true;
@@ -99,9 +234,18 @@ const char *cmdline_parse(const char *text, bool skip_program,
 		if (!*p)
 			break;
 		const char *w = p;
+		bool quoted = false;
 
-		while (*p && !is_space(*p))
+		/* A double quote opens or closes a quoted part, in which
+		 * spaces belong to the word; a line break ends it. */
+		while (*p && (!is_space(*p) ||
+			      (quoted && *p != '\r' && *p != '\n'))) {
+			quoted ^= *p == '"';
 			p++;
+		}
+		if (quoted)
+			return refuse(w, (size_t)(p - w), err, err_size,
+				      "no closing quote");
 		if (first && skip_program) {
 			first = false;
 			continue;
@@ -113,6 +257,42 @@ const char *cmdline_parse(const char *text, bool skip_program,
 			return e;
 	}
 	return NULL;
+}
+
+/* A NUL-terminated string for a message, as shown() cuts it. */
+static const char *shown_str(const char *s, char out[SHOWN_SIZE])
+{
+	size_t n = 0;
+
+	while (s[n])
+		n++;
+	shown(s, n, out, SHOWN_SIZE);
+	return out;
+}
+
+const char *cmdline_check(const struct cmdline *c, char *err, size_t err_size)
+{
+	char a[SHOWN_SIZE], b[SHOWN_SIZE];
+
+	if (c->kernel[0] && c->guest[0])
+		hv_snprintf(err, err_size,
+			    "--kernel=%s and %s: choose one guest",
+			    shown_str(c->kernel, a), shown_str(c->guest, b));
+	else if (c->kernel[0])
+		return NULL;
+	else if (c->initrd[0])
+		hv_snprintf(err, err_size, "--initrd=%s: only with --kernel=",
+			    shown_str(c->initrd, a));
+	else if (c->has_append)
+		hv_snprintf(err, err_size,
+			    "--append=\"%s\": only with --kernel=",
+			    shown_str(c->append, a));
+	else if (c->mem_mib)
+		hv_snprintf(err, err_size,
+			    "--mem=%u: only with --kernel=", c->mem_mib);
+	else
+		return NULL;
+	return err;
 }
 
 static char lower(char c)

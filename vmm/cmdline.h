@@ -1,8 +1,14 @@
 /* hv.efi's arguments, from the UEFI shell's command line or from hv.cfg
- * next to the app (same syntax; the command line wins):
+ * next to the app (same syntax; hv.cfg is read first, then the command
+ * line on top of it: the command line wins, word by word):
  *   [--caps] [--dump] [--debug-wait] [--watchdog=SLICES]
  *   [--break-entry=RULE] [GUEST.bin]
- * "#" starts a comment to the end of the line. */
+ *   [--kernel=FILE [--initrd=FILE] [--append="TEXT"] [--mem=MIB]]
+ * "#" at the start of a word starts a comment to the end of the line.
+ * The values of --kernel=, --initrd= and --append= may be in double
+ * quotes, which enclose the whole value and may hold spaces (not a line
+ * break): --append="console=ttyS0 quiet". The UEFI shell passes the
+ * quotes through to hv.efi as typed. */
 #ifndef HV_CMDLINE_H
 #define HV_CMDLINE_H
 
@@ -11,8 +17,16 @@
 #include <stdint.h>
 
 #define CMDLINE_MAX_PATH 128
+/* --append=: at most this many bytes less one (the NUL). Debian's 6.1
+ * kernel takes 2047 (its setup header's cmdline_size); the vmm's loader
+ * refuses what the kernel at hand does not take. */
+#define CMDLINE_MAX_APPEND 1024
 /* --watchdog=SLICES: from 1 to this many VMX-preemption-timer slices. */
 #define CMDLINE_MAX_WATCHDOG 1000000u
+/* --mem=MIB: a multiple of 2 (the guest is mapped with 2-MiB pages) from
+ * 16 to 4096 (LINUX_MAX_MEM, vmm/loader/linux_boot.h). */
+#define CMDLINE_MIN_MEM_MIB 16u
+#define CMDLINE_MAX_MEM_MIB 4096u
 
 /* Test-only: break one VM-entry rule on purpose (tests/integration.sh). */
 enum entry_break {
@@ -29,6 +43,15 @@ struct cmdline {
 	uint32_t watchdog_slices; /* 0: the default budget */
 	enum entry_break break_entry;
 	char guest[CMDLINE_MAX_PATH]; /* empty: the built-in tiny guest */
+	/* --kernel=: a bzImage booted as a Linux guest (empty: none), with
+	 * its --initrd= (empty: none), --append= (has_append false: the
+	 * vmm's default command line; true with "" is an empty one) and
+	 * --mem= (0: the vmm's default). */
+	char kernel[CMDLINE_MAX_PATH];
+	char initrd[CMDLINE_MAX_PATH];
+	char append[CMDLINE_MAX_APPEND];
+	bool has_append;
+	uint32_t mem_mib;
 };
 
 /* Parses @text (ASCII, NUL-terminated) into @out, on top of what @out
@@ -36,6 +59,11 @@ struct cmdline {
  * the program name). Returns NULL, or a message naming the bad word. */
 const char *cmdline_parse(const char *text, bool skip_program,
 			  struct cmdline *out, char *err, size_t err_size);
+
+/* The checks between words, once hv.cfg and the command line are both
+ * parsed: --initrd=, --append= and --mem= only with --kernel=, and not
+ * --kernel= together with a GUEST.bin. Returns NULL, or a message. */
+const char *cmdline_check(const struct cmdline *c, char *err, size_t err_size);
 
 /* Whether the first word of @text names the program whose file path is
  * @image_path (as the loaded image's device path prints, e.g.
