@@ -408,10 +408,14 @@ static void check_and_announce(struct vm *vm, const struct vmx_caps *caps,
 	}
 	if (opt->dump_vmcs)
 		vmcs_dump();
-	hv_printf("hv: run bounds: %u slices of guest time, %lu TSC ticks of "
-		  "host time, %lu exits; firmware watchdog %u s\n",
-		  v->slice_budget, v->tsc_bound, v->exit_bound,
-		  vm->firmware_watchdog_s);
+	if (v->pc)
+		pc_print_bounds();
+	else
+		hv_printf("hv: run bounds: %u slices of guest time, %lu TSC "
+			  "ticks of host time, %lu exits; firmware watchdog %u "
+			  "s\n",
+			  v->slice_budget, v->tsc_bound, v->exit_bound,
+			  vm->firmware_watchdog_s);
 	if (image->boot_linux) {
 		const struct linux_layout *l = &vm->layout;
 

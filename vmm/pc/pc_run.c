@@ -14,10 +14,13 @@
 #include "x86/fpu.h"
 #include "x86/x86.h"
 
-/* A kernel that keeps interrupts off this long (guest time, seen at
- * preemption-timer exits) is stuck: a healthy one takes its timer tick
- * every few milliseconds. */
+/* A kernel that keeps interrupts off this long (seen at preemption-timer
+ * exits) is stuck: a healthy one takes its timer tick every few
+ * milliseconds. Before it first turns them on it is still being
+ * decompressed and set up, which takes billions of instructions (about
+ * 100 s of the TSC under Bochs, where the TSC counts instructions). */
 #define PC_IRQS_OFF_SECONDS 10u
+#define PC_IRQS_OFF_AT_BOOT_SECONDS 600u
 /* The firmware watchdog: armed for this long, rearmed every
  * PC_WATCHDOG_KICK_S while the guest makes progress, so that it resets
  * the machine only if hv.efi itself stops coming back. */
@@ -43,12 +46,22 @@ void pc_init(struct pc *pc, struct vcpu *v, uint64_t tsc_hz,
 	pc->tsc_hz = tsc_hz;
 	pc->timer_rate = timer_rate;
 	pc->proc_controls = proc_controls;
-	pc->irqs_off_bound = tsc_hz * PC_IRQS_OFF_SECONDS;
+	pc->irqs_off_bound = tsc_hz * PC_IRQS_OFF_AT_BOOT_SECONDS;
 }
 
 uint32_t pc_firmware_watchdog_s(void)
 {
 	return PC_WATCHDOG_S;
+}
+
+void pc_print_bounds(void)
+{
+	hv_printf("hv: run bounds (a Linux guest): no limit of time or "
+		  "exits; stopped when interrupts stay off for %u s (%u s "
+		  "before it first turns them on); firmware watchdog %u s, "
+		  "rearmed every %u s\n",
+		  PC_IRQS_OFF_SECONDS, PC_IRQS_OFF_AT_BOOT_SECONDS,
+		  PC_WATCHDOG_S, PC_WATCHDOG_KICK_S);
 }
 
 /* Once in a while: the host's interrupts have a moment, the firmware's
@@ -224,6 +237,7 @@ enum exit_verdict pc_preemption_timer(struct vcpu *v)
 	v->slices++;
 	if (vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) {
 		pc->irqs_off_since = 0;
+		pc->irqs_off_bound = pc->tsc_hz * PC_IRQS_OFF_SECONDS;
 		return VERDICT_RESUME;
 	}
 	if (!pc->irqs_off_since)
@@ -232,8 +246,8 @@ enum exit_verdict pc_preemption_timer(struct vcpu *v)
 		 now - pc->irqs_off_since > pc->irqs_off_bound) {
 		console_flush(v);
 		hv_printf("hv: guest %s: watchdog: interrupts off for more "
-			  "than %u s, at RIP 0x%lx\n",
-			  v->name, PC_IRQS_OFF_SECONDS,
+			  "than %lu s, at RIP 0x%lx\n",
+			  v->name, pc->irqs_off_bound / pc->tsc_hz,
 			  vmcs_read(VMCS_GUEST_RIP));
 		return vcpu_kill(v, "irqs_off");
 	}

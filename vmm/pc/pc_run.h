@@ -23,6 +23,9 @@ enum exit_verdict handle_interrupt_window(struct vcpu *v);
 /* The firmware watchdog's seconds while a PC guest runs (rearmed). */
 uint32_t pc_firmware_watchdog_s(void);
 
+/* hv's line saying what bounds a Linux run. */
+void pc_print_bounds(void);
+
 /* hv's lines about the machine after the run. */
 void pc_report(const struct vcpu *v);
 

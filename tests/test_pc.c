@@ -1,0 +1,199 @@
+/* The PC a Linux guest sees (pc/pc.h): its CPUID additions, its MSRs,
+ * its ports, and the MP table Linux's mpparse.c accepts. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "pc/pc.h"
+#include "x86/msr.h"
+
+static struct pc pc;
+static uint8_t sent[64];
+static unsigned int nsent;
+
+static void tx(void *ctx, uint8_t byte)
+{
+	(void)ctx;
+	if (nsent < sizeof(sent))
+		sent[nsent++] = byte;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	memset(&pc, 0, sizeof(pc));
+	lapic_init(&pc.lapic, 0);
+	uart16550_init(&pc.uart, tx, NULL);
+	pc.tsc_hz = 50000000;
+	nsent = 0;
+	return 0;
+}
+
+/* Leaf 15H names the TSC as its own crystal, so Linux's tsc_khz and the
+ * APIC timer's rate are both the measured rate. */
+static void test_cpuid_clocks(void **state)
+{
+	(void)state;
+	struct cpuid_regs host = {0x14, 0, 0, 0}, r = host;
+
+	pc_cpuid(&pc, 0, 0, &host, &r);
+	assert_int_equal(r.eax, 0x16);
+	r = (struct cpuid_regs){0, 0, 0, 0};
+	pc_cpuid(&pc, 0x15, 0, &host, &r);
+	assert_int_equal(r.eax, 1);
+	assert_int_equal(r.ebx, 1);
+	assert_int_equal(r.ecx, 50000000);
+	pc_cpuid(&pc, 0x16, 0, &host, &r);
+	assert_int_equal(r.eax, 50);
+	host = (struct cpuid_regs){0xffffffffu, 0, 0, 0};
+	pc_cpuid(&pc, 6, 0, &host, &r);
+	assert_int_equal(r.eax, 1u << 2); /* ARAT, nothing thermal */
+	pc.tsc_hz = 5000000000ull;	  /* too fast for ECX */
+	pc_cpuid(&pc, 0x15, 0, &host, &r);
+	assert_int_equal(r.ecx, 0);
+}
+
+/* SSE back where the host has it, the APIC's two features added, no AVX
+ * nor XSAVE (no XSAVE switching), one logical processor with APIC ID 0. */
+static void test_cpuid_leaf1(void **state)
+{
+	(void)state;
+	struct cpuid_regs host = {0x50654, 0x03020800u, 0xffffffffu,
+				  0xffffffffu};
+	struct cpuid_regs r = {0x50654, 0x03020800u, 0, 0};
+
+	pc_cpuid(&pc, 1, 0, &host, &r);
+	assert_true(r.edx & (1u << 25));  /* SSE */
+	assert_true(r.edx & (1u << 26));  /* SSE2 */
+	assert_true(r.ecx & (1u << 20));  /* SSE4.2 */
+	assert_true(r.ecx & (1u << 21));  /* x2APIC */
+	assert_true(r.ecx & (1u << 24));  /* TSC-deadline */
+	assert_false(r.ecx & (1u << 28)); /* AVX */
+	assert_false(r.ecx & (1u << 26)); /* XSAVE */
+	assert_int_equal(r.ebx, 0x00010800u);
+	host.ecx = 0;
+	r.ecx = 0;
+	pc_cpuid(&pc, 1, 0, &host, &r);
+	assert_false(r.ecx & (1u << 20)); /* only what the host has */
+}
+
+static void test_msrs(void **state)
+{
+	(void)state;
+	uint64_t v = 0;
+
+	assert_int_equal(pc_msr_read(&pc, MSR_IA32_APIC_BASE, 0, &v),
+			 PC_MSR_DONE);
+	assert_int_equal(v, 0xfee00d00ull);
+	/* x2APIC -> xAPIC: refused */
+	assert_int_equal(pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfee00900ull, 0),
+			 PC_MSR_GP);
+	assert_int_equal(pc_msr_write(&pc, MSR_IA32_APIC_BASE, v, 0),
+			 PC_MSR_DONE);
+	assert_int_equal(pc_msr_read(&pc, X2APIC_VERSION, 0, &v), PC_MSR_DONE);
+	assert_int_equal(pc_msr_read(&pc, 0x801, 0, &v), PC_MSR_GP);
+	assert_int_equal(pc_msr_read(&pc, MSR_IA32_MISC_ENABLE, 0, &v),
+			 PC_MSR_DONE);
+	assert_false(v & (1ull << 22)); /* CPUID not limited */
+	assert_false(v & (1ull << 7));	/* no PMU */
+	assert_int_equal(pc_msr_read(&pc, MSR_IA32_EFER, 0, &v),
+			 PC_MSR_NOT_MINE);
+	assert_int_equal(pc_msr_read(&pc, 0x1a2, 0, &v), PC_MSR_NOT_MINE);
+	/* TSC deadline, armed in TSC-deadline mode */
+	assert_int_equal(pc_msr_write(&pc, X2APIC_LVT_TIMER,
+				      0x40 | LAPIC_TIMER_TSC_DEADLINE
+						     << LAPIC_TIMER_MODE_SHIFT,
+				      0),
+			 PC_MSR_DONE);
+	assert_int_equal(pc_msr_write(&pc, MSR_IA32_TSC_DEADLINE, 1000, 0),
+			 PC_MSR_DONE);
+	assert_int_equal(pc_msr_read(&pc, MSR_IA32_TSC_DEADLINE, 0, &v),
+			 PC_MSR_DONE);
+	assert_int_equal(v, 1000);
+}
+
+static void test_ports(void **state)
+{
+	(void)state;
+	uint32_t v = 0;
+
+	assert_true(pc_port_in(&pc, 0x3fd, 1, &v)); /* LSR */
+	assert_int_equal(v & 0x60, 0x60);
+	assert_true(pc_port_out(&pc, 0x3f8, 1, 'A'));
+	assert_int_equal(nsent, 1);
+	assert_int_equal(sent[0], 'A');
+	assert_true(pc_port_in(&pc, 0x64, 1, &v));
+	assert_int_equal(v, 0x01);
+	assert_false(pc_port_in(&pc, 0x21, 1, &v)); /* no PIC */
+	assert_false(pc_port_out(&pc, 0x43, 1, 0)); /* no PIT */
+	assert_false(pc.reset);
+	assert_true(pc_port_out(&pc, 0x64, 1, 0xd1)); /* A20: no reset */
+	assert_false(pc.reset);
+	assert_true(pc_port_out(&pc, 0x64, 1, 0xfe));
+	assert_true(pc.reset);
+	pc.reset = false;
+	assert_true(pc_port_out(&pc, 0xcf9, 1, 0x02));
+	assert_false(pc.reset);
+	assert_true(pc_port_out(&pc, 0xcf9, 1, 0x06));
+	assert_true(pc.reset);
+}
+
+static uint8_t sum(const uint8_t *p, unsigned int n)
+{
+	uint8_t s = 0;
+
+	for (unsigned int i = 0; i < n; i++)
+		s = (uint8_t)(s + p[i]);
+	return s;
+}
+
+/* What mpparse.c checks: the signatures, both checksums, spec 1.4, the
+ * configuration table where the pointer says, a local APIC address, and
+ * one enabled bootstrap processor. */
+static void test_mptable(void **state)
+{
+	(void)state;
+	static uint8_t mem[0x100000];
+	unsigned int n = mptable_write(mem, MPTABLE_ADDR, 0x50654, 0xbfebfbff);
+	const uint8_t *mpf = mem + MPTABLE_ADDR;
+	uint32_t phys = mpf[4] | mpf[5] << 8 | mpf[6] << 16 |
+			(uint32_t)mpf[7] << 24;
+	const uint8_t *mpc = mem + phys;
+	unsigned int len = mpc[4] | mpc[5] << 8;
+
+	assert_int_equal(n, 16 + 44 + 20);
+	assert_memory_equal(mpf, "_MP_", 4);
+	assert_int_equal(mpf[8], 1);
+	assert_int_equal(mpf[9], 4);
+	assert_int_equal(sum(mpf, 16), 0);
+	assert_int_equal(mpf[11], 0); /* not a default configuration */
+	assert_memory_equal(mpc, "PCMP", 4);
+	assert_int_equal(len, 64);
+	assert_int_equal(sum(mpc, len), 0);
+	assert_int_equal(mpc[6], 4);
+	assert_int_equal(mpc[34], 1);
+	assert_int_equal(mpc[36] | mpc[37] << 8 | mpc[38] << 16 |
+				 (uint32_t)mpc[39] << 24,
+			 0xfee00000u);
+	assert_int_equal(mpc[44], 0);	 /* a processor entry */
+	assert_int_equal(mpc[44 + 3], 3); /* enabled, bootstrap */
+	assert_int_equal(mpc[44 + 4], 0x54);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_cpuid_clocks, setup),
+		cmocka_unit_test_setup(test_cpuid_leaf1, setup),
+		cmocka_unit_test_setup(test_msrs, setup),
+		cmocka_unit_test_setup(test_ports, setup),
+		cmocka_unit_test_setup(test_mptable, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
