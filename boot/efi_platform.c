@@ -80,9 +80,8 @@ int platform_read_key(void)
 
 	fpu_for_host();
 
-	if (!ST->ConIn ||
-	    EFI_ERROR(uefi_call_wrapper(ST->ConIn->ReadKeyStroke, 2, ST->ConIn,
-					&key)))
+	if (!ST->ConIn || EFI_ERROR(uefi_call_wrapper(ST->ConIn->ReadKeyStroke,
+						      2, ST->ConIn, &key)))
 		return -1;
 	if (key.UnicodeChar && key.UnicodeChar < 0x80)
 		return key.UnicodeChar;

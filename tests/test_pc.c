@@ -1,5 +1,5 @@
 /* The PC a Linux guest sees (pc/pc.h): its CPUID additions, its MSRs,
- * its ports, and the MP table Linux's mpparse.c accepts. */
+ * its ports, and the ACPI tables Linux reads its APIC from. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -91,8 +91,9 @@ static void test_msrs(void **state)
 			 PC_MSR_DONE);
 	assert_int_equal(v, 0xfee00d00ull);
 	/* x2APIC -> xAPIC: refused */
-	assert_int_equal(pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfee00900ull, 0),
-			 PC_MSR_GP);
+	assert_int_equal(
+		pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfee00900ull, 0),
+		PC_MSR_GP);
 	assert_int_equal(pc_msr_write(&pc, MSR_IA32_APIC_BASE, v, 0),
 			 PC_MSR_DONE);
 	assert_int_equal(pc_msr_read(&pc, X2APIC_VERSION, 0, &v), PC_MSR_DONE);
@@ -107,7 +108,7 @@ static void test_msrs(void **state)
 	/* TSC deadline, armed in TSC-deadline mode */
 	assert_int_equal(pc_msr_write(&pc, X2APIC_LVT_TIMER,
 				      0x40 | LAPIC_TIMER_TSC_DEADLINE
-						     << LAPIC_TIMER_MODE_SHIFT,
+						      << LAPIC_TIMER_MODE_SHIFT,
 				      0),
 			 PC_MSR_DONE);
 	assert_int_equal(pc_msr_write(&pc, MSR_IA32_TSC_DEADLINE, 1000, 0),
@@ -152,37 +153,47 @@ static uint8_t sum(const uint8_t *p, unsigned int n)
 	return s;
 }
 
-/* What mpparse.c checks: the signatures, both checksums, spec 1.4, the
- * configuration table where the pointer says, a local APIC address, and
- * one enabled bootstrap processor. */
-static void test_mptable(void **state)
+static uint32_t le32(const uint8_t *p)
+{
+	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
+/* What ACPICA and Linux's acpi_parse_madt check: the RSDP's signature and
+ * both checksums, the XSDT it points at, the MADT the XSDT lists, its
+ * checksum, a local APIC address, no PC-AT PICs, and one enabled local
+ * APIC with ID 0. */
+static void test_acpi_tables(void **state)
 {
 	(void)state;
 	static uint8_t mem[0x100000];
-	unsigned int n = mptable_write(mem, MPTABLE_ADDR, 0x50654, 0xbfebfbff);
-	const uint8_t *mpf = mem + MPTABLE_ADDR;
-	uint32_t phys = mpf[4] | mpf[5] << 8 | mpf[6] << 16 |
-			(uint32_t)mpf[7] << 24;
-	const uint8_t *mpc = mem + phys;
-	unsigned int len = mpc[4] | mpc[5] << 8;
+	unsigned int n = acpi_tables_write(mem, ACPI_TABLES_ADDR);
+	const uint8_t *rsdp = mem + ACPI_TABLES_ADDR;
 
-	assert_int_equal(n, 16 + 44 + 20);
-	assert_memory_equal(mpf, "_MP_", 4);
-	assert_int_equal(mpf[8], 1);
-	assert_int_equal(mpf[9], 4);
-	assert_int_equal(sum(mpf, 16), 0);
-	assert_int_equal(mpf[11], 0); /* not a default configuration */
-	assert_memory_equal(mpc, "PCMP", 4);
-	assert_int_equal(len, 64);
-	assert_int_equal(sum(mpc, len), 0);
-	assert_int_equal(mpc[6], 4);
-	assert_int_equal(mpc[34], 1);
-	assert_int_equal(mpc[36] | mpc[37] << 8 | mpc[38] << 16 |
-				 (uint32_t)mpc[39] << 24,
-			 0xfee00000u);
-	assert_int_equal(mpc[44], 0);	 /* a processor entry */
-	assert_int_equal(mpc[44 + 3], 3); /* enabled, bootstrap */
-	assert_int_equal(mpc[44 + 4], 0x54);
+	assert_true(n <= 0x10000);
+	assert_int_equal(ACPI_TABLES_ADDR % 16, 0);
+	assert_memory_equal(rsdp, "RSD PTR ", 8);
+	assert_int_equal(sum(rsdp, 20), 0);
+	assert_int_equal(rsdp[15], 2);
+	assert_int_equal(le32(rsdp + 20), 36);
+	assert_int_equal(sum(rsdp, 36), 0);
+	const uint8_t *xsdt = mem + le32(rsdp + 24);
+
+	assert_memory_equal(xsdt, "XSDT", 4);
+	assert_int_equal(le32(xsdt + 4), 44);
+	assert_int_equal(sum(xsdt, 44), 0);
+	const uint8_t *madt = mem + le32(xsdt + 36);
+
+	assert_memory_equal(madt, "APIC", 4);
+	assert_int_equal(sum(madt, le32(madt + 4)), 0);
+	assert_int_equal(le32(madt + 36), 0xfee00000u);
+	assert_int_equal(le32(madt + 40), 0); /* no PCAT_COMPAT */
+	assert_int_equal(le32(madt + 4), 36 + 8 + 8);
+	const uint8_t *lapic = madt + 44;
+
+	assert_int_equal(lapic[0], 0); /* processor local APIC */
+	assert_int_equal(lapic[1], 8);
+	assert_int_equal(lapic[3], 0);	      /* APIC ID */
+	assert_int_equal(le32(lapic + 4), 1); /* enabled */
 }
 
 int main(void)
@@ -192,7 +203,7 @@ int main(void)
 		cmocka_unit_test_setup(test_cpuid_leaf1, setup),
 		cmocka_unit_test_setup(test_msrs, setup),
 		cmocka_unit_test_setup(test_ports, setup),
-		cmocka_unit_test_setup(test_mptable, setup),
+		cmocka_unit_test_setup(test_acpi_tables, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -87,8 +87,8 @@ static enum hv_status guest_in_vmx_session(const struct vmx_caps *caps,
 	};
 
 	if (opt->kernel.data) {
-		uint32_t mib = opt->mem_mib ? opt->mem_mib
-					    : PC_LINUX_DEFAULT_MEM_MIB;
+		uint32_t mib =
+			opt->mem_mib ? opt->mem_mib : PC_LINUX_DEFAULT_MEM_MIB;
 
 		image = (struct guest_image){
 			.name = opt->kernel.name,

@@ -101,8 +101,8 @@ static void vm_free(struct vm *vm)
 static enum hv_status vm_alloc(struct vm *vm, const struct vmx_caps *caps,
 			       const struct guest_image *image)
 {
-	uint64_t mem_size = image->boot_linux ? image->mem_size
-					      : HV_GUEST_MEM_SIZE;
+	uint64_t mem_size =
+		image->boot_linux ? image->mem_size : HV_GUEST_MEM_SIZE;
 
 	vm->mem_pages = mem_size / 4096;
 	vm->bitmaps.msr = hv_alloc_pages(1);
@@ -117,8 +117,8 @@ static enum hv_status vm_alloc(struct vm *vm, const struct vmx_caps *caps,
 		return HV_OUT_OF_MEMORY;
 	vm->vcpu.mem_size = mem_size;
 	/* The guest reaches its own memory and nothing else. */
-	if (ept_map(&vm->vcpu.ept, 0, (uint64_t)vm->vcpu.mem, mem_size,
-		    EPT_RWX, MEMORY_TYPE_WB))
+	if (ept_map(&vm->vcpu.ept, 0, (uint64_t)vm->vcpu.mem, mem_size, EPT_RWX,
+		    MEMORY_TYPE_WB))
 		return HV_OUT_OF_MEMORY;
 	/* HOST_RSP: the exit frame at the top of its own page. */
 	vm->vcpu.exit_frame =
@@ -243,7 +243,6 @@ static enum hv_status fill_flat(struct vm *vm, const struct guest_image *image)
 static enum hv_status fill_linux(struct vm *vm, const struct guest_image *image)
 {
 	struct vcpu *v = &vm->vcpu;
-	struct cpuid_regs id;
 	struct linux_kernel k;
 	struct linux_layout *l = &vm->layout;
 	struct linux_guest g = {
@@ -255,9 +254,7 @@ static enum hv_status fill_linux(struct vm *vm, const struct guest_image *image)
 		.mem_size = image->mem_size,
 	};
 
-	cpu_hw_ops.cpuid(cpu_hw_ops.ctx, 1, 0, &id);
-	enum linux_boot_error e =
-		linux_guest_load(v->mem, &g, id.eax, id.edx, &k, l);
+	enum linux_boot_error e = linux_guest_load(v->mem, &g, &k, l);
 
 	if (e != LINUX_BOOT_OK) {
 		hv_printf("hv: kernel %s: %s (%lu MiB of guest memory)\n",
@@ -419,14 +416,15 @@ static void check_and_announce(struct vm *vm, const struct vmx_caps *caps,
 	if (image->boot_linux) {
 		const struct linux_layout *l = &vm->layout;
 
-		hv_printf("hv: running Linux kernel %s (boot protocol %u.%02u, "
-			  "%lu bytes at 0x%lx, entry 0x%lx; initrd %lu bytes at "
-			  "0x%lx; %lu MiB of memory, EPTP 0x%lx%s)\n",
-			  image->name, vm->boot_protocol >> 8,
-			  vm->boot_protocol & 0xff, (uint64_t)image->size,
-			  l->kernel, l->entry, l->initrd_size, l->initrd,
-			  l->mem_size >> 20, ept_pointer(&v->ept),
-			  v->vpid ? ", VPID 1" : "");
+		hv_printf(
+			"hv: running Linux kernel %s (boot protocol %u.%02u, "
+			"%lu bytes at 0x%lx, entry 0x%lx; initrd %lu bytes at "
+			"0x%lx; %lu MiB of memory, EPTP 0x%lx%s)\n",
+			image->name, vm->boot_protocol >> 8,
+			vm->boot_protocol & 0xff, (uint64_t)image->size,
+			l->kernel, l->entry, l->initrd_size, l->initrd,
+			l->mem_size >> 20, ept_pointer(&v->ept),
+			v->vpid ? ", VPID 1" : "");
 		hv_printf("hv: kernel command line: %s\n", image->cmdline);
 		return;
 	}

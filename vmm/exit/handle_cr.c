@@ -52,17 +52,17 @@ static enum exit_verdict emulate_write_cr0(struct vcpu *v, uint64_t value)
  * and MSRs"), so both follow. The real CR0 keeps NE and caching on. */
 static enum exit_verdict emulate_write_cr0_pc(struct vcpu *v, uint64_t value)
 {
-	uint64_t old = vmcs_read(VMCS_CR0_READ_SHADOW);
-	uint64_t efer = vmcs_read(VMCS_GUEST_IA32_EFER);
-
 	if ((value >> 32) || ((value & CR0_NW) && !(value & CR0_CD)) ||
 	    ((value & CR0_PG) && !(value & CR0_PE)))
 		return gp(v);
-	value = (value & CR0_DEFINED) | CR0_ET;
-	if ((old ^ value) & CR0_PG && (efer & EFER_LME)) {
+	uint64_t cr0 = (value & CR0_DEFINED) | CR0_ET;
+	uint64_t old = vmcs_read(VMCS_CR0_READ_SHADOW);
+	uint64_t efer = vmcs_read(VMCS_GUEST_IA32_EFER);
+
+	if (((old ^ cr0) & CR0_PG) && (efer & EFER_LME)) {
 		uint32_t entry = vmcs_read(VMCS_ENTRY_CONTROLS);
 
-		if (value & CR0_PG) {
+		if (cr0 & CR0_PG) {
 			if (!(vmcs_read(VMCS_CR4_READ_SHADOW) & CR4_PAE))
 				return gp(v);
 			efer |= EFER_LMA;
@@ -76,12 +76,12 @@ static enum exit_verdict emulate_write_cr0_pc(struct vcpu *v, uint64_t value)
 		vmcs_write(VMCS_GUEST_IA32_EFER, efer);
 		vmcs_write(VMCS_ENTRY_CONTROLS, entry);
 	}
-	vmcs_write(VMCS_CR0_READ_SHADOW, value);
-	uint64_t real = (value & ~(CR0_CD | CR0_NW)) |
+	vmcs_write(VMCS_CR0_READ_SHADOW, cr0);
+	uint64_t real = (cr0 & ~(CR0_CD | CR0_NW)) |
 			(v->cr0_fixed0 & ~(CR0_PE | CR0_PG));
 
 	vmcs_write(VMCS_GUEST_CR0, real & v->cr0_fixed1);
-	if (((old ^ value) & CR0_PG) && v->ops->flush_guest_tlb)
+	if (((old ^ cr0) & CR0_PG) && v->ops->flush_guest_tlb)
 		v->ops->flush_guest_tlb(v);
 	return done(v);
 }

@@ -84,11 +84,12 @@ enum exit_verdict handle_msr_read(struct vcpu *v)
 {
 	uint32_t msr = (uint32_t)v->regs.gpr[GPR_RCX];
 	uint64_t value;
-	enum pc_msr_result pc = v->pc ? pc_msr_read(v->pc, msr,
-						    v->ops->read_tsc(), &value)
-				      : PC_MSR_NOT_MINE;
+	enum pc_msr_result pc =
+		v->pc ? pc_msr_read(v->pc, msr, v->ops->read_tsc(), &value)
+		      : PC_MSR_NOT_MINE;
 
-	if (pc == PC_MSR_GP || (pc == PC_MSR_NOT_MINE && !msr_read(v, msr, &value))) {
+	if (pc == PC_MSR_GP ||
+	    (pc == PC_MSR_NOT_MINE && !msr_read(v, msr, &value))) {
 		vcpu_inject_exception(v, EXC_GP, 0);
 		return VERDICT_RESUME;
 	}
@@ -103,9 +104,9 @@ enum exit_verdict handle_msr_write(struct vcpu *v)
 	uint32_t msr = (uint32_t)v->regs.gpr[GPR_RCX];
 	uint64_t value =
 		(v->regs.gpr[GPR_RDX] << 32) | (uint32_t)v->regs.gpr[GPR_RAX];
-	enum pc_msr_result pc = v->pc ? pc_msr_write(v->pc, msr, value,
-						     v->ops->read_tsc())
-				      : PC_MSR_NOT_MINE;
+	enum pc_msr_result pc =
+		v->pc ? pc_msr_write(v->pc, msr, value, v->ops->read_tsc())
+		      : PC_MSR_NOT_MINE;
 
 	if (pc == PC_MSR_GP ||
 	    (pc == PC_MSR_NOT_MINE && !msr_write(v, msr, value))) {

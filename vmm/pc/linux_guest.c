@@ -11,8 +11,8 @@ static size_t length(const char *s)
 	return n;
 }
 
-enum linux_boot_error linux_guest_load(uint8_t *mem, const struct linux_guest *g,
-				       uint32_t signature, uint32_t features,
+enum linux_boot_error linux_guest_load(uint8_t *mem,
+				       const struct linux_guest *g,
 				       struct linux_kernel *k,
 				       struct linux_layout *l)
 {
@@ -28,6 +28,6 @@ enum linux_boot_error linux_guest_load(uint8_t *mem, const struct linux_guest *g
 		return e;
 	linux_boot_load(mem, g->kernel, k, l, g->initrd, g->cmdline,
 			cmdline_len);
-	mptable_write(mem, MPTABLE_ADDR, signature, features);
+	acpi_tables_write(mem, ACPI_TABLES_ADDR);
 	return LINUX_BOOT_OK;
 }

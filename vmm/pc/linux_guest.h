@@ -1,6 +1,6 @@
 /* A Linux guest's memory, filled before the first VM entry: the kernel,
  * initrd, command line and boot_params as the boot protocol places them
- * (loader/linux_boot.h), and the PC's MP table (pc.h). Pure. */
+ * (loader/linux_boot.h), and the PC's ACPI tables (pc.h). Pure. */
 #ifndef HV_LINUX_GUEST_H
 #define HV_LINUX_GUEST_H
 
@@ -11,9 +11,9 @@
 
 /* The command line without --append= (docs/linux-guest.md says why each
  * word is there). */
-#define PC_LINUX_DEFAULT_CMDLINE                                         \
-	"console=ttyS0,115200 noapic acpi=off pci=off nokaslr tsc=reliable " \
-	"mitigations=off 8250.nr_uarts=1 intel_pstate=disable idle=halt "    \
+#define PC_LINUX_DEFAULT_CMDLINE                                          \
+	"console=ttyS0,115200 noapic pci=off nokaslr tsc=reliable "       \
+	"mitigations=off 8250.nr_uarts=1 intel_pstate=disable idle=halt " \
 	"nowatchdog rdinit=/init panic=-1 reboot=k"
 /* Guest memory without --mem=, in MiB: the Debian kernel's 64 MiB of
  * init_size, an initramfs, and room for its shell. */
@@ -29,11 +29,10 @@ struct linux_guest {
 };
 
 /* Checks the kernel and plans the layout (@k, @l), then fills @mem (zeroed,
- * g->mem_size bytes): nothing is written when the answer is not
- * LINUX_BOOT_OK. @signature, @features: CPUID.1 EAX and EDX, for the MP
- * table's processor entry. */
-enum linux_boot_error linux_guest_load(uint8_t *mem, const struct linux_guest *g,
-				       uint32_t signature, uint32_t features,
+ * g->mem_size bytes), the ACPI tables included: nothing is written when
+ * the answer is not LINUX_BOOT_OK. */
+enum linux_boot_error linux_guest_load(uint8_t *mem,
+				       const struct linux_guest *g,
 				       struct linux_kernel *k,
 				       struct linux_layout *l);
 

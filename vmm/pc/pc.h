@@ -1,10 +1,11 @@
 /* The PC a Linux guest sees (docs/linux-guest.md, "The machine Linux
  * sees"): one CPU whose CPUID names its clocks, a local APIC in x2APIC
- * mode, a 16550A at COM1, an MP table, and nothing else. Flat guests have
+ * mode, a 16550A at COM1, ACPI tables that list the APIC, and nothing
+ * else. Flat guests have
  * no PC (vcpu->pc is NULL) and keep the guest ABI of docs/guest-abi.md.
  *
  * The machine's answers are pure functions here (pc_cpuid, pc_msr_*,
- * pc_port_*, mptable_write), unit-tested without a CPU; pc_irq.c joins
+ * pc_port_*, acpi_tables_write), unit-tested without a CPU; pc_irq.c joins
  * them to VM exits and entries. */
 #ifndef HV_PC_H
 #define HV_PC_H
@@ -47,10 +48,10 @@ struct pc {
 	uint64_t irqs_injected;
 	uint64_t input_bytes; /* console input given to the UART */
 	/* interrupts and timers (pc_irq.c) */
-	uint32_t proc_controls;	   /* primary controls as now written */
-	unsigned int timer_rate;   /* preemption timer: TSC >> rate */
-	uint64_t irqs_off_since;   /* TSC of the first slice seen with IF=0 */
-	uint64_t irqs_off_bound;   /* TSC ticks allowed so; 0: no bound */
+	uint32_t proc_controls;	    /* primary controls as now written */
+	unsigned int timer_rate;    /* preemption timer: TSC >> rate */
+	uint64_t irqs_off_since;    /* TSC of the first slice seen with IF=0 */
+	uint64_t irqs_off_bound;    /* TSC ticks allowed so; 0: no bound */
 	uint64_t watchdog_kick_tsc; /* the firmware watchdog, rearmed then */
 	uint64_t input_poll_tsc;    /* the firmware's console, read then */
 };
@@ -83,13 +84,10 @@ bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size,
 bool pc_port_out(struct pc *pc, uint16_t port, unsigned int size,
 		 uint32_t value);
 
-/* The MP table (Intel MultiProcessor Specification 1.4, chapter 4): the
- * floating pointer at @addr and its configuration table right after it,
- * one processor entry (APIC ID 0, the bootstrap processor). Without it
- * (or an ACPI MADT) Linux never starts its local APIC timer. @signature
- * and @features: CPUID.1 EAX and EDX. Returns the bytes written. */
-#define MPTABLE_ADDR 0xf0000ull
-unsigned int mptable_write(uint8_t *mem, uint64_t addr, uint32_t signature,
-			   uint32_t features);
+/* The ACPI tables (acpi_tables.c): the RSDP at @addr, where Linux finds
+ * it by scanning 0xE0000-0xFFFFF, then an XSDT and a MADT naming one
+ * local APIC (ID 0). Returns the bytes written. */
+#define ACPI_TABLES_ADDR 0xf0000ull
+unsigned int acpi_tables_write(uint8_t *mem, uint64_t addr);
 
 #endif

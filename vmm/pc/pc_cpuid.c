@@ -16,9 +16,9 @@
 #define CPUID_1_EDX_FXSAVE_STATE                                              \
 	((1u << 0) /* FPU */ | (1u << 23) /* MMX */ | (1u << 24) /* FXSR */ | \
 	 (1u << 25) /* SSE */ | (1u << 26) /* SSE2 */)
-#define CPUID_1_ECX_FXSAVE_STATE                             \
-	((1u << 0) /* SSE3 */ | (1u << 1) /* PCLMULQDQ */ |  \
-	 (1u << 9) /* SSSE3 */ | (1u << 19) /* SSE4.1 */ |   \
+#define CPUID_1_ECX_FXSAVE_STATE                            \
+	((1u << 0) /* SSE3 */ | (1u << 1) /* PCLMULQDQ */ | \
+	 (1u << 9) /* SSSE3 */ | (1u << 19) /* SSE4.1 */ |  \
 	 (1u << 20) /* SSE4.2 */ | (1u << 25) /* AES-NI */)
 /* The emulated local APIC (dev/lapic.h). */
 #define CPUID_1_ECX_X2APIC (1u << 21)

@@ -17,9 +17,9 @@ bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size,
 	uint32_t high = size == 1 ? 0 : ~0u << 8;
 
 	if (is_com1(port)) {
-		*value = high | uart16550_read(&pc->uart,
-					       (enum uart_register)(port -
-								    PC_COM1));
+		*value = high |
+			 uart16550_read(&pc->uart,
+					(enum uart_register)(port - PC_COM1));
 		return true;
 	}
 	if (port == PC_I8042_STATUS) {
@@ -34,8 +34,7 @@ bool pc_port_out(struct pc *pc, uint16_t port, unsigned int size,
 {
 	(void)size;
 	if (is_com1(port)) {
-		uart16550_write(&pc->uart,
-				(enum uart_register)(port - PC_COM1),
+		uart16550_write(&pc->uart, (enum uart_register)(port - PC_COM1),
 				(uint8_t)value);
 		return true;
 	}

@@ -96,8 +96,9 @@ static void serve_host(struct vcpu *v, uint64_t now, bool running)
 
 static void set_interrupt_window(struct pc *pc, bool open)
 {
-	uint32_t proc = open ? pc->proc_controls | PROC_INTERRUPT_WINDOW_EXITING
-			     : pc->proc_controls & ~PROC_INTERRUPT_WINDOW_EXITING;
+	uint32_t proc =
+		open ? pc->proc_controls | PROC_INTERRUPT_WINDOW_EXITING
+		     : pc->proc_controls & ~PROC_INTERRUPT_WINDOW_EXITING;
 
 	if (proc == pc->proc_controls)
 		return;
@@ -124,7 +125,8 @@ static void redeliver_interrupted_event(void)
 {
 	uint32_t idt = vmcs_read(VMCS_IDT_VECTORING_INFO);
 
-	if (!(idt & INTR_INFO_VALID))
+	if (!(idt & INTR_INFO_VALID) ||
+	    (vmcs_read(VMCS_ENTRY_INTERRUPTION_INFO) & INTR_INFO_VALID))
 		return;
 	if (idt & INTR_INFO_DELIVER_ERROR_CODE)
 		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR_CODE,
@@ -146,8 +148,7 @@ void pc_before_entry(struct vcpu *v)
 
 	serve_host(v, now, true);
 	fpu_for_guest();
-	if (!(vmcs_read(VMCS_ENTRY_INTERRUPTION_INFO) & INTR_INFO_VALID))
-		redeliver_interrupted_event();
+	redeliver_interrupted_event();
 	lapic_update(&pc->lapic, now);
 	int vector = lapic_pending(&pc->lapic);
 	bool window = false;
