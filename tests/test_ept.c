@@ -324,12 +324,48 @@ static void destroy_frees_every_table(void **state)
 	assert_int_equal(fx->counts.frees, fx->counts.allocs);
 }
 
+/* 2-MiB leaves: PDEs with bit 7, translated as the CPU walks them, one
+ * PD for 256 MiB (PML4, PDPT, PD: three pages), overlap and misalignment
+ * refused, 4-KiB pages refused inside a 2-MiB one. */
+static void maps_with_2mib_pages(void **state)
+{
+	struct fixture *fx = *state;
+	uint64_t hpa = 0;
+	unsigned int perms = 0;
+
+	assert_int_equal(ept_map_2m(&fx->ept, 0, 64 * MiB, 256 * MiB, EPT_RWX,
+				    MEMORY_TYPE_WB),
+			 0);
+	assert_int_equal(fx->ept.table_pages, 3);
+	assert_int_equal(ept_translate(&fx->ept, 0x1234567, &hpa, &perms), 0);
+	assert_int_equal(hpa, 64 * MiB + 0x1234567);
+	assert_int_equal(perms, EPT_RWX);
+	assert_int_equal(ept_translate(&fx->ept, 256 * MiB, &hpa, NULL), -1);
+	assert_int_equal(ept_map_2m(&fx->ept, 254 * MiB, 0, 4 * MiB, EPT_RWX,
+				    MEMORY_TYPE_WB),
+			 -1);
+	assert_int_equal(
+		ept_map(&fx->ept, 2 * MiB, 0, 4096, EPT_RWX, MEMORY_TYPE_WB),
+		-1);
+	assert_int_equal(ept_map_2m(&fx->ept, 256 * MiB, 4096, 2 * MiB, EPT_RWX,
+				    MEMORY_TYPE_WB),
+			 -1);
+	assert_int_equal(ept_map_2m(&fx->ept, 257 * MiB, 0, 2 * MiB, EPT_RWX,
+				    MEMORY_TYPE_WB),
+			 -1);
+	assert_int_equal(ept_map_2m(&fx->ept, 256 * MiB, 0, 2 * MiB, EPT_WRITE,
+				    MEMORY_TYPE_WB),
+			 -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(init_allocates_one_pml4, setup,
 						teardown),
 		cmocka_unit_test(init_fails_without_memory),
+		cmocka_unit_test_setup_teardown(maps_with_2mib_pages, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(maps_2mib_at_zero_page_by_page,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(

@@ -30,7 +30,9 @@
 
 struct vm {
 	struct vcpu vcpu;
+	void *mem_block; /* the pages allocated for guest memory */
 	uint64_t mem_pages;
+	bool mem_2m; /* mapped with 2-MiB EPT pages */
 	void *vmcs;
 	bool vmcs_current; /* VMPTRLD done: VMCLEAR before it is freed */
 	void *exit_page;
@@ -90,7 +92,7 @@ static const struct vcpu_ops hw_vcpu_ops = {
 static void vm_free(struct vm *vm)
 {
 	ept_destroy(&vm->vcpu.ept);
-	hv_free_pages(vm->vcpu.mem, vm->mem_pages);
+	hv_free_pages(vm->mem_block, vm->mem_pages);
 	hv_free_pages(vm->vmcs, 1);
 	hv_free_pages(vm->exit_page, 1);
 	hv_free_pages(vm->bitmaps.msr, 1);
@@ -103,22 +105,36 @@ static enum hv_status vm_alloc(struct vm *vm, const struct vmx_caps *caps,
 {
 	uint64_t mem_size =
 		image->boot_linux ? image->mem_size : HV_GUEST_MEM_SIZE;
+	/* A Linux guest's memory, mapped with 2-MiB pages where the CPU has
+	 * them: one EPT walk level less, and 512 times fewer entries. Its
+	 * host pages are then 2-MiB aligned too: 2 MiB more are allocated,
+	 * and the guest's memory starts at the first boundary. */
+	bool large = image->boot_linux && caps->has_ept_vpid &&
+		     (caps->ept_vpid & EPT_CAP_PAGE_2MB);
+	uint64_t extra = large ? PAGE_2M : 0;
 
-	vm->mem_pages = mem_size / 4096;
+	vm->mem_pages = (mem_size + extra) / 4096;
+	vm->mem_2m = large;
 	vm->bitmaps.msr = hv_alloc_pages(1);
 	vm->bitmaps.io_a = hv_alloc_pages(1);
 	vm->bitmaps.io_b = hv_alloc_pages(1);
 	vm->vmcs = vmx_alloc_region(caps);
 	vm->exit_page = hv_alloc_pages(1);
-	vm->vcpu.mem = hv_alloc_pages(vm->mem_pages);
+	vm->mem_block = hv_alloc_pages(vm->mem_pages);
+	vm->vcpu.mem = vm->mem_block;
+	if (large)
+		vm->vcpu.mem =
+			(uint8_t *)(((uint64_t)vm->mem_block + PAGE_2M - 1) &
+				    ~(PAGE_2M - 1));
 	if (!vm->bitmaps.msr || !vm->bitmaps.io_a || !vm->bitmaps.io_b ||
 	    !vm->vmcs || !vm->exit_page || !vm->vcpu.mem ||
 	    ept_init(&vm->vcpu.ept, &hv_page_source))
 		return HV_OUT_OF_MEMORY;
 	vm->vcpu.mem_size = mem_size;
 	/* The guest reaches its own memory and nothing else. */
-	if (ept_map(&vm->vcpu.ept, 0, (uint64_t)vm->vcpu.mem, mem_size, EPT_RWX,
-		    MEMORY_TYPE_WB))
+	if ((large ? ept_map_2m : ept_map)(&vm->vcpu.ept, 0,
+					   (uint64_t)vm->vcpu.mem, mem_size,
+					   EPT_RWX, MEMORY_TYPE_WB))
 		return HV_OUT_OF_MEMORY;
 	/* HOST_RSP: the exit frame at the top of its own page. */
 	vm->vcpu.exit_frame =
@@ -419,12 +435,13 @@ static void check_and_announce(struct vm *vm, const struct vmx_caps *caps,
 		hv_printf(
 			"hv: running Linux kernel %s (boot protocol %u.%02u, "
 			"%lu bytes at 0x%lx, entry 0x%lx; initrd %lu bytes at "
-			"0x%lx; %lu MiB of memory, EPTP 0x%lx%s)\n",
+			"0x%lx; %lu MiB of memory in %s EPT pages, "
+			"EPTP 0x%lx%s)\n",
 			image->name, vm->boot_protocol >> 8,
 			vm->boot_protocol & 0xff, (uint64_t)image->size,
 			l->kernel, l->entry, l->initrd_size, l->initrd,
-			l->mem_size >> 20, ept_pointer(&v->ept),
-			v->vpid ? ", VPID 1" : "");
+			l->mem_size >> 20, vm->mem_2m ? "2-MiB" : "4-KiB",
+			ept_pointer(&v->ept), v->vpid ? ", VPID 1" : "");
 		hv_printf("hv: kernel command line: %s\n", image->cmdline);
 		return;
 	}

@@ -1,5 +1,5 @@
 /* EPT paging structures (SDM 3C 29.3, "The Extended Page Table Mechanism
- * (EPT)"): four levels of 512 entries, only 4 KiB leaves. Tables are pages from
+ * (EPT)"): four levels of 512 entries, 4-KiB and 2-MiB leaves. Tables are pages from
  * a page_source, addressed by their physical address, which is their pointer
  * value (UEFI identity map). */
 #include "mem/ept.h"
@@ -65,13 +65,14 @@ int ept_init(struct ept *e, const struct page_source *pages)
 	return e->pml4 ? 0 : -1;
 }
 
-/* The page table holding @gpa's leaf entry, creating the tables on the
- * way. NULL when memory runs out or a large page is in the way. */
-static uint64_t *page_table(struct ept *e, uint64_t gpa)
+/* The table at @leaf_level (1: page table, 2: page directory) holding
+ * @gpa's leaf entry, creating the tables on the way. NULL when memory
+ * runs out or a large page is in the way. */
+static uint64_t *table_at(struct ept *e, uint64_t gpa, int leaf_level)
 {
 	uint64_t *table = e->pml4;
 
-	for (int level = LEVELS; level > 1; level--) {
+	for (int level = LEVELS; level > leaf_level; level--) {
 		uint64_t *entry = &table[index_of(gpa, level)];
 
 		if (!present(*entry)) {
@@ -88,6 +89,11 @@ static uint64_t *page_table(struct ept *e, uint64_t gpa)
 		table = table_of(*entry);
 	}
 	return table;
+}
+
+static uint64_t *page_table(struct ept *e, uint64_t gpa)
+{
+	return table_at(e, gpa, 1);
 }
 
 /* Permissions and memory types that are not EPT misconfigurations (SDM 3C
@@ -134,6 +140,33 @@ int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
 		 * "Programming the PAT"), and the guest's CD, which the real
 		 * CR0 never gets, changes nothing either. */
 		pt[index_of(gpa + off, 1)] = (hpa + off) | perms | IGNORE_PAT |
+					     (uint64_t)memtype << MEMTYPE_SHIFT;
+	}
+	return 0;
+}
+
+int ept_map_2m(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
+	       unsigned int perms, unsigned int memtype)
+{
+	if (!e->pml4 || size == 0 || ((gpa | hpa | size) & (PAGE_2M - 1)) ||
+	    !fits(gpa, size, GPA_LIMIT) || !fits(hpa, size, HPA_LIMIT) ||
+	    !valid_leaf(perms, memtype))
+		return -1;
+	/* Nothing mapped there yet, at any size: its PDE is empty. */
+	for (uint64_t off = 0; off < size; off += PAGE_2M) {
+		uint64_t *pd = table_at(e, gpa + off, 2);
+
+		if (!pd || present(pd[index_of(gpa + off, 2)]))
+			return -1;
+	}
+	for (uint64_t off = 0; off < size; off += PAGE_2M) {
+		uint64_t *pd = table_at(e, gpa + off, 2);
+
+		/* A PDE with bit 7 maps 2 MiB (SDM 3C 29.3.2, "EPT
+		 * Translation Mechanism", table 29-4); ignore-PAT as for
+		 * 4-KiB pages (ept_map). */
+		pd[index_of(gpa + off, 2)] = (hpa + off) | perms | LARGE_PAGE |
+					     IGNORE_PAT |
 					     (uint64_t)memtype << MEMTYPE_SHIFT;
 	}
 	return 0;

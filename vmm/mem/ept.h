@@ -49,6 +49,12 @@ int ept_init(struct ept *e, const struct page_source *pages);
 int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
 	    unsigned int perms, unsigned int memtype);
 
+/* The same with 2-MiB pages: gpa, hpa and size 2-MiB aligned, and no
+ * part of the range mapped yet. They need IA32_VMX_EPT_VPID_CAP bit 16:
+ * the caller checks it. */
+int ept_map_2m(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
+	       unsigned int perms, unsigned int memtype);
+
 /* The EPT pointer: PML4 address | (4 - 1) << 3 | write-back paging structures
  * (SDM 3C 25.6.11, "Extended-Page-Table Pointer (EPTP)"). WB needs
  * IA32_VMX_EPT_VPID_CAP bit 14. */
