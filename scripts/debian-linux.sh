@@ -9,9 +9,10 @@
 #                           LINUX_VMLINUZ (the EFI-stub bzImage),
 #                           LINUX_MODS (its modules' kernel/ folder) and
 #                           LINUX_BUSYBOX
-#   static_helper SRC OUT   builds a static helper program for an
-#                           initramfs with the project's warnings, when
-#                           SRC is newer than OUT
+#   static_helper SRC OUT [CFLAG...]
+#                           builds a static helper program for an
+#                           initramfs with the project's warnings (and
+#                           the CFLAGs), when SRC is newer than OUT
 #
 # The package folder both share: build/kvm-in-bochs/pkg (the Makefile's
 # dependency-file search skips build/kvm-in-bochs, where Debian's unpacked
@@ -40,8 +41,9 @@ debian_linux() {
 
 static_helper() {
 	local src=$1 out=$2
+	shift 2
 	mkdir -p "$(dirname "$out")"
 	if [ ! -x "$out" ] || [ "$src" -nt "$out" ]; then
-		gcc -std=gnu11 -Wall -Wextra -Werror -O2 -static -o "$out" "$src" || return 1
+		gcc -std=gnu11 -Wall -Wextra -Werror -O2 -static "$@" -o "$out" "$src" || return 1
 	fi
 }
