@@ -1,6 +1,7 @@
 # Minimal VT-x hypervisor: a gnu-efi UEFI application plus host tests.
 #   make        build build/hv.efi (and the host tool build/host/vmcs)
-#   make run    boot it (EMU=bochs|qemu-kvm|qemu-tcg to choose)
+#   make run    boot it (EMU=bochs|qemu-kvm|qemu-tcg to choose; GUEST=linux:
+#               Debian's kernel as hv's guest, the serial console interactive)
 #   make test   unit tests, lint, and boots under every usable platform
 
 BUILD     := build
@@ -55,7 +56,7 @@ UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/host/tests/%,$(wildcard tests/test_*
 VMCS_TOOL := $(BUILD)/host/vmcs
 TEST_SUPPORT := tests/host_platform.c tests/cpu_fixtures.c
 
-.PHONY: all bench debug deps image run test unit lint format clean
+.PHONY: all bench debug deps image linux run test unit lint format clean
 all: deps $(BUILD)/hv.efi $(BUILD)/hv.img $(VMCS_TOOL) $(GUEST_BINS) $(GUEST_BINS:.bin=.elf)
 
 deps:
@@ -134,7 +135,21 @@ $(BUILD)/hv.img: $(BUILD)/hv.efi boot/hv.cfg $(GUEST_BINS) scripts/mkimage.sh
 		EFI/BOOT/hv.cfg=boot/hv.cfg \
 		$(foreach g,$(GUEST_BINS),EFI/BOOT/$(notdir $(g))=$(g))
 
-image: $(BUILD)/hv.img
+# The Linux guest (issue 12): Debian's kernel and a busybox initramfs,
+# build/linux/ (scripts/linux-guest/build.sh, which fetches the packages
+# and rebuilds only when an input changed), and a second USB-stick image
+# that boots them as hv.efi's guest: hv.cfg names them, with the kernel
+# command line of scripts/linux-guest/cmdline.
+LINUX_DIR := $(BUILD)/linux
+linux:
+	@scripts/linux-guest/build.sh $(LINUX_DIR)
+
+$(BUILD)/hv-linux.img: $(BUILD)/hv.efi linux scripts/mkimage.sh
+	scripts/mkimage.sh $@ EFI/BOOT/BOOTX64.EFI=$(BUILD)/hv.efi \
+		EFI/BOOT/hv.cfg=$(LINUX_DIR)/hv.cfg EFI/BOOT/vmlinuz=$(LINUX_DIR)/vmlinuz \
+		EFI/BOOT/initrd.img=$(LINUX_DIR)/initrd.img
+
+image: $(BUILD)/hv.img $(BUILD)/hv-linux.img
 
 # Exit-path benchmark under Bochs: a table of ticks per round trip, twice.
 bench: all
@@ -146,8 +161,13 @@ debug: all
 	scripts/debug.sh $(if $(EMU),--emu $(EMU)) $(if $(BREAK),--break $(BREAK))
 
 # Boots build/hv.img and stops once hv.efi has returned to the firmware.
-run: all
-	scripts/run.sh --until-return $(if $(EMU),--emu $(EMU))
+# GUEST=linux: build/hv-linux.img, the serial console this terminal both
+# ways (Bochs: Ctrl-] ends it) for the guest's shell, at most an hour.
+RUN_LINUX := $(filter linux,$(GUEST))
+run: all $(if $(RUN_LINUX),$(BUILD)/hv-linux.img)
+	$(if $(filter-out linux,$(GUEST)),$(error GUEST=$(GUEST): the one guest make run knows by name is linux))
+	scripts/run.sh $(if $(RUN_LINUX),--image $(BUILD)/hv-linux.img --interactive --timeout 3600,--until-return) \
+		$(if $(EMU),--emu $(EMU))
 
 unit: deps $(UNIT_TESTS) $(VMCS_TOOL)
 

@@ -53,6 +53,11 @@
 # an OUT KVM hands to user space (KVM_EXIT_IO and back through KVM_RUN);
 # hv's is an OUT hv handles itself.
 #
+# Last, Debian's kernel booted to /init under hv.efi against the same
+# kernel started by the firmware alone, in the same unit
+# (scripts/linux-guest/bench.sh: two more Bochs boots, the one without hv
+# reused while its inputs are unchanged).
+#
 # Exit: 0 table printed, 1 the boot or a run failed, 2 missing inputs.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -257,5 +262,19 @@ kvm_table() {
 }
 . tests/checks.sh # step_log
 kvm_table || status=1
+# --- Linux: the same kernel to /init, under hv.efi and alone -------------------
+linux_row() {
+	local lout
+	if ! why=$(kib_usable); then
+		echo
+		echo "Linux boot to /init: not measured: Debian's kernel cannot be fetched here ($why)"
+		return 0
+	fi
+	lout=$(scripts/linux-guest/bench.sh "$out/linux")
+	local rc=$?
+	echo "$lout"
+	return $rc
+}
+linux_row || status=1
 echo "serial log: $out/serial.log"
 exit $status

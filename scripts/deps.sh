@@ -6,7 +6,8 @@
 #   deps.sh --fetch DIR PACKAGE ...
 #                              download these Debian packages (no root, no
 #                              install) and unpack them under DIR/root, for
-#                              the KVM-in-Bochs disk (scripts/kvm-in-bochs/);
+#                              the KVM-in-Bochs disk and the Linux guest
+#                              (scripts/debian-linux.sh);
 #                              DIR/PACKAGE.version holds what was unpacked
 set -euo pipefail
 

@@ -17,12 +17,13 @@ if ! cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,portability 
 	echo "lint: cppcheck found problems"
 	status=1
 fi
-# Shell: every script of scripts/ and tests/ (and the KVM-in-Bochs /init,
-# a busybox sh script), sources followed. Not enforced: SC2015 ("A && B ||
+# Shell: every script of scripts/ and tests/ (and the two /init scripts,
+# KVM-in-Bochs's and the Linux guest's, busybox sh), sources followed. Not enforced: SC2015 ("A && B ||
 # C is not if-then-else"), the tests' idiom "[ test ] && ok ... ||
 # not_ok ...", where ok never fails; SC2001 (sed instead of ${var//}):
 # the sed calls prefix every line of a multi-line value.
-mapfile -t sh_files < <(ls scripts/*.sh scripts/kvm-in-bochs/*.sh tests/*.sh scripts/kvm-in-bochs/init)
+mapfile -t sh_files < <(ls scripts/*.sh scripts/kvm-in-bochs/*.sh scripts/linux-guest/*.sh tests/*.sh \
+	scripts/kvm-in-bochs/init guest/linux/init)
 if ! shellcheck -x -e SC2015,SC2001 "${sh_files[@]}"; then
 	echo "lint: shellcheck found problems"
 	status=1

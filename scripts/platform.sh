@@ -57,6 +57,13 @@ bochs_config() {
 		"$(dirname "${BASH_SOURCE[0]}")/bochsrc.in" >"$1/bochsrc"
 }
 
+# bochs_com1_term BOCHSRC LINK: COM1 a terminal at LINK, read and written
+# (scripts/serial_pty.py makes LINK a pseudo-terminal), instead of the
+# log file: what --type-after and --interactive need.
+bochs_com1_term() {
+	sed -i "s#^com1:.*#com1: enabled=1, mode=term, dev=$2#" "$1"
+}
+
 # clean_serial [FILE]: a serial log as lines: the firmware's terminal
 # escapes and carriage returns removed, blank lines dropped. The one copy
 # run.sh, test.sh and bench.sh all use.

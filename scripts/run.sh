@@ -6,12 +6,18 @@
 #
 #   run.sh [--emu auto|bochs|qemu-kvm|qemu-tcg|kvm-in-bochs] [--image IMG]
 #          [--out DIR] [--timeout SECONDS] [--until-return] [--quiet]
-#          [--bench]
+#          [--bench] [--type-after REGEX TEXT] [--interactive]
 # kvm-in-bochs: Bochs boots Linux, whose QEMU/KVM boots IMG (the L1
 # machine; its serial lines come back as "l1: ..."); Linux powers Bochs
 # off when QEMU ends (--until-return: once hv.efi has returned and the L1
 # firmware carried on). --bench (kvm-in-bochs only): that Linux also
 # times KVM's own exits first (scripts/kvm-in-bochs/kvm_bench.c).
+# --type-after REGEX TEXT (bochs): once a serial line matches REGEX (a
+# Python regular expression), TEXT and Enter are typed on the serial
+# console, into the firmware's console input (scripts/serial_pty.py: COM1
+# is a pseudo-terminal then, not a file). --interactive (bochs, qemu-*):
+# the console is this terminal, both ways, until the machine stops or the
+# user ends it (bochs: Ctrl-]; qemu: Ctrl-A X); the serial log is kept.
 # Exit: 0 done, 1 the emulator ended before hv.efi returned or the
 # firmware went silent after it (--until-return), 124 timed out, 2 usage,
 # 3 platform unusable.
@@ -22,6 +28,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/platform.sh"
 
 emu=auto image=build/hv.img out="" timeout=600 until_return=0 quiet=0 bench=0
+type_after=() interactive=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--emu) emu=$2; shift ;;
@@ -31,6 +38,8 @@ while [ $# -gt 0 ]; do
 	--until-return) until_return=1 ;;
 	--quiet) quiet=1 ;;
 	--bench) bench=1 ;;
+	--type-after) type_after=(--type-after "$2" "$3"); shift 2 ;;
+	--interactive) interactive=1 ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -65,12 +74,28 @@ ovmf=/usr/share/ovmf/OVMF.fd
 # start of a line (under kvm-in-bochs, after the L1 prefix).
 returned='^(l1: )?hv: returning to firmware'
 watch_return=$until_return
+if [ "$interactive" = 1 ] || [ ${#type_after[@]} -gt 0 ]; then
+	case $emu in
+	bochs) ;;
+	qemu-*) [ ${#type_after[@]} -eq 0 ] || { echo "run.sh: --type-after is for bochs only" >&2; exit 2; } ;;
+	*) echo "run.sh: --interactive and --type-after are for bochs and qemu-* only" >&2; exit 2 ;;
+	esac
+fi
 case $emu in
 bochs)
 	rm -f "$image.lock"
 	bochs_config "$out" "$image" "$serial" "$log"
 	printf 'c\nquit\n' >"$out/bochs.rc"
-	cmd=(bochs -q -f "$out/bochsrc" -rc "$out/bochs.rc") ;;
+	cmd=(bochs -q -f "$out/bochsrc" -rc "$out/bochs.rc")
+	# Input: COM1 a pseudo-terminal, worked by scripts/serial_pty.py,
+	# which still appends everything to $serial.
+	if [ "$interactive" = 1 ] || [ ${#type_after[@]} -gt 0 ]; then
+		bochs_com1_term "$out/bochsrc" "$PWD/$out/com1"
+		pty=(python3 "$here/serial_pty.py" --link "$PWD/$out/com1" --log "$serial"
+			--times "$out/serial.times" "${type_after[@]}")
+		[ "$interactive" = 1 ] && pty+=(--interactive)
+		cmd=("${pty[@]}" -- "${cmd[@]}")
+	fi ;;
 kvm-in-bochs)
 	# The Bochs disk (cached under build/kvm-in-bochs/, rebuilt when an
 	# input changed), then Bochs as for the bochs platform with the
@@ -98,9 +123,25 @@ qemu-*)
 		-drive "if=pflash,format=raw,file=$out/OVMF.fd"
 		-drive "file=$image,format=raw,if=ide"
 		-serial "file:$serial" -display none -net none -no-reboot
-		-monitor none) ;;
+		-monitor none)
+	if [ "$interactive" = 1 ]; then
+		cmd=("${cmd[@]/#file:$serial/chardev:s0}" -chardev "stdio,id=s0,mux=on,logfile=$serial,signal=off")
+	fi ;;
 esac
 echo "${cmd[*]}" >"$out/command"
+
+# Interactive: the emulator in the foreground on this terminal, bounded.
+if [ "$interactive" = 1 ]; then
+	rm -f "$image.lock"
+	echo "run: interactive serial console ($([ "$emu" = bochs ] && echo "Ctrl-] ends it" || echo "Ctrl-A X ends it")), at most $timeout s"
+	timeout --foreground "$timeout" "${cmd[@]}"
+	rc=$?
+	rm -f "$image.lock"
+	echo
+	echo "run: serial log $serial, emulator log $log"
+	[ "$rc" = 124 ] && exit 124
+	exit 0
+fi
 
 setsid "${cmd[@]}" </dev/null >>"$log" 2>&1 &
 pid=$!

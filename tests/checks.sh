@@ -10,6 +10,7 @@
 #   expect_tiny_run NAME [external]  the tiny guest's run (exact counts)
 #   expect_break_entry NAME ALL      both --break-entry steps of ALL
 #   expect_hostile NAME ALL          the hostile suite's steps of ALL
+#   expect_linux NAME ALL            the Linux guest's step of ALL
 #
 # Verdicts come from hv.efi's own lines only. hv prints every line of its
 # own starting "hv: ", and everything a guest prints as "guest: ..." with
@@ -139,6 +140,39 @@ expect_hostile() {
 		not_ok "$name: every page freed in $freed runs of $runs"
 	[ "$same" -eq "$runs" ] && ok "$name: host registers as before after each of the $runs runs" ||
 		not_ok "$name: host registers as before in $same runs of $runs (see 'CHANGED' in $dir/step-*.log)"
+	LOG=$save
+}
+
+# The Linux guest's checks (guest/linux/init), each a line
+# "linux-check: NAME ok ..." that must be there; then the typed line
+# echoed back ("input got"), and the closing count with no FAIL and no
+# skip.
+LINUX_CHECKS="serial-irq0 uname cpu-sse2 cpu-no-vmx sha256 awk-float sleep fork-exec"
+LINUX_INPUT=hv-input-test
+
+# expect_linux NAME ALL: the step "linux" of ALL (one run of hv.efi
+# --kernel=vmlinuz ... hv.test=1): hv's own verdict, every check of
+# /init, and the host as before.
+expect_linux() {
+	local name=$1 all=$2 dir save=$LOG c
+	dir=$(dirname "$all")
+	step_log "$all" linux "$dir/step-linux.log"
+	LOG=$dir/step-linux.log
+	expect "$name" '^hv: summary guest=vmlinuz result=ok' "linux: hv's verdict on Debian's kernel: result=ok (it powered off)"
+	if ! grep -q '^guest: linux-check: ' "$LOG"; then
+		# One failure, not one per check, when /init never spoke.
+		not_ok "$name: linux: no line from /init (its $(wc -w <<<"$LINUX_CHECKS") checks and the input check did not run)"
+	else
+		for c in $LINUX_CHECKS; do
+			expect "$name" "^guest: linux-check: $c ok" "linux: /init's check $c"
+		done
+		expect "$name" "^guest: linux-check: input got $LINUX_INPUT\$" "linux: a line typed on the firmware's console reached the guest's shell"
+		expect_none "$name" '^guest: linux-check: [a-z0-9-]+ FAIL' "linux: no check of /init failed"
+		expect "$name" '^guest: linux-check: done [0-9]+ ok, 0 FAIL, 0 skip' "linux: /init finished its checks"
+	fi
+	grep -E '^guest: linux-check: (tsc-at-init|sleep|fork-exec) ' "$LOG" | sed "s/^guest: linux-check: /    $name linux: /"
+	expect "$name" '^hv: host state after the run: as before' "linux: host registers as before the run"
+	expect "$name" '^hv-test: linux returned 0x0' "linux: hv.efi returned EFI_SUCCESS to the shell"
 	LOG=$save
 }
 

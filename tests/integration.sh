@@ -3,8 +3,45 @@
 # The boots make test runs, sourced by scripts/test.sh (which defines
 # boot, ok, not_ok, skipped, section, want, kib_wait, KVM_PLATFORM and
 # KVM_WHY, and sources tests/checks.sh: expect, expect_none, step_log,
-# expect_tiny_run, expect_break_entry, expect_hostile, hv_step). Each boot
-# is bounded.
+# expect_tiny_run, expect_break_entry, expect_hostile, expect_linux,
+# hv_step). Each boot is bounded.
+
+# The Linux guest (issue 12): Debian's kernel and a busybox /init
+# (guest/linux/init) that prints one "linux-check: NAME ok|FAIL ..." line
+# per check, reads one typed line, and with hv.test=1 powers off (HLT
+# with interrupts off: result=ok). One run of hv.efi --kernel=... in the
+# hostile boot, before the hostile suite, which must still pass after it;
+# "--only linux" boots it alone. HV_LINUX=0 leaves it out ("skip").
+LINUX_ARGS="--kernel=vmlinuz --initrd=initrd.img --append=\"$(cat scripts/linux-guest/cmdline) hv.test=1\""
+LINUX_FILES=(vmlinuz=build/linux/vmlinuz initrd.img=build/linux/initrd.img)
+# What the harness types when the guest asks (scripts/serial_pty.py).
+LINUX_TYPE=(--type-after '^guest: linux-check: input ready' hv-input-test)
+# Booted by the firmware under Bochs alone, the kernel reached /init 73 s
+# after the shell started it (the EFI stub and the decompression, mostly)
+# and finished its checks 7 s later; under hv the guest's exits add to that.
+LINUX_BOUND=900
+# linux_wanted: succeeds when the Linux run is in this boot, its files
+# built (build/linux, scripts/linux-guest/build.sh); else says why not
+# (a skip) or reports the failed build (not ok).
+LINUX_WHY=""
+linux_wanted() {
+	local why
+	if [ "${HV_LINUX:-1}" = 0 ]; then
+		LINUX_WHY="HV_LINUX=0 (set it to 1, the default, once hv.efi boots Linux)"
+		return 1
+	fi
+	if ! why=$(kib_usable); then
+		LINUX_WHY="Debian's kernel cannot be fetched here: $why"
+		return 1
+	fi
+	mkdir -p build/test
+	if ! scripts/linux-guest/build.sh >build/test/linux-build.log 2>&1; then
+		not_ok "linux guest: scripts/linux-guest/build.sh failed:"
+		tail -n 10 build/test/linux-build.log | sed 's/^/    /'
+		LINUX_WHY="its files could not be built"
+		return 1
+	fi
+}
 
 if want bochs; then
 bochs_start=$SECONDS
@@ -99,9 +136,17 @@ section "integration: Bochs, the hostile guests then a good one, in one boot"
 # the app must still return, proof that no hostile guest left a mark.
 hostile_img=build/test/hostile.img
 hostile_files=()
+hostile_bound=900 hostile_flags=() linux_in=0
+if linux_wanted; then
+	linux_in=1
+	hostile_files+=("${LINUX_FILES[@]}")
+	hostile_bound=$((hostile_bound + LINUX_BOUND))
+	hostile_flags=("${LINUX_TYPE[@]}")
+fi
 {
 	echo '@echo -off'
 	echo 'fs0:'
+	[ "$linux_in" = 1 ] && hv_step linux "$LINUX_ARGS"
 	while read -r g _; do
 		[ -n "$g" ] || continue
 		hv_step "$g" "$g.bin"
@@ -113,10 +158,38 @@ rm -f "$hostile_img"
 if ! scripts/mkimage.sh "$hostile_img" hv.efi=build/hv.efi \
 	startup.nsh=build/test/hostile.nsh "${hostile_files[@]}"; then
 	not_ok "bochs-hostile: could not build $hostile_img"
-elif boot bochs-hostile bochs "$hostile_img" 900; then
+elif boot bochs-hostile bochs "$hostile_img" "$hostile_bound" "${hostile_flags[@]}"; then
+	if [ "$linux_in" = 1 ]; then
+		expect_linux bochs-hostile "$LOG"
+	else
+		skipped "bochs-hostile: linux guest: $LINUX_WHY"
+	fi
 	expect_hostile bochs-hostile "$LOG"
 fi
 bochs_s=$((SECONDS - bochs_start))
+fi
+
+# --only linux: the Linux guest alone, one Bochs boot (the inner loop).
+if [ "${only:-}" = linux ]; then
+section "integration: Bochs, Debian's kernel as hv.efi's guest (--only linux)"
+linux_img=build/test/linux.img
+if ! linux_wanted; then
+	skipped "bochs-linux: linux guest: $LINUX_WHY"
+else
+	{
+		echo '@echo -off'
+		echo 'fs0:'
+		hv_step linux "$LINUX_ARGS"
+		echo 'reset -s'
+	} >build/test/linux.nsh
+	rm -f "$linux_img"
+	if ! scripts/mkimage.sh "$linux_img" hv.efi=build/hv.efi startup.nsh=build/test/linux.nsh \
+		"${LINUX_FILES[@]}"; then
+		not_ok "bochs-linux: could not build $linux_img"
+	elif boot bochs-linux bochs "$linux_img" "$LINUX_BOUND" "${LINUX_TYPE[@]}"; then
+		expect_linux bochs-linux "$LOG"
+	fi
+fi
 fi
 
 if want qemu-tcg; then

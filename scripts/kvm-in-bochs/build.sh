@@ -53,29 +53,19 @@ fi
 
 scripts/deps.sh
 kib=build/kvm-in-bochs
-pkg=$kib/pkg
-# busybox first: on a machine without package lists, deps.sh --fetch
-# runs apt-get update, and the kernel's name is looked up after that.
-scripts/deps.sh --fetch "$pkg" busybox-static
-kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n1)
-[ -n "$kpkg" ] || { echo "build.sh: cannot resolve linux-image-amd64 (apt-get update?)" >&2; exit 1; }
-scripts/deps.sh --fetch "$pkg" "$kpkg"
-kver=${kpkg#linux-image-}
-vmlinuz=$pkg/root/boot/vmlinuz-$kver
-mods=$pkg/root/lib/modules/$kver/kernel
-busybox=$pkg/root/bin/busybox
-for f in "$vmlinuz" "$mods/arch/x86/kvm/kvm-intel.ko" "$busybox"; do
-	[ -f "$f" ] || { echo "build.sh: $f missing after unpacking" >&2; exit 1; }
-done
+# Debian's kernel and busybox-static (shared with the Linux guest,
+# scripts/linux-guest/build.sh).
+. scripts/debian-linux.sh
+pkg=$DEBIAN_LINUX_PKG
+debian_linux "$pkg" || exit 1
+kver=$LINUX_KVER vmlinuz=$LINUX_VMLINUZ mods=$LINUX_MODS busybox=$LINUX_BUSYBOX
+[ -f "$mods/arch/x86/kvm/kvm-intel.ko" ] || { echo "build.sh: $mods/arch/x86/kvm/kvm-intel.ko missing after unpacking" >&2; exit 1; }
 
 # Our static helpers, built here with the project's warnings.
-mkdir -p "$kib/bin"
 for p in poweroff kvm_bench; do
 	src=$here/$p.c
 	[ -f "$src" ] || continue
-	if [ ! -x "$kib/bin/$p" ] || [ "$src" -nt "$kib/bin/$p" ]; then
-		gcc -std=gnu11 -Wall -Wextra -Werror -O2 -static -o "$kib/bin/$p" "$src"
-	fi
+	static_helper "$src" "$kib/bin/$p" || exit 1
 done
 
 # The kernel command line. tsc_early_khz: with "clock: sync=none" Bochs's
@@ -93,7 +83,7 @@ qdata=(kvmvapic.bin linuxboot_dma.bin multiboot_dma.bin)
 ovmf=/usr/share/ovmf/OVMF.fd
 inputs=("$vmlinuz" "$mods/virt/lib/irqbypass.ko" "$mods/arch/x86/kvm/kvm.ko"
 	"$mods/arch/x86/kvm/kvm-intel.ko" "$busybox" "$qemu" "${libs[@]}" "$ovmf"
-	"$here/init" "$here/build.sh" "$here/mkcpio.py" scripts/mkimage.sh "$l1")
+	"$here/init" "$here/build.sh" "$here/mkcpio.py" scripts/mkimage.sh scripts/debian-linux.sh "$l1")
 for d in "${qdata[@]}"; do inputs+=("/usr/share/qemu/$d"); done
 for p in poweroff kvm_bench; do [ -x "$kib/bin/$p" ] && inputs+=("$kib/bin/$p"); done
 key=$({ echo "$cmdline"; sha256sum "${inputs[@]}" | awk '{ print $1 }'; } | sha256sum | awk '{ print $1 }')
