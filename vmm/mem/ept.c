@@ -114,12 +114,20 @@ static bool fits(uint64_t base, uint64_t size, uint64_t limit)
 	return size <= limit && base <= limit - size;
 }
 
+/* The arguments of a mapping in pages of @page bytes (ept.h). */
+static bool mappable(const struct ept *e, uint64_t gpa, uint64_t hpa,
+		     uint64_t size, uint64_t page, unsigned int perms,
+		     unsigned int memtype)
+{
+	return e->pml4 && size && !((gpa | hpa | size) & (page - 1)) &&
+	       fits(gpa, size, GPA_LIMIT) && fits(hpa, size, HPA_LIMIT) &&
+	       valid_leaf(perms, memtype);
+}
+
 int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
 	    unsigned int perms, unsigned int memtype)
 {
-	if (!e->pml4 || size == 0 || ((gpa | hpa | size) & (PAGE_SIZE - 1)) ||
-	    !fits(gpa, size, GPA_LIMIT) || !fits(hpa, size, HPA_LIMIT) ||
-	    !valid_leaf(perms, memtype))
+	if (!mappable(e, gpa, hpa, size, PAGE_SIZE, perms, memtype))
 		return -1;
 	/* Check, then build tables, then fill leaves: a failure leaves no
 	 * partial mapping behind (empty tables are harmless). */
@@ -148,9 +156,7 @@ int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
 int ept_map_2m(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
 	       unsigned int perms, unsigned int memtype)
 {
-	if (!e->pml4 || size == 0 || ((gpa | hpa | size) & (PAGE_2M - 1)) ||
-	    !fits(gpa, size, GPA_LIMIT) || !fits(hpa, size, HPA_LIMIT) ||
-	    !valid_leaf(perms, memtype))
+	if (!mappable(e, gpa, hpa, size, PAGE_2M, perms, memtype))
 		return -1;
 	/* Nothing mapped there yet, at any size: its PDE is empty. */
 	for (uint64_t off = 0; off < size; off += PAGE_2M) {
