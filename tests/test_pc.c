@@ -131,6 +131,10 @@ static void test_ports(void **state)
 	assert_true(pc_port_in(&pc, 0x64, 1, &v));
 	assert_int_equal(v, 0x01);
 	assert_false(pc_port_in(&pc, 0x21, 1, &v)); /* no PIC */
+	/* the CMOS: register A's UIP (bit 7) never set */
+	assert_true(pc_port_out(&pc, 0x70, 1, 0x8a));
+	assert_true(pc_port_in(&pc, 0x71, 1, &v));
+	assert_int_equal(v, 0);
 	assert_false(pc_port_out(&pc, 0x43, 1, 0)); /* no PIT */
 	assert_false(pc.reset);
 	assert_true(pc_port_out(&pc, 0x64, 1, 0xd1)); /* A20: no reset */

@@ -25,6 +25,12 @@
 #define PC_I8042_STATUS 0x64u
 #define PC_I8042_STATUS_VALUE 0x01u
 #define PC_I8042_RESET 0xfeu
+/* The CMOS/RTC index and data ports. Every CMOS register reads 0: an RTC
+ * stopped at zero, never "update in progress". All ones, what an absent
+ * RTC gives, has register A's UIP bit stuck, and Linux polls it for a
+ * second each time it reads the clock (mc146818_avoid_UIP). */
+#define PC_CMOS_INDEX 0x70u
+#define PC_CMOS_DATA 0x71u
 /* The reset control register of PCI-era chipsets: bit 2 resets. */
 #define PC_RESET_CONTROL 0xcf9u
 #define PC_RESET_CONTROL_RESET 0x04u

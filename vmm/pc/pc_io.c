@@ -1,5 +1,6 @@
 /* The PC's I/O ports: COM1 (dev/uart16550.c), the keyboard controller's
- * status and reset, and the chipset's reset control. Everything else is
+ * status and reset, a CMOS RTC stopped at zero, and the chipset's reset
+ * control. Everything else is
  * absent (handle_io.c: reads all ones, writes vanish), which is how
  * Linux finds no PIC, PIT, RTC or PCI quickly (docs/linux-guest.md). */
 #include "pc/pc.h"
@@ -26,6 +27,10 @@ bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size,
 		*value = high | PC_I8042_STATUS_VALUE;
 		return true;
 	}
+	if (port == PC_CMOS_DATA) {
+		*value = high;
+		return true;
+	}
 	return false;
 }
 
@@ -43,6 +48,8 @@ bool pc_port_out(struct pc *pc, uint16_t port, unsigned int size,
 			pc->reset = true;
 		return true;
 	}
+	if (port == PC_CMOS_INDEX || port == PC_CMOS_DATA)
+		return true; /* index (and its NMI-mask bit) and data: ignored */
 	if (port == PC_RESET_CONTROL) {
 		if (value & PC_RESET_CONTROL_RESET)
 			pc->reset = true;
