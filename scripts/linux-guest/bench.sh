@@ -25,8 +25,7 @@
 #
 # The direct boot's result is reused while its inputs are unchanged
 # (Bochs replays it instruction for instruction). Prints the row; exit 0
-# when the direct figure was measured (the hv figure may be missing:
-# the row says why), 1 otherwise.
+# when both figures were measured, 1 otherwise (the row says why).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../.." || exit 2
@@ -112,4 +111,4 @@ for b in direct hv; do
 	u=$(sed -n 's/^\(guest: \)\{0,1\}linux-info: uptime at \/init \([0-9.]*\) s.*/\2/p' "$out/$b/serial.clean" | head -n1)
 	[ -n "$u" ] && echo "  $b: the kernel's own clock at /init: $u s"
 done
-[ -n "$direct" ]
+[ -n "$direct" ] && [ -n "$hv" ]
