@@ -92,7 +92,8 @@ hv=$(tsc_at_init "$out/hv/serial.clean")
 entry=$(sed -n 's/^hv: running guest .*tsc=\([0-9]*\).*/\1/p' "$out/hv/serial.clean" | head -n1)
 
 echo
-echo "Linux boot to /init (Debian $(sed -n 's/^linux-guest: building .* (kernel \(.*\))$/\1/p' "$out/build.log" | head -n1)kernel, Bochs ticks = instructions since power-on):"
+kver=$(sed -n 's/^\(guest: \)\{0,1\}linux-check: uname ok \([^ ]*\).*/\2/p' "$out/direct/serial.clean" | head -n1)
+echo "Linux boot to /init (Debian's kernel ${kver:-?}, Bochs ticks = instructions since power-on):"
 printf '  %-34s | %15s | %15s | %s\n' "boot" "kernel alone" "under hv.efi" "hv/alone"
 printf '  %-34s-+-%15s-+-%15s-+-%s\n' "----------------------------------" "---------------" "---------------" "--------"
 if [ -n "$direct" ] && [ -n "$hv" ]; then
