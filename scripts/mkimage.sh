@@ -34,7 +34,10 @@ for pair in "$@"; do
 		IFS=/ read -ra parts <<<"$dir"
 		for p in "${parts[@]}"; do
 			path=$path/$p
-			mmd -i "$esp" "::$path" 2>/dev/null || true
+			# -D s: a folder that exists already is skipped (without
+			# it, mmd asks on /dev/tty what to do, and waits, when run
+			# from a terminal: make run GUEST=linux hung there)
+			mmd -D s -i "$esp" "::$path" 2>/dev/null || true
 		done
 	fi
 	mcopy -o -i "$esp" "$src" "::/$dest"

@@ -93,7 +93,7 @@ bochs)
 		bochs_com1_term "$out/bochsrc" "$PWD/$out/com1"
 		pty=(python3 "$here/serial_pty.py" --link "$PWD/$out/com1" --log "$serial"
 			--times "$out/serial.times" "${type_after[@]}")
-		[ "$interactive" = 1 ] && pty+=(--interactive)
+		[ "$interactive" = 1 ] && pty+=(--interactive --output "$log")
 		cmd=("${pty[@]}" -- "${cmd[@]}")
 	fi ;;
 kvm-in-bochs)

@@ -23,6 +23,8 @@ works the master side:
     standard output, and what the user types (standard input, put in raw
     mode when it is a terminal) is typed into the machine; Ctrl-] ends the
     session (stops COMMAND), as in telnet;
+  - --output FILE: COMMAND's own standard output and error are appended
+    to FILE (the emulator's log), not mixed into the console;
   - --times FILE: each line the machine writes, cleaned, after the wall
     seconds since COMMAND started (where a Bochs boot spends its time).
 
@@ -51,6 +53,7 @@ def main():
     ap.add_argument("--type-after", nargs=2, metavar=("REGEX", "TEXT"))
     ap.add_argument("--interactive", action="store_true")
     ap.add_argument("--times")
+    ap.add_argument("--output")
     ap.add_argument("command", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.command[1:] if a.command[:1] == ["--"] else a.command
@@ -70,7 +73,9 @@ def main():
     trigger = re.compile(a.type_after[0].encode()) if a.type_after else None
     text = a.type_after[1].encode() + b"\r" if a.type_after else b""
 
-    child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL)
+    output = open(a.output, "ab") if a.output else None
+    child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=output,
+                             stderr=subprocess.STDOUT if output else None)
     # The slave stays open here too: when COMMAND closes it the master
     # would otherwise read EIO and lose what is still buffered.
 

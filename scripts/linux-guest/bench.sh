@@ -25,8 +25,7 @@
 #
 # The direct boot's result is reused while its inputs are unchanged
 # (Bochs replays it instruction for instruction). Prints the row; exit 0
-# when the direct figure was measured (the hv figure may be missing:
-# the row says why), 1 otherwise.
+# when both figures were measured, 1 otherwise (the row says why).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/../.." || exit 2
@@ -93,7 +92,8 @@ hv=$(tsc_at_init "$out/hv/serial.clean")
 entry=$(sed -n 's/^hv: running guest .*tsc=\([0-9]*\).*/\1/p' "$out/hv/serial.clean" | head -n1)
 
 echo
-echo "Linux boot to /init (Debian $(sed -n 's/^linux-guest: building .* (kernel \(.*\))$/\1/p' "$out/build.log" | head -n1)kernel, Bochs ticks = instructions since power-on):"
+kver=$(sed -n 's/^\(guest: \)\{0,1\}linux-check: uname ok \([^ ]*\).*/\2/p' "$out/direct/serial.clean" | head -n1)
+echo "Linux boot to /init (Debian's kernel ${kver:-?}, Bochs ticks = instructions since power-on):"
 printf '  %-34s | %15s | %15s | %s\n' "boot" "kernel alone" "under hv.efi" "hv/alone"
 printf '  %-34s-+-%15s-+-%15s-+-%s\n' "----------------------------------" "---------------" "---------------" "--------"
 if [ -n "$direct" ] && [ -n "$hv" ]; then
@@ -112,4 +112,4 @@ for b in direct hv; do
 	u=$(sed -n 's/^\(guest: \)\{0,1\}linux-info: uptime at \/init \([0-9.]*\) s.*/\2/p' "$out/$b/serial.clean" | head -n1)
 	[ -n "$u" ] && echo "  $b: the kernel's own clock at /init: $u s"
 done
-[ -n "$direct" ]
+[ -n "$direct" ] && [ -n "$hv" ]
