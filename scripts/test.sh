@@ -161,6 +161,11 @@ bench_s=""
 if [ "$only_boots" = 0 ]; then
 	section "make bench (hv under Bochs, KVM inside Bochs, hv under nested KVM)"
 	bench_t0=$SECONDS
+	# The Linux row, booted beside the nested-KVM boot (integration.sh).
+	if [ -n "${BENCH_LINUX_PID:-}" ]; then
+		wait "$BENCH_LINUX_PID"
+		export HV_BENCH_LINUX_ROW=build/test/bench/linux.row
+	fi
 	out=$(bash tests/bench_test.sh 2>&1)
 	rc=$?
 	p=$(grep -c '^ok - ' <<<"$out")

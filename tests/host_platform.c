@@ -71,6 +71,11 @@ void fpu_swap_to_guest(struct fpu_images *f)
 	f->guest_loaded = true;
 }
 
+void fpu_set_guest_xcr0(struct fpu_images *f, uint64_t xcr0)
+{
+	f->guest_xcr0 = xcr0;
+}
+
 /* The firmware watchdog: nothing to arm in host tests. */
 void platform_set_watchdog(uint32_t seconds)
 {

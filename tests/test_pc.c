@@ -82,6 +82,48 @@ static void test_cpuid_leaf1(void **state)
 	assert_false(r.ecx & (1u << 20)); /* only what the host has */
 }
 
+/* XSAVE and AVX shown only with components to switch; OSXSAVE follows the
+ * guest's CR4; the topology leaves say one thread, APIC ID 0. */
+static void test_cpuid_xsave_and_topology(void **state)
+{
+	(void)state;
+	struct cpuid_regs host = {0x50654, 0, 0xffffffffu, 0xffffffffu};
+	struct cpuid_regs r = {0x50654, 0, 0, 0};
+
+	pc_cpuid(&pc, 1, 0, &host, &r);
+	assert_false(r.ecx & (1u << 26)); /* no components: no XSAVE */
+	pc.xsave_components = 0x7;
+	pc.cr4 = 0;
+	r.ecx = 0;
+	pc_cpuid(&pc, 1, 0, &host, &r);
+	assert_true(r.ecx & (1u << 26));  /* XSAVE */
+	assert_true(r.ecx & (1u << 28));  /* AVX */
+	assert_false(r.ecx & (1u << 27)); /* OSXSAVE: CR4 says not yet */
+	pc.cr4 = 1u << 18;
+	r.ecx = 0;
+	pc_cpuid(&pc, 1, 0, &host, &r);
+	assert_true(r.ecx & (1u << 27));
+	host = (struct cpuid_regs){0, 0xffffffffu, 0, 0};
+	r = (struct cpuid_regs){0, 0, 0, 0};
+	pc_cpuid(&pc, 7, 0, &host, &r);
+	assert_true(r.ebx & (1u << 5)); /* AVX2 */
+
+	host = (struct cpuid_regs){1, 8, 0x100, 6};
+	r = host;
+	pc_cpuid(&pc, 0xb, 0, &host, &r);
+	assert_int_equal(r.ebx, 1);
+	assert_int_equal(r.ecx, 0x100);
+	assert_int_equal(r.edx, 0);
+	pc_cpuid(&pc, 0xb, 1, &host, &r);
+	assert_int_equal(r.ecx, 0x201);
+	pc_cpuid(&pc, 0xb, 2, &host, &r);
+	assert_int_equal(r.ebx, 0);
+	assert_int_equal(r.ecx & 0xff00u, 0);
+	r = (struct cpuid_regs){0x1c004121u, 0, 0, 0};
+	pc_cpuid(&pc, 4, 0, &host, &r);
+	assert_int_equal(r.eax, 0x121u);
+}
+
 static void test_msrs(void **state)
 {
 	(void)state;
@@ -205,6 +247,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_cpuid_clocks, setup),
 		cmocka_unit_test_setup(test_cpuid_leaf1, setup),
+		cmocka_unit_test_setup(test_cpuid_xsave_and_topology, setup),
 		cmocka_unit_test_setup(test_msrs, setup),
 		cmocka_unit_test_setup(test_ports, setup),
 		cmocka_unit_test_setup(test_acpi_tables, setup),

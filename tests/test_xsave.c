@@ -85,10 +85,14 @@ static void test_leaf_0d_for_the_guest(void **state)
 	assert_int_equal(r.ecx, 1664 + 1024);
 	xsave_cpuid(&skx, 0, 0xe7, 0x7, &r);
 	assert_int_equal(r.ebx, 576 + 256);
-	/* Subleaf 1: no XSAVES, no supervisor components. */
+	/* Subleaf 1: no XSAVES, no supervisor components; EBX the
+	 * compacted (XSAVEC) size for XCR0: legacy and header, then AVX. */
 	xsave_cpuid(&skx, 1, 0xe7, 0x7, &r);
 	assert_int_equal(r.eax, 0x7);
 	assert_int_equal(r.ecx, 0);
+	assert_int_equal(r.ebx, 576 + 256);
+	xsave_cpuid(&skx, 1, 0xe7, 0x3, &r);
+	assert_int_equal(r.ebx, 576);
 	/* Component subleaves: only the guest's. */
 	xsave_cpuid(&skx, 2, 0xe7, 0x7, &r);
 	assert_int_equal(r.eax, 256);

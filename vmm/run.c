@@ -23,6 +23,7 @@
 #include "vmx/vmx_insn.h"
 #include "x86/arch.h"
 #include "x86/fpu.h"
+#include "x86/xsave.h"
 #include "x86/host_state.h"
 #include "x86/x86.h"
 
@@ -84,6 +85,7 @@ static const struct vcpu_ops hw_vcpu_ops = {
 	.cpu = &cpu_hw_ops,
 	.flush_guest_tlb = flush_guest_tlb,
 	.open_irq_window = open_irq_window,
+	.irqs_off = irq_disable,
 	.read_tsc = rdtsc,
 	.read_dr = guest_dr,
 	.write_dr6 = write_dr6,
@@ -189,7 +191,7 @@ static void serve_guest(struct vm *vm, uint64_t *rflags_if_after_run)
 	platform_set_watchdog(vm->firmware_watchdog_s);
 	run_bounds_arm(v, rdtsc());
 	if (v->pc)
-		fpu_run_begin(&vm->fpu);
+		fpu_run_begin(&vm->fpu, v->pc->xsave_components != 0);
 	int r = vmx_enter_guest(v->exit_frame);
 
 	/* The host's x87/SSE state before any firmware code runs. */
@@ -252,6 +254,27 @@ static enum hv_status fill_flat(struct vm *vm, const struct guest_image *image)
 	};
 	v->regs.gpr[GPR_RDI] = HV_GUEST_INFO; /* guest ABI: RDI = hv_info */
 	return HV_OK;
+}
+
+/* XSAVE for a Linux guest where the CPU has it and its area fits hv's
+ * image (x86/fpu.h): x87, SSE and AVX, not AVX-512 (CPUID leaf 0DH, SDM
+ * 1 13.2, "Enumeration of CPU Support for XSAVE Instructions and
+ * XSAVE-Supported Features"). */
+static uint64_t guest_xsave_components(void)
+{
+	struct cpuid_regs r;
+
+	cpu_hw_ops.cpuid(cpu_hw_ops.ctx, 0, 0, &r);
+	if (r.eax < 0xd)
+		return 0;
+	cpu_hw_ops.cpuid(cpu_hw_ops.ctx, 1, 0, &r);
+	if (!(r.ecx & CPUID_1_ECX_XSAVE))
+		return 0;
+	cpu_hw_ops.cpuid(cpu_hw_ops.ctx, 0xd, 0, &r);
+	if (r.ecx > FPU_AREA_SIZE)
+		return 0;
+	return xsave_guest_components((uint64_t)r.edx << 32 | r.eax) &
+	       (XCR0_X87 | XCR0_SSE | XCR0_AVX);
 }
 
 /* A bzImage on the PC, entered at its 64-bit entry with RSI pointing at
@@ -326,7 +349,7 @@ static enum hv_status vm_build(struct vm *vm, const struct vmx_caps *caps,
 		v->pc = &vm->pc;
 		pc_init(&vm->pc, v, opt->tsc_hz,
 			vmx_misc_preemption_timer_rate(caps->misc),
-			vm->controls.proc);
+			vm->controls.proc, guest_xsave_components());
 	}
 	v->vpid = vm->controls.vpid ? GUEST_VPID : 0;
 	v->timer_saved = vm->controls.save_timer;

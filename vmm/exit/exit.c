@@ -42,10 +42,9 @@ static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_INVEPT] = handle_inject_ud,
 	[EXIT_REASON_PREEMPTION_TIMER] = handle_preemption_timer,
 	[EXIT_REASON_INVVPID] = handle_inject_ud,
-	/* Defensive: CR4.OSXSAVE stays 0, and that #UD comes before the exit
-	 * (SDM 3C 26.1.1, "Relative Priority of Faults and VM Exits"), so a
-	 * guest's XSETBV never gets here. */
-	[EXIT_REASON_XSETBV] = handle_inject_gp,
+	/* A flat guest's CR4.OSXSAVE stays 0, and that #UD comes before the
+	 * exit, so only a PC guest's XSETBV gets here (handle_cr.c). */
+	[EXIT_REASON_XSETBV] = handle_xsetbv,
 	[EXIT_REASON_VMFUNC] = handle_inject_ud,
 	/* CPUID hides MONITOR/MWAIT (handle_cpuid.c): #UD, as on a CPU
 	 * without them. Executed, MWAIT would sleep in a C-state where the
@@ -109,8 +108,8 @@ int vmx_exit_handler(void *ctx)
 
 	if (dispatch(v) == VERDICT_STOP)
 		return 1;
-	if (v->pc)
-		pc_before_entry(v);
+	if (v->pc && pc_before_entry(v) == VERDICT_STOP)
+		return 1;
 	if (vmcs_failed()) {
 		v->result = GUEST_ERROR;
 		v->why = "vmcs_access_failed";
@@ -120,13 +119,14 @@ int vmx_exit_handler(void *ctx)
 }
 
 /* Helpers for handlers. */
-/* A flat guest always runs in IA-32e mode (it cannot clear EFER.LME or
- * CR0.PG), so CS.L alone tells 64-bit mode from compatibility mode; a PC
- * guest outside IA-32e mode has CS.L 0 (SDM 3C 27.3.1.2, "Checks on
- * Guest Segment Registers"), and its operands are 32 bits wide too. */
+/* 64-bit mode: IA-32e mode (EFER.LMA) with a CS whose L bit is set;
+ * outside IA-32e mode CS.L means nothing (SDM 3A 5.2.1, "Code-Segment
+ * Descriptor in 64-bit Mode"), which a PC guest with paging off can
+ * reach (unrestricted guest). */
 static bool guest_in_64bit_mode(void)
 {
-	return vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS) & AR_L;
+	return (vmcs_read(VMCS_GUEST_IA32_EFER) & EFER_LMA) &&
+	       (vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS) & AR_L);
 }
 
 bool vcpu_next_rip(uint64_t rip, uint32_t length, bool mode64, uint64_t *next)

@@ -8,6 +8,7 @@
 
 enum exit_verdict handle_cpuid(struct vcpu *v);
 enum exit_verdict handle_cr_access(struct vcpu *v);
+enum exit_verdict handle_xsetbv(struct vcpu *v);
 enum exit_verdict handle_io_instruction(struct vcpu *v);
 enum exit_verdict handle_msr_read(struct vcpu *v);
 enum exit_verdict handle_msr_write(struct vcpu *v);

@@ -140,7 +140,8 @@ enum exit_verdict handle_cpuid(struct vcpu *v)
 		struct cpuid_regs host = r;
 
 		hide_unavailable(leaf, subleaf, &r);
-		if (v->pc)
+		if (v->pc &&
+		    !pc_cpuid_xsave(v->pc, v->ops->cpu, leaf, subleaf, &r))
 			pc_cpuid(v->pc, leaf, subleaf, &host, &r);
 	}
 	v->regs.gpr[GPR_RAX] = r.eax;

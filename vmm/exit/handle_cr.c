@@ -8,6 +8,8 @@
 #include "exit/exit_qual.h"
 #include "pc/pc.h"
 #include "vmx/vmx_controls.h"
+#include "x86/fpu.h"
+#include "x86/xsave.h"
 #include "vmcs/vmcs.h"
 #include "x86/x86.h"
 
@@ -88,7 +90,10 @@ static enum exit_verdict emulate_write_cr0_pc(struct vcpu *v, uint64_t value)
 
 static enum exit_verdict emulate_write_cr4(struct vcpu *v, uint64_t value)
 {
-	uint64_t allowed = v->pc ? PC_CR4_GUEST_ALLOWED : CR4_GUEST_ALLOWED;
+	uint64_t allowed = !v->pc ? CR4_GUEST_ALLOWED
+			   : v->pc->xsave_components
+				   ? PC_CR4_GUEST_ALLOWED | CR4_OSXSAVE
+				   : PC_CR4_GUEST_ALLOWED;
 	/* Flat guests stay in IA-32e mode; a PC guest only while in it
 	 * (SDM 2 "MOV": clearing PAE with EFER.LMA set is #GP). */
 	bool needs_pae = !v->pc || (vmcs_read(VMCS_GUEST_IA32_EFER) & EFER_LMA);
@@ -98,6 +103,8 @@ static enum exit_verdict emulate_write_cr4(struct vcpu *v, uint64_t value)
 	uint64_t old = vmcs_read(VMCS_CR4_READ_SHADOW);
 
 	vmcs_write(VMCS_CR4_READ_SHADOW, value);
+	if (v->pc)
+		v->pc->cr4 = value; /* CPUID's OSXSAVE (pc_cpuid.c) */
 	vmcs_write(VMCS_GUEST_CR4, vcpu_real_cr4(v, value));
 	if (((old ^ value) & CR4_TLB_BITS) && v->ops->flush_guest_tlb)
 		v->ops->flush_guest_tlb(v);
@@ -184,4 +191,26 @@ enum exit_verdict handle_cr_access(struct vcpu *v)
 		break; /* CR0.TS belongs to the guest: CLTS never exits */
 	}
 	return handle_unhandled(v);
+}
+
+/* XSETBV exits unconditionally (SDM 3C 26.1.2, "Instructions That Cause
+ * VM Exits Unconditionally"); its #UD (CR4.OSXSAVE clear) and its #GP for
+ * CPL > 0 come before the exit (26.1.1, "Relative Priority of Faults and
+ * VM Exits"). Left here: #GP(0) for an XCR other than XCR0 and for an
+ * XCR0 the guest may not have (SDM 2 "XSETBV"); else the guest's XCR0
+ * becomes the real one while its state is loaded (x86/fpu.h). A flat
+ * guest has no XSAVE: #GP. */
+enum exit_verdict handle_xsetbv(struct vcpu *v)
+{
+	uint64_t xcr0 =
+		(v->regs.gpr[GPR_RDX] << 32) | (uint32_t)v->regs.gpr[GPR_RAX];
+
+	if (!v->pc || !v->pc->xsave_components ||
+	    (uint32_t)v->regs.gpr[GPR_RCX] != 0 ||
+	    !xsave_xcr0_valid(xcr0, v->pc->xsave_components))
+		return gp(v);
+	v->pc->xcr0 = xcr0;
+	if (fpu_run)
+		fpu_set_guest_xcr0(fpu_run, xcr0);
+	return done(v);
 }

@@ -40,16 +40,25 @@ static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
 	return false;
 }
 
-/* LME and LMA cannot change while paging is on; reserved bits #GP. */
+/* Reserved bits #GP; LME cannot change while paging is on (SDM 3A
+ * 2.2.1, "Extended Feature Enable Register"); LMA is the processor's and
+ * writes to it are ignored. A flat guest always pages, so its LME stays;
+ * a PC guest's may change with paging off (emulate_write_cr0_pc). */
 static bool write_efer(uint64_t value)
 {
-	if ((value & ~(EFER_GUEST_WRITABLE | EFER_LME | EFER_LMA)) ||
-	    !(value & EFER_LME))
-		return false;
 	uint64_t old = vmcs_read(VMCS_GUEST_IA32_EFER);
+	uint64_t writable = EFER_GUEST_WRITABLE;
 
-	vmcs_write(VMCS_GUEST_IA32_EFER, (old & ~EFER_GUEST_WRITABLE) |
-						 (value & EFER_GUEST_WRITABLE));
+	if (value & ~(EFER_GUEST_WRITABLE | EFER_LME | EFER_LMA))
+		return false;
+	if (vmcs_read(VMCS_CR0_READ_SHADOW) & CR0_PG) {
+		if ((value ^ old) & EFER_LME)
+			return false;
+	} else {
+		writable |= EFER_LME;
+	}
+	vmcs_write(VMCS_GUEST_IA32_EFER,
+		   (old & ~writable) | (value & writable));
 	return true;
 }
 

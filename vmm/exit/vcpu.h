@@ -35,6 +35,7 @@ struct vcpu_ops {
 	 * writes DR6 as the processor would have. */
 	uint64_t (*read_dr)(unsigned int n);
 	void (*write_dr6)(uint64_t value);
+	void (*irqs_off)(void); /* after firmware calls, which turn them on */
 };
 
 struct uart {

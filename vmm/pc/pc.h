@@ -5,7 +5,7 @@
  * no PC (vcpu->pc is NULL) and keep the guest ABI of docs/guest-abi.md.
  *
  * The machine's answers are pure functions here (pc_cpuid, pc_msr_*,
- * pc_port_*, acpi_tables_write), unit-tested without a CPU; pc_irq.c joins
+ * pc_port_*, acpi_tables_write), unit-tested without a CPU; pc_run.c joins
  * them to VM exits and entries. */
 #ifndef HV_PC_H
 #define HV_PC_H
@@ -49,14 +49,20 @@ struct pc {
 	struct lapic lapic;
 	struct uart16550 uart;
 	uint64_t tsc_hz; /* CPUID 15H/16H: the TSC and APIC timer clock */
-	bool reset;	 /* the guest pulled the reset line */
+	/* XSAVE state components the guest may enable (x86/xsave.h); 0:
+	 * no XSAVE, only FXSAVE's x87 and SSE */
+	uint64_t xsave_components;
+	uint64_t xcr0; /* the guest's XCR0 */
+	uint64_t cr4;  /* the guest's CR4, as it wrote it */
+	bool reset;    /* the guest pulled the reset line */
 	/* what hv saw of the machine, for the summary's hv lines */
 	uint64_t irqs_injected;
 	uint64_t input_bytes; /* console input given to the UART */
-	/* interrupts and timers (pc_irq.c) */
+	/* interrupts and timers (pc_run.c) */
 	uint32_t proc_controls;	    /* primary controls as now written */
 	unsigned int timer_rate;    /* preemption timer: TSC >> rate */
-	uint64_t irqs_off_since;    /* TSC of the first slice seen with IF=0 */
+	uint64_t irqs_off_since;    /* TSC when IF=0 was first seen; 0: IF=1 */
+	bool irqs_on_seen;	    /* the kernel has turned interrupts on */
 	uint64_t irqs_off_bound;    /* TSC ticks allowed so; 0: no bound */
 	uint64_t watchdog_kick_tsc; /* the firmware watchdog, rearmed then */
 	uint64_t input_poll_tsc;    /* the firmware's console, read then */
@@ -69,6 +75,10 @@ struct pc {
  * the processor's own answer for the same leaf. */
 void pc_cpuid(const struct pc *pc, uint32_t leaf, uint32_t subleaf,
 	      const struct cpuid_regs *host, struct cpuid_regs *r);
+/* The PC's CPUID answer for leaf 0DH (XSAVE), or false for another leaf
+ * or a PC without XSAVE. */
+bool pc_cpuid_xsave(const struct pc *pc, const struct cpu_ops *cpu,
+		    uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
 
 enum pc_msr_result {
 	PC_MSR_DONE,	 /* answered */

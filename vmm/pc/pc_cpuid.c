@@ -6,13 +6,24 @@
  * TSC-deadline its local APIC timer is its clock event (apic_needs_pit). */
 #include "pc/pc.h"
 
+#include "x86/x86.h"
+#include "x86/xsave.h"
+
 /* SDM 2 "CPUID", tables 3-8 to 3-10, and 3-17 for leaf 15H. */
 #define LEAF_TSC_CRYSTAL 0x15u /* TSC / crystal ratio, crystal Hz */
 #define LEAF_FREQUENCY 0x16u   /* base, maximum and bus MHz */
+#define LEAF_CACHES 4u	       /* deterministic cache parameters */
+#define LEAF_TOPOLOGY 0xbu     /* extended topology */
+#define LEAF_TOPOLOGY_V2 0x1fu
+/* Leaf 4 EAX: processors sharing the cache (25:14) and cores in the
+ * package (31:26), both minus one: 0 for the PC's one CPU. */
+#define CPUID_4_EAX_SHARING 0xffffc000u
+#define TOPOLOGY_LEVEL_SMT 1u /* ECX[15:8] level types */
+#define TOPOLOGY_LEVEL_CORE 2u
+#define CPUID_LEAF_XSAVE_STATE 0xdu
 
-/* x87, MMX and SSE: state kept in the FXSAVE image that hv switches
- * around the run (x86/fpu.h). Not AVX nor XSAVE: there is no XSAVE
- * switching, so CR4.OSXSAVE stays the host's to refuse. */
+/* x87, MMX and SSE: state kept in the image that hv switches around the
+ * run (x86/fpu.h). */
 #define CPUID_1_EDX_FXSAVE_STATE                                              \
 	((1u << 0) /* FPU */ | (1u << 23) /* MMX */ | (1u << 24) /* FXSR */ | \
 	 (1u << 25) /* SSE */ | (1u << 26) /* SSE2 */)
@@ -20,6 +31,13 @@
 	((1u << 0) /* SSE3 */ | (1u << 1) /* PCLMULQDQ */ | \
 	 (1u << 9) /* SSSE3 */ | (1u << 19) /* SSE4.1 */ |  \
 	 (1u << 20) /* SSE4.2 */ | (1u << 25) /* AES-NI */)
+/* AVX state in the XSAVE image hv switches (x86/fpu.h): shown when the
+ * guest may enable it; OSXSAVE mirrors the guest's CR4 (SDM 2 "CPUID",
+ * table 3-10). No AVX-512: its three components are not offered. */
+#define CPUID_1_ECX_OSXSAVE (1u << 27)
+#define CPUID_1_ECX_AVX_STATE \
+	((1u << 12) /* FMA */ | (1u << 28) /* AVX */ | (1u << 29) /* F16C */)
+#define CPUID_7_EBX_AVX2 (1u << 5)
 /* The emulated local APIC (dev/lapic.h). */
 #define CPUID_1_ECX_X2APIC (1u << 21)
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
@@ -46,9 +64,33 @@ void pc_cpuid(const struct pc *pc, uint32_t leaf, uint32_t subleaf,
 			  CPUID_1_ECX_X2APIC | CPUID_1_ECX_TSC_DEADLINE;
 		r->ebx = (r->ebx & 0xffffu) | 1u << CPUID_1_EBX_LOGICAL_SHIFT |
 			 (uint32_t)pc->lapic.id << CPUID_1_EBX_APIC_ID_SHIFT;
+		if (pc->xsave_components)
+			r->ecx |= CPUID_1_ECX_XSAVE |
+				  (pc->cr4 & CR4_OSXSAVE ? CPUID_1_ECX_OSXSAVE
+							 : 0);
+		if (pc->xsave_components & XCR0_AVX)
+			r->ecx |= host->ecx & CPUID_1_ECX_AVX_STATE;
+		break;
+	case 7:
+		if (subleaf == 0 && (pc->xsave_components & XCR0_AVX))
+			r->ebx |= host->ebx & CPUID_7_EBX_AVX2;
 		break;
 	case 6:
 		*r = (struct cpuid_regs){CPUID_6_EAX_ARAT, 0, 0, 0};
+		break;
+	case LEAF_CACHES:
+		r->eax &= ~CPUID_4_EAX_SHARING;
+		break;
+	case LEAF_TOPOLOGY:
+	case LEAF_TOPOLOGY_V2:
+		/* One thread of one core, x2APIC ID 0 (EDX), as the MADT and
+		 * the APIC's ID register say: the host's counts and its own
+		 * APIC ID are not the PC's. */
+		*r = (struct cpuid_regs){0, 0, subleaf & 0xffu, pc->lapic.id};
+		if (subleaf == 0)
+			r->ebx = 1, r->ecx |= TOPOLOGY_LEVEL_SMT << 8;
+		else if (subleaf == 1)
+			r->ebx = 1, r->ecx |= TOPOLOGY_LEVEL_CORE << 8;
 		break;
 	case LEAF_TSC_CRYSTAL:
 		/* The crystal is the TSC itself (ratio 1/1): the APIC
@@ -63,4 +105,13 @@ void pc_cpuid(const struct pc *pc, uint32_t leaf, uint32_t subleaf,
 		*r = (struct cpuid_regs){mhz, mhz, mhz, 0};
 		break;
 	}
+}
+
+bool pc_cpuid_xsave(const struct pc *pc, const struct cpu_ops *cpu,
+		    uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
+{
+	if (leaf != CPUID_LEAF_XSAVE_STATE || !pc->xsave_components)
+		return false;
+	xsave_cpuid(cpu, subleaf, pc->xsave_components, pc->xcr0, r);
+	return true;
 }

@@ -12,6 +12,7 @@
 #include "vmcs/vmcs.h"
 #include "vmx/vmx_controls.h"
 #include "x86/fpu.h"
+#include "x86/xsave.h"
 #include "x86/x86.h"
 
 /* A kernel that keeps interrupts off this long (seen at preemption-timer
@@ -38,9 +39,13 @@ static void uart_tx(void *ctx, uint8_t byte)
 }
 
 void pc_init(struct pc *pc, struct vcpu *v, uint64_t tsc_hz,
-	     unsigned int timer_rate, uint32_t proc_controls)
+	     unsigned int timer_rate, uint32_t proc_controls,
+	     uint64_t xsave_components)
 {
 	*pc = (struct pc){0};
+	pc->xsave_components = xsave_components;
+	pc->xcr0 = XCR0_X87;
+	pc->cr4 = CR4_PAE;
 	lapic_init(&pc->lapic, 0);
 	uart16550_init(&pc->uart, uart_tx, v);
 	pc->tsc_hz = tsc_hz;
@@ -64,24 +69,55 @@ void pc_print_bounds(void)
 		  PC_WATCHDOG_S, PC_WATCHDOG_KICK_S);
 }
 
-/* Once in a while: the host's interrupts have a moment, the firmware's
- * console input goes into the UART, and, while the guest runs (@running;
- * not while it waits in HLT), the firmware watchdog gets its kick.
- * Firmware calls: the host's FPU state first. */
-static void serve_host(struct vcpu *v, uint64_t now, bool running)
+/* Interrupts off for too long (irqs_off_bound), checked from
+ * serve_host(): at its 100 Hz, whatever the guest does, so a guest that
+ * keeps exiting with interrupts off (`cli; 1: cpuid; jmp 1b`) cannot
+ * starve the check, as it would a check at preemption-timer exits only
+ * (the timer counts in guest time). */
+static enum exit_verdict check_irqs_off(struct vcpu *v, uint64_t now)
+{
+	struct pc *pc = v->pc;
+
+	if (vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) {
+		pc->irqs_off_since = 0;
+		pc->irqs_on_seen = true;
+		pc->irqs_off_bound = pc->tsc_hz * PC_IRQS_OFF_SECONDS;
+		return VERDICT_RESUME;
+	}
+	if (!pc->irqs_off_since) {
+		pc->irqs_off_since = now;
+		return VERDICT_RESUME;
+	}
+	if (!pc->irqs_off_bound ||
+	    now - pc->irqs_off_since <= pc->irqs_off_bound)
+		return VERDICT_RESUME;
+	console_flush(v);
+	hv_printf("hv: guest %s: watchdog: interrupts off for more than %lu "
+		  "s, at RIP 0x%lx\n",
+		  v->name, pc->irqs_off_bound / pc->tsc_hz,
+		  vmcs_read(VMCS_GUEST_RIP));
+	return vcpu_kill(v, "irqs_off");
+}
+
+/* Once in a while (PC_INPUT_POLLS_PER_S): the host's interrupts have a
+ * moment, the firmware watchdog its kick, the firmware's console input
+ * goes into the UART, and the interrupts-off bound is checked. Firmware
+ * calls: the host's x87 state first, and host interrupts off after them
+ * (the firmware's RestoreTPL turns them on), so that none comes while the
+ * guest's state is loaded (x86/fpu.h). */
+static enum exit_verdict serve_host(struct vcpu *v, uint64_t now)
 {
 	struct pc *pc = v->pc;
 	uint64_t poll_ticks = pc->tsc_hz / PC_INPUT_POLLS_PER_S;
 	int key;
 
 	if (now - pc->input_poll_tsc < poll_ticks)
-		return;
+		return VERDICT_RESUME;
 	pc->input_poll_tsc = now;
 	fpu_for_host();
 	if (v->ops->open_irq_window)
 		v->ops->open_irq_window();
-	if (running &&
-	    now - pc->watchdog_kick_tsc >= pc->tsc_hz * PC_WATCHDOG_KICK_S) {
+	if (now - pc->watchdog_kick_tsc >= pc->tsc_hz * PC_WATCHDOG_KICK_S) {
 		pc->watchdog_kick_tsc = now;
 		platform_set_watchdog(PC_WATCHDOG_S);
 	}
@@ -92,6 +128,9 @@ static void serve_host(struct vcpu *v, uint64_t now, bool running)
 		if (uart16550_receive(&pc->uart, (uint8_t)key))
 			pc->input_bytes++;
 	}
+	if (v->ops->irqs_off)
+		v->ops->irqs_off();
+	return check_irqs_off(v, now);
 }
 
 static void set_interrupt_window(struct pc *pc, bool open)
@@ -141,12 +180,15 @@ static void redeliver_interrupted_event(void)
 	vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, idt & ~INTR_INFO_RESERVED);
 }
 
-void pc_before_entry(struct vcpu *v)
+enum exit_verdict pc_before_entry(struct vcpu *v)
 {
 	struct pc *pc = v->pc;
+
+	if (serve_host(v, v->ops->read_tsc()) == VERDICT_STOP)
+		return VERDICT_STOP;
+	/* After the firmware's time, for the timer below. */
 	uint64_t now = v->ops->read_tsc();
 
-	serve_host(v, now, true);
 	fpu_for_guest();
 	redeliver_interrupted_event();
 	lapic_update(&pc->lapic, now);
@@ -166,7 +208,7 @@ void pc_before_entry(struct vcpu *v)
 					   (uint32_t)vector);
 			lapic_accept(&pc->lapic, (unsigned int)vector);
 			pc->irqs_injected++;
-			pc->irqs_off_since = 0;
+			pc->irqs_on_seen = true;
 		} else {
 			window = true;
 		}
@@ -178,12 +220,17 @@ void pc_before_entry(struct vcpu *v)
 	uint64_t next = lapic_next_event(&pc->lapic);
 
 	if (next) {
-		uint64_t due = next > now ? (next - now) >> pc->timer_rate : 0;
+		/* Rounded up: expiring before the deadline would only cost
+		 * an exit that finds nothing due. */
+		uint64_t step = (1ull << pc->timer_rate) - 1;
+		uint64_t due =
+			next > now ? (next - now + step) >> pc->timer_rate : 0;
 
 		if (due < ticks)
 			ticks = due;
 	}
 	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, ticks);
+	return VERDICT_RESUME;
 }
 
 enum exit_verdict handle_interrupt_window(struct vcpu *v)
@@ -197,13 +244,23 @@ enum exit_verdict handle_interrupt_window(struct vcpu *v)
  * interrupt; with them off nothing can wake the CPU, and that is how
  * Linux powers off without ACPI (kernel/reboot.c turns POWER_OFF into
  * HALT when there is no pm_power_off; stop_this_cpu halts with
- * interrupts off): the run ends, result=ok. */
+ * interrupts off): the run ends, result=ok. A kernel that halts before it
+ * ever turned interrupts on has not booted: its decompressor's error()
+ * and early faults end so (result=error). */
 enum exit_verdict pc_hlt(struct vcpu *v)
 {
 	struct pc *pc = v->pc;
 
 	if (!(vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF)) {
 		console_flush(v);
+		if (!pc->irqs_on_seen) {
+			hv_printf("hv: guest %s: halted with interrupts off "
+				  "before it ever turned them on, at RIP "
+				  "0x%lx\n",
+				  v->name, vmcs_read(VMCS_GUEST_RIP));
+			v->why = "halted_at_boot";
+			return vcpu_finish(v, GUEST_ERROR, 0);
+		}
 		hv_printf("hv: guest %s: halted with interrupts off (power "
 			  "off)\n",
 			  v->name);
@@ -223,35 +280,17 @@ enum exit_verdict pc_hlt(struct vcpu *v)
 				  v->name, vmcs_read(VMCS_GUEST_RIP));
 			return vcpu_kill(v, "halted_forever");
 		}
-		serve_host(v, now, false);
+		if (serve_host(v, now) == VERDICT_STOP)
+			return VERDICT_STOP;
 		__asm__ volatile("pause");
 	}
 }
 
 /* A slice ended, or the APIC's deadline came (pc_before_entry set the
- * timer for whichever is first). */
+ * timer for whichever is first): pc_before_entry does the rest. */
 enum exit_verdict pc_preemption_timer(struct vcpu *v)
 {
-	struct pc *pc = v->pc;
-	uint64_t now = v->ops->read_tsc();
-
 	v->slices++;
-	if (vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) {
-		pc->irqs_off_since = 0;
-		pc->irqs_off_bound = pc->tsc_hz * PC_IRQS_OFF_SECONDS;
-		return VERDICT_RESUME;
-	}
-	if (!pc->irqs_off_since)
-		pc->irqs_off_since = now;
-	else if (pc->irqs_off_bound &&
-		 now - pc->irqs_off_since > pc->irqs_off_bound) {
-		console_flush(v);
-		hv_printf("hv: guest %s: watchdog: interrupts off for more "
-			  "than %lu s, at RIP 0x%lx\n",
-			  v->name, pc->irqs_off_bound / pc->tsc_hz,
-			  vmcs_read(VMCS_GUEST_RIP));
-		return vcpu_kill(v, "irqs_off");
-	}
 	return VERDICT_RESUME;
 }
 

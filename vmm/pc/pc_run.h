@@ -8,13 +8,16 @@
 
 /* Power-on state; the UART prints to the guest's console (console.c).
  * @timer_rate: IA32_VMX_MISC[4:0]; @proc_controls: the primary
- * processor-based controls as written to the VMCS. */
+ * processor-based controls as written to the VMCS; @xsave_components:
+ * the XCR0 bits the guest may set (0: no XSAVE). */
 void pc_init(struct pc *pc, struct vcpu *v, uint64_t tsc_hz,
-	     unsigned int timer_rate, uint32_t proc_controls);
+	     unsigned int timer_rate, uint32_t proc_controls,
+	     uint64_t xsave_components);
 
 /* Before every VM entry: the guest's FPU state, an interrupt injected or
- * a window asked for, the preemption timer set for the APIC's deadline. */
-void pc_before_entry(struct vcpu *v);
+ * a window asked for, the preemption timer set for the APIC's deadline;
+ * VERDICT_STOP when a bound of the run was passed. */
+enum exit_verdict pc_before_entry(struct vcpu *v);
 
 enum exit_verdict pc_hlt(struct vcpu *v);
 enum exit_verdict pc_preemption_timer(struct vcpu *v);

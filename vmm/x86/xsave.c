@@ -6,6 +6,8 @@
 #define XSAVE_LEGACY_AND_HEADER 576u /* 512-byte legacy area + 64 */
 #define XSAVE_FIRST_EXTENDED 2u	     /* AVX: components 0, 1 are legacy */
 #define XSAVE_LAST_COMPONENT 62u
+#define XSAVE_ALIGN_64 (1u << 1) /* subleaf i, ECX bit 1 */
+#define XSAVE_1_EAX_XSAVEC (1u << 1)
 /* CPUID.(EAX=0DH,ECX=1):EAX (SDM 2 "CPUID", leaf 0DH). */
 #define XSAVE_1_EAX_GUEST                                    \
 	((1u << 0) /* XSAVEOPT */ | (1u << 1) /* XSAVEC */ | \
@@ -53,6 +55,28 @@ static uint32_t area_size(const struct cpu_ops *cpu, uint64_t components)
 	return size;
 }
 
+/* Bytes the compacted-format area needs for @components (what XSAVEC
+ * writes; SDM 1 13.4.3, "Extended Region of an XSAVE Area"): each
+ * extended component after the previous one, on a 64-byte boundary where
+ * subleaf i's ECX bit 1 asks for it. */
+static uint32_t compacted_size(const struct cpu_ops *cpu, uint64_t components)
+{
+	uint32_t size = XSAVE_LEGACY_AND_HEADER;
+
+	for (uint32_t i = XSAVE_FIRST_EXTENDED; i <= XSAVE_LAST_COMPONENT;
+	     i++) {
+		struct cpuid_regs c;
+
+		if (!(components & (1ull << i)))
+			continue;
+		cpu->cpuid(cpu->ctx, XSAVE_LEAF, i, &c);
+		if (c.ecx & XSAVE_ALIGN_64)
+			size = (size + 63u) & ~63u;
+		size += c.eax;
+	}
+	return size;
+}
+
 void xsave_cpuid(const struct cpu_ops *cpu, uint32_t subleaf,
 		 uint64_t guest_components, uint64_t guest_xcr0,
 		 struct cpuid_regs *r)
@@ -70,7 +94,12 @@ void xsave_cpuid(const struct cpu_ops *cpu, uint32_t subleaf,
 
 		cpu->cpuid(cpu->ctx, XSAVE_LEAF, 1, &host);
 		r->eax = host.eax & XSAVE_1_EAX_GUEST;
-		return; /* EBX, ECX, EDX: no supervisor state (IA32_XSS) */
+		/* EBX: the compacted area for XCR0 | IA32_XSS, which XSAVEC
+		 * users size their buffers by; IA32_XSS is 0 (no supervisor
+		 * state): ECX and EDX stay 0. */
+		if (r->eax & XSAVE_1_EAX_XSAVEC)
+			r->ebx = compacted_size(cpu, guest_xcr0);
+		return;
 	}
 	default:
 		if (subleaf <= XSAVE_LAST_COMPONENT &&
