@@ -36,9 +36,14 @@ bool xsave_xcr0_valid(uint64_t xcr0, uint64_t guest_components)
 	return true;
 }
 
-/* Bytes the standard-format area needs for @components: the end of the
- * highest-placed one (each subleaf i gives size EAX at offset EBX). */
-static uint32_t area_size(const struct cpu_ops *cpu, uint64_t components)
+/* Bytes the area needs for @components: in the standard format the end
+ * of the highest-placed one (each subleaf i gives size EAX at offset
+ * EBX); in the compacted format, what XSAVEC writes, each extended
+ * component after the previous one, on a 64-byte boundary where subleaf
+ * i's ECX bit 1 asks for it (SDM 1 13.4.3, "Extended Region of an XSAVE
+ * Area"). */
+static uint32_t area_size(const struct cpu_ops *cpu, uint64_t components,
+			  bool compacted)
 {
 	uint32_t size = XSAVE_LEGACY_AND_HEADER;
 
@@ -49,27 +54,11 @@ static uint32_t area_size(const struct cpu_ops *cpu, uint64_t components)
 		if (!(components & (1ull << i)))
 			continue;
 		cpu->cpuid(cpu->ctx, XSAVE_LEAF, i, &c);
-		if (c.ebx + c.eax > size)
-			size = c.ebx + c.eax;
-	}
-	return size;
-}
-
-/* Bytes the compacted-format area needs for @components (what XSAVEC
- * writes; SDM 1 13.4.3, "Extended Region of an XSAVE Area"): each
- * extended component after the previous one, on a 64-byte boundary where
- * subleaf i's ECX bit 1 asks for it. */
-static uint32_t compacted_size(const struct cpu_ops *cpu, uint64_t components)
-{
-	uint32_t size = XSAVE_LEGACY_AND_HEADER;
-
-	for (uint32_t i = XSAVE_FIRST_EXTENDED; i <= XSAVE_LAST_COMPONENT;
-	     i++) {
-		struct cpuid_regs c;
-
-		if (!(components & (1ull << i)))
+		if (!compacted) {
+			if (c.ebx + c.eax > size)
+				size = c.ebx + c.eax;
 			continue;
-		cpu->cpuid(cpu->ctx, XSAVE_LEAF, i, &c);
+		}
 		if (c.ecx & XSAVE_ALIGN_64)
 			size = (size + 63u) & ~63u;
 		size += c.eax;
@@ -86,8 +75,8 @@ void xsave_cpuid(const struct cpu_ops *cpu, uint32_t subleaf,
 	case 0:
 		r->eax = (uint32_t)guest_components;
 		r->edx = (uint32_t)(guest_components >> 32);
-		r->ebx = area_size(cpu, guest_xcr0);
-		r->ecx = area_size(cpu, guest_components);
+		r->ebx = area_size(cpu, guest_xcr0, false);
+		r->ecx = area_size(cpu, guest_components, false);
 		return;
 	case 1: {
 		struct cpuid_regs host;
@@ -98,7 +87,7 @@ void xsave_cpuid(const struct cpu_ops *cpu, uint32_t subleaf,
 		 * users size their buffers by; IA32_XSS is 0 (no supervisor
 		 * state): ECX and EDX stay 0. */
 		if (r->eax & XSAVE_1_EAX_XSAVEC)
-			r->ebx = compacted_size(cpu, guest_xcr0);
+			r->ebx = area_size(cpu, guest_xcr0, true);
 		return;
 	}
 	default:
