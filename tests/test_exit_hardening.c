@@ -90,8 +90,10 @@ static int setup(void **state)
 	t.v.slice_budget = 400;
 	t.v.timer_saved = true;
 	vmcs_write(VMCS_GUEST_RIP, RIP0);
-	/* 64-bit code: MOV CR operands are 64 bits (exit.c). */
+	/* 64-bit code (IA-32e mode and CS.L): MOV CR operands are 64 bits
+	 * (exit.c). */
 	vmcs_write(VMCS_GUEST_CS_ACCESS_RIGHTS, GUEST_CODE64_ACCESS);
+	vmcs_write(VMCS_GUEST_IA32_EFER, EFER_LME | EFER_LMA);
 	vmcs_write(VMCS_GUEST_RSP, 0x1ff000);
 	vmcs_write(VMCS_GUEST_RFLAGS, 0x2);
 	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_STATE, 0);
