@@ -73,6 +73,13 @@ if why=$(kib_usable); then
 	row=$(grep -E '^  power-on to /init \(tsc-at-init\) +\|' <<<"$out")
 	if grep -qE '\| +[1-9][0-9]* \| +[1-9][0-9]* \| [0-9.]+x$' <<<"$row"; then
 		echo "ok - make bench: Linux to /init under hv.efi and alone, with the ratio ($(awk -F'|' '{ gsub(/ /, ""); print $4 }' <<<"$row"))"
+		if grep -q "^  hv.efi's VM exits, boot to power-off, per reason" <<<"$out" &&
+			grep -qE '^    io_instruction +[1-9][0-9]*$' <<<"$out"; then
+			echo "ok - make bench: hv's VM exits per reason during the Linux run"
+		else
+			echo "not ok - make bench: no VM exits per reason for the Linux run"
+			fail=1
+		fi
 	else
 		echo "not ok - make bench: the Linux row lacks a figure:"
 		grep -A8 '^Linux boot to /init' <<<"$out" | sed 's/^/    /'

@@ -112,4 +112,12 @@ for b in direct hv; do
 	u=$(sed -n 's/^\(guest: \)\{0,1\}linux-info: uptime at \/init \([0-9.]*\) s.*/\2/p' "$out/$b/serial.clean" | head -n1)
 	[ -n "$u" ] && echo "  $b: the kernel's own clock at /init: $u s"
 done
+# hv's own count of the run's VM exits per reason (its summary line): the
+# boot, /init's checks and the power-off.
+sum=$(grep -m1 '^hv: summary guest=vmlinuz ' "$out/hv/serial.clean")
+if [ -n "$sum" ]; then
+	echo "  hv.efi's VM exits, boot to power-off, per reason (its summary line):"
+	tr ' ' '\n' <<<"${sum#* result=}" | sed -n 's/^\([a-z_0-9]*\)=\([0-9][0-9]*\)$/\1 \2/p' |
+		awk '{ printf "    %-20s %10s\n", $1, $2 }'
+fi
 [ -n "$direct" ] && [ -n "$hv" ]
