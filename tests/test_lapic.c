@@ -114,6 +114,21 @@ static void test_self_ipi_priority_and_eoi(void **state)
 	assert_int_equal(lapic_pending(&l), 0x41);
 }
 
+/* An accepted vector that could not be delivered goes back to pending. */
+static void test_returned_vector_is_pending_again(void **state)
+{
+	(void)state;
+	enable();
+	wr(X2APIC_SELF_IPI, 0x41, 0);
+	assert_int_equal(lapic_pending(&l), 0x41);
+	lapic_accept(&l, 0x41);
+	assert_int_equal(lapic_pending(&l), -1);
+	lapic_return(&l, 0x41);
+	assert_int_equal(lapic_pending(&l), 0x41);
+	assert_int_equal(rd(X2APIC_ISR0 + 2, 0), 0);
+	assert_int_equal(rd(X2APIC_IRR0 + 2, 0), 1u << 1);
+}
+
 static void test_one_shot_timer(void **state)
 {
 	(void)state;
@@ -199,6 +214,8 @@ int main(void)
 		cmocka_unit_test_setup(test_gp_cases, setup),
 		cmocka_unit_test_setup(test_software_disable_masks_lvt, setup),
 		cmocka_unit_test_setup(test_self_ipi_priority_and_eoi, setup),
+		cmocka_unit_test_setup(test_returned_vector_is_pending_again,
+				       setup),
 		cmocka_unit_test_setup(test_one_shot_timer, setup),
 		cmocka_unit_test_setup(test_periodic_timer_does_not_drift,
 				       setup),

@@ -318,6 +318,12 @@ void lapic_accept(struct lapic *l, unsigned int vector)
 	set_bit256(l->isr, vector);
 }
 
+void lapic_return(struct lapic *l, unsigned int vector)
+{
+	clear_bit256(l->isr, vector);
+	set_bit256(l->irr, vector);
+}
+
 uint64_t lapic_cr8(const struct lapic *l)
 {
 	return (l->tpr >> 4) & 0xfu;

@@ -100,6 +100,9 @@ void lapic_update(struct lapic *l, uint64_t now);
 int lapic_pending(const struct lapic *l);
 /* @vector was delivered: it moves from IRR to ISR. */
 void lapic_accept(struct lapic *l, unsigned int vector);
+/* @vector, accepted, was not delivered after all (the VMM could not
+ * deliver it again): back from ISR to IRR, pending as before. */
+void lapic_return(struct lapic *l, unsigned int vector);
 /* CR8 is TPR bits 7:4 (SDM 3A 11.8.6.1, "Interaction of Task Priorities
  * between CR8 and APIC"). */
 uint64_t lapic_cr8(const struct lapic *l);

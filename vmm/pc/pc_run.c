@@ -147,12 +147,19 @@ static void set_interrupt_window(struct pc *pc, bool open)
 
 /* RFLAGS.IF set and no STI or MOV-SS shadow: an external interrupt
  * would be taken now (SDM 3A 6.8.1, "Masking Maskable Hardware
- * Interrupts"; 3C 27.3.1.5, "Checks on Guest Non-Register State"). */
+ * Interrupts"; 3C 27.3.1.5, "Checks on Guest Non-Register State"). Not
+ * while a single-step #DB is pending (an emulated instruction's, exit.c):
+ * an entry that injects an event does not deliver pending debug
+ * exceptions (SDM 3C 27.6.3, "Delivery of Pending Debug Exceptions after
+ * VM Entry"), and on hardware the trap comes before the interrupt; the
+ * interrupt waits for the window after it. */
 static bool guest_interruptible(void)
 {
 	return (vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) &&
 	       !(vmcs_read(VMCS_GUEST_INTERRUPTIBILITY_STATE) &
-		 (BLOCKING_BY_STI | BLOCKING_BY_MOV_SS));
+		 (BLOCKING_BY_STI | BLOCKING_BY_MOV_SS)) &&
+	       !(vmcs_read(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS) &
+		 PENDING_DBG_BS);
 }
 
 /* An exit in the middle of delivering an event (the host's interrupt
@@ -160,13 +167,22 @@ static bool guest_interruptible(void)
  * IDT-vectoring information: it is delivered again on the next entry,
  * or the guest would lose it (SDM 3C 28.2.4, "Information for VM Exits
  * During Event Delivery"; 27.6, "Event Injection"). */
-static void redeliver_interrupted_event(void)
+static void redeliver_interrupted_event(struct pc *pc)
 {
 	uint32_t idt = vmcs_read(VMCS_IDT_VECTORING_INFO);
 
-	if (!(idt & INTR_INFO_VALID) ||
-	    (vmcs_read(VMCS_ENTRY_INTERRUPTION_INFO) & INTR_INFO_VALID))
+	if (!(idt & INTR_INFO_VALID))
 		return;
+	/* The exit's handler injected an event of its own (an exception
+	 * reflected during the delivery): that one goes first. An external
+	 * interrupt, which only the PC's APIC gives, goes back to its IRR to
+	 * come again; a fault or INT n comes again when its instruction
+	 * does. */
+	if (vmcs_read(VMCS_ENTRY_INTERRUPTION_INFO) & INTR_INFO_VALID) {
+		if (INTR_INFO_TYPE(idt) == INTR_TYPE_EXTERNAL)
+			lapic_return(&pc->lapic, INTR_INFO_VECTOR(idt));
+		return;
+	}
 	if (idt & INTR_INFO_DELIVER_ERROR_CODE)
 		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR_CODE,
 			   vmcs_read(VMCS_IDT_VECTORING_ERROR_CODE));
@@ -190,7 +206,7 @@ enum exit_verdict pc_before_entry(struct vcpu *v)
 	uint64_t now = v->ops->read_tsc();
 
 	fpu_for_guest();
-	redeliver_interrupted_event();
+	redeliver_interrupted_event(pc);
 	lapic_update(&pc->lapic, now);
 	int vector = lapic_pending(&pc->lapic);
 	bool window = false;
