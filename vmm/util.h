@@ -2,7 +2,26 @@
 #ifndef HV_UTIL_H
 #define HV_UTIL_H
 
+#include <stdint.h>
+
 /* The number of elements of an array (not of a pointer). */
 #define COUNT_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/* @bytes little-endian bytes at @p (the firmware tables and boot
+ * structures a guest reads are little-endian, whatever the host). */
+static inline uint64_t get_le(const uint8_t *p, unsigned int bytes)
+{
+	uint64_t v = 0;
+
+	for (unsigned int i = bytes; i-- > 0;)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static inline void put_le(uint8_t *p, unsigned int bytes, uint64_t v)
+{
+	for (unsigned int i = 0; i < bytes; i++, v >>= 8)
+		p[i] = (uint8_t)v;
+}
 
 #endif

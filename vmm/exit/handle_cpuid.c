@@ -6,6 +6,7 @@
 #include "../guest/hv_abi.h"
 #include "exit/exit.h"
 #include "pc/pc.h"
+#include "x86/x86.h"
 
 /* Feature bits the guest is not shown (SDM 2 "CPUID", tables 3-8 to
  * 3-10), grouped by why. What CPUID reports, the guest can use. */
@@ -15,18 +16,12 @@
 
 /* x87, MMX, SSE and AVX state: CR0.EM stays set and CR4.OSFXSR and
  * CR4.OSXSAVE stay clear, since the host switches none of it. */
-#define CPUID_1_EDX_X87_SIMD                                                  \
-	((1u << 0) /* FPU */ | (1u << 23) /* MMX */ | (1u << 24) /* FXSR */ | \
-	 (1u << 25) /* SSE */ | (1u << 26) /* SSE2 */)
-#define CPUID_1_ECX_SIMD                                     \
-	((1u << 0) /* SSE3 */ | (1u << 1) /* PCLMULQDQ */ |  \
-	 (1u << 9) /* SSSE3 */ | (1u << 12) /* FMA */ |      \
-	 (1u << 19) /* SSE4.1 */ | (1u << 20) /* SSE4.2 */ | \
-	 (1u << 25) /* AES */ | (1u << 26) /* XSAVE */ |     \
-	 (1u << 27) /* OSXSAVE */ | (1u << 28) /* AVX */ |   \
-	 (1u << 29) /* F16C */)
+#define CPUID_1_EDX_X87_SIMD CPUID_1_EDX_FXSAVE_STATE
+#define CPUID_1_ECX_SIMD                                                      \
+	(CPUID_1_ECX_FXSAVE_STATE | CPUID_1_ECX_XSAVE | CPUID_1_ECX_OSXSAVE | \
+	 CPUID_1_ECX_AVX_STATE)
 #define CPUID_7_EBX_SIMD                                            \
-	((1u << 5) /* AVX2 */ | (1u << 16) /* AVX512F */ |          \
+	(CPUID_7_EBX_AVX2 | (1u << 16) /* AVX512F */ |              \
 	 (1u << 17) /* AVX512DQ */ | (1u << 21) /* AVX512_IFMA */ | \
 	 (1u << 26) /* AVX512PF */ | (1u << 27) /* AVX512ER */ |    \
 	 (1u << 28) /* AVX512CD */ | (1u << 30) /* AVX512BW */ |    \
@@ -65,8 +60,8 @@
 	((1u << 7) /* EIST: IA32_PERF_CTL */ | (1u << 8) /* TM2 */ | \
 	 (1u << 11) /* SDBG: IA32_DEBUG_INTERFACE */ |               \
 	 (1u << 15) /* PDCM: IA32_PERF_CAPABILITIES */ |             \
-	 (1u << 21) /* x2APIC: no local APIC */ |                    \
-	 (1u << 24) /* TSC-deadline: IA32_TSC_DEADLINE */)
+	 CPUID_1_ECX_X2APIC /* no local APIC */ |                    \
+	 CPUID_1_ECX_TSC_DEADLINE /* no IA32_TSC_DEADLINE */)
 #define CPUID_7_EBX_NO_MSR                                          \
 	((1u << 1) /* IA32_TSC_ADJUST */ | (1u << 12) /* RDT-M */ | \
 	 (1u << 15) /* RDT-A */ | (1u << 25) /* Intel PT: IA32_RTIT_* */)
@@ -80,7 +75,6 @@
  * performance monitoring (no IA32_PMCx, IA32_PERFEVTSELx); 0DH, the XSAVE
  * components (XSAVE is hidden and CR4.OSXSAVE stays clear). */
 #define CPUID_LEAF_PERFMON 0xau
-#define CPUID_LEAF_XSAVE 0xdu
 
 /* MONITOR/MWAIT would only sleep until the preemption timer. */
 #define CPUID_1_ECX_MONITOR (1u << 3)

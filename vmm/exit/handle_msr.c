@@ -10,7 +10,8 @@
 #include "x86/msr.h"
 #include "x86/x86.h"
 
-#define APIC_BASE_VALUE 0xfee00900ull /* enabled, BSP, default base */
+/* enabled, BSP, default base */
+#define APIC_BASE_VALUE (APIC_DEFAULT_BASE | APIC_BASE_BSP | APIC_BASE_EN)
 #define EFER_GUEST_WRITABLE (EFER_SCE | EFER_NXE)
 
 static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)

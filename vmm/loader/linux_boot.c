@@ -3,6 +3,8 @@
  * page, which carries a copy of the header) and zero-page.rst. */
 #include "loader/linux_boot.h"
 
+#include "util.h"
+
 #include "mem/guest_memory.h"
 #include "x86/x86.h"
 
@@ -51,21 +53,6 @@
 #define HIGH_RAM_START 0x100000ull /* 1 MiB */
 
 #define GIB (1ull << 30)
-
-static uint64_t get_le(const uint8_t *p, unsigned int bytes)
-{
-	uint64_t v = 0;
-
-	for (unsigned int i = bytes; i-- > 0;)
-		v = v << 8 | p[i];
-	return v;
-}
-
-static void put_le(uint8_t *p, unsigned int bytes, uint64_t v)
-{
-	for (unsigned int i = 0; i < bytes; i++, v >>= 8)
-		p[i] = (uint8_t)v;
-}
 
 enum linux_boot_error linux_kernel_parse(const uint8_t *file, size_t size,
 					 struct linux_kernel *k)

@@ -10,6 +10,8 @@
  * nothing to load and turns itself off; only the tables are used. */
 #include "pc/pc.h"
 
+#include "util.h"
+
 #define RSDP_SIZE 36u
 #define SDT_HEADER_SIZE 36u
 #define XSDT_SIZE (SDT_HEADER_SIZE + 8u)
@@ -18,16 +20,9 @@
 #define MADT_REVISION 3u
 #define MADT_TYPE_LOCAL_APIC 0u
 #define MADT_LAPIC_ENABLED 1u
-#define LAPIC_MMIO_BASE 0xfee00000u
 /* The tables follow the RSDP, 16-byte aligned. */
 #define XSDT_OFFSET 0x30u
 #define MADT_OFFSET 0x60u
-
-static void put(uint8_t *p, unsigned int bytes, uint64_t v)
-{
-	for (unsigned int i = 0; i < bytes; i++)
-		p[i] = (uint8_t)(v >> (8 * i));
-}
 
 static void put_text(uint8_t *p, const char *s, unsigned int n)
 {
@@ -50,13 +45,13 @@ static void sdt_header(uint8_t *t, const char *signature, unsigned int length,
 		       unsigned int revision)
 {
 	put_text(t, signature, 4);
-	put(t + 4, 4, length);
+	put_le(t + 4, 4, length);
 	t[8] = (uint8_t)revision;
 	put_text(t + 10, "HV", 6);    /* OEM ID */
 	put_text(t + 16, "HV-PC", 8); /* OEM table ID */
-	put(t + 24, 4, 1);	      /* OEM revision */
+	put_le(t + 24, 4, 1);	      /* OEM revision */
 	put_text(t + 28, "HV", 4);    /* creator ID */
-	put(t + 32, 4, 1);	      /* creator revision */
+	put_le(t + 32, 4, 1);	      /* creator revision */
 }
 
 unsigned int acpi_tables_write(uint8_t *mem, uint64_t addr)
@@ -67,24 +62,24 @@ unsigned int acpi_tables_write(uint8_t *mem, uint64_t addr)
 	uint8_t *lapic = madt + SDT_HEADER_SIZE + 8;
 
 	sdt_header(madt, "APIC", MADT_SIZE, MADT_REVISION);
-	put(madt + SDT_HEADER_SIZE, 4, LAPIC_MMIO_BASE);
+	put_le(madt + SDT_HEADER_SIZE, 4, APIC_DEFAULT_BASE);
 	/* flags 0: no PC-AT dual 8259 PICs (PCAT_COMPAT clear) */
 	lapic[0] = MADT_TYPE_LOCAL_APIC;
 	lapic[1] = MADT_LAPIC_SIZE;
 	lapic[2] = 0; /* ACPI processor UID */
 	lapic[3] = 0; /* APIC ID */
-	put(lapic + 4, 4, MADT_LAPIC_ENABLED);
+	put_le(lapic + 4, 4, MADT_LAPIC_ENABLED);
 	checksum(madt, MADT_SIZE, &madt[9]);
 
 	sdt_header(xsdt, "XSDT", XSDT_SIZE, 1);
-	put(xsdt + SDT_HEADER_SIZE, 8, addr + MADT_OFFSET);
+	put_le(xsdt + SDT_HEADER_SIZE, 8, addr + MADT_OFFSET);
 	checksum(xsdt, XSDT_SIZE, &xsdt[9]);
 
 	put_text(rsdp, "RSD PTR ", 8);
 	put_text(rsdp + 9, "HV", 6);
 	rsdp[15] = 2; /* ACPI 2.0 and later: the XSDT */
-	put(rsdp + 20, 4, RSDP_SIZE);
-	put(rsdp + 24, 8, addr + XSDT_OFFSET);
+	put_le(rsdp + 20, 4, RSDP_SIZE);
+	put_le(rsdp + 24, 8, addr + XSDT_OFFSET);
 	checksum(rsdp, 20, &rsdp[8]);
 	checksum(rsdp, RSDP_SIZE, &rsdp[32]);
 	return MADT_OFFSET + MADT_SIZE;

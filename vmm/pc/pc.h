@@ -16,6 +16,7 @@
 #include "dev/lapic.h"
 #include "dev/uart16550.h"
 #include "x86/cpu_ops.h"
+#include "x86/x86.h"
 
 /* COM1, the one UART (its eight registers from here). */
 #define PC_COM1 0x3f8u
@@ -38,7 +39,8 @@
 /* IA32_APIC_BASE as the guest reads it: the default base, the bootstrap
  * processor, globally enabled, in x2APIC mode (SDM 3A 11.12.1,
  * "Detecting and Enabling x2APIC Mode"). */
-#define PC_APIC_BASE 0xfee00d00ull
+#define PC_APIC_BASE \
+	(APIC_DEFAULT_BASE | APIC_BASE_BSP | APIC_BASE_EXTD | APIC_BASE_EN)
 /* IA32_MISC_ENABLE: fast strings on (bit 0), no performance monitoring
  * (bit 7 clear), BTS and PEBS unavailable (bits 11, 12), CPUID not
  * limited (bit 22 clear): a CPU whose PMU is not the guest's (SDM 4,

@@ -20,27 +20,11 @@
 #define CPUID_4_EAX_SHARING 0xffffc000u
 #define TOPOLOGY_LEVEL_SMT 1u /* ECX[15:8] level types */
 #define TOPOLOGY_LEVEL_CORE 2u
-#define CPUID_LEAF_XSAVE_STATE 0xdu
 
-/* x87, MMX and SSE: state kept in the image that hv switches around the
- * run (x86/fpu.h). */
-#define CPUID_1_EDX_FXSAVE_STATE                                              \
-	((1u << 0) /* FPU */ | (1u << 23) /* MMX */ | (1u << 24) /* FXSR */ | \
-	 (1u << 25) /* SSE */ | (1u << 26) /* SSE2 */)
-#define CPUID_1_ECX_FXSAVE_STATE                            \
-	((1u << 0) /* SSE3 */ | (1u << 1) /* PCLMULQDQ */ | \
-	 (1u << 9) /* SSSE3 */ | (1u << 19) /* SSE4.1 */ |  \
-	 (1u << 20) /* SSE4.2 */ | (1u << 25) /* AES-NI */)
-/* AVX state in the XSAVE image hv switches (x86/fpu.h): shown when the
- * guest may enable it; OSXSAVE mirrors the guest's CR4 (SDM 2 "CPUID",
- * table 3-10). No AVX-512: its three components are not offered. */
-#define CPUID_1_ECX_OSXSAVE (1u << 27)
-#define CPUID_1_ECX_AVX_STATE \
-	((1u << 12) /* FMA */ | (1u << 28) /* AVX */ | (1u << 29) /* F16C */)
-#define CPUID_7_EBX_AVX2 (1u << 5)
-/* The emulated local APIC (dev/lapic.h). */
-#define CPUID_1_ECX_X2APIC (1u << 21)
-#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+/* What it shows beyond the common filter (x86/x86.h's CPUID bits): the
+ * x87/SSE state and, with XSAVE, the AVX state hv switches around the run
+ * (x86/fpu.h; no AVX-512: its components are not offered), OSXSAVE as the
+ * guest's CR4 has it, and the emulated local APIC's features. */
 #define CPUID_1_EBX_APIC_ID_SHIFT 24 /* initial APIC ID, bits 31:24 */
 #define CPUID_1_EBX_LOGICAL_SHIFT 16 /* logical processors, 23:16 */
 /* Leaf 6: only "APIC timer always running" (ARAT): no thermal sensor,
@@ -110,7 +94,7 @@ void pc_cpuid(const struct pc *pc, uint32_t leaf, uint32_t subleaf,
 bool pc_cpuid_xsave(const struct pc *pc, const struct cpu_ops *cpu,
 		    uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 {
-	if (leaf != CPUID_LEAF_XSAVE_STATE || !pc->xsave_components)
+	if (leaf != CPUID_LEAF_XSAVE || !pc->xsave_components)
 		return false;
 	xsave_cpuid(cpu, subleaf, pc->xsave_components, pc->xcr0, r);
 	return true;

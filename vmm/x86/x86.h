@@ -85,6 +85,38 @@
 /* CR8 holds the task priority in bits 3:0; the rest is reserved. */
 #define CR8_TPR_MASK 0xfull
 
+/* IA32_APIC_BASE — SDM 3A 11.4.4, "Local APIC Status and Location",
+ * and 11.12.1, "Detecting and Enabling x2APIC Mode": the bootstrap
+ * processor's flag, x2APIC mode, global enable, and the base after reset,
+ * where an xAPIC's registers are. */
+#define APIC_DEFAULT_BASE 0xfee00000ull
+#define APIC_BASE_BSP (1ull << 8)
+#define APIC_BASE_EXTD (1ull << 10)
+#define APIC_BASE_EN (1ull << 11)
+
+/* CPUID feature bits the VMM hides or shows a guest — SDM 2 "CPUID",
+ * tables 3-8 to 3-10 (leaf 1) and 3-8 (leaf 7). */
+/* Leaf 1 EDX and ECX: x87, MMX and SSE up to SSE4.2 and AES, all of whose
+ * state an FXSAVE image holds. */
+#define CPUID_1_EDX_FXSAVE_STATE                                              \
+	((1u << 0) /* FPU */ | (1u << 23) /* MMX */ | (1u << 24) /* FXSR */ | \
+	 (1u << 25) /* SSE */ | (1u << 26) /* SSE2 */)
+#define CPUID_1_ECX_FXSAVE_STATE                            \
+	((1u << 0) /* SSE3 */ | (1u << 1) /* PCLMULQDQ */ | \
+	 (1u << 9) /* SSSE3 */ | (1u << 19) /* SSE4.1 */ |  \
+	 (1u << 20) /* SSE4.2 */ | (1u << 25) /* AES-NI */)
+/* Leaf 1 ECX: the XSAVE feature set, and what its AVX component holds. */
+#define CPUID_1_ECX_XSAVE (1u << 26)
+#define CPUID_1_ECX_OSXSAVE (1u << 27) /* CR4.OSXSAVE, mirrored */
+#define CPUID_1_ECX_AVX_STATE \
+	((1u << 12) /* FMA */ | (1u << 28) /* AVX */ | (1u << 29) /* F16C */)
+#define CPUID_7_EBX_AVX2 (1u << 5)
+/* Leaf 1 ECX: the local APIC's x2APIC mode and TSC-deadline timer. */
+#define CPUID_1_ECX_X2APIC (1u << 21)
+#define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+/* Leaf 0DH: the XSAVE state components. */
+#define CPUID_LEAF_XSAVE 0xdu
+
 /* IA32_EFER — SDM 3A 2.2.1, "Extended Feature Enable Register". */
 #define EFER_SCE (1ull << 0)
 #define EFER_LME (1ull << 8)

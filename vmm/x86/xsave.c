@@ -2,7 +2,8 @@
  * and CPUID leaf 0DH computed for the guest's own XCR0. */
 #include "x86/xsave.h"
 
-#define XSAVE_LEAF 0xdu
+#include "x86/x86.h"
+
 #define XSAVE_LEGACY_AND_HEADER 576u /* 512-byte legacy area + 64 */
 #define XSAVE_FIRST_EXTENDED 2u	     /* AVX: components 0, 1 are legacy */
 #define XSAVE_LAST_COMPONENT 62u
@@ -53,7 +54,7 @@ static uint32_t area_size(const struct cpu_ops *cpu, uint64_t components,
 
 		if (!(components & (1ull << i)))
 			continue;
-		cpu->cpuid(cpu->ctx, XSAVE_LEAF, i, &c);
+		cpu->cpuid(cpu->ctx, CPUID_LEAF_XSAVE, i, &c);
 		if (!compacted) {
 			if (c.ebx + c.eax > size)
 				size = c.ebx + c.eax;
@@ -81,7 +82,7 @@ void xsave_cpuid(const struct cpu_ops *cpu, uint32_t subleaf,
 	case 1: {
 		struct cpuid_regs host;
 
-		cpu->cpuid(cpu->ctx, XSAVE_LEAF, 1, &host);
+		cpu->cpuid(cpu->ctx, CPUID_LEAF_XSAVE, 1, &host);
 		r->eax = host.eax & XSAVE_1_EAX_GUEST;
 		/* EBX: the compacted area for XCR0 | IA32_XSS, which XSAVEC
 		 * users size their buffers by; IA32_XSS is 0 (no supervisor
@@ -93,7 +94,7 @@ void xsave_cpuid(const struct cpu_ops *cpu, uint32_t subleaf,
 	default:
 		if (subleaf <= XSAVE_LAST_COMPONENT &&
 		    (guest_components & (1ull << subleaf)))
-			cpu->cpuid(cpu->ctx, XSAVE_LEAF, subleaf, r);
+			cpu->cpuid(cpu->ctx, CPUID_LEAF_XSAVE, subleaf, r);
 		return;
 	}
 }

@@ -25,9 +25,6 @@
 #define XCR0_TILECFG (1ull << 17)
 #define XCR0_TILEDATA (1ull << 18)
 
-/* CPUID.1:ECX: the XSAVE feature set (SDM 2 "CPUID", table 3-10). */
-#define CPUID_1_ECX_XSAVE (1u << 26)
-
 /* The components a guest may enable: x87, SSE, AVX and AVX-512 where the
  * host has them. Not MPX (deprecated, its BNDCFGS not switched), PKRU (no
  * CR4.PKE for the guest) nor AMX (its XFD MSRs are not virtualised).
