@@ -48,6 +48,10 @@ GUEST_LIB := $(BUILD)/guest/crt0.o $(BUILD)/guest/exceptions.o \
 HOSTILE   := $(patsubst guest/%.c,%,$(wildcard guest/hostile_*.c))
 GUESTS    := tiny abi_only bench good $(HOSTILE)
 GUEST_BINS := $(patsubst %,$(BUILD)/guest/%.bin,$(GUESTS))
+# Hostile PC guests (guest/pc/*.S): a few instructions each, wrapped as a
+# bzImage (scripts/mkbzimage.py) and booted with --kernel=, so they get
+# the PC a Linux guest gets. Expectations in tests/hostile_pc_expect.txt.
+PC_GUESTS := $(patsubst guest/pc/%.S,$(BUILD)/guest/pc/%.bzimage,$(wildcard guest/pc/*.S))
 
 EFI_OBJS  := $(patsubst %.c,$(BUILD)/efi/%.o,$(BOOT_SRCS) $(VMM_PURE) $(VMM_HW)) \
 	     $(patsubst %.S,$(BUILD)/efi/%.o,$(VMM_ASM) $(BOOT_ASM))
@@ -57,7 +61,8 @@ VMCS_TOOL := $(BUILD)/host/vmcs
 TEST_SUPPORT := tests/host_platform.c tests/cpu_fixtures.c
 
 .PHONY: all bench debug deps image linux run test unit lint format clean
-all: deps $(BUILD)/hv.efi $(BUILD)/hv.img $(VMCS_TOOL) $(GUEST_BINS) $(GUEST_BINS:.bin=.elf)
+all: deps $(BUILD)/hv.efi $(BUILD)/hv.img $(VMCS_TOOL) $(GUEST_BINS) $(GUEST_BINS:.bin=.elf) \
+	$(PC_GUESTS)
 
 deps:
 	@scripts/deps.sh
@@ -100,6 +105,10 @@ $(BUILD)/guest/abi_only.elf: $(BUILD)/guest/abi_only.o guest/abi_only.ld
 
 $(BUILD)/guest/%.bin: $(BUILD)/guest/%.elf
 	objcopy -O binary $< $@
+
+$(BUILD)/guest/pc/%.bzimage: $(BUILD)/guest/pc/%.o scripts/mkbzimage.py
+	objcopy -O binary -j .text $< $(@:.bzimage=.code)
+	scripts/mkbzimage.py $(@:.bzimage=.code) $@
 
 $(BUILD)/hv.so: $(EFI_OBJS)
 	ld -shared -Bsymbolic -nostdlib -z defs -T $(EFI_LIB)/elf_x86_64_efi.lds \

@@ -117,18 +117,21 @@ expect_break_entry() {
 expect_hostile() {
 	local name=$1 all=$2 dir save=$LOG runs=0 off=0 freed=0 same=0 g result why want
 	dir=$(dirname "$all")
+	# Flat guests (GUEST.bin), then the PC's (--kernel=GUEST.bzimage).
 	while read -r g result why; do
 		[ -n "$g" ] || continue
 		step_log "$all" "$g" "$dir/step-$g.log"
 		LOG=$dir/step-$g.log
-		want="^hv: summary guest=$g.bin result=$result"
+		want="^hv: summary guest=$g.[a-z]+ result=$result"
 		[ -n "$why" ] && want="$want .*why=$why"
 		expect "$name" "$want( |\$)" "$g: result=$result${why:+ why=$why}"
 		runs=$((runs + 1))
 		grep -q '^hv: vmx off' "$LOG" && off=$((off + 1))
 		grep -q '^hv: every page freed but the one holding the TSS' "$LOG" && freed=$((freed + 1))
 		grep -q '^hv: host state after the run: as before' "$LOG" && same=$((same + 1))
-	done <tests/hostile_expect.txt
+	done < <(cat tests/hostile_expect.txt tests/hostile_pc_expect.txt)
+	LOG=$dir/step-pc_xcr0_shrink.log
+	expect "$name" '^hv: summary guest=pc_xcr0_shrink.bzimage result=error .*xsetbv=2 .*why=halted_at_boot$' "pc_xcr0_shrink: both XSETBVs emulated, the second shrinking XCR0 under live SSE state (review G1), and the host lived to end the run"
 	LOG=$dir/step-hostile_ept_write.log
 	expect "$name" '^hv: guest hostile_ept_write.bin: EPT violation: .*guest-physical 0x300000' "hostile_ept_write: the guest-physical address is reported"
 	LOG=$dir/step-good.log

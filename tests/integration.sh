@@ -152,6 +152,12 @@ fi
 		hv_step "$g" "$g.bin"
 		hostile_files+=("$g.bin=build/guest/$g.bin")
 	done <tests/hostile_expect.txt
+	# The hostile PC guests: bzImages of a few instructions, on the PC.
+	while read -r g _; do
+		[ -n "$g" ] || continue
+		hv_step "$g" "--kernel=$g.bzimage --mem=64"
+		hostile_files+=("$g.bzimage=build/guest/pc/$g.bzimage")
+	done <tests/hostile_pc_expect.txt
 	echo 'reset -s'
 } >build/test/hostile.nsh
 rm -f "$hostile_img"

@@ -5,9 +5,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
+#include "util.h"
 #include "x86/xsave.h"
 
 #define SKX_XCR0_MASK 0x2ffull /* x87 SSE AVX BND* AVX-512 PKRU */
@@ -106,12 +108,47 @@ static void test_leaf_0d_for_the_guest(void **state)
 	assert_int_equal(r.eax, 0);
 }
 
+/* Review finding G1: the guest sets XCR0 to x87|SSE|AVX, uses the
+ * registers (XSAVE then sets XSTATE_BV 0x7), then shrinks XCR0 to x87
+ * alone. XSAVE under the smaller XCR0 leaves bits 1 and 2 as they were,
+ * and XRSTOR's standard form would take #GP in VMX root. The image is
+ * saved and restored under x87|SSE (XMM stays live without XCR0[1]),
+ * and fitted to it before XRSTOR: AVX is dropped, nothing else moves. */
+static void test_image_fits_a_shrunken_xcr0(void **state)
+{
+	uint8_t image[1024];
+
+	(void)state;
+	assert_int_equal(xsave_image_xcr0(XCR0_X87), XCR0_X87 | XCR0_SSE);
+	assert_int_equal(xsave_image_xcr0(0x7), 0x7);
+	assert_int_equal(xsave_image_xcr0(0xe7), 0xe7);
+
+	for (unsigned int i = 0; i < sizeof(image); i++)
+		image[i] = (uint8_t)(i * 7 + 1);
+	put_le(image + 512, 8, 0x7); /* XSTATE_BV as XCR0=7 left it */
+	put_le(image + 520, 8, 0);   /* XCOMP_BV: standard form */
+
+	uint8_t before[sizeof(image)];
+
+	memcpy(before, image, sizeof(image));
+	xsave_image_fit_xcr0(image, xsave_image_xcr0(XCR0_X87));
+	assert_int_equal(get_le(image + 512, 8), 0x3);
+	/* Every other byte as it was: the legacy region, XCOMP_BV, AVX's. */
+	assert_memory_equal(image, before, 512);
+	assert_memory_equal(image + 520, before + 520, sizeof(image) - 520);
+
+	/* An image already within XCR0 is left alone. */
+	xsave_image_fit_xcr0(image, 0x7);
+	assert_int_equal(get_le(image + 512, 8), 0x3);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_guest_components),
 		cmocka_unit_test(test_xsetbv_rules),
 		cmocka_unit_test(test_leaf_0d_for_the_guest),
+		cmocka_unit_test(test_image_fits_a_shrunken_xcr0),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -77,12 +77,14 @@ verdict "under KVM-in-Bochs, 'l1: guest: hv: summary ... result=ok' does not pas
 hostile_log() { # FORGE: 1 with the forgery, 0 genuine
 	while read -r g result why; do
 		[ -n "$g" ] || continue
+		img=bin extra=""
+		[ "$g" = pc_xcr0_shrink ] && img=bzimage extra=" xsetbv=2"
 		echo "hv-test: step $g"
 		if [ "$g" = hostile_msr ] && [ "$1" = 1 ]; then
 			echo "guest: hv: summary guest=$g.bin result=ok exits=9"
 			echo "hv: summary guest=$g.bin result=killed exits=9 why=unhandled_exit"
 		else
-			echo "hv: summary guest=$g.bin result=$result exits=9${why:+ why=$why}"
+			echo "hv: summary guest=$g.$img result=$result exits=9$extra${why:+ why=$why}"
 		fi
 		[ "$g" = hostile_ept_write ] && echo "hv: guest $g.bin: EPT violation: write at guest-physical 0x300000"
 		[ "$g" = good ] && echo "guest: good: 4 of 4 checks passed"
@@ -90,7 +92,7 @@ hostile_log() { # FORGE: 1 with the forgery, 0 genuine
 		echo "hv: host state after the run: as before ($HOST_REGS_COMPARED registers compared)"
 		echo "hv: every page freed but the one holding the TSS that TR still refers to"
 		echo "hv-test: $g returned 0x0"
-	done <tests/hostile_expect.txt
+	done < <(cat tests/hostile_expect.txt tests/hostile_pc_expect.txt)
 }
 LOG=$tmp/hostile.log
 hostile_log 0 >"$LOG"

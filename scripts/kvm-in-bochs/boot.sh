@@ -47,6 +47,9 @@ l1=$out/l1.img nsh=$out/l1.nsh
 	while read -r g _; do
 		[ -n "$g" ] && hv_step "$g" "$g.bin"
 	done <tests/hostile_expect.txt
+	while read -r g _; do
+		[ -n "$g" ] && hv_step "$g" "--kernel=$g.bzimage --mem=64"
+	done <tests/hostile_pc_expect.txt
 	hv_step bench-1 bench.bin
 	hv_step bench-2 bench.bin
 	echo 'reset -s'
@@ -55,6 +58,9 @@ files=(hv.efi=build/hv.efi startup.nsh="$nsh.new" bench.bin=build/guest/bench.bi
 while read -r g _; do
 	[ -n "$g" ] && files+=("$g.bin=build/guest/$g.bin")
 done <tests/hostile_expect.txt
+while read -r g _; do
+	[ -n "$g" ] && files+=("$g.bzimage=build/guest/pc/$g.bzimage")
+done <tests/hostile_pc_expect.txt
 for f in "${files[@]}"; do
 	[ -f "${f#*=}" ] || { echo "kvm-in-bochs: ${f#*=} missing (run make all)"; exit 2; }
 done

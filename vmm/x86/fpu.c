@@ -110,7 +110,10 @@ void fpu_swap_to_host(struct fpu_images *f)
 		return;
 	if (f->xsave) {
 		uint64_t cr4 = osxsave_on();
+		uint64_t image_xcr0 = xsave_image_xcr0(f->guest_xcr0);
 
+		if (image_xcr0 != f->guest_xcr0)
+			xsetbv(image_xcr0);
 		xsave(f->guest);
 		xsetbv(f->host_xcr0);
 		fxrstor(f->host);
@@ -128,10 +131,14 @@ void fpu_swap_to_guest(struct fpu_images *f)
 		return;
 	if (f->xsave) {
 		uint64_t cr4 = osxsave_on();
+		uint64_t image_xcr0 = xsave_image_xcr0(f->guest_xcr0);
 
 		fxsave(f->host);
-		xsetbv(f->guest_xcr0);
+		xsetbv(image_xcr0);
+		xsave_image_fit_xcr0(f->guest, image_xcr0);
 		xrstor(f->guest);
+		if (image_xcr0 != f->guest_xcr0)
+			xsetbv(f->guest_xcr0);
 		osxsave_back(cr4);
 	} else {
 		fxsave(f->host);

@@ -2,10 +2,14 @@
  * and CPUID leaf 0DH computed for the guest's own XCR0. */
 #include "x86/xsave.h"
 
+#include "util.h"
 #include "x86/x86.h"
 
 #define XSAVE_LEGACY_AND_HEADER 576u /* 512-byte legacy area + 64 */
-#define XSAVE_FIRST_EXTENDED 2u	     /* AVX: components 0, 1 are legacy */
+/* The XSAVE header's XSTATE_BV: 8 bytes after the legacy region (SDM 1
+ * 13.4.2, "XSAVE Header"). */
+#define XSAVE_HEADER_XSTATE_BV 512u
+#define XSAVE_FIRST_EXTENDED 2u /* AVX: components 0, 1 are legacy */
 #define XSAVE_LAST_COMPONENT 62u
 #define XSAVE_ALIGN_64 (1u << 1) /* subleaf i, ECX bit 1 */
 #define XSAVE_1_EAX_XSAVEC (1u << 1)
@@ -97,4 +101,16 @@ void xsave_cpuid(const struct cpu_ops *cpu, uint32_t subleaf,
 			cpu->cpuid(cpu->ctx, CPUID_LEAF_XSAVE, subleaf, r);
 		return;
 	}
+}
+
+uint64_t xsave_image_xcr0(uint64_t guest_xcr0)
+{
+	return guest_xcr0 | XCR0_SSE;
+}
+
+void xsave_image_fit_xcr0(uint8_t *image, uint64_t xcr0)
+{
+	uint8_t *bv = image + XSAVE_HEADER_XSTATE_BV;
+
+	put_le(bv, 8, get_le(bv, 8) & xcr0);
 }

@@ -44,4 +44,22 @@ void xsave_cpuid(const struct cpu_ops *cpu, uint32_t subleaf,
 		 uint64_t guest_components, uint64_t guest_xcr0,
 		 struct cpuid_regs *r);
 
+/* The XCR0 under which hv saves and restores a guest's XSAVE image: the
+ * guest's own plus SSE. SSE instructions need only CR4.OSFXSR, not
+ * XCR0[1] (SDM 1 13.3, "Enabling the XSAVE Feature Set and XSAVE-Enabled
+ * Features"), so a guest that set XCR0 to x87 alone still has live XMM
+ * registers and MXCSR, which XSAVE would otherwise leave behind. */
+uint64_t xsave_image_xcr0(uint64_t guest_xcr0);
+
+/* Make an XSAVE image (standard form) fit the XCR0 it is about to be
+ * restored under: clear the XSTATE_BV bits @xcr0 lacks. XSAVE leaves
+ * XSTATE_BV[i] as it was in memory where RFBM[i] is 0 (SDM 1 13.7,
+ * "Operation of XSAVE"), so bits saved under a larger XCR0 survive a
+ * guest's XSETBV that shrinks it, and the standard form of XRSTOR takes
+ * #GP when XSTATE_BV has a bit XCR0 lacks (SDM 1 13.8.1, "Standard Form
+ * of XRSTOR"): in VMX root operation, a host hang (review finding G1).
+ * The components cleared come back in their initial state, as XCR0 had
+ * disabled them. */
+void xsave_image_fit_xcr0(uint8_t *image, uint64_t xcr0);
+
 #endif
