@@ -16,17 +16,18 @@ COMMON    := -std=gnu11 $(WARN) -O2 -g
 # Freestanding, no SSE: the guest's XMM state is never switched, so the
 # VMM must not touch vector registers. HV_VMCS_HW: the VMCS layer's
 # backend is the processor itself, inline (vmm/vmcs/vmcs_backend_hw.h).
+# HV_PERCPU_GS: each CPU's hv state is found through GS (vmm/percpu.h).
 EFI_CFLAGS := $(COMMON) -fpic -ffreestanding -fno-stack-protector \
 	-fno-stack-check -fshort-wchar -mno-red-zone -mgeneral-regs-only \
 	-maccumulate-outgoing-args -DEFI_FUNCTION_WRAPPER \
-	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -Ivmm -DHV_VMCS_HW
+	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -Ivmm -DHV_VMCS_HW -DHV_PERCPU_GS
 HOST_CFLAGS := $(COMMON) -Ivmm -fsanitize=address,undefined
 
 # vmm/ and its folders (README, Layout). Includes name the folder:
 # #include "vmcs/vmcs.h", with -Ivmm.
 VMM_SRCS  := $(wildcard vmm/*.c vmm/*/*.c)
 # vmm/ files that touch the processor: app only, never in host tests.
-VMM_HW_FILES := hv.c run.c x86/cpu_hw.c x86/host_gdt.c x86/host_state_hw.c \
+VMM_HW_FILES := hv.c run.c percpu_hw.c x86/cpu_hw.c vmx/host_gdt.c x86/host_state_hw.c \
 	vmcs/vmcs_hw.c vmx/vmcs_setup.c vmx/vmx.c x86/fpu.c
 # The rest never touch it: built for both the app and the host unit tests.
 VMM_PURE := $(filter-out $(addprefix vmm/,$(VMM_HW_FILES)),$(VMM_SRCS))

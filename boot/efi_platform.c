@@ -5,6 +5,7 @@
 
 #include "../vmm/platform.h"
 #include "../vmm/print.h"
+#include "../vmm/util.h"
 #include "../vmm/x86/fpu.h"
 
 /* Every service here is a firmware call, and one made while a guest with
@@ -20,7 +21,7 @@ void platform_puts(const char *text)
 	fpu_for_host();
 
 	for (const char *p = text; *p; p++) {
-		if (n + 3 >= sizeof(buf) / sizeof(buf[0])) {
+		if (n + 3 >= COUNT_OF(buf)) {
 			buf[n] = 0;
 			uefi_call_wrapper(ST->ConOut->OutputString, 2,
 					  ST->ConOut, buf);

@@ -7,6 +7,7 @@
 #include "../guest/hv_abi.h"
 #include "../vmm/cmdline.h"
 #include "../vmm/hv.h"
+#include "../vmm/percpu.h"
 #include "../vmm/print.h"
 #include "efi_file.h"
 
@@ -254,6 +255,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		.guest_size = guest_tiny_image_size,
 	};
 	enum hv_status st;
+	/* This CPU's hv state from the first line printed to the last. */
+	static struct hv_cpu boot_cpu;
+	uint64_t firmware_gs_base = percpu_enter(&boot_cpu, 0);
 
 	InitializeLib(image, systab);
 	uefi_call_wrapper(BS->HandleProtocol, 3, image, &LoadedImageProtocol,
@@ -284,5 +288,6 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 
 	hv_printf("hv: returning to firmware: %s (EFI status 0x%lx)\n",
 		  hv_status_name(st), (unsigned long)est);
+	percpu_leave(firmware_gs_base);
 	return est;
 }

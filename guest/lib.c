@@ -3,7 +3,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 
+#include "../vmm/percpu.h"
 #include "../vmm/print.h"
+
+/* The state vmm/fmt.c keeps per CPU: a guest's printf runs on one. */
+struct hv_cpu hv_cpu_single = {.self = &hv_cpu_single};
 
 /* vmm/fmt.c's hv_printf ends here: the UART, polled like real hardware. */
 void platform_puts(const char *text)

@@ -14,7 +14,7 @@
 #include "exit/exit_reasons.h"
 #include "util.h"
 #include "vmcs/vmcs.h"
-#include "vmx/vm_errors.h"
+#include "vmcs/vm_errors.h"
 
 #define EXIT_ANSWERED 0
 #define EXIT_NOT_FOUND 1

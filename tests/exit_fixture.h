@@ -9,6 +9,7 @@
 
 #include "../guest/hv_abi.h"
 #include "exit/exit.h"
+#include "flat/flat_machine.h"
 #include "vmcs/vmcs.h"
 
 static inline void exit_fixture_vmcs_error(uint32_t enc,
@@ -21,7 +22,8 @@ static inline void exit_fixture_vmcs_error(uint32_t enc,
 }
 
 /* @vmcs becomes the VMCS, @v gets HV_GUEST_MEM_SIZE bytes of zeroed
- * guest memory (returned, NULL when out of memory). */
+ * guest memory (returned, NULL when out of memory), and the flat
+ * guests' machine unless it has one. */
 static inline uint8_t *exit_fixture_setup(struct vmcs_image *vmcs,
 					  struct vcpu *v)
 {
@@ -31,6 +33,8 @@ static inline uint8_t *exit_fixture_setup(struct vmcs_image *vmcs,
 	if (!v->mem)
 		return NULL;
 	v->mem_size = HV_GUEST_MEM_SIZE;
+	if (!v->machine)
+		v->machine = &flat_machine;
 	vmcs_image_init(vmcs);
 	b = vmcs_image_backend(vmcs);
 	vmcs_set_backend(&b);

@@ -58,8 +58,8 @@ int platform_read_key(void)
 }
 
 /* x86/fpu.c touches the processor: host tests never load a guest's
- * x87 state (fpu_run stays NULL), so these are never called. */
-struct fpu_images *fpu_run;
+ * x87 state (this_cpu()->fpu_run stays NULL), so these are never
+ * called. */
 
 void fpu_swap_to_host(struct fpu_images *f)
 {

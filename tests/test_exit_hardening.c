@@ -19,7 +19,7 @@
 #include "x86/x86.h"
 #include "exit/exit.h"
 #include "mem/guest_memory.h"
-#include "exit/exit_policy.h"
+#include "vmx/exit_policy.h"
 #include "exit/exit_qual.h"
 #include "exit/guest_exceptions.h"
 #include "exit_fixture.h"

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "exit/exit_policy.h"
+#include "vmx/exit_policy.h"
 #include "host_platform.h"
 #include "util.h"
 #include "vmx/vmx_controls.h"

@@ -12,7 +12,7 @@
 
 #include "exit/exit_reasons.h"
 #include "util.h"
-#include "vmx/vm_errors.h"
+#include "vmcs/vm_errors.h"
 
 static void test_enum_values(void **state)
 {

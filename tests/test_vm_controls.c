@@ -9,7 +9,7 @@
 #include <cmocka.h>
 
 #include "cpu_fixtures.h"
-#include "exit/exit_policy.h"
+#include "vmx/exit_policy.h"
 #include "host_platform.h"
 #include "util.h"
 #include "vmx/vm_controls.h"

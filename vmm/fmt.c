@@ -2,6 +2,8 @@
  * decimal counters, nothing more. */
 #include "print.h"
 
+#include "percpu.h"
+
 #include <stdint.h>
 
 struct out {
@@ -160,23 +162,24 @@ int hv_snprintf(char *buf, size_t size, const char *fmt, ...)
 	return n;
 }
 
-static bool line_open;
-
+/* Whether this CPU left its console line open (percpu.h). */
 void hv_print_open(const char *text)
 {
 	platform_puts(text);
-	line_open = true;
+	this_cpu()->print_line_open = true;
 }
 
 bool hv_print_line_open(void)
 {
-	return line_open;
+	return this_cpu()->print_line_open;
 }
 
 void hv_print_end_line(void)
 {
-	if (line_open) {
-		line_open = false;
+	struct hv_cpu *c = this_cpu();
+
+	if (c->print_line_open) {
+		c->print_line_open = false;
 		platform_puts("\n");
 	}
 }

@@ -10,7 +10,7 @@
 #include "vmx/vmx.h"
 #include "vmx/vmx_caps.h"
 #include "x86/arch.h"
-#include "x86/host_gdt.h"
+#include "vmx/host_gdt.h"
 #include "x86/host_state.h"
 #include "x86/msr.h"
 #include "x86/spec_ctrl.h"

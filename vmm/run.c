@@ -7,11 +7,13 @@
 #include "../guest/hv_abi.h"
 #include "check/entry_check.h"
 #include "exit/exit.h"
-#include "exit/exit_policy.h"
+#include "vmx/exit_policy.h"
 #include "exit/run_bounds.h"
+#include "flat/flat_machine.h"
 #include "mem/guest_memory.h"
 #include "mem/pages.h"
 #include "pc/linux_guest.h"
+#include "pc/pc_machine.h"
 #include "pc/pc_run.h"
 #include "platform.h"
 #include "print.h"
@@ -20,7 +22,7 @@
 #include "vmx/vm_controls.h"
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmx.h"
-#include "vmx/vmx_insn.h"
+#include "x86/vmx_insn.h"
 #include "x86/arch.h"
 #include "x86/fpu.h"
 #include "x86/xsave.h"
@@ -190,12 +192,12 @@ static void serve_guest(struct vm *vm, uint64_t *rflags_if_after_run)
 	v->result = GUEST_RUNNING;
 	platform_set_watchdog(vm->firmware_watchdog_s);
 	run_bounds_arm(v, rdtsc());
-	if (v->pc)
-		fpu_run_begin(&vm->fpu, v->pc->xsave_components != 0);
+	if (v->machine == &pc_machine)
+		fpu_run_begin(&vm->fpu, vm->pc.xsave_components != 0);
 	int r = vmx_enter_guest(v->exit_frame);
 
 	/* The host's x87/SSE state before any firmware code runs. */
-	if (v->pc)
+	if (v->machine == &pc_machine)
 		fpu_run_end(&vm->fpu);
 
 	/* A VM exit leaves RFLAGS = 2 (SDM 3C 28.5.3, "Loading Host RIP,
@@ -221,7 +223,7 @@ static void serve_guest(struct vm *vm, uint64_t *rflags_if_after_run)
 	console_flush(v);
 	host_nmi_report(v);
 	report_work(v, before);
-	if (v->pc)
+	if (v->machine == &pc_machine)
 		pc_report(v);
 	if (v->hlt_tsc)
 		hv_printf("hv: hlt exit tsc=%lu (the guest halted)\n",
@@ -346,7 +348,7 @@ static enum hv_status vm_build(struct vm *vm, const struct vmx_caps *caps,
 	if (st != HV_OK)
 		return st;
 	if (image->boot_linux) {
-		v->pc = &vm->pc;
+		v->machine_state = &vm->pc;
 		pc_init(&vm->pc, v, opt->tsc_hz,
 			vmx_misc_preemption_timer_rate(caps->misc),
 			vm->controls.proc, guest_xsave_components());
@@ -369,12 +371,16 @@ static enum hv_status vm_build(struct vm *vm, const struct vmx_caps *caps,
 		.gdt = gdt,
 		.eptp = ept_pointer(&v->ept),
 		.entry = &vm->entry,
+		.vpid = v->vpid,
+		.preemption_timer = v->slice_ticks,
+		.exit_frame = v->exit_frame,
+		.real_cr4 = vcpu_real_cr4(v, GUEST_FIRST_CR4),
 	};
 
 	vmcs_hw_install();
-	vmcs_setup_controls(&setup, v);
-	vmcs_setup_host(&setup, v);
-	vmcs_setup_guest(&setup, v);
+	vmcs_setup_controls(&setup);
+	vmcs_setup_host(&setup);
+	vmcs_setup_guest(&setup);
 	if (vmcs_failed())
 		return HV_VMX_FAILED;
 	/* Nothing of this EPT may be cached from an earlier run. */
@@ -392,6 +398,9 @@ static void vm_init(struct vm *vm, const struct vmx_caps *caps,
 	*vm = (struct vm){0};
 	v->name = image->name;
 	v->ops = &hw_vcpu_ops;
+	/* The machine the guest runs on (exit/machine.h): the PC for a
+	 * Linux kernel, else the flat guest ABI's. */
+	v->machine = image->boot_linux ? &pc_machine : &flat_machine;
 	v->maxphyaddr = opt->maxphyaddr;
 	v->cr0_fixed0 = caps->cr0_fixed0;
 	v->cr0_fixed1 = caps->cr0_fixed1;
@@ -444,7 +453,7 @@ static void check_and_announce(struct vm *vm, const struct vmx_caps *caps,
 	}
 	if (opt->dump_vmcs)
 		vmcs_dump();
-	if (v->pc)
+	if (v->machine == &pc_machine)
 		pc_print_bounds();
 	else
 		hv_printf("hv: run bounds: %u slices of guest time, %lu TSC "

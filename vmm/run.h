@@ -7,7 +7,7 @@
 #include "cmdline.h"
 #include "hv.h"
 #include "vmx/vmx_caps.h"
-#include "x86/host_gdt.h"
+#include "vmx/host_gdt.h"
 #include "x86/spec_ctrl.h"
 
 /* What runs: a flat image (guest ABI), or, with @linux set, a bzImage

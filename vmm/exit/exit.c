@@ -5,8 +5,8 @@
 #include "exit/exit.h"
 
 #include "exit/exit_qual.h"
+#include "exit/machine.h"
 #include "exit/run_bounds.h"
-#include "pc/pc_run.h"
 #include "print.h"
 #include "vmcs/vmcs.h"
 #include "x86/x86.h"
@@ -42,8 +42,8 @@ static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_INVEPT] = handle_inject_ud,
 	[EXIT_REASON_PREEMPTION_TIMER] = handle_preemption_timer,
 	[EXIT_REASON_INVVPID] = handle_inject_ud,
-	/* A flat guest's CR4.OSXSAVE stays 0, and that #UD comes before the
-	 * exit, so only a PC guest's XSETBV gets here (handle_cr.c). */
+	/* With CR4.OSXSAVE clear XSETBV is #UD before any exit (SDM 3C
+	 * 26.1.1), so only a guest whose machine offers XSAVE gets here. */
 	[EXIT_REASON_XSETBV] = handle_xsetbv,
 	[EXIT_REASON_VMFUNC] = handle_inject_ud,
 	/* CPUID hides MONITOR/MWAIT (handle_cpuid.c): #UD, as on a CPU
@@ -108,7 +108,8 @@ int vmx_exit_handler(void *ctx)
 
 	if (dispatch(v) == VERDICT_STOP)
 		return 1;
-	if (v->pc && pc_before_entry(v) == VERDICT_STOP)
+	if (v->machine->before_entry &&
+	    v->machine->before_entry(v) == VERDICT_STOP)
 		return 1;
 	if (vmcs_failed()) {
 		v->result = GUEST_ERROR;

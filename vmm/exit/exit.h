@@ -15,6 +15,7 @@ enum exit_verdict handle_msr_write(struct vcpu *v);
 enum exit_verdict handle_vmcall(struct vcpu *v);
 enum exit_verdict handle_hlt(struct vcpu *v);
 enum exit_verdict handle_preemption_timer(struct vcpu *v);
+enum exit_verdict handle_interrupt_window(struct vcpu *v);
 enum exit_verdict handle_external_interrupt(struct vcpu *v);
 enum exit_verdict handle_exception_nmi(struct vcpu *v);
 enum exit_verdict handle_triple_fault(struct vcpu *v);

@@ -1,7 +1,7 @@
 /* The one exit policy for guests. "TRAP" means a VM exit, everywhere; MSRs
  * and ports not listed trap. exit_policy_build() alone turns this into
  * control bits and bitmaps. */
-#include "exit/exit_policy.h"
+#include "vmx/exit_policy.h"
 
 #include "exit/exit_qual.h"
 #include "exit/guest_exceptions.h"

@@ -5,7 +5,7 @@
 
 #include "../guest/hv_abi.h"
 #include "exit/exit.h"
-#include "pc/pc.h"
+#include "exit/machine.h"
 #include "x86/x86.h"
 
 /* Feature bits the guest is not shown (SDM 2 "CPUID", tables 3-8 to
@@ -134,9 +134,8 @@ enum exit_verdict handle_cpuid(struct vcpu *v)
 		struct cpuid_regs host = r;
 
 		hide_unavailable(leaf, subleaf, &r);
-		if (v->pc &&
-		    !pc_cpuid_xsave(v->pc, v->ops->cpu, leaf, subleaf, &r))
-			pc_cpuid(v->pc, leaf, subleaf, &host, &r);
+		if (v->machine->cpuid)
+			v->machine->cpuid(v, leaf, subleaf, &host, &r);
 	}
 	v->regs.gpr[GPR_RAX] = r.eax;
 	v->regs.gpr[GPR_RBX] = r.ebx;

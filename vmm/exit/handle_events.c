@@ -1,48 +1,28 @@
 /* Exits caused by events and by instructions the guest may not use. */
-#include "../guest/hv_abi.h"
 #include "exit/exit.h"
 #include "exit/exit_qual.h"
 #include "exit/guest_exceptions.h"
-#include "pc/pc_run.h"
+#include "exit/machine.h"
 #include "print.h"
 #include "vmcs/vmcs.h"
 
-/* A halted flat guest has no interrupts to wake it: HLT ends the guest,
- * successfully (guest ABI). A PC's CPU waits for its APIC (pc_run.c). */
+/* HLT, the preemption timer and the interrupt window mean what the
+ * machine says (exit/machine.h). */
 enum exit_verdict handle_hlt(struct vcpu *v)
 {
-	if (v->pc)
-		return pc_hlt(v);
-	/* First, so that make bench sees the exit's cost, not ours. */
-	if (v->ops->read_tsc)
-		v->hlt_tsc = v->ops->read_tsc();
-	console_flush(v);
-	return vcpu_finish(v, GUEST_OK, 0);
+	return v->machine->hlt(v);
 }
 
-/* The timer counts down only in VMX non-root operation, so slices measure
- * guest time. The exit reports no instruction: RIP stays. */
 enum exit_verdict handle_preemption_timer(struct vcpu *v)
 {
-	if (v->pc)
-		return pc_preemption_timer(v);
-	struct hv_info *info = vcpu_guest_ptr(v, HV_GUEST_INFO, sizeof(*info));
+	return v->machine->preemption_timer(v);
+}
 
-	v->slices++;
-	if (info)
-		info->preemptions = v->slices;
-	if (v->slices >= v->slice_budget) {
-		console_flush(v);
-		hv_printf("hv: guest %s: watchdog: still running after %u "
-			  "time slices of %u timer ticks, at RIP 0x%lx\n",
-			  v->name, v->slices, v->slice_ticks,
-			  vmcs_read(VMCS_GUEST_RIP));
-		return vcpu_kill(v, "watchdog");
-	}
-	/* Saved on exit as 0 when it expired: rearm for the next slice. */
-	if (v->timer_saved)
-		vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, v->slice_ticks);
-	return VERDICT_RESUME;
+enum exit_verdict handle_interrupt_window(struct vcpu *v)
+{
+	if (!v->machine->interrupt_window)
+		return handle_unhandled(v);
+	return v->machine->interrupt_window(v);
 }
 
 /* With "acknowledge interrupt on exit" off, the interrupt is still pending
@@ -108,11 +88,7 @@ enum exit_verdict handle_triple_fault(struct vcpu *v)
 	console_flush(v);
 	hv_printf("hv: guest %s: triple fault at RIP 0x%lx\n", v->name,
 		  vmcs_read(VMCS_GUEST_RIP));
-	/* On a PC a triple fault resets the machine: Linux's last way to
-	 * reboot (arch/x86/kernel/reboot.c, BOOT_TRIPLE). */
-	if (v->pc)
-		return vcpu_finish(v, GUEST_RESET, 0);
-	return vcpu_kill(v, "triple_fault");
+	return v->machine->triple_fault(v);
 }
 
 /* The guest touched guest-physical memory it was not given (SDM 3C

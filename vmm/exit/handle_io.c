@@ -1,22 +1,15 @@
-/* I/O instructions that the exit policy traps: the emulated UART at COM1,
- * and every other port denied (reads return all ones, writes vanish). */
-#include "../guest/hv_abi.h"
+/* I/O instructions that the exit policy traps: the machine's own ports
+ * (exit/machine.h), and every other port denied (reads return all ones,
+ * writes vanish); I/O breakpoints, which the CPU does not check for an
+ * emulated access. */
 #include "exit/exit.h"
 #include "exit/exit_qual.h"
-#include "pc/pc.h"
+#include "exit/machine.h"
 #include "print.h"
 #include "vmcs/vmcs.h"
 #include "x86/x86.h"
 
 #define DENIALS_LOGGED 8
-
-static uint8_t uart_read(uint16_t port)
-{
-	/* Always ready to transmit, nothing received. */
-	if (port == HV_UART_LSR)
-		return HV_UART_LSR_THRE | HV_UART_LSR_TEMT;
-	return 0;
-}
 
 /* IN writes AL, AX or EAX; a 32-bit register write zero-extends into RAX, 8-
  * and 16-bit writes leave the rest (SDM 1 3.4.1.1, "General-Purpose Registers
@@ -28,11 +21,6 @@ static uint64_t in_result(uint64_t rax, unsigned int size, uint32_t value)
 	if (size == 4)
 		return value;
 	return (rax & ~mask) | (value & mask);
-}
-
-static bool is_uart(uint16_t port)
-{
-	return port >= HV_UART_BASE && port < HV_UART_BASE + 8;
 }
 
 /* LENn: 00 one byte, 01 two, 11 four, 10 eight (SDM 3B "Debug Control
@@ -113,31 +101,28 @@ enum exit_verdict handle_io_instruction(struct vcpu *v)
 			  v->name, io.in ? "INS from" : "OUTS to", io.port);
 		return vcpu_kill(v, "string_io");
 	}
-	if (v->pc) {
-		uint32_t value = 0;
+	const struct machine *m = v->machine;
+	uint32_t value = 0;
+	enum machine_answer a =
+		io.in ? (m->port_in ? m->port_in(v, io.port, io.size, &value)
+				    : MACHINE_NOT_MINE)
+		      : (m->port_out ? m->port_out(v, io.port, io.size,
+						   (uint32_t)rax)
+				     : MACHINE_NOT_MINE);
 
-		if (io.in ? pc_port_in(v->pc, io.port, io.size, &value)
-			  : pc_port_out(v->pc, io.port, io.size, (uint32_t)rax))
-			rax = io.in ? in_result(rax, io.size, value) : rax;
-		else
-			rax = deny(v, io, rax);
-		if (v->pc->reset) {
-			console_flush(v);
-			hv_printf("hv: guest %s: reset through port 0x%x\n",
-				  v->name, io.port);
-			return vcpu_finish(v, GUEST_RESET, 0);
-		}
-	} else if (is_uart(io.port) && io.size == 1) {
-		if (io.in) {
-			rax = in_result(rax, 1, uart_read(io.port));
-		} else if (io.port == HV_UART_BASE) {
-			char c = (char)rax;
-
-			if (!console_write(v, &c, 1))
-				return vcpu_kill(v, "console_flood");
-		}
-	} else {
+	switch (a) {
+	case MACHINE_STOP:
+		return VERDICT_STOP;
+	case MACHINE_GP:
+		vcpu_inject_exception(v, EXC_GP, 0);
+		return VERDICT_RESUME;
+	case MACHINE_NOT_MINE:
 		rax = deny(v, io, rax);
+		break;
+	case MACHINE_DONE:
+		if (io.in)
+			rax = in_result(rax, io.size, value);
+		break;
 	}
 	v->regs.gpr[GPR_RAX] = rax;
 	vcpu_skip_instruction(v);

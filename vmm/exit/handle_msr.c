@@ -5,7 +5,7 @@
 
 #include "exit/exit.h"
 #include "exit/exit_qual.h"
-#include "pc/pc.h"
+#include "exit/machine.h"
 #include "vmcs/vmcs.h"
 #include "x86/msr.h"
 #include "x86/x86.h"
@@ -94,12 +94,14 @@ enum exit_verdict handle_msr_read(struct vcpu *v)
 {
 	uint32_t msr = (uint32_t)v->regs.gpr[GPR_RCX];
 	uint64_t value;
-	enum pc_msr_result pc =
-		v->pc ? pc_msr_read(v->pc, msr, v->ops->read_tsc(), &value)
-		      : PC_MSR_NOT_MINE;
+	enum machine_answer a = v->machine->rdmsr
+					? v->machine->rdmsr(v, msr, &value)
+					: MACHINE_NOT_MINE;
 
-	if (pc == PC_MSR_GP ||
-	    (pc == PC_MSR_NOT_MINE && !msr_read(v, msr, &value))) {
+	if (a == MACHINE_STOP)
+		return VERDICT_STOP;
+	if (a == MACHINE_GP ||
+	    (a == MACHINE_NOT_MINE && !msr_read(v, msr, &value))) {
 		vcpu_inject_exception(v, EXC_GP, 0);
 		return VERDICT_RESUME;
 	}
@@ -114,12 +116,14 @@ enum exit_verdict handle_msr_write(struct vcpu *v)
 	uint32_t msr = (uint32_t)v->regs.gpr[GPR_RCX];
 	uint64_t value =
 		(v->regs.gpr[GPR_RDX] << 32) | (uint32_t)v->regs.gpr[GPR_RAX];
-	enum pc_msr_result pc =
-		v->pc ? pc_msr_write(v->pc, msr, value, v->ops->read_tsc())
-		      : PC_MSR_NOT_MINE;
+	enum machine_answer a = v->machine->wrmsr
+					? v->machine->wrmsr(v, msr, value)
+					: MACHINE_NOT_MINE;
 
-	if (pc == PC_MSR_GP ||
-	    (pc == PC_MSR_NOT_MINE && !msr_write(v, msr, value))) {
+	if (a == MACHINE_STOP)
+		return VERDICT_STOP;
+	if (a == MACHINE_GP ||
+	    (a == MACHINE_NOT_MINE && !msr_write(v, msr, value))) {
 		vcpu_inject_exception(v, EXC_GP, 0);
 		return VERDICT_RESUME;
 	}

@@ -21,7 +21,7 @@ enum guest_result {
 };
 
 struct vcpu;
-struct pc;
+struct machine;
 
 /* The few things handlers need from the processor itself; the VMM gives
  * the real ones (run.c), host tests give fakes. */
@@ -106,9 +106,10 @@ struct vcpu {
 	/* A Linux guest's console is its user's: no flood limit (console.c) */
 	bool console_unlimited;
 
-	/* The PC a Linux guest sees (pc/pc.h); NULL for a flat guest, which
-	 * has the guest ABI instead. */
-	struct pc *pc;
+	/* The machine it runs on (exit/machine.h), and that machine's own
+	 * state (a PC's devices; NULL for a flat guest). */
+	const struct machine *machine;
+	void *machine_state;
 };
 
 /* What an exit handler tells the dispatch loop. */

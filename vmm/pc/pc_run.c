@@ -76,7 +76,7 @@ void pc_print_bounds(void)
  * (the timer counts in guest time). */
 static enum exit_verdict check_irqs_off(struct vcpu *v, uint64_t now)
 {
-	struct pc *pc = v->pc;
+	struct pc *pc = pc_of(v);
 
 	if (vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF) {
 		pc->irqs_off_since = 0;
@@ -107,7 +107,7 @@ static enum exit_verdict check_irqs_off(struct vcpu *v, uint64_t now)
  * guest's state is loaded (x86/fpu.h). */
 static enum exit_verdict serve_host(struct vcpu *v, uint64_t now)
 {
-	struct pc *pc = v->pc;
+	struct pc *pc = pc_of(v);
 	uint64_t poll_ticks = pc->tsc_hz / PC_INPUT_POLLS_PER_S;
 	int key;
 
@@ -198,7 +198,7 @@ static void redeliver_interrupted_event(struct pc *pc)
 
 enum exit_verdict pc_before_entry(struct vcpu *v)
 {
-	struct pc *pc = v->pc;
+	struct pc *pc = pc_of(v);
 
 	if (serve_host(v, v->ops->read_tsc()) == VERDICT_STOP)
 		return VERDICT_STOP;
@@ -249,10 +249,9 @@ enum exit_verdict pc_before_entry(struct vcpu *v)
 	return VERDICT_RESUME;
 }
 
-enum exit_verdict handle_interrupt_window(struct vcpu *v)
+enum exit_verdict pc_interrupt_window(struct vcpu *v)
 {
-	if (!v->pc)
-		return handle_unhandled(v);
+	(void)v;
 	return VERDICT_RESUME; /* pc_before_entry injects */
 }
 
@@ -265,7 +264,7 @@ enum exit_verdict handle_interrupt_window(struct vcpu *v)
  * and early faults end so (result=error). */
 enum exit_verdict pc_hlt(struct vcpu *v)
 {
-	struct pc *pc = v->pc;
+	struct pc *pc = pc_of(v);
 
 	if (!(vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_IF)) {
 		console_flush(v);
@@ -312,7 +311,7 @@ enum exit_verdict pc_preemption_timer(struct vcpu *v)
 
 void pc_report(const struct vcpu *v)
 {
-	const struct pc *pc = v->pc;
+	const struct pc *pc = pc_of(v);
 
 	hv_printf("hv: guest %s: %lu interrupts injected, %lu bytes of "
 		  "console input given to its UART\n",

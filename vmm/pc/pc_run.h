@@ -1,10 +1,16 @@
-/* The PC's run-time half (pc_run.c): what the exit path calls for a
- * guest that has a PC (vcpu->pc). */
+/* The PC's run-time half (pc_run.c): its time, interrupts and HLT, the
+ * operations of the PC machine (pc_machine.c) that are about time. */
 #ifndef HV_PC_RUN_H
 #define HV_PC_RUN_H
 
 #include "exit/vcpu.h"
 #include "pc/pc.h"
+
+/* The PC of a vCPU whose machine is the PC (pc_machine.c). */
+static inline struct pc *pc_of(const struct vcpu *v)
+{
+	return v->machine_state;
+}
 
 /* Power-on state; the UART prints to the guest's console (console.c).
  * @timer_rate: IA32_VMX_MISC[4:0]; @proc_controls: the primary
@@ -21,7 +27,7 @@ enum exit_verdict pc_before_entry(struct vcpu *v);
 
 enum exit_verdict pc_hlt(struct vcpu *v);
 enum exit_verdict pc_preemption_timer(struct vcpu *v);
-enum exit_verdict handle_interrupt_window(struct vcpu *v);
+enum exit_verdict pc_interrupt_window(struct vcpu *v);
 
 /* The firmware watchdog's seconds while a PC guest runs (rearmed). */
 uint32_t pc_firmware_watchdog_s(void);

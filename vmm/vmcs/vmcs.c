@@ -8,9 +8,8 @@
 #include "print.h"
 #include "util.h"
 
+/* Set once, before any CPU runs a guest: shared. */
 static vmcs_error_hook error_hook;
-struct vmcs_counters vmcs_counts;
-bool vmcs_failures_pending;
 
 const char *vmcs_status_name(int status)
 {
@@ -43,14 +42,14 @@ vmcs_error_hook vmcs_set_error_hook(vmcs_error_hook hook)
 
 void vmcs_access_failed(uint32_t enc, int status, const char *what)
 {
-	vmcs_failures_pending = true;
+	this_cpu()->vmcs_failures_pending = true;
 	if (error_hook)
 		error_hook(enc, (enum vmcs_status)status, what);
 }
 
 const struct vmcs_counters *vmcs_access_counters(void)
 {
-	return &vmcs_counts;
+	return &this_cpu()->vmcs_counts;
 }
 
 #ifndef HV_VMCS_HW
@@ -94,13 +93,13 @@ int vmcs_backend_write(uint32_t enc, uint64_t value)
 /* By encoding: counted like the typed accessors. */
 static int raw_read(uint32_t enc, uint64_t *value)
 {
-	vmcs_counts.reads++;
+	this_cpu()->vmcs_counts.reads++;
 	return vmcs_backend_read(enc, value);
 }
 
 static int raw_write(uint32_t enc, uint64_t value)
 {
-	vmcs_counts.writes++;
+	this_cpu()->vmcs_counts.writes++;
 	return vmcs_backend_write(enc, value);
 }
 

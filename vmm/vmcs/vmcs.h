@@ -41,6 +41,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "percpu.h"
 #include "vmcs/vmcs_encoding.h"
 #include "vmcs/vmcs_fields.h"
 
@@ -141,14 +142,9 @@ enum vmcs_status {
 
 const char *vmcs_status_name(int status);
 
-/* Every VMREAD and VMWRITE that reached the backend: the VMM's own work,
- * reported per exit after each run. */
-struct vmcs_counters {
-	uint64_t reads, writes;
-};
+/* This CPU's count of VMREADs and VMWRITEs that reached the backend
+ * (percpu.h). */
 const struct vmcs_counters *vmcs_access_counters(void);
-/* The counters themselves, for the inline accessors below only. */
-extern struct vmcs_counters vmcs_counts __attribute__((visibility("hidden")));
 
 #ifdef HV_VMCS_HW
 #include "vmcs/vmcs_backend_hw.h"
@@ -185,15 +181,15 @@ vmcs_error_hook vmcs_set_error_hook(vmcs_error_hook hook);
  * and notes it for vmcs_failed(). */
 void vmcs_access_failed(uint32_t enc, int status, const char *what);
 
-/* Set by every failed typed access; read on every exit, so inline. */
-extern bool vmcs_failures_pending __attribute__((visibility("hidden")));
-
-/* True once a typed access failed since the last call; clears it. */
+/* True once a typed access failed on this CPU since the last call;
+ * clears it. Read on every exit, so inline. */
 static inline bool vmcs_failed(void)
 {
-	if (__builtin_expect(!vmcs_failures_pending, 1))
+	struct hv_cpu *c = this_cpu();
+
+	if (__builtin_expect(!c->vmcs_failures_pending, 1))
 		return false;
-	vmcs_failures_pending = false;
+	c->vmcs_failures_pending = false;
 	return true;
 }
 
@@ -219,7 +215,7 @@ static inline uint64_t vmcs_typed_read(uint32_t enc, enum vmcs_width width,
 	int rc = vmcs_typed_check(enc, width);
 
 	if (rc == VMCS_OK) {
-		vmcs_counts.reads++;
+		this_cpu()->vmcs_counts.reads++;
 		rc = vmcs_backend_read(enc, &value);
 	}
 	/* A backend must not hand back more bits than the field has. The CPU
@@ -244,7 +240,7 @@ static inline void vmcs_typed_write(uint32_t enc, enum vmcs_width width,
 	if (rc == VMCS_OK && value > vmcs_width_max(width))
 		rc = VMCS_ERR_WIDTH;
 	if (rc == VMCS_OK) {
-		vmcs_counts.writes++;
+		this_cpu()->vmcs_counts.writes++;
 		rc = vmcs_backend_write(enc, value);
 	}
 	if (__builtin_expect(rc != VMCS_OK, 0))

@@ -1,14 +1,14 @@
 /* The VMCS layer's backend in hv.efi: the processor's current VMCS.
  * Included by vmcs.h when HV_VMCS_HW is defined; inline, so that a typed
  * access on the exit path is one VMREAD or VMWRITE and one branch. The
- * instructions are vmx/vmx_insn.h's; any VMfail is VMCS_ERR_BACKEND here,
+ * instructions are x86/vmx_insn.h's; any VMfail is VMCS_ERR_BACKEND here,
  * and vmcs_hw.c's error hook reads the VM-instruction error. */
 #ifndef HV_VMCS_BACKEND_HW_H
 #define HV_VMCS_BACKEND_HW_H
 
 #include <stdint.h>
 
-#include "vmx/vmx_insn.h"
+#include "x86/vmx_insn.h"
 
 /* VMREAD clears the destination's bits above the field's width. */
 #define VMCS_BACKEND_ZERO_EXTENDS 1

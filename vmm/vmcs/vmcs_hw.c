@@ -3,8 +3,8 @@
  * (vmcs_backend_hw.h). */
 #include "print.h"
 #include "vmcs/vmcs.h"
-#include "vmx/vm_errors.h"
-#include "vmx/vmx_insn.h"
+#include "vmcs/vm_errors.h"
+#include "x86/vmx_insn.h"
 
 void vmcs_hw_print_instruction_error(const char *what)
 {

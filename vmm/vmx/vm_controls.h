@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "exit/exit_policy.h"
+#include "vmx/exit_policy.h"
 #include "hv.h"
 #include "vmx/vmx_caps.h"
 

@@ -1,7 +1,6 @@
 #include "vmx/vmcs_setup.h"
 
 #include "../guest/hv_abi.h"
-#include "exit/machine_check.h"
 #include "mem/guest_memory.h"
 #include "vmcs/vmcs.h"
 #include "vmx/vmx_entry.h"
@@ -9,7 +8,7 @@
 #include "x86/msr.h"
 #include "x86/x86.h"
 
-void vmcs_setup_controls(const struct vm_setup *s, const struct vcpu *v)
+void vmcs_setup_controls(const struct vm_setup *s)
 {
 	const struct vm_controls *c = s->controls;
 
@@ -42,8 +41,8 @@ void vmcs_setup_controls(const struct vm_setup *s, const struct vcpu *v)
 	vmcs_write(VMCS_TSC_OFFSET, 0);
 	vmcs_write(VMCS_EPT_POINTER, s->eptp);
 	if (c->vpid)
-		vmcs_write(VMCS_VPID, v->vpid);
-	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, v->slice_ticks);
+		vmcs_write(VMCS_VPID, s->vpid);
+	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, s->preemption_timer);
 	/* SDM 3C 25.4.2, "Guest Non-Register State": no VMCS shadowing, so the
 	 * link pointer is ~0. */
 	vmcs_write(VMCS_VMCS_LINK_POINTER, ~0ull);
@@ -51,7 +50,7 @@ void vmcs_setup_controls(const struct vm_setup *s, const struct vcpu *v)
 
 /* The host is the UEFI context that called us — SDM 3C 25.5, "Host-State Area",
  * 27.5. */
-void vmcs_setup_host(const struct vm_setup *s, const struct vcpu *v)
+void vmcs_setup_host(const struct vm_setup *s)
 {
 	vmcs_write(VMCS_HOST_CR0, read_cr0());
 	vmcs_write(VMCS_HOST_CR3, read_cr3());
@@ -78,7 +77,7 @@ void vmcs_setup_host(const struct vm_setup *s, const struct vcpu *v)
 	if (s->controls->pat)
 		vmcs_write(VMCS_HOST_IA32_PAT, rdmsr(MSR_IA32_PAT));
 	/* Every exit lands in vmx_exit_entry on the dedicated exit page. */
-	vmcs_write(VMCS_HOST_RSP, (uint64_t)v->exit_frame);
+	vmcs_write(VMCS_HOST_RSP, (uint64_t)s->exit_frame);
 	vmcs_write(VMCS_HOST_RIP, (uint64_t)vmx_exit_entry);
 }
 
@@ -93,18 +92,18 @@ static void guest_segment(struct vmcs_f16 sel, struct vmcs_fnat base,
 }
 
 /* A 64-bit guest with paging on, entered as s->entry says (the guest
- * ABI's RDI and the boot protocol's RSI are the caller's, in v->regs). */
-void vmcs_setup_guest(const struct vm_setup *s, const struct vcpu *v)
+ * ABI's RDI and the boot protocol's RSI are the caller's). */
+void vmcs_setup_guest(const struct vm_setup *s)
 {
 	const struct vmx_caps *caps = s->caps;
 	const struct guest_entry *e = s->entry;
 	uint64_t cr0 = CR0_PE | CR0_ET | CR0_NE | CR0_WP | CR0_PG |
 		       (e->own_fpu ? CR0_MP : CR0_EM);
-	uint64_t cr4 = CR4_PAE;
+	uint64_t cr4 = GUEST_FIRST_CR4;
 
 	vmcs_write(VMCS_GUEST_CR0, (cr0 | caps->cr0_fixed0) & caps->cr0_fixed1);
 	vmcs_write(VMCS_CR0_READ_SHADOW, cr0);
-	vmcs_write(VMCS_GUEST_CR4, vcpu_real_cr4(v, cr4));
+	vmcs_write(VMCS_GUEST_CR4, s->real_cr4);
 	vmcs_write(VMCS_CR4_READ_SHADOW, cr4);
 	vmcs_write(VMCS_GUEST_CR3, e->cr3);
 	vmcs_write(VMCS_GUEST_IA32_EFER, EFER_LME | EFER_LMA);

@@ -2,7 +2,7 @@
 
 #include "mem/pages.h"
 #include "print.h"
-#include "vmx/vmx_insn.h"
+#include "x86/vmx_insn.h"
 #include "x86/arch.h"
 #include "x86/msr.h"
 #include "x86/x86.h"

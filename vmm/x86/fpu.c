@@ -4,8 +4,6 @@
 #include "x86/x86.h"
 #include "x86/xsave.h"
 
-struct fpu_images *fpu_run;
-
 /* FXSAVE image offsets (SDM 1 10.5.1, table 10-2); the XSAVE area's
  * legacy region is the same. */
 #define FXSAVE_FCW 0
@@ -94,14 +92,14 @@ void fpu_run_begin(struct fpu_images *f, bool use_xsave)
 		f->host_xcr0 = xgetbv();
 		osxsave_back(cr4);
 	}
-	fpu_run = f;
+	this_cpu()->fpu_run = f;
 	fpu_swap_to_guest(f);
 }
 
 void fpu_run_end(struct fpu_images *f)
 {
 	fpu_swap_to_host(f);
-	fpu_run = 0;
+	this_cpu()->fpu_run = 0;
 }
 
 void fpu_swap_to_host(struct fpu_images *f)

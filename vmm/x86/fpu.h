@@ -21,6 +21,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "percpu.h"
+
 /* Room for the standard-format XSAVE area of x87, SSE and AVX (832
  * bytes) and of AVX-512 (2,696 bytes on Skylake-SP). */
 #define FPU_AREA_SIZE 4096u
@@ -33,8 +35,8 @@ struct fpu_images {
 	uint64_t host_xcr0, guest_xcr0;
 };
 
-/* The run's images while a guest with its own state runs; NULL else. */
-extern struct fpu_images *fpu_run;
+/* This CPU's images while a guest with its own state runs, NULL else:
+ * this_cpu()->fpu_run (percpu.h). */
 
 /* The host's state saved, the guest's loaded in its state after reset
  * (SDM 1 10.5.1.1 FINIT: FCW 0x37F; MXCSR 0x1F80; XCR0 = x87 only, SDM 1
@@ -51,14 +53,18 @@ void fpu_set_guest_xcr0(struct fpu_images *f, uint64_t xcr0);
 
 static inline void fpu_for_host(void)
 {
-	if (fpu_run && fpu_run->guest_loaded)
-		fpu_swap_to_host(fpu_run);
+	struct fpu_images *f = this_cpu()->fpu_run;
+
+	if (f && f->guest_loaded)
+		fpu_swap_to_host(f);
 }
 
 static inline void fpu_for_guest(void)
 {
-	if (fpu_run && !fpu_run->guest_loaded)
-		fpu_swap_to_guest(fpu_run);
+	struct fpu_images *f = this_cpu()->fpu_run;
+
+	if (f && !f->guest_loaded)
+		fpu_swap_to_guest(f);
 }
 
 #endif

@@ -2,7 +2,7 @@
  * bits. Most controls say "exit on X" (1 = trap); "use MSR bitmaps" and
  * "use I/O bitmaps" work backwards (1 = exit only where the bitmap says),
  * and with both I/O controls 0 the guest never exits on I/O. */
-#include "exit/exit_policy.h"
+#include "vmx/exit_policy.h"
 
 #include "print.h"
 #include "util.h"

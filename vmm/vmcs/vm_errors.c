@@ -3,7 +3,7 @@
  */
 #include <stddef.h>
 
-#include "vmx/vm_errors.h"
+#include "vmcs/vm_errors.h"
 
 struct vm_error_text {
 	const char *name;

@@ -1,4 +1,4 @@
-#include "x86/host_gdt.h"
+#include "vmx/host_gdt.h"
 
 #include "mem/pages.h"
 #include "print.h"
