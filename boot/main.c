@@ -143,7 +143,7 @@ usage:
 	hv_printf("hv: usage: hv.efi [--caps] [--dump] [--debug-wait] "
 		  "[--watchdog=SLICES] [--break-entry=host-tr|guest-rflags] "
 		  "[GUEST.bin | --kernel=FILE [--initrd=FILE] "
-		  "[--append=\"TEXT\"] [--mem=MIB]]\n");
+		  "[--append=\"TEXT\"] [--mem=SIZE]]\n");
 	return HV_BAD_ARGUMENT;
 }
 

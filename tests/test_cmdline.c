@@ -314,27 +314,72 @@ static void append_must_fit(void **state)
 	assert_int_equal(c.append[0], 'q'); /* unchanged */
 }
 
-static void mem_takes_an_even_mib_count_from_16_to_4096(void **state)
+/* Review I12: --mem= as QEMU's -m takes it: MiB, or a K, M or G suffix;
+ * each refusal says what was wrong. */
+static void mem_takes_a_size_as_qemu_does(void **state)
 {
 	struct cmdline c = {0};
-	static const char *const bad[] = {
-		"--mem=0",    "--mem=7",      "--mem=15",
-		"--mem=17",   "--mem=14",     "--mem=4098",
-		"--mem=4097", "--mem=8192",   "--mem=abc",
-		"--mem=256M", "--mem=",	      "--mem=-256",
-		"--mem=2.5",  "--mem=\"64\"", "--mem=99999999999",
+	static const struct {
+		const char *word;
+		uint32_t mib;
+	} good[] = {
+		{"--mem=128", 128},   {"--mem=256M", 256},
+		{"--mem=256m", 256},  {"--mem=1G", 1024},
+		{"--mem=4g", 4096},   {"--mem=262144K", 256},
+		{"--mem=16", 16},     {"--mem=00000000256", 256},
+		{"--mem=4096", 4096},
+	};
+	static const struct {
+		const char *word, *why;
+	} bad[] = {
+		{"--mem=0", "0 MiB is not a multiple of 2 MiB from 16 to 4096 "
+			    "MiB"},
+		{"--mem=15", "15 MiB is not a multiple of 2 MiB from 16 to "
+			     "4096 MiB"},
+		{"--mem=17", "17 MiB is not a multiple of 2 MiB from 16 to "
+			     "4096 MiB"},
+		{"--mem=4098", "4098 MiB is not a multiple of 2 MiB from 16 "
+			       "to 4096 MiB"},
+		{"--mem=8G", "8192 MiB is not a multiple of 2 MiB from 16 to "
+			     "4096 MiB"},
+		{"--mem=1000K", "1000 KiB is not a multiple of 2 MiB from 16 "
+				"to 4096 MiB"},
+	};
+	static const char *const not_a_size[] = {
+		"--mem=abc",
+		"--mem=",
+		"--mem=-256",
+		"--mem=2.5",
+		"--mem=\"64\"",
+		"--mem=99999999999",
+		"--mem=256MiB",
+		"--mem=1GM",
+		"--mem=M",
+		"--mem=0x100",
+		"--mem=99999999999G",
 	};
 
 	(void)state;
-	assert_null(parse("--mem=128", false, &c));
+	for (size_t i = 0; i < COUNT_OF(good); i++) {
+		assert_null(parse(good[i].word, false, &c));
+		assert_int_equal(c.mem_mib, good[i].mib);
+	}
 	for (size_t i = 0; i < COUNT_OF(bad); i++) {
-		char want[120];
+		char want[160];
+
+		snprintf(want, sizeof(want), "%s: %s", bad[i].word, bad[i].why);
+		assert_string_equal(parse(bad[i].word, false, &c), want);
+	}
+	for (size_t i = 0; i < COUNT_OF(not_a_size); i++) {
+		char want[160];
 
 		snprintf(want, sizeof(want),
-			 "%s: not a multiple of 2 MiB from 16 to 4096", bad[i]);
-		assert_string_equal(parse(bad[i], false, &c), want);
+			 "%s: not a size: a number of MiB, or with a K, M or G "
+			 "suffix (--mem=512M, --mem=1G)",
+			 not_a_size[i]);
+		assert_string_equal(parse(not_a_size[i], false, &c), want);
 	}
-	assert_int_equal(c.mem_mib, 128); /* unchanged */
+	assert_int_equal(c.mem_mib, 4096); /* unchanged */
 }
 
 /* cmdline_check, once hv.cfg and the command line are both read. */
@@ -422,7 +467,7 @@ int main(void)
 		cmocka_unit_test(unquoted_append_is_one_word),
 		cmocka_unit_test(append_quotes_must_close_and_enclose),
 		cmocka_unit_test(append_must_fit),
-		cmocka_unit_test(mem_takes_an_even_mib_count_from_16_to_4096),
+		cmocka_unit_test(mem_takes_a_size_as_qemu_does),
 		cmocka_unit_test(linux_words_need_the_kernel),
 		cmocka_unit_test(kernel_and_flat_guest_are_one_too_many),
 		cmocka_unit_test(command_line_overrides_config_per_word),

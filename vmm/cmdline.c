@@ -2,6 +2,7 @@
 
 #include "loader/linux_boot.h"
 #include "print.h"
+#include "util.h"
 
 _Static_assert(CMDLINE_MAX_MEM_MIB == LINUX_MAX_MEM >> 20,
 	       "--mem= ends where the Linux loader's identity map does");
@@ -110,7 +111,65 @@ static void copy(char *dst, const char *v, size_t m)
 	dst[m] = '\0';
 }
 
-/* --kernel=FILE, --initrd=FILE, --append=TEXT, --mem=MIB. */
+#define KIB (1ull << 10)
+#define MIB (1ull << 20)
+#define GIB (1ull << 30)
+
+/* --mem=SIZE as QEMU's -m takes it ("-m [size=]megs": a number of MiB,
+ * "Optionally, a suffix of "M" or "G" can be used"; its size parser
+ * takes K too, either case). Guest memory is mapped with 2-MiB pages,
+ * from CMDLINE_MIN_MEM_MIB to CMDLINE_MAX_MEM_MIB. NULL and *mib, or
+ * why not (written to @buf). */
+static const char *mem_mib(const char *v, size_t m, uint32_t *mib, char *buf,
+			   size_t size)
+{
+	static const struct {
+		char suffix;
+		uint64_t unit;
+	} units[] = {{'k', KIB}, {'m', MIB}, {'g', GIB}};
+	uint64_t unit = MIB, n = 0, bytes;
+	size_t digits = 0;
+
+	for (size_t i = 0; m && i < COUNT_OF(units); i++)
+		if ((v[m - 1] | 0x20) == units[i].suffix) {
+			unit = units[i].unit;
+			m--;
+			break;
+		}
+	for (size_t i = 0; i < m; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			m = 0;
+		else if (n || v[i] != '0')
+			digits++;
+		/* Ten digits times a GiB still fits in 64 bits. */
+		if (digits > 10)
+			m = 0;
+		if (m)
+			n = n * 10 + (uint64_t)(v[i] - '0');
+	}
+	if (!m) {
+		hv_snprintf(buf, size,
+			    "not a size: a number of MiB, or with a K, M or G "
+			    "suffix (--mem=512M, --mem=1G)");
+		return buf;
+	}
+	bytes = n * unit;
+	if (bytes < CMDLINE_MIN_MEM_MIB * MIB ||
+	    bytes > CMDLINE_MAX_MEM_MIB * MIB || bytes % (2 * MIB)) {
+		hv_snprintf(buf, size,
+			    "%lu %s is not a multiple of 2 MiB from %u to %u "
+			    "MiB",
+			    (unsigned long)(bytes % MIB ? bytes / KIB
+							: bytes / MIB),
+			    bytes % MIB ? "KiB" : "MiB", CMDLINE_MIN_MEM_MIB,
+			    CMDLINE_MAX_MEM_MIB);
+		return buf;
+	}
+	*mib = (uint32_t)(bytes / MIB);
+	return NULL;
+}
+
+/* --kernel=FILE, --initrd=FILE, --append=TEXT, --mem=SIZE. */
 static const char *apply_linux(const char *w, size_t n, struct cmdline *out,
 			       char *err, size_t err_size, bool *matched)
 {
@@ -149,12 +208,12 @@ static const char *apply_linux(const char *w, size_t n, struct cmdline *out,
 		return NULL;
 	}
 	if (value_of(w, n, "--mem=", &v, &m)) {
-		uint32_t mib = number(v, m, CMDLINE_MAX_MEM_MIB);
+		char reason[96];
+		uint32_t mib;
 
-		if (mib < CMDLINE_MIN_MEM_MIB || mib % 2)
-			return refuse(w, n, err, err_size,
-				      "not a multiple of 2 MiB from %u to %u",
-				      CMDLINE_MIN_MEM_MIB, CMDLINE_MAX_MEM_MIB);
+		why = mem_mib(v, m, &mib, reason, sizeof(reason));
+		if (why)
+			return refuse(w, n, err, err_size, "%s", why);
 		out->mem_mib = mib;
 		return NULL;
 	}

@@ -3,7 +3,7 @@
  * line on top of it: the command line wins, word by word):
  *   [--caps] [--dump] [--debug-wait] [--watchdog=SLICES]
  *   [--break-entry=RULE] [GUEST.bin]
- *   [--kernel=FILE [--initrd=FILE] [--append="TEXT"] [--mem=MIB]]
+ *   [--kernel=FILE [--initrd=FILE] [--append="TEXT"] [--mem=SIZE]]
  * "#" at the start of a word starts a comment to the end of the line.
  * The values of --kernel=, --initrd= and --append= may be in double
  * quotes, which enclose the whole value and may hold spaces (not a line
@@ -23,8 +23,9 @@
 #define CMDLINE_MAX_APPEND 1024
 /* --watchdog=SLICES: from 1 to this many VMX-preemption-timer slices. */
 #define CMDLINE_MAX_WATCHDOG 1000000u
-/* --mem=MIB: a multiple of 2 (the guest is mapped with 2-MiB pages) from
- * 16 to 4096 (LINUX_MAX_MEM, vmm/loader/linux_boot.h). */
+/* --mem=SIZE (MiB, or with a K, M or G suffix as QEMU's -m takes it): a
+ * multiple of 2 MiB (the guest is mapped with 2-MiB pages) from 16 to
+ * 4096 MiB (LINUX_MAX_MEM, vmm/loader/linux_boot.h). */
 #define CMDLINE_MIN_MEM_MIB 16u
 #define CMDLINE_MAX_MEM_MIB 4096u
 
