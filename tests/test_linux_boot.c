@@ -499,6 +499,42 @@ static void test_zero_page_fields_are_the_loaders(void **state)
 	free(mem);
 }
 
+/* Issue 22: an initrd that is not a cpio archive, plain or compressed,
+ * gets a warning (boot/main.c); these are the magics that do not. */
+static void test_initrd_formats(void **state)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+		const char *format;
+	} cases[] = {
+		{"070701000000", 12, "cpio"},
+		{"070702000000", 12, "cpio"},
+		{"\x1f\x8b\x08\x00", 4, "gzip"},
+		{"\xfd"
+		 "7zXZ\0\0",
+		 7, "xz"},
+		{"\x28\xb5\x2f\xfd", 4, "zstd"},
+		{"\x02\x21\x4c\x18", 4, "lz4"},
+		{"BZh9", 4, "bzip2"},
+		{"070707", 6, NULL}, /* the old binary-ish odc cpio */
+		{"0707", 4, NULL},   /* cut short */
+		{"MZ\x90\x00", 4, NULL},
+		{"", 0, NULL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *f = linux_initrd_format(
+			(const uint8_t *)cases[i].bytes, cases[i].len);
+
+		if (cases[i].format)
+			assert_string_equal(f, cases[i].format);
+		else
+			assert_null(f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -515,6 +551,7 @@ int main(void)
 		cmocka_unit_test(test_disagreeing_header_fields),
 		cmocka_unit_test(test_refusals_say_why_with_numbers),
 		cmocka_unit_test(test_zero_page_fields_are_the_loaders),
+		cmocka_unit_test(test_initrd_formats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

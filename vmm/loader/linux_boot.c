@@ -453,3 +453,35 @@ const char *linux_boot_error_text(enum linux_boot_error e)
 	}
 	return "?";
 }
+
+const char *linux_initrd_format(const uint8_t *data, size_t size)
+{
+	/* lib/decompress.c, compressed_formats[], and the newc magic. */
+	static const struct {
+		const char *name;
+		uint8_t magic[6];
+		size_t len;
+	} formats[] = {
+		{"cpio", "070701", 6},
+		{"cpio", "070702", 6},
+		{"gzip", {0x1f, 0x8b}, 2},
+		{"gzip", {0x1f, 0x9e}, 2},
+		{"bzip2", {'B', 'Z', 'h'}, 3},
+		{"lzma", {0x5d, 0x00, 0x00}, 3},
+		{"xz", {0xfd, '7', 'z', 'X', 'Z', 0x00}, 6},
+		{"lzo", {0x89, 'L', 'Z', 'O'}, 4},
+		{"lz4", {0x02, 0x21}, 2},
+		{"zstd", {0x28, 0xb5, 0x2f, 0xfd}, 4},
+	};
+
+	for (size_t i = 0; i < COUNT_OF(formats); i++) {
+		size_t k = 0;
+
+		while (k < formats[i].len && k < size &&
+		       data[k] == formats[i].magic[k])
+			k++;
+		if (k == formats[i].len)
+			return formats[i].name;
+	}
+	return NULL;
+}

@@ -101,4 +101,10 @@ enum linux_boot_error linux_boot_why(const uint8_t *file, size_t size,
 				     size_t cmdline_len, char *buf,
 				     size_t buf_size);
 
+/* What an initrd is, from its first bytes (NULL: none of these): a newc
+ * cpio archive ("070701", or "070702" with checksums), or one compressed
+ * with a format the kernel can unpack (Documentation/driver-api/
+ * early-userspace/buffer-format.rst; lib/decompress.c's magic table). */
+const char *linux_initrd_format(const uint8_t *data, size_t size);
+
 #endif
