@@ -7,6 +7,8 @@
 #include "../guest/hv_abi.h"
 #include "../vmm/cmdline.h"
 #include "../vmm/hv.h"
+#include "../vmm/loader/linux_boot.h"
+#include "../vmm/pc/linux_guest.h"
 #include "../vmm/percpu.h"
 #include "../vmm/print.h"
 #include "efi_file.h"
@@ -56,28 +58,6 @@ static EFI_STATUS efi_status_of(enum hv_status st)
 	return EFI_ABORTED;
 }
 
-/* The shell passes the command line as UCS-2 LoadOptions (as typed,
- * quotes and all); the boot manager passes nothing (or binary data, which
- * we ignore). *too_long: text that does not fit in @out. */
-static BOOLEAN load_options_text(EFI_LOADED_IMAGE *li, char *out, UINTN size,
-				 BOOLEAN *too_long)
-{
-	const CHAR16 *w = li->LoadOptions;
-	UINTN n = li->LoadOptionsSize / sizeof(CHAR16), k = 0, i;
-
-	*too_long = FALSE;
-	if (!w || !n)
-		return FALSE;
-	for (i = 0; i < n && w[i] && k + 1 < size; i++) {
-		if (w[i] > 0x7e || (w[i] < 0x20 && w[i] != L'\t'))
-			return FALSE;
-		out[k++] = (char)w[i];
-	}
-	out[k] = '\0';
-	*too_long = i < n && w[i];
-	return k > 0;
-}
-
 /* The loaded image's own file path, in ASCII ("" if unknown): the shell
  * passes it (as typed) as the first word of LoadOptions. */
 static void image_path_text(EFI_LOADED_IMAGE *li, char *out, UINTN size)
@@ -92,47 +72,64 @@ static void image_path_text(EFI_LOADED_IMAGE *li, char *out, UINTN size)
 		FreePool(self);
 }
 
+/* hv.cfg next to hv.efi, if there is one, parsed into @cl. */
+static enum hv_status read_config(EFI_HANDLE image, struct cmdline *cl)
+{
+	char err[160];
+	const char *e;
+	void *cfg = NULL;
+	UINTN cfg_size = 0;
+	size_t skip;
+	EFI_STATUS st = efi_read_file(image, CONFIG_FILE, CONFIG_MAX - 1, &cfg,
+				      &cfg_size);
+
+	if (st == EFI_NOT_FOUND || (st == EFI_SUCCESS && !cfg))
+		return HV_OK; /* none, or empty */
+	if (st == EFI_BAD_BUFFER_SIZE) {
+		hv_printf("hv: cannot read %s (%lu bytes, at most %u)\n",
+			  CONFIG_FILE, (unsigned long)cfg_size, CONFIG_MAX - 1);
+		return HV_BAD_ARGUMENT;
+	}
+	if (EFI_ERROR(st)) {
+		hv_printf("hv: cannot read %s: %s\n", CONFIG_FILE,
+			  efi_file_error_text(st));
+		return HV_BAD_ARGUMENT;
+	}
+	((char *)cfg)[cfg_size] = '\0';
+	e = cmdline_config_text(cfg, cfg_size, &skip, err, sizeof(err));
+	if (!e)
+		e = cmdline_parse((char *)cfg + skip, FALSE, cl, err,
+				  sizeof(err));
+	efi_free_file(cfg, cfg_size);
+	if (e) {
+		hv_printf("hv: %s: %s\n", CONFIG_FILE, e);
+		return HV_BAD_ARGUMENT;
+	}
+	hv_printf("hv: read %s\n", CONFIG_FILE);
+	return HV_OK;
+}
+
 static enum hv_status parse_arguments(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 				      struct cmdline *cl)
 {
 	char err[160], text[LOAD_OPTIONS_MAX], self[256];
 	const char *e = NULL;
-	void *cfg = NULL;
-	UINTN cfg_size = 0;
-	BOOLEAN too_long;
+	enum hv_status st = read_config(image, cl);
 
-	if (efi_file_exists(image, CONFIG_FILE)) {
-		if (efi_read_file(image, CONFIG_FILE, CONFIG_MAX - 1, &cfg,
-				  &cfg_size) != EFI_SUCCESS) {
-			hv_printf(
-				"hv: cannot read %s (%lu bytes, at most %u)\n",
-				CONFIG_FILE, (unsigned long)cfg_size,
-				CONFIG_MAX - 1);
-			return HV_BAD_ARGUMENT;
-		}
-		if (cfg) {
-			((char *)cfg)[cfg_size] = '\0';
-			e = cmdline_parse(cfg, FALSE, cl, err, sizeof(err));
-			efi_free_file(cfg, cfg_size);
-			if (e) {
-				hv_printf("hv: %s: %s\n", CONFIG_FILE, e);
-				return HV_BAD_ARGUMENT;
-			}
-			hv_printf("hv: read %s\n", CONFIG_FILE);
-		}
-	}
-	if (load_options_text(li, text, sizeof(text), &too_long)) {
+	if (st != HV_OK)
+		return st;
+	switch (cmdline_load_options(li->LoadOptions,
+				     li->LoadOptionsSize / sizeof(CHAR16), text,
+				     sizeof(text), err, sizeof(err))) {
+	case CMDLINE_OPTIONS_NONE:
+		break;
+	case CMDLINE_OPTIONS_BAD:
+		e = err;
+		goto usage;
+	case CMDLINE_OPTIONS_TEXT:
 		image_path_text(li, self, sizeof(self));
-		if (too_long) {
-			hv_snprintf(err, sizeof(err),
-				    "the command line is longer than %u bytes",
-				    LOAD_OPTIONS_MAX - 1);
-			e = err;
-		} else {
-			e = cmdline_parse(text,
-					  cmdline_names_program(text, self), cl,
-					  err, sizeof(err));
-		}
+		e = cmdline_parse(text, cmdline_names_program(text, self), cl,
+				  err, sizeof(err));
 		if (e)
 			goto usage;
 	}
@@ -144,7 +141,7 @@ usage:
 	hv_printf("hv: usage: hv.efi [--caps] [--dump] [--debug-wait] "
 		  "[--watchdog=SLICES] [--break-entry=host-tr|guest-rflags] "
 		  "[GUEST.bin | --kernel=FILE [--initrd=FILE] "
-		  "[--append=\"TEXT\"] [--mem=MIB]]\n");
+		  "[--append=\"TEXT\"] [--mem=SIZE]]\n");
 	return HV_BAD_ARGUMENT;
 }
 
@@ -182,8 +179,8 @@ static enum hv_status load_file(EFI_HANDLE image, const char *what,
 		return HV_BAD_ARGUMENT;
 	}
 	if (EFI_ERROR(st)) {
-		hv_printf("hv: %s %s: read failed (EFI status 0x%lx)\n", what,
-			  name, (unsigned long)st);
+		hv_printf("hv: %s %s: %s\n", what, name,
+			  efi_file_error_text(st));
 		return HV_BAD_ARGUMENT;
 	}
 	if (!size) {
@@ -234,6 +231,7 @@ static enum hv_status load_guest(EFI_HANDLE image, const char *name,
 static enum hv_status load_linux(EFI_HANDLE image, const struct cmdline *cl,
 				 struct hv_options *opt)
 {
+	char why[200];
 	enum hv_status st = load_file(image, "kernel", cl->kernel, KERNEL_MAX,
 				      " bytes", &opt->kernel);
 
@@ -242,7 +240,32 @@ static enum hv_status load_linux(EFI_HANDLE image, const struct cmdline *cl,
 			       " bytes", &opt->initrd);
 	opt->append = cl->has_append ? cl->append : NULL;
 	opt->mem_mib = cl->mem_mib;
-	return st;
+	if (st != HV_OK)
+		return st;
+	/* The header and the layout before any guest memory is allocated:
+	 * the same checks the vmm's loader makes (hv.c's defaults), so a
+	 * bad file or a small --mem= is named as such, not "out of
+	 * memory". */
+	const char *cmdline =
+		opt->append ? opt->append : PC_LINUX_DEFAULT_CMDLINE;
+	size_t cmdline_len = 0;
+	uint32_t mib = cl->mem_mib ? cl->mem_mib : PC_LINUX_DEFAULT_MEM_MIB;
+
+	while (cmdline[cmdline_len])
+		cmdline_len++;
+	if (linux_boot_why(opt->kernel.data, opt->kernel.size,
+			   (uint64_t)mib << 20, opt->initrd.size, cmdline_len,
+			   why, sizeof(why)) != LINUX_BOOT_OK) {
+		hv_printf("hv: kernel %s: %s\n", cl->kernel, why);
+		return HV_BAD_ARGUMENT;
+	}
+	if (opt->initrd.data &&
+	    !linux_initrd_format(opt->initrd.data, opt->initrd.size))
+		hv_printf("hv: warning: initrd %s is neither a cpio archive "
+			  "nor compressed (gzip, xz, zstd, lz4, bzip2): the "
+			  "kernel may not unpack it\n",
+			  cl->initrd);
+	return HV_OK;
 }
 
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)

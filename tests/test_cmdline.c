@@ -251,19 +251,167 @@ static void quoted_append_holds_spaces(void **state)
 	assert_string_equal(c.append, "");
 }
 
+/* Review I11: an unquoted --append= is one word, and the word after it is
+ * no guest image: refused with the hint, where it used to become GUEST.bin
+ * ("--kernel=vmlinuz and loglevel=3: choose one guest"). */
 static void unquoted_append_is_one_word(void **state)
 {
 	struct cmdline c = {0};
 
 	(void)state;
-	assert_null(parse("--append=quiet loglevel=3", false, &c));
+	assert_string_equal(parse("--append=quiet loglevel=3", false, &c),
+			    "unknown or bad argument \"loglevel=3\": --append= "
+			    "is one word; quote a value with spaces, "
+			    "--append=\"a b\"");
+	assert_string_equal(parse("--append=console=ttyS0 quiet", false, &c),
+			    "unknown or bad argument \"quiet\": --append= is "
+			    "one word; quote a value with spaces, "
+			    "--append=\"a b\"");
+	memset(&c, 0, sizeof(c));
+	assert_null(parse("--append=quiet --mem=64", false, &c));
 	assert_true(c.has_append);
 	assert_string_equal(c.append, "quiet");
-	assert_string_equal(c.guest, "loglevel=3"); /* a word of its own */
-	memset(&c, 0, sizeof(c));
 	assert_null(parse("--append=", false, &c));
 	assert_true(c.has_append);
 	assert_string_equal(c.append, "");
+	assert_string_equal(c.guest, "");
+}
+
+/* Review I11: "mem=256" or "kernel=vmlinuz" is an option without its
+ * "--", not a guest image's name. */
+static void option_without_dashes_is_named(void **state)
+{
+	struct cmdline c = {0};
+
+	(void)state;
+	assert_string_equal(parse("mem=256", false, &c),
+			    "unknown or bad argument \"mem=256\": options "
+			    "start with --");
+	assert_string_equal(parse("hv.efi kernel=vmlinuz", true, &c),
+			    "unknown or bad argument \"kernel=vmlinuz\": "
+			    "options start with --");
+	assert_string_equal(c.guest, "");
+	assert_null(parse("good.bin", false, &c));
+	assert_string_equal(c.guest, "good.bin");
+}
+
+static const char *config(const char *bytes, size_t n, size_t *skip)
+{
+	return cmdline_config_text((const uint8_t *)bytes, n, skip, err,
+				   sizeof(err));
+}
+
+/* Review I5 and I11, issue 22: hv.cfg is ASCII text. A UTF-8 byte-order
+ * mark is skipped; UTF-16, a NUL byte (which used to end the file
+ * silently), control characters and non-ASCII bytes are refused with
+ * their offset and line. */
+static void config_text_is_ascii(void **state)
+{
+	static const char ok[] = "# hv.cfg\r\n--kernel=vmlinuz\t--mem=64\n";
+	static const char bom[] = "\xef\xbb\xbf--caps\n";
+	static const char nul[] = "--kernel=vmlinuz --initrd=initrd.img\n"
+				  "\0--append=\"quiet\" --mem=64\n";
+	static const char utf16[] = "\xff\xfe-\0-\0c\0";
+	static const char utf16_no_bom[] = "-\0-\0c\0";
+	static const char vt[] = "--kernel=vmlinuz\v--mem=64";
+	static const char eacute[] = "--append=\"caf\xc3\xa9\"";
+	struct cmdline c = {0};
+	size_t skip = 99;
+
+	(void)state;
+	assert_null(config(ok, sizeof(ok) - 1, &skip));
+	assert_int_equal(skip, 0);
+	assert_null(config(bom, sizeof(bom) - 1, &skip));
+	assert_int_equal(skip, 3);
+	assert_null(parse(bom + skip, false, &c));
+	assert_true(c.caps_only);
+	assert_string_equal(config(nul, sizeof(nul) - 1, &skip),
+			    "NUL byte at offset 37 (line 2)");
+	assert_string_equal(config(utf16, sizeof(utf16) - 1, &skip),
+			    "UTF-16 text (byte-order mark ff fe): save it as "
+			    "ASCII");
+	assert_string_equal(
+		config(utf16_no_bom, sizeof(utf16_no_bom) - 1, &skip),
+		"NUL byte at offset 1 (line 1): UTF-16? save it as "
+		"ASCII");
+	assert_string_equal(
+		config(vt, sizeof(vt) - 1, &skip),
+		"control byte 0x0b at offset 16 (line 1): hv.cfg is "
+		"ASCII text");
+	assert_string_equal(config(eacute, sizeof(eacute) - 1, &skip),
+			    "non-ASCII byte 0xc3 at offset 13 (line 1): hv.cfg "
+			    "is ASCII text");
+	assert_string_equal(config("\x7f", 1, &skip),
+			    "control byte 0x7f at offset 0 (line 1): hv.cfg is "
+			    "ASCII text");
+}
+
+static enum cmdline_options options(const uint16_t *w, size_t n, char *out,
+				    size_t size)
+{
+	return cmdline_load_options(w, n, out, size, err, sizeof(err));
+}
+
+/* UCS-2 code units from ASCII @s, with @c at @at (if @at < strlen). */
+static size_t ucs2(uint16_t *w, const char *s, size_t at, uint16_t c)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++)
+		w[i] = (uint16_t)(i == at ? c : (uint8_t)s[i]);
+	w[n] = 0;
+	return n + 1; /* the shell's LoadOptionsSize counts the NUL */
+}
+
+/* Review I4: a character the shell passes that is not printable ASCII
+ * used to drop the whole command line without a word (hv.efi then ran
+ * hv.cfg's guest or the tiny one); now it is refused by position. */
+static void load_options_refuse_non_ascii_by_position(void **state)
+{
+	static const uint16_t bad[] = {0xe9, 0x01, 0x7f, 0x0a, 0x2028};
+	static const uint16_t binary[] = {0x8f3a, 0x0001, 0x4e2d, 0xfe00};
+	uint16_t w[64];
+	char out[64];
+
+	(void)state;
+	assert_int_equal(
+		options(w, ucs2(w, "hv.efi --caps", 99, 0), out, sizeof(out)),
+		CMDLINE_OPTIONS_TEXT);
+	assert_string_equal(out, "hv.efi --caps");
+	/* Without the NUL as well. */
+	assert_int_equal(
+		options(w, ucs2(w, "hv\t--caps", 99, 0) - 1, out, sizeof(out)),
+		CMDLINE_OPTIONS_TEXT);
+	assert_string_equal(out, "hv\t--caps");
+	for (size_t i = 0; i < COUNT_OF(bad); i++) {
+		char want[96];
+
+		assert_int_equal(
+			options(w, ucs2(w, "hv.efi --bogus x", 15, bad[i]), out,
+				sizeof(out)),
+			CMDLINE_OPTIONS_BAD);
+		snprintf(want, sizeof(want),
+			 "the command line has U+%04X at character 16: hv.efi "
+			 "takes printable ASCII only",
+			 bad[i]);
+		assert_string_equal(err, want);
+	}
+	/* A boot entry's binary optional data, or nothing, is no text. */
+	assert_int_equal(options(binary, COUNT_OF(binary), out, sizeof(out)),
+			 CMDLINE_OPTIONS_NONE);
+	assert_int_equal(options(NULL, 0, out, sizeof(out)),
+			 CMDLINE_OPTIONS_NONE);
+	assert_int_equal(options(w, ucs2(w, "", 99, 0), out, sizeof(out)),
+			 CMDLINE_OPTIONS_NONE);
+	/* 16 characters fit in 17 bytes, 17 do not. */
+	assert_int_equal(
+		options(w, ucs2(w, "hv.efi --caps --d", 99, 0), out, 17),
+		CMDLINE_OPTIONS_BAD);
+	assert_string_equal(err,
+			    "the command line is longer than 16 characters");
+	assert_int_equal(
+		options(w, ucs2(w, "hv.efi --caps --", 99, 0), out, 17),
+		CMDLINE_OPTIONS_TEXT);
 }
 
 static void append_quotes_must_close_and_enclose(void **state)
@@ -314,27 +462,72 @@ static void append_must_fit(void **state)
 	assert_int_equal(c.append[0], 'q'); /* unchanged */
 }
 
-static void mem_takes_an_even_mib_count_from_16_to_4096(void **state)
+/* Review I12: --mem= as QEMU's -m takes it: MiB, or a K, M or G suffix;
+ * each refusal says what was wrong. */
+static void mem_takes_a_size_as_qemu_does(void **state)
 {
 	struct cmdline c = {0};
-	static const char *const bad[] = {
-		"--mem=0",    "--mem=7",      "--mem=15",
-		"--mem=17",   "--mem=14",     "--mem=4098",
-		"--mem=4097", "--mem=8192",   "--mem=abc",
-		"--mem=256M", "--mem=",	      "--mem=-256",
-		"--mem=2.5",  "--mem=\"64\"", "--mem=99999999999",
+	static const struct {
+		const char *word;
+		uint32_t mib;
+	} good[] = {
+		{"--mem=128", 128},   {"--mem=256M", 256},
+		{"--mem=256m", 256},  {"--mem=1G", 1024},
+		{"--mem=4g", 4096},   {"--mem=262144K", 256},
+		{"--mem=16", 16},     {"--mem=00000000256", 256},
+		{"--mem=4096", 4096},
+	};
+	static const struct {
+		const char *word, *why;
+	} bad[] = {
+		{"--mem=0", "0 MiB is not a multiple of 2 MiB from 16 to 4096 "
+			    "MiB"},
+		{"--mem=15", "15 MiB is not a multiple of 2 MiB from 16 to "
+			     "4096 MiB"},
+		{"--mem=17", "17 MiB is not a multiple of 2 MiB from 16 to "
+			     "4096 MiB"},
+		{"--mem=4098", "4098 MiB is not a multiple of 2 MiB from 16 "
+			       "to 4096 MiB"},
+		{"--mem=8G", "8192 MiB is not a multiple of 2 MiB from 16 to "
+			     "4096 MiB"},
+		{"--mem=1000K", "1000 KiB is not a multiple of 2 MiB from 16 "
+				"to 4096 MiB"},
+	};
+	static const char *const not_a_size[] = {
+		"--mem=abc",
+		"--mem=",
+		"--mem=-256",
+		"--mem=2.5",
+		"--mem=\"64\"",
+		"--mem=99999999999",
+		"--mem=256MiB",
+		"--mem=1GM",
+		"--mem=M",
+		"--mem=0x100",
+		"--mem=99999999999G",
 	};
 
 	(void)state;
-	assert_null(parse("--mem=128", false, &c));
+	for (size_t i = 0; i < COUNT_OF(good); i++) {
+		assert_null(parse(good[i].word, false, &c));
+		assert_int_equal(c.mem_mib, good[i].mib);
+	}
 	for (size_t i = 0; i < COUNT_OF(bad); i++) {
-		char want[120];
+		char want[160];
+
+		snprintf(want, sizeof(want), "%s: %s", bad[i].word, bad[i].why);
+		assert_string_equal(parse(bad[i].word, false, &c), want);
+	}
+	for (size_t i = 0; i < COUNT_OF(not_a_size); i++) {
+		char want[160];
 
 		snprintf(want, sizeof(want),
-			 "%s: not a multiple of 2 MiB from 16 to 4096", bad[i]);
-		assert_string_equal(parse(bad[i], false, &c), want);
+			 "%s: not a size: a number of MiB, or with a K, M or G "
+			 "suffix (--mem=512M, --mem=1G)",
+			 not_a_size[i]);
+		assert_string_equal(parse(not_a_size[i], false, &c), want);
 	}
-	assert_int_equal(c.mem_mib, 128); /* unchanged */
+	assert_int_equal(c.mem_mib, 4096); /* unchanged */
 }
 
 /* cmdline_check, once hv.cfg and the command line are both read. */
@@ -420,9 +613,12 @@ int main(void)
 		cmocka_unit_test(kernel_and_initrd_names_must_fit),
 		cmocka_unit_test(quoted_append_holds_spaces),
 		cmocka_unit_test(unquoted_append_is_one_word),
+		cmocka_unit_test(option_without_dashes_is_named),
+		cmocka_unit_test(config_text_is_ascii),
+		cmocka_unit_test(load_options_refuse_non_ascii_by_position),
 		cmocka_unit_test(append_quotes_must_close_and_enclose),
 		cmocka_unit_test(append_must_fit),
-		cmocka_unit_test(mem_takes_an_even_mib_count_from_16_to_4096),
+		cmocka_unit_test(mem_takes_a_size_as_qemu_does),
 		cmocka_unit_test(linux_words_need_the_kernel),
 		cmocka_unit_test(kernel_and_flat_guest_are_one_too_many),
 		cmocka_unit_test(command_line_overrides_config_per_word),

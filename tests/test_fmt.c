@@ -3,9 +3,11 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <cmocka.h>
 
+#include "host_platform.h"
 #include "print.h"
 
 static void check(const char *expect, const char *fmt, ...)
@@ -51,12 +53,37 @@ static void truncates_but_reports_full_length(void **state)
 	assert_string_equal(buf, "abc");
 }
 
+/* Review I7: a line longer than hv_printf's buffer (a long --append= in
+ * "hv: kernel command line: ...") used to lose its line break, and the
+ * next hv line was joined onto it. */
+static void long_line_is_cut_with_its_line_break(void **state)
+{
+	char append[1024];
+	const char *out;
+
+	(void)state;
+	memset(append, 'a', sizeof(append) - 1);
+	append[sizeof(append) - 1] = '\0';
+	host_output_reset();
+	hv_printf("hv: kernel command line: %s\n", append);
+	hv_printf("hv: the next line\n");
+	out = host_output();
+	assert_int_equal(strlen(out), 511 + strlen("hv: the next line\n"));
+	assert_memory_equal(out + 507, "...\nhv: the next line\n", 22);
+	/* Without a line break in the format, none is added. */
+	host_output_reset();
+	hv_printf("%s", append);
+	assert_int_equal(strlen(host_output()), 511);
+	assert_string_equal(host_output() + 508, "...");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(formats_integers),
 		cmocka_unit_test(formats_strings_chars_pointers),
 		cmocka_unit_test(truncates_but_reports_full_length),
+		cmocka_unit_test(long_line_is_cut_with_its_line_break),
 	};
 
 	return cmocka_run_group_tests_name("fmt", tests, NULL, NULL);

@@ -49,7 +49,8 @@ static void make_bzimage(void)
 	file[0x201] = 0x6a; /* jump: the header ends at 0x26c */
 	wr(file + 0x202, 4, 0x53726448);
 	wr(file + 0x206, 2, 0x020f);
-	file[0x211] = 0x01; /* LOADED_HIGH */
+	wr(file + 0x1f4, 4, KERNEL_SIZE / 16); /* syssize */
+	file[0x211] = 0x01;		       /* LOADED_HIGH */
 	wr(file + 0x22c, 4, 0x7fffffff);
 	wr(file + 0x230, 4, 0x200000);
 	file[0x234] = 1;
@@ -186,6 +187,198 @@ static void test_layout_refusals(void **state)
 			 LINUX_BOOT_KERNEL_TOO_BIG);
 }
 
+/* Review I1: a file that ends inside the version field (0x206..0x207) is
+ * TRUNCATED before the field is read. The copy is exactly @n bytes on the
+ * heap, so ASan reports any read past it. */
+static enum linux_boot_error parse_exact(size_t n, struct linux_kernel *k)
+{
+	uint8_t *copy = malloc(n);
+	enum linux_boot_error e;
+
+	assert_non_null(copy);
+	memcpy(copy, file, n);
+	e = linux_kernel_parse(copy, n, k);
+	free(copy);
+	return e;
+}
+
+static void test_every_short_header_is_truncated(void **state)
+{
+	struct linux_kernel k;
+	char why[160];
+
+	(void)state;
+	make_bzimage();
+	for (size_t n = 0x1ff; n <= SETUP_SIZE; n++)
+		assert_int_equal(parse_exact(n, &k), LINUX_BOOT_TRUNCATED);
+	assert_int_equal(
+		linux_boot_why(file, 0x206, 64 * MIB, 0, 0, why, sizeof(why)),
+		LINUX_BOOT_TRUNCATED);
+	assert_string_equal(why, "the file is 518 bytes, too short for a "
+				 "setup header (0x264 bytes at least)");
+}
+
+/* Review I2: boot.rst, syssize: "The size of the protected-mode code in
+ * units of 16-byte paragraphs". A file with fewer bytes after the setup
+ * code is truncated; more (a signature) is fine. */
+static void test_syssize_catches_a_truncated_kernel(void **state)
+{
+	struct linux_kernel k;
+	char why[160];
+
+	(void)state;
+	make_bzimage();
+	for (size_t cut = 1; cut < KERNEL_SIZE; cut += 255)
+		assert_int_equal(parse_exact(SETUP_SIZE + cut, &k),
+				 LINUX_BOOT_TRUNCATED);
+	assert_int_equal(linux_boot_why(file, SETUP_SIZE + 1, 64 * MIB, 0, 0,
+					why, sizeof(why)),
+			 LINUX_BOOT_TRUNCATED);
+	assert_string_equal(why, "the file is truncated: 1 bytes of kernel "
+				 "after the setup code, syssize says 4096");
+	wr(file + 0x1f4, 4,
+	   (KERNEL_SIZE - 64) / 16); /* 64 bytes of signature */
+	assert_int_equal(parse(&k), LINUX_BOOT_OK);
+	/* No room for the 64-bit entry at +0x200. */
+	wr(file + 0x1f4, 4, 0x200 / 16);
+	assert_int_equal(parse(&k), LINUX_BOOT_BAD_HEADER);
+	wr(file + 0x1f4, 4, 0);
+	assert_int_equal(linux_boot_why(file, sizeof(file), 64 * MIB, 0, 0, why,
+					sizeof(why)),
+			 LINUX_BOOT_BAD_HEADER);
+	assert_string_equal(why, "syssize says the kernel is 0 bytes: no room "
+				 "for the 64-bit entry at +0x200");
+}
+
+/* Review I3: boot.rst, init_size: a relocatable kernel runs from
+ * align_up(load address, kernel_alignment). The loader loads it there, so
+ * its window [start, start + init_size) is what the layout reserves. */
+static void test_relocatable_kernel_is_loaded_aligned(void **state)
+{
+	struct linux_kernel k;
+	struct linux_layout l;
+
+	(void)state;
+	make_bzimage();
+	wr(file + 0x258, 8, PREF + 0x1000); /* not 2-MiB aligned */
+	assert_int_equal(parse(&k), LINUX_BOOT_OK);
+	assert_int_equal(k.pref_address, PREF + 0x1000);
+	assert_int_equal(k.load_address, PREF + 0x200000);
+	assert_int_equal(linux_layout_plan(&k, 64 * MIB, 14 * MIB, 0, &l),
+			 LINUX_BOOT_OK);
+	assert_int_equal(l.kernel, PREF + 0x200000);
+	assert_int_equal(l.entry, PREF + 0x200200);
+	assert_int_equal(l.kernel_end, PREF + 0x200000 + INIT_SIZE);
+	assert_true(l.initrd >= l.kernel_end); /* was 2093056 bytes inside */
+	/* --mem= exactly pref + init_size is too small once aligned. */
+	assert_int_equal(linux_layout_plan(&k, 48 * MIB, 0, 0, &l),
+			 LINUX_BOOT_KERNEL_TOO_BIG);
+	/* Not relocatable: pref_address it is. */
+	file[0x234] = 0;
+	assert_int_equal(parse(&k), LINUX_BOOT_OK);
+	assert_int_equal(k.load_address, PREF + 0x1000);
+}
+
+/* The header's sizes and addresses must agree with each other (issue 22:
+ * kernel_alignment, relocatable_kernel, init_size, pref_address). */
+static void test_disagreeing_header_fields(void **state)
+{
+	static const struct {
+		unsigned int offset, bytes;
+		uint64_t value;
+		const char *why;
+	} cases[] = {
+		{0x230, 4, 0,
+		 "kernel_alignment 0x0 of a relocatable kernel "
+		 "is not a power of two"},
+		{0x230, 4, 3,
+		 "kernel_alignment 0x3 of a relocatable kernel "
+		 "is not a power of two"},
+		{0x260, 4, KERNEL_SIZE - 1,
+		 "init_size 0xfff is smaller than the kernel itself "
+		 "(syssize: 4096 bytes)"},
+		{0x258, 8, 0xfffff, "pref_address 0xfffff is below 1 MiB"},
+		{0x258, 8, 0, "pref_address 0x0 is below 1 MiB"},
+		{0x258, 8, 0xfffffffffffff000ull,
+		 "pref_address 0xfffffffffffff000 is too close to the top of "
+		 "memory"},
+		/* Review I13: a 2.15 header that ends before 2.12's fields. */
+		{0x201, 1, 0x00,
+		 "the setup header ends at 0x202 (jump byte "
+		 "0x00), before 0x268 where protocol 2.15's "
+		 "fields end"},
+		{0x201, 1, 0x62,
+		 "the setup header ends at 0x264 (jump byte "
+		 "0x62), before 0x268 where protocol 2.15's "
+		 "fields end"},
+	};
+	struct linux_kernel k;
+	char why[160];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		make_bzimage();
+		wr(file + cases[i].offset, cases[i].bytes, cases[i].value);
+		assert_int_equal(parse(&k), LINUX_BOOT_BAD_HEADER);
+		assert_int_equal(linux_boot_why(file, sizeof(file), 256 * MIB,
+						0, 0, why, sizeof(why)),
+				 LINUX_BOOT_BAD_HEADER);
+		assert_string_equal(why, cases[i].why);
+	}
+	/* A non-relocatable kernel's kernel_alignment is not used. */
+	make_bzimage();
+	file[0x234] = 0;
+	wr(file + 0x230, 4, 0);
+	assert_int_equal(parse(&k), LINUX_BOOT_OK);
+}
+
+/* Review I8: each refusal names its field, its value and, where more
+ * memory would help, the --mem= that would do. */
+static void test_refusals_say_why_with_numbers(void **state)
+{
+	char why[200];
+
+	(void)state;
+	make_bzimage();
+	assert_int_equal(linux_boot_why(file, sizeof(file), 16 * MIB, 0, 0, why,
+					sizeof(why)),
+			 LINUX_BOOT_KERNEL_TOO_BIG);
+	assert_string_equal(why, "the kernel needs 32 MiB from 0x1000000 "
+				 "(init_size 0x2000000): --mem=16 is too "
+				 "small, it needs --mem=48 or more");
+	wr(file + 0x260, 4, 0xffffffff);
+	assert_int_equal(linux_boot_why(file, sizeof(file), 4096 * MIB, 0, 0,
+					why, sizeof(why)),
+			 LINUX_BOOT_KERNEL_TOO_BIG);
+	assert_string_equal(why, "the kernel needs memory to 0x100ffffff "
+				 "(init_size 0xffffffff from 0x1000000), "
+				 "beyond the 4096 MiB --mem= allows");
+	make_bzimage();
+	assert_int_equal(linux_boot_why(file, sizeof(file), 64 * MIB, 17 * MIB,
+					0, why, sizeof(why)),
+			 LINUX_BOOT_INITRD_TOO_BIG);
+	assert_string_equal(why, "a 17825792-byte initrd does not fit between "
+				 "the kernel's end 0x3000000 and the top of "
+				 "--mem=64: it needs --mem=66 or more");
+	wr(file + 0x22c, 4, 0x2ffffff);
+	assert_int_equal(linux_boot_why(file, sizeof(file), 4096 * MIB, MIB, 0,
+					why, sizeof(why)),
+			 LINUX_BOOT_INITRD_TOO_BIG);
+	assert_string_equal(why, "a 1048576-byte initrd does not fit between "
+				 "the kernel's end 0x3000000 and its "
+				 "initrd_addr_max 0x2ffffff");
+	make_bzimage();
+	wr(file + 0x238, 4, 255);
+	assert_int_equal(linux_boot_why(file, sizeof(file), 64 * MIB, 0, 256,
+					why, sizeof(why)),
+			 LINUX_BOOT_CMDLINE_TOO_LONG);
+	assert_string_equal(why, "the command line is 256 bytes, the kernel "
+				 "takes at most 255 (its cmdline_size)");
+	assert_int_equal(linux_boot_why(file, sizeof(file), 64 * MIB, 0, 255,
+					why, sizeof(why)),
+			 LINUX_BOOT_OK);
+}
+
 /* The processor's 4-level walk of @linear (2-MiB pages only). */
 static uint64_t translate(const uint8_t *mem, uint64_t cr3, uint64_t linear)
 {
@@ -275,6 +468,73 @@ static void test_load_writes_guest_memory(void **state)
 	free(mem);
 }
 
+/* Review I13: setup_data, hardware_subarch and ext_loader_* are the
+ * loader's to write; the file's junk in them does not reach the kernel. */
+static void test_zero_page_fields_are_the_loaders(void **state)
+{
+	const uint64_t mem_size = 64 * MIB;
+	struct linux_kernel k;
+	struct linux_layout l;
+	uint8_t *mem = calloc(1, mem_size);
+
+	(void)state;
+	assert_non_null(mem);
+	make_bzimage();
+	wr(file + 0x250, 8, 0xdeadbeefcafef00dull); /* setup_data */
+	wr(file + 0x23c, 4, 2);			    /* hardware_subarch: Xen */
+	wr(file + 0x240, 8, 0x1234);		    /* hardware_subarch_data */
+	wr(file + 0x226, 2, 0xffff);		    /* ext_loader_ver/type */
+	assert_int_equal(parse(&k), LINUX_BOOT_OK);
+	assert_int_equal(linux_layout_plan(&k, mem_size, 0, 0, &l),
+			 LINUX_BOOT_OK);
+	linux_boot_load(mem, file, &k, &l, NULL, "", 0);
+	const uint8_t *zp = mem + l.zero_page;
+
+	assert_int_equal(rd(zp + 0x250, 8), 0);
+	assert_int_equal(rd(zp + 0x23c, 4), 0);
+	assert_int_equal(rd(zp + 0x240, 8), 0);
+	assert_int_equal(rd(zp + 0x226, 2), 0);
+	assert_int_equal(rd(zp + 0x258, 8),
+			 PREF); /* the rest as the file has it */
+	free(mem);
+}
+
+/* Issue 22: an initrd that is not a cpio archive, plain or compressed,
+ * gets a warning (boot/main.c); these are the magics that do not. */
+static void test_initrd_formats(void **state)
+{
+	static const struct {
+		const char *bytes;
+		size_t len;
+		const char *format;
+	} cases[] = {
+		{"070701000000", 12, "cpio"},
+		{"070702000000", 12, "cpio"},
+		{"\x1f\x8b\x08\x00", 4, "gzip"},
+		{"\xfd"
+		 "7zXZ\0\0",
+		 7, "xz"},
+		{"\x28\xb5\x2f\xfd", 4, "zstd"},
+		{"\x02\x21\x4c\x18", 4, "lz4"},
+		{"BZh9", 4, "bzip2"},
+		{"070707", 6, NULL}, /* the old binary-ish odc cpio */
+		{"0707", 4, NULL},   /* cut short */
+		{"MZ\x90\x00", 4, NULL},
+		{"", 0, NULL},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *f = linux_initrd_format(
+			(const uint8_t *)cases[i].bytes, cases[i].len);
+
+		if (cases[i].format)
+			assert_string_equal(f, cases[i].format);
+		else
+			assert_null(f);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -285,6 +545,13 @@ int main(void)
 		cmocka_unit_test(test_initrd_respects_initrd_addr_max),
 		cmocka_unit_test(test_layout_refusals),
 		cmocka_unit_test(test_load_writes_guest_memory),
+		cmocka_unit_test(test_every_short_header_is_truncated),
+		cmocka_unit_test(test_syssize_catches_a_truncated_kernel),
+		cmocka_unit_test(test_relocatable_kernel_is_loaded_aligned),
+		cmocka_unit_test(test_disagreeing_header_fields),
+		cmocka_unit_test(test_refusals_say_why_with_numbers),
+		cmocka_unit_test(test_zero_page_fields_are_the_loaders),
+		cmocka_unit_test(test_initrd_formats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,6 +2,7 @@
 
 #include "loader/linux_boot.h"
 #include "print.h"
+#include "util.h"
 
 _Static_assert(CMDLINE_MAX_MEM_MIB == LINUX_MAX_MEM >> 20,
 	       "--mem= ends where the Linux loader's identity map does");
@@ -110,7 +111,65 @@ static void copy(char *dst, const char *v, size_t m)
 	dst[m] = '\0';
 }
 
-/* --kernel=FILE, --initrd=FILE, --append=TEXT, --mem=MIB. */
+#define KIB (1ull << 10)
+#define MIB (1ull << 20)
+#define GIB (1ull << 30)
+
+/* --mem=SIZE as QEMU's -m takes it ("-m [size=]megs": a number of MiB,
+ * "Optionally, a suffix of "M" or "G" can be used"; its size parser
+ * takes K too, either case). Guest memory is mapped with 2-MiB pages,
+ * from CMDLINE_MIN_MEM_MIB to CMDLINE_MAX_MEM_MIB. NULL and *mib, or
+ * why not (written to @buf). */
+static const char *mem_mib(const char *v, size_t m, uint32_t *mib, char *buf,
+			   size_t size)
+{
+	static const struct {
+		char suffix;
+		uint64_t unit;
+	} units[] = {{'k', KIB}, {'m', MIB}, {'g', GIB}};
+	uint64_t unit = MIB, n = 0, bytes;
+	size_t digits = 0;
+
+	for (size_t i = 0; m && i < COUNT_OF(units); i++)
+		if ((v[m - 1] | 0x20) == units[i].suffix) {
+			unit = units[i].unit;
+			m--;
+			break;
+		}
+	for (size_t i = 0; i < m; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			m = 0;
+		else if (n || v[i] != '0')
+			digits++;
+		/* Ten digits times a GiB still fits in 64 bits. */
+		if (digits > 10)
+			m = 0;
+		if (m)
+			n = n * 10 + (uint64_t)(v[i] - '0');
+	}
+	if (!m) {
+		hv_snprintf(buf, size,
+			    "not a size: a number of MiB, or with a K, M or G "
+			    "suffix (--mem=512M, --mem=1G)");
+		return buf;
+	}
+	bytes = n * unit;
+	if (bytes < CMDLINE_MIN_MEM_MIB * MIB ||
+	    bytes > CMDLINE_MAX_MEM_MIB * MIB || bytes % (2 * MIB)) {
+		hv_snprintf(buf, size,
+			    "%lu %s is not a multiple of 2 MiB from %u to %u "
+			    "MiB",
+			    (unsigned long)(bytes % MIB ? bytes / KIB
+							: bytes / MIB),
+			    bytes % MIB ? "KiB" : "MiB", CMDLINE_MIN_MEM_MIB,
+			    CMDLINE_MAX_MEM_MIB);
+		return buf;
+	}
+	*mib = (uint32_t)(bytes / MIB);
+	return NULL;
+}
+
+/* --kernel=FILE, --initrd=FILE, --append=TEXT, --mem=SIZE. */
 static const char *apply_linux(const char *w, size_t n, struct cmdline *out,
 			       char *err, size_t err_size, bool *matched)
 {
@@ -149,12 +208,12 @@ static const char *apply_linux(const char *w, size_t n, struct cmdline *out,
 		return NULL;
 	}
 	if (value_of(w, n, "--mem=", &v, &m)) {
-		uint32_t mib = number(v, m, CMDLINE_MAX_MEM_MIB);
+		char reason[96];
+		uint32_t mib;
 
-		if (mib < CMDLINE_MIN_MEM_MIB || mib % 2)
-			return refuse(w, n, err, err_size,
-				      "not a multiple of 2 MiB from %u to %u",
-				      CMDLINE_MIN_MEM_MIB, CMDLINE_MAX_MEM_MIB);
+		why = mem_mib(v, m, &mib, reason, sizeof(reason));
+		if (why)
+			return refuse(w, n, err, err_size, "%s", why);
 		out->mem_mib = mib;
 		return NULL;
 	}
@@ -162,9 +221,11 @@ static const char *apply_linux(const char *w, size_t n, struct cmdline *out,
 	return NULL;
 }
 
+/* @after_append: the word before was an unquoted --append=. */
 static const char *apply(const char *w, size_t n, struct cmdline *out,
-			 char *err, size_t err_size)
+			 bool after_append, char *err, size_t err_size)
 {
+	const char *hint = "";
 	static const char brk[] = "--break-entry=";
 	const size_t brk_len = sizeof(brk) - 1;
 	static const char wd[] = "--watchdog=";
@@ -198,6 +259,23 @@ static const char *apply(const char *w, size_t n, struct cmdline *out,
 	} else if (w[0] == '-') {
 		goto bad;
 	} else {
+		/* A guest image's name: never "name=value", which is an
+		 * option without its "--" (mem=256) or, after an unquoted
+		 * --append=, the rest of the kernel's command line. */
+		for (size_t i = 0; i < n; i++)
+			if (w[i] == '=') {
+				hint = after_append
+					       ? ": --append= is one word; "
+						 "quote a value with spaces, "
+						 "--append=\"a b\""
+					       : ": options start with --";
+				goto bad;
+			}
+		if (after_append) {
+			hint = ": --append= is one word; quote a value with "
+			       "spaces, --append=\"a b\"";
+			goto bad;
+		}
 		if (n >= CMDLINE_MAX_PATH)
 			goto bad;
 		for (size_t i = 0; i < n; i++)
@@ -212,7 +290,8 @@ bad : {
 	for (size_t i = 0; i < k; i++)
 		word[i] = w[i];
 	word[k] = '\0';
-	hv_snprintf(err, err_size, "unknown or bad argument \"%s\"", word);
+	hv_snprintf(err, err_size, "unknown or bad argument \"%s\"%s", word,
+		    hint);
 	return err;
 }
 }
@@ -221,7 +300,7 @@ const char *cmdline_parse(const char *text, bool skip_program,
 			  struct cmdline *out, char *err, size_t err_size)
 {
 	const char *p = text;
-	bool first = true;
+	bool first = true, after_append = false;
 
 	while (*p) {
 		while (is_space(*p))
@@ -251,10 +330,13 @@ const char *cmdline_parse(const char *text, bool skip_program,
 			continue;
 		}
 		first = false;
-		const char *e = apply(w, (size_t)(p - w), out, err, err_size);
+		const char *e = apply(w, (size_t)(p - w), out, after_append,
+				      err, err_size);
 
 		if (e)
 			return e;
+		after_append =
+			p - w > 9 && word_is(w, 9, "--append=") && w[9] != '"';
 	}
 	return NULL;
 }
@@ -344,4 +426,88 @@ bool cmdline_names_program(const char *text, const char *image_path)
 	/* The shell runs "hv" as hv.efi. */
 	return in > 4 && same_name(img + in - 4, 4, ".efi", 4) &&
 	       same_name(w, wn, img, in - 4);
+}
+
+/* Unicode's byte-order mark U+FEFF as UTF-8 and as UTF-16 either way. */
+static const uint8_t utf8_bom[] = {0xef, 0xbb, 0xbf};
+
+static bool printable(unsigned int c)
+{
+	return c >= 0x20 && c <= 0x7e;
+}
+
+const char *cmdline_config_text(const uint8_t *buf, size_t n, size_t *skip,
+				char *err, size_t err_size)
+{
+	size_t line = 1, i = 0;
+
+	*skip = 0;
+	if (n >= 2 && ((buf[0] == 0xff && buf[1] == 0xfe) ||
+		       (buf[0] == 0xfe && buf[1] == 0xff))) {
+		hv_snprintf(err, err_size,
+			    "UTF-16 text (byte-order mark %02x %02x): save it "
+			    "as ASCII",
+			    buf[0], buf[1]);
+		return err;
+	}
+	if (n >= sizeof(utf8_bom) && buf[0] == utf8_bom[0] &&
+	    buf[1] == utf8_bom[1] && buf[2] == utf8_bom[2])
+		i = *skip = sizeof(utf8_bom);
+	for (; i < n; i++) {
+		uint8_t c = buf[i];
+
+		if (c == '\n')
+			line++;
+		if (printable(c) || c == '\t' || c == '\r' || c == '\n')
+			continue;
+		if (!c)
+			hv_snprintf(err, err_size,
+				    "NUL byte at offset %zu (line %zu)%s", i,
+				    line,
+				    /* UTF-16 without a byte-order mark has
+				     * a NUL every other byte. */
+				    i + 2 < n && !buf[i + 2]
+					    ? ": UTF-16? save it as ASCII"
+					    : "");
+		else
+			hv_snprintf(err, err_size,
+				    "%s byte 0x%02x at offset %zu (line %zu): "
+				    "hv.cfg is ASCII text",
+				    c < 0x80 ? "control" : "non-ASCII", c, i,
+				    line);
+		return err;
+	}
+	return NULL;
+}
+
+enum cmdline_options cmdline_load_options(const uint16_t *w, size_t n,
+					  char *out, size_t size, char *err,
+					  size_t err_size)
+{
+	size_t len = 0, text = 0;
+
+	while (w && len < n && w[len])
+		len++;
+	for (size_t i = 0; i < len; i++)
+		text += printable(w[i]) || w[i] == '\t';
+	if (!len || !printable(w[0]) || text * 4 < len * 3)
+		return CMDLINE_OPTIONS_NONE;
+	if (len >= size) {
+		hv_snprintf(err, err_size,
+			    "the command line is longer than %zu characters",
+			    size - 1);
+		return CMDLINE_OPTIONS_BAD;
+	}
+	for (size_t i = 0; i < len; i++) {
+		if (!printable(w[i]) && w[i] != '\t') {
+			hv_snprintf(err, err_size,
+				    "the command line has U+%04X at character "
+				    "%zu: hv.efi takes printable ASCII only",
+				    w[i], i + 1);
+			return CMDLINE_OPTIONS_BAD;
+		}
+		out[i] = (char)w[i];
+	}
+	out[len] = '\0';
+	return CMDLINE_OPTIONS_TEXT;
 }

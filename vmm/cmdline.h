@@ -3,7 +3,7 @@
  * line on top of it: the command line wins, word by word):
  *   [--caps] [--dump] [--debug-wait] [--watchdog=SLICES]
  *   [--break-entry=RULE] [GUEST.bin]
- *   [--kernel=FILE [--initrd=FILE] [--append="TEXT"] [--mem=MIB]]
+ *   [--kernel=FILE [--initrd=FILE] [--append="TEXT"] [--mem=SIZE]]
  * "#" at the start of a word starts a comment to the end of the line.
  * The values of --kernel=, --initrd= and --append= may be in double
  * quotes, which enclose the whole value and may hold spaces (not a line
@@ -23,8 +23,9 @@
 #define CMDLINE_MAX_APPEND 1024
 /* --watchdog=SLICES: from 1 to this many VMX-preemption-timer slices. */
 #define CMDLINE_MAX_WATCHDOG 1000000u
-/* --mem=MIB: a multiple of 2 (the guest is mapped with 2-MiB pages) from
- * 16 to 4096 (LINUX_MAX_MEM, vmm/loader/linux_boot.h). */
+/* --mem=SIZE (MiB, or with a K, M or G suffix as QEMU's -m takes it): a
+ * multiple of 2 MiB (the guest is mapped with 2-MiB pages) from 16 to
+ * 4096 MiB (LINUX_MAX_MEM, vmm/loader/linux_boot.h). */
 #define CMDLINE_MIN_MEM_MIB 16u
 #define CMDLINE_MAX_MEM_MIB 4096u
 
@@ -64,6 +65,33 @@ const char *cmdline_parse(const char *text, bool skip_program,
  * parsed: --initrd=, --append= and --mem= only with --kernel=, and not
  * --kernel= together with a GUEST.bin. Returns NULL, or a message. */
 const char *cmdline_check(const struct cmdline *c, char *err, size_t err_size);
+
+/* hv.cfg's @n bytes, checked before cmdline_parse sees them: ASCII text
+ * with tabs and line breaks. A UTF-8 byte-order mark (EF BB BF) is
+ * skipped (*skip = 3, else 0); UTF-16 (a byte-order mark FF FE or FE FF,
+ * or NUL bytes), a NUL byte, any other control character and any byte
+ * above 0x7E are refused, naming the offset and line. Returns NULL, or
+ * the message. */
+const char *cmdline_config_text(const uint8_t *buf, size_t n, size_t *skip,
+				char *err, size_t err_size);
+
+enum cmdline_options {
+	CMDLINE_OPTIONS_NONE, /* no text: nothing, or a boot entry's data */
+	CMDLINE_OPTIONS_TEXT, /* @out holds the command line */
+	CMDLINE_OPTIONS_BAD,  /* text hv.efi refuses: @err says why */
+};
+
+/* The loaded image's LoadOptions (@n UCS-2 code units, UEFI spec
+ * EFI_LOADED_IMAGE_PROTOCOL) as ASCII in @out. The shell passes its
+ * command line there as typed; a Boot#### entry passes its optional data,
+ * which may be binary: data whose first code unit is not printable ASCII,
+ * or of which fewer than 3 in 4 code units are, is not text (NONE). In
+ * text, every character that is not printable ASCII or a tab is refused,
+ * naming its position (1-based) and code point; so is text longer than
+ * @size - 1. */
+enum cmdline_options cmdline_load_options(const uint16_t *w, size_t n,
+					  char *out, size_t size, char *err,
+					  size_t err_size);
 
 /* Whether the first word of @text names the program whose file path is
  * @image_path (as the loaded image's device path prints, e.g.

@@ -130,6 +130,12 @@ static enum hv_status vm_alloc(struct vm *vm, const struct vmx_caps *caps,
 		vm->vcpu.mem =
 			(uint8_t *)(((uint64_t)vm->mem_block + PAGE_2M - 1) &
 				    ~(PAGE_2M - 1));
+	if (!vm->mem_block && image->boot_linux)
+		hv_printf("hv: cannot allocate %lu MiB%s of guest memory for "
+			  "--mem=%lu\n",
+			  mem_size >> 20,
+			  large ? " (+2 MiB for alignment)" : "",
+			  mem_size >> 20);
 	if (!vm->bitmaps.msr || !vm->bitmaps.io_a || !vm->bitmaps.io_b ||
 	    !vm->vmcs || !vm->exit_page || !vm->vcpu.mem ||
 	    ept_init(&vm->vcpu.ept, &hv_page_source))

@@ -7,6 +7,7 @@
 #ifndef HV_LINUX_BOOT_H
 #define HV_LINUX_BOOT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -16,6 +17,7 @@ enum linux_boot_error {
 	LINUX_BOOT_NOT_BZIMAGE,	     /* no boot flag 0xAA55 or "HdrS" */
 	LINUX_BOOT_PROTOCOL_TOO_OLD, /* before 2.12: no xloadflags */
 	LINUX_BOOT_NOT_64BIT,	   /* XLF_KERNEL_64 clear: no entry at 0x200 */
+	LINUX_BOOT_BAD_HEADER,	   /* its fields disagree with each other */
 	LINUX_BOOT_KERNEL_TOO_BIG, /* its init_size does not fit in memory */
 	LINUX_BOOT_INITRD_TOO_BIG, /* no room for it between kernel and limit */
 	LINUX_BOOT_CMDLINE_TOO_LONG, /* longer than the kernel's cmdline_size */
@@ -26,8 +28,14 @@ struct linux_kernel {
 	uint16_t protocol;     /* 0x020f is 2.15 */
 	uint32_t setup_size;   /* bytes of real-mode code before the kernel */
 	uint32_t kernel_size;  /* the protected-mode kernel: the rest */
-	uint64_t load_address; /* pref_address: where it runs unrelocated */
-	uint32_t init_size;    /* memory it needs from there while booting */
+	uint64_t pref_address; /* where it runs unrelocated */
+	/* Where this loader puts it: pref_address, aligned up to
+	 * kernel_alignment for a relocatable kernel (boot.rst, init_size),
+	 * so that it runs where it was loaded. */
+	uint64_t load_address;
+	uint32_t kernel_alignment;
+	bool relocatable;
+	uint32_t init_size;	  /* memory it needs from there while booting */
 	uint32_t initrd_addr_max; /* highest address an initrd byte may have */
 	uint32_t cmdline_size;	  /* longest command line, NUL not counted */
 	uint16_t xloadflags;
@@ -83,5 +91,20 @@ void linux_boot_load(uint8_t *mem, const uint8_t *file,
 		     size_t cmdline_len);
 
 const char *linux_boot_error_text(enum linux_boot_error e);
+
+/* linux_kernel_parse and linux_layout_plan on the same input, with the
+ * reason for a refusal written to @buf: which header field or size, its
+ * value, and the --mem= that would do where more memory helps. Pure, and
+ * needs no guest memory: callers examine a kernel before allocating it. */
+enum linux_boot_error linux_boot_why(const uint8_t *file, size_t size,
+				     uint64_t mem_size, uint64_t initrd_size,
+				     size_t cmdline_len, char *buf,
+				     size_t buf_size);
+
+/* What an initrd is, from its first bytes (NULL: none of these): a newc
+ * cpio archive ("070701", or "070702" with checksums), or one compressed
+ * with a format the kernel can unpack (Documentation/driver-api/
+ * early-userspace/buffer-format.rst; lib/decompress.c's magic table). */
+const char *linux_initrd_format(const uint8_t *data, size_t size);
 
 #endif
