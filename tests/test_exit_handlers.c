@@ -900,6 +900,19 @@ static void rdmsr_of_unknown_msr_injects_gp(void **state)
 	assert_faulted(rdmsr(MSR_IA32_LSTAR), INJECT_GP);
 }
 
+/* Review G2: a PC guest may turn CR0.PE off (unrestricted guest). A #GP
+ * injected then carries no error code: VM entry fails if one is asked
+ * for with CR0.PE = 0 (SDM 3C 27.2.1.3). Before the fix: 0x80000b0d and
+ * VMRESUME failed with VM-instruction error 7. */
+static void gp_in_real_mode_has_no_error_code(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_GUEST_CR0, CR0_ET | CR0_NE);
+	assert_faulted(rdmsr(0x12345678), INJECT_GP & ~INTR_INFO_DELIVER_ERROR_CODE);
+	vmcs_write(VMCS_GUEST_CR0, GUEST_CR0_BITS);
+	assert_faulted(rdmsr(0x12345678), INJECT_GP);
+}
+
 static void rdmsr_pat_without_pat_switching_injects_gp(void **state)
 {
 	(void)state;
@@ -1411,6 +1424,7 @@ int main(void)
 		T(rdmsr_efer_returns_vmcs_value_in_edx_eax),
 		T(rdmsr_apic_base_reads_the_fixed_value),
 		T(rdmsr_of_unknown_msr_injects_gp),
+		T(gp_in_real_mode_has_no_error_code),
 		T(rdmsr_pat_without_pat_switching_injects_gp),
 		T(wrmsr_sysenter_esp_canonical_round_trips),
 		T(wrmsr_sysenter_esp_non_canonical_injects_gp),

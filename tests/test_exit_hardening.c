@@ -94,6 +94,7 @@ static int setup(void **state)
 	 * (exit.c). */
 	vmcs_write(VMCS_GUEST_CS_ACCESS_RIGHTS, GUEST_CODE64_ACCESS);
 	vmcs_write(VMCS_GUEST_IA32_EFER, EFER_LME | EFER_LMA);
+	vmcs_write(VMCS_GUEST_CR0, CR0_PG | CR0_NE | CR0_ET | CR0_PE);
 	vmcs_write(VMCS_GUEST_RSP, 0x1ff000);
 	vmcs_write(VMCS_GUEST_RFLAGS, 0x2);
 	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_STATE, 0);

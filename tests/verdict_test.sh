@@ -79,7 +79,9 @@ hostile_log() { # FORGE: 1 with the forgery, 0 genuine
 		[ -n "$g" ] || continue
 		img=bin extra=""
 		[ "$g" = pc_xcr0_shrink ] && img=bzimage extra=" xsetbv=2"
+		[ "$g" = pc_realmode_gp ] && img=bzimage extra=" msr_read=1"
 		echo "hv-test: step $g"
+		[ "$g" = pc_xcr0_shrink ] && echo "hv: the guest's x87/SSE/AVX state: XSAVE, XCR0 up to 0x7"
 		if [ "$g" = hostile_msr ] && [ "$1" = 1 ]; then
 			echo "guest: hv: summary guest=$g.bin result=ok exits=9"
 			echo "hv: summary guest=$g.bin result=killed exits=9 why=unhandled_exit"

@@ -481,6 +481,15 @@ static void check_and_announce(struct vm *vm, const struct vmx_caps *caps,
 			l->mem_size >> 20, vm->mem_2m ? "2-MiB" : "4-KiB",
 			ept_pointer(&v->ept), v->vpid ? ", VPID 1" : "");
 		hv_printf("hv: kernel command line: %s\n", image->cmdline);
+		if (vm->pc.xsave_components)
+			hv_printf("hv: the guest's x87/SSE/AVX state: XSAVE, "
+				  "XCR0 up to 0x%lx\n",
+				  vm->pc.xsave_components);
+		else
+			hv_printf("hv: the guest's x87/SSE state: FXSAVE (no "
+				  "XSAVE offered: the CPU lacks it or its "
+				  "area is over %u bytes)\n",
+				  FPU_AREA_SIZE);
 		return;
 	}
 	hv_printf("hv: running guest %s (%lu bytes at 0x%lx, %lu KiB of "

@@ -19,6 +19,14 @@ _start:
 	lea msg_start(%rip), %rsi
 	call puts
 
+	mov $1, %eax		/* CPUID.1:ECX.XSAVE[26]: without it, */
+	cpuid			/* nothing to test (hv said so too) */
+	bt $26, %ecx
+	jc 1f
+	lea msg_no_xsave(%rip), %rsi
+	jmp halt
+1:
+
 	mov %cr4, %rax
 	or $((1 << 18) | (1 << 10) | (1 << 9)), %rax /* OSXSAVE OSXMMEXCPT OSFXSR */
 	mov %rax, %cr4
@@ -41,6 +49,7 @@ _start:
 1:	call puts
 
 	lea msg_end(%rip), %rsi
+halt:
 	call puts
 	cli
 	hlt
@@ -69,4 +78,5 @@ msg_shrunk: .asciz "pc_xcr0_shrink: XCR0=1 (x87 alone); hv restored the image\n"
 msg_kept:   .asciz "pc_xcr0_shrink: XMM0 kept\n"
 msg_lost:   .asciz "pc_xcr0_shrink: XMM0 LOST\n"
 msg_end:    .asciz "pc_xcr0_shrink: halting with interrupts off\n"
+msg_no_xsave: .asciz "pc_xcr0_shrink: no XSAVE in CPUID: nothing to test; halting\n"
 	.section .note.GNU-stack, "", @progbits

@@ -200,13 +200,19 @@ void vcpu_skip_instruction(struct vcpu *v)
 
 /* Event injection on the next VM entry — SDM 3C 25.8.3, "VM-Entry Controls for
  * Event Injection". RIP is left at the faulting instruction, as a fault
- * requires. */
+ * requires. In real mode (CR0.PE = 0, which a PC guest reaches through
+ * unrestricted guest) exceptions push no error code, and VM entry fails
+ * if one is asked for (SDM 3C 27.2.1.3, "Checks on VM-Entry Control
+ * Fields": deliver-error-code is 1 only with CR0.PE = 1; review G2). */
 void vcpu_inject_exception(struct vcpu *v, unsigned int vector,
 			   uint32_t error_code)
 {
 	(void)v;
 	uint32_t info = intr_info_hardware_exception(vector);
 
+	if ((info & INTR_INFO_DELIVER_ERROR_CODE) &&
+	    !(vmcs_read(VMCS_GUEST_CR0) & CR0_PE))
+		info &= ~INTR_INFO_DELIVER_ERROR_CODE;
 	vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, info);
 	if (info & INTR_INFO_DELIVER_ERROR_CODE)
 		vmcs_write(VMCS_ENTRY_EXCEPTION_ERROR_CODE, error_code);

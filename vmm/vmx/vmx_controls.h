@@ -18,7 +18,7 @@
 /* Primary processor-based controls — SDM 3C 25.6.2, "Processor-Based
  * VM-Execution Controls", table 25-6. Every bit means "exit on X", except the
  * two "use ... bitmaps" bits, which mean "exit only where the bitmap says": see
- * vmm/exit/exit_policy.c. */
+ * vmm/vmx/exit_policy.c. */
 #define PRIMARY_PROC_BASED_CONTROL_LIST(X)                                   \
 	X(PROC_INTERRUPT_WINDOW_EXITING, 2, "interrupt-window exiting")      \
 	X(PROC_USE_TSC_OFFSETTING, 3, "use TSC offsetting")                  \
