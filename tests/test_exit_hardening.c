@@ -25,6 +25,8 @@
 #include "exit_fixture.h"
 #include "host_platform.h"
 #include "exit/run_bounds.h"
+#include "pc/pc.h"
+#include "pc/pc_run.h"
 #include "vmcs/vmcs.h"
 #include "vmx/vmx_controls.h"
 
@@ -36,7 +38,9 @@ static struct {
 	struct vcpu v;
 	uint8_t *mem;
 	uint64_t tsc;
-	uint64_t dr6; /* the fake real DR6 */
+	uint64_t dr6;		/* the fake real DR6 */
+	struct pc pc;		/* the HLT tests' PC */
+	unsigned int tsc_reads; /* by pc_fake_tsc */
 } t;
 
 static void fake_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
@@ -517,6 +521,78 @@ static void monitor_and_mwait_raise_ud(void **state)
 	assert_int_equal(injected(), 0x80000306u);
 }
 
+/* ------------------------------------------------------------------ */
+/* Review G5: HLT on a PC with nothing that can ever interrupt it      */
+
+/* Each read moves time on by a tenth of a timer period below; a wait
+ * that never ends fails the test instead of hanging it. */
+#define PC_HLT_MAX_TSC_READS 100000u
+
+static uint64_t pc_fake_tsc(void)
+{
+	if (++t.tsc_reads > PC_HLT_MAX_TSC_READS)
+		fail_msg("HLT still waiting after %u TSC reads", t.tsc_reads);
+	return t.tsc += 100;
+}
+
+static const struct vcpu_ops pc_ops = {
+	.cpu = &fake_cpu,
+	.read_tsc = pc_fake_tsc,
+};
+
+/* A PC guest halted with interrupts on and a periodic timer of 1000
+ * ticks, vector 0xEF. */
+static void pc_halted_with_a_periodic_timer(void)
+{
+	struct lapic *l = &t.pc.lapic;
+
+	t.v.ops = &pc_ops;
+	t.v.pc = &t.pc;
+	pc_init(&t.pc, &t.v, 1000000, 5, 0, 0);
+	vmcs_write(VMCS_GUEST_RFLAGS, RFLAGS_FIXED1 | RFLAGS_IF);
+	assert_true(lapic_write(l, X2APIC_SVR, LAPIC_SVR_ENABLE | 0xff, 0));
+	assert_true(lapic_write(l, X2APIC_TIMER_DIVIDE, 0xb, 0));
+	assert_true(lapic_write(l, X2APIC_LVT_TIMER,
+				(LAPIC_TIMER_PERIODIC << 17) | 0xef, 0));
+	assert_true(lapic_write(l, X2APIC_TIMER_INITIAL, 1000, 0));
+}
+
+/* The timer's interrupt ends the wait: HLT resumes, past the HLT. */
+static void hlt_waits_for_the_timer(void **state)
+{
+	(void)state;
+	pc_halted_with_a_periodic_timer();
+	assert_int_equal(vm_exit(EXIT_REASON_HLT, 0, 1), VERDICT_RESUME);
+	assert_int_equal(lapic_pending(&t.pc.lapic), 0xef);
+	assert_int_equal(vmcs_read(VMCS_GUEST_RIP), RIP0 + 1);
+	assert_int_equal(t.v.result, GUEST_RUNNING);
+}
+
+/* Masked, or held back by TPR, the armed timer can never end the wait:
+ * the run ends as with no timer at all, instead of waiting for ever. */
+static void hlt_with_a_timer_that_cannot_interrupt_is_halted_forever(
+	void **state)
+{
+	(void)state;
+	pc_halted_with_a_periodic_timer();
+	assert_true(lapic_write(
+		&t.pc.lapic, X2APIC_LVT_TIMER,
+		LAPIC_LVT_MASKED | (LAPIC_TIMER_PERIODIC << 17) | 0xef, 0));
+	assert_int_equal(vm_exit(EXIT_REASON_HLT, 0, 1), VERDICT_STOP);
+	assert_int_equal(t.v.result, GUEST_KILLED);
+	assert_string_equal(t.v.why, "halted_forever");
+	assert_int_not_equal(lapic_next_event(&t.pc.lapic), 0); /* armed */
+}
+
+static void hlt_with_tpr_above_the_timer_is_halted_forever(void **state)
+{
+	(void)state;
+	pc_halted_with_a_periodic_timer();
+	lapic_set_cr8(&t.pc.lapic, 0xf);
+	assert_int_equal(vm_exit(EXIT_REASON_HLT, 0, 1), VERDICT_STOP);
+	assert_string_equal(t.v.why, "halted_forever");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -543,6 +619,9 @@ int main(void)
 		T(exit_count_is_the_backstop),
 		T(no_bounds_no_verdict),
 		T(monitor_and_mwait_raise_ud),
+		T(hlt_waits_for_the_timer),
+		T(hlt_with_a_timer_that_cannot_interrupt_is_halted_forever),
+		T(hlt_with_tpr_above_the_timer_is_halted_forever),
 	};
 #undef T
 
