@@ -97,6 +97,7 @@ static int setup(void **state)
 	/* 64-bit code (IA-32e mode and CS.L): MOV CR operands are 64 bits
 	 * (exit.c). */
 	vmcs_write(VMCS_GUEST_CS_ACCESS_RIGHTS, GUEST_CODE64_ACCESS);
+	vmcs_write(VMCS_GUEST_SS_ACCESS_RIGHTS, GUEST_DATA_ACCESS); /* CPL 0 */
 	vmcs_write(VMCS_GUEST_IA32_EFER, EFER_LME | EFER_LMA);
 	vmcs_write(VMCS_GUEST_RSP, 0x1ff000);
 	vmcs_write(VMCS_GUEST_RFLAGS, 0x2);
@@ -237,6 +238,7 @@ static void real_cr4_mce_is_the_hosts_whatever_the_guest_writes(void **state)
 #define INJECT_DB 0x80000301u	 /* the same, as entry information */
 #define INJECT_AC 0x80000b11u
 #define DR6_INIT 0xffff0ff0ull /* SDM 3B 18.2.3: DR6 at power-on */
+#define SS_RING3 0xc0f3u       /* data, DPL 3: CPL 3 */
 
 static uint32_t injected(void)
 {
@@ -354,10 +356,13 @@ static void db_delivered_again_and_again_is_an_exception_loop(void **state)
 }
 
 /* The CVE-2015-5307 shape: #AC raised by the delivery of the #AC the VMM
- * injected (IDT-vectoring information names it). */
+ * injected (IDT-vectoring information names it). Alignment checks are a
+ * CPL 3 matter, so the first #AC, an instruction's, is not counted; each
+ * delivery that raises it again is, at whatever CPL. */
 static void ac_raised_by_its_own_delivery_is_an_exception_loop(void **state)
 {
 	(void)state;
+	vmcs_write(VMCS_GUEST_SS_ACCESS_RIGHTS, SS_RING3);
 	vmcs_write(VMCS_GUEST_RSP, 0x1fff01);
 	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, AC_INFO);
 	vmcs_write(VMCS_EXIT_INTERRUPTION_ERROR_CODE, 0);
@@ -365,7 +370,7 @@ static void ac_raised_by_its_own_delivery_is_an_exception_loop(void **state)
 			 VERDICT_RESUME);
 	vmcs_write(VMCS_IDT_VECTORING_INFO, AC_INFO);
 	vmcs_write(VMCS_IDT_VECTORING_ERROR_CODE, 0);
-	for (unsigned int n = 2; n < EXCEPTION_LOOP_LIMIT; n++)
+	for (unsigned int n = 1; n < EXCEPTION_LOOP_LIMIT; n++)
 		assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
 				 VERDICT_RESUME);
 	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
@@ -387,6 +392,51 @@ static void db_at_moving_rips_is_no_loop(void **state)
 				 VERDICT_RESUME);
 	}
 	assert_int_equal(t.v.result, GUEST_RUNNING);
+}
+
+/* Review G3: a user process that single-steps "1: jmp 1b" (ptrace, or TF
+ * with a SIGTRAP handler) exits with #DB at the same RIP and RSP every
+ * time, its kernel's exits in between; it never adds up to a loop, and
+ * every #DB goes to the guest. */
+static void user_mode_single_step_is_no_exception_loop(void **state)
+{
+	(void)state;
+	t.dr6 = DR6_INIT;
+	vmcs_write(VMCS_GUEST_DR7, 0x400);
+	for (unsigned int n = 0; n < 4 * EXCEPTION_LOOP_LIMIT; n++) {
+		vmcs_write(VMCS_GUEST_SS_ACCESS_RIGHTS, SS_RING3);
+		vmcs_write(VMCS_GUEST_RIP, 0x401000);
+		vmcs_write(VMCS_GUEST_RSP, 0x7ffff000);
+		vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, DB_INFO);
+		vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, 0);
+		assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, DR6_BS, 0),
+				 VERDICT_RESUME);
+		assert_int_equal(injected(), INJECT_DB);
+		/* the kernel's SIGTRAP work: a CPUID exit at CPL 0 */
+		vmcs_write(VMCS_GUEST_SS_ACCESS_RIGHTS, GUEST_DATA_ACCESS);
+		vmcs_write(VMCS_GUEST_RIP, 0xffffffff81000000ull);
+		t.v.regs.gpr[GPR_RAX] = 0;
+		assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, 2),
+				 VERDICT_RESUME);
+	}
+	assert_int_equal(t.v.result, GUEST_RUNNING);
+}
+
+/* Review G3: a SIGBUS handler that returns into the same misaligned
+ * access with AC set: #AC at CPL 3, not raised by a delivery. */
+static void user_mode_ac_is_no_exception_loop(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_GUEST_SS_ACCESS_RIGHTS, SS_RING3);
+	vmcs_write(VMCS_GUEST_RIP, 0x401000);
+	vmcs_write(VMCS_GUEST_RSP, 0x7ffff000);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, AC_INFO);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_ERROR_CODE, 0);
+	for (unsigned int n = 0; n < 4 * EXCEPTION_LOOP_LIMIT; n++)
+		assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
+				 VERDICT_RESUME);
+	assert_int_equal(t.v.result, GUEST_RUNNING);
+	assert_int_equal(injected(), INJECT_AC);
 }
 
 /* ------------------------------------------------------------------ */
@@ -612,6 +662,8 @@ int main(void)
 		T(db_delivered_again_and_again_is_an_exception_loop),
 		T(ac_raised_by_its_own_delivery_is_an_exception_loop),
 		T(db_at_moving_rips_is_no_loop),
+		T(user_mode_single_step_is_no_exception_loop),
+		T(user_mode_ac_is_no_exception_loop),
 		T(bounds_follow_the_slice_budget),
 		T(tsc_rate_from_the_firmware_timer),
 		T(exiting_loop_is_stopped_by_host_time),
