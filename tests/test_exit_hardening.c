@@ -571,6 +571,32 @@ static void monitor_and_mwait_raise_ud(void **state)
 	assert_int_equal(injected(), 0x80000306u);
 }
 
+/* Review G7: CPUID hides the PMU, so RDPMC exits, for both policies, and
+ * raises #GP(0) with RIP at the instruction; before, it passed and read
+ * the host's counters. */
+static void rdpmc_raises_gp(void **state)
+{
+	const struct exit_policy *policies[] = {&guest_exit_policy,
+						&pc_exit_policy};
+	static uint8_t msr[4096], io_a[4096], io_b[4096];
+
+	(void)state;
+	for (unsigned int i = 0; i < 2; i++) {
+		struct exit_controls c;
+		struct exit_bitmaps bm = {msr, io_a, io_b};
+
+		assert_int_equal(exit_policy_build(policies[i], &c, &bm), 0);
+		assert_int_equal(c.proc & PROC_RDPMC_EXITING,
+				 PROC_RDPMC_EXITING);
+	}
+	t.v.regs.gpr[GPR_RCX] = 0;
+	assert_int_equal(vm_exit(EXIT_REASON_RDPMC, 0, 2), VERDICT_RESUME);
+	assert_int_equal(injected(), 0x80000b0du); /* #GP, error code */
+	assert_int_equal(vmcs_read(VMCS_ENTRY_EXCEPTION_ERROR_CODE), 0);
+	assert_int_equal(vmcs_read(VMCS_GUEST_RIP), RIP0);
+	assert_int_equal(t.v.regs.gpr[GPR_RAX], 0);
+}
+
 /* ------------------------------------------------------------------ */
 /* Review G5: HLT on a PC with nothing that can ever interrupt it      */
 
@@ -671,6 +697,7 @@ int main(void)
 		T(exit_count_is_the_backstop),
 		T(no_bounds_no_verdict),
 		T(monitor_and_mwait_raise_ud),
+		T(rdpmc_raises_gp),
 		T(hlt_waits_for_the_timer),
 		T(hlt_with_a_timer_that_cannot_interrupt_is_halted_forever),
 		T(hlt_with_tpr_above_the_timer_is_halted_forever),
