@@ -25,6 +25,8 @@
 #include "exit_fixture.h"
 #include "host_platform.h"
 #include "exit/run_bounds.h"
+#include "pc/pc.h"
+#include "pc/pc_run.h"
 #include "vmcs/vmcs.h"
 #include "vmx/vmx_controls.h"
 
@@ -36,7 +38,9 @@ static struct {
 	struct vcpu v;
 	uint8_t *mem;
 	uint64_t tsc;
-	uint64_t dr6; /* the fake real DR6 */
+	uint64_t dr6;		/* the fake real DR6 */
+	struct pc pc;		/* the HLT tests' PC */
+	unsigned int tsc_reads; /* by pc_fake_tsc */
 } t;
 
 static void fake_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
@@ -93,6 +97,7 @@ static int setup(void **state)
 	/* 64-bit code (IA-32e mode and CS.L): MOV CR operands are 64 bits
 	 * (exit.c). */
 	vmcs_write(VMCS_GUEST_CS_ACCESS_RIGHTS, GUEST_CODE64_ACCESS);
+	vmcs_write(VMCS_GUEST_SS_ACCESS_RIGHTS, GUEST_DATA_ACCESS); /* CPL 0 */
 	vmcs_write(VMCS_GUEST_IA32_EFER, EFER_LME | EFER_LMA);
 	vmcs_write(VMCS_GUEST_CR0, CR0_PG | CR0_NE | CR0_ET | CR0_PE);
 	vmcs_write(VMCS_GUEST_RSP, 0x1ff000);
@@ -234,6 +239,7 @@ static void real_cr4_mce_is_the_hosts_whatever_the_guest_writes(void **state)
 #define INJECT_DB 0x80000301u	 /* the same, as entry information */
 #define INJECT_AC 0x80000b11u
 #define DR6_INIT 0xffff0ff0ull /* SDM 3B 18.2.3: DR6 at power-on */
+#define SS_RING3 0xc0f3u       /* data, DPL 3: CPL 3 */
 
 static uint32_t injected(void)
 {
@@ -351,10 +357,13 @@ static void db_delivered_again_and_again_is_an_exception_loop(void **state)
 }
 
 /* The CVE-2015-5307 shape: #AC raised by the delivery of the #AC the VMM
- * injected (IDT-vectoring information names it). */
+ * injected (IDT-vectoring information names it). Alignment checks are a
+ * CPL 3 matter, so the first #AC, an instruction's, is not counted; each
+ * delivery that raises it again is, at whatever CPL. */
 static void ac_raised_by_its_own_delivery_is_an_exception_loop(void **state)
 {
 	(void)state;
+	vmcs_write(VMCS_GUEST_SS_ACCESS_RIGHTS, SS_RING3);
 	vmcs_write(VMCS_GUEST_RSP, 0x1fff01);
 	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, AC_INFO);
 	vmcs_write(VMCS_EXIT_INTERRUPTION_ERROR_CODE, 0);
@@ -362,7 +371,7 @@ static void ac_raised_by_its_own_delivery_is_an_exception_loop(void **state)
 			 VERDICT_RESUME);
 	vmcs_write(VMCS_IDT_VECTORING_INFO, AC_INFO);
 	vmcs_write(VMCS_IDT_VECTORING_ERROR_CODE, 0);
-	for (unsigned int n = 2; n < EXCEPTION_LOOP_LIMIT; n++)
+	for (unsigned int n = 1; n < EXCEPTION_LOOP_LIMIT; n++)
 		assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
 				 VERDICT_RESUME);
 	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
@@ -384,6 +393,51 @@ static void db_at_moving_rips_is_no_loop(void **state)
 				 VERDICT_RESUME);
 	}
 	assert_int_equal(t.v.result, GUEST_RUNNING);
+}
+
+/* Review G3: a user process that single-steps "1: jmp 1b" (ptrace, or TF
+ * with a SIGTRAP handler) exits with #DB at the same RIP and RSP every
+ * time, its kernel's exits in between; it never adds up to a loop, and
+ * every #DB goes to the guest. */
+static void user_mode_single_step_is_no_exception_loop(void **state)
+{
+	(void)state;
+	t.dr6 = DR6_INIT;
+	vmcs_write(VMCS_GUEST_DR7, 0x400);
+	for (unsigned int n = 0; n < 4 * EXCEPTION_LOOP_LIMIT; n++) {
+		vmcs_write(VMCS_GUEST_SS_ACCESS_RIGHTS, SS_RING3);
+		vmcs_write(VMCS_GUEST_RIP, 0x401000);
+		vmcs_write(VMCS_GUEST_RSP, 0x7ffff000);
+		vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, DB_INFO);
+		vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, 0);
+		assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, DR6_BS, 0),
+				 VERDICT_RESUME);
+		assert_int_equal(injected(), INJECT_DB);
+		/* the kernel's SIGTRAP work: a CPUID exit at CPL 0 */
+		vmcs_write(VMCS_GUEST_SS_ACCESS_RIGHTS, GUEST_DATA_ACCESS);
+		vmcs_write(VMCS_GUEST_RIP, 0xffffffff81000000ull);
+		t.v.regs.gpr[GPR_RAX] = 0;
+		assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, 2),
+				 VERDICT_RESUME);
+	}
+	assert_int_equal(t.v.result, GUEST_RUNNING);
+}
+
+/* Review G3: a SIGBUS handler that returns into the same misaligned
+ * access with AC set: #AC at CPL 3, not raised by a delivery. */
+static void user_mode_ac_is_no_exception_loop(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_GUEST_SS_ACCESS_RIGHTS, SS_RING3);
+	vmcs_write(VMCS_GUEST_RIP, 0x401000);
+	vmcs_write(VMCS_GUEST_RSP, 0x7ffff000);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, AC_INFO);
+	vmcs_write(VMCS_EXIT_INTERRUPTION_ERROR_CODE, 0);
+	for (unsigned int n = 0; n < 4 * EXCEPTION_LOOP_LIMIT; n++)
+		assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
+				 VERDICT_RESUME);
+	assert_int_equal(t.v.result, GUEST_RUNNING);
+	assert_int_equal(injected(), INJECT_AC);
 }
 
 /* ------------------------------------------------------------------ */
@@ -518,6 +572,104 @@ static void monitor_and_mwait_raise_ud(void **state)
 	assert_int_equal(injected(), 0x80000306u);
 }
 
+/* Review G7: CPUID hides the PMU, so RDPMC exits, for both policies, and
+ * raises #GP(0) with RIP at the instruction; before, it passed and read
+ * the host's counters. */
+static void rdpmc_raises_gp(void **state)
+{
+	const struct exit_policy *policies[] = {&guest_exit_policy,
+						&pc_exit_policy};
+	static uint8_t msr[4096], io_a[4096], io_b[4096];
+
+	(void)state;
+	for (unsigned int i = 0; i < 2; i++) {
+		struct exit_controls c;
+		struct exit_bitmaps bm = {msr, io_a, io_b};
+
+		assert_int_equal(exit_policy_build(policies[i], &c, &bm), 0);
+		assert_int_equal(c.proc & PROC_RDPMC_EXITING,
+				 PROC_RDPMC_EXITING);
+	}
+	t.v.regs.gpr[GPR_RCX] = 0;
+	assert_int_equal(vm_exit(EXIT_REASON_RDPMC, 0, 2), VERDICT_RESUME);
+	assert_int_equal(injected(), 0x80000b0du); /* #GP, error code */
+	assert_int_equal(vmcs_read(VMCS_ENTRY_EXCEPTION_ERROR_CODE), 0);
+	assert_int_equal(vmcs_read(VMCS_GUEST_RIP), RIP0);
+	assert_int_equal(t.v.regs.gpr[GPR_RAX], 0);
+}
+
+/* ------------------------------------------------------------------ */
+/* Review G5: HLT on a PC with nothing that can ever interrupt it      */
+
+/* Each read moves time on by a tenth of a timer period below; a wait
+ * that never ends fails the test instead of hanging it. */
+#define PC_HLT_MAX_TSC_READS 100000u
+
+static uint64_t pc_fake_tsc(void)
+{
+	if (++t.tsc_reads > PC_HLT_MAX_TSC_READS)
+		fail_msg("HLT still waiting after %u TSC reads", t.tsc_reads);
+	return t.tsc += 100;
+}
+
+static const struct vcpu_ops pc_ops = {
+	.cpu = &fake_cpu,
+	.read_tsc = pc_fake_tsc,
+};
+
+/* A PC guest halted with interrupts on and a periodic timer of 1000
+ * ticks, vector 0xEF. */
+static void pc_halted_with_a_periodic_timer(void)
+{
+	struct lapic *l = &t.pc.lapic;
+
+	t.v.ops = &pc_ops;
+	t.v.pc = &t.pc;
+	pc_init(&t.pc, &t.v, 1000000, 5, 0, 0);
+	vmcs_write(VMCS_GUEST_RFLAGS, RFLAGS_FIXED1 | RFLAGS_IF);
+	assert_true(lapic_write(l, X2APIC_SVR, LAPIC_SVR_ENABLE | 0xff, 0));
+	assert_true(lapic_write(l, X2APIC_TIMER_DIVIDE, 0xb, 0));
+	assert_true(lapic_write(l, X2APIC_LVT_TIMER,
+				(LAPIC_TIMER_PERIODIC << 17) | 0xef, 0));
+	assert_true(lapic_write(l, X2APIC_TIMER_INITIAL, 1000, 0));
+}
+
+/* The timer's interrupt ends the wait: HLT resumes, past the HLT. */
+static void hlt_waits_for_the_timer(void **state)
+{
+	(void)state;
+	pc_halted_with_a_periodic_timer();
+	assert_int_equal(vm_exit(EXIT_REASON_HLT, 0, 1), VERDICT_RESUME);
+	assert_int_equal(lapic_pending(&t.pc.lapic), 0xef);
+	assert_int_equal(vmcs_read(VMCS_GUEST_RIP), RIP0 + 1);
+	assert_int_equal(t.v.result, GUEST_RUNNING);
+}
+
+/* Masked, or held back by TPR, the armed timer can never end the wait:
+ * the run ends as with no timer at all, instead of waiting for ever. */
+static void hlt_with_a_timer_that_cannot_interrupt_is_halted_forever(
+	void **state)
+{
+	(void)state;
+	pc_halted_with_a_periodic_timer();
+	assert_true(lapic_write(
+		&t.pc.lapic, X2APIC_LVT_TIMER,
+		LAPIC_LVT_MASKED | (LAPIC_TIMER_PERIODIC << 17) | 0xef, 0));
+	assert_int_equal(vm_exit(EXIT_REASON_HLT, 0, 1), VERDICT_STOP);
+	assert_int_equal(t.v.result, GUEST_KILLED);
+	assert_string_equal(t.v.why, "halted_forever");
+	assert_int_not_equal(lapic_next_event(&t.pc.lapic), 0); /* armed */
+}
+
+static void hlt_with_tpr_above_the_timer_is_halted_forever(void **state)
+{
+	(void)state;
+	pc_halted_with_a_periodic_timer();
+	lapic_set_cr8(&t.pc.lapic, 0xf);
+	assert_int_equal(vm_exit(EXIT_REASON_HLT, 0, 1), VERDICT_STOP);
+	assert_string_equal(t.v.why, "halted_forever");
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
@@ -537,6 +689,8 @@ int main(void)
 		T(db_delivered_again_and_again_is_an_exception_loop),
 		T(ac_raised_by_its_own_delivery_is_an_exception_loop),
 		T(db_at_moving_rips_is_no_loop),
+		T(user_mode_single_step_is_no_exception_loop),
+		T(user_mode_ac_is_no_exception_loop),
 		T(bounds_follow_the_slice_budget),
 		T(tsc_rate_from_the_firmware_timer),
 		T(exiting_loop_is_stopped_by_host_time),
@@ -544,6 +698,10 @@ int main(void)
 		T(exit_count_is_the_backstop),
 		T(no_bounds_no_verdict),
 		T(monitor_and_mwait_raise_ud),
+		T(rdpmc_raises_gp),
+		T(hlt_waits_for_the_timer),
+		T(hlt_with_a_timer_that_cannot_interrupt_is_halted_forever),
+		T(hlt_with_tpr_above_the_timer_is_halted_forever),
 	};
 #undef T
 

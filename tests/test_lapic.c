@@ -207,6 +207,161 @@ static void test_masked_timer_counts_silently(void **state)
 	assert_int_equal(rd(X2APIC_IRR0 + 7, 10), 0);
 }
 
+/* SDM 3A 11.5.3, "Error Handling": ESR bits 5 and 6. */
+#define ESR_SEND_ILLEGAL 0x20u
+#define ESR_RECEIVE_ILLEGAL 0x40u
+
+/* The ESR as Linux reads it: written first, then read. */
+static uint64_t esr(void)
+{
+	wr(X2APIC_ESR, 0, 0);
+	return rd(X2APIC_ESR, 0);
+}
+
+/* Review G4a: vectors 0-15 never reach IRR; the sender and the receiver
+ * record them in the ESR, which shows them after the next ESR write. */
+static void test_illegal_vectors_set_esr_not_irr(void **state)
+{
+	(void)state;
+	enable();
+	wr(X2APIC_SELF_IPI, 5, 0);
+	assert_int_equal(rd(X2APIC_IRR0, 0), 0);
+	assert_int_equal(lapic_pending(&l), -1);
+	assert_int_equal(rd(X2APIC_ESR, 0), 0); /* not before the write */
+	assert_int_equal(esr(), ESR_SEND_ILLEGAL | ESR_RECEIVE_ILLEGAL);
+	assert_int_equal(esr(), 0); /* the write cleared them */
+	/* An IPI to another CPU: only sent. */
+	wr(X2APIC_ICR, (5ull << 32) | 3, 0);
+	assert_int_equal(esr(), ESR_SEND_ILLEGAL);
+	/* The timer's LVT: only received. */
+	wr(X2APIC_LVT_TIMER, 0x08, 0);
+	wr(X2APIC_TIMER_DIVIDE, 0xb, 0);
+	wr(X2APIC_TIMER_INITIAL, 10, 0);
+	lapic_update(&l, 10);
+	assert_int_equal(rd(X2APIC_IRR0, 10), 0);
+	assert_int_equal(esr(), ESR_RECEIVE_ILLEGAL);
+	/* The first error since the ESR write raises the error interrupt,
+	 * the next ones wait for the ESR write that rearms it. */
+	wr(X2APIC_LVT_ERROR, 0xfe, 0);
+	wr(X2APIC_SELF_IPI, 1, 0);
+	assert_int_equal(lapic_pending(&l), 0xfe);
+	lapic_accept(&l, 0xfe);
+	wr(X2APIC_EOI, 0, 0);
+	wr(X2APIC_SELF_IPI, 2, 0);
+	assert_int_equal(lapic_pending(&l), -1);
+	assert_int_equal(esr(), ESR_SEND_ILLEGAL | ESR_RECEIVE_ILLEGAL);
+	wr(X2APIC_SELF_IPI, 2, 0);
+	assert_int_equal(lapic_pending(&l), 0xfe);
+}
+
+/* Review G4b: which ICR writes reach the one CPU (SDM 3A 11.6.1; 11.12.9;
+ * 11.12.10). */
+static void test_icr_destinations_that_include_self(void **state)
+{
+	(void)state;
+	enable();
+	wr(X2APIC_ICR, (2ull << 18) | 0x40, 0); /* all including self */
+	assert_int_equal(rd(X2APIC_IRR0 + 2, 0), 1u << 0);
+	wr(X2APIC_ICR, (0xffffffffull << 32) | 0x41, 0); /* broadcast */
+	assert_int_equal(rd(X2APIC_IRR0 + 2, 0), 3u << 0);
+	wr(X2APIC_ICR, (3ull << 18) | 0x42, 0); /* all excluding self */
+	/* Logical: cluster 0, bit 0 is this APIC (LDR 1); bit 1 is not. */
+	wr(X2APIC_ICR, (1ull << 32) | (1u << 11) | 0x43, 0);
+	wr(X2APIC_ICR, (2ull << 32) | (1u << 11) | 0x44, 0);
+	wr(X2APIC_ICR, (0x10001ull << 32) | (1u << 11) | 0x45, 0);
+	assert_int_equal(rd(X2APIC_IRR0 + 2, 0), 0xbu);
+	/* Physical 0 is this APIC's ID: as before. */
+	wr(X2APIC_ICR, 0x50, 0);
+	assert_int_equal(rd(X2APIC_IRR0 + 2, 0), 0x1000bu);
+	/* An NMI to all: not modelled, dropped. */
+	wr(X2APIC_ICR, (2ull << 18) | (4u << 8) | 0x60, 0);
+	assert_int_equal(rd(X2APIC_IRR0 + 3, 0), 0);
+	assert_int_equal(lapic_pending(&l), 0x50);
+}
+
+/* Review G4c: an LVT entry is a 32-bit register like the others. */
+static void test_lvt_high_bits_raise_gp(void **state)
+{
+	(void)state;
+	enable();
+	for (uint32_t m = X2APIC_LVT_TIMER; m <= X2APIC_LVT_ERROR; m++) {
+		wr(m, 0x30, 0);
+		assert_false(lapic_write(&l, m, (1ull << 32) | 0x31, 0));
+		assert_false(lapic_write(&l, m, 1ull << 63, 0));
+		assert_int_equal(rd(m, 0), 0x30);
+	}
+}
+
+/* Review G4d: a divide change mid-count keeps the current count; it
+ * counts on at the new rate. */
+static void test_divide_change_keeps_the_count(void **state)
+{
+	(void)state;
+	enable();
+	wr(X2APIC_LVT_TIMER, 0x30, 0);
+	wr(X2APIC_TIMER_DIVIDE, 0xa, 0); /* /128 */
+	wr(X2APIC_TIMER_INITIAL, 1000, 0);
+	assert_int_equal(rd(X2APIC_TIMER_CURRENT, 128 * 400), 600);
+	wr(X2APIC_TIMER_DIVIDE, 0xb, 128 * 400); /* /1 */
+	assert_int_equal(rd(X2APIC_TIMER_CURRENT, 128 * 400), 600);
+	assert_int_equal(lapic_next_event(&l), 128 * 400 + 600);
+	assert_int_equal(rd(X2APIC_TIMER_CURRENT, 128 * 400 + 100), 500);
+	wr(X2APIC_TIMER_DIVIDE, 0x3, 128 * 400 + 100); /* /16 */
+	assert_int_equal(rd(X2APIC_TIMER_CURRENT, 128 * 400 + 100), 500);
+	assert_int_equal(lapic_next_event(&l), 128 * 400 + 100 + 16 * 500);
+	/* At the start, and never above the initial count. */
+	wr(X2APIC_TIMER_DIVIDE, 0xa, 0);
+	wr(X2APIC_TIMER_INITIAL, 1000, 0);
+	wr(X2APIC_TIMER_DIVIDE, 0xb, 0);
+	assert_int_equal(rd(X2APIC_TIMER_CURRENT, 0), 1000);
+	/* Idle: only the register changes. */
+	wr(X2APIC_TIMER_INITIAL, 0, 0);
+	wr(X2APIC_TIMER_DIVIDE, 0x3, 0);
+	assert_int_equal(rd(X2APIC_TIMER_DIVIDE, 0), 0x3);
+	assert_int_equal(lapic_next_event(&l), 0);
+}
+
+/* Review G4e: SVR bits 7:0, 8 and 9 are writable; 12 (EOI-broadcast
+ * suppression) only with version bit 24, which this APIC does not set. */
+static void test_svr_writable_bits(void **state)
+{
+	(void)state;
+	assert_int_equal(rd(X2APIC_VERSION, 0) & (1u << 24), 0);
+	wr(X2APIC_SVR, 0xffffffffu, 0);
+	assert_int_equal(rd(X2APIC_SVR, 0), 0x3ff);
+}
+
+/* Review G5: the timer can wake a waiting CPU only if its interrupt can
+ * be delivered without anything else changing. */
+static void test_timer_that_can_never_interrupt(void **state)
+{
+	(void)state;
+	enable();
+	wr(X2APIC_LVT_TIMER, (LAPIC_TIMER_PERIODIC << 17) | 0xef, 0);
+	assert_false(lapic_timer_can_interrupt(&l)); /* not armed */
+	wr(X2APIC_TIMER_INITIAL, 1000, 0);
+	assert_true(lapic_timer_can_interrupt(&l));
+	wr(X2APIC_TPR, 0xdf, 0);
+	assert_true(lapic_timer_can_interrupt(&l));
+	wr(X2APIC_TPR, 0xe0, 0); /* its class: held back */
+	assert_false(lapic_timer_can_interrupt(&l));
+	wr(X2APIC_TPR, 0, 0);
+	wr(X2APIC_SELF_IPI, 0xf1, 0);
+	lapic_accept(&l, 0xf1); /* its class in service, no EOI to come */
+	assert_false(lapic_timer_can_interrupt(&l));
+	wr(X2APIC_EOI, 0, 0);
+	assert_true(lapic_timer_can_interrupt(&l));
+	wr(X2APIC_LVT_TIMER,
+	   LAPIC_LVT_MASKED | (LAPIC_TIMER_PERIODIC << 17) | 0xef, 0);
+	assert_false(lapic_timer_can_interrupt(&l));
+	wr(X2APIC_LVT_TIMER, (LAPIC_TIMER_PERIODIC << 17) | 0x0f, 0);
+	assert_false(lapic_timer_can_interrupt(&l)); /* illegal vector */
+	wr(X2APIC_LVT_TIMER, (LAPIC_TIMER_PERIODIC << 17) | 0xef, 0);
+	assert_true(lapic_timer_can_interrupt(&l));
+	wr(X2APIC_SVR, 0xff, 0); /* software-disabled */
+	assert_false(lapic_timer_can_interrupt(&l));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +376,16 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(test_tsc_deadline_timer, setup),
 		cmocka_unit_test_setup(test_masked_timer_counts_silently,
+				       setup),
+		cmocka_unit_test_setup(test_illegal_vectors_set_esr_not_irr,
+				       setup),
+		cmocka_unit_test_setup(test_icr_destinations_that_include_self,
+				       setup),
+		cmocka_unit_test_setup(test_lvt_high_bits_raise_gp, setup),
+		cmocka_unit_test_setup(test_divide_change_keeps_the_count,
+				       setup),
+		cmocka_unit_test_setup(test_svr_writable_bits, setup),
+		cmocka_unit_test_setup(test_timer_that_can_never_interrupt,
 				       setup),
 	};
 

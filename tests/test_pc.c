@@ -160,6 +160,65 @@ static void test_msrs(void **state)
 	assert_int_equal(v, 1000);
 }
 
+/* Review G9: x2APIC -> disabled (EN = EXTD = 0) is a legal transition
+ * (SDM 3A 11.12.5): the APIC goes back to its reset state, its MSRs #GP,
+ * CPUID loses the APIC flag; it cannot come back without xAPIC's MMIO. */
+static void test_apic_base_x2apic_to_disabled(void **state)
+{
+	struct cpuid_regs host = {0, 0, 0, ~0u}, r = {0, 0, 0, 1u << 9};
+	uint64_t v = 0;
+
+	(void)state;
+	/* An APIC in use: enabled, a timer armed, an interrupt pending. */
+	assert_int_equal(pc_msr_write(&pc, X2APIC_SVR, 0x1ff, 0), PC_MSR_DONE);
+	assert_int_equal(pc_msr_write(&pc, X2APIC_LVT_TIMER, 0xef, 0),
+			 PC_MSR_DONE);
+	assert_int_equal(pc_msr_write(&pc, X2APIC_TIMER_INITIAL, 100, 0),
+			 PC_MSR_DONE);
+	assert_int_equal(pc_msr_write(&pc, X2APIC_SELF_IPI, 0x41, 0),
+			 PC_MSR_DONE);
+	assert_int_equal(lapic_pending(&pc.lapic), 0x41);
+	/* EN=0 with EXTD=1 is no state; another base is not offered. */
+	assert_int_equal(
+		pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfee00500ull, 0),
+		PC_MSR_GP);
+	assert_int_equal(
+		pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfed00100ull, 0),
+		PC_MSR_GP);
+	assert_int_equal(
+		pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfee00100ull, 0),
+		PC_MSR_DONE);
+	assert_int_equal(pc_msr_read(&pc, MSR_IA32_APIC_BASE, 0, &v),
+			 PC_MSR_DONE);
+	assert_int_equal(v, 0xfee00100ull);
+	assert_int_equal(pc_msr_read(&pc, X2APIC_VERSION, 0, &v), PC_MSR_GP);
+	assert_int_equal(pc_msr_write(&pc, X2APIC_SVR, 0x1ff, 0), PC_MSR_GP);
+	assert_int_equal(pc_msr_write(&pc, X2APIC_SELF_IPI, 0x42, 0),
+			 PC_MSR_GP);
+	/* The reset state: nothing pending, no timer, every LVT masked. */
+	assert_int_equal(lapic_pending(&pc.lapic), -1);
+	assert_int_equal(pc.lapic.irr[2], 0);
+	assert_int_equal(lapic_next_event(&pc.lapic), 0);
+	assert_true(pc.lapic.lvt[LVT_TIMER] & LAPIC_LVT_MASKED);
+	assert_false(pc.lapic.svr & LAPIC_SVR_ENABLE);
+	pc_cpuid(&pc, 1, 0, &host, &r);
+	assert_false(r.edx & (1u << 9));
+	/* Disabled -> x2APIC is illegal, -> xAPIC not offered; the same
+	 * value again is no change. */
+	assert_int_equal(
+		pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfee00d00ull, 0),
+		PC_MSR_GP);
+	assert_int_equal(
+		pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfee00900ull, 0),
+		PC_MSR_GP);
+	assert_int_equal(
+		pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfee00100ull, 0),
+		PC_MSR_DONE);
+	assert_int_equal(pc_msr_read(&pc, MSR_IA32_APIC_BASE, 0, &v),
+			 PC_MSR_DONE);
+	assert_int_equal(v, 0xfee00100ull);
+}
+
 static void test_ports(void **state)
 {
 	(void)state;
@@ -249,6 +308,8 @@ int main(void)
 		cmocka_unit_test_setup(test_cpuid_leaf1, setup),
 		cmocka_unit_test_setup(test_cpuid_xsave_and_topology, setup),
 		cmocka_unit_test_setup(test_msrs, setup),
+		cmocka_unit_test_setup(test_apic_base_x2apic_to_disabled,
+				       setup),
 		cmocka_unit_test_setup(test_ports, setup),
 		cmocka_unit_test_setup(test_acpi_tables, setup),
 	};

@@ -1,19 +1,44 @@
 /* The x2APIC model. Single CPU: an ICR write reaches this APIC only when
- * it names itself (shorthand "self", or its own ID), as Linux's self-IPIs
- * do; anything else has no CPU to go to and is dropped. */
+ * it includes itself (shorthand "self" or "all including self", its own
+ * ID, or the broadcast ID), as Linux's self-IPIs and IPI-to-all do;
+ * anything else has no CPU to go to and is dropped. */
 #include "dev/lapic.h"
 
 /* Version 0x14 (an integrated APIC), LVT entries 0-5 (SDM 3A 11.4.8,
  * "Local APIC Version Register"); no EOI-broadcast suppression. */
 #define LAPIC_VERSION 0x00050014u
-#define SVR_WRITABLE 0x000011ffu /* vector, enable, focus-check disable */
+/* Version bit 24: "Suppress EOI-broadcasts" supported, and with it SVR bit
+ * 12 writable (SDM 3A 11.8.5, "Signaling Interrupt Servicing Completion";
+ * figure 11-23, "Spurious-Interrupt Vector Register (SVR)"). */
+#define LAPIC_VERSION_EOI_BROADCAST_SUPPRESSION (1u << 24)
+#define SVR_EOI_BROADCAST_SUPPRESSION (1u << 12)
+/* Vector, APIC software enable, focus processor checking (bit 9); bit 12
+ * only where the version register offers it. */
+#define SVR_WRITABLE                                                \
+	(0x000003ffu |                                              \
+	 ((LAPIC_VERSION & LAPIC_VERSION_EOI_BROADCAST_SUPPRESSION) \
+		  ? SVR_EOI_BROADCAST_SUPPRESSION                   \
+		  : 0u))
 #define ICR_SHORTHAND_SHIFT 18
-#define ICR_SHORTHAND_SELF 1u
 #define ICR_SHORTHAND_NONE 0u
+#define ICR_SHORTHAND_SELF 1u
+#define ICR_SHORTHAND_ALL_INCLUDING_SELF 2u
+/* Destination mode, bit 11: 0 physical, 1 logical. */
+#define ICR_DESTINATION_LOGICAL (1u << 11)
+/* In x2APIC mode a destination of FFFFFFFFH is the broadcast to every
+ * APIC, physical or logical (SDM 3A 11.12.9, "ICR Operation in x2APIC
+ * Mode"). */
+#define X2APIC_BROADCAST 0xffffffffu
 #define ICR_DELIVERY_MODE (7u << 8)
 #define ICR_DELIVERY_FIXED 0u
 /* SDM 3A figure 11-28, "Interrupt Command Register (ICR)". */
 #define ICR_WRITABLE 0xffffffff000cffffull
+/* Vectors 0-15 are illegal for an interrupt: an APIC that sends or gets
+ * one never delivers it (no IRR bit) and records it in the ESR (SDM 3A
+ * 11.5.3, "Error Handling"; 11.5.2, "Valid Interrupt Vectors"). */
+#define LAPIC_FIRST_LEGAL_VECTOR 16u
+#define ESR_SEND_ILLEGAL_VECTOR (1u << 5)
+#define ESR_RECEIVE_ILLEGAL_VECTOR (1u << 6)
 
 /* What software may set in each LVT entry (SDM 3A figure 11-8, "Local
  * Vector Table"): the rest is reserved or read-only status. */
@@ -96,6 +121,30 @@ static uint32_t current_count(const struct lapic *l, uint64_t now)
 	return (uint32_t)((l->timer_deadline - now) >> divide_shift(l));
 }
 
+/* A new divide configuration while the timer counts: the count is a
+ * register that goes on from its value at the new rate (the SDM names no
+ * exception; KVM's update_target_expiration() does the same), so the TSC
+ * ticks left are rescaled, and the current count reads as before instead
+ * of the remaining ticks divided by the new divisor. */
+static void write_divide(struct lapic *l, uint32_t divide, uint64_t now)
+{
+	unsigned int old_shift = divide_shift(l);
+	bool counting = l->timer_deadline &&
+			timer_mode(l) != LAPIC_TIMER_TSC_DEADLINE &&
+			now < l->timer_deadline;
+	uint64_t left = counting ? l->timer_deadline - now : 0;
+
+	l->timer_divide = divide;
+	if (!counting)
+		return;
+	unsigned int new_shift = divide_shift(l);
+
+	left = new_shift >= old_shift ? left << (new_shift - old_shift)
+				      : left >> (old_shift - new_shift);
+	/* Never 0: that would read as "idle"; the count fires next. */
+	l->timer_deadline = now + (left ? left : 1);
+}
+
 static uint32_t ppr(const struct lapic *l)
 {
 	int isrv = highest256(l->isr);
@@ -167,6 +216,34 @@ bool lapic_read(struct lapic *l, uint32_t msr, uint64_t now, uint64_t *value)
 	return false; /* EOI and SELF IPI are write-only; others reserved */
 }
 
+/* An error detected (SDM 3A 11.5.3, "Error Handling"): it waits, unseen,
+ * until software writes the ESR, which then shows every error since the
+ * last write. The first error since that write raises the LVT error
+ * interrupt; the ESR write rearms it. */
+static void record_error(struct lapic *l, uint32_t esr_bits)
+{
+	bool first = !l->esr_pending;
+	uint32_t lvt = l->lvt[LVT_ERROR];
+
+	l->esr_pending |= esr_bits;
+	if (!first || (lvt & LAPIC_LVT_MASKED))
+		return;
+	if ((lvt & 0xffu) < LAPIC_FIRST_LEGAL_VECTOR)
+		l->esr_pending |= ESR_RECEIVE_ILLEGAL_VECTOR;
+	else
+		set_bit256(l->irr, lvt & 0xffu);
+}
+
+/* An interrupt for this APIC: an IPI that includes it, a self IPI, or its
+ * timer. An illegal vector is an error, never an IRR bit. */
+static void receive(struct lapic *l, unsigned int vector)
+{
+	if (vector < LAPIC_FIRST_LEGAL_VECTOR)
+		record_error(l, ESR_RECEIVE_ILLEGAL_VECTOR);
+	else
+		set_bit256(l->irr, vector);
+}
+
 static void write_lvt(struct lapic *l, enum lapic_lvt i, uint64_t value)
 {
 	unsigned int old_mode = timer_mode(l);
@@ -187,16 +264,41 @@ static void write_lvt(struct lapic *l, enum lapic_lvt i, uint64_t value)
 	}
 }
 
+/* Whether an IPI reaches this APIC (SDM 3A 11.6.1, "Interrupt Command
+ * Register (ICR)"): shorthand "self" or "all including self" (not "all
+ * excluding self"); with no shorthand, the broadcast ID, else its own ID
+ * in physical mode, or in logical mode its cluster with its bit in the
+ * mask (SDM 3A 11.12.10, "Logical Destination Mode in x2APIC Mode"). */
+static bool icr_includes_self(const struct lapic *l, uint64_t value)
+{
+	uint32_t dest = (uint32_t)(value >> 32);
+
+	switch ((value >> ICR_SHORTHAND_SHIFT) & 3u) {
+	case ICR_SHORTHAND_SELF:
+	case ICR_SHORTHAND_ALL_INCLUDING_SELF:
+		return true;
+	case ICR_SHORTHAND_NONE:
+		if (dest == X2APIC_BROADCAST)
+			return true;
+		if (value & ICR_DESTINATION_LOGICAL)
+			return dest >> 16 == ldr(l) >> 16 &&
+			       (dest & ldr(l) & 0xffffu);
+		return dest == l->id;
+	}
+	return false;
+}
+
 static void write_icr(struct lapic *l, uint64_t value)
 {
-	unsigned int shorthand = (value >> ICR_SHORTHAND_SHIFT) & 3u;
-	bool to_self =
-		shorthand == ICR_SHORTHAND_SELF ||
-		(shorthand == ICR_SHORTHAND_NONE && value >> 32 == l->id);
+	unsigned int vector = value & 0xffu;
 
 	l->icr = value & ICR_WRITABLE;
-	if (to_self && (value & ICR_DELIVERY_MODE) == ICR_DELIVERY_FIXED)
-		set_bit256(l->irr, value & 0xffu);
+	if ((value & ICR_DELIVERY_MODE) != ICR_DELIVERY_FIXED)
+		return;
+	if (vector < LAPIC_FIRST_LEGAL_VECTOR)
+		record_error(l, ESR_SEND_ILLEGAL_VECTOR);
+	if (icr_includes_self(l, value))
+		receive(l, vector);
 }
 
 static void eoi(struct lapic *l)
@@ -209,15 +311,15 @@ static void eoi(struct lapic *l)
 
 bool lapic_write(struct lapic *l, uint32_t msr, uint64_t value, uint64_t now)
 {
+	/* Every x2APIC register is 32 bits but ICR (SDM 3A 11.12.1.2,
+	 * "x2APIC Register Address Space"): bits 63:32 set elsewhere raise
+	 * #GP, the LVT entries' included. */
+	if (msr != X2APIC_ICR && value >> 32)
+		return false;
 	if (msr >= X2APIC_LVT_TIMER && msr < X2APIC_LVT_TIMER + LVT_COUNT) {
 		write_lvt(l, (enum lapic_lvt)(msr - X2APIC_LVT_TIMER), value);
 		return true;
 	}
-	/* Every x2APIC register is 32 bits but ICR (SDM 3A 11.12.1.2,
-	 * "x2APIC Register Address Space"): bits 63:32 set elsewhere raise
-	 * #GP. */
-	if (msr != X2APIC_ICR && value >> 32)
-		return false;
 	switch (msr) {
 	case X2APIC_TPR:
 		l->tpr = (uint32_t)value & 0xffu;
@@ -236,7 +338,8 @@ bool lapic_write(struct lapic *l, uint32_t msr, uint64_t value, uint64_t now)
 	case X2APIC_ESR: /* x2APIC: only 0 may be written */
 		if (value)
 			return false;
-		l->esr = 0;
+		l->esr = l->esr_pending; /* record_error() */
+		l->esr_pending = 0;
 		return true;
 	case X2APIC_ICR:
 		write_icr(l, value);
@@ -246,12 +349,14 @@ bool lapic_write(struct lapic *l, uint32_t msr, uint64_t value, uint64_t now)
 		start_count(l, now);
 		return true;
 	case X2APIC_TIMER_DIVIDE:
-		l->timer_divide = (uint32_t)value & 0xbu;
+		write_divide(l, (uint32_t)value & 0xbu, now);
 		return true;
 	case X2APIC_SELF_IPI:
 		if (value & ~0xffull)
 			return false;
-		set_bit256(l->irr, (unsigned int)value);
+		if (value < LAPIC_FIRST_LEGAL_VECTOR)
+			record_error(l, ESR_SEND_ILLEGAL_VECTOR);
+		receive(l, (unsigned int)value);
 		return true;
 	}
 	return false; /* read-only or reserved */
@@ -282,7 +387,7 @@ void lapic_update(struct lapic *l, uint64_t now)
 	if (!l->timer_deadline || now < l->timer_deadline)
 		return;
 	if (!(l->lvt[LVT_TIMER] & LAPIC_LVT_MASKED))
-		set_bit256(l->irr, l->lvt[LVT_TIMER] & 0xffu);
+		receive(l, l->lvt[LVT_TIMER] & 0xffu);
 	switch (timer_mode(l)) {
 	case LAPIC_TIMER_PERIODIC: {
 		/* The next period starts where this one ended, so late
@@ -301,6 +406,17 @@ void lapic_update(struct lapic *l, uint64_t now)
 		l->timer_deadline = 0;
 		break;
 	}
+}
+
+bool lapic_timer_can_interrupt(const struct lapic *l)
+{
+	uint32_t lvt = l->lvt[LVT_TIMER];
+	uint32_t vector = lvt & 0xffu;
+
+	return l->timer_deadline && sw_enabled(l) &&
+	       !(lvt & LAPIC_LVT_MASKED) &&
+	       vector >= LAPIC_FIRST_LEGAL_VECTOR &&
+	       (vector & 0xf0u) > (ppr(l) & 0xf0u);
 }
 
 int lapic_pending(const struct lapic *l)

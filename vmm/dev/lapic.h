@@ -63,6 +63,7 @@ enum lapic_lvt {
 struct lapic {
 	uint32_t id;
 	uint32_t tpr, svr, esr;
+	uint32_t esr_pending; /* errors since the last ESR write */
 	uint32_t lvt[LVT_COUNT];
 	uint32_t irr[8], isr[8]; /* 256 vectors, 32 a word */
 	uint64_t icr;
@@ -94,6 +95,12 @@ uint64_t lapic_next_event(const struct lapic *l);
  * (unless masked), a periodic timer reloads, the others go idle. */
 void lapic_update(struct lapic *l, uint64_t now);
 
+/* Whether the timer can still interrupt a CPU that only waits (HLT: no
+ * APIC write, no EOI, no TPR change until an interrupt comes): it is
+ * armed, the APIC software-enabled, its LVT entry unmasked, its vector
+ * legal and of a class above the processor priority as it stands (SDM 3A
+ * 11.8.3.1). False: nothing armed can ever be delivered. */
+bool lapic_timer_can_interrupt(const struct lapic *l);
 /* The vector to inject next: the highest pending one whose priority
  * class is above the processor priority (SDM 3A 11.8.3.1, "Task and Processor
  * Priorities"), or -1. */

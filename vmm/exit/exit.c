@@ -20,6 +20,9 @@ static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_GETSEC] = handle_inject_ud,
 	[EXIT_REASON_HLT] = handle_hlt,
 	[EXIT_REASON_INVD] = handle_invd,
+	/* CPUID shows no PMU (leaf 0AH zero): every counter index is
+	 * invalid, and RDPMC with one raises #GP(0) (SDM 2, "RDPMC"). */
+	[EXIT_REASON_RDPMC] = handle_inject_gp,
 	[EXIT_REASON_VMCALL] = handle_vmcall,
 	/* CPUID hides VMX from the guest, so VMX instructions are undefined
 	 * to it; they exit unconditionally (SDM 3C 26.1.2, "Instructions That

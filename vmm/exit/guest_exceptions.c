@@ -11,17 +11,31 @@
  * 28.2.4, "Information for VM Exits During Event Delivery") is the #AC
  * case; a #DB raised by the delivery's own stack writes is recognized
  * once delivery is done, so the IDT-vectoring information may be clear,
- * but RIP and RSP stay the handler's first. */
+ * but RIP and RSP stay the handler's first, at CPL 0.
+ *
+ * Only those count: the loop is one inside event delivery. At CPL 3 with
+ * no delivery under way the exception is an instruction's of a user
+ * process (a single-stepped "jmp .", an #AC handler that returns into the
+ * same misaligned access): its kernel runs in between and decides about
+ * the process; it is no reason to stop the whole guest. The CPL is SS.DPL
+ * (SDM 3C 25.4.1, "Guest Register State"). */
 static bool loops(struct vcpu *v, unsigned int vector)
 {
-	uint64_t rip = vmcs_read(VMCS_GUEST_RIP);
-	uint64_t rsp = vmcs_read(VMCS_GUEST_RSP);
 	struct intr_info vectoring =
 		intr_info_decode(vmcs_read(VMCS_IDT_VECTORING_INFO));
+	bool in_delivery = vectoring.valid && vectoring.vector == vector;
+
+	if (!in_delivery &&
+	    AR_DPL(vmcs_read(VMCS_GUEST_SS_ACCESS_RIGHTS)) != 0) {
+		v->exc_loop_count = 0;
+		return false;
+	}
+	uint64_t rip = vmcs_read(VMCS_GUEST_RIP);
+	uint64_t rsp = vmcs_read(VMCS_GUEST_RSP);
 	bool same = v->exc_loop_count && vector == v->exc_loop_vector &&
 		    rip == v->exc_loop_rip && rsp == v->exc_loop_rsp;
 
-	if (vectoring.valid && vectoring.vector == vector)
+	if (in_delivery)
 		same = v->exc_loop_count && vector == v->exc_loop_vector;
 	if (!same)
 		v->exc_loop_count = 0;

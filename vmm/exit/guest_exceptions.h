@@ -6,8 +6,9 @@
  * NMI-window or preemption timer gets in; trapped, each delivery is a VM
  * exit. Xen and KVM intercept both. The exception goes back to the guest
  * as hardware would have delivered it; a guest that makes no progress,
- * delivering the same exception at the same RIP and RSP again and again,
- * is stopped (why=exception_loop). */
+ * delivering the same exception at the same RIP and RSP again and again
+ * inside event delivery (at CPL 0, or raised by its own delivery), is
+ * stopped (why=exception_loop); a user process's exceptions never count. */
 #ifndef HV_GUEST_EXCEPTIONS_H
 #define HV_GUEST_EXCEPTIONS_H
 
@@ -15,8 +16,8 @@
 #include "exit/vcpu.h"
 
 /* Identical deliveries in a row before the guest is stopped: far more
- * than any handler that makes progress repeats (a single-stepped
- * "jmp ." is the closest legitimate case, and it is a spinning guest). */
+ * than any handler that makes progress repeats (a kernel's single-stepped
+ * "jmp ." is the closest legitimate case, and it is a spinning kernel). */
 #define EXCEPTION_LOOP_LIMIT 64u
 
 /* The bitmap bits (guest_policy.c). */

@@ -36,11 +36,20 @@ const struct exit_policy guest_exit_policy = {
 	.cr8_store = POLICY_TRAP, /* one instead (handle_cr.c) */
 	.invlpg = POLICY_PASS,
 	.rdtsc = POLICY_PASS,
-	.rdpmc = POLICY_PASS,
+	/* CPUID hides the PMU (leaf 0AH) and its MSRs #GP: RDPMC raises
+	 * #GP too (exit.c), instead of reading the counters the host or
+	 * the firmware left running, a timing channel across exits. */
+	.rdpmc = POLICY_TRAP,
 	.mwait = POLICY_TRAP, /* hidden by CPUID: #UD (exit_dispatch.c) */
 	.monitor = POLICY_TRAP,
 	.pause = POLICY_PASS,
 	.mov_dr = POLICY_PASS,
+	/* WBINVD passes: it writes back and invalidates every cache, the
+	 * host's lines too, but loses no data (SDM 2, "WBINVD"), so the
+	 * worst it does is slow the host down for a while, as a guest that
+	 * sweeps enough memory does anyway. INVD, which would drop the
+	 * host's dirty lines, exits unconditionally and is a no-op
+	 * (handle_events.c). */
 	.wbinvd = POLICY_PASS,
 	.rdrand = POLICY_PASS,
 	.rdseed = POLICY_PASS,
@@ -73,12 +82,12 @@ const struct exit_policy pc_exit_policy = {
 	.cr8_store = POLICY_TRAP,
 	.invlpg = POLICY_PASS,
 	.rdtsc = POLICY_PASS,
-	.rdpmc = POLICY_PASS,
+	.rdpmc = POLICY_TRAP, /* #GP: no PMU, as for a flat guest */
 	.mwait = POLICY_TRAP,
 	.monitor = POLICY_TRAP,
 	.pause = POLICY_PASS,
 	.mov_dr = POLICY_PASS,
-	.wbinvd = POLICY_PASS,
+	.wbinvd = POLICY_PASS, /* harmless to the host: see above */
 	.rdrand = POLICY_PASS,
 	.rdseed = POLICY_PASS,
 	.descriptor_tables = POLICY_PASS,

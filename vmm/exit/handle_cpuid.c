@@ -94,13 +94,22 @@ static void hide_unavailable(uint32_t leaf, uint32_t subleaf,
 		r->ecx |= CPUID_1_ECX_HYPERVISOR;
 		break;
 	case 7:
-		if (subleaf == 0) {
-			r->ebx &= ~(CPUID_7_EBX_SIMD | CPUID_7_EBX_CR4_GATED |
-				    CPUID_7_EBX_UD | CPUID_7_EBX_NO_MSR);
-			r->ecx &= ~(CPUID_7_ECX_CR4_GATED | CPUID_7_ECX_UD);
-			r->edx &= ~(CPUID_7_EDX_UD | CPUID_7_EDX_CR4_GATED |
-				    CPUID_7_EDX_NO_MSR);
+		/* Subleaves 1 and up name features whose CR4 bits or MSRs
+		 * the guest does not get (7.1: FRED, LAM, LKGS; 7.2: the
+		 * IA32_SPEC_CTRL controls) and none is offered: subleaf 0
+		 * reports no other (EAX, the highest subleaf, is 0), and any
+		 * other reads as the invalid subleaf it then is, all zero
+		 * (SDM 2, "CPUID", leaf 07H). */
+		if (subleaf != 0) {
+			*r = (struct cpuid_regs){0, 0, 0, 0};
+			break;
 		}
+		r->eax = 0;
+		r->ebx &= ~(CPUID_7_EBX_SIMD | CPUID_7_EBX_CR4_GATED |
+			    CPUID_7_EBX_UD | CPUID_7_EBX_NO_MSR);
+		r->ecx &= ~(CPUID_7_ECX_CR4_GATED | CPUID_7_ECX_UD);
+		r->edx &= ~(CPUID_7_EDX_UD | CPUID_7_EDX_CR4_GATED |
+			    CPUID_7_EDX_NO_MSR);
 		break;
 	case CPUID_LEAF_PERFMON:
 	case CPUID_LEAF_XSAVE:

@@ -57,6 +57,8 @@ struct pc {
 	uint64_t xcr0; /* the guest's XCR0 */
 	uint64_t cr4;  /* the guest's CR4, as it wrote it */
 	bool reset;    /* the guest pulled the reset line */
+	/* IA32_APIC_BASE EN=EXTD=0: the APIC globally disabled (pc_msr.c) */
+	bool apic_disabled;
 	/* what hv saw of the machine, for the summary's hv lines */
 	uint64_t irqs_injected;
 	uint64_t input_bytes; /* console input given to the UART */

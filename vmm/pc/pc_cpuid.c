@@ -54,6 +54,10 @@ void pc_cpuid(const struct pc *pc, uint32_t leaf, uint32_t subleaf,
 							 : 0);
 		if (pc->xsave_components & XCR0_AVX)
 			r->ecx |= host->ecx & CPUID_1_ECX_AVX_STATE;
+		/* A globally disabled APIC clears the APIC flag (SDM 3A
+		 * 11.4.3, "Enabling or Disabling the Local APIC"). */
+		if (pc->apic_disabled)
+			r->edx &= ~CPUID_1_EDX_APIC;
 		break;
 	case 7:
 		if (subleaf == 0 && (pc->xsave_components & XCR0_AVX))

@@ -288,10 +288,15 @@ enum exit_verdict pc_hlt(struct vcpu *v)
 		lapic_update(&pc->lapic, now);
 		if (lapic_pending(&pc->lapic) >= 0)
 			return VERDICT_RESUME;
-		if (!lapic_next_event(&pc->lapic)) {
+		/* Only the timer can end the wait, and only if its interrupt
+		 * can be delivered as the APIC stands: masked, software-
+		 * disabled or held back by TPR or ISR, it would wake nothing
+		 * while the host served the firmware for ever. */
+		if (!lapic_timer_can_interrupt(&pc->lapic)) {
 			console_flush(v);
 			hv_printf("hv: guest %s: halted with no timer armed "
-				  "and no interrupt to come, at RIP 0x%lx\n",
+				  "that can interrupt it and no interrupt to "
+				  "come, at RIP 0x%lx\n",
 				  v->name, vmcs_read(VMCS_GUEST_RIP));
 			return vcpu_kill(v, "halted_forever");
 		}

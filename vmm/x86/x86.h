@@ -111,6 +111,9 @@
 #define CPUID_1_ECX_AVX_STATE \
 	((1u << 12) /* FMA */ | (1u << 28) /* AVX */ | (1u << 29) /* F16C */)
 #define CPUID_7_EBX_AVX2 (1u << 5)
+/* Leaf 1 EDX: an on-chip APIC, globally enabled (SDM 3A 11.4.3,
+ * "Enabling or Disabling the Local APIC"). */
+#define CPUID_1_EDX_APIC (1u << 9)
 /* Leaf 1 ECX: the local APIC's x2APIC mode and TSC-deadline timer. */
 #define CPUID_1_ECX_X2APIC (1u << 21)
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
