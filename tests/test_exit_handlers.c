@@ -913,7 +913,8 @@ static void gp_in_real_mode_has_no_error_code(void **state)
 {
 	(void)state;
 	vmcs_write(VMCS_GUEST_CR0, CR0_ET | CR0_NE);
-	assert_faulted(rdmsr(0x12345678), INJECT_GP & ~INTR_INFO_DELIVER_ERROR_CODE);
+	assert_faulted(rdmsr(0x12345678),
+		       INJECT_GP & ~INTR_INFO_DELIVER_ERROR_CODE);
 	vmcs_write(VMCS_GUEST_CR0, GUEST_CR0_BITS);
 	assert_faulted(rdmsr(0x12345678), INJECT_GP);
 }

@@ -26,6 +26,7 @@
 #include "host_platform.h"
 #include "exit/run_bounds.h"
 #include "pc/pc.h"
+#include "pc/pc_machine.h"
 #include "pc/pc_run.h"
 #include "vmcs/vmcs.h"
 #include "vmx/vmx_controls.h"
@@ -624,7 +625,8 @@ static void pc_halted_with_a_periodic_timer(void)
 	struct lapic *l = &t.pc.lapic;
 
 	t.v.ops = &pc_ops;
-	t.v.pc = &t.pc;
+	t.v.machine = &pc_machine;
+	t.v.machine_state = &t.pc;
 	pc_init(&t.pc, &t.v, 1000000, 5, 0, 0);
 	vmcs_write(VMCS_GUEST_RFLAGS, RFLAGS_FIXED1 | RFLAGS_IF);
 	assert_true(lapic_write(l, X2APIC_SVR, LAPIC_SVR_ENABLE | 0xff, 0));
