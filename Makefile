@@ -47,7 +47,7 @@ GUEST_LIB := $(BUILD)/guest/crt0.o $(BUILD)/guest/exceptions.o \
 # The hostile suite (guest/hostile_*.c, expectations in
 # tests/hostile_expect.txt) and the good guest that runs after it.
 HOSTILE   := $(patsubst guest/%.c,%,$(wildcard guest/hostile_*.c))
-GUESTS    := tiny abi_only bench good $(HOSTILE)
+GUESTS    := tiny abi_only bench good fuzz $(HOSTILE)
 GUEST_BINS := $(patsubst %,$(BUILD)/guest/%.bin,$(GUESTS))
 # Hostile PC guests (guest/pc/*.S): a few instructions each, wrapped as a
 # bzImage (scripts/mkbzimage.py) and booted with --kernel=, so they get
@@ -61,7 +61,7 @@ UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/host/tests/%,$(wildcard tests/test_*
 VMCS_TOOL := $(BUILD)/host/vmcs
 TEST_SUPPORT := tests/host_platform.c tests/cpu_fixtures.c
 
-.PHONY: all bench debug deps image linux run test unit lint format clean
+.PHONY: all bench debug deps fuzz image linux run test unit lint format clean
 all: deps $(BUILD)/hv.efi $(BUILD)/hv.img $(VMCS_TOOL) $(GUEST_BINS) $(GUEST_BINS:.bin=.elf) \
 	$(PC_GUESTS)
 
@@ -93,6 +93,11 @@ $(BUILD)/guest/fmt.o: vmm/fmt.c
 $(BUILD)/guest/%.elf: $(BUILD)/guest/%.o $(GUEST_LIB) guest/guest.ld
 	ld -nostdlib -static --no-warn-rwx-segments -z noexecstack -T guest/guest.ld \
 		$(GUEST_LIB) $< -o $@
+
+# The fuzz guest (make fuzz): its INT n stubs are assembly.
+$(BUILD)/guest/fuzz.elf: $(BUILD)/guest/fuzz.o $(BUILD)/guest/fuzz_ops.o $(GUEST_LIB) guest/guest.ld
+	ld -nostdlib -static --no-warn-rwx-segments -z noexecstack -T guest/guest.ld \
+		$(GUEST_LIB) $(BUILD)/guest/fuzz.o $(BUILD)/guest/fuzz_ops.o -o $@
 
 # Written from docs/guest-abi.md alone: its own entry and linker script,
 # none of the shared runtime.
@@ -164,6 +169,11 @@ image: $(BUILD)/hv.img $(BUILD)/hv-linux.img
 # Exit-path benchmark under Bochs: a table of ticks per round trip, twice.
 bench: all
 	scripts/bench.sh
+
+# The fuzz guest on Bochs, one boot, then its report (scripts/fuzz.sh):
+# SEED=, FUZZ_RUNS= or FUZZ_EXITS=, BATCH= (replay one batch of SEED).
+fuzz: all
+	scripts/fuzz.sh
 
 # A breakpoint in hv.efi (BREAK=SYMBOL, default handle_cpuid): Bochs's own
 # debugger, or GDB on QEMU (EMU=bochs|qemu-kvm|qemu-tcg).

@@ -297,6 +297,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		st = load_linux(image, &cl, &opt);
 	if (st == HV_OK) {
 		opt.caps_only = cl.caps_only;
+		opt.guest_arg = cl.guest_arg;
 		opt.dump_vmcs = cl.dump_vmcs;
 		opt.break_entry = cl.break_entry;
 		opt.watchdog_slices = cl.watchdog_slices;

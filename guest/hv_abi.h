@@ -32,6 +32,9 @@
 #define HV_GUEST_DS 0x10
 #define HV_GUEST_TR 0x18
 
+/* hv_info.arg: at most this many bytes less one (the NUL). */
+#define HV_GUEST_ARG_MAX 64
+
 /* At HV_GUEST_INFO. The VMM updates the counters while the guest runs. */
 struct hv_info {
 	uint64_t magic; /* HV_INFO_MAGIC */
@@ -39,6 +42,10 @@ struct hv_info {
 	uint32_t mem_size;
 	uint64_t image_size;
 	volatile uint64_t preemptions; /* VMX-preemption timer expiries */
+	/* hv.efi's --guest-arg=WORD, NUL-terminated; empty without it (and
+	 * under an hv.efi older than the field: guest memory starts
+	 * zeroed). The fuzz guest's seed (guest/fuzz.c). */
+	char arg[HV_GUEST_ARG_MAX];
 };
 /* "via4info" in memory (little-endian) */
 #define HV_INFO_MAGIC UINT64_C(0x6f666e6934616976)

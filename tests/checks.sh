@@ -196,3 +196,61 @@ hv_step() {
 	echo "hv.efi${2:+ $2}"
 	echo "echo \"hv-test: $1 returned %lasterror%\""
 }
+
+# The fuzz guest's oracle (guest/fuzz.c, scripts/fuzz.sh): from hv's own
+# lines only. FUZZ_WHY: the kill reasons docs/guest-abi.md lists that a
+# guest may cause; unhandled_exit and ept_misconfig are hv's bugs there,
+# and machine_check cannot come from a guest, so each is a finding.
+FUZZ_WHY='ept_violation|triple_fault|watchdog|host_time|exit_limit|exception_loop|console_flood|string_io'
+
+# fuzz_batch STEPLOG: the last batch the fuzz guest announced in a step
+# (its own "fuzz: seed S batch B" line: where to look, never a verdict).
+fuzz_batch() {
+	sed -n 's/^guest: fuzz: seed [0-9a-fx]* batch \([0-9]*\)$/\1/p' "$1" | tail -n 1
+}
+
+# expect_fuzz NAME ALL: every step "fuzz-*" of ALL (one run of hv.efi
+# fuzz.bin --guest-arg=SEED:FIRST:COUNT each) ended as the ABI allows:
+# a summary line with result=ok, result=error status=N (HV_HC_EXIT; not
+# 0xe0-0xff, the guest's unexpected-exception status) or result=killed
+# for a listed reason; VMX off, every page freed, the host's registers as
+# before; no failed VM entry and no firmware exception dump. One not_ok
+# per broken rule, naming seed and batch (ok/not_ok are the caller's).
+expect_fuzz() {
+	local name=$1 all=$2 dir step steps=0 bad sum batch where
+	dir=$(dirname "$all")
+	while read -r step; do
+		steps=$((steps + 1))
+		step_log "$all" "$step" "$dir/step-$step.log"
+		batch=$(fuzz_batch "$dir/step-$step.log")
+		where="$step (batch ${batch:-none})"
+		bad=0
+		sum=$(grep -E '^hv: summary guest=fuzz\.bin ' "$dir/step-$step.log" | tail -n 1)
+		if [ -z "$sum" ]; then
+			not_ok "$name: $where: no summary line from hv"
+			bad=1
+		elif ! grep -qE "result=ok( |\$)|result=error .*status=([0-9]+)\$|result=killed .*why=($FUZZ_WHY)( |\$)" <<<"$sum"; then
+			not_ok "$name: $where: the run ended outside the ABI: ${sum#hv: summary }"
+			bad=1
+		elif [[ $sum =~ status=(22[4-9]|23[0-9]|24[0-9]|25[0-5])$ ]]; then
+			not_ok "$name: $where: an exception struck the guest with no fixup armed (status ${BASH_REMATCH[1]}): ${sum#hv: summary }"
+			bad=1
+		fi
+		grep -q '^hv: vmx off' "$dir/step-$step.log" ||
+			{ not_ok "$name: $where: no 'hv: vmx off'"; bad=1; }
+		grep -q '^hv: every page freed' "$dir/step-$step.log" ||
+			{ not_ok "$name: $where: not every page freed"; bad=1; }
+		grep -q '^hv: host state after the run: as before' "$dir/step-$step.log" ||
+			{ not_ok "$name: $where: host registers changed: $(grep -m1 CHANGED "$dir/step-$step.log")"; bad=1; }
+		if grep -qE '^hv: (.*VM entry failed|VMRESUME failed|VMLAUNCH failed)' "$dir/step-$step.log"; then
+			not_ok "$name: $where: $(grep -m1 -E '^hv: (.*VM entry failed|VMRESUME failed|VMLAUNCH failed)' "$dir/step-$step.log")"
+			bad=1
+		fi
+		if grep -q '!!!! X64 Exception' "$dir/step-$step.log"; then
+			not_ok "$name: $where: a host exception: $(grep -m1 '!!!! X64 Exception' "$dir/step-$step.log")"
+			bad=1
+		fi
+		[ "$bad" = 0 ] && ok "$name: $step: ${sum#hv: summary guest=fuzz.bin }"
+	done < <(sed -n 's/^hv-test: step \(fuzz-[0-9a-fx:-]*\)$/\1/p' "$all")
+	[ "$steps" -gt 0 ] || not_ok "$name: no fuzz run in $all"
+}

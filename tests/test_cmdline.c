@@ -530,6 +530,33 @@ static void mem_takes_a_size_as_qemu_does(void **state)
 	assert_int_equal(c.mem_mib, 4096); /* unchanged */
 }
 
+/* --guest-arg=WORD: a flat guest's hv_info.arg (guest/fuzz.c's seed),
+ * at most 63 bytes, not with --kernel=. */
+static void guest_arg_is_one_word_for_a_flat_guest(void **state)
+{
+	struct cmdline c = {0};
+	char word[100];
+
+	(void)state;
+	assert_null(parse("fuzz.bin --guest-arg=0x1234:7", false, &c));
+	assert_string_equal(c.guest, "fuzz.bin");
+	assert_string_equal(c.guest_arg, "0x1234:7");
+	assert_null(check(&c));
+	snprintf(word, sizeof(word), "--guest-arg=%063d", 5);
+	assert_null(parse(word, false, &c));
+	assert_int_equal(strlen(c.guest_arg), 63);
+	snprintf(word, sizeof(word), "--guest-arg=%064d", 5);
+	assert_non_null(parse(word, false, &c));
+	assert_int_equal(strlen(c.guest_arg), 63); /* unchanged */
+	assert_string_equal(parse("--guest-arg=", false, &c),
+			    "unknown or bad argument \"--guest-arg=\"");
+	memset(&c, 0, sizeof(c));
+	assert_null(parse("--kernel=vmlinuz --guest-arg=1", false, &c));
+	assert_string_equal(check(&c),
+			    "--guest-arg=1: only with a flat guest, not "
+			    "--kernel=");
+}
+
 /* cmdline_check, once hv.cfg and the command line are both read. */
 static void linux_words_need_the_kernel(void **state)
 {
@@ -620,6 +647,7 @@ int main(void)
 		cmocka_unit_test(append_must_fit),
 		cmocka_unit_test(mem_takes_a_size_as_qemu_does),
 		cmocka_unit_test(linux_words_need_the_kernel),
+		cmocka_unit_test(guest_arg_is_one_word_for_a_flat_guest),
 		cmocka_unit_test(kernel_and_flat_guest_are_one_too_many),
 		cmocka_unit_test(command_line_overrides_config_per_word),
 	};

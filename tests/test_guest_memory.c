@@ -218,6 +218,26 @@ static void info_page_describes_guest_and_image(void **state)
 	assert_int_equal(info.preemptions, 0);
 }
 
+static void info_arg_is_the_guest_arg_truncated(void **state)
+{
+	static const uint8_t image[16] = {1};
+	char longer[100];
+	const struct hv_info *info = (const void *)(mem + HV_GUEST_INFO);
+
+	(void)state;
+	init_ok(image, sizeof(image));
+	assert_string_equal(info->arg, ""); /* none: zeroed */
+	guest_memory_set_arg(mem, NULL);
+	assert_string_equal(info->arg, "");
+	guest_memory_set_arg(mem, "0xdeadbeef:3");
+	assert_string_equal(info->arg, "0xdeadbeef:3");
+	memset(longer, 'x', sizeof(longer) - 1);
+	longer[sizeof(longer) - 1] = '\0';
+	guest_memory_set_arg(mem, longer);
+	assert_int_equal(strlen(info->arg), HV_GUEST_ARG_MAX - 1);
+	assert_int_equal(offsetof(struct hv_info, arg), 32);
+}
+
 static void image_is_copied_to_load_address(void **state)
 {
 	uint8_t image[5000];
@@ -289,6 +309,7 @@ int main(void)
 		T(alternate_pml4_maps_alias_base_to_physical_0),
 		T(gdt_has_64bit_code_data_and_busy_tss),
 		T(info_page_describes_guest_and_image),
+		T(info_arg_is_the_guest_arg_truncated),
 		T(image_is_copied_to_load_address),
 		T(largest_image_fits_below_the_stack),
 		T(empty_image_is_rejected),

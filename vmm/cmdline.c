@@ -236,7 +236,14 @@ static const char *apply(const char *w, size_t n, struct cmdline *out,
 	if (linux_word)
 		return e;
 
-	if (word_is(w, n, "--caps")) {
+	static const char ga[] = "--guest-arg=";
+	const size_t ga_len = sizeof(ga) - 1;
+
+	if (n > ga_len && word_is(w, ga_len, ga)) {
+		if (n - ga_len >= CMDLINE_MAX_GUEST_ARG)
+			goto bad;
+		copy(out->guest_arg, w + ga_len, n - ga_len);
+	} else if (word_is(w, n, "--caps")) {
 		out->caps_only = true;
 	} else if (word_is(w, n, "--dump")) {
 		out->dump_vmcs = true;
@@ -360,6 +367,11 @@ const char *cmdline_check(const struct cmdline *c, char *err, size_t err_size)
 		hv_snprintf(err, err_size,
 			    "--kernel=%s and %s: choose one guest",
 			    shown_str(c->kernel, a), shown_str(c->guest, b));
+	else if (c->kernel[0] && c->guest_arg[0])
+		hv_snprintf(err, err_size,
+			    "--guest-arg=%s: only with a flat guest, not "
+			    "--kernel=",
+			    shown_str(c->guest_arg, a));
 	else if (c->kernel[0])
 		return NULL;
 	else if (c->initrd[0])

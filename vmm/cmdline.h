@@ -2,7 +2,7 @@
  * next to the app (same syntax; hv.cfg is read first, then the command
  * line on top of it: the command line wins, word by word):
  *   [--caps] [--dump] [--debug-wait] [--watchdog=SLICES]
- *   [--break-entry=RULE] [GUEST.bin]
+ *   [--break-entry=RULE] [GUEST.bin [--guest-arg=WORD]]
  *   [--kernel=FILE [--initrd=FILE] [--append="TEXT"] [--mem=SIZE]]
  * "#" at the start of a word starts a comment to the end of the line.
  * The values of --kernel=, --initrd= and --append= may be in double
@@ -28,6 +28,8 @@
  * 4096 MiB (LINUX_MAX_MEM, vmm/loader/linux_boot.h). */
 #define CMDLINE_MIN_MEM_MIB 16u
 #define CMDLINE_MAX_MEM_MIB 4096u
+/* --guest-arg=WORD: as hv_info.arg holds it (guest/hv_abi.h). */
+#define CMDLINE_MAX_GUEST_ARG 64u
 
 /* Test-only: break one VM-entry rule on purpose (tests/integration.sh). */
 enum entry_break {
@@ -53,6 +55,9 @@ struct cmdline {
 	char append[CMDLINE_MAX_APPEND];
 	bool has_append;
 	uint32_t mem_mib;
+	/* --guest-arg=WORD: handed to a flat guest in hv_info.arg (empty:
+	 * none); at most CMDLINE_MAX_GUEST_ARG - 1 bytes. */
+	char guest_arg[CMDLINE_MAX_GUEST_ARG];
 };
 
 /* Parses @text (ASCII, NUL-terminated) into @out, on top of what @out

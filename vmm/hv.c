@@ -84,6 +84,7 @@ static enum hv_status guest_in_vmx_session(const struct vmx_caps *caps,
 		.name = opt->guest_name,
 		.data = opt->guest_image,
 		.size = opt->guest_size,
+		.arg = opt->guest_arg,
 	};
 
 	if (opt->kernel.data) {

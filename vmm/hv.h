@@ -36,6 +36,7 @@ struct hv_options {
 	const char *guest_name;	      /* for the log */
 	const void *guest_image;      /* flat 64-bit image (guest/hv_abi.h) */
 	size_t guest_size;
+	const char *guest_arg; /* --guest-arg=, into hv_info.arg ("": none) */
 	/* --kernel=: a bzImage booted as a Linux guest instead of the flat
 	 * image (docs/linux-guest.md), with its --initrd=, --append= (NULL:
 	 * the default command line) and --mem= (MiB; 0: the default). */

@@ -249,6 +249,7 @@ static enum hv_status fill_flat(struct vm *vm, const struct guest_image *image)
 			  (uint64_t)image->size, HV_GUEST_MAX_IMAGE);
 		return HV_BAD_ARGUMENT;
 	}
+	guest_memory_set_arg(v->mem, image->arg);
 	vm->entry = (struct guest_entry){
 		.rip = HV_GUEST_LOAD_ADDR,
 		.rsp = HV_GUEST_STACK_TOP,

@@ -21,6 +21,7 @@ struct guest_image {
 	size_t initrd_size;
 	const char *cmdline;
 	uint64_t mem_size;
+	const char *arg; /* a flat guest's hv_info.arg; NULL: none */
 };
 
 struct run_options {

@@ -64,6 +64,16 @@ enum guest_image_error guest_memory_init(uint8_t *mem, const void *image,
 	return GUEST_IMAGE_OK;
 }
 
+void guest_memory_set_arg(uint8_t *mem, const char *arg)
+{
+	struct hv_info *info = (struct hv_info *)(mem + HV_GUEST_INFO);
+	size_t i = 0;
+
+	for (; arg && arg[i] && i < HV_GUEST_ARG_MAX - 1; i++)
+		info->arg[i] = arg[i];
+	info->arg[i] = '\0';
+}
+
 const char *guest_image_error_text(enum guest_image_error e)
 {
 	switch (e) {

@@ -29,6 +29,9 @@ enum guest_image_error {
  * bytes, zeroed) and copies the image to HV_GUEST_LOAD_ADDR. */
 enum guest_image_error guest_memory_init(uint8_t *mem, const void *image,
 					 size_t image_size);
+/* Copies @arg (NULL: none) into hv_info.arg, truncated to
+ * HV_GUEST_ARG_MAX - 1 bytes and NUL-terminated. */
+void guest_memory_set_arg(uint8_t *mem, const char *arg);
 const char *guest_image_error_text(enum guest_image_error e);
 
 #endif

@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# make fuzz (issue 22, part 1): one Bochs boot whose startup.nsh runs
+# hv.efi on the fuzz guest (guest/fuzz.c) once per seed, then a report:
+# exits per reason summed over the runs (hv's summary lines), the exit
+# reasons hv handles (vmm/exit/exit.c's table) that no run reached, runs
+# and exits per second, and the findings (tests/checks.sh expect_fuzz:
+# hv's own lines only). Exits 1 when there is a finding.
+#
+#   fuzz.sh                         FUZZ_RUNS seeds from SEED
+#   SEED=S                          the first seed (default 1); run i gets S+i
+#   FUZZ_RUNS=N                     how many seeds (default 20)
+#   FUZZ_EXITS=N                    instead: enough seeds for about N exits
+#                                   (FUZZ_EXITS_PER_RUN each, an estimate;
+#                                   the report counts the real ones)
+#   FUZZ_BATCHES=N                  batches of 1000 operations a run (10)
+#   BATCH=B                         replay batch B of SEED alone (one run)
+#   FUZZ_VERBOSE=1                  the guest prints each operation first
+#   FUZZ_SEEDS_FILE=F               the seeds of F (one a line, # comments)
+#   FUZZ_OUT=DIR                    logs (default build/fuzz)
+#   FUZZ_TIMEOUT=S                  the boot's bound (default: 60 s + 30 s a run)
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here/.." || exit 2
+# shellcheck source=scripts/platform.sh
+. scripts/platform.sh
+# shellcheck source=tests/checks.sh
+. tests/checks.sh
+
+seed=${SEED:-1}
+batches=${FUZZ_BATCHES:-10}
+per_run=${FUZZ_EXITS_PER_RUN:-8000}
+out=${FUZZ_OUT:-build/fuzz}
+runs=${FUZZ_RUNS:-20}
+[ -n "${FUZZ_EXITS:-}" ] && runs=$(((FUZZ_EXITS + per_run - 1) / per_run))
+verbose=""
+[ "${FUZZ_VERBOSE:-0}" = 1 ] && verbose=":v"
+
+# The guest arguments, one a run: SEED:FIRST:COUNT.
+args=()
+if [ -n "${BATCH:-}" ]; then
+	args=("$seed:$BATCH:1$verbose")
+elif [ -n "${FUZZ_SEEDS_FILE:-}" ]; then
+	while read -r s _; do
+		case $s in '' | '#'*) continue ;; esac
+		args+=("$s:0:$batches$verbose")
+	done <"$FUZZ_SEEDS_FILE"
+else
+	for ((i = 0; i < runs; i++)); do
+		args+=("$((seed + i)):0:$batches$verbose")
+	done
+fi
+timeout=${FUZZ_TIMEOUT:-$((60 + 30 * ${#args[@]}))}
+
+for f in build/hv.efi build/guest/fuzz.bin; do
+	[ -f "$f" ] || { echo "fuzz: $f missing (make all)" >&2; exit 2; }
+done
+mkdir -p "$out"
+{
+	echo '@echo -off'
+	echo 'fs0:'
+	for a in "${args[@]}"; do
+		hv_step "fuzz-${a%%:v}" "fuzz.bin --guest-arg=$a"
+	done
+	echo 'reset -s'
+} >"$out/startup.nsh"
+rm -f "$out/fuzz.img"
+scripts/mkimage.sh "$out/fuzz.img" hv.efi=build/hv.efi startup.nsh="$out/startup.nsh" \
+	fuzz.bin=build/guest/fuzz.bin >/dev/null || { echo "fuzz: could not build $out/fuzz.img" >&2; exit 2; }
+
+echo "fuzz: ${#args[@]} runs (${args[0]}${args[1]:+ ... ${args[-1]}}), one Bochs boot bounded at $timeout s, logs in $out/"
+t0=$SECONDS
+scripts/run.sh --emu bochs --image "$out/fuzz.img" --out "$out/boot" --timeout "$timeout" --quiet >"$out/run.out" 2>&1
+rc=$?
+wall=$((SECONDS - t0))
+LOG=$out/serial.clean
+clean_serial "$out/boot/serial.log" >"$LOG"
+
+findings=() passed=0
+ok() { passed=$((passed + 1)); }
+not_ok() { findings+=("$*"); }
+expect_fuzz fuzz "$LOG"
+if [ "$rc" != 0 ]; then
+	# A hang (or a boot that never ended): the step that started last
+	# and never returned is where it hung.
+	last=$(sed -n 's/^hv-test: step \(fuzz-[0-9a-fx:-]*\)$/\1/p' "$LOG" | tail -n 1)
+	step_log "$LOG" "$last" "$out/step-hang.log" 2>/dev/null
+	findings+=("fuzz: the boot did not end by itself (run.sh exit $rc, $(tail -n 1 "$out/run.out")): the last run started was ${last:-none}, batch $(fuzz_batch "$out/step-hang.log"); its last lines: $(tail -n 3 "$out/step-hang.log" | tr '\n' '|')")
+fi
+
+# Exits per reason, summed over every run's summary line.
+sums=$(grep -E '^hv: summary guest=fuzz\.bin ' "$LOG" | tr ' ' '\n' | grep -E '^[a-z_0-9]+=[0-9]+$' |
+	grep -vE '^(exits|status)=' | awk -F= '{ n[$1] += $2 } END { for (k in n) print k, n[k] }' | sort -k2 -nr)
+total=$(grep -E '^hv: summary guest=fuzz\.bin ' "$LOG" | sed -n 's/.* exits=\([0-9]*\) .*/\1/p' | awk '{ t += $1 } END { print t + 0 }')
+nruns=$(grep -cE '^hv: summary guest=fuzz\.bin ' "$LOG")
+ends=$(grep -E '^hv: summary guest=fuzz\.bin ' "$LOG" | sed -E 's/.* result=([a-z]+).*/\1/' | sort | uniq -c | awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')
+whys=$(grep -E '^hv: summary guest=fuzz\.bin .*why=' "$LOG" | sed -E 's/.*why=([a-z_]+).*/\1/' | sort | uniq -c | awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')
+# The reasons hv handles: the indexed table in vmm/exit/exit.c.
+handled=$(sed -n 's/^\s*\[EXIT_REASON_\([A-Z0-9_]*\)\] = .*/\1/p' vmm/exit/exit.c | tr '[:upper:]' '[:lower:]')
+never=$(for r in $handled; do grep -q "^$r " <<<"$sums" || echo "$r"; done | tr '\n' ' ')
+
+echo
+echo "fuzz report"
+echo "  runs: $nruns of ${#args[@]} ended with a summary line ($ends${whys:+; killed: $whys})"
+echo "  exits: $total in $wall s of Bochs (the firmware's boot and shell included): $((total / (wall > 0 ? wall : 1))) exits/s, $(awk -v r="$nruns" -v w="$wall" 'BEGIN { printf "%.2f", r / (w > 0 ? w : 1) }') runs/s"
+echo "  exits per reason:"
+# shellcheck disable=SC2086 # word lists
+printf '    %-22s %s\n' $sums
+echo "  handled exit reasons never reached: ${never:-none}"
+echo "  oracle: $passed runs clean; ${#findings[@]} findings"
+for f in "${findings[@]}"; do
+	echo "  finding: $f"
+done
+if [ "${#findings[@]}" -gt 0 ]; then
+	echo "  replay one batch: make fuzz SEED=<seed> BATCH=<batch> (FUZZ_VERBOSE=1 names each operation); logs: $out/step-*.log"
+	exit 1
+fi
+exit 0
