@@ -62,6 +62,7 @@ enum op_kind {
 	OP_STORE,
 	OP_SHADOW,
 	OP_TF,
+	OP_DR,
 	/* Rare, each may end the guest. */
 	OP_HLT,
 	OP_STRING_IO,
@@ -72,11 +73,11 @@ enum op_kind {
 };
 
 static const char *const op_names[OP_COUNT] = {
-	"cpuid",     "rdmsr",	  "wrmsr",	"in",	      "out",
-	"cr0<-",     "cr3<-",	  "cr4<-",	"cr8<-",      "<-cr",
-	"lmsw/clts", "xsetbv",	  "vmcall",	"vmx",	      "misc",
-	"int",	     "load",	  "store",	"shadow",     "tf",
-	"hlt",	     "string-io", "far-access", "cr3-random", "hc-exit",
+	"cpuid",      "rdmsr",	 "wrmsr", "in",	  "out",       "cr0<-",
+	"cr3<-",      "cr4<-",	 "cr8<-", "<-cr", "lmsw/clts", "xsetbv",
+	"vmcall",     "vmx",	 "misc",  "int",  "load",      "store",
+	"shadow",     "tf",	 "dr",	  "hlt",  "string-io", "far-access",
+	"cr3-random", "hc-exit",
 };
 
 /* Weights out of 10000: how often each operation is drawn. The rare
@@ -91,7 +92,7 @@ static const uint16_t op_weight[OP_FIRST_RARE] = {
 	[OP_READ_CR] = 400,   [OP_LMSW_CLTS] = 200, [OP_XSETBV] = 200,
 	[OP_VMCALL] = 500,    [OP_VMX] = 300,	    [OP_MISC] = 500,
 	[OP_INT] = 400,	      [OP_LOAD] = 400,	    [OP_STORE] = 300,
-	[OP_SHADOW] = 400,    [OP_TF] = 500,
+	[OP_SHADOW] = 400,    [OP_TF] = 400,	    [OP_DR] = 100,
 };
 
 /* One operation of the bytecode: what, a variant, and its operands. */
@@ -637,6 +638,53 @@ static void op_shadow(const struct op *o)
 	}
 }
 
+/* Debug registers (MOV DR does not exit): data breakpoints on the
+ * scratch buffer and I/O breakpoints (CR4.DE) on ports, which stay set
+ * for the operations that follow, so the #DB hv must raise after an IN
+ * or OUT it emulates comes up; never an instruction breakpoint, which
+ * would strike the exception handler itself. */
+static void op_dr(const struct op *o)
+{
+	uint64_t v = o->b, dr7 = DR7_INIT;
+	unsigned int n = (o->sub >> 2) & 3;
+
+	switch (o->sub & 3) {
+	case 0:
+		v = o->c & 1 ? random_port()
+			     : (uint64_t)scratch + o->b % FUZZ_SCRATCH_SIZE;
+		if (n == 0)
+			GUEST_SAFE_INSN("mov %[v], %%dr0", [v] "+r"(v));
+		else if (n == 1)
+			GUEST_SAFE_INSN("mov %[v], %%dr1", [v] "+r"(v));
+		else if (n == 2)
+			GUEST_SAFE_INSN("mov %[v], %%dr2", [v] "+r"(v));
+		else
+			GUEST_SAFE_INSN("mov %[v], %%dr3", [v] "+r"(v));
+		break;
+	case 1:
+		/* Enables L0-L3/G0-G3 at random, R/W 01, 10 or 11, any LEN. */
+		for (unsigned int i = 0; i < 4; i++) {
+			uint64_t rw = 1 + (o->c >> (4 * i)) % 3,
+				 len = (o->c >> (4 * i + 2)) & 3;
+
+			dr7 |= (o->b >> (2 * i) & 3) << (2 * i) |
+			       (rw | len << 2) << (16 + 4 * i);
+		}
+		if (o->a & 1)
+			write_cr4_safe(read_cr4() | CR4_DE);
+		GUEST_SAFE_INSN("mov %[v], %%dr7", [v] "+r"(dr7));
+		break;
+	case 2:
+		GUEST_SAFE_INSN("mov %[v], %%dr7", [v] "+r"(dr7));
+		GUEST_SAFE_INSN("mov %[v], %%dr6", [v] "+r"(v));
+		break;
+	default:
+		GUEST_SAFE_INSN("mov %%dr6, %[v]", [v] "+r"(v));
+		GUEST_SAFE_INSN("mov %%dr7, %[v]", [v] "+r"(v));
+		break;
+	}
+}
+
 /* TF set, then an exiting instruction: the single-step #DB must follow
  * the instruction hv emulated (lib.c's handler clears TF and resumes at
  * the fixup). Sometimes behind a MOV SS shadow as well. */
@@ -776,6 +824,9 @@ static void run_op(const struct op *o)
 		break;
 	case OP_TF:
 		op_tf(o);
+		break;
+	case OP_DR:
+		op_dr(o);
 		break;
 	default:
 		op_ending(o);

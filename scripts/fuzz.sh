@@ -15,7 +15,8 @@
 #   FUZZ_BATCHES=N                  batches of 1000 operations a run (10)
 #   BATCH=B                         replay batch B of SEED alone (one run)
 #   FUZZ_VERBOSE=1                  the guest prints each operation first
-#   FUZZ_SEEDS_FILE=F               the seeds of F (one a line, # comments)
+#   FUZZ_SEEDS_FILE=F               the seeds of F (one a line or FIRST-LAST,
+#                                   # comments; tests/fuzz_seeds.txt)
 #   FUZZ_OUT=DIR                    logs (default build/fuzz)
 #   FUZZ_TIMEOUT=S                  the boot's bound (default: 60 s + 30 s a run)
 set -uo pipefail
@@ -40,9 +41,13 @@ args=()
 if [ -n "${BATCH:-}" ]; then
 	args=("$seed:$BATCH:1$verbose")
 elif [ -n "${FUZZ_SEEDS_FILE:-}" ]; then
+	# One seed a line, or a range FIRST-LAST; "#" starts a comment.
 	while read -r s _; do
-		case $s in '' | '#'*) continue ;; esac
-		args+=("$s:0:$batches$verbose")
+		case $s in
+		'' | '#'*) continue ;;
+		*-*) for ((i = ${s%-*}; i <= ${s#*-}; i++)); do args+=("$i:0:$batches$verbose"); done ;;
+		*) args+=("$s:0:$batches$verbose") ;;
+		esac
 	done <"$FUZZ_SEEDS_FILE"
 else
 	for ((i = 0; i < runs; i++)); do
@@ -55,6 +60,7 @@ for f in build/hv.efi build/guest/fuzz.bin; do
 	[ -f "$f" ] || { echo "fuzz: $f missing (make all)" >&2; exit 2; }
 done
 mkdir -p "$out"
+rm -f "$out"/step-*.log
 {
 	echo '@echo -off'
 	echo 'fs0:'

@@ -172,6 +172,37 @@ elif boot bochs-hostile bochs "$hostile_img" "$hostile_bound" "${hostile_flags[@
 	fi
 	expect_hostile bochs-hostile "$LOG"
 fi
+section "integration: Bochs, the fuzz guest on the fixed seeds (tests/fuzz_seeds.txt)"
+# scripts/fuzz.sh: one boot, hv.efi fuzz.bin --guest-arg=SEED:0:10 per
+# seed; each run judged from hv's lines by expect_fuzz (tests/checks.sh).
+# FUZZ_MIN_EXITS: fewer exits means the fuzzer stopped fuzzing.
+FUZZ_MIN_EXITS=150000
+fuzz_out=build/test/bochs-fuzz
+fuzz_t0=$SECONDS
+FUZZ_SEEDS_FILE=tests/fuzz_seeds.txt FUZZ_OUT=$fuzz_out FUZZ_TIMEOUT=300 \
+	scripts/fuzz.sh >"$fuzz_out.report" 2>&1
+fuzz_rc=$?
+fuzz_runs=$(sed -n 's/^  oracle: \([0-9]*\) runs clean.*/\1/p' "$fuzz_out.report")
+fuzz_want=$(sed -n 's/^fuzz: \([0-9]*\) runs .*/\1/p' "$fuzz_out.report")
+fuzz_exits=$(sed -n 's/^  exits: \([0-9]*\) in .*/\1/p' "$fuzz_out.report")
+while IFS= read -r f; do
+	not_ok "bochs-fuzz: ${f#  finding: }"
+done < <(grep '^  finding: ' "$fuzz_out.report")
+if [ "$fuzz_rc" = 0 ] && [ -n "$fuzz_runs" ] && [ "$fuzz_runs" = "$fuzz_want" ]; then
+	ok "bochs-fuzz: $fuzz_runs seeds, every run ended as docs/guest-abi.md allows, host as before, pages freed ($((SECONDS - fuzz_t0)) s)"
+elif ! grep -q '^  finding: ' "$fuzz_out.report"; then
+	not_ok "bochs-fuzz: scripts/fuzz.sh exited $fuzz_rc, ${fuzz_runs:-no} clean runs of ${fuzz_want:-?}:"
+	tail -n 15 "$fuzz_out.report" | sed 's/^/    /'
+fi
+[ "${fuzz_exits:-0}" -ge "$FUZZ_MIN_EXITS" ] &&
+	ok "bochs-fuzz: $fuzz_exits fuzzed exits (at least $FUZZ_MIN_EXITS): $(sed -n 's/^  exits: [0-9]* in \([0-9]* s\).*: \([0-9]* exits\/s\).*/\2 over \1 of Bochs/p' "$fuzz_out.report")" ||
+	not_ok "bochs-fuzz: ${fuzz_exits:-no} fuzzed exits, fewer than $FUZZ_MIN_EXITS"
+never=$(sed -n 's/^  handled exit reasons never reached: //p' "$fuzz_out.report")
+for r in cpuid hlt invd rdpmc vmcall vmxon cr_access io_instruction msr_read msr_write mwait monitor exception_nmi preemption_timer ept_violation; do
+	case " $never " in *" $r "*) not_ok "bochs-fuzz: the fixed seeds no longer reach the $r exit" ;; esac
+done
+grep -E '^  (runs|exits|handled)' "$fuzz_out.report" | sed 's/^ */    bochs-fuzz: /'
+
 bochs_s=$((SECONDS - bochs_start))
 fi
 
