@@ -63,6 +63,7 @@ enum op_kind {
 	OP_SHADOW,
 	OP_TF,
 	OP_DR,
+	OP_MODE,
 	/* Rare, each may end the guest. */
 	OP_HLT,
 	OP_STRING_IO,
@@ -72,13 +73,14 @@ enum op_kind {
 	OP_COUNT
 };
 
-static const char *const op_names[OP_COUNT] = {
-	"cpuid",      "rdmsr",	 "wrmsr", "in",	  "out",       "cr0<-",
-	"cr3<-",      "cr4<-",	 "cr8<-", "<-cr", "lmsw/clts", "xsetbv",
-	"vmcall",     "vmx",	 "misc",  "int",  "load",      "store",
-	"shadow",     "tf",	 "dr",	  "hlt",  "string-io", "far-access",
-	"cr3-random", "hc-exit",
+static const char *const op_names[] = {
+	"cpuid",      "rdmsr",	    "wrmsr",   "in",   "out",	    "cr0<-",
+	"cr3<-",      "cr4<-",	    "cr8<-",   "<-cr", "lmsw/clts", "xsetbv",
+	"vmcall",     "vmx",	    "misc",    "int",  "load",	    "store",
+	"shadow",     "tf",	    "dr",      "mode", "hlt",	    "string-io",
+	"far-access", "cr3-random", "hc-exit",
 };
+_Static_assert(COUNT_OF(op_names) == OP_COUNT, "a name for each operation");
 
 /* Weights out of 10000: how often each operation is drawn. The rare
  * ones, which end a guest, are drawn instead once in FUZZ_RARE
@@ -86,13 +88,14 @@ static const char *const op_names[OP_COUNT] = {
 #define FUZZ_RARE 20000
 #define OP_FIRST_RARE OP_HLT
 static const uint16_t op_weight[OP_FIRST_RARE] = {
-	[OP_CPUID] = 900,     [OP_RDMSR] = 1000,    [OP_WRMSR] = 1000,
+	[OP_CPUID] = 800,     [OP_RDMSR] = 1000,    [OP_WRMSR] = 800,
 	[OP_IN] = 700,	      [OP_OUT] = 600,	    [OP_WRITE_CR0] = 500,
 	[OP_WRITE_CR3] = 300, [OP_WRITE_CR4] = 500, [OP_WRITE_CR8] = 400,
 	[OP_READ_CR] = 400,   [OP_LMSW_CLTS] = 200, [OP_XSETBV] = 200,
 	[OP_VMCALL] = 500,    [OP_VMX] = 300,	    [OP_MISC] = 500,
 	[OP_INT] = 400,	      [OP_LOAD] = 400,	    [OP_STORE] = 300,
 	[OP_SHADOW] = 400,    [OP_TF] = 400,	    [OP_DR] = 100,
+	[OP_MODE] = 300,
 };
 
 /* One operation of the bytecode: what, a variant, and its operands. */
@@ -685,6 +688,107 @@ static void op_dr(const struct op *o)
 	}
 }
 
+/* ---- CPL 3 and compatibility mode ----------------------------------- */
+
+/* The guest's GDT, copied from the one hv built (null, code, data, TSS)
+ * and extended; TR keeps selecting the same TSS. */
+#define SEL_CODE32 0x28
+#define SEL_USER_DATA (0x30 | 3)
+#define SEL_USER_CODE64 (0x38 | 3)
+#define SEL_USER_CODE32 (0x40 | 3)
+static uint64_t gdt[9] __attribute__((aligned(16)));
+static uint8_t kernel_stack[8192] __attribute__((aligned(16)));
+static uint8_t user_stack[4096] __attribute__((aligned(16)));
+extern const uint8_t fuzz_mode_stubs32[], fuzz_mode_stubs64[];
+
+/* A flat GDT, TSS.RSP0 for interrupts from CPL 3, and the U/S bit in
+ * every paging entry hv built, so that CPL 3 can run the guest's code. */
+static void modes_init(void)
+{
+	const volatile uint64_t *hv_gdt = (const uint64_t *)HV_GUEST_GDT;
+	volatile uint64_t *t;
+	struct {
+		uint16_t limit;
+		uint64_t base;
+	} __attribute__((packed)) gdtr = {sizeof(gdt) - 1, (uint64_t)gdt};
+	uint64_t rsp0 = (uint64_t)kernel_stack + sizeof(kernel_stack);
+
+	for (int i = 0; i < 5; i++)
+		gdt[i] = hv_gdt[i];
+	gdt[SEL_CODE32 >> 3] = 0x00cf9a000000ffffull;
+	gdt[SEL_USER_DATA >> 3] = 0x00cff2000000ffffull;
+	gdt[SEL_USER_CODE64 >> 3] = 0x00affa000000ffffull;
+	gdt[SEL_USER_CODE32 >> 3] = 0x00cffa000000ffffull;
+	__asm__ volatile("lgdt %0" ::"m"(gdtr));
+	/* TSS.RSP0 sits at offset 4, unaligned. */
+	((volatile uint32_t *)(HV_GUEST_TSS + 4))[0] = (uint32_t)rsp0;
+	((volatile uint32_t *)(HV_GUEST_TSS + 4))[1] = (uint32_t)(rsp0 >> 32);
+	for (uint64_t a = HV_GUEST_PML4; a < HV_GUEST_GDT; a += 8) {
+		t = (volatile uint64_t *)a;
+		if (*t & 1)
+			*t |= 4;
+	}
+	write_cr3(read_cr3());
+}
+
+/* One instruction of fuzz_ops.S's list at CPL 3 (64-bit or compatibility
+ * mode, IOPL at random) or in compatibility mode at CPL 0; its UD2, or
+ * any fault before it, comes back to CPL 0 in 64-bit mode. */
+static void op_mode(const struct op *o)
+{
+	const uint64_t n =
+		(uint64_t)(fuzz_mode_stubs64 - fuzz_mode_stubs32) / 16;
+	uint64_t i = o->a % n, mode = o->sub % 3;
+	uint64_t a = o->b, b = 0, c = o->c, d = (uint16_t)random_port(), si = 0,
+		 di = 0;
+	/* The far return's or IRETQ's frame, pushed from memory: every
+	 * register is an operand or clobbered. */
+	static struct {
+		uint64_t rip, cs, rflags, rsp, ss;
+	} frame;
+
+	if (o->b & 1)
+		c = random_msr();
+	frame.rip =
+		(uint64_t)(mode == 1 ? fuzz_mode_stubs64 : fuzz_mode_stubs32) +
+		16 * i;
+	frame.cs = mode == 0   ? SEL_CODE32
+		   : mode == 1 ? SEL_USER_CODE64
+			       : SEL_USER_CODE32;
+	frame.rflags = RFLAGS_FIXED1 | (o->sub & 0x18 ? 0 : RFLAGS_IOPL);
+	frame.rsp = (uint64_t)user_stack + sizeof(user_stack);
+	frame.ss = SEL_USER_DATA;
+	if (mode == 0)
+		__asm__ volatile("movq %%rsp, guest_fixup_rsp(%%rip)\n\t"
+				 "leaq 1f(%%rip), %%r11\n\t"
+				 "movq %%r11, guest_fixup_rip(%%rip)\n\t"
+				 "pushq 8+%[f]\n\t"
+				 "pushq %[f]\n\t"
+				 "lretq\n"
+				 "1:\tmovq $0, guest_fixup_rip(%%rip)"
+				 : "+a"(a), "+b"(b), "+c"(c), "+d"(d), "+S"(si),
+				   "+D"(di)
+				 : [f] "m"(frame)
+				 : "r8", "r9", "r10", "r11", "r12", "r13",
+				   "r14", "r15", "cc", "memory");
+	else
+		__asm__ volatile("movq %%rsp, guest_fixup_rsp(%%rip)\n\t"
+				 "leaq 1f(%%rip), %%r11\n\t"
+				 "movq %%r11, guest_fixup_rip(%%rip)\n\t"
+				 "pushq 32+%[f]\n\t"
+				 "pushq 24+%[f]\n\t"
+				 "pushq 16+%[f]\n\t"
+				 "pushq 8+%[f]\n\t"
+				 "pushq %[f]\n\t"
+				 "iretq\n"
+				 "1:\tmovq $0, guest_fixup_rip(%%rip)"
+				 : "+a"(a), "+b"(b), "+c"(c), "+d"(d), "+S"(si),
+				   "+D"(di)
+				 : [f] "m"(frame)
+				 : "r8", "r9", "r10", "r11", "r12", "r13",
+				   "r14", "r15", "cc", "memory");
+}
+
 /* TF set, then an exiting instruction: the single-step #DB must follow
  * the instruction hv emulated (lib.c's handler clears TF and resumes at
  * the fixup). Sometimes behind a MOV SS shadow as well. */
@@ -828,6 +932,9 @@ static void run_op(const struct op *o)
 	case OP_DR:
 		op_dr(o);
 		break;
+	case OP_MODE:
+		op_mode(o);
+		break;
 	default:
 		op_ending(o);
 		break;
@@ -887,6 +994,7 @@ int guest_main(struct hv_info *hv)
 	bool verbose;
 
 	guest_exceptions_init();
+	modes_init();
 	s = number(s, &seed);
 	if (*s)
 		s = number(s, &first);

@@ -16,4 +16,42 @@ fuzz_int_stubs:
 	.endr
 	.endr
 
+/* One instruction each for an operation at CPL 3 or in compatibility
+ * mode (guest/fuzz.c op_mode), 16 bytes apart, then UD2: its #UD brings
+ * the guest back to CPL 0 in 64-bit mode (lib.c, guest_fixup_rsp). The
+ * same list twice: 32-bit code, then 64-bit code. */
+.macro MODE_STUBS r
+	.balign 16; cpuid; ud2
+	.balign 16; vmcall; ud2
+	.balign 16; inb %dx, %al; ud2
+	.balign 16; outb %al, %dx; ud2
+	.balign 16; inl %dx, %eax; ud2
+	.balign 16; outw %ax, %dx; ud2
+	.balign 16; rdmsr; ud2
+	.balign 16; wrmsr; ud2
+	.balign 16; rdpmc; ud2
+	.balign 16; rdtsc; ud2
+	.balign 16; invd; ud2
+	.balign 16; xsetbv; ud2
+	.balign 16; mov %cr3, %\r\()ax; ud2
+	.balign 16; mov %\r\()ax, %cr0; ud2
+	.balign 16; mov %\r\()ax, %cr4; ud2
+	.balign 16; clts; ud2
+	.balign 16; lmsw %ax; ud2
+	.balign 16; vmxoff; ud2
+	.balign 16; pushf; orl $0x100, (%\r\()sp); popf; cpuid; ud2
+	.balign 16; int3; ud2
+.endm
+	.balign 16
+	.globl fuzz_mode_stubs32, fuzz_mode_stubs64, fuzz_mode_stubs_end
+	.code32
+fuzz_mode_stubs32:
+	MODE_STUBS e
+	.balign 16
+fuzz_mode_stubs64:
+	.code64
+	MODE_STUBS r
+	.balign 16
+fuzz_mode_stubs_end:
+
 	.section .note.GNU-stack, "", @progbits

@@ -57,6 +57,7 @@ extern const uint64_t guest_exception_stubs[32];
 volatile int guest_last_exception = -1;
 volatile uint64_t guest_last_exception_rip;
 volatile uint64_t guest_fixup_rip;
+volatile uint64_t guest_fixup_rsp;
 
 struct idt_gate {
 	uint16_t offset_low, selector;
@@ -93,6 +94,13 @@ void guest_exception(struct exception_frame *f)
 		f->rflags &= ~RFLAGS_TF; /* a single step ends here */
 		f->rip = guest_fixup_rip;
 		guest_fixup_rip = 0;
+		if (guest_fixup_rsp) {
+			f->cs = HV_GUEST_CS;
+			f->ss = HV_GUEST_DS;
+			f->rsp = guest_fixup_rsp;
+			f->rflags &= ~(RFLAGS_AC | RFLAGS_IOPL);
+			guest_fixup_rsp = 0;
+		}
 		return;
 	}
 	guest_printf("unexpected exception %lu (error 0x%lx) at RIP 0x%lx\n",

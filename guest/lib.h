@@ -80,6 +80,11 @@ extern volatile uint64_t guest_last_exception_rip;
  * the vector in guest_last_exception. The outputs are the asm statement's
  * ("+" where the instruction may read and write them). */
 extern volatile uint64_t guest_fixup_rip;
+/* Set with guest_fixup_rip: the fixup also resumes in 64-bit mode at CPL 0
+ * (CS HV_GUEST_CS, SS HV_GUEST_DS) on this stack, with TF, AC and IOPL
+ * clear, after an operation run at CPL 3 or in compatibility mode
+ * (guest/fuzz.c). 0: the fixup keeps the mode it interrupted. */
+extern volatile uint64_t guest_fixup_rsp;
 #define GUEST_SAFE_INSN(insn, ...)                                      \
 	({                                                              \
 		int rc_;                                                \

@@ -13,6 +13,8 @@
 #define RFLAGS_TF (1ull << 8)
 #define RFLAGS_IF (1ull << 9)
 #define RFLAGS_DF (1ull << 10)
+#define RFLAGS_IOPL (3ull << 12)
+#define RFLAGS_AC (1ull << 18)
 #define RFLAGS_VM (1ull << 17)
 #define RFLAGS_RESERVED \
 	(~0x3fffffull | (1ull << 15) | (1ull << 5) | (1ull << 3))
