@@ -737,7 +737,8 @@ static void modes_init(void)
 static void op_mode(const struct op *o)
 {
 	const uint64_t n =
-		(uint64_t)(fuzz_mode_stubs64 - fuzz_mode_stubs32) / 16;
+		((uint64_t)fuzz_mode_stubs64 - (uint64_t)fuzz_mode_stubs32) /
+		16;
 	uint64_t i = o->a % n, mode = o->sub % 3;
 	uint64_t a = o->b, b = 0, c = o->c, d = (uint16_t)random_port(), si = 0,
 		 di = 0;
