@@ -8,8 +8,9 @@
  * generated from splitmix64(SEED, batch) alone and then executed, so a
  * batch replays by itself: SEED:B:1 runs batch B again (from the state a
  * fresh guest starts in; a finding that needs earlier batches' state
- * replays with SEED:0:B+1). ":v" prints each operation before running it
- * (HV_HC_PRINT), to name the one that did it.
+ * replays with SEED:0:B+1). ":vN" prints each operation from the N-th of
+ * a batch on (":v": all) before running it (HV_HC_PRINT), to name the
+ * one that did it; all 1000 would pass the console's 64 KiB.
  *
  * Operations: CPUID (listed and random leaves and subleaves), RDMSR and
  * WRMSR (hv's shadowed MSRs, the VMX and x2APIC ranges, random ones),
@@ -992,7 +993,7 @@ int guest_main(struct hv_info *hv)
 {
 	uint64_t seed, first = 0, count = FUZZ_DEFAULT_BATCHES;
 	const char *s = hv->arg;
-	bool verbose;
+	uint64_t verbose_from = ~0ull;
 
 	guest_exceptions_init();
 	modes_init();
@@ -1001,18 +1002,20 @@ int guest_main(struct hv_info *hv)
 		s = number(s, &first);
 	if (*s && *s != 'v')
 		s = number(s, &count);
-	verbose = *s == 'v';
+	if (*s == 'v')
+		number(s + 1, &verbose_from);
 	print("fuzz: seed 0x%lx batches %lu to %lu, %u operations each\n", seed,
 	      first, first + count - 1, FUZZ_BATCH_OPS);
 	for (uint64_t batch = first; batch < first + count; batch++) {
 		rng = seed ^ (batch * 0xd1b54a32d192ed03ull);
 		for (int i = 0; i < FUZZ_BATCH_OPS; i++)
 			generate(&program[i]);
-		print("fuzz: seed 0x%lx batch %lu\n", seed, batch);
+		/* On a line of its own: the UART may have left one open. */
+		print("\nfuzz: seed 0x%lx batch %lu\n", seed, batch);
 		for (int i = 0; i < FUZZ_BATCH_OPS; i++) {
 			const struct op *o = &program[i];
 
-			if (verbose)
+			if ((uint64_t)i >= verbose_from)
 				print("fuzz: op %d %s sub 0x%x width %u a 0x%x "
 				      "b 0x%lx c 0x%lx\n",
 				      i, op_names[o->kind], o->sub, o->width,

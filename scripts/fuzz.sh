@@ -14,7 +14,8 @@
 #                                   the report counts the real ones)
 #   FUZZ_BATCHES=N                  batches of 1000 operations a run (10)
 #   BATCH=B                         replay batch B of SEED alone (one run)
-#   FUZZ_VERBOSE=1                  the guest prints each operation first
+#   FUZZ_VERBOSE=1 or =N            the guest prints each operation first
+#                                   (=N: from the N-th of a batch on)
 #   FUZZ_SEEDS_FILE=F               the seeds of F (one a line or FIRST-LAST,
 #                                   # comments; tests/fuzz_seeds.txt)
 #   FUZZ_OUT=DIR                    logs (default build/fuzz)
@@ -34,7 +35,7 @@ out=${FUZZ_OUT:-build/fuzz}
 runs=${FUZZ_RUNS:-20}
 [ -n "${FUZZ_EXITS:-}" ] && runs=$(((FUZZ_EXITS + per_run - 1) / per_run))
 verbose=""
-[ "${FUZZ_VERBOSE:-0}" = 1 ] && verbose=":v"
+[ -n "${FUZZ_VERBOSE:-}" ] && [ "$FUZZ_VERBOSE" != 0 ] && verbose=":v$([ "$FUZZ_VERBOSE" = 1 ] || echo "$FUZZ_VERBOSE")"
 
 # The guest arguments, one a run: SEED:FIRST:COUNT.
 args=()
@@ -65,7 +66,7 @@ rm -f "$out"/step-*.log
 	echo '@echo -off'
 	echo 'fs0:'
 	for a in "${args[@]}"; do
-		hv_step "fuzz-${a%%:v}" "fuzz.bin --guest-arg=$a"
+		hv_step "fuzz-${a%%:v*}" "fuzz.bin --guest-arg=$a"
 	done
 	echo 'reset -s'
 } >"$out/startup.nsh"
@@ -82,7 +83,8 @@ LOG=$out/serial.clean
 clean_serial "$out/boot/serial.log" >"$LOG"
 
 findings=() passed=0
-ok() { passed=$((passed + 1)); }
+: >"$out/runs.txt"
+ok() { passed=$((passed + 1)); echo "${*#fuzz: }" >>"$out/runs.txt"; }
 not_ok() { findings+=("$*"); }
 expect_fuzz fuzz "$LOG"
 if [ "$rc" != 0 ]; then
@@ -112,7 +114,7 @@ echo "  exits per reason:"
 # shellcheck disable=SC2086 # word lists
 printf '    %-22s %s\n' $sums
 echo "  handled exit reasons never reached: ${never:-none}"
-echo "  oracle: $passed runs clean; ${#findings[@]} findings"
+echo "  oracle: $passed runs clean (each run's ending: $out/runs.txt); ${#findings[@]} findings"
 for f in "${findings[@]}"; do
 	echo "  finding: $f"
 done

@@ -206,7 +206,7 @@ FUZZ_WHY='ept_violation|triple_fault|watchdog|host_time|exit_limit|exception_loo
 # fuzz_batch STEPLOG: the last batch the fuzz guest announced in a step
 # (its own "fuzz: seed S batch B" line: where to look, never a verdict).
 fuzz_batch() {
-	sed -n 's/^guest: fuzz: seed [0-9a-fx]* batch \([0-9]*\)$/\1/p' "$1" | tail -n 1
+	sed -n 's/^guest: .*fuzz: seed [0-9a-fx]* batch \([0-9]*\)$/\1/p' "$1" | tail -n 1
 }
 
 # expect_fuzz NAME ALL: every step "fuzz-*" of ALL (one run of hv.efi
