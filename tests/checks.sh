@@ -214,7 +214,8 @@ fuzz_batch() {
 # a summary line with result=ok, result=error status=N (HV_HC_EXIT; not
 # 0xe0-0xff, the guest's unexpected-exception status) or result=killed
 # for a listed reason; VMX off, every page freed, the host's registers as
-# before; no failed VM entry and no firmware exception dump. One not_ok
+# before; hv's code, EPT and bitmaps as before (checksums); no failed VM
+# entry and no firmware exception dump. One not_ok
 # per broken rule, naming seed and batch (ok/not_ok are the caller's).
 expect_fuzz() {
 	local name=$1 all=$2 dir step steps=0 bad sum batch where
@@ -240,6 +241,8 @@ expect_fuzz() {
 			{ not_ok "$name: $where: no 'hv: vmx off'"; bad=1; }
 		grep -q '^hv: every page freed' "$dir/step-$step.log" ||
 			{ not_ok "$name: $where: not every page freed"; bad=1; }
+		grep -q "^hv: hv's own memory after the run: as before" "$dir/step-$step.log" ||
+			{ not_ok "$name: $where: hv's own memory: $(grep -m1 "^hv: hv's own memory" "$dir/step-$step.log" || echo 'no checksum line')"; bad=1; }
 		grep -q '^hv: host state after the run: as before' "$dir/step-$step.log" ||
 			{ not_ok "$name: $where: host registers changed: $(grep -m1 CHANGED "$dir/step-$step.log")"; bad=1; }
 		if grep -qE '^hv: (.*VM entry failed|VMRESUME failed|VMLAUNCH failed)' "$dir/step-$step.log"; then

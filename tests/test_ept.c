@@ -122,6 +122,32 @@ static void maps_2mib_at_zero_page_by_page(void **state)
 	assert_int_equal(ept_translate(&fx->ept, 4 * GiB, &out, NULL), -1);
 }
 
+/* make fuzz's oracle: the checksum sees any change to an entry but the
+ * accessed and dirty bits the CPU may set. */
+static void checksum_sees_entries_not_accessed_dirty(void **state)
+{
+	struct fixture *fx = *state;
+	const uint64_t addr = 0x000ffffffffff000ull;
+	uint64_t *t = fx->ept.pml4, before;
+
+	assert_int_equal(ept_map(&fx->ept, 0, 0x40000000, 2 * MiB, EPT_RWX,
+				 MEMORY_TYPE_WB),
+			 0);
+	before = ept_checksum(&fx->ept);
+	assert_int_not_equal(before, 0);
+	for (int level = 4; level > 1; level--)
+		t = (uint64_t *)(uintptr_t)(t[0] & addr);
+	t[5] |= 3ull << 8; /* accessed, dirty */
+	assert_int_equal(ept_checksum(&fx->ept), before);
+	t[5] &= ~(uint64_t)EPT_WRITE;
+	assert_int_not_equal(ept_checksum(&fx->ept), before);
+	t[5] |= EPT_WRITE;
+	t[7] ^= 0x1000; /* another host page */
+	assert_int_not_equal(ept_checksum(&fx->ept), before);
+	t[7] ^= 0x1000;
+	assert_int_equal(ept_checksum(&fx->ept), before);
+}
+
 static void gpa_above_512gib_takes_a_new_pml4_slot(void **state)
 {
 	struct fixture *fx = *state;
@@ -386,6 +412,9 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(destroy_frees_every_table,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			checksum_sees_entries_not_accessed_dirty, setup,
+			teardown),
 	};
 
 	return cmocka_run_group_tests_name("ept", tests, NULL, NULL);

@@ -27,6 +27,7 @@
 #include "x86/fpu.h"
 #include "x86/xsave.h"
 #include "x86/host_state.h"
+#include "util.h"
 #include "x86/x86.h"
 
 #define GUEST_VPID 1
@@ -512,6 +513,49 @@ static void vm_release(struct vm *vm)
 	vm_free(vm);
 }
 
+/* hv.efi's code (the linker script's .text bounds, gnu-efi's
+ * elf_x86_64_efi.lds). */
+extern const uint8_t _text[], _etext[];
+
+/* Checksums of hv's own memory that no guest may change: its code, the
+ * EPT and the MSR and I/O bitmaps (issue 22's oracle; make fuzz). */
+struct hv_sums {
+	uint64_t code, ept, bitmaps;
+};
+
+static struct hv_sums hv_memory_sums(const struct vm *vm)
+{
+	uint64_t b = fnv1a(FNV1A_START, vm->bitmaps.msr, EXIT_BITMAP_SIZE);
+
+	b = fnv1a(b, vm->bitmaps.io_a, EXIT_BITMAP_SIZE);
+	b = fnv1a(b, vm->bitmaps.io_b, EXIT_BITMAP_SIZE);
+	return (struct hv_sums){
+		.code = fnv1a(FNV1A_START, _text,
+			      (uint64_t)_etext - (uint64_t)_text),
+		.ept = ept_checksum(&vm->vcpu.ept),
+		.bitmaps = b,
+	};
+}
+
+static void hv_memory_report(const struct vm *vm, const struct hv_sums *before)
+{
+	struct hv_sums now = hv_memory_sums(vm);
+
+	if (now.code == before->code && now.ept == before->ept &&
+	    now.bitmaps == before->bitmaps) {
+		hv_printf("hv: hv's own memory after the run: as before (code "
+			  "%lu KiB, EPT %u tables, MSR and I/O bitmaps; "
+			  "FNV-1a)\n",
+			  ((uint64_t)_etext - (uint64_t)_text) / 1024,
+			  vm->vcpu.ept.table_pages);
+		return;
+	}
+	hv_printf("hv: hv's own memory after the run: CHANGED:%s%s%s\n",
+		  now.code != before->code ? " code" : "",
+		  now.ept != before->ept ? " EPT" : "",
+		  now.bitmaps != before->bitmaps ? " bitmaps" : "");
+}
+
 enum hv_status run_guest(const struct vmx_caps *caps,
 			 const struct host_gdt *gdt,
 			 const struct guest_image *image,
@@ -527,8 +571,11 @@ enum hv_status run_guest(const struct vmx_caps *caps,
 	if (st == HV_OK) {
 		break_entry_rule(opt->break_entry);
 		check_and_announce(&vm, caps, image, opt);
+		struct hv_sums sums = hv_memory_sums(&vm);
+
 		serve_guest(&vm, opt->rflags_if_after_run);
 		guest_summary_print(&vm.vcpu);
+		hv_memory_report(&vm, &sums);
 		st = vm.vcpu.result == GUEST_OK ? HV_OK : HV_GUEST_FAILED;
 	}
 	vm_release(&vm);

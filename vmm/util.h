@@ -24,4 +24,16 @@ static inline void put_le(uint8_t *p, unsigned int bytes, uint64_t v)
 		p[i] = (uint8_t)v;
 }
 
+/* FNV-1a over @n bytes at @p, from @h (FNV1A_START for a new sum): the
+ * checksums of hv's own memory before and after a run (run.c). */
+#define FNV1A_START UINT64_C(0xcbf29ce484222325)
+static inline uint64_t fnv1a(uint64_t h, const void *p, uint64_t n)
+{
+	const uint8_t *b = p;
+
+	for (uint64_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * UINT64_C(0x100000001b3);
+	return h;
+}
+
 #endif

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "util.h"
 #include "x86/x86.h"
 
 #define ENTRIES 512
@@ -226,6 +227,23 @@ static void free_table(struct ept *e, uint64_t *table, int level)
 				free_table(e, table_of(table[i]), level - 1);
 	e->pages->free_page(e->pages->ctx, table);
 	e->table_pages--;
+}
+
+static uint64_t sum_table(const uint64_t *table, int level, uint64_t h)
+{
+	for (int i = 0; i < ENTRIES; i++) {
+		uint64_t entry = table[i] & ~(UINT64_C(3) << 8);
+
+		h = fnv1a(h, &entry, sizeof(entry));
+		if (level > 1 && present(table[i]) && !(table[i] & LARGE_PAGE))
+			h = sum_table(table_of(table[i]), level - 1, h);
+	}
+	return h;
+}
+
+uint64_t ept_checksum(const struct ept *e)
+{
+	return e->pml4 ? sum_table(e->pml4, LEVELS, FNV1A_START) : 0;
 }
 
 void ept_destroy(struct ept *e)

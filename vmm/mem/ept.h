@@ -68,4 +68,9 @@ int ept_translate(const struct ept *e, uint64_t gpa, uint64_t *hpa,
 /* Frees every table page. The mapped memory itself is the caller's. */
 void ept_destroy(struct ept *e);
 
+/* A checksum (FNV-1a) of every EPT paging-structure entry, the accessed
+ * and dirty bits (8, 9) left out: equal before and after a run unless
+ * something wrote hv's EPT. */
+uint64_t ept_checksum(const struct ept *e);
+
 #endif
