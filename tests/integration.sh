@@ -189,7 +189,7 @@ while IFS= read -r f; do
 	not_ok "bochs-fuzz: ${f#  finding: }"
 done < <(grep '^  finding: ' "$fuzz_out.report")
 if [ "$fuzz_rc" = 0 ] && [ -n "$fuzz_runs" ] && [ "$fuzz_runs" = "$fuzz_want" ]; then
-	ok "bochs-fuzz: $fuzz_runs seeds, every run ended as docs/guest-abi.md allows, host as before, pages freed ($((SECONDS - fuzz_t0)) s)"
+	ok "bochs-fuzz: $fuzz_runs seeds, every run ended as docs/guest-abi.md allows, host registers, pages and hv's own memory as before ($((SECONDS - fuzz_t0)) s)"
 elif ! grep -q '^  finding: ' "$fuzz_out.report"; then
 	not_ok "bochs-fuzz: scripts/fuzz.sh exited $fuzz_rc, ${fuzz_runs:-no} clean runs of ${fuzz_want:-?}:"
 	tail -n 15 "$fuzz_out.report" | sed 's/^/    /'
@@ -201,7 +201,7 @@ never=$(sed -n 's/^  handled exit reasons never reached: //p' "$fuzz_out.report"
 for r in cpuid hlt invd rdpmc vmcall vmxon cr_access io_instruction msr_read msr_write mwait monitor exception_nmi preemption_timer ept_violation; do
 	case " $never " in *" $r "*) not_ok "bochs-fuzz: the fixed seeds no longer reach the $r exit" ;; esac
 done
-grep -E '^  (runs|exits|handled)' "$fuzz_out.report" | sed 's/^ */    bochs-fuzz: /'
+grep -E '^  (runs|exits:|handled)' "$fuzz_out.report" | sed 's/^ */    bochs-fuzz: /'
 
 bochs_s=$((SECONDS - bochs_start))
 fi

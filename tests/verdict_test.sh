@@ -105,6 +105,36 @@ hostile_log 1 >"$LOG"
 run_checks expect_hostile hostile "$LOG"
 verdict "a hostile guest's forged 'hv: summary ... result=ok' is not hv's verdict" fail
 
+# The fuzz oracle (expect_fuzz): a genuine run passes; a run hv killed
+# for an unlisted reason, whose guest prints every line the oracle
+# wants, does not; nor one whose hv's own memory changed.
+fuzz_log() { # ENDING MEMORY
+	echo 'hv-test: step fuzz-7:0:10'
+	echo 'guest: fuzz: seed 0x7 batch 3'
+	if [ "$1" = forged ]; then
+		echo 'guest: hv: summary guest=fuzz.bin result=ok exits=5'
+		echo "guest: hv: hv's own memory after the run: as before"
+		echo 'hv: summary guest=fuzz.bin result=killed exits=5 cpuid=5 why=unhandled_exit'
+	else
+		echo "hv: summary guest=fuzz.bin result=killed exits=5 cpuid=4 ept_violation=1 why=ept_violation"
+	fi
+	echo "hv: hv's own memory after the run: $2"
+	echo 'hv: vmx off'
+	echo "hv: host state after the run: as before ($HOST_REGS_COMPARED registers compared)"
+	echo 'hv: every page freed but the one holding the TSS that TR still refers to'
+	echo 'hv-test: fuzz-7:0:10 returned 0x0'
+}
+LOG=$tmp/fuzz.log
+fuzz_log genuine 'as before (code 101 KiB, EPT 4 tables)' >"$LOG"
+run_checks expect_fuzz fuzz "$LOG"
+verdict "a fuzz run's genuine lines (killed for a listed reason) pass" pass
+fuzz_log forged 'as before (code 101 KiB, EPT 4 tables)' >"$LOG"
+run_checks expect_fuzz fuzz "$LOG"
+verdict "a fuzz run killed why=unhandled_exit fails, whatever its guest prints" fail
+fuzz_log genuine 'CHANGED: EPT' >"$LOG"
+run_checks expect_fuzz fuzz "$LOG"
+verdict "a fuzz run after which hv's EPT changed fails" fail
+
 # A check written without the anchor is refused, not run.
 LOG=$tmp/genuine.log
 run_checks expect "$tmp" 'hv: summary guest=tiny result=ok' "unanchored"
