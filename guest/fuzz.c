@@ -10,7 +10,9 @@
  * fresh guest starts in; a finding that needs earlier batches' state
  * replays with SEED:0:B+1). ":vN" prints each operation from the N-th of
  * a batch on (":v": all) before running it (HV_HC_PRINT), to name the
- * one that did it; all 1000 would pass the console's 64 KiB.
+ * one that did it; all 1000 would pass the console's 64 KiB. ":rA-B"
+ * runs only operations A to B-1 of each batch (the rest generated, not
+ * run): scripts/fuzz.sh's FUZZ_SHRINK narrows a finding with it.
  *
  * Operations: CPUID (listed and random leaves and subleaves), RDMSR and
  * WRMSR (hv's shadowed MSRs, the VMX and x2APIC ranges, random ones),
@@ -960,7 +962,8 @@ static void print(const char *fmt, ...)
 	hypercall(HV_HC_PRINT, (uint64_t)buf, (uint64_t)n);
 }
 
-/* A number in decimal or 0x hex, up to ':' or the end. */
+/* A number in decimal or 0x hex, up to ':', '-' (both skipped) or the
+ * end. */
 static const char *number(const char *s, uint64_t *v)
 {
 	unsigned int base = 10;
@@ -983,7 +986,7 @@ static const char *number(const char *s, uint64_t *v)
 			break;
 		*v = *v * base + d;
 	}
-	return *s == ':' ? s + 1 : s;
+	return *s == ':' || *s == '-' ? s + 1 : s;
 }
 
 static struct op program[FUZZ_BATCH_OPS];
@@ -993,17 +996,23 @@ int guest_main(struct hv_info *hv)
 {
 	uint64_t seed, first = 0, count = FUZZ_DEFAULT_BATCHES;
 	const char *s = hv->arg;
-	uint64_t verbose_from = ~0ull;
+	uint64_t verbose_from = ~0ull, from = 0, to = FUZZ_BATCH_OPS;
 
 	guest_exceptions_init();
 	modes_init();
 	s = number(s, &seed);
 	if (*s)
 		s = number(s, &first);
-	if (*s && *s != 'v')
+	if (*s && *s != 'v' && *s != 'r')
 		s = number(s, &count);
-	if (*s == 'v')
-		number(s + 1, &verbose_from);
+	while (*s == 'v' || *s == 'r') {
+		if (*s == 'v') {
+			s = number(s + 1, &verbose_from);
+		} else {
+			s = number(s + 1, &from);
+			s = number(s, &to);
+		}
+	}
 	print("fuzz: seed 0x%lx batches %lu to %lu, %u operations each\n", seed,
 	      first, first + count - 1, FUZZ_BATCH_OPS);
 	for (uint64_t batch = first; batch < first + count; batch++) {
@@ -1015,6 +1024,8 @@ int guest_main(struct hv_info *hv)
 		for (int i = 0; i < FUZZ_BATCH_OPS; i++) {
 			const struct op *o = &program[i];
 
+			if ((uint64_t)i < from || (uint64_t)i >= to)
+				continue;
 			if ((uint64_t)i >= verbose_from)
 				print("fuzz: op %d %s sub 0x%x width %u a 0x%x "
 				      "b 0x%lx c 0x%lx\n",

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2317 # ok, not_ok: called by expect_fuzz (tests/checks.sh)
 # make fuzz (issue 22, part 1): one Bochs boot whose startup.nsh runs
 # hv.efi on the fuzz guest (guest/fuzz.c) once per seed, then a report:
 # exits per reason summed over the runs (hv's summary lines), the exit
@@ -20,6 +21,12 @@
 #                                   # comments; tests/fuzz_seeds.txt)
 #   FUZZ_OUT=DIR                    logs (default build/fuzz)
 #   FUZZ_TIMEOUT=S                  the boot's bound (default: 60 s + 30 s a run)
+#   FUZZ_RANGE=A-B                  with BATCH: run only operations A to B-1
+#   FUZZ_SHRINK=1                   with SEED and BATCH: two more boots narrow
+#                                   the batch to the shortest window of
+#                                   operations [A, B) that ends the run the
+#                                   way the whole batch does (result, why,
+#                                   status), and print it
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here/.." || exit 2
@@ -40,7 +47,7 @@ verbose=""
 # The guest arguments, one a run: SEED:FIRST:COUNT.
 args=()
 if [ -n "${BATCH:-}" ]; then
-	args=("$seed:$BATCH:1$verbose")
+	args=("$seed:$BATCH:1$verbose${FUZZ_RANGE:+:r$FUZZ_RANGE}")
 elif [ -n "${FUZZ_SEEDS_FILE:-}" ]; then
 	# One seed a line, or a range FIRST-LAST; "#" starts a comment.
 	while read -r s _; do
@@ -61,11 +68,15 @@ for f in build/hv.efi build/guest/fuzz.bin; do
 	[ -f "$f" ] || { echo "fuzz: $f missing (make all)" >&2; exit 2; }
 done
 mkdir -p "$out"
+
+# boot_runs ARG...: one Bochs boot running hv.efi fuzz.bin --guest-arg=ARG
+# for each ARG; sets rc, wall and LOG (the cleaned serial log).
+boot_runs() {
 rm -f "$out"/step-*.log
 {
 	echo '@echo -off'
 	echo 'fs0:'
-	for a in "${args[@]}"; do
+	for a in "$@"; do
 		hv_step "fuzz-${a%%:v*}" "fuzz.bin --guest-arg=$a"
 	done
 	echo 'reset -s'
@@ -74,13 +85,59 @@ rm -f "$out/fuzz.img"
 scripts/mkimage.sh "$out/fuzz.img" hv.efi=build/hv.efi startup.nsh="$out/startup.nsh" \
 	fuzz.bin=build/guest/fuzz.bin >/dev/null || { echo "fuzz: could not build $out/fuzz.img" >&2; exit 2; }
 
-echo "fuzz: ${#args[@]} runs (${args[0]}${args[1]:+ ... ${args[-1]}}), one Bochs boot bounded at $timeout s, logs in $out/"
+echo "fuzz: $# runs ($1${2:+ ... ${*: -1}}), one Bochs boot bounded at $timeout s, logs in $out/"
 t0=$SECONDS
 scripts/run.sh --emu bochs --image "$out/fuzz.img" --out "$out/boot" --timeout "$timeout" --quiet >"$out/run.out" 2>&1
 rc=$?
 wall=$((SECONDS - t0))
 LOG=$out/serial.clean
 clean_serial "$out/boot/serial.log" >"$LOG"
+}
+
+# ending STEP: how hv ended run STEP of $LOG: result, why or status.
+ending() {
+	step_log "$LOG" "$1" "$out/step-$1.log"
+	grep -E '^hv: summary guest=fuzz\.bin ' "$out/step-$1.log" | tail -n 1 |
+		sed -E 's/^.* (result=[a-z]+).*( (why|status)=[0-9a-z_]+)$/\1\2/; s/^.* (result=[a-z]+)( .*)?$/\1/'
+}
+
+if [ "${FUZZ_SHRINK:-0}" = 1 ]; then
+	[ -n "${BATCH:-}" ] || { echo "fuzz: FUZZ_SHRINK=1 needs SEED= and BATCH=" >&2; exit 2; }
+	base="$seed:$BATCH:1"
+	# The shortest prefix [0, E) that ends as the whole batch does.
+	pre=("$base")
+	for ((e = 25; e <= 1000; e += 25)); do pre+=("$base:r0-$e"); done
+	timeout=${FUZZ_TIMEOUT:-$((60 + 10 * ${#pre[@]}))}
+	boot_runs "${pre[@]}"
+	want=$(ending "fuzz-$base")
+	[ -n "$want" ] || { echo "fuzz: the whole batch gave no summary line (a hang? make fuzz SEED=$seed BATCH=$BATCH)"; exit 1; }
+	end=1000
+	for ((e = 25; e <= 1000; e += 25)); do
+		[ "$(ending "fuzz-$base:r0-$e")" = "$want" ] && { end=$e; break; }
+	done
+	# Then to the operation, and the latest start S with [S, E) the same.
+	win=()
+	for ((e = end - 24; e <= end; e++)); do [ "$e" -ge 1 ] && win+=("$base:r0-$e"); done
+	boot_runs "${win[@]}"
+	for ((e = end - 24; e <= end; e++)); do
+		[ "$e" -ge 1 ] && [ "$(ending "fuzz-$base:r0-$e")" = "$want" ] && { end=$e; break; }
+	done
+	starts=()
+	for ((d = 1; d <= end; d = d < 8 ? d + 1 : d * 2)); do starts+=("$base:r$((end - d))-$end"); done
+	starts+=("$base:r0-$end")
+	boot_runs "${starts[@]}"
+	from=0
+	for a in "${starts[@]}"; do
+		[ "$(ending "fuzz-$a")" = "$want" ] && { from=${a##*:r}; from=${from%-*}; break; }
+	done
+	ops="operations $from to $((end - 1))"
+	[ $((end - from)) = 1 ] && ops="operation $from"
+	echo "fuzz: seed $seed batch $BATCH ends with $want; so does $ops alone ($((end - from)) of 1000)"
+	echo "fuzz: replay: make fuzz SEED=$seed BATCH=$BATCH FUZZ_RANGE=$from-$end FUZZ_VERBOSE=$from"
+	exit 0
+fi
+
+boot_runs "${args[@]}"
 
 findings=() passed=0
 : >"$out/runs.txt"
@@ -90,7 +147,7 @@ expect_fuzz fuzz "$LOG"
 if [ "$rc" != 0 ]; then
 	# A hang (or a boot that never ended): the step that started last
 	# and never returned is where it hung.
-	last=$(sed -n 's/^hv-test: step \(fuzz-[0-9a-fx:-]*\)$/\1/p' "$LOG" | tail -n 1)
+	last=$(sed -n 's/^hv-test: step \(fuzz-[0-9a-fx:r-]*\)$/\1/p' "$LOG" | tail -n 1)
 	step_log "$LOG" "$last" "$out/step-hang.log" 2>/dev/null
 	findings+=("fuzz: the boot did not end by itself (run.sh exit $rc, $(tail -n 1 "$out/run.out")): the last run started was ${last:-none}, batch $(fuzz_batch "$out/step-hang.log"); its last lines: $(tail -n 3 "$out/step-hang.log" | tr '\n' '|')")
 fi

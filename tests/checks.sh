@@ -254,6 +254,6 @@ expect_fuzz() {
 			bad=1
 		fi
 		[ "$bad" = 0 ] && ok "$name: $step: ${sum#hv: summary guest=fuzz.bin }"
-	done < <(sed -n 's/^hv-test: step \(fuzz-[0-9a-fx:-]*\)$/\1/p' "$all")
+	done < <(sed -n 's/^hv-test: step \(fuzz-[0-9a-fx:r-]*\)$/\1/p' "$all")
 	[ "$steps" -gt 0 ] || not_ok "$name: no fuzz run in $all"
 }
