@@ -495,20 +495,23 @@ static void arm_bounds(uint64_t tsc_bound, uint64_t exit_bound)
  * slices ended it. */
 static void exiting_loop_is_stopped_by_host_time(void **state)
 {
+	unsigned int n = 0;
+	enum exit_verdict r;
+
 	(void)state;
 	arm_bounds(100000, 0);
-	for (int i = 0; i < 99; i++) {
+	do {
 		t.tsc += 1000;
-		assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
-				 VERDICT_RESUME);
-	}
-	t.tsc += 1001; /* 100001 ticks since entry */
-	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
-			 VERDICT_STOP);
+		r = vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN);
+		n++;
+	} while (r == VERDICT_RESUME && n < 1000);
+	/* The 101st exit is past the bound; the TSC is read at every
+	 * RUN_TSC_CHECK_EVERY-th (16): the 112th stops the guest. */
+	assert_int_equal(n, 112);
 	assert_int_equal(t.v.result, GUEST_KILLED);
 	assert_string_equal(t.v.why, "host_time");
 	assert_non_null(strstr(host_output(), "watchdog: host-time bound: "
-					      "100001 TSC ticks"));
+					      "112000 TSC ticks"));
 }
 
 /* Time spent printing the guest's lines is the console limit's. */
@@ -518,9 +521,11 @@ static void console_time_does_not_count(void **state)
 	arm_bounds(100000, 0);
 	run_bounds_console_time(&t.v, 50000);
 	t.tsc += 140000;
+	t.v.exits = RUN_TSC_CHECK_EVERY - 1; /* the next exit reads the TSC */
 	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
 			 VERDICT_RESUME);
 	t.tsc += 10001;
+	t.v.exits = 2 * RUN_TSC_CHECK_EVERY - 1;
 	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
 			 VERDICT_STOP);
 	assert_string_equal(t.v.why, "host_time");

@@ -66,7 +66,7 @@ static enum exit_verdict write_cr8(struct vcpu *v, uint64_t value)
 enum exit_verdict handle_cr_access(struct vcpu *v)
 {
 	const struct machine *m = v->machine;
-	struct cr_access a = cr_access_decode(v->exit_qualification);
+	struct cr_access a = cr_access_decode(exit_qualification());
 
 	switch (a.type) {
 	case CR_ACCESS_MOV_TO_CR: {
