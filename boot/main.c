@@ -262,7 +262,7 @@ static enum hv_status load_linux(EFI_HANDLE image, const struct cmdline *cl,
 	if (opt->initrd.data &&
 	    !linux_initrd_format(opt->initrd.data, opt->initrd.size))
 		hv_printf("hv: warning: initrd %s is neither a cpio archive "
-			  "nor compressed (gzip, xz, zstd, lz4, bzip2): the "
+			  "nor compressed (gzip, bzip2, lzma, xz, lzo, lz4, zstd): the "
 			  "kernel may not unpack it\n",
 			  cl->initrd);
 	return HV_OK;
