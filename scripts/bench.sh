@@ -266,7 +266,7 @@ k1=""
 kvm_table || status=1
 # --- Linux: the same kernel to /init, under hv.efi and alone -------------------
 linux_row() {
-	local lout
+	# lout is global: the goals below read it.
 	if ! why=$(kib_usable); then
 		echo
 		echo "Linux boot to /init: not measured: Debian's kernel cannot be fetched here ($why)"
