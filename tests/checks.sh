@@ -199,7 +199,7 @@ expect_linux() {
 # left in ALL's folder as step-STEP.log for further checks.
 expect_input() {
 	local name=$1 all=$2 cases=$3 dir save=$LOG step rc vmx re what
-	local runs=0 vmx_runs=0 pre=0 off=0 freed=0 same=0 no_vmx=0 no_guest=0
+	local runs=0 vmx_runs=0 pre=0 off=0 freed=0 same=0 no_vmx=0 no_guest=0 held=0
 	dir=$(dirname "$all")
 	while IFS='|' read -r step rc vmx re what; do
 		[ -n "$step" ] || continue
@@ -217,6 +217,7 @@ expect_input() {
 		else
 			pre=$((pre + 1))
 			grep -q '^hv: vmx on' "$LOG" || no_vmx=$((no_vmx + 1))
+			grep -q '^hv: pages still held at return: 0$' "$LOG" && held=$((held + 1))
 		fi
 	done <"$cases"
 	LOG=$save
@@ -224,6 +225,8 @@ expect_input() {
 		not_ok "$name: a guest ran (a 'hv: summary' line) in $((runs - no_guest)) of the $runs runs"
 	[ "$no_vmx" -eq "$pre" ] && ok "$name: $pre runs ended before VMX was turned on (no guest memory allocated)" ||
 		not_ok "$name: VMX was turned on in $((pre - no_vmx)) of the $pre runs that should end before it"
+	[ "$held" -eq "$pre" ] && ok "$name: every page (the files read among them) given back in each of those $pre runs" ||
+		not_ok "$name: 'hv: pages still held at return: 0' in $held of the $pre runs that ended before VMX"
 	[ "$off" -eq "$vmx_runs" ] && ok "$name: VMX turned off after each of the $vmx_runs runs that turned it on" ||
 		not_ok "$name: 'hv: vmx off' in $off of the $vmx_runs runs that turned VMX on"
 	[ "$freed" -eq "$vmx_runs" ] && ok "$name: every page freed after each of the $vmx_runs runs that turned VMX on" ||

@@ -233,13 +233,13 @@ if [ -s "$vmlinuz" ]; then
 	head -c $((size / 2)) "$vmlinuz" >"$dir/half.bin"
 	input_files+=(short.bin="$dir/short.bin" trunc.bin="$dir/trunc.bin" half.bin="$dir/half.bin")
 	input_case kernel-518 0x2 0 "--kernel=short.bin" \
-		'^hv: kernel short.bin: the file is 518 bytes, too short for a setup header \(0x264 bytes at least\)$' \
+		'^hv: kernel short.bin: the file is 518 bytes, too short for a setup header \(612 bytes at least\)$' \
 		"the first 518 bytes of Debian's kernel: too short for a setup header (review I1)"
 	input_case kernel-setup-plus-1 0x2 0 "--kernel=trunc.bin" \
-		"^hv: kernel trunc.bin: the file is truncated: 1 bytes of kernel after the setup code, syssize says $syssize\$" \
+		"^hv: kernel trunc.bin: the file is truncated: syssize says $syssize bytes of kernel after the setup code, the file has 1\$" \
 		"the kernel cut to its setup code and 1 byte: truncated, by syssize (review I2)"
 	input_case kernel-half 0x2 0 "--kernel=half.bin" \
-		"^hv: kernel half.bin: the file is truncated: $((size / 2 - setup)) bytes of kernel after the setup code, syssize says $syssize\$" \
+		"^hv: kernel half.bin: the file is truncated: syssize says $syssize bytes of kernel after the setup code, the file has $((size / 2 - setup))\$" \
 		"the kernel cut in half: truncated (review I2)"
 	input_case mem-256M 0x2 0 "--kernel=trunc.bin --mem=256M" \
 		'^hv: kernel trunc.bin: the file is truncated' \

@@ -234,8 +234,9 @@ static void test_syssize_catches_a_truncated_kernel(void **state)
 	assert_int_equal(linux_boot_why(file, SETUP_SIZE + 1, 64 * MIB, 0, 0,
 					why, sizeof(why)),
 			 LINUX_BOOT_TRUNCATED);
-	assert_string_equal(why, "the file is truncated: syssize says 4096 bytes "
-				 "of kernel after the setup code, the file has 1");
+	assert_string_equal(why,
+			    "the file is truncated: syssize says 4096 bytes "
+			    "of kernel after the setup code, the file has 1");
 	wr(file + 0x1f4, 4,
 	   (KERNEL_SIZE - 64) / 16); /* 64 bytes of signature */
 	assert_int_equal(parse(&k), LINUX_BOOT_OK);
