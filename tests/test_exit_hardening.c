@@ -19,6 +19,7 @@
 #include "x86/x86.h"
 #include "exit/exit.h"
 #include "mem/guest_memory.h"
+#include "flat/flat_machine.h"
 #include "vmx/exit_policy.h"
 #include "exit/exit_qual.h"
 #include "exit/guest_exceptions.h"
@@ -178,7 +179,7 @@ static void a_few_host_nmis_need_no_count(void **state)
 static void machine_check_exit_stops_the_guest_for_the_host(void **state)
 {
 	(void)state;
-	assert_true(guest_exit_policy.exception_trap_bitmap & (1u << EXC_MC));
+	assert_true(flat_exit_policy.exception_trap_bitmap & (1u << EXC_MC));
 	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, MC_INFO);
 	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
 			 VERDICT_STOP);
@@ -252,7 +253,7 @@ static uint32_t injected(void)
 static void db_and_ac_trap_in_the_exception_bitmap(void **state)
 {
 	(void)state;
-	assert_int_equal(guest_exit_policy.exception_trap_bitmap &
+	assert_int_equal(flat_exit_policy.exception_trap_bitmap &
 				 (1u << EXC_DB | 1u << EXC_AC),
 			 1u << EXC_DB | 1u << EXC_AC);
 }
@@ -567,7 +568,7 @@ static void monitor_and_mwait_raise_ud(void **state)
 	bm.msr = msr;
 	bm.io_a = io_a;
 	bm.io_b = io_b;
-	assert_int_equal(exit_policy_build(&guest_exit_policy, &c, &bm), 0);
+	assert_int_equal(exit_policy_build(&flat_exit_policy, &c, &bm), 0);
 	assert_int_equal(c.proc & (PROC_MWAIT_EXITING | PROC_MONITOR_EXITING),
 			 PROC_MWAIT_EXITING | PROC_MONITOR_EXITING);
 	assert_int_equal(vm_exit(EXIT_REASON_MWAIT, 0, 3), VERDICT_RESUME);
@@ -583,7 +584,7 @@ static void monitor_and_mwait_raise_ud(void **state)
  * the host's counters. */
 static void rdpmc_raises_gp(void **state)
 {
-	const struct exit_policy *policies[] = {&guest_exit_policy,
+	const struct exit_policy *policies[] = {&flat_exit_policy,
 						&pc_exit_policy};
 	static uint8_t msr[4096], io_a[4096], io_b[4096];
 

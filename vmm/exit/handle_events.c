@@ -61,7 +61,7 @@ void host_nmi_report(const struct vcpu *v)
 			  v->name, v->host_nmis);
 }
 
-/* An NMI, or an exception of the exception bitmap (guest_policy.c). NMI exiting
+/* An NMI, or an exception of the exception bitmap (flat/flat_machine.c, pc/pc_machine.c). NMI exiting
  * consumed the NMI. It belonged to the host. KVM re-raises such an NMI with INT
  * 2; under OVMF the only NMI handler dumps the CPU state and halts, so
  * re-raising would stop the firmware: it is logged and dropped. */

@@ -3,7 +3,7 @@
  * Timer"), so a guest made of exiting instructions (`cli; 1: cpuid; jmp
  * 1b`, denied OUTs, VMCALLs) spends nearly all its time in the host and
  * its slices barely move; MWAIT in a deep C-state would stop the timer
- * altogether (that one is trapped: guest_policy.c). So a run is bounded
+ * altogether (that one is trapped: the machines' policies). So a run is bounded
  * three ways, each from the watchdog's budget of slices:
  *   guest time  the slices themselves (handle_preemption_timer);
  *   host time   the TSC since VM entry, checked at every exit: twice the

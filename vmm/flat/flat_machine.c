@@ -9,6 +9,8 @@
 #include "../guest/hv_abi.h"
 #include "exit/exit.h"
 #include "exit/exit_qual.h"
+#include "exit/guest_exceptions.h"
+#include "exit/guest_policy.h"
 #include "print.h"
 #include "vmcs/vmcs.h"
 #include "x86/x86.h"
@@ -180,8 +182,51 @@ static enum exit_verdict flat_vmcall(struct vcpu *v)
 	return done(v);
 }
 
+/* The flat guests' exit policy: HLT is "done", CR3 loads are counted. */
+const struct exit_policy flat_exit_policy = {
+	.hlt = POLICY_TRAP,	  /* the guest's way to say "done" */
+	.cr3_load = POLICY_TRAP,  /* counted, checked, TLB flushed */
+	.cr3_store = POLICY_TRAP, /* the guest reads the CR3 it set */
+	.cr8_load = POLICY_TRAP,  /* CR8 is the host APIC's TPR: a virtual */
+	.cr8_store = POLICY_TRAP, /* one instead (handle_cr.c) */
+	.invlpg = POLICY_PASS,
+	.rdtsc = POLICY_PASS,
+	/* CPUID hides the PMU (leaf 0AH) and its MSRs #GP: RDPMC raises
+	 * #GP too (exit.c), instead of reading the counters the host or
+	 * the firmware left running, a timing channel across exits. */
+	.rdpmc = POLICY_TRAP,
+	.mwait = POLICY_TRAP, /* hidden by CPUID: #UD (exit_dispatch.c) */
+	.monitor = POLICY_TRAP,
+	.pause = POLICY_PASS,
+	.mov_dr = POLICY_PASS,
+	/* WBINVD passes: it writes back and invalidates every cache, the
+	 * host's lines too, but loses no data (SDM 2, "WBINVD"), so the
+	 * worst it does is slow the host down for a while, as a guest that
+	 * sweeps enough memory does anyway. INVD, which would drop the
+	 * host's dirty lines, exits unconditionally and is a no-op
+	 * (handle_events.c). */
+	.wbinvd = POLICY_PASS,
+	.rdrand = POLICY_PASS,
+	.rdseed = POLICY_PASS,
+	.descriptor_tables = POLICY_PASS,
+	.external_interrupt = POLICY_TRAP, /* the firmware's, not the guest's */
+	.nmi = POLICY_TRAP,
+	.preemption_timer = true, /* time slices and the watchdog */
+	.cr0_trap_bits = CR0_HOST_OWNED,
+	.cr4_trap_bits = ~0ull, /* every CR4 change is checked */
+	/* #MC is the host's (machine_check.h); #DB and #AC are the
+	 * guest's, trapped so their delivery cannot loop without a VM
+	 * exit (guest_exceptions.h). */
+	.exception_trap_bitmap = 1u << EXC_MC | GUEST_REFLECTED_EXCEPTIONS,
+	.msrs = guest_free_msrs,
+	.msr_count = COUNT_OF(guest_free_msrs),
+	.io = guest_free_ports,
+	.io_count = COUNT_OF(guest_free_ports),
+};
+
 const struct machine flat_machine = {
 	.name = "flat",
+	.policy = &flat_exit_policy,
 	.port_in = flat_port_in,
 	.port_out = flat_port_out,
 	.write_cr0 = flat_write_cr0,

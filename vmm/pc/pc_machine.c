@@ -8,6 +8,8 @@
 
 #include "exit/exit.h"
 #include "exit/exit_qual.h"
+#include "exit/guest_exceptions.h"
+#include "exit/guest_policy.h"
 #include "pc/pc_run.h"
 #include "print.h"
 #include "vmcs/vmcs.h"
@@ -178,8 +180,46 @@ static enum exit_verdict pc_triple_fault(struct vcpu *v)
 	return vcpu_finish(v, GUEST_RESET, 0);
 }
 
+/* The PC's exit policy: the flat guests' (flat/flat_machine.c), but for what a kernel
+ * does all the time and a flat guest never: CR3 loads and stores are its
+ * own (EPT confines it; counting them would cost an exit per context
+ * switch), and it owns its x87 state and may turn paging off
+ * (PC_CR0_HOST_OWNED). HLT traps as a wait (pc_run.c). */
+const struct exit_policy pc_exit_policy = {
+	.hlt = POLICY_TRAP,
+	.cr3_load = POLICY_PASS,
+	.cr3_store = POLICY_PASS,
+	.cr8_load = POLICY_TRAP, /* the emulated APIC's TPR */
+	.cr8_store = POLICY_TRAP,
+	.invlpg = POLICY_PASS,
+	.rdtsc = POLICY_PASS,
+	.rdpmc = POLICY_TRAP, /* #GP: no PMU, as for a flat guest */
+	.mwait = POLICY_TRAP,
+	.monitor = POLICY_TRAP,
+	.pause = POLICY_PASS,
+	.mov_dr = POLICY_PASS,
+	.wbinvd = POLICY_PASS, /* harmless to the host: see above */
+	.rdrand = POLICY_PASS,
+	.rdseed = POLICY_PASS,
+	.descriptor_tables = POLICY_PASS,
+	.external_interrupt = POLICY_TRAP,
+	.nmi = POLICY_TRAP,
+	.preemption_timer = true, /* the APIC's deadlines, and the watchdog */
+	.cr0_trap_bits = PC_CR0_HOST_OWNED,
+	.cr4_trap_bits = ~0ull,
+	.exception_trap_bitmap = 1u << EXC_MC | GUEST_REFLECTED_EXCEPTIONS,
+	.msrs = guest_free_msrs,
+	.msr_count = COUNT_OF(guest_free_msrs),
+	.io = guest_free_ports,
+	.io_count = COUNT_OF(guest_free_ports),
+};
+
 const struct machine pc_machine = {
 	.name = "pc",
+	.policy = &pc_exit_policy,
+	/* Linux's decompressor turns paging off and on again
+	 * (docs/linux-guest.md). */
+	.unrestricted_guest = true,
 	.cpuid = pc_cpuid_exit,
 	.rdmsr = pc_rdmsr,
 	.wrmsr = pc_wrmsr,
