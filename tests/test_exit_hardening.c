@@ -27,6 +27,7 @@
 #include "host_platform.h"
 #include "exit/run_bounds.h"
 #include "pc/pc.h"
+#include "util.h"
 #include "pc/pc_machine.h"
 #include "pc/pc_run.h"
 #include "vmcs/vmcs.h"
@@ -642,6 +643,68 @@ static void pc_halted_with_a_periodic_timer(void)
 	assert_true(lapic_write(l, X2APIC_TIMER_INITIAL, 1000, 0));
 }
 
+/* The PC's CPU, before the guest touches its APIC. */
+static void pc_guest(void)
+{
+	t.v.ops = &pc_ops;
+	t.v.machine = &pc_machine;
+	t.v.machine_state = &t.pc;
+	t.v.maxphyaddr = 39;
+	t.v.cr0_fixed0 = CR0_NE; /* with unrestricted guest: PE, PG free */
+	t.v.cr0_fixed1 = 0xffffffff;
+	pc_init(&t.pc, &t.v, 1000000, 5, 0, 0);
+}
+
+/* Review G6: a PC guest that turns on 32-bit PAE paging (EFER.LME
+ * clear) by MOV to CR0 gets its four PDPTEs from the table at CR3, as
+ * the CPU loads them (SDM 3A 4.4.1); VM entry with EPT takes them from
+ * the VMCS. Before the fix the fields were never written. A present
+ * PDPTE with a reserved bit: #GP(0), and CR0 stays. */
+#define PDPT_GPA 0x5000u
+static void pae_paging_loads_the_pdptes(void **state)
+{
+	(void)state;
+	pc_guest();
+	vmcs_write(VMCS_GUEST_IA32_EFER, 0);
+	vmcs_write(VMCS_CR0_READ_SHADOW, CR0_PE | CR0_ET);
+	vmcs_write(VMCS_CR4_READ_SHADOW, CR4_PAE);
+	vmcs_write(VMCS_GUEST_CR3, PDPT_GPA | 0x18); /* bits 4:3 ignored */
+	put_le(t.mem + PDPT_GPA, 8, 0x6001);	     /* present */
+	put_le(t.mem + PDPT_GPA + 8, 8, 0x20);	     /* not present: any */
+	put_le(t.mem + PDPT_GPA + 16, 8, 0x7001);
+	put_le(t.mem + PDPT_GPA + 24, 8, 0);
+	t.v.regs.gpr[GPR_RAX] = CR0_PG | CR0_PE | CR0_ET;
+	assert_int_equal(vm_exit(EXIT_REASON_CR_ACCESS, 0, 3), VERDICT_RESUME);
+	assert_int_equal(injected(), 0);
+	assert_true(vmcs_read(VMCS_CR0_READ_SHADOW) & CR0_PG);
+	assert_int_equal(vmcs_read(VMCS_GUEST_PDPTE0), 0x6001);
+	assert_int_equal(vmcs_read(VMCS_GUEST_PDPTE1), 0x20);
+	assert_int_equal(vmcs_read(VMCS_GUEST_PDPTE2), 0x7001);
+	assert_int_equal(vmcs_read(VMCS_GUEST_PDPTE3), 0);
+
+	/* Paging off again, and a present entry with reserved bit 5. */
+	vmcs_write(VMCS_CR0_READ_SHADOW, CR0_PE | CR0_ET);
+	put_le(t.mem + PDPT_GPA + 24, 8, 0x8021);
+	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	assert_int_equal(vm_exit(EXIT_REASON_CR_ACCESS, 0, 3), VERDICT_RESUME);
+	assert_int_equal(injected(), 0x80000b0du); /* #GP(0) */
+	assert_false(vmcs_read(VMCS_CR0_READ_SHADOW) & CR0_PG);
+	assert_int_equal(vmcs_read(VMCS_GUEST_RIP), RIP0);
+}
+
+/* Review G10, decided: the PC has no hypercalls (docs/linux-guest.md):
+ * VMCALL is #UD, as on a PC without VMX, at CPL 0 too. */
+static void vmcall_on_the_pc_is_ud(void **state)
+{
+	(void)state;
+	pc_guest();
+	t.v.regs.gpr[GPR_RAX] = 1; /* HV_HC_EXIT of the flat guests' ABI */
+	assert_int_equal(vm_exit(EXIT_REASON_VMCALL, 0, 3), VERDICT_RESUME);
+	assert_int_equal(injected(), 0x80000306u); /* #UD */
+	assert_int_equal(t.v.result, GUEST_RUNNING);
+	assert_int_equal(vmcs_read(VMCS_GUEST_RIP), RIP0);
+}
+
 /* The timer's interrupt ends the wait: HLT resumes, past the HLT. */
 static void hlt_waits_for_the_timer(void **state)
 {
@@ -708,6 +771,8 @@ int main(void)
 		T(monitor_and_mwait_raise_ud),
 		T(rdpmc_raises_gp),
 		T(hlt_waits_for_the_timer),
+		T(pae_paging_loads_the_pdptes),
+		T(vmcall_on_the_pc_is_ud),
 		T(hlt_with_a_timer_that_cannot_interrupt_is_halted_forever),
 		T(hlt_with_tpr_above_the_timer_is_halted_forever),
 	};
