@@ -118,6 +118,19 @@ static inline void vcpu_skip_instruction(struct vcpu *v)
 bool vcpu_next_rip(uint64_t rip, uint32_t length, bool mode64, uint64_t *next);
 void vcpu_inject_exception(struct vcpu *v, unsigned int vector,
 			   uint32_t error_code);
+/* What most emulations end with: the instruction faults with #GP(0)
+ * (RIP stays), or it is done (RIP past it). */
+static inline enum exit_verdict vcpu_fault_gp(struct vcpu *v)
+{
+	vcpu_inject_exception(v, EXC_GP, 0);
+	return VERDICT_RESUME;
+}
+
+static inline enum exit_verdict vcpu_done(struct vcpu *v)
+{
+	vcpu_skip_instruction(v);
+	return VERDICT_RESUME;
+}
 uint64_t vcpu_gpr(struct vcpu *v, unsigned int index);
 void vcpu_set_gpr(struct vcpu *v, unsigned int index, uint64_t value);
 /* The same at the instruction's operand size where it has no REX.W: 64

@@ -15,18 +15,6 @@
 #include "vmcs/vmcs.h"
 #include "x86/x86.h"
 
-static enum exit_verdict gp(struct vcpu *v)
-{
-	vcpu_inject_exception(v, EXC_GP, 0);
-	return VERDICT_RESUME;
-}
-
-static enum exit_verdict done(struct vcpu *v)
-{
-	vcpu_skip_instruction(v);
-	return VERDICT_RESUME;
-}
-
 /* The UART's registers as a guest polls them: always ready to transmit
  * (LSR THRE and TEMT), nothing received, every other register 0. */
 static bool is_uart(uint16_t port)
@@ -73,7 +61,7 @@ static enum exit_verdict flat_write_cr0(struct vcpu *v, uint64_t value,
 		value |= CR0_EM;
 	if ((value >> 32) || ((value & CR0_NW) && !(value & CR0_CD)) ||
 	    (value & CR0_GUEST_REQUIRED) != CR0_GUEST_REQUIRED)
-		return gp(v);
+		return vcpu_fault_gp(v);
 	/* What the CPU would hold: reserved bits 31:0 dropped, ET 1. */
 	value = (value & CR0_DEFINED) | CR0_ET;
 	vmcs_write(VMCS_CR0_READ_SHADOW, value);
@@ -81,7 +69,7 @@ static enum exit_verdict flat_write_cr0(struct vcpu *v, uint64_t value,
 	uint64_t real = (value & ~(CR0_CD | CR0_NW)) | v->cr0_fixed0;
 
 	vmcs_write(VMCS_GUEST_CR0, real & v->cr0_fixed1);
-	return done(v);
+	return vcpu_done(v);
 }
 
 /* The guest stays in IA-32e mode: PAE stays set. */
@@ -179,7 +167,7 @@ static enum exit_verdict flat_vmcall(struct vcpu *v)
 		break;
 	}
 	v->regs.gpr[GPR_RAX] = ret;
-	return done(v);
+	return vcpu_done(v);
 }
 
 /* The flat guests' exit policy: HLT is "done", CR3 loads are counted. */

@@ -19,18 +19,6 @@
 #include "x86/xsave.h"
 #include "x86/x86.h"
 
-static enum exit_verdict gp(struct vcpu *v)
-{
-	vcpu_inject_exception(v, EXC_GP, 0);
-	return VERDICT_RESUME;
-}
-
-static enum exit_verdict done(struct vcpu *v)
-{
-	vcpu_skip_instruction(v);
-	return VERDICT_RESUME;
-}
-
 static void pc_cpuid_exit(struct vcpu *v, uint32_t leaf, uint32_t subleaf,
 			  const struct cpuid_regs *host, struct cpuid_regs *r)
 {
@@ -137,7 +125,7 @@ static bool pdptes_refused(struct vcpu *v, enum pdpte_load l,
 	if (l == PDPTE_LOADED)
 		return false;
 	if (l == PDPTE_GP) {
-		*r = gp(v);
+		*r = vcpu_fault_gp(v);
 		return true;
 	}
 	console_flush(v);
@@ -160,7 +148,7 @@ static enum exit_verdict pc_write_cr0(struct vcpu *v, uint64_t value, bool lmsw)
 	(void)lmsw; /* LMSW's PE is kept by the exit layer; nothing else */
 	if ((value >> 32) || ((value & CR0_NW) && !(value & CR0_CD)) ||
 	    ((value & CR0_PG) && !(value & CR0_PE)))
-		return gp(v);
+		return vcpu_fault_gp(v);
 	uint64_t cr0 = (value & CR0_DEFINED) | CR0_ET;
 	uint64_t old = vmcs_read(VMCS_CR0_READ_SHADOW);
 	uint64_t efer = vmcs_read(VMCS_GUEST_IA32_EFER);
@@ -171,11 +159,11 @@ static enum exit_verdict pc_write_cr0(struct vcpu *v, uint64_t value, bool lmsw)
 	if (ia32e_changes) {
 		if (cr0 & CR0_PG) {
 			if (!(cr4 & CR4_PAE))
-				return gp(v);
+				return vcpu_fault_gp(v);
 			efer |= EFER_LMA;
 		} else {
 			if (vmcs_read(VMCS_GUEST_CS_ACCESS_RIGHTS) & AR_L)
-				return gp(v);
+				return vcpu_fault_gp(v);
 			efer &= ~EFER_LMA;
 		}
 	}
@@ -197,7 +185,7 @@ static enum exit_verdict pc_write_cr0(struct vcpu *v, uint64_t value, bool lmsw)
 	vmcs_write(VMCS_GUEST_CR0, real & v->cr0_fixed1);
 	if (((old ^ cr0) & CR0_PG) && v->ops->flush_guest_tlb)
 		v->ops->flush_guest_tlb(v);
-	return done(v);
+	return vcpu_done(v);
 }
 
 /* CR4: the flat guest's bits, SSE's, and OSXSAVE where the PC has XSAVE;
@@ -247,11 +235,11 @@ static enum exit_verdict pc_xsetbv(struct vcpu *v, uint32_t xcr, uint64_t value)
 
 	if (!pc->xsave_components || xcr != 0 ||
 	    !xsave_xcr0_valid(value, pc->xsave_components))
-		return gp(v);
+		return vcpu_fault_gp(v);
 	pc->xcr0 = value;
 	if (this_cpu()->fpu_run)
 		fpu_set_guest_xcr0(this_cpu()->fpu_run, value);
-	return done(v);
+	return vcpu_done(v);
 }
 
 /* On a PC a triple fault resets the machine: Linux's last way to
