@@ -9,6 +9,7 @@
 #include "../vmm/hv.h"
 #include "../vmm/loader/linux_boot.h"
 #include "../vmm/pc/linux_guest.h"
+#include "../vmm/mem/pages.h"
 #include "../vmm/percpu.h"
 #include "../vmm/print.h"
 #include "efi_file.h"
@@ -262,7 +263,8 @@ static enum hv_status load_linux(EFI_HANDLE image, const struct cmdline *cl,
 	if (opt->initrd.data &&
 	    !linux_initrd_format(opt->initrd.data, opt->initrd.size))
 		hv_printf("hv: warning: initrd %s is neither a cpio archive "
-			  "nor compressed (gzip, xz, zstd, lz4, bzip2): the "
+			  "nor compressed (gzip, bzip2, lzma, xz, lzo, lz4, "
+			  "zstd): the "
 			  "kernel may not unpack it\n",
 			  cl->initrd);
 	return HV_OK;
@@ -309,6 +311,12 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	free_file(&opt.initrd);
 
 	EFI_STATUS est = efi_status_of(st);
+
+	/* Every page hv.efi took, the files' among them, is given back by
+	 * now, but the one holding the TSS a VMX session's TR still refers
+	 * to (vmm/hv.c). */
+	hv_printf("hv: pages still held at return: %lu\n",
+		  (unsigned long)hv_pages_outstanding());
 
 	hv_printf("hv: returning to firmware: %s (EFI status 0x%lx)\n",
 		  hv_status_name(st), (unsigned long)est);

@@ -9,7 +9,10 @@
 #                                kvm (nested KVM: qemu-kvm or kvm-in-bochs,
 #                                whichever this host uses), or linux
 #                                (one Bochs boot: Debian's kernel as
-#                                hv.efi's guest; HV_LINUX=0 skips it)
+#                                hv.efi's guest; HV_LINUX=0 skips it), or
+#                                input (one Bochs boot: bad files and
+#                                options, each refused; --only bochs
+#                                includes it)
 #   test.sh --bench              only make bench's check (tests/bench_test.sh)
 # The KVM-in-Bochs boot (about 10 minutes) runs in the background from the
 # start, beside the rest; HV_KIB_PARALLEL=0 runs it in its turn instead.

@@ -11,6 +11,7 @@
 #   expect_break_entry NAME ALL      both --break-entry steps of ALL
 #   expect_hostile NAME ALL          the hostile suite's steps of ALL
 #   expect_linux NAME ALL            the Linux guest's step of ALL
+#   expect_input NAME ALL CASES      the bad-input boot's steps of ALL
 #
 # Verdicts come from hv.efi's own lines only. hv prints every line of its
 # own starting "hv: ", and everything a guest prints as "guest: ..." with
@@ -188,12 +189,58 @@ expect_linux() {
 	LOG=$save
 }
 
-# hv_step NAME ARGS...: the UEFI shell lines of one hv.efi run, as
-# step_log cuts them (the Bochs shell images and the KVM-in-Bochs L1 use
-# the same).
+# expect_input NAME ALL CASES: the bad-input boot (issue 22), one run of
+# hv.efi per line of CASES, "STEP|RC|VMX|REGEX|WHAT": hv's own line
+# matching REGEX names the problem (WHAT), and the shell's %lasterror% is
+# RC (0x2 for a refusal). VMX=1: the run entered a VMX session, which must
+# end with VMX off, every page freed and the host's registers as before;
+# VMX=0: the run ended before hv turned VMX on (a refusal before any guest
+# memory was allocated). No run may start a guest. Each step's lines are
+# left in ALL's folder as step-STEP.log for further checks.
+expect_input() {
+	local name=$1 all=$2 cases=$3 dir save=$LOG step rc vmx re what
+	local runs=0 vmx_runs=0 pre=0 off=0 freed=0 same=0 no_vmx=0 no_guest=0 held=0
+	dir=$(dirname "$all")
+	while IFS='|' read -r step rc vmx re what; do
+		[ -n "$step" ] || continue
+		step_log "$all" "$step" "$dir/step-$step.log"
+		LOG=$dir/step-$step.log
+		expect "$name" "$re" "$step: $what"
+		expect "$name" "^hv-test: $step returned $rc\$" "$step: hv.efi returned $rc to the shell"
+		runs=$((runs + 1))
+		grep -q '^hv: summary ' "$LOG" || no_guest=$((no_guest + 1))
+		if [ "$vmx" = 1 ]; then
+			vmx_runs=$((vmx_runs + 1))
+			grep -q '^hv: vmx off' "$LOG" && off=$((off + 1))
+			grep -q '^hv: every page freed but the one holding the TSS' "$LOG" && freed=$((freed + 1))
+			grep -q '^hv: host state after the run: as before' "$LOG" && same=$((same + 1))
+		else
+			pre=$((pre + 1))
+			grep -q '^hv: vmx on' "$LOG" || no_vmx=$((no_vmx + 1))
+			grep -q '^hv: pages still held at return: 0$' "$LOG" && held=$((held + 1))
+		fi
+	done <"$cases"
+	LOG=$save
+	[ "$no_guest" -eq "$runs" ] && ok "$name: no guest ran in any of the $runs runs" ||
+		not_ok "$name: a guest ran (a 'hv: summary' line) in $((runs - no_guest)) of the $runs runs"
+	[ "$no_vmx" -eq "$pre" ] && ok "$name: $pre runs ended before VMX was turned on (no guest memory allocated)" ||
+		not_ok "$name: VMX was turned on in $((pre - no_vmx)) of the $pre runs that should end before it"
+	[ "$held" -eq "$pre" ] && ok "$name: every page (the files read among them) given back in each of those $pre runs" ||
+		not_ok "$name: 'hv: pages still held at return: 0' in $held of the $pre runs that ended before VMX"
+	[ "$off" -eq "$vmx_runs" ] && ok "$name: VMX turned off after each of the $vmx_runs runs that turned it on" ||
+		not_ok "$name: 'hv: vmx off' in $off of the $vmx_runs runs that turned VMX on"
+	[ "$freed" -eq "$vmx_runs" ] && ok "$name: every page freed after each of the $vmx_runs runs that turned VMX on" ||
+		not_ok "$name: every page freed in $freed of the $vmx_runs runs that turned VMX on"
+	[ "$same" -eq "$vmx_runs" ] && ok "$name: host registers as before after each of the $vmx_runs runs that turned VMX on" ||
+		not_ok "$name: host registers as before in $same of the $vmx_runs runs that turned VMX on"
+}
+
+# hv_step NAME ARGS [PROGRAM]: the UEFI shell lines of one run of PROGRAM
+# (hv.efi unless given), as step_log cuts them (the Bochs shell images and
+# the KVM-in-Bochs L1 use the same).
 hv_step() {
 	echo "echo \"hv-test: step $1\""
-	echo "hv.efi${2:+ $2}"
+	echo "${3:-hv.efi}${2:+ $2}"
 	echo "echo \"hv-test: $1 returned %lasterror%\""
 }
 

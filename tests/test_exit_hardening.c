@@ -19,6 +19,7 @@
 #include "x86/x86.h"
 #include "exit/exit.h"
 #include "mem/guest_memory.h"
+#include "flat/flat_machine.h"
 #include "vmx/exit_policy.h"
 #include "exit/exit_qual.h"
 #include "exit/guest_exceptions.h"
@@ -26,6 +27,7 @@
 #include "host_platform.h"
 #include "exit/run_bounds.h"
 #include "pc/pc.h"
+#include "util.h"
 #include "pc/pc_machine.h"
 #include "pc/pc_run.h"
 #include "vmcs/vmcs.h"
@@ -178,7 +180,7 @@ static void a_few_host_nmis_need_no_count(void **state)
 static void machine_check_exit_stops_the_guest_for_the_host(void **state)
 {
 	(void)state;
-	assert_true(guest_exit_policy.exception_trap_bitmap & (1u << EXC_MC));
+	assert_true(flat_exit_policy.exception_trap_bitmap & (1u << EXC_MC));
 	vmcs_write(VMCS_EXIT_INTERRUPTION_INFO, MC_INFO);
 	assert_int_equal(vm_exit(EXIT_REASON_EXCEPTION_NMI, 0, 0),
 			 VERDICT_STOP);
@@ -252,7 +254,7 @@ static uint32_t injected(void)
 static void db_and_ac_trap_in_the_exception_bitmap(void **state)
 {
 	(void)state;
-	assert_int_equal(guest_exit_policy.exception_trap_bitmap &
+	assert_int_equal(flat_exit_policy.exception_trap_bitmap &
 				 (1u << EXC_DB | 1u << EXC_AC),
 			 1u << EXC_DB | 1u << EXC_AC);
 }
@@ -495,20 +497,23 @@ static void arm_bounds(uint64_t tsc_bound, uint64_t exit_bound)
  * slices ended it. */
 static void exiting_loop_is_stopped_by_host_time(void **state)
 {
+	unsigned int n = 0;
+	enum exit_verdict r;
+
 	(void)state;
 	arm_bounds(100000, 0);
-	for (int i = 0; i < 99; i++) {
+	do {
 		t.tsc += 1000;
-		assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
-				 VERDICT_RESUME);
-	}
-	t.tsc += 1001; /* 100001 ticks since entry */
-	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
-			 VERDICT_STOP);
+		r = vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN);
+		n++;
+	} while (r == VERDICT_RESUME && n < 1000);
+	/* The 101st exit is past the bound; the TSC is read at every
+	 * RUN_TSC_CHECK_EVERY-th (16): the 112th stops the guest. */
+	assert_int_equal(n, 112);
 	assert_int_equal(t.v.result, GUEST_KILLED);
 	assert_string_equal(t.v.why, "host_time");
 	assert_non_null(strstr(host_output(), "watchdog: host-time bound: "
-					      "100001 TSC ticks"));
+					      "112000 TSC ticks"));
 }
 
 /* Time spent printing the guest's lines is the console limit's. */
@@ -518,9 +523,11 @@ static void console_time_does_not_count(void **state)
 	arm_bounds(100000, 0);
 	run_bounds_console_time(&t.v, 50000);
 	t.tsc += 140000;
+	t.v.exits = RUN_TSC_CHECK_EVERY - 1; /* the next exit reads the TSC */
 	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
 			 VERDICT_RESUME);
 	t.tsc += 10001;
+	t.v.exits = 2 * RUN_TSC_CHECK_EVERY - 1;
 	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, CPUID_EXIT_LEN),
 			 VERDICT_STOP);
 	assert_string_equal(t.v.why, "host_time");
@@ -562,7 +569,7 @@ static void monitor_and_mwait_raise_ud(void **state)
 	bm.msr = msr;
 	bm.io_a = io_a;
 	bm.io_b = io_b;
-	assert_int_equal(exit_policy_build(&guest_exit_policy, &c, &bm), 0);
+	assert_int_equal(exit_policy_build(&flat_exit_policy, &c, &bm), 0);
 	assert_int_equal(c.proc & (PROC_MWAIT_EXITING | PROC_MONITOR_EXITING),
 			 PROC_MWAIT_EXITING | PROC_MONITOR_EXITING);
 	assert_int_equal(vm_exit(EXIT_REASON_MWAIT, 0, 3), VERDICT_RESUME);
@@ -578,7 +585,7 @@ static void monitor_and_mwait_raise_ud(void **state)
  * the host's counters. */
 static void rdpmc_raises_gp(void **state)
 {
-	const struct exit_policy *policies[] = {&guest_exit_policy,
+	const struct exit_policy *policies[] = {&flat_exit_policy,
 						&pc_exit_policy};
 	static uint8_t msr[4096], io_a[4096], io_b[4096];
 
@@ -634,6 +641,68 @@ static void pc_halted_with_a_periodic_timer(void)
 	assert_true(lapic_write(l, X2APIC_LVT_TIMER,
 				(LAPIC_TIMER_PERIODIC << 17) | 0xef, 0));
 	assert_true(lapic_write(l, X2APIC_TIMER_INITIAL, 1000, 0));
+}
+
+/* The PC's CPU, before the guest touches its APIC. */
+static void pc_guest(void)
+{
+	t.v.ops = &pc_ops;
+	t.v.machine = &pc_machine;
+	t.v.machine_state = &t.pc;
+	t.v.maxphyaddr = 39;
+	t.v.cr0_fixed0 = CR0_NE; /* with unrestricted guest: PE, PG free */
+	t.v.cr0_fixed1 = 0xffffffff;
+	pc_init(&t.pc, &t.v, 1000000, 5, 0, 0);
+}
+
+/* Review G6: a PC guest that turns on 32-bit PAE paging (EFER.LME
+ * clear) by MOV to CR0 gets its four PDPTEs from the table at CR3, as
+ * the CPU loads them (SDM 3A 4.4.1); VM entry with EPT takes them from
+ * the VMCS. Before the fix the fields were never written. A present
+ * PDPTE with a reserved bit: #GP(0), and CR0 stays. */
+#define PDPT_GPA 0x5000u
+static void pae_paging_loads_the_pdptes(void **state)
+{
+	(void)state;
+	pc_guest();
+	vmcs_write(VMCS_GUEST_IA32_EFER, 0);
+	vmcs_write(VMCS_CR0_READ_SHADOW, CR0_PE | CR0_ET);
+	vmcs_write(VMCS_CR4_READ_SHADOW, CR4_PAE);
+	vmcs_write(VMCS_GUEST_CR3, PDPT_GPA | 0x18); /* bits 4:3 ignored */
+	put_le(t.mem + PDPT_GPA, 8, 0x6001);	     /* present */
+	put_le(t.mem + PDPT_GPA + 8, 8, 0x20);	     /* not present: any */
+	put_le(t.mem + PDPT_GPA + 16, 8, 0x7001);
+	put_le(t.mem + PDPT_GPA + 24, 8, 0);
+	t.v.regs.gpr[GPR_RAX] = CR0_PG | CR0_PE | CR0_ET;
+	assert_int_equal(vm_exit(EXIT_REASON_CR_ACCESS, 0, 3), VERDICT_RESUME);
+	assert_int_equal(injected(), 0);
+	assert_true(vmcs_read(VMCS_CR0_READ_SHADOW) & CR0_PG);
+	assert_int_equal(vmcs_read(VMCS_GUEST_PDPTE0), 0x6001);
+	assert_int_equal(vmcs_read(VMCS_GUEST_PDPTE1), 0x20);
+	assert_int_equal(vmcs_read(VMCS_GUEST_PDPTE2), 0x7001);
+	assert_int_equal(vmcs_read(VMCS_GUEST_PDPTE3), 0);
+
+	/* Paging off again, and a present entry with reserved bit 5. */
+	vmcs_write(VMCS_CR0_READ_SHADOW, CR0_PE | CR0_ET);
+	put_le(t.mem + PDPT_GPA + 24, 8, 0x8021);
+	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	assert_int_equal(vm_exit(EXIT_REASON_CR_ACCESS, 0, 3), VERDICT_RESUME);
+	assert_int_equal(injected(), 0x80000b0du); /* #GP(0) */
+	assert_false(vmcs_read(VMCS_CR0_READ_SHADOW) & CR0_PG);
+	assert_int_equal(vmcs_read(VMCS_GUEST_RIP), RIP0);
+}
+
+/* Review G10, decided: the PC has no hypercalls (docs/linux-guest.md):
+ * VMCALL is #UD, as on a PC without VMX, at CPL 0 too. */
+static void vmcall_on_the_pc_is_ud(void **state)
+{
+	(void)state;
+	pc_guest();
+	t.v.regs.gpr[GPR_RAX] = 1; /* HV_HC_EXIT of the flat guests' ABI */
+	assert_int_equal(vm_exit(EXIT_REASON_VMCALL, 0, 3), VERDICT_RESUME);
+	assert_int_equal(injected(), 0x80000306u); /* #UD */
+	assert_int_equal(t.v.result, GUEST_RUNNING);
+	assert_int_equal(vmcs_read(VMCS_GUEST_RIP), RIP0);
 }
 
 /* The timer's interrupt ends the wait: HLT resumes, past the HLT. */
@@ -702,6 +771,8 @@ int main(void)
 		T(monitor_and_mwait_raise_ud),
 		T(rdpmc_raises_gp),
 		T(hlt_waits_for_the_timer),
+		T(pae_paging_loads_the_pdptes),
+		T(vmcall_on_the_pc_is_ud),
 		T(hlt_with_a_timer_that_cannot_interrupt_is_halted_forever),
 		T(hlt_with_tpr_above_the_timer_is_halted_forever),
 	};

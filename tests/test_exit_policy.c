@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "flat/flat_machine.h"
 #include "vmx/exit_policy.h"
 #include "host_platform.h"
 #include "util.h"
@@ -561,7 +562,7 @@ static void guest_policy_passes_the_syscall_msrs(void **state)
 					  MSR_IA32_KERNEL_GS_BASE};
 
 	(void)state;
-	assert_int_equal(exit_policy_build(&guest_exit_policy, &c, &maps), 0);
+	assert_int_equal(exit_policy_build(&flat_exit_policy, &c, &maps), 0);
 	for (size_t i = 0; i < sizeof(passed) / sizeof(passed[0]); i++) {
 		assert_int_equal(rd(&c, passed[i]), POLICY_PASS);
 		assert_int_equal(wr(&c, passed[i]), POLICY_PASS);
@@ -577,7 +578,7 @@ static void guest_policy_passes_port_0x80_one_byte_only(void **state)
 	struct exit_controls c;
 
 	(void)state;
-	assert_int_equal(exit_policy_build(&guest_exit_policy, &c, &maps), 0);
+	assert_int_equal(exit_policy_build(&flat_exit_policy, &c, &maps), 0);
 	assert_int_equal(io(&c, 0x80, 1), POLICY_PASS);
 	assert_int_equal(io(&c, 0x80, 2), POLICY_TRAP);
 	assert_int_equal(io(&c, 0x80, 4), POLICY_TRAP);

@@ -215,7 +215,7 @@ static void test_every_short_header_is_truncated(void **state)
 		linux_boot_why(file, 0x206, 64 * MIB, 0, 0, why, sizeof(why)),
 		LINUX_BOOT_TRUNCATED);
 	assert_string_equal(why, "the file is 518 bytes, too short for a "
-				 "setup header (0x264 bytes at least)");
+				 "setup header (612 bytes at least)");
 }
 
 /* Review I2: boot.rst, syssize: "The size of the protected-mode code in
@@ -234,8 +234,9 @@ static void test_syssize_catches_a_truncated_kernel(void **state)
 	assert_int_equal(linux_boot_why(file, SETUP_SIZE + 1, 64 * MIB, 0, 0,
 					why, sizeof(why)),
 			 LINUX_BOOT_TRUNCATED);
-	assert_string_equal(why, "the file is truncated: 1 bytes of kernel "
-				 "after the setup code, syssize says 4096");
+	assert_string_equal(why,
+			    "the file is truncated: syssize says 4096 bytes "
+			    "of kernel after the setup code, the file has 1");
 	wr(file + 0x1f4, 4,
 	   (KERNEL_SIZE - 64) / 16); /* 64 bytes of signature */
 	assert_int_equal(parse(&k), LINUX_BOOT_OK);

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "cpu_fixtures.h"
+#include "flat/flat_machine.h"
 #include "vmx/exit_policy.h"
 #include "host_platform.h"
 #include "util.h"
@@ -37,7 +38,7 @@ static void choose_for(struct cpu_fixture *f, struct choice *c)
 
 	vmx_caps_read(&c->caps, &ops);
 	assert_int_equal(f->bad_read, 0);
-	assert_int_equal(exit_policy_build(&guest_exit_policy, &c->policy, &bm),
+	assert_int_equal(exit_policy_build(&flat_exit_policy, &c->policy, &bm),
 			 0);
 	host_output_reset();
 	memset(&c->out, 0xa5, sizeof(c->out)); /* must all be overwritten */

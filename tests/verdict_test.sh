@@ -134,6 +134,47 @@ verdict "a fuzz run killed why=unhandled_exit fails, whatever its guest prints" 
 fuzz_log genuine 'CHANGED: EPT' >"$LOG"
 run_checks expect_fuzz fuzz "$LOG"
 verdict "a fuzz run after which hv's EPT changed fails" fail
+# The bad-input boot (expect_input): one case refused before VMX, one
+# that turned VMX on. Forged: the refusal only as a guest's line, and a
+# guest ran; leak: a page not freed.
+printf '%s\n' 'bad-kernel|0x2|0|^hv: kernel x.bin: not a bzImage|refused' \
+	'big-mem|0x9|1|^hv: cannot allocate 4096 MiB|allocation failed' >"$tmp/input-cases.txt"
+input_log() { # KIND: genuine, forged or leak
+	echo "hv-test: step bad-kernel"
+	if [ "$1" = forged ]; then
+		echo "guest: hv: kernel x.bin: not a bzImage"
+		echo "hv: summary guest=x.bin result=ok exits=3"
+	else
+		echo "hv: kernel x.bin: not a bzImage"
+	fi
+	if [ "$1" = leak ]; then
+		echo "hv: pages still held at return: 2048"
+	else
+		echo "hv: pages still held at return: 0"
+	fi
+	echo "hv-test: bad-kernel returned 0x2"
+	echo "hv-test: step big-mem"
+	echo "hv: vmx on (VMXON region at 0x1e16b000, revision 0x2b)"
+	echo "hv: cannot allocate 4096 MiB of guest memory for --mem=4096"
+	echo "hv: vmx off"
+	echo "hv: host state after the run: as before ($HOST_REGS_COMPARED registers compared)"
+	if [ "$1" = leak ]; then
+		echo "hv: 2 pages not freed (expected 1)"
+	else
+		echo "hv: every page freed but the one holding the TSS that TR still refers to"
+	fi
+	echo "hv-test: big-mem returned 0x9"
+}
+for kind in genuine forged leak; do
+	LOG=$tmp/input-$kind.log
+	input_log $kind >"$LOG"
+	run_checks expect_input input "$LOG" "$tmp/input-cases.txt"
+	case $kind in
+	genuine) verdict "the bad-input boot's genuine lines pass" pass ;;
+	forged) verdict "a refusal printed by a guest, and a guest that ran, fail the bad-input checks" fail ;;
+	leak) verdict "a page not freed after a refused run, or the file's pages kept, fail the bad-input checks" fail ;;
+	esac
+done
 
 # A check written without the anchor is refused, not run.
 LOG=$tmp/genuine.log

@@ -53,6 +53,14 @@ static inline struct hv_cpu *this_cpu(void)
 	return c;
 }
 
+/* One more in this CPU's 64-bit counter @field: one instruction, with
+ * no load of the struct's address. Only a later function reads the
+ * counters (the compiler need not see the write). */
+#define this_cpu_inc(field)              \
+	__asm__ volatile("incq %%gs:%c0" \
+			 :               \
+			 : "i"(__builtin_offsetof(struct hv_cpu, field)))
+
 /* hv starts running on this CPU with @c as its state: IA32_GS_BASE
  * pointed at @c. Returns the firmware's GS base, for percpu_leave()
  * (percpu_hw.c). */
@@ -66,6 +74,8 @@ static inline struct hv_cpu *this_cpu(void)
 {
 	return &hv_cpu_single;
 }
+
+#define this_cpu_inc(field) (hv_cpu_single.field++)
 #endif
 
 #endif

@@ -336,16 +336,13 @@ static enum hv_status vm_build(struct vm *vm, const struct vmx_caps *caps,
 			       const struct run_options *opt)
 {
 	struct vcpu *v = &vm->vcpu;
-	const struct exit_policy *policy =
-		image->boot_linux ? &pc_exit_policy : &guest_exit_policy;
+	const struct exit_policy *policy = v->machine->policy;
 
 	if (exit_policy_build(policy, &vm->policy, &vm->bitmaps)) {
 		hv_printf("hv: the exit policy is invalid\n");
 		return HV_UNSUPPORTED;
 	}
-	/* Linux's decompressor turns paging off and on again
-	 * (docs/linux-guest.md): that needs "unrestricted guest". */
-	if (image->boot_linux)
+	if (v->machine->unrestricted_guest)
 		vm->policy.proc2 |= PROC2_UNRESTRICTED_GUEST;
 	enum hv_status st =
 		vm_controls_choose(caps, &vm->policy, &vm->controls);

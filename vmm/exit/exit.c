@@ -11,7 +11,12 @@
 #include "vmcs/vmcs.h"
 #include "x86/x86.h"
 
+/* Every reason not named: unhandled (the range first, the named entries
+ * after it override it: GCC's designated-range initializer). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
 static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
+	[0 ... EXIT_REASON_COUNT - 1] = handle_unhandled,
 	[EXIT_REASON_EXCEPTION_NMI] = handle_exception_nmi,
 	[EXIT_REASON_EXTERNAL_INTERRUPT] = handle_external_interrupt,
 	[EXIT_REASON_TRIPLE_FAULT] = handle_triple_fault,
@@ -55,6 +60,7 @@ static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_MONITOR] = handle_inject_ud,
 	[EXIT_REASON_MWAIT] = handle_inject_ud,
 };
+#pragma GCC diagnostic pop
 
 /* Reads reason, qualification and instruction length, counts the exit,
  * and calls its handler: one indexed call. */
@@ -64,8 +70,6 @@ static inline __attribute__((always_inline)) enum exit_verdict dispatch(
 	uint32_t raw = vmcs_read(VMCS_EXIT_REASON);
 
 	v->exit_reason = raw & EXIT_REASON_BASIC_MASK;
-	v->exit_qualification = vmcs_read(VMCS_EXIT_QUALIFICATION);
-	v->exit_instruction_length = vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH);
 	v->exits++;
 
 	/* SDM 3C 27.8, "VM-Entry Failures During or After Loading Guest State":
@@ -80,7 +84,7 @@ static inline __attribute__((always_inline)) enum exit_verdict dispatch(
 			  exit_reason_name(v->exit_reason)
 				  ? exit_reason_name(v->exit_reason)
 				  : "?",
-			  v->exit_qualification);
+			  exit_qualification());
 		vmcs_dump();
 		v->result = GUEST_ERROR;
 		v->why = "vm_entry_failed";
@@ -91,9 +95,7 @@ static inline __attribute__((always_inline)) enum exit_verdict dispatch(
 	if (v->exit_reason >= EXIT_REASON_COUNT)
 		return handle_unhandled(v);
 	v->exit_counts[v->exit_reason]++;
-	exit_handler h = exit_handlers[v->exit_reason];
-
-	return h ? h(v) : handle_unhandled(v);
+	return exit_handlers[v->exit_reason](v);
 }
 
 /* The same, out of line: what host tests call (exit.h). */
@@ -155,50 +157,17 @@ bool vcpu_next_rip(uint64_t rip, uint32_t length, bool mode64, uint64_t *next)
 	return canonical(n);
 }
 
-/* The next RIP of an instruction that ends at or above 4 GiB, out of the
- * common path: false, with #GP(0) raised, where it is not canonical. */
-static __attribute__((noinline)) bool skip_above_4g(struct vcpu *v,
-						    uint64_t *next)
+/* An instruction that ends at or above 4 GiB, out of the common path
+ * (exit.h): #GP(0) where the next RIP is not canonical. */
+void vcpu_skip_above_4g(struct vcpu *v, uint64_t rip, uint32_t len)
 {
-	uint32_t len = v->exit_instruction_length;
+	uint64_t next;
 
-	if (vcpu_next_rip(*next - len, len, guest_in_64bit_mode(), next))
-		return true;
-	vcpu_inject_exception(v, EXC_GP, 0);
-	return false;
-}
-
-/* Only instruction-caused exits advance RIP: for them the CPU reports the
- * instruction's length; for events (preemption timer, external interrupt) the
- * field is undefined (SDM 3C 28.2.5, "Information for VM Exits Due to
- * Instruction Execution") and must not be used. */
-void vcpu_skip_instruction(struct vcpu *v)
-{
-	uint64_t next = vmcs_read(VMCS_GUEST_RIP) + v->exit_instruction_length;
-
-	/* Below 4 GiB both modes give the same next RIP, and it is
-	 * canonical: CS is read only when the instruction ends above. */
-	if ((next >> 32) && !skip_above_4g(v, &next))
+	if (!vcpu_next_rip(rip, len, guest_in_64bit_mode(), &next)) {
+		vcpu_inject_exception(v, EXC_GP, 0);
 		return;
-	vmcs_write(VMCS_GUEST_RIP, next);
-	/* Completing an instruction ends its STI / MOV-SS interrupt shadow (SDM
-	 * 3A 6.8.3, "Masking Exceptions and Interrupts When Switching Stacks"),
-	 * so the emulated one must too. */
-	uint32_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY_STATE);
-
-	uint32_t shadow = BLOCKING_BY_STI | BLOCKING_BY_MOV_SS;
-
-	if (intr & shadow)
-		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_STATE, intr & ~shadow);
-	/* An instruction completed with RFLAGS.TF set ends in a single-step
-	 * #DB: the emulated one too. BS in the pending debug exceptions has the
-	 * VM entry deliver it (SDM 3C 27.3.1.5, "Checks on Guest Non-Register
-	 * State"; 27.6.3, "Delivery of Pending Debug Exceptions after VM
-	 * Entry"). */
-	if (vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_TF)
-		vmcs_write(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS,
-			   vmcs_read(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS) |
-				   PENDING_DBG_BS);
+	}
+	vcpu_complete_instruction(next);
 }
 
 /* Event injection on the next VM entry — SDM 3C 25.8.3, "VM-Entry Controls for

@@ -4,7 +4,10 @@
 #define HV_EXIT_H
 
 #include "exit/machine_check.h"
+#include "exit/exit_qual.h"
 #include "exit/vcpu.h"
+#include "vmcs/vmcs.h"
+#include "x86/x86.h"
 
 enum exit_verdict handle_cpuid(struct vcpu *v);
 enum exit_verdict handle_cr_access(struct vcpu *v);
@@ -45,16 +48,89 @@ enum exit_verdict exit_dispatch(struct vcpu *v);
 uint32_t io_breakpoint_hits(uint64_t dr7, const uint64_t dr[4], uint16_t port,
 			    unsigned int size);
 
+/* The exit qualification and the exiting instruction's length, read by
+ * the handlers that use them (SDM 3C 28.2.1, "Basic VM-Exit
+ * Information"): most exits need neither, so the dispatcher reads only
+ * the reason. The length is defined only for exits caused by an
+ * instruction (28.2.5). */
+static inline uint64_t exit_qualification(void)
+{
+	return vmcs_read(VMCS_EXIT_QUALIFICATION);
+}
+
+static inline uint32_t exit_instruction_length(void)
+{
+	return vmcs_read(VMCS_EXIT_INSTRUCTION_LENGTH);
+}
+
 /* Helpers for handlers (exit.c). */
+/* The instruction is done: RIP past it (@next), its interrupt shadow
+ * ended, and its single-step trap pending. */
+static inline __attribute__((always_inline)) void vcpu_complete_instruction(
+	uint64_t next)
+{
+	vmcs_write(VMCS_GUEST_RIP, next);
+	/* Completing an instruction ends its STI / MOV-SS interrupt shadow
+	 * (SDM 3A 6.8.3, "Masking Exceptions and Interrupts When Switching
+	 * Stacks"), so the emulated one must too. */
+	uint32_t intr = vmcs_read(VMCS_GUEST_INTERRUPTIBILITY_STATE);
+	uint32_t shadow = BLOCKING_BY_STI | BLOCKING_BY_MOV_SS;
+
+	if (intr & shadow)
+		vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_STATE, intr & ~shadow);
+	/* An instruction completed with RFLAGS.TF set ends in a single-step
+	 * #DB: the emulated one too. BS in the pending debug exceptions has
+	 * the VM entry deliver it (SDM 3C 27.3.1.5, "Checks on Guest
+	 * Non-Register State"; 27.6.3, "Delivery of Pending Debug Exceptions
+	 * after VM Entry"). */
+	if (vmcs_read(VMCS_GUEST_RFLAGS) & RFLAGS_TF)
+		vmcs_write(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS,
+			   vmcs_read(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS) |
+				   PENDING_DBG_BS);
+}
+
+/* The same for an instruction ending at or above 4 GiB (exit.c). */
+void vcpu_skip_above_4g(struct vcpu *v, uint64_t rip, uint32_t len);
+
 /* Advances RIP past the exiting instruction, or raises #GP(0) in the
- * guest where the next RIP would not be canonical (vcpu_next_rip). */
-void vcpu_skip_instruction(struct vcpu *v);
+ * guest where the next RIP would not be canonical (vcpu_next_rip). Only
+ * instruction-caused exits advance RIP: for them the CPU reports the
+ * instruction's length; for events (preemption timer, external
+ * interrupt) the field is undefined (SDM 3C 28.2.5, "Information for VM
+ * Exits Due to Instruction Execution") and must not be used. Inline: it
+ * is half of a CPUID's path. */
+static inline void vcpu_skip_instruction(struct vcpu *v)
+{
+	uint32_t len = exit_instruction_length();
+	uint64_t rip = vmcs_read(VMCS_GUEST_RIP);
+
+	/* Below 4 GiB both modes give the same next RIP, and it is
+	 * canonical: CS is read only when the instruction ends above. */
+	if (__builtin_expect((rip + len) >> 32, 0)) {
+		vcpu_skip_above_4g(v, rip, len);
+		return;
+	}
+	vcpu_complete_instruction(rip + len);
+}
 /* The RIP after an instruction of @length at @rip: wrapped to 32 bits
  * outside 64-bit mode; false where, in 64-bit mode, it is not canonical
  * (the next fetch raises #GP(0)). */
 bool vcpu_next_rip(uint64_t rip, uint32_t length, bool mode64, uint64_t *next);
 void vcpu_inject_exception(struct vcpu *v, unsigned int vector,
 			   uint32_t error_code);
+/* What most emulations end with: the instruction faults with #GP(0)
+ * (RIP stays), or it is done (RIP past it). */
+static inline enum exit_verdict vcpu_fault_gp(struct vcpu *v)
+{
+	vcpu_inject_exception(v, EXC_GP, 0);
+	return VERDICT_RESUME;
+}
+
+static inline enum exit_verdict vcpu_done(struct vcpu *v)
+{
+	vcpu_skip_instruction(v);
+	return VERDICT_RESUME;
+}
 uint64_t vcpu_gpr(struct vcpu *v, unsigned int index);
 void vcpu_set_gpr(struct vcpu *v, unsigned int index, uint64_t value);
 /* The same at the instruction's operand size where it has no REX.W: 64

@@ -55,7 +55,7 @@ static bool loops(struct vcpu *v, unsigned int vector)
  * again. */
 static void deliver_debug_status(struct vcpu *v)
 {
-	uint64_t q = v->exit_qualification;
+	uint64_t q = exit_qualification();
 
 	if (v->ops->read_dr && v->ops->write_dr6) {
 		uint64_t dr6 = v->ops->read_dr(6);
@@ -93,7 +93,7 @@ enum exit_verdict vcpu_reflect_exception(struct vcpu *v,
 					<< INTR_INFO_TYPE_SHIFT |
 				i->vector);
 		vmcs_write(VMCS_ENTRY_INSTRUCTION_LENGTH,
-			   v->exit_instruction_length);
+			   exit_instruction_length());
 		return VERDICT_RESUME;
 	}
 	vcpu_inject_exception(

@@ -20,7 +20,7 @@
  * "jmp ." is the closest legitimate case, and it is a spinning kernel). */
 #define EXCEPTION_LOOP_LIMIT 64u
 
-/* The bitmap bits (guest_policy.c). */
+/* The bitmap bits (flat/flat_machine.c, pc/pc_machine.c). */
 #define GUEST_REFLECTED_EXCEPTIONS (1u << EXC_DB | 1u << EXC_AC)
 
 /* A #DB or #AC exit described by @i (the exit interruption information):

@@ -121,30 +121,56 @@ static void hide_unavailable(uint32_t leaf, uint32_t subleaf,
 	}
 }
 
+/* The hypervisor leaves 40000000H-400000FFH: the signature, and zeros
+ * (out of line: a guest asks once). */
+static __attribute__((noinline)) void hypervisor_leaf(uint32_t leaf,
+						      struct cpuid_regs *r)
+{
+	*r = (struct cpuid_regs){0, 0, 0, 0};
+	if (leaf == HV_CPUID_SIGNATURE_LEAF) {
+		const char *sig = HV_CPUID_SIGNATURE;
+		uint32_t w[3] = {0, 0, 0};
+
+		for (int i = 0; i < 12; i++)
+			w[i / 4] |= (uint32_t)(uint8_t)sig[i] << (8 * (i % 4));
+		*r = (struct cpuid_regs){HV_CPUID_SIGNATURE_LEAF, w[0], w[1],
+					 w[2]};
+	}
+}
+
+/* A machine's own answer on top of the common one, given the
+ * processor's (out of line: the flat guests' machine has none). */
+static __attribute__((noinline)) void machine_cpuid(struct vcpu *v,
+						    uint32_t leaf,
+						    uint32_t subleaf,
+						    struct cpuid_regs *r)
+{
+	struct cpuid_regs host = *r;
+
+	hide_unavailable(leaf, subleaf, r);
+	v->machine->cpuid(v, leaf, subleaf, &host, r);
+}
+
+/* The leaf and subleaf are read again from the saved registers after
+ * the processor's CPUID call rather than kept across it: on the exit
+ * path, fewer registers to save. */
+#define GUEST_LEAF(v) ((uint32_t)(v)->regs.gpr[GPR_RAX])
+#define GUEST_SUBLEAF(v) ((uint32_t)(v)->regs.gpr[GPR_RCX])
+
 enum exit_verdict handle_cpuid(struct vcpu *v)
 {
-	uint32_t leaf = (uint32_t)v->regs.gpr[GPR_RAX];
-	uint32_t subleaf = (uint32_t)v->regs.gpr[GPR_RCX];
-	struct cpuid_regs r = {0, 0, 0, 0};
+	struct cpuid_regs r;
 
-	if (leaf >= HV_CPUID_SIGNATURE_LEAF && leaf < 0x40000100u) {
-		if (leaf == HV_CPUID_SIGNATURE_LEAF) {
-			const char *sig = HV_CPUID_SIGNATURE;
-			uint32_t w[3] = {0, 0, 0};
-
-			for (int i = 0; i < 12; i++)
-				w[i / 4] |= (uint32_t)(uint8_t)sig[i]
-					    << (8 * (i % 4));
-			r = (struct cpuid_regs){HV_CPUID_SIGNATURE_LEAF, w[0],
-						w[1], w[2]};
-		}
+	if (__builtin_expect(GUEST_LEAF(v) - HV_CPUID_SIGNATURE_LEAF < 0x100u,
+			     0)) {
+		hypervisor_leaf(GUEST_LEAF(v), &r);
 	} else {
-		v->ops->cpu->cpuid(v->ops->cpu->ctx, leaf, subleaf, &r);
-		struct cpuid_regs host = r;
-
-		hide_unavailable(leaf, subleaf, &r);
+		v->ops->cpu->cpuid(v->ops->cpu->ctx, GUEST_LEAF(v),
+				   GUEST_SUBLEAF(v), &r);
 		if (v->machine->cpuid)
-			v->machine->cpuid(v, leaf, subleaf, &host, &r);
+			machine_cpuid(v, GUEST_LEAF(v), GUEST_SUBLEAF(v), &r);
+		else
+			hide_unavailable(GUEST_LEAF(v), GUEST_SUBLEAF(v), &r);
 	}
 	v->regs.gpr[GPR_RAX] = r.eax;
 	v->regs.gpr[GPR_RBX] = r.ebx;

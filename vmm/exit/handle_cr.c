@@ -12,37 +12,26 @@
 #include "vmcs/vmcs.h"
 #include "x86/x86.h"
 
-static enum exit_verdict gp(struct vcpu *v)
-{
-	vcpu_inject_exception(v, EXC_GP, 0);
-	return VERDICT_RESUME;
-}
-
-static enum exit_verdict done(struct vcpu *v)
-{
-	vcpu_skip_instruction(v);
-	return VERDICT_RESUME;
-}
-
 enum exit_verdict vcpu_write_cr4(struct vcpu *v, uint64_t value,
 				 uint64_t allowed, bool pae_required)
 {
 	if ((value & ~allowed) || (pae_required && !(value & CR4_PAE)))
-		return gp(v); /* CR4.VMXE among them: the guest has no VMX */
+		return vcpu_fault_gp(
+			v); /* CR4.VMXE among them: the guest has no VMX */
 	uint64_t old = vmcs_read(VMCS_CR4_READ_SHADOW);
 
 	vmcs_write(VMCS_CR4_READ_SHADOW, value);
 	vmcs_write(VMCS_GUEST_CR4, vcpu_real_cr4(v, value));
 	if (((old ^ value) & CR4_TLB_BITS) && v->ops->flush_guest_tlb)
 		v->ops->flush_guest_tlb(v);
-	return done(v);
+	return vcpu_done(v);
 }
 
 /* With CR4.PCIDE = 0, bits 63:MAXPHYADDR are reserved and bit 63 too. */
 static enum exit_verdict emulate_write_cr3(struct vcpu *v, uint64_t value)
 {
 	if (value >> v->maxphyaddr)
-		return gp(v);
+		return vcpu_fault_gp(v);
 	vmcs_write(VMCS_GUEST_CR3, value);
 	v->cr3_loads++;
 	/* MOV CR3 flushes the guest's non-global translations; with VPID a VM
@@ -50,7 +39,7 @@ static enum exit_verdict emulate_write_cr3(struct vcpu *v, uint64_t value)
 	 * of the INVVPID Instruction"). */
 	if (v->ops->flush_guest_tlb)
 		v->ops->flush_guest_tlb(v);
-	return done(v);
+	return vcpu_done(v);
 }
 
 /* MOV to CR8: bits 63:4 are reserved (#GP); the rest is the machine's
@@ -58,15 +47,15 @@ static enum exit_verdict emulate_write_cr3(struct vcpu *v, uint64_t value)
 static enum exit_verdict write_cr8(struct vcpu *v, uint64_t value)
 {
 	if (value & ~CR8_TPR_MASK)
-		return gp(v);
+		return vcpu_fault_gp(v);
 	v->machine->write_cr8(v, value);
-	return done(v);
+	return vcpu_done(v);
 }
 
 enum exit_verdict handle_cr_access(struct vcpu *v)
 {
 	const struct machine *m = v->machine;
-	struct cr_access a = cr_access_decode(v->exit_qualification);
+	struct cr_access a = cr_access_decode(exit_qualification());
 
 	switch (a.type) {
 	case CR_ACCESS_MOV_TO_CR: {
@@ -86,11 +75,11 @@ enum exit_verdict handle_cr_access(struct vcpu *v)
 		if (a.cr == 3) {
 			vcpu_set_gpr_operand(v, a.gpr,
 					     vmcs_read(VMCS_GUEST_CR3));
-			return done(v);
+			return vcpu_done(v);
 		}
 		if (a.cr == 8) {
 			vcpu_set_gpr_operand(v, a.gpr, m->read_cr8(v));
-			return done(v);
+			return vcpu_done(v);
 		}
 		break;
 	case CR_ACCESS_LMSW: {
@@ -123,6 +112,6 @@ enum exit_verdict handle_xsetbv(struct vcpu *v)
 		(v->regs.gpr[GPR_RDX] << 32) | (uint32_t)v->regs.gpr[GPR_RAX];
 
 	if (!v->machine->xsetbv)
-		return gp(v);
+		return vcpu_fault_gp(v);
 	return v->machine->xsetbv(v, (uint32_t)v->regs.gpr[GPR_RCX], value);
 }

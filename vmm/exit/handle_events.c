@@ -61,7 +61,7 @@ void host_nmi_report(const struct vcpu *v)
 			  v->name, v->host_nmis);
 }
 
-/* An NMI, or an exception of the exception bitmap (guest_policy.c). NMI exiting
+/* An NMI, or an exception of the exception bitmap (flat/flat_machine.c, pc/pc_machine.c). NMI exiting
  * consumed the NMI. It belonged to the host. KVM re-raises such an NMI with INT
  * 2; under OVMF the only NMI handler dumps the CPU state and halts, so
  * re-raising would stop the firmware: it is logged and dropped. */
@@ -95,7 +95,7 @@ enum exit_verdict handle_triple_fault(struct vcpu *v)
  * 29.3.3.2, "EPT Violations"): the address is in GUEST_PHYSICAL_ADDRESS. */
 enum exit_verdict handle_ept_violation(struct vcpu *v)
 {
-	struct ept_violation e = ept_violation_decode(v->exit_qualification);
+	struct ept_violation e = ept_violation_decode(exit_qualification());
 	char what[96];
 
 	ept_violation_describe(&e, what, sizeof(what));
@@ -146,7 +146,7 @@ enum exit_verdict handle_unhandled(struct vcpu *v)
 	hv_printf("hv: guest %s: unhandled exit %u (%s) at RIP 0x%lx, "
 		  "qualification 0x%lx; stopping the guest\n",
 		  v->name, v->exit_reason, name ? name : "unknown",
-		  vmcs_read(VMCS_GUEST_RIP), v->exit_qualification);
+		  vmcs_read(VMCS_GUEST_RIP), exit_qualification());
 	vmcs_dump();
 	return vcpu_kill(v, "unhandled_exit");
 }

@@ -92,7 +92,7 @@ static uint64_t deny(struct vcpu *v, struct io_access io, uint64_t rax)
 
 enum exit_verdict handle_io_instruction(struct vcpu *v)
 {
-	struct io_access io = io_access_decode(v->exit_qualification);
+	struct io_access io = io_access_decode(exit_qualification());
 	uint64_t rax = v->regs.gpr[GPR_RAX];
 
 	if (io.string) {

@@ -35,6 +35,7 @@
 #include <stdint.h>
 
 #include "exit/vcpu.h"
+#include "vmx/exit_policy.h"
 #include "x86/cpu_ops.h"
 
 /* A machine's answer to RDMSR, WRMSR, IN or OUT. */
@@ -48,6 +49,11 @@ enum machine_answer {
 
 struct machine {
 	const char *name; /* "flat", "pc" */
+	/* What traps (vmx/exit_policy.h; the MSRs and ports every guest
+	 * has free: exit/guest_policy.h), and whether the guest may run
+	 * with paging or protection off ("unrestricted guest"). */
+	const struct exit_policy *policy;
+	bool unrestricted_guest;
 
 	/* CPUID (optional): @r is the processor's answer after the common
 	 * filter (handle_cpuid.c) hid what no guest may see; @host the

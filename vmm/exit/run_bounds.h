@@ -3,7 +3,7 @@
  * Timer"), so a guest made of exiting instructions (`cli; 1: cpuid; jmp
  * 1b`, denied OUTs, VMCALLs) spends nearly all its time in the host and
  * its slices barely move; MWAIT in a deep C-state would stop the timer
- * altogether (that one is trapped: guest_policy.c). So a run is bounded
+ * altogether (that one is trapped: the machines' policies). So a run is bounded
  * three ways, each from the watchdog's budget of slices:
  *   guest time  the slices themselves (handle_preemption_timer);
  *   host time   the TSC since VM entry, checked at every exit: twice the
@@ -63,13 +63,20 @@ void run_bounds_console_time(struct vcpu *v, uint64_t ticks);
  * was passed, and the guest stopped (why=host_time or why=exit_limit). */
 enum exit_verdict run_bound_passed(struct vcpu *v);
 
-/* At every exit, inline, so that the common case costs two compares:
+/* The host-time bound is a bound of seconds: its TSC is read at every
+ * RUN_TSC_CHECK_EVERY-th exit, not at each, where it would be a tenth of
+ * a CPUID's round trip. A guest passes the bound by at most that many
+ * exits. */
+#define RUN_TSC_CHECK_EVERY 16u
+
+/* At every exit, inline, so that the common case costs three compares:
  * stops the guest once the run is past v->tsc_bound TSC ticks since VM
  * entry (the console's aside) or past v->exit_bound exits. */
 static inline enum exit_verdict vcpu_check_run_bounds(struct vcpu *v)
 {
 	if (v->exits <= v->exit_limit &&
-	    (v->tsc_deadline == UINT64_MAX ||
+	    ((v->exits & (RUN_TSC_CHECK_EVERY - 1)) ||
+	     v->tsc_deadline == UINT64_MAX ||
 	     v->ops->read_tsc() <= v->tsc_deadline))
 		return VERDICT_RESUME;
 	return run_bound_passed(v);

@@ -61,10 +61,9 @@ struct vcpu {
 	struct ept ept;
 	uint16_t vpid; /* 0: VPID not in use */
 
-	/* the exit being handled; read once per exit */
+	/* the exit being handled (its qualification and instruction length
+	 * are read by the handlers that use them: exit.h) */
 	uint32_t exit_reason;
-	uint64_t exit_qualification;
-	uint32_t exit_instruction_length;
 
 	/* statistics for the summary line */
 	uint64_t exits;

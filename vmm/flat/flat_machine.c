@@ -9,21 +9,11 @@
 #include "../guest/hv_abi.h"
 #include "exit/exit.h"
 #include "exit/exit_qual.h"
+#include "exit/guest_exceptions.h"
+#include "exit/guest_policy.h"
 #include "print.h"
 #include "vmcs/vmcs.h"
 #include "x86/x86.h"
-
-static enum exit_verdict gp(struct vcpu *v)
-{
-	vcpu_inject_exception(v, EXC_GP, 0);
-	return VERDICT_RESUME;
-}
-
-static enum exit_verdict done(struct vcpu *v)
-{
-	vcpu_skip_instruction(v);
-	return VERDICT_RESUME;
-}
 
 /* The UART's registers as a guest polls them: always ready to transmit
  * (LSR THRE and TEMT), nothing received, every other register 0. */
@@ -71,7 +61,7 @@ static enum exit_verdict flat_write_cr0(struct vcpu *v, uint64_t value,
 		value |= CR0_EM;
 	if ((value >> 32) || ((value & CR0_NW) && !(value & CR0_CD)) ||
 	    (value & CR0_GUEST_REQUIRED) != CR0_GUEST_REQUIRED)
-		return gp(v);
+		return vcpu_fault_gp(v);
 	/* What the CPU would hold: reserved bits 31:0 dropped, ET 1. */
 	value = (value & CR0_DEFINED) | CR0_ET;
 	vmcs_write(VMCS_CR0_READ_SHADOW, value);
@@ -79,7 +69,7 @@ static enum exit_verdict flat_write_cr0(struct vcpu *v, uint64_t value,
 	uint64_t real = (value & ~(CR0_CD | CR0_NW)) | v->cr0_fixed0;
 
 	vmcs_write(VMCS_GUEST_CR0, real & v->cr0_fixed1);
-	return done(v);
+	return vcpu_done(v);
 }
 
 /* The guest stays in IA-32e mode: PAE stays set. */
@@ -177,11 +167,54 @@ static enum exit_verdict flat_vmcall(struct vcpu *v)
 		break;
 	}
 	v->regs.gpr[GPR_RAX] = ret;
-	return done(v);
+	return vcpu_done(v);
 }
+
+/* The flat guests' exit policy: HLT is "done", CR3 loads are counted. */
+const struct exit_policy flat_exit_policy = {
+	.hlt = POLICY_TRAP,	  /* the guest's way to say "done" */
+	.cr3_load = POLICY_TRAP,  /* counted, checked, TLB flushed */
+	.cr3_store = POLICY_TRAP, /* the guest reads the CR3 it set */
+	.cr8_load = POLICY_TRAP,  /* CR8 is the host APIC's TPR: a virtual */
+	.cr8_store = POLICY_TRAP, /* one instead (handle_cr.c) */
+	.invlpg = POLICY_PASS,
+	.rdtsc = POLICY_PASS,
+	/* CPUID hides the PMU (leaf 0AH) and its MSRs #GP: RDPMC raises
+	 * #GP too (exit.c), instead of reading the counters the host or
+	 * the firmware left running, a timing channel across exits. */
+	.rdpmc = POLICY_TRAP,
+	.mwait = POLICY_TRAP, /* hidden by CPUID: #UD (exit_dispatch.c) */
+	.monitor = POLICY_TRAP,
+	.pause = POLICY_PASS,
+	.mov_dr = POLICY_PASS,
+	/* WBINVD passes: it writes back and invalidates every cache, the
+	 * host's lines too, but loses no data (SDM 2, "WBINVD"), so the
+	 * worst it does is slow the host down for a while, as a guest that
+	 * sweeps enough memory does anyway. INVD, which would drop the
+	 * host's dirty lines, exits unconditionally and is a no-op
+	 * (handle_events.c). */
+	.wbinvd = POLICY_PASS,
+	.rdrand = POLICY_PASS,
+	.rdseed = POLICY_PASS,
+	.descriptor_tables = POLICY_PASS,
+	.external_interrupt = POLICY_TRAP, /* the firmware's, not the guest's */
+	.nmi = POLICY_TRAP,
+	.preemption_timer = true, /* time slices and the watchdog */
+	.cr0_trap_bits = CR0_HOST_OWNED,
+	.cr4_trap_bits = ~0ull, /* every CR4 change is checked */
+	/* #MC is the host's (machine_check.h); #DB and #AC are the
+	 * guest's, trapped so their delivery cannot loop without a VM
+	 * exit (guest_exceptions.h). */
+	.exception_trap_bitmap = 1u << EXC_MC | GUEST_REFLECTED_EXCEPTIONS,
+	.msrs = guest_free_msrs,
+	.msr_count = COUNT_OF(guest_free_msrs),
+	.io = guest_free_ports,
+	.io_count = COUNT_OF(guest_free_ports),
+};
 
 const struct machine flat_machine = {
 	.name = "flat",
+	.policy = &flat_exit_policy,
 	.port_in = flat_port_in,
 	.port_out = flat_port_out,
 	.write_cr0 = flat_write_cr0,

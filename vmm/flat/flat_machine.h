@@ -5,5 +5,6 @@
 #include "exit/machine.h"
 
 extern const struct machine flat_machine;
+extern const struct exit_policy flat_exit_policy;
 
 #endif

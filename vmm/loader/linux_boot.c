@@ -102,7 +102,7 @@ static enum linux_boot_error parse(const uint8_t *file, size_t size,
 	if (size < HDR_VERSION + 2)
 		return because(why, LINUX_BOOT_TRUNCATED,
 			       "the file is %zu bytes, too short for a setup "
-			       "header (0x%x bytes at least)",
+			       "header (%u bytes at least)",
 			       size, HDR_END_MIN);
 	if (get_le(file + HDR_BOOT_FLAG, 2) != BOOT_FLAG ||
 	    get_le(file + HDR_MAGIC, 4) != HDRS_MAGIC)
@@ -119,7 +119,7 @@ static enum linux_boot_error parse(const uint8_t *file, size_t size,
 	if (size < HDR_END_MIN)
 		return because(why, LINUX_BOOT_TRUNCATED,
 			       "the file is %zu bytes, too short for a setup "
-			       "header (0x%x bytes at least)",
+			       "header (%u bytes at least)",
 			       size, HDR_END_MIN);
 	/* "Details of Header Fields", jump: the header ends at 0x202 plus
 	 * the jump's byte; the loader reads fields up to HDR_END_MIN. */
@@ -153,9 +153,10 @@ static enum linux_boot_error parse(const uint8_t *file, size_t size,
 			       (unsigned long)syssize, ENTRY_64_OFFSET);
 	if (k->kernel_size < syssize)
 		return because(why, LINUX_BOOT_TRUNCATED,
-			       "the file is truncated: %u bytes of kernel "
-			       "after the setup code, syssize says %lu",
-			       k->kernel_size, (unsigned long)syssize);
+			       "the file is truncated: syssize says %lu bytes "
+			       "of kernel after the setup code, the file has "
+			       "%u",
+			       (unsigned long)syssize, k->kernel_size);
 	k->xloadflags = (uint16_t)get_le(file + HDR_XLOADFLAGS, 2);
 	if (!(k->xloadflags & XLF_KERNEL_64))
 		return because(why, LINUX_BOOT_NOT_64BIT, "%s",

@@ -6,5 +6,6 @@
 #include "exit/machine.h"
 
 extern const struct machine pc_machine;
+extern const struct exit_policy pc_exit_policy;
 
 #endif

@@ -40,7 +40,8 @@ vmcs_error_hook vmcs_set_error_hook(vmcs_error_hook hook)
 	return old;
 }
 
-void vmcs_access_failed(uint32_t enc, int status, const char *what)
+VMCS_ACCESS_FAILED_ATTRS void vmcs_access_failed(uint32_t enc, int status,
+						 const char *what)
 {
 	this_cpu()->vmcs_failures_pending = true;
 	if (error_hook)
@@ -93,13 +94,13 @@ int vmcs_backend_write(uint32_t enc, uint64_t value)
 /* By encoding: counted like the typed accessors. */
 static int raw_read(uint32_t enc, uint64_t *value)
 {
-	this_cpu()->vmcs_counts.reads++;
+	this_cpu_inc(vmcs_counts.reads);
 	return vmcs_backend_read(enc, value);
 }
 
 static int raw_write(uint32_t enc, uint64_t value)
 {
-	this_cpu()->vmcs_counts.writes++;
+	this_cpu_inc(vmcs_counts.writes);
 	return vmcs_backend_write(enc, value);
 }
 

@@ -179,7 +179,19 @@ vmcs_error_hook vmcs_set_error_hook(vmcs_error_hook hook);
 
 /* Passes a failed typed access to the error hook (out of line: cold),
  * and notes it for vmcs_failed(). */
-void vmcs_access_failed(uint32_t enc, int status, const char *what);
+#ifdef HV_VMCS_HW
+/* In hv.efi it preserves every register (GCC's no_caller_saved_registers,
+ * x86, with -mgeneral-regs-only): the typed accessors are inline on the
+ * exit path, and a call that clobbered registers, even one never taken,
+ * would make every handler save and restore its own around each VMREAD.
+ * Cold: the compiler keeps it out of the path. */
+#define VMCS_ACCESS_FAILED_ATTRS \
+	__attribute__((cold, noinline, no_caller_saved_registers))
+#else
+#define VMCS_ACCESS_FAILED_ATTRS __attribute__((cold, noinline))
+#endif
+VMCS_ACCESS_FAILED_ATTRS void vmcs_access_failed(uint32_t enc, int status,
+						 const char *what);
 
 /* True once a typed access failed on this CPU since the last call;
  * clears it. Read on every exit, so inline. */
@@ -215,7 +227,7 @@ static inline uint64_t vmcs_typed_read(uint32_t enc, enum vmcs_width width,
 	int rc = vmcs_typed_check(enc, width);
 
 	if (rc == VMCS_OK) {
-		this_cpu()->vmcs_counts.reads++;
+		this_cpu_inc(vmcs_counts.reads);
 		rc = vmcs_backend_read(enc, &value);
 	}
 	/* A backend must not hand back more bits than the field has. The CPU
@@ -240,7 +252,7 @@ static inline void vmcs_typed_write(uint32_t enc, enum vmcs_width width,
 	if (rc == VMCS_OK && value > vmcs_width_max(width))
 		rc = VMCS_ERR_WIDTH;
 	if (rc == VMCS_OK) {
-		this_cpu()->vmcs_counts.writes++;
+		this_cpu_inc(vmcs_counts.writes);
 		rc = vmcs_backend_write(enc, value);
 	}
 	if (__builtin_expect(rc != VMCS_OK, 0))

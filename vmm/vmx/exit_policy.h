@@ -99,10 +99,7 @@ enum exit_action exit_policy_io_action(const struct exit_controls *c,
  * which MSRs and ports are free. */
 void exit_policy_print(const struct exit_policy *p);
 
-/* The one policy for guests: what every guest may do freely and what
- * traps (guest_policy.c). */
-extern const struct exit_policy guest_exit_policy;
-/* The policy for a PC guest (Linux). */
-extern const struct exit_policy pc_exit_policy;
+/* Each machine has its policy (exit/machine.h: machine->policy); what
+ * all share is exit/guest_policy.h. */
 
 #endif

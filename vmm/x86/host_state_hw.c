@@ -54,7 +54,7 @@ void host_state_read(struct host_state *s)
  * IA32_KERNEL_GS_BASE; the guest's MOV to CR2 and its page faults write
  * the real CR2, which neither VM entry nor VM exit switches; and the
  * SYSCALL MSRs (STAR, LSTAR, CSTAR, FMASK), which the MSR bitmap passes
- * (guest_policy.c) because VM exits do not load them and the UEFI host
+ * (flat/flat_machine.c, pc/pc_machine.c) because VM exits do not load them and the UEFI host
  * never executes SYSCALL. The guest starts with power-on values in these
  * (SDM 3A 10.1.1, "Processor State After Reset": 0), not the host's. */
 void host_state_save(struct host_state *h)
