@@ -12,7 +12,7 @@
 /* The command line without --append= (docs/linux-guest.md says why each
  * word is there). */
 #define PC_LINUX_DEFAULT_CMDLINE                                          \
-	"console=ttyS0,115200 noapic pci=off nokaslr tsc=reliable "       \
+	"console=ttyS0,115200 noapic nokaslr tsc=reliable "               \
 	"mitigations=off 8250.nr_uarts=1 intel_pstate=disable idle=halt " \
 	"nowatchdog rdinit=/init panic=-1 reboot=k"
 /* Guest memory without --mem=, in MiB: the Debian kernel's 64 MiB of

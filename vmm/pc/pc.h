@@ -1,7 +1,7 @@
 /* The PC a Linux guest sees (docs/linux-guest.md, "The machine Linux
  * sees"): one CPU whose CPUID names its clocks, a local APIC in x2APIC
- * mode, a 16550A at COM1, ACPI tables that list the APIC, and nothing
- * else. Flat guests have
+ * mode, a 16550A at COM1, a PCI host bridge, ACPI tables that list the
+ * APIC, and nothing else. Flat guests have
  * no PC (vcpu->pc is NULL) and keep the guest ABI of docs/guest-abi.md.
  *
  * The machine's answers are pure functions here (pc_cpuid, pc_msr_*,
@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "dev/lapic.h"
+#include "dev/pci_host.h"
 #include "dev/uart16550.h"
 #include "x86/cpu_ops.h"
 #include "x86/x86.h"
@@ -50,6 +51,7 @@
 struct pc {
 	struct lapic lapic;
 	struct uart16550 uart;
+	struct pci_host pci;
 	uint64_t tsc_hz; /* CPUID 15H/16H: the TSC and APIC timer clock */
 	/* XSAVE state components the guest may enable (x86/xsave.h); 0:
 	 * no XSAVE, only FXSAVE's x87 and SSE */

@@ -1,13 +1,22 @@
 /* The PC's I/O ports: COM1 (dev/uart16550.c), the keyboard controller's
- * status and reset, a CMOS RTC stopped at zero, and the chipset's reset
- * control. Everything else is
- * absent (handle_io.c: reads all ones, writes vanish), which is how
- * Linux finds no PIC, PIT, RTC or PCI quickly (docs/linux-guest.md). */
+ * status and reset, a CMOS RTC stopped at zero, the chipset's reset
+ * control, and PCI configuration mechanism #1 (dev/pci_host.c). Everything
+ * else is absent (handle_io.c: reads all ones, writes vanish), which is
+ * how Linux finds no PIC or PIT quickly (docs/linux-guest.md). */
 #include "pc/pc.h"
 
 static bool is_com1(uint16_t port)
 {
 	return port >= PC_COM1 && port < PC_COM1 + UART_REGISTERS;
+}
+
+/* 0xCF8-0xCFF, but a byte at 0xCF9: the reset control register shares
+ * CONFIG_ADDRESS's DWORD (only a DWORD access there is CONFIG_ADDRESS). */
+static bool is_pci_config(uint16_t port, unsigned int size)
+{
+	return port >= PCI_CONFIG_ADDRESS &&
+	       port < PCI_CONFIG_ADDRESS + PCI_CONFIG_PORTS &&
+	       !(port == PC_RESET_CONTROL && size == 1);
 }
 
 bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size,
@@ -21,6 +30,10 @@ bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size,
 		*value = high |
 			 uart16550_read(&pc->uart,
 					(enum uart_register)(port - PC_COM1));
+		return true;
+	}
+	if (is_pci_config(port, size)) {
+		*value = pci_host_read(&pc->pci, port, size);
 		return true;
 	}
 	if (port == PC_I8042_STATUS) {
@@ -37,7 +50,10 @@ bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size,
 bool pc_port_out(struct pc *pc, uint16_t port, unsigned int size,
 		 uint32_t value)
 {
-	(void)size;
+	if (is_pci_config(port, size)) {
+		pci_host_write(&pc->pci, port, size, value);
+		return true;
+	}
 	if (is_com1(port)) {
 		uart16550_write(&pc->uart, (enum uart_register)(port - PC_COM1),
 				(uint8_t)value);

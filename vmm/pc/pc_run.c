@@ -48,6 +48,7 @@ void pc_init(struct pc *pc, struct vcpu *v, uint64_t tsc_hz,
 	pc->cr4 = CR4_PAE;
 	lapic_init(&pc->lapic, 0);
 	uart16550_init(&pc->uart, uart_tx, v);
+	pci_host_init(&pc->pci);
 	pc->tsc_hz = tsc_hz;
 	pc->timer_rate = timer_rate;
 	pc->proc_controls = proc_controls;
