@@ -224,28 +224,39 @@ static void test_ports(void **state)
 	(void)state;
 	uint32_t v = 0;
 
-	assert_true(pc_port_in(&pc, 0x3fd, 1, &v)); /* LSR */
+	assert_true(pc_port_in(&pc, 0x3fd, 1, 0, &v)); /* LSR */
 	assert_int_equal(v & 0x60, 0x60);
-	assert_true(pc_port_out(&pc, 0x3f8, 1, 'A'));
+	assert_true(pc_port_out(&pc, 0x3f8, 1, 'A', 0));
 	assert_int_equal(nsent, 1);
 	assert_int_equal(sent[0], 'A');
-	assert_true(pc_port_in(&pc, 0x64, 1, &v));
+	assert_true(pc_port_in(&pc, 0x64, 1, 0, &v));
 	assert_int_equal(v, 0x01);
-	assert_false(pc_port_in(&pc, 0x21, 1, &v)); /* no PIC */
-	/* the CMOS: register A's UIP (bit 7) never set */
-	assert_true(pc_port_out(&pc, 0x70, 1, 0x8a));
-	assert_true(pc_port_in(&pc, 0x71, 1, &v));
-	assert_int_equal(v, 0);
-	assert_false(pc_port_out(&pc, 0x43, 1, 0)); /* no PIT */
+	assert_false(pc_port_in(&pc, 0x21, 1, 0, &v)); /* no PIC */
+	/* the CMOS clock: index through 0x70 (bit 7, NMI, dropped), data
+	 * at 0x71; index 0x70 itself reads as nothing */
+	struct rtc_time t = {2026, 12, 6, 15, 42, 21};
+
+	mc146818_init(&pc.rtc, &t, 0, pc.tsc_hz);
+	assert_true(pc_port_out(&pc, 0x70, 1, 0x8a, 0));
+	assert_true(pc_port_in(&pc, 0x71, 1, 0, &v));
+	assert_int_equal(v, RTC_A_POWER_ON);
+	assert_true(pc_port_out(&pc, 0x70, 1, 0x09, 0));
+	assert_true(pc_port_in(&pc, 0x71, 1, 0, &v));
+	assert_int_equal(v, 0x26);
+	assert_true(pc_port_out(&pc, 0x70, 1, 0x00, 0));
+	assert_true(pc_port_in(&pc, 0x71, 1, 3 * pc.tsc_hz, &v));
+	assert_int_equal(v, 0x24);
+	assert_false(pc_port_in(&pc, 0x70, 1, 0, &v));
+	assert_false(pc_port_out(&pc, 0x43, 1, 0, 0)); /* no PIT */
 	assert_false(pc.reset);
-	assert_true(pc_port_out(&pc, 0x64, 1, 0xd1)); /* A20: no reset */
+	assert_true(pc_port_out(&pc, 0x64, 1, 0xd1, 0)); /* A20: no reset */
 	assert_false(pc.reset);
-	assert_true(pc_port_out(&pc, 0x64, 1, 0xfe));
+	assert_true(pc_port_out(&pc, 0x64, 1, 0xfe, 0));
 	assert_true(pc.reset);
 	pc.reset = false;
-	assert_true(pc_port_out(&pc, 0xcf9, 1, 0x02));
+	assert_true(pc_port_out(&pc, 0xcf9, 1, 0x02, 0));
 	assert_false(pc.reset);
-	assert_true(pc_port_out(&pc, 0xcf9, 1, 0x06));
+	assert_true(pc_port_out(&pc, 0xcf9, 1, 0x06, 0));
 	assert_true(pc.reset);
 }
 

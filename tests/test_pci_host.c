@@ -140,18 +140,18 @@ static void test_pc_ports(void **state)
 
 	memset(&pc, 0, sizeof(pc));
 	pci_host_init(&pc.pci);
-	assert_true(pc_port_out(&pc, 0xcf8, 4, 0x80000000u));
-	assert_true(pc_port_in(&pc, 0xcf8, 4, &v));
+	assert_true(pc_port_out(&pc, 0xcf8, 4, 0x80000000u, 0));
+	assert_true(pc_port_in(&pc, 0xcf8, 4, 0, &v));
 	assert_int_equal(v, 0x80000000u);
-	assert_true(pc_port_in(&pc, 0xcfc, 4, &v));
+	assert_true(pc_port_in(&pc, 0xcfc, 4, 0, &v));
 	assert_int_equal(v, 0x12378086u);
-	assert_true(pc_port_in(&pc, 0xcfe, 2, &v));
+	assert_true(pc_port_in(&pc, 0xcfe, 2, 0, &v));
 	assert_int_equal(v, 0x1237);
-	assert_true(pc_port_out(&pc, 0xcfb, 1, 0x01));
+	assert_true(pc_port_out(&pc, 0xcfb, 1, 0x01, 0));
 	assert_false(pc.reset);
-	assert_true(pc_port_out(&pc, 0xcf9, 1, 0x02));
+	assert_true(pc_port_out(&pc, 0xcf9, 1, 0x02, 0));
 	assert_false(pc.reset);
-	assert_true(pc_port_out(&pc, 0xcf9, 1, 0x06));
+	assert_true(pc_port_out(&pc, 0xcf9, 1, 0x06, 0));
 	assert_true(pc.reset);
 }
 

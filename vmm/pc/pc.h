@@ -1,7 +1,7 @@
 /* The PC a Linux guest sees (docs/linux-guest.md, "The machine Linux
  * sees"): one CPU whose CPUID names its clocks, a local APIC in x2APIC
- * mode, a 16550A at COM1, a PCI host bridge, ACPI tables that list the
- * APIC, and nothing else. Flat guests have
+ * mode, a 16550A at COM1, a PCI host bridge, the CMOS clock, ACPI
+ * tables that list the APIC, and nothing else. Flat guests have
  * no PC (vcpu->pc is NULL) and keep the guest ABI of docs/guest-abi.md.
  *
  * The machine's answers are pure functions here (pc_cpuid, pc_msr_*,
@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "dev/lapic.h"
+#include "dev/mc146818.h"
 #include "dev/pci_host.h"
 #include "dev/uart16550.h"
 #include "x86/cpu_ops.h"
@@ -27,12 +28,6 @@
 #define PC_I8042_STATUS 0x64u
 #define PC_I8042_STATUS_VALUE 0x01u
 #define PC_I8042_RESET 0xfeu
-/* The CMOS/RTC index and data ports. Every CMOS register reads 0: an RTC
- * stopped at zero, never "update in progress". All ones, what an absent
- * RTC gives, has register A's UIP bit stuck, and Linux polls it for a
- * second each time it reads the clock (mc146818_avoid_UIP). */
-#define PC_CMOS_INDEX 0x70u
-#define PC_CMOS_DATA 0x71u
 /* The reset control register of PCI-era chipsets: bit 2 resets. */
 #define PC_RESET_CONTROL 0xcf9u
 #define PC_RESET_CONTROL_RESET 0x04u
@@ -52,7 +47,8 @@ struct pc {
 	struct lapic lapic;
 	struct uart16550 uart;
 	struct pci_host pci;
-	uint64_t tsc_hz; /* CPUID 15H/16H: the TSC and APIC timer clock */
+	struct mc146818 rtc; /* the CMOS clock, ports 0x70/0x71 */
+	uint64_t tsc_hz;     /* CPUID 15H/16H: the TSC and APIC timer clock */
 	/* XSAVE state components the guest may enable (x86/xsave.h); 0:
 	 * no XSAVE, only FXSAVE's x87 and SSE */
 	uint64_t xsave_components;
@@ -97,14 +93,14 @@ enum pc_msr_result pc_msr_read(struct pc *pc, uint32_t msr, uint64_t now,
 enum pc_msr_result pc_msr_write(struct pc *pc, uint32_t msr, uint64_t value,
 				uint64_t now);
 
-/* IN and OUT of @size bytes (1, 2 or 4). Ports the PC does not have read
- * all ones and ignore writes, as an ISA bus with nothing on it does.
- * False from pc_port_in: not one of the PC's ports (the caller's denial
- * log). */
-bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size,
+/* IN and OUT of @size bytes (1, 2 or 4) at TSC @now. Ports the PC does
+ * not have read all ones and ignore writes, as an ISA bus with nothing on
+ * it does. False from pc_port_in: not one of the PC's ports (the
+ * caller's denial log). */
+bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size, uint64_t now,
 		uint32_t *value);
 bool pc_port_out(struct pc *pc, uint16_t port, unsigned int size,
-		 uint32_t value);
+		 uint32_t value, uint64_t now);
 
 /* The ACPI tables (acpi_tables.c): the RSDP at @addr, where Linux finds
  * it by scanning 0xE0000-0xFFFFF, then an XSDT and a MADT naming one

@@ -1,5 +1,5 @@
 /* The PC's I/O ports: COM1 (dev/uart16550.c), the keyboard controller's
- * status and reset, a CMOS RTC stopped at zero, the chipset's reset
+ * status and reset, the CMOS clock (dev/mc146818.c), the chipset's reset
  * control, and PCI configuration mechanism #1 (dev/pci_host.c). Everything
  * else is absent (handle_io.c: reads all ones, writes vanish), which is
  * how Linux finds no PIC or PIT quickly (docs/linux-guest.md). */
@@ -19,7 +19,7 @@ static bool is_pci_config(uint16_t port, unsigned int size)
 	       !(port == PC_RESET_CONTROL && size == 1);
 }
 
-bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size,
+bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size, uint64_t now,
 		uint32_t *value)
 {
 	/* A wider access of a byte-wide register reads it in the low byte,
@@ -40,15 +40,15 @@ bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size,
 		*value = high | PC_I8042_STATUS_VALUE;
 		return true;
 	}
-	if (port == PC_CMOS_DATA) {
-		*value = high;
+	if (port == RTC_PORT_DATA) {
+		*value = high | mc146818_read(&pc->rtc, now);
 		return true;
 	}
 	return false;
 }
 
 bool pc_port_out(struct pc *pc, uint16_t port, unsigned int size,
-		 uint32_t value)
+		 uint32_t value, uint64_t now)
 {
 	if (is_pci_config(port, size)) {
 		pci_host_write(&pc->pci, port, size, value);
@@ -64,8 +64,14 @@ bool pc_port_out(struct pc *pc, uint16_t port, unsigned int size,
 			pc->reset = true;
 		return true;
 	}
-	if (port == PC_CMOS_INDEX || port == PC_CMOS_DATA)
-		return true; /* index (and its NMI-mask bit) and data: ignored */
+	if (port == RTC_PORT_INDEX) {
+		mc146818_select(&pc->rtc, (uint8_t)value);
+		return true;
+	}
+	if (port == RTC_PORT_DATA) {
+		mc146818_write(&pc->rtc, (uint8_t)value, now);
+		return true;
+	}
 	if (port == PC_RESET_CONTROL) {
 		if (value & PC_RESET_CONTROL_RESET)
 			pc->reset = true;

@@ -70,15 +70,16 @@ static enum machine_answer port_reset(struct vcpu *v, uint16_t port)
 static enum machine_answer pc_port_in_exit(struct vcpu *v, uint16_t port,
 					   unsigned int size, uint32_t *value)
 {
-	return pc_port_in(pc_of(v), port, size, value) ? MACHINE_DONE
-						       : MACHINE_NOT_MINE;
+	return pc_port_in(pc_of(v), port, size, v->ops->read_tsc(), value)
+		       ? MACHINE_DONE
+		       : MACHINE_NOT_MINE;
 }
 
 static enum machine_answer pc_port_out_exit(struct vcpu *v, uint16_t port,
 					    unsigned int size, uint32_t value)
 {
 	struct pc *pc = pc_of(v);
-	bool mine = pc_port_out(pc, port, size, value);
+	bool mine = pc_port_out(pc, port, size, value, v->ops->read_tsc());
 
 	if (pc->reset)
 		return port_reset(v, port);
