@@ -171,6 +171,7 @@ expect_linux() {
 	step_log "$all" linux "$dir/step-linux.log"
 	LOG=$dir/step-linux.log
 	expect "$name" '^hv: summary guest=vmlinuz result=ok' "linux: hv's verdict on Debian's kernel: result=ok (it powered off)"
+	expect "$name" '^hv: guest vmlinuz: power off through ACPI ' "linux: /init's poweroff (no -f) ended in ACPI's S5: SLP_TYP and SLP_EN to PM1a_CNT"
 	if ! grep -q '^guest: linux-check: ' "$LOG"; then
 		# One failure, not one per check, when /init never spoke.
 		not_ok "$name: linux: no line from /init (its $(wc -w <<<"$LINUX_CHECKS") checks and the input check did not run)"

@@ -14,7 +14,7 @@
 #define PC_LINUX_DEFAULT_CMDLINE                                          \
 	"console=ttyS0,115200 noapic nokaslr tsc=reliable "               \
 	"mitigations=off 8250.nr_uarts=1 intel_pstate=disable idle=halt " \
-	"nowatchdog rdinit=/init panic=-1 reboot=k"
+	"nowatchdog rdinit=/init panic=-1"
 /* Guest memory without --mem=, in MiB: the Debian kernel's 64 MiB of
  * init_size, an initramfs, and room for its shell. */
 #define PC_LINUX_DEFAULT_MEM_MIB 256u

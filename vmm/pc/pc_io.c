@@ -1,13 +1,19 @@
 /* The PC's I/O ports: COM1 (dev/uart16550.c), the keyboard controller's
  * status and reset, the CMOS clock (dev/mc146818.c), the chipset's reset
- * control, and PCI configuration mechanism #1 (dev/pci_host.c). Everything
+ * control, PCI configuration mechanism #1 (dev/pci_host.c) and ACPI's PM1a
+ * registers (dev/acpi_pm.c), and the 8259 pair (dev/i8259.c). Everything
  * else is absent (handle_io.c: reads all ones, writes vanish), which is
- * how Linux finds no PIC or PIT quickly (docs/linux-guest.md). */
+ * how Linux finds no PIT quickly (docs/linux-guest.md). */
 #include "pc/pc.h"
 
 static bool is_com1(uint16_t port)
 {
 	return port >= PC_COM1 && port < PC_COM1 + UART_REGISTERS;
+}
+
+static bool is_acpi_pm(uint16_t port)
+{
+	return port >= PC_ACPI_PM1A && port < PC_ACPI_PM1A + ACPI_PM1_BYTES;
 }
 
 /* 0xCF8-0xCFF, but a byte at 0xCF9: the reset control register shares
@@ -36,6 +42,14 @@ bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size, uint64_t now,
 		*value = pci_host_read(&pc->pci, port, size);
 		return true;
 	}
+	if (i8259_owns(port)) {
+		*value = high | i8259_read(&pc->pic, port);
+		return true;
+	}
+	if (is_acpi_pm(port)) {
+		*value = acpi_pm_read(&pc->pm, port - PC_ACPI_PM1A, size);
+		return true;
+	}
 	if (port == PC_I8042_STATUS) {
 		*value = high | PC_I8042_STATUS_VALUE;
 		return true;
@@ -52,6 +66,18 @@ bool pc_port_out(struct pc *pc, uint16_t port, unsigned int size,
 {
 	if (is_pci_config(port, size)) {
 		pci_host_write(&pc->pci, port, size, value);
+		return true;
+	}
+	if (i8259_owns(port)) {
+		i8259_write(&pc->pic, port, (uint8_t)value);
+		return true;
+	}
+	if (is_acpi_pm(port)) {
+		acpi_pm_write(&pc->pm, port - PC_ACPI_PM1A, size, value);
+		/* The DSDT names S5 alone: another sleep type is ignored. */
+		if (pc->pm.sleep && pc->pm.slp_typ == PC_ACPI_SLP_TYP_S5)
+			pc->power_off = true;
+		pc->pm.sleep = false;
 		return true;
 	}
 	if (is_com1(port)) {

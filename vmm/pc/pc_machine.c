@@ -83,6 +83,14 @@ static enum machine_answer pc_port_out_exit(struct vcpu *v, uint16_t port,
 
 	if (pc->reset)
 		return port_reset(v, port);
+	if (pc->power_off) {
+		console_flush(v);
+		hv_printf("hv: guest %s: power off through ACPI (SLP_TYP %u "
+			  "and SLP_EN to PM1a_CNT, port 0x%x)\n",
+			  v->name, PC_ACPI_SLP_TYP_S5, port);
+		vcpu_finish(v, GUEST_OK, 0);
+		return MACHINE_STOP;
+	}
 	return mine ? MACHINE_DONE : MACHINE_NOT_MINE;
 }
 

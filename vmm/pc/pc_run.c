@@ -67,6 +67,8 @@ void pc_init(struct pc *pc, struct vcpu *v, uint64_t tsc_hz,
 	lapic_init(&pc->lapic, 0);
 	uart16550_init(&pc->uart, uart_tx, v);
 	pci_host_init(&pc->pci);
+	acpi_pm_init(&pc->pm);
+	i8259_init(&pc->pic);
 	pc->tsc_hz = tsc_hz;
 	rtc_start(pc, v);
 	pc->timer_rate = timer_rate;
