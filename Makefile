@@ -186,7 +186,7 @@ debug: all
 RUN_LINUX := $(filter linux,$(GUEST))
 run: all $(if $(RUN_LINUX),$(BUILD)/hv-linux.img)
 	$(if $(filter-out linux,$(GUEST)),$(error GUEST=$(GUEST): the one guest make run knows by name is linux))
-	scripts/run.sh $(if $(RUN_LINUX),--image $(BUILD)/hv-linux.img --interactive --timeout 3600,--until-return) \
+	scripts/run.sh $(if $(RUN_LINUX),--image $(BUILD)/hv-linux.img --interactive --timeout 3600 --time0 $$(date -u +%s),--until-return) \
 		$(if $(EMU),--emu $(EMU))
 
 unit: deps $(UNIT_TESTS) $(VMCS_TOOL)

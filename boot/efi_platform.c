@@ -75,6 +75,21 @@ void platform_set_watchdog(uint32_t seconds)
 			  (UINT64)HV_WATCHDOG_CODE, (UINTN)0, NULL);
 }
 
+/* UEFI 2.x 8.3, "Time Services", GetTime(): the firmware's clock as it
+ * holds it; the time zone field is not applied (the guest's CMOS clock
+ * shows what the firmware's shows). */
+bool platform_get_time(struct platform_time *t)
+{
+	EFI_TIME et;
+
+	fpu_for_host();
+	if (EFI_ERROR(uefi_call_wrapper(RT->GetTime, 2, &et, NULL)))
+		return false;
+	*t = (struct platform_time){et.Year, et.Month,	et.Day,
+				    et.Hour, et.Minute, et.Second};
+	return true;
+}
+
 int platform_read_key(void)
 {
 	EFI_INPUT_KEY key;

@@ -7,6 +7,7 @@
 #   run.sh [--emu auto|bochs|qemu-kvm|qemu-tcg|kvm-in-bochs] [--image IMG]
 #          [--out DIR] [--timeout SECONDS] [--until-return] [--quiet]
 #          [--bench] [--type-after REGEX TEXT] [--interactive]
+#          [--time0 SECONDS|utc]
 # kvm-in-bochs: Bochs boots Linux, whose QEMU/KVM boots IMG (the L1
 # machine; its serial lines come back as "l1: ..."); Linux powers Bochs
 # off when QEMU ends (--until-return: once hv.efi has returned and the L1
@@ -18,6 +19,8 @@
 # is a pseudo-terminal then, not a file). --interactive (bochs, qemu-*):
 # the console is this terminal, both ways, until the machine stops or the
 # user ends it (bochs: Ctrl-]; qemu: Ctrl-A X); the serial log is kept.
+# --time0 (bochs): the CMOS clock's start, seconds since 1970 or "utc"
+# for the host's time now (default 2000-01-01, the same every boot).
 # Exit: 0 done, 1 the emulator ended before hv.efi returned or the
 # firmware went silent after it (--until-return), 124 timed out, 2 usage,
 # 3 platform unusable.
@@ -40,6 +43,7 @@ while [ $# -gt 0 ]; do
 	--bench) bench=1 ;;
 	--type-after) type_after=(--type-after "$2" "$3"); shift 2 ;;
 	--interactive) interactive=1 ;;
+	--time0) export HV_BOCHS_TIME0=$2; shift ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift

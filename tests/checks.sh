@@ -134,6 +134,9 @@ expect_hostile() {
 	LOG=$dir/step-pc_realmode_gp.log
 	expect "$name" '^hv: summary guest=pc_realmode_gp.bzimage result=reboot .*msr_read=1( |$)' "pc_realmode_gp: the #GP for RDMSR in real mode was injected without an error code, so its VM entry worked (review G2): the guest's empty IDT then reset it"
 	expect_none "$name" '^hv: VMRESUME failed' "pc_realmode_gp: no VM-entry failure"
+	LOG=$dir/step-pc_acpi_s5.log
+	expect "$name" '^guest: pc_acpi_s5: still running; now S5' "pc_acpi_s5: SLP_EN with another SLP_TYP, and S5's SLP_TYP without SLP_EN, did not end the run"
+	expect "$name" '^hv: guest pc_acpi_s5.bzimage: power off through ACPI \(SLP_TYP 5 and SLP_EN to PM1a_CNT, port 0x604\)' "pc_acpi_s5: SLP_TYP 5 | SLP_EN to PM1a_CNT powered the PC off"
 	# Review G1 needs XSAVE; hv says whether the PC offers it (KVM's L1
 	# under Bochs may not).
 	LOG=$dir/step-pc_xcr0_shrink.log
@@ -160,7 +163,7 @@ expect_hostile() {
 # "linux-check: NAME ok ..." that must be there; then the typed line
 # echoed back ("input got"), and the closing count with no FAIL and no
 # skip.
-LINUX_CHECKS="serial-irq0 uname cpu-sse2 cpu-no-vmx avx sha256 awk-float sleep fork-exec"
+LINUX_CHECKS="serial-irq0 uname cpu-sse2 cpu-no-vmx pci clock avx sha256 awk-float sleep fork-exec"
 LINUX_INPUT=hv-input-test
 
 # expect_linux NAME ALL: the step "linux" of ALL (one run of hv.efi
@@ -172,6 +175,7 @@ expect_linux() {
 	step_log "$all" linux "$dir/step-linux.log"
 	LOG=$dir/step-linux.log
 	expect "$name" '^hv: summary guest=vmlinuz result=ok' "linux: hv's verdict on Debian's kernel: result=ok (it powered off)"
+	expect "$name" '^hv: guest vmlinuz: power off through ACPI ' "linux: /init's poweroff (no -f) ended in ACPI's S5: SLP_TYP and SLP_EN to PM1a_CNT"
 	if ! grep -q '^guest: linux-check: ' "$LOG"; then
 		# One failure, not one per check, when /init never spoke.
 		not_ok "$name: linux: no line from /init (its $(wc -w <<<"$LINUX_CHECKS") checks and the input check did not run)"

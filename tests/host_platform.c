@@ -51,6 +51,15 @@ void platform_free_pages(void *pages, size_t count)
 	free(pages);
 }
 
+/* The firmware's clock in host tests: a fixed time (host_platform.h). */
+bool platform_get_time(struct platform_time *t)
+{
+	*t = (struct platform_time){HOST_TIME_YEAR,   HOST_TIME_MONTH,
+				    HOST_TIME_DAY,    HOST_TIME_HOUR,
+				    HOST_TIME_MINUTE, HOST_TIME_SECOND};
+	return true;
+}
+
 /* The firmware's console input: none in host tests. */
 int platform_read_key(void)
 {

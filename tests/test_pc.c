@@ -224,28 +224,39 @@ static void test_ports(void **state)
 	(void)state;
 	uint32_t v = 0;
 
-	assert_true(pc_port_in(&pc, 0x3fd, 1, &v)); /* LSR */
+	assert_true(pc_port_in(&pc, 0x3fd, 1, 0, &v)); /* LSR */
 	assert_int_equal(v & 0x60, 0x60);
-	assert_true(pc_port_out(&pc, 0x3f8, 1, 'A'));
+	assert_true(pc_port_out(&pc, 0x3f8, 1, 'A', 0));
 	assert_int_equal(nsent, 1);
 	assert_int_equal(sent[0], 'A');
-	assert_true(pc_port_in(&pc, 0x64, 1, &v));
+	assert_true(pc_port_in(&pc, 0x64, 1, 0, &v));
 	assert_int_equal(v, 0x01);
-	assert_false(pc_port_in(&pc, 0x21, 1, &v)); /* no PIC */
-	/* the CMOS: register A's UIP (bit 7) never set */
-	assert_true(pc_port_out(&pc, 0x70, 1, 0x8a));
-	assert_true(pc_port_in(&pc, 0x71, 1, &v));
-	assert_int_equal(v, 0);
-	assert_false(pc_port_out(&pc, 0x43, 1, 0)); /* no PIT */
+	assert_true(pc_port_in(&pc, 0x21, 1, 0, &v)); /* the master 8259 */
+	/* the CMOS clock: index through 0x70 (bit 7, NMI, dropped), data
+	 * at 0x71; index 0x70 itself reads as nothing */
+	struct rtc_time t = {2026, 12, 6, 15, 42, 21};
+
+	mc146818_init(&pc.rtc, &t, 0, pc.tsc_hz);
+	assert_true(pc_port_out(&pc, 0x70, 1, 0x8a, 0));
+	assert_true(pc_port_in(&pc, 0x71, 1, 0, &v));
+	assert_int_equal(v, RTC_A_POWER_ON);
+	assert_true(pc_port_out(&pc, 0x70, 1, 0x09, 0));
+	assert_true(pc_port_in(&pc, 0x71, 1, 0, &v));
+	assert_int_equal(v, 0x26);
+	assert_true(pc_port_out(&pc, 0x70, 1, 0x00, 0));
+	assert_true(pc_port_in(&pc, 0x71, 1, 3 * pc.tsc_hz, &v));
+	assert_int_equal(v, 0x24);
+	assert_false(pc_port_in(&pc, 0x70, 1, 0, &v));
+	assert_false(pc_port_out(&pc, 0x43, 1, 0, 0)); /* no PIT */
 	assert_false(pc.reset);
-	assert_true(pc_port_out(&pc, 0x64, 1, 0xd1)); /* A20: no reset */
+	assert_true(pc_port_out(&pc, 0x64, 1, 0xd1, 0)); /* A20: no reset */
 	assert_false(pc.reset);
-	assert_true(pc_port_out(&pc, 0x64, 1, 0xfe));
+	assert_true(pc_port_out(&pc, 0x64, 1, 0xfe, 0));
 	assert_true(pc.reset);
 	pc.reset = false;
-	assert_true(pc_port_out(&pc, 0xcf9, 1, 0x02));
+	assert_true(pc_port_out(&pc, 0xcf9, 1, 0x02, 0));
 	assert_false(pc.reset);
-	assert_true(pc_port_out(&pc, 0xcf9, 1, 0x06));
+	assert_true(pc_port_out(&pc, 0xcf9, 1, 0x06, 0));
 	assert_true(pc.reset);
 }
 
@@ -258,14 +269,24 @@ static uint8_t sum(const uint8_t *p, unsigned int n)
 	return s;
 }
 
+static uint32_t le16(const uint8_t *p)
+{
+	return p[0] | p[1] << 8;
+}
+
 static uint32_t le32(const uint8_t *p)
 {
 	return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
+static uint64_t le64(const uint8_t *p)
+{
+	return le32(p) | (uint64_t)le32(p + 4) << 32;
+}
+
 /* What ACPICA and Linux's acpi_parse_madt check: the RSDP's signature and
  * both checksums, the XSDT it points at, the MADT the XSDT lists, its
- * checksum, a local APIC address, no PC-AT PICs, and one enabled local
+ * checksum, a local APIC address, the PC-AT PICs, and one enabled local
  * APIC with ID 0. */
 static void test_acpi_tables(void **state)
 {
@@ -284,14 +305,14 @@ static void test_acpi_tables(void **state)
 	const uint8_t *xsdt = mem + le32(rsdp + 24);
 
 	assert_memory_equal(xsdt, "XSDT", 4);
-	assert_int_equal(le32(xsdt + 4), 44);
-	assert_int_equal(sum(xsdt, 44), 0);
-	const uint8_t *madt = mem + le32(xsdt + 36);
+	assert_int_equal(le32(xsdt + 4), 36 + 2 * 8);
+	assert_int_equal(sum(xsdt, le32(xsdt + 4)), 0);
+	const uint8_t *madt = mem + le64(xsdt + 36);
 
 	assert_memory_equal(madt, "APIC", 4);
 	assert_int_equal(sum(madt, le32(madt + 4)), 0);
 	assert_int_equal(le32(madt + 36), 0xfee00000u);
-	assert_int_equal(le32(madt + 40), 0); /* no PCAT_COMPAT */
+	assert_int_equal(le32(madt + 40), 1); /* PCAT_COMPAT: 8259s */
 	assert_int_equal(le32(madt + 4), 36 + 8 + 8);
 	const uint8_t *lapic = madt + 44;
 
@@ -299,6 +320,125 @@ static void test_acpi_tables(void **state)
 	assert_int_equal(lapic[1], 8);
 	assert_int_equal(lapic[3], 0);	      /* APIC ID */
 	assert_int_equal(le32(lapic + 4), 1); /* enabled */
+	/* every table lies inside what acpi_tables_write wrote */
+	assert_true(le64(xsdt + 36) + le32(madt + 4) <= ACPI_TABLES_ADDR + n);
+}
+
+/* The FADT as ACPICA reads it (tbfadt.c) and Linux uses it: revision 6,
+ * 276 bytes, checksum; the FACS 64-byte aligned; the DSDT through both
+ * the 32- and 64-bit fields; PM1a event and control blocks through both,
+ * with their lengths; SCI 9; no SMI_CMD (always ACPI mode); CENTURY the
+ * AT's CMOS byte; the reset register, 0xCF9 in I/O space, value 6 (the
+ * PC's reset: pc_port_out resets on it). */
+static void test_acpi_fadt(void **state)
+{
+	(void)state;
+	static uint8_t mem[0x100000];
+	unsigned int n = acpi_tables_write(mem, ACPI_TABLES_ADDR);
+	const uint8_t *xsdt = mem + le64(mem + ACPI_TABLES_ADDR + 24);
+	const uint8_t *fadt = mem + le64(xsdt + 44);
+
+	assert_memory_equal(fadt, "FACP", 4);
+	assert_int_equal(le32(fadt + 4), 276);
+	assert_int_equal(fadt[8], 6);
+	assert_int_equal(sum(fadt, 276), 0);
+	assert_true((uint64_t)(fadt - mem) + 276 <= ACPI_TABLES_ADDR + n);
+	const uint8_t *facs = mem + le32(fadt + 36);
+
+	assert_int_equal(le64(fadt + 132), 0); /* X_FIRMWARE_CTRL: unused */
+	assert_int_equal((facs - mem) % 64, 0);
+	assert_memory_equal(facs, "FACS", 4);
+	assert_int_equal(le32(facs + 4), 64);
+	assert_int_equal(le64(fadt + 140), le32(fadt + 40));
+	assert_int_equal(le16(fadt + 46), 9);	  /* SCI_INT */
+	assert_int_equal(le32(fadt + 48), 0);	  /* SMI_CMD */
+	assert_int_equal(le32(fadt + 56), 0x600); /* PM1a_EVT_BLK */
+	assert_int_equal(le32(fadt + 64), 0x604); /* PM1a_CNT_BLK */
+	assert_int_equal(fadt[88], 4);		  /* PM1_EVT_LEN */
+	assert_int_equal(fadt[89], 2);		  /* PM1_CNT_LEN */
+	assert_int_equal(le32(fadt + 76), 0);	  /* no PM timer */
+	assert_int_equal(fadt[91], 0);
+	assert_int_equal(fadt[108], 0x32); /* CENTURY */
+	/* X_PM1a_EVT_BLK, X_PM1a_CNT_BLK: system I/O, 32 and 16 bits */
+	assert_int_equal(fadt[148], 1);
+	assert_int_equal(fadt[149], 32);
+	assert_int_equal(le64(fadt + 152), 0x600);
+	assert_int_equal(fadt[172], 1);
+	assert_int_equal(fadt[173], 16);
+	assert_int_equal(le64(fadt + 176), 0x604);
+	/* RESET_REG_SUP; RESET_REG 0xCF9 byte in I/O space; value 6 */
+	assert_true(le32(fadt + 112) & (1u << 10));
+	assert_int_equal(fadt[116], 1);
+	assert_int_equal(fadt[117], 8);
+	assert_int_equal(le64(fadt + 120), 0xcf9);
+	assert_int_equal(fadt[128], 6);
+	/* no 8042, no VGA */
+	assert_int_equal(le16(fadt + 109) & 0x6, 0x4);
+	pc.reset = false;
+	assert_true(
+		pc_port_out(&pc, (uint16_t)le64(fadt + 120), 1, fadt[128], 0));
+	assert_true(pc.reset);
+}
+
+/* The DSDT: its header and checksum, and the AML: \_S5 a package whose
+ * first element is the SLP_TYP that powers the PC off, and the PCI root
+ * bridge \_SB.PCI0 with _HID PNP0A03. The bytes are checked against
+ * what iasl emits for the same ASL. */
+static void test_acpi_dsdt(void **state)
+{
+	(void)state;
+	static uint8_t mem[0x100000];
+	static const uint8_t aml[] = {
+		0x08, 0x5c, 0x5f, 0x53, 0x35, 0x5f, 0x12, 0x08, 0x04, 0x0a,
+		0x05, 0x0a, 0x05, 0x00, 0x00, 0x10, 0x17, 0x5c, 0x5f, 0x53,
+		0x42, 0x5f, 0x5b, 0x82, 0x0f, 0x50, 0x43, 0x49, 0x30, 0x08,
+		0x5f, 0x48, 0x49, 0x44, 0x0c, 0x41, 0xd0, 0x0a, 0x03,
+	};
+
+	acpi_tables_write(mem, ACPI_TABLES_ADDR);
+	const uint8_t *xsdt = mem + le64(mem + ACPI_TABLES_ADDR + 24);
+	const uint8_t *fadt = mem + le64(xsdt + 44);
+	const uint8_t *dsdt = mem + le64(fadt + 140);
+
+	assert_memory_equal(dsdt, "DSDT", 4);
+	assert_int_equal(dsdt[8], 2);
+	assert_int_equal(le32(dsdt + 4), 36 + sizeof(aml));
+	assert_int_equal(sum(dsdt, le32(dsdt + 4)), 0);
+	assert_memory_equal(dsdt + 36, aml, sizeof(aml));
+	/* each PkgLength is what follows its opcode, itself included */
+	assert_int_equal(dsdt[36 + 7], 15 - 7);
+	assert_int_equal(dsdt[36 + 16], sizeof(aml) - 16);
+	assert_int_equal(dsdt[36 + 24], sizeof(aml) - 24);
+}
+
+/* ACPI power-off as Linux's acpi_hw_legacy_sleep does it: PM1 status
+ * cleared, then SLP_TYP, then SLP_TYP | SLP_EN, 16 bits to PM1a_CNT.
+ * Only \_S5's SLP_TYP powers off; GBL_EN reads back. */
+static void test_acpi_power_off(void **state)
+{
+	(void)state;
+	uint32_t v;
+
+	acpi_pm_init(&pc.pm);
+	assert_true(pc_port_out(&pc, 0x602, 2, 0x0020, 0)); /* GBL_EN */
+	assert_true(pc_port_in(&pc, 0x602, 2, 0, &v));
+	assert_int_equal(v, 0x0020);
+	assert_true(pc_port_in(&pc, 0x604, 2, 0, &v));
+	assert_int_equal(v, 0x0001); /* SCI_EN: ACPI mode */
+	assert_true(pc_port_out(&pc, 0x600, 2, 0xffff, 0));
+	assert_true(pc_port_in(&pc, 0x600, 2, 0, &v));
+	assert_int_equal(v, 0);
+	/* SLP_EN with S1's type: nothing (the DSDT has no \_S1) */
+	assert_true(pc_port_out(&pc, 0x604, 2, 1u << 10 | 1u << 13, 0));
+	assert_false(pc.power_off);
+	assert_true(pc_port_out(&pc, 0x604, 2, 5u << 10, 0));
+	assert_false(pc.power_off);
+	assert_true(pc_port_in(&pc, 0x604, 2, 0, &v));
+	assert_int_equal(v, 5u << 10 | 1);
+	assert_true(pc_port_out(&pc, 0x604, 2, 5u << 10 | 1u << 13, 0));
+	assert_true(pc.power_off);
+	/* past the block: not the PC's */
+	assert_false(pc_port_in(&pc, 0x606, 1, 0, &v));
 }
 
 int main(void)
@@ -312,6 +452,9 @@ int main(void)
 				       setup),
 		cmocka_unit_test_setup(test_ports, setup),
 		cmocka_unit_test_setup(test_acpi_tables, setup),
+		cmocka_unit_test_setup(test_acpi_fadt, setup),
+		cmocka_unit_test_setup(test_acpi_dsdt, setup),
+		cmocka_unit_test_setup(test_acpi_power_off, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -50,7 +50,8 @@ mkdir -p "$out"
 # The digest /init checks SSE with, computed here by the build host's
 # own sha256sum over the same generated data.
 digest=$({ yes hv || true; } | head -c 1000000 | sha256sum | awk '{ print $1 }')
-sed -e "s/@KVER@/$LINUX_KVER/g" -e "s/@SHA256@/$digest/g" guest/linux/init >"$out/init"
+sed -e "s/@KVER@/$LINUX_KVER/g" -e "s/@SHA256@/$digest/g" -e "s/@YEAR@/$(date -u +%Y)/g" \
+	guest/linux/init >"$out/init"
 if grep -q '@[A-Z0-9]*@' "$out/init"; then
 	echo "linux-guest: $out/init has a placeholder left: $(grep -o '@[A-Z0-9]*@' "$out/init" | head -n1)" >&2
 	exit 1

@@ -10,11 +10,14 @@
 #include "loader/linux_boot.h"
 
 /* The command line without --append= (docs/linux-guest.md says why each
- * word is there). */
-#define PC_LINUX_DEFAULT_CMDLINE                                          \
-	"console=ttyS0,115200 noapic pci=off nokaslr tsc=reliable "       \
-	"mitigations=off 8250.nr_uarts=1 intel_pstate=disable idle=halt " \
-	"nowatchdog rdinit=/init panic=-1 reboot=k"
+ * word is there): the console on COM1; noapic, which keeps Linux in
+ * x2APIC mode while the PC has no I/O APIC (without interrupt remapping
+ * it would turn x2APIC off for the xAPIC's MMIO page, enable_IR_x2apic);
+ * tsc=reliable, since with no HPET or PM timer the clocksource watchdog
+ * checks the TSC against jiffies, which lag behind late ticks and make
+ * Linux drop the TSC for jiffies. Linux starts /init from an initramfs by
+ * itself. */
+#define PC_LINUX_DEFAULT_CMDLINE "console=ttyS0 noapic tsc=reliable"
 /* Guest memory without --mem=, in MiB: the Debian kernel's 64 MiB of
  * init_size, an initramfs, and room for its shell. */
 #define PC_LINUX_DEFAULT_MEM_MIB 256u

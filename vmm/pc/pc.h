@@ -1,6 +1,7 @@
 /* The PC a Linux guest sees (docs/linux-guest.md, "The machine Linux
  * sees"): one CPU whose CPUID names its clocks, a local APIC in x2APIC
- * mode, a 16550A at COM1, ACPI tables that list the APIC, and nothing
+ * mode, a 16550A at COM1, a PCI host bridge, the CMOS clock, an 8259
+ * pair, ACPI tables with the APIC, S5 and a reset register, and nothing
  * else. Flat guests have
  * no PC (vcpu->pc is NULL) and keep the guest ABI of docs/guest-abi.md.
  *
@@ -13,7 +14,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "dev/acpi_pm.h"
+#include "dev/i8259.h"
 #include "dev/lapic.h"
+#include "dev/mc146818.h"
+#include "dev/pci_host.h"
 #include "dev/uart16550.h"
 #include "x86/cpu_ops.h"
 #include "x86/x86.h"
@@ -26,15 +31,23 @@
 #define PC_I8042_STATUS 0x64u
 #define PC_I8042_STATUS_VALUE 0x01u
 #define PC_I8042_RESET 0xfeu
-/* The CMOS/RTC index and data ports. Every CMOS register reads 0: an RTC
- * stopped at zero, never "update in progress". All ones, what an absent
- * RTC gives, has register A's UIP bit stuck, and Linux polls it for a
- * second each time it reads the clock (mc146818_avoid_UIP). */
-#define PC_CMOS_INDEX 0x70u
-#define PC_CMOS_DATA 0x71u
-/* The reset control register of PCI-era chipsets: bit 2 resets. */
+/* The reset control register of PCI-era chipsets: bit 2 resets. The
+ * FADT names it as ACPI's reset register, with the value Linux writes
+ * there (acpi_reboot): 6, a hard reset (bits 1 and 2). */
 #define PC_RESET_CONTROL 0xcf9u
 #define PC_RESET_CONTROL_RESET 0x04u
+#define PC_ACPI_RESET_VALUE 0x06u
+/* ACPI's fixed hardware (dev/acpi_pm.h): the PM1a event and control
+ * blocks from this port, free on this PC (a PIIX4 puts its own where the
+ * firmware programs it, e.g. 0xB000); the SCI is ISA IRQ 9, as on PIIX4
+ * machines; \_S5 in the DSDT gives SLP_TYP 5 for soft-off, which ends the
+ * run as a power-off. The CMOS byte that holds the century (FADT
+ * CENTURY) is the IBM AT's. */
+#define PC_ACPI_PM1A 0x600u
+#define PC_ACPI_PM1A_CNT (PC_ACPI_PM1A + ACPI_PM1_EVT_LEN)
+#define PC_ACPI_SCI_IRQ 9u
+#define PC_ACPI_SLP_TYP_S5 5u
+#define PC_CMOS_CENTURY RTC_CENTURY
 
 /* IA32_APIC_BASE as the guest reads it: the default base, the bootstrap
  * processor, globally enabled, in x2APIC mode (SDM 3A 11.12.1,
@@ -50,13 +63,18 @@
 struct pc {
 	struct lapic lapic;
 	struct uart16550 uart;
-	uint64_t tsc_hz; /* CPUID 15H/16H: the TSC and APIC timer clock */
+	struct pci_host pci;
+	struct mc146818 rtc;   /* the CMOS clock, ports 0x70/0x71 */
+	struct i8259_pair pic; /* found and masked; nothing injected yet */
+	uint64_t tsc_hz;       /* CPUID 15H/16H: the TSC and APIC timer clock */
 	/* XSAVE state components the guest may enable (x86/xsave.h); 0:
 	 * no XSAVE, only FXSAVE's x87 and SSE */
 	uint64_t xsave_components;
 	uint64_t xcr0; /* the guest's XCR0 */
 	uint64_t cr4;  /* the guest's CR4, as it wrote it */
 	bool reset;    /* the guest pulled the reset line */
+	struct acpi_pm pm;
+	bool power_off; /* SLP_EN with \_S5's SLP_TYP: soft-off */
 	/* IA32_APIC_BASE EN=EXTD=0: the APIC globally disabled (pc_msr.c) */
 	bool apic_disabled;
 	/* what hv saw of the machine, for the summary's hv lines */
@@ -95,18 +113,19 @@ enum pc_msr_result pc_msr_read(struct pc *pc, uint32_t msr, uint64_t now,
 enum pc_msr_result pc_msr_write(struct pc *pc, uint32_t msr, uint64_t value,
 				uint64_t now);
 
-/* IN and OUT of @size bytes (1, 2 or 4). Ports the PC does not have read
- * all ones and ignore writes, as an ISA bus with nothing on it does.
- * False from pc_port_in: not one of the PC's ports (the caller's denial
- * log). */
-bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size,
+/* IN and OUT of @size bytes (1, 2 or 4) at TSC @now. Ports the PC does
+ * not have read all ones and ignore writes, as an ISA bus with nothing on
+ * it does. False from pc_port_in: not one of the PC's ports (the
+ * caller's denial log). */
+bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size, uint64_t now,
 		uint32_t *value);
 bool pc_port_out(struct pc *pc, uint16_t port, unsigned int size,
-		 uint32_t value);
+		 uint32_t value, uint64_t now);
 
 /* The ACPI tables (acpi_tables.c): the RSDP at @addr, where Linux finds
- * it by scanning 0xE0000-0xFFFFF, then an XSDT and a MADT naming one
- * local APIC (ID 0). Returns the bytes written. */
+ * it by scanning 0xE0000-0xFFFFF, then an XSDT listing a MADT naming one
+ * local APIC (ID 0) and a FADT, with its FACS and a DSDT that holds \_S5
+ * and the PCI root bridge. Returns the bytes written. */
 #define ACPI_TABLES_ADDR 0xf0000ull
 unsigned int acpi_tables_write(uint8_t *mem, uint64_t addr);
 

@@ -61,18 +61,27 @@ static enum machine_answer port_reset(struct vcpu *v, uint16_t port)
 static enum machine_answer pc_port_in_exit(struct vcpu *v, uint16_t port,
 					   unsigned int size, uint32_t *value)
 {
-	return pc_port_in(pc_of(v), port, size, value) ? MACHINE_DONE
-						       : MACHINE_NOT_MINE;
+	return pc_port_in(pc_of(v), port, size, v->ops->read_tsc(), value)
+		       ? MACHINE_DONE
+		       : MACHINE_NOT_MINE;
 }
 
 static enum machine_answer pc_port_out_exit(struct vcpu *v, uint16_t port,
 					    unsigned int size, uint32_t value)
 {
 	struct pc *pc = pc_of(v);
-	bool mine = pc_port_out(pc, port, size, value);
+	bool mine = pc_port_out(pc, port, size, value, v->ops->read_tsc());
 
 	if (pc->reset)
 		return port_reset(v, port);
+	if (pc->power_off) {
+		console_flush(v);
+		hv_printf("hv: guest %s: power off through ACPI (SLP_TYP %u "
+			  "and SLP_EN to PM1a_CNT, port 0x%x)\n",
+			  v->name, PC_ACPI_SLP_TYP_S5, port);
+		vcpu_finish(v, GUEST_OK, 0);
+		return MACHINE_STOP;
+	}
 	return mine ? MACHINE_DONE : MACHINE_NOT_MINE;
 }
 

@@ -38,6 +38,24 @@ static void uart_tx(void *ctx, uint8_t byte)
 	console_write(ctx, &c, 1);
 }
 
+/* The CMOS clock shows the firmware's time from now on (advanced by the
+ * TSC), or 2000-01-01 00:00:00 where the firmware cannot read its own. */
+static void rtc_start(struct pc *pc, struct vcpu *v)
+{
+	struct platform_time pt;
+	struct rtc_time t = {2000, 1, 1, 0, 0, 0};
+	bool firmware = platform_get_time(&pt);
+
+	if (firmware)
+		t = (struct rtc_time){pt.year, pt.month,  pt.day,
+				      pt.hour, pt.minute, pt.second};
+	mc146818_init(&pc->rtc, &t, v->ops->read_tsc(), pc->tsc_hz);
+	hv_printf("hv: the guest's CMOS clock starts at "
+		  "%04u-%02u-%02u %02u:%02u:%02u (%s)\n",
+		  t.year, t.month, t.day, t.hour, t.minute, t.second,
+		  firmware ? "the firmware's GetTime" : "GetTime failed");
+}
+
 void pc_init(struct pc *pc, struct vcpu *v, uint64_t tsc_hz,
 	     unsigned int timer_rate, uint32_t proc_controls,
 	     uint64_t xsave_components)
@@ -48,7 +66,11 @@ void pc_init(struct pc *pc, struct vcpu *v, uint64_t tsc_hz,
 	pc->cr4 = CR4_PAE;
 	lapic_init(&pc->lapic, 0);
 	uart16550_init(&pc->uart, uart_tx, v);
+	pci_host_init(&pc->pci);
+	acpi_pm_init(&pc->pm);
+	i8259_init(&pc->pic);
 	pc->tsc_hz = tsc_hz;
+	rtc_start(pc, v);
 	pc->timer_rate = timer_rate;
 	pc->proc_controls = proc_controls;
 	pc->irqs_off_bound = tsc_hz * PC_IRQS_OFF_AT_BOOT_SECONDS;
