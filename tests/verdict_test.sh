@@ -80,6 +80,7 @@ hostile_log() { # FORGE: 1 with the forgery, 0 genuine
 		img=bin extra=""
 		[ "$g" = pc_xcr0_shrink ] && img=bzimage extra=" xsetbv=2"
 		[ "$g" = pc_realmode_gp ] && img=bzimage extra=" msr_read=1"
+		[ "$g" = pc_acpi_s5 ] && img=bzimage
 		echo "hv-test: step $g"
 		[ "$g" = pc_xcr0_shrink ] && echo "hv: the guest's x87/SSE/AVX state: XSAVE, XCR0 up to 0x7"
 		if [ "$g" = hostile_msr ] && [ "$1" = 1 ]; then
@@ -88,6 +89,7 @@ hostile_log() { # FORGE: 1 with the forgery, 0 genuine
 		else
 			echo "hv: summary guest=$g.$img result=$result exits=9$extra${why:+ why=$why}"
 		fi
+		[ "$g" = pc_acpi_s5 ] && echo "hv: guest $g.bzimage: power off through ACPI (SLP_TYP 5 and SLP_EN to PM1a_CNT, port 0x604)"
 		[ "$g" = hostile_ept_write ] && echo "hv: guest $g.bin: EPT violation: write at guest-physical 0x300000"
 		[ "$g" = good ] && echo "guest: good: 4 of 4 checks passed"
 		echo "hv: vmx off"
