@@ -6,7 +6,7 @@
 #
 #   run.sh [--emu auto|bochs|qemu-kvm|qemu-tcg|kvm-in-bochs] [--image IMG]
 #          [--out DIR] [--timeout SECONDS] [--until-return] [--quiet]
-#          [--bench] [--type-after REGEX TEXT] [--interactive]
+#          [--bench] [--type-after REGEX TEXT] [--interactive] [--cpus N]
 # kvm-in-bochs: Bochs boots Linux, whose QEMU/KVM boots IMG (the L1
 # machine; its serial lines come back as "l1: ..."); Linux powers Bochs
 # off when QEMU ends (--until-return: once hv.efi has returned and the L1
@@ -18,6 +18,7 @@
 # is a pseudo-terminal then, not a file). --interactive (bochs, qemu-*):
 # the console is this terminal, both ways, until the machine stops or the
 # user ends it (bochs: Ctrl-]; qemu: Ctrl-A X); the serial log is kept.
+# --cpus N (bochs): N logical processors (1; resident mode's test uses 2).
 # Exit: 0 done, 1 the emulator ended before hv.efi returned or the
 # firmware went silent after it (--until-return), 124 timed out, 2 usage,
 # 3 platform unusable.
@@ -28,7 +29,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/platform.sh"
 
 emu=auto image=build/hv.img out="" timeout=600 until_return=0 quiet=0 bench=0
-type_after=() interactive=0
+type_after=() interactive=0 cpus=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--emu) emu=$2; shift ;;
@@ -40,6 +41,7 @@ while [ $# -gt 0 ]; do
 	--bench) bench=1 ;;
 	--type-after) type_after=(--type-after "$2" "$3"); shift 2 ;;
 	--interactive) interactive=1 ;;
+	--cpus) cpus=$2; shift ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -84,7 +86,7 @@ fi
 case $emu in
 bochs)
 	rm -f "$image.lock"
-	bochs_config "$out" "$image" "$serial" "$log"
+	bochs_config "$out" "$image" "$serial" "$log" 512 "$cpus"
 	printf 'c\nquit\n' >"$out/bochs.rc"
 	cmd=(bochs -q -f "$out/bochsrc" -rc "$out/bochs.rc")
 	# Input: COM1 a pseudo-terminal, worked by scripts/serial_pty.py,

@@ -47,13 +47,26 @@ static const struct resident_fixed fixed = {
 static struct resident_capture ovmf_capture(void)
 {
 	struct resident_capture c = {
-		.rbx = 1, .rbp = 2, .r12 = 3, .r13 = 4, .r14 = 5, .r15 = 6,
-		.rsp = 0x7f000, .rip = 0x123456, .rflags = 0x246,
-		.cr0 = 0x80010033, .cr3 = 0x7c01000, .cr4 = 0x668,
-		.dr7 = 0x400, .gdtr_limit = sizeof(gdt) - 1,
-		.idtr_base = 0x7e00000, .idtr_limit = 0xfff,
-		.efer = EFER_LME | EFER_LMA | EFER_NXE, .pat = PAT_POWER_ON,
-		.fs_base = 0, .gs_base = 0xabc000,
+		.rbx = 1,
+		.rbp = 2,
+		.r12 = 3,
+		.r13 = 4,
+		.r14 = 5,
+		.r15 = 6,
+		.rsp = 0x7f000,
+		.rip = 0x123456,
+		.rflags = 0x246,
+		.cr0 = 0x80010033,
+		.cr3 = 0x7c01000,
+		.cr4 = 0x668,
+		.dr7 = 0x400,
+		.gdtr_limit = sizeof(gdt) - 1,
+		.idtr_base = 0x7e00000,
+		.idtr_limit = 0xfff,
+		.efer = EFER_LME | EFER_LMA | EFER_NXE,
+		.pat = PAT_POWER_ON,
+		.fs_base = 0,
+		.gs_base = 0xabc000,
 	};
 
 	c.sel[RSEG_CS] = 0x38;

@@ -253,8 +253,8 @@ static const char *apply(const char *w, size_t n, struct cmdline *out,
 		if (n == bc_len + 1 && w[bc_len] == '0') {
 			out->break_cpu = 1;
 		} else {
-			uint32_t cpu = number(w + bc_len, n - bc_len,
-					      CMDLINE_MAX_CPU);
+			uint32_t cpu =
+				number(w + bc_len, n - bc_len, CMDLINE_MAX_CPU);
 
 			if (!cpu)
 				goto bad;
@@ -375,19 +375,22 @@ const char *cmdline_check(const struct cmdline *c, char *err, size_t err_size)
 	char a[SHOWN_SIZE], b[SHOWN_SIZE];
 
 	if (c->resident && c->unload) {
-		hv_snprintf(err, err_size, "--resident and --unload: choose "
-					   "one");
+		hv_snprintf(err, err_size,
+			    "--resident and --unload: choose "
+			    "one");
 		return err;
 	}
 	if (c->break_cpu && !c->resident) {
-		hv_snprintf(err, err_size, "--break-cpu=%u: only with "
-					   "--resident",
+		hv_snprintf(err, err_size,
+			    "--break-cpu=%u: only with "
+			    "--resident",
 			    c->break_cpu - 1);
 		return err;
 	}
 	if ((c->resident || c->unload) && (c->kernel[0] || c->guest[0])) {
-		hv_snprintf(err, err_size, "%s: the firmware is the guest, "
-					   "no other",
+		hv_snprintf(err, err_size,
+			    "%s: the firmware is the guest, "
+			    "no other",
 			    c->resident ? "--resident" : "--unload");
 		return err;
 	}

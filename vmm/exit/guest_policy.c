@@ -102,3 +102,50 @@ const struct exit_policy pc_exit_policy = {
 	.io = guest_ports,
 	.io_count = COUNT_OF(guest_ports),
 };
+
+/* Resident mode (docs/resident.md): the firmware, and the OS it boots,
+ * drive their own hardware. Only what must exit exits: CPUID, XSETBV,
+ * INVD, GETSEC and the VMX instructions (unconditional), the hidden MSRs
+ * (IA32_FEATURE_CONTROL, the VMX capability MSRs 480H-491H), MOV to CR4
+ * when it changes VMXE (the guest/host mask), triple fault, INIT and
+ * SIPI. No interrupt, NMI, I/O or timer exits. */
+static const struct msr_rule resident_msrs[] = {
+	{0x0, MSR_IA32_FEATURE_CONTROL - 1, POLICY_PASS, POLICY_PASS},
+	{MSR_IA32_FEATURE_CONTROL + 1, MSR_IA32_VMX_BASIC - 1, POLICY_PASS,
+	 POLICY_PASS},
+	{MSR_IA32_VMX_VMFUNC + 1, 0x1fff, POLICY_PASS, POLICY_PASS},
+	{0xc0000000u, 0xc0001fffu, POLICY_PASS, POLICY_PASS},
+};
+
+static const struct io_rule resident_ports[] = {
+	{0, 0xffff, POLICY_PASS},
+};
+
+const struct exit_policy resident_exit_policy = {
+	.hlt = POLICY_PASS,
+	.cr3_load = POLICY_PASS,
+	.cr3_store = POLICY_PASS,
+	.cr8_load = POLICY_PASS,
+	.cr8_store = POLICY_PASS,
+	.invlpg = POLICY_PASS,
+	.rdtsc = POLICY_PASS,
+	.rdpmc = POLICY_PASS,
+	.mwait = POLICY_PASS,
+	.monitor = POLICY_PASS,
+	.pause = POLICY_PASS,
+	.mov_dr = POLICY_PASS,
+	.wbinvd = POLICY_PASS,
+	.rdrand = POLICY_PASS,
+	.rdseed = POLICY_PASS,
+	.descriptor_tables = POLICY_PASS,
+	.external_interrupt = POLICY_PASS,
+	.nmi = POLICY_PASS,
+	.preemption_timer = false,
+	.cr0_trap_bits = 0,
+	.cr4_trap_bits = CR4_VMXE,
+	.exception_trap_bitmap = 0,
+	.msrs = resident_msrs,
+	.msr_count = COUNT_OF(resident_msrs),
+	.io = resident_ports,
+	.io_count = COUNT_OF(resident_ports),
+};

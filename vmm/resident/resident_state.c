@@ -6,8 +6,8 @@
 
 /* Table 9-1's segment access rights: present, accessed, read/write data
  * or execute/read code; LDT; a busy TSS (SDM 3A 9.1.1). */
-#define AR_RESET_CODE (AR_P | AR_S | AR_TYPE_CODE | AR_TYPE_READABLE | \
-		       AR_TYPE_ACCESSED)
+#define AR_RESET_CODE \
+	(AR_P | AR_S | AR_TYPE_CODE | AR_TYPE_READABLE | AR_TYPE_ACCESSED)
 #define AR_RESET_DATA (AR_P | AR_S | TYPE_DATA_RW_ACCESSED)
 #define AR_RESET_LDT (AR_P | TYPE_LDT)
 #define AR_BUSY_TSS (AR_P | TYPE_BUSY_TSS)
@@ -50,14 +50,15 @@ const char *resident_segment_from_gdt(const uint8_t *gdt, uint32_t gdt_limit,
 	if (system)
 		for (unsigned int i = 0; i < 4; i++)
 			hi |= (uint64_t)gdt[off + 8 + i] << (8 * i);
-	uint32_t limit = (uint32_t)(d & 0xffff) | (uint32_t)((d >> 32) & 0xf0000);
+	uint32_t limit =
+		(uint32_t)(d & 0xffff) | (uint32_t)((d >> 32) & 0xf0000);
 
 	s->ar = (uint32_t)((d >> 40) & 0xff) | (uint32_t)((d >> 40) & 0xf000);
 	if (s->ar & AR_G)
 		limit = limit << 12 | 0xfffu;
 	s->limit = limit;
-	s->base = ((d >> 16) & 0xffffff) | ((d >> 32) & 0xff000000ull) |
-		  hi << 32;
+	s->base =
+		((d >> 16) & 0xffffff) | ((d >> 32) & 0xff000000ull) | hi << 32;
 	if (!(s->ar & AR_P))
 		return "a segment not present";
 	if (system) {
@@ -212,7 +213,8 @@ static bool hidden_2m(uint64_t gpa, const struct resident_range *hidden,
 		      size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (gpa >= hidden[i].base && gpa - hidden[i].base < hidden[i].size)
+		if (gpa >= hidden[i].base &&
+		    gpa - hidden[i].base < hidden[i].size)
 			return true;
 	return false;
 }

@@ -104,5 +104,7 @@ void exit_policy_print(const struct exit_policy *p);
 extern const struct exit_policy guest_exit_policy;
 /* The policy for a PC guest (Linux). */
 extern const struct exit_policy pc_exit_policy;
+/* The policy for resident mode: the firmware and its OS as the guest. */
+extern const struct exit_policy resident_exit_policy;
 
 #endif
