@@ -118,6 +118,12 @@ static void firmware_tss_is_busy_with_its_high_base(void **state)
 	assert_null(resident_guest_from_capture(&c, gdt, &fixed, &g));
 	assert_int_equal(g.seg[RSEG_TR].base, 0x123456789abcd000ull);
 	assert_int_equal(g.seg[RSEG_TR].ar, AR_P | TYPE_BUSY_TSS);
+	/* TR left beyond the GDT by an earlier hv run: the minimal TSS */
+	c.sel[RSEG_TR] = 0x58;
+	assert_null(resident_guest_from_capture(&c, gdt, &fixed, &g));
+	assert_int_equal(g.seg[RSEG_TR].sel, 0x58);
+	assert_int_equal(g.seg[RSEG_TR].base, 0);
+	assert_int_equal(g.seg[RSEG_TR].limit, 0x67);
 }
 
 static void bad_selectors_are_named(void **state)

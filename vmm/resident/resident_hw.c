@@ -580,9 +580,11 @@ static int launch_on_host_stack(void *arg)
 
 	if (rc == VMX_RUN_STOPPED) {
 		if (c->init_left) {
+			/* Recorded first: the pending INIT resets the CPU
+			 * at the instruction after VMXOFF. */
+			c->state = CPU_IDLE;
 			vmclear((uint64_t)c->vmcs);
 			vmxoff();
-			c->state = CPU_IDLE;
 			halt_forever(); /* until the pending INIT resets it */
 		}
 		if (c->leaving)
@@ -851,9 +853,12 @@ static void ap_leave(void *arg)
 	leave_here(arg);
 }
 
-/* Every CPU that is in VMX leaves it (the boot processor is not). */
-static void undo(struct resident *r, struct start_call *call)
+/* Every CPU that is in VMX leaves it (the boot processor is not).
+ * Returns whether all did. */
+static bool undo(struct resident *r, struct start_call *call)
 {
+	bool all = true;
+
 	unsigned int n = r->ncpu;
 
 	bool was_in[RESIDENT_MAX_CPUS];
@@ -871,17 +876,20 @@ static void undo(struct resident *r, struct start_call *call)
 
 		if (!was_in[i])
 			continue;
-		if (c->state == CPU_IN_VMX)
+		if (c->state == CPU_IN_VMX) {
+			all = false;
 			hv_printf("hv: cpu %u: did NOT leave VMX operation\n",
 				  i);
-		else
+		} else {
 			hv_printf("hv: cpu %u: left VMX operation after %lu VM "
 				  "exits%s\n",
 				  i, c->vcpu.exits,
 				  c->init_left ? ", at the firmware's INIT "
 						 "(Bochs 2.7: docs/resident.md)"
 					       : "");
+		}
 	}
+	return all;
 }
 
 static void report_failure(const struct res_cpu *c)
@@ -1093,8 +1101,11 @@ enum hv_status resident_start(unsigned int break_cpu)
 	}
 	if (!failed)
 		report_failure(b);
-	undo(r, &call);
-	hv_printf("hv: resident mode failed: every CPU is out of VMX "
-		  "operation, the firmware carries on\n");
+	if (undo(r, &call))
+		hv_printf("hv: resident mode failed: every CPU is out of VMX "
+			  "operation, the firmware carries on\n");
+	else
+		hv_printf("hv: resident mode failed, and a CPU is still in VMX "
+			  "operation\n");
 	return HV_VMX_FAILED;
 }

@@ -41,8 +41,17 @@ const char *resident_segment_from_gdt(const uint8_t *gdt, uint32_t gdt_limit,
 	uint32_t off = sel & SEL_INDEX_MASK;
 	bool system = which == RSEG_TR || which == RSEG_LDTR;
 
-	if (off + 7u > gdt_limit || (system && off + 15u > gdt_limit))
+	if (off + 7u > gdt_limit || (system && off + 15u > gdt_limit)) {
+		/* TR beyond the GDT: the TSS an earlier hv run loaded from
+		 * its own copy of the GDT (TR cannot go back to 0), which
+		 * the firmware never uses; the guest gets the minimal one. */
+		if (which == RSEG_TR) {
+			s->limit = MIN_TSS_LIMIT;
+			s->ar = AR_BUSY_TSS;
+			return NULL;
+		}
 		return "a selector beyond the GDT's limit";
+	}
 	uint64_t d = 0, hi = 0;
 
 	for (unsigned int i = 0; i < 8; i++)
