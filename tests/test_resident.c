@@ -258,6 +258,50 @@ static void identity_ept_leaves_hv_out(void **state)
 	ept_destroy(&e);
 }
 
+/* The host's page tables: a walk as the CPU makes it (SDM 3A 4.5). */
+static uint64_t walk(uint64_t pml4, uint64_t va)
+{
+	const uint64_t *t = (const uint64_t *)pml4;
+	uint64_t e = t[(va >> 39) & 511];
+
+	if (!(e & 1))
+		return ~0ull;
+	t = (const uint64_t *)(e & ~0xfffull);
+	e = t[(va >> 30) & 511];
+	if (!(e & 1))
+		return ~0ull;
+	t = (const uint64_t *)(e & ~0xfffull);
+	e = t[(va >> 21) & 511];
+	if (!(e & 1) || !(e & 0x80) || !(e & 2))
+		return ~0ull;
+	return (e & ~0x1fffffull) | (va & 0x1fffff);
+}
+
+static void host_paging_is_an_identity_map(void **state)
+{
+	struct page_source src = {fake_alloc, fake_free, NULL};
+	uint64_t pml4;
+
+	(void)state;
+	assert_int_equal(resident_host_paging(&src, 0x1000), 0);
+	pml4 = resident_host_paging(&src, 5ull << 30);
+	assert_true(pml4 != 0);
+	assert_int_equal(walk(pml4, 0x1234), 0x1234);
+	assert_int_equal(walk(pml4, 0xfee00010), 0xfee00010);
+	assert_int_equal(walk(pml4, (5ull << 30) - 8), (5ull << 30) - 8);
+	assert_int_equal(walk(pml4, 5ull << 30), ~0ull);
+	/* 1 PML4 + 1 PDPT + 5 PDs, the bound resident_ept_pages gives */
+	assert_true(resident_ept_pages(5ull << 30) >= 7);
+	uint64_t *l4 = (uint64_t *)pml4;
+	uint64_t *l3 = (uint64_t *)(l4[0] & ~0xfffull);
+
+	for (unsigned int i = 0; i < 512; i++)
+		if (l3[i] & 1)
+			free((void *)(l3[i] & ~0xfffull));
+	free(l3);
+	free(l4);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -268,6 +312,7 @@ int main(void)
 		cmocka_unit_test(cpuid_hides_vmx_and_says_hypervisor),
 		cmocka_unit_test(vmx_msrs_are_hidden),
 		cmocka_unit_test(identity_ept_leaves_hv_out),
+		cmocka_unit_test(host_paging_is_an_identity_map),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -79,6 +79,7 @@ struct resident {
 	unsigned int ncpu, bsp, break_cpu;
 	uint32_t cpuid1_eax;
 	uint64_t xcr0_mask; /* CPUID.(EAX=0DH,ECX=0):EDX:EAX */
+	uint64_t host_cr3;  /* hv's own page tables, in the pool */
 	struct res_cpu *cpu[RESIDENT_MAX_CPUS];
 };
 
@@ -444,15 +445,15 @@ static void write_guest(struct res_cpu *c, const struct resident_guest *g)
 }
 
 /* SDM 3C 25.5, "Host-State Area": the firmware's state at the capture,
- * with hv's own GDT copy and TSS (OVMF has none), GS.base this CPU's
- * struct hv_cpu, RSP the exit frame. HOST_CR3 is the firmware's page
- * tables (docs/resident.md: a known limit). */
+ * with hv's own page tables (an identity map in the pool), its own GDT
+ * copy and TSS (OVMF has none), GS.base this CPU's struct hv_cpu, RSP
+ * the exit frame. HOST_IDTR is still the firmware's (docs/resident.md). */
 static void write_host(struct res_cpu *c, uint16_t tr)
 {
 	const struct resident_capture *k = &c->capture;
 
 	vmcs_write(VMCS_HOST_CR0, read_cr0());
-	vmcs_write(VMCS_HOST_CR3, k->cr3);
+	vmcs_write(VMCS_HOST_CR3, c->r->host_cr3);
 	vmcs_write(VMCS_HOST_CR4, read_cr4());
 	vmcs_write(VMCS_HOST_CS_SELECTOR, k->sel[RSEG_CS] & ~7u);
 	vmcs_write(VMCS_HOST_SS_SELECTOR, k->sel[RSEG_SS] & ~7u);
@@ -974,7 +975,7 @@ enum hv_status resident_start(unsigned int break_cpu)
 		top = 4ull << 30; /* MMIO below 4 GiB */
 	top = (top + (1ull << 30) - 1) & ~((1ull << 30) - 1);
 	size_t need = 1 + (sizeof(struct resident) + PAGE - 1) / PAGE + 3 +
-		      resident_ept_pages(top) +
+		      2 * resident_ept_pages(top) +
 		      ncpu * PER_CPU_PAGES(sizeof(struct res_cpu));
 	size_t pool_pages = (need + 511) & ~(size_t)511;
 	uint8_t *raw = platform_alloc_runtime_pages(pool_pages + 512);
@@ -1021,6 +1022,11 @@ enum hv_status resident_start(unsigned int break_cpu)
 	if (ept_init(&r->ept, &r->pages) ||
 	    resident_ept_identity(&r->ept, top, &hidden, 1)) {
 		hv_printf("hv: the identity EPT does not fit its pages\n");
+		return HV_OUT_OF_MEMORY;
+	}
+	r->host_cr3 = resident_host_paging(&r->pages, top);
+	if (!r->host_cr3) {
+		hv_printf("hv: the host's page tables do not fit the pool\n");
 		return HV_OUT_OF_MEMORY;
 	}
 	for (unsigned int i = 0; i < ncpu; i++) {

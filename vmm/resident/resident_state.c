@@ -260,3 +260,34 @@ size_t resident_ept_pages(uint64_t top)
 
 	return (size_t)(1 + pml4_entries + gib);
 }
+
+/* Paging-structure entry bits (SDM 3A 4.5, Tables 4-15 to 4-18). */
+#define PTE_P (1ull << 0)
+#define PTE_RW (1ull << 1)
+#define PTE_PS (1ull << 7)
+
+uint64_t resident_host_paging(const struct page_source *pages, uint64_t top)
+{
+	if (!top || top % PAGE_2M || top > (1ull << 39))
+		return 0;
+	uint64_t *pml4 = pages->alloc_page(pages->ctx);
+	uint64_t *pdpt = pml4 ? pages->alloc_page(pages->ctx) : NULL;
+
+	if (!pdpt)
+		return 0;
+	pml4[0] = (uint64_t)pdpt | PTE_P | PTE_RW;
+	for (uint64_t gib = 0; gib << 30 < top; gib++) {
+		uint64_t *pd = pages->alloc_page(pages->ctx);
+
+		if (!pd)
+			return 0;
+		pdpt[gib] = (uint64_t)pd | PTE_P | PTE_RW;
+		for (uint64_t i = 0; i < 512; i++) {
+			uint64_t pa = (gib << 30) + i * PAGE_2M;
+
+			if (pa < top)
+				pd[i] = pa | PTE_P | PTE_RW | PTE_PS;
+		}
+	}
+	return (uint64_t)pml4;
+}

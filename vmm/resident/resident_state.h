@@ -145,6 +145,14 @@ struct resident_range {
 int resident_ept_identity(struct ept *e, uint64_t top,
 			  const struct resident_range *hidden, size_t n);
 
+/* The host's own page tables (SDM 3A 4.5, "4-Level Paging"): [0, @top)
+ * identity-mapped with 2-MiB pages, present, writable, supervisor, from
+ * @pages (zeroed pages whose address is their physical address); an OS
+ * that replaces the firmware's tables leaves these alone, since they lie
+ * in hv's pool. @top 2-MiB aligned, at most 512 GiB. The PML4's address,
+ * or 0 when out of pages. */
+uint64_t resident_host_paging(const struct page_source *pages, uint64_t top);
+
 /* Pages the identity map of [0, @top) needs at most: the PML4, the
  * PDPTs and the page directories. */
 size_t resident_ept_pages(uint64_t top);
