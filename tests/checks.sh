@@ -238,3 +238,14 @@ expect_resident() {
 	in_step "$n" "$all" break0 '^hv-test: break0 returned 0x15$' "--break-cpu=0: EFI_ABORTED"
 	in_step "$n" "$all" after '^hv: summary guest=tiny result=ok' "an ordinary hv.efi run afterwards passes: the firmware carried on"
 }
+
+# expect_resident_linux NAME LOG: Debian's kernel from the shell with hv
+# resident on both CPUs: hv's lines first, then the kernel's and /init's.
+expect_resident_linux() {
+	local n=$1 all=$2
+	in_step "$n" "$all" resident '^hv: resident on 2 CPUs: the firmware carries on as the guest' "hv resident on both CPUs"
+	expect "$n" '^(\[ *[0-9.]+\] )?Linux version ' "the shell started the kernel's EFI stub under hv"
+	expect "$n" '^linux-info: cpu flags: .*hypervisor' "Linux sees the hypervisor flag"
+	expect_none "$n" '^linux-info: cpu flags: (.* )?vmx( |$)' "Linux does not see VMX"
+	expect "$n" '^linux-check: done [0-9]+ ok, 0 FAIL' "/init's checks pass"
+}
