@@ -28,7 +28,8 @@ HOST_CFLAGS := $(COMMON) -Ivmm -fsanitize=address,undefined
 VMM_SRCS  := $(wildcard vmm/*.c vmm/*/*.c)
 # vmm/ files that touch the processor: app only, never in host tests.
 VMM_HW_FILES := hv.c run.c percpu_hw.c x86/cpu_hw.c vmx/host_gdt.c x86/host_state_hw.c \
-	vmcs/vmcs_hw.c vmx/vmcs_setup.c vmx/vmx.c x86/fpu.c
+	vmcs/vmcs_hw.c vmx/vmcs_setup.c vmx/vmx.c x86/fpu.c \
+	resident/resident_hw.c resident/resident_guest.c
 # The rest never touch it: built for both the app and the host unit tests.
 VMM_PURE := $(filter-out $(addprefix vmm/,$(VMM_HW_FILES)),$(VMM_SRCS))
 VMM_HW    := $(addprefix vmm/,$(VMM_HW_FILES))
@@ -62,7 +63,7 @@ VMCS_TOOL := $(BUILD)/host/vmcs
 TEST_SUPPORT := tests/host_platform.c tests/cpu_fixtures.c
 
 .PHONY: all bench debug deps fuzz image linux run test unit lint format clean
-all: deps $(BUILD)/hv.efi $(BUILD)/hv.img $(VMCS_TOOL) $(GUEST_BINS) $(GUEST_BINS:.bin=.elf) \
+all: deps $(BUILD)/hv.efi $(BUILD)/hvrt.efi $(BUILD)/hv.img $(VMCS_TOOL) $(GUEST_BINS) $(GUEST_BINS:.bin=.elf) \
 	$(PC_GUESTS)
 
 deps:
@@ -126,6 +127,15 @@ $(BUILD)/hv.efi: $(BUILD)/hv.so
 		--target efi-app-x86_64 --subsystem=10 $< $@
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
 
+# The same objects as a runtime driver (PE subsystem 12): what hv.efi
+# --resident loads from its own folder, which stays loaded when hv.efi
+# returns (boot/resident_efi.c, docs/resident.md).
+$(BUILD)/hvrt.efi: $(BUILD)/hv.so
+	objcopy -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
+		-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc \
+		--target efi-rtdrv-x86_64 --subsystem=12 $< $@
+	@echo "built $@ ($$(stat -c %s $@) bytes)"
+
 $(BUILD)/host/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(HOST_CFLAGS) -MMD -MP -c $< -o $@
@@ -145,8 +155,9 @@ $(VMCS_TOOL): scripts/vmcs_tool.c $(BUILD)/host/libvmm.a
 # The image users dd to a USB stick, and the one make run and make test boot.
 # A GPT disk with one EFI system partition: hv.efi as the removable-media
 # boot loader, the default hv.cfg, and the guest images beside them.
-$(BUILD)/hv.img: $(BUILD)/hv.efi boot/hv.cfg $(GUEST_BINS) scripts/mkimage.sh
+$(BUILD)/hv.img: $(BUILD)/hv.efi $(BUILD)/hvrt.efi boot/hv.cfg $(GUEST_BINS) scripts/mkimage.sh
 	scripts/mkimage.sh $@ EFI/BOOT/BOOTX64.EFI=$(BUILD)/hv.efi \
+		EFI/BOOT/hvrt.efi=$(BUILD)/hvrt.efi \
 		EFI/BOOT/hv.cfg=boot/hv.cfg \
 		$(foreach g,$(GUEST_BINS),EFI/BOOT/$(notdir $(g))=$(g))
 

@@ -13,6 +13,7 @@
 #include "../vmm/percpu.h"
 #include "../vmm/print.h"
 #include "efi_file.h"
+#include "resident_efi.h"
 
 #define CONFIG_FILE "hv.cfg"
 #define CONFIG_MAX 4096
@@ -115,7 +116,10 @@ static enum hv_status parse_arguments(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 {
 	char err[160], text[LOAD_OPTIONS_MAX], self[256];
 	const char *e = NULL;
-	enum hv_status st = read_config(image, cl);
+	/* hvrt.efi, the resident driver, gets its whole command line from
+	 * hv.efi (resident_efi.c): no hv.cfg. */
+	enum hv_status st =
+		resident_is_driver(li) ? HV_OK : read_config(image, cl);
 
 	if (st != HV_OK)
 		return st;
@@ -141,6 +145,7 @@ usage:
 	hv_printf("hv: %s\n", e);
 	hv_printf("hv: usage: hv.efi [--caps] [--dump] [--debug-wait] "
 		  "[--watchdog=SLICES] [--break-entry=host-tr|guest-rflags] "
+		  "[--resident [--break-cpu=N] | --unload] "
 		  "[GUEST.bin | --kernel=FILE [--initrd=FILE] "
 		  "[--append=\"TEXT\"] [--mem=SIZE]]\n");
 	return HV_BAD_ARGUMENT;
@@ -293,6 +298,14 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	st = li ? parse_arguments(image, li, &cl) : HV_OK;
 	if (st == HV_OK && cl.debug_wait)
 		wait_for_debugger();
+	if (st == HV_OK && (cl.resident || cl.unload)) {
+		EFI_STATUS rest = resident_command(image, li, &cl, &st);
+
+		hv_printf("hv: returning to firmware: %s (EFI status 0x%lx)\n",
+			  hv_status_name(st), (unsigned long)rest);
+		percpu_leave(firmware_gs_base);
+		return rest;
+	}
 	if (st == HV_OK && cl.guest[0])
 		st = load_guest(image, cl.guest, &opt);
 	if (st == HV_OK && cl.kernel[0])

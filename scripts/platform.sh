@@ -48,14 +48,16 @@ choose_platform() {
 	fi
 }
 
-# bochs_config OUTDIR IMAGE SERIAL LOG [MEGS]: writes OUTDIR/bochsrc from
-# scripts/bochsrc.in (headless, deterministic: clock sync=none). MEGS:
-# the machine's memory (512 MiB; the KVM-in-Bochs Linux, which holds
-# QEMU and its guest, gets 2048). The CMOS clock starts at
-# HV_BOCHS_TIME0 (Bochs's time0: seconds since 1970, or "utc" for now);
-# by default at 2000-01-01 00:00:00, the same in every boot.
+# bochs_config OUTDIR IMAGE SERIAL LOG [MEGS [CPUS]]: writes OUTDIR/bochsrc
+# from scripts/bochsrc.in (headless, deterministic: clock sync=none).
+# MEGS: the machine's memory (512 MiB; the KVM-in-Bochs Linux, which
+# holds QEMU and its guest, gets 2048). CPUS: logical processors (1;
+# OVMF's MP services see and run the others: resident mode's test). The
+# CMOS clock starts at HV_BOCHS_TIME0 (Bochs's time0: seconds since 1970,
+# or "utc" for now); by default at 2000-01-01 00:00:00, the same in every
+# boot.
 bochs_config() {
-	sed -e "s#@OVMF@#/usr/share/ovmf/OVMF.fd#; s#@IMAGE@#$2#; s#@SERIAL@#$3#; s#@LOG@#$4#; s#@MEGS@#${5:-512}#; s#@TIME0@#${HV_BOCHS_TIME0:-946684800}#" \
+	sed -e "s#@OVMF@#/usr/share/ovmf/OVMF.fd#; s#@IMAGE@#$2#; s#@SERIAL@#$3#; s#@LOG@#$4#; s#@MEGS@#${5:-512}#; s#@CPUS@#${6:-1}#; s#@TIME0@#${HV_BOCHS_TIME0:-946684800}#" \
 		"$(dirname "${BASH_SOURCE[0]}")/bochsrc.in" >"$1/bochsrc"
 }
 

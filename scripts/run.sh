@@ -8,6 +8,7 @@
 #          [--out DIR] [--timeout SECONDS] [--until-return] [--quiet]
 #          [--bench] [--type-after REGEX TEXT] [--interactive]
 #          [--time0 SECONDS|utc]
+#          [--bench] [--type-after REGEX TEXT] [--interactive] [--cpus N]
 # kvm-in-bochs: Bochs boots Linux, whose QEMU/KVM boots IMG (the L1
 # machine; its serial lines come back as "l1: ..."); Linux powers Bochs
 # off when QEMU ends (--until-return: once hv.efi has returned and the L1
@@ -21,6 +22,7 @@
 # user ends it (bochs: Ctrl-]; qemu: Ctrl-A X); the serial log is kept.
 # --time0 (bochs): the CMOS clock's start, seconds since 1970 or "utc"
 # for the host's time now (default 2000-01-01, the same every boot).
+# --cpus N (bochs): N logical processors (1; resident mode's test uses 2).
 # Exit: 0 done, 1 the emulator ended before hv.efi returned or the
 # firmware went silent after it (--until-return), 124 timed out, 2 usage,
 # 3 platform unusable.
@@ -31,7 +33,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/platform.sh"
 
 emu=auto image=build/hv.img out="" timeout=600 until_return=0 quiet=0 bench=0
-type_after=() interactive=0
+type_after=() interactive=0 cpus=1
 while [ $# -gt 0 ]; do
 	case $1 in
 	--emu) emu=$2; shift ;;
@@ -44,6 +46,7 @@ while [ $# -gt 0 ]; do
 	--type-after) type_after=(--type-after "$2" "$3"); shift 2 ;;
 	--interactive) interactive=1 ;;
 	--time0) export HV_BOCHS_TIME0=$2; shift ;;
+	--cpus) cpus=$2; shift ;;
 	*) echo "run.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -88,7 +91,7 @@ fi
 case $emu in
 bochs)
 	rm -f "$image.lock"
-	bochs_config "$out" "$image" "$serial" "$log"
+	bochs_config "$out" "$image" "$serial" "$log" 512 "$cpus"
 	printf 'c\nquit\n' >"$out/bochs.rc"
 	cmd=(bochs -q -f "$out/bochsrc" -rc "$out/bochs.rc")
 	# Input: COM1 a pseudo-terminal, worked by scripts/serial_pty.py,

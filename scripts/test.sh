@@ -13,6 +13,9 @@
 #                                input (one Bochs boot: bad files and
 #                                options, each refused; --only bochs
 #                                includes it)
+#                                hv.efi's guest; HV_LINUX=0 skips it),
+#                                or resident (one Bochs boot with 2
+#                                CPUs: hv.efi --resident, docs/resident.md)
 #   test.sh --bench              only make bench's check (tests/bench_test.sh)
 # The KVM-in-Bochs boot (about 10 minutes) runs in the background from the
 # start, beside the rest; HV_KIB_PARALLEL=0 runs it in its turn instead.
@@ -157,7 +160,7 @@ boot() {
 	return 1
 }
 
-bochs_s="" tcg_s="" kvm_s=""
+bochs_s="" tcg_s="" kvm_s="" resident_s=""
 [ "$only_bench" = 1 ] || . tests/integration.sh
 
 bench_s=""
@@ -189,7 +192,7 @@ kib_note=""
 if [ -n "$kib_s" ]; then
 	kib_note=" (the KVM-in-Bochs boot: $(tail -n1 build/test/kvm-in-bochs/boot.out | sed 's/^kvm-in-bochs: //; s/ (inputs.*//'), $([ "${HV_KIB_PARALLEL:-1}" = 1 ] && echo "in the background from the start" || echo "in its turn"))"
 fi
-echo "time: bochs ${bochs_s:--} s, qemu-tcg ${tcg_s:--} s, nested KVM ($KVM_PLATFORM) ${kvm_s:--} s$kib_note, make bench ${bench_s:--} s; total $((SECONDS - t0)) s"
+echo "time: bochs ${bochs_s:--} s, resident (Bochs, 2 CPUs) ${resident_s:--} s, qemu-tcg ${tcg_s:--} s, nested KVM ($KVM_PLATFORM) ${kvm_s:--} s$kib_note, make bench ${bench_s:--} s; total $((SECONDS - t0)) s"
 echo
 echo "$pass passed, $fail failed, $skip skipped"
 [ "$fail" -eq 0 ]

@@ -307,3 +307,56 @@ expect_fuzz() {
 	done < <(sed -n 's/^hv-test: step \(fuzz-[0-9a-fx:r-]*\)$/\1/p' "$all")
 	[ "$steps" -gt 0 ] || not_ok "$name: no fuzz run in $all"
 }
+
+# in_step NAME ALL STEP REGEX WHAT: expect REGEX within hv_step STEP's
+# lines of the serial log ALL.
+in_step() {
+	local saved=$LOG step=${2%/*}/step-$3.log
+	step_log "$2" "$3" "$step"
+	LOG=$step
+	expect "$1" "$4" "$3: $5"
+	LOG=$saved
+}
+
+# expect_resident NAME LOG: resident mode on a 2-CPU Bochs (issue 18,
+# docs/resident.md), from hv's own lines: hv.efi --resident loads the
+# runtime driver, which virtualizes both CPUs, each resuming in VMX
+# non-root and seeing hv's CPUID signature; run again, hv says it is
+# already there (hv's per-CPU record, through VMCALL) and changes
+# nothing; --unload takes every CPU out with the BSP's registers as
+# before; --break-cpu=1 and =0 fail cleanly with every CPU out of VMX;
+# then an ordinary hv.efi run passes: the firmware carried on.
+expect_resident() {
+	local n=$1 all=$2
+	in_step "$n" "$all" resident '^hv: loaded hvrt\.efi, a runtime driver, at 0x[0-9a-f]+ \([0-9]+ KiB of EfiRuntimeServicesCode\)' "hv.efi loads the runtime driver into runtime-services code"
+	in_step "$n" "$all" resident "^hv: resident: 2 CPUs \(boot processor: cpu 0\); hv's memory: [0-9]+ KiB of runtime-services data at 0x[0-9a-f]+, left out of the guest's EPT" "2 CPUs from the MP services, hv's memory runtime-services data, hidden by EPT"
+	in_step "$n" "$all" resident '^hv: cpu 1 \(APIC ID 1\): in VMX non-root operation; CPUID 40000000H there says "MinimalVTxHv"' "the AP resumed in VMX non-root and sees hv's signature"
+	in_step "$n" "$all" resident '^hv: cpu 0 \(boot processor\): in VMX non-root operation; CPUID 40000000H here says "MinimalVTxHv"' "the BSP resumed in VMX non-root and sees hv's signature"
+	in_step "$n" "$all" resident '^hv-test: resident returned 0x0$' "returned EFI_SUCCESS to the shell, which carries on as the guest"
+	in_step "$n" "$all" again '^hv: cpu 1: in VMX non-root operation, [0-9]+ VM exits \(cpuid [1-9][0-9]*, init_signal 0\)' "run again: hv's record shows the AP in VMX with its exits"
+	in_step "$n" "$all" again '^hv: already resident on 2 of 2 CPUs; nothing changed' "run again: already resident on both CPUs, nothing changed"
+	in_step "$n" "$all" again '^hv-test: again returned 0x14$' "run again: EFI_ALREADY_STARTED"
+	in_step "$n" "$all" unload '^hv: cpu 0: left VMX operation' "--unload: the BSP leaves VMX"
+	in_step "$n" "$all" unload "^hv: host state after the run: as before \($HOST_REGS_COMPARED registers compared\)" "--unload: the BSP's registers as before"
+	in_step "$n" "$all" unload '^hv: cpu 1: left VMX operation' "--unload: the AP is out of VMX"
+	in_step "$n" "$all" unload '^hv: unloaded: 2 of 2 CPUs out of VMX operation' "--unload: both CPUs out"
+	in_step "$n" "$all" unload '^hv-test: unload returned 0x0$' "--unload: EFI_SUCCESS"
+	in_step "$n" "$all" break1 '^hv: cpu 1 \(APIC ID 1\): failed: refused VMXON \(the --break-cpu test hook\)' "--break-cpu=1: hv names the CPU that failed and why"
+	in_step "$n" "$all" break1 '^hv: resident mode failed: every CPU is out of VMX operation, the firmware carries on' "--break-cpu=1: every CPU out of VMX"
+	in_step "$n" "$all" break1 '^hv-test: break1 returned 0x15$' "--break-cpu=1: EFI_ABORTED"
+	in_step "$n" "$all" break0 '^hv: cpu 0 \(APIC ID 0\): failed: refused VMXON \(the --break-cpu test hook\)' "--break-cpu=0: the BSP refuses after the AP is in VMX"
+	in_step "$n" "$all" break0 '^hv: cpu 1: left VMX operation after [0-9]+ VM exits' "--break-cpu=0: the AP already in VMX leaves it"
+	in_step "$n" "$all" break0 '^hv-test: break0 returned 0x15$' "--break-cpu=0: EFI_ABORTED"
+	in_step "$n" "$all" after '^hv: summary guest=tiny result=ok' "an ordinary hv.efi run afterwards passes: the firmware carried on"
+}
+
+# expect_resident_linux NAME LOG: Debian's kernel from the shell with hv
+# resident on both CPUs: hv's lines first, then the kernel's and /init's.
+expect_resident_linux() {
+	local n=$1 all=$2
+	in_step "$n" "$all" resident '^hv: resident on 2 CPUs: the firmware carries on as the guest' "hv resident on both CPUs"
+	expect "$n" '^(\[ *[0-9.]+\] )?Linux version ' "the shell started the kernel's EFI stub under hv"
+	expect "$n" '^linux-info: cpu flags: .*hypervisor' "Linux sees the hypervisor flag"
+	expect_none "$n" '^linux-info: cpu flags: (.* )?vmx( |$)' "Linux does not see VMX"
+	expect "$n" '^linux-check: done [0-9]+ ok, 0 FAIL' "/init's checks pass"
+}

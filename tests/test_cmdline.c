@@ -84,6 +84,44 @@ static void break_entry_rules(void **state)
 	assert_non_null(parse("--break-entry=", false, &c));
 }
 
+/* Resident mode (docs/resident.md): --break-cpu=N names processor N,
+ * 0 included, and only with --resident. */
+static void resident_options(void **state)
+{
+	struct cmdline c = {0};
+	char err[160];
+
+	(void)state;
+	assert_null(parse("--resident --break-cpu=1", false, &c));
+	assert_true(c.resident);
+	assert_int_equal(c.break_cpu, 2);
+	assert_null(cmdline_check(&c, err, sizeof(err)));
+	assert_null(parse("--break-cpu=0", false, &c));
+	assert_int_equal(c.break_cpu, 1);
+	assert_non_null(parse("--break-cpu=x", false, &c));
+	assert_non_null(parse("--break-cpu=", false, &c));
+
+	struct cmdline u = {0};
+
+	assert_null(parse("--unload", false, &u));
+	assert_true(u.unload);
+	assert_null(cmdline_check(&u, err, sizeof(err)));
+	u.resident = true;
+	assert_string_equal(cmdline_check(&u, err, sizeof(err)),
+			    "--resident and --unload: choose one");
+
+	struct cmdline b = {0};
+
+	assert_null(parse("--break-cpu=3", false, &b));
+	assert_string_equal(cmdline_check(&b, err, sizeof(err)),
+			    "--break-cpu=3: only with --resident");
+	struct cmdline g = {0};
+
+	assert_null(parse("--resident good.bin", false, &g));
+	assert_string_equal(cmdline_check(&g, err, sizeof(err)),
+			    "--resident: the firmware is the guest, no other");
+}
+
 static void watchdog_takes_1_to_a_million_slices(void **state)
 {
 	struct cmdline c = {0};
@@ -627,6 +665,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(empty_text_changes_nothing),
+		cmocka_unit_test(resident_options),
 		cmocka_unit_test(shell_line_skips_the_program_name),
 		cmocka_unit_test(config_file_words_and_comments),
 		cmocka_unit_test(later_text_adds_to_earlier),

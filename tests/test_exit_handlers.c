@@ -109,7 +109,7 @@ static uint64_t fake_read_dr(unsigned int n)
 
 static const struct cpu_ops fake_cpu = {fake_cpuid, fake_rdmsr, NULL};
 static const struct vcpu_ops fake_ops = {
-	&fake_cpu, fake_flush, fake_irq_window, fake_tsc, fake_read_dr,
+	&fake_cpu, fake_flush, fake_irq_window, fake_tsc, fake_read_dr, NULL,
 	NULL,	   NULL};
 
 static int setup(void **state)

@@ -230,6 +230,8 @@ static const char *apply(const char *w, size_t n, struct cmdline *out,
 	const size_t brk_len = sizeof(brk) - 1;
 	static const char wd[] = "--watchdog=";
 	const size_t wd_len = sizeof(wd) - 1;
+	static const char bc[] = "--break-cpu=";
+	const size_t bc_len = sizeof(bc) - 1;
 	bool linux_word;
 	const char *e = apply_linux(w, n, out, err, err_size, &linux_word);
 
@@ -249,6 +251,22 @@ static const char *apply(const char *w, size_t n, struct cmdline *out,
 		out->dump_vmcs = true;
 	} else if (word_is(w, n, "--debug-wait")) {
 		out->debug_wait = true;
+	} else if (word_is(w, n, "--resident")) {
+		out->resident = true;
+	} else if (word_is(w, n, "--unload")) {
+		out->unload = true;
+	} else if (n > bc_len && word_is(w, bc_len, bc)) {
+		/* CPU 0 is a valid number: number() says 0 for "bad". */
+		if (n == bc_len + 1 && w[bc_len] == '0') {
+			out->break_cpu = 1;
+		} else {
+			uint32_t cpu =
+				number(w + bc_len, n - bc_len, CMDLINE_MAX_CPU);
+
+			if (!cpu)
+				goto bad;
+			out->break_cpu = cpu + 1;
+		}
 	} else if (n > wd_len && word_is(w, wd_len, wd)) {
 		uint32_t slices =
 			number(w + wd_len, n - wd_len, CMDLINE_MAX_WATCHDOG);
@@ -363,6 +381,26 @@ const char *cmdline_check(const struct cmdline *c, char *err, size_t err_size)
 {
 	char a[SHOWN_SIZE], b[SHOWN_SIZE];
 
+	if (c->resident && c->unload) {
+		hv_snprintf(err, err_size,
+			    "--resident and --unload: choose "
+			    "one");
+		return err;
+	}
+	if (c->break_cpu && !c->resident) {
+		hv_snprintf(err, err_size,
+			    "--break-cpu=%u: only with "
+			    "--resident",
+			    c->break_cpu - 1);
+		return err;
+	}
+	if ((c->resident || c->unload) && (c->kernel[0] || c->guest[0])) {
+		hv_snprintf(err, err_size,
+			    "%s: the firmware is the guest, "
+			    "no other",
+			    c->resident ? "--resident" : "--unload");
+		return err;
+	}
 	if (c->kernel[0] && c->guest[0])
 		hv_snprintf(err, err_size,
 			    "--kernel=%s and %s: choose one guest",

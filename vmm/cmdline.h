@@ -23,6 +23,8 @@
 #define CMDLINE_MAX_APPEND 1024
 /* --watchdog=SLICES: from 1 to this many VMX-preemption-timer slices. */
 #define CMDLINE_MAX_WATCHDOG 1000000u
+/* --break-cpu=N: a processor number of EFI_MP_SERVICES_PROTOCOL. */
+#define CMDLINE_MAX_CPU 4095u
 /* --mem=SIZE (MiB, or with a K, M or G suffix as QEMU's -m takes it): a
  * multiple of 2 MiB (the guest is mapped with 2-MiB pages) from 16 to
  * 4096 MiB (LINUX_MAX_MEM, vmm/loader/linux_boot.h). */
@@ -58,6 +60,13 @@ struct cmdline {
 	/* --guest-arg=WORD: handed to a flat guest in hv_info.arg (empty:
 	 * none); at most CMDLINE_MAX_GUEST_ARG - 1 bytes. */
 	char guest_arg[CMDLINE_MAX_GUEST_ARG];
+	/* Resident mode (docs/resident.md): --resident virtualizes every
+	 * CPU and returns with the firmware as the guest; --unload takes hv
+	 * out of every CPU again; --break-cpu=N (test-only) makes CPU N
+	 * refuse VMXON (break_cpu is N + 1; 0: none). */
+	bool resident;
+	bool unload;
+	uint32_t break_cpu;
 };
 
 /* Parses @text (ASCII, NUL-terminated) into @out, on top of what @out

@@ -35,5 +35,25 @@ struct platform_time {
 	uint8_t hour, minute, second;
 };
 bool platform_get_time(struct platform_time *t);
+/* Resident mode (vmm/resident/, boot/efi_mp.c): EFI_MP_SERVICES_PROTOCOL
+ * (UEFI PI 1.7, Vol. 2, 13.4, "MP Services Protocol") and memory the OS
+ * never reuses. hv.efi only: no host-test fakes. */
+/* Logical processors, or 0 without the protocol. */
+unsigned int platform_cpu_count(void);
+/* This processor's number (WhoAmI); call on the boot processor only. */
+unsigned int platform_cpu_self(void);
+/* Processor @n's APIC ID (GetProcessorInfo's ProcessorId). */
+uint32_t platform_cpu_apic_id(unsigned int n);
+/* Runs @fn(@arg) on every other enabled processor at once and waits for
+ * all of them (StartupAllAPs, blocking). @fn runs on those processors:
+ * no firmware call, no lock the firmware may hold. 0 (also with no
+ * other processor), or -1. */
+int platform_run_on_others(void (*fn)(void *), void *arg);
+/* Zeroed EfiRuntimeServicesData pages: the OS keeps them after
+ * ExitBootServices (UEFI 2.10 7.2, "Memory Allocation Services", Table
+ * 7-6). NULL when memory is short. */
+void *platform_alloc_runtime_pages(size_t count);
+/* The end of the highest range in the firmware's memory map. */
+uint64_t platform_memory_top(void);
 
 #endif

@@ -22,6 +22,8 @@ enum exit_verdict handle_interrupt_window(struct vcpu *v);
 enum exit_verdict handle_external_interrupt(struct vcpu *v);
 enum exit_verdict handle_exception_nmi(struct vcpu *v);
 enum exit_verdict handle_triple_fault(struct vcpu *v);
+enum exit_verdict handle_init_signal(struct vcpu *v);
+enum exit_verdict handle_sipi(struct vcpu *v);
 enum exit_verdict handle_ept_violation(struct vcpu *v);
 enum exit_verdict handle_ept_misconfig(struct vcpu *v);
 enum exit_verdict handle_invd(struct vcpu *v);

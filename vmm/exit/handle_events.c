@@ -83,6 +83,21 @@ enum exit_verdict handle_exception_nmi(struct vcpu *v)
 	return handle_unhandled(v);
 }
 
+/* INIT and SIPI: the machine's, or unhandled (exit/machine.h). */
+enum exit_verdict handle_init_signal(struct vcpu *v)
+{
+	if (!v->machine->init_signal)
+		return handle_unhandled(v);
+	return v->machine->init_signal(v);
+}
+
+enum exit_verdict handle_sipi(struct vcpu *v)
+{
+	if (!v->machine->sipi)
+		return handle_unhandled(v);
+	return v->machine->sipi(v);
+}
+
 enum exit_verdict handle_triple_fault(struct vcpu *v)
 {
 	console_flush(v);
@@ -131,9 +146,15 @@ enum exit_verdict handle_inject_gp(struct vcpu *v)
 	return VERDICT_RESUME;
 }
 
-/* INVD would discard the host's dirty cache lines too: do nothing. */
+/* INVD would discard the host's dirty cache lines too: never executed.
+ * Where the vCPU's ops have WBINVD (the resident machine, whose guest
+ * owns the real caches), the caches are written back instead, as KVM
+ * does; else nothing (SDM 2, "INVD": software may not rely on the lines
+ * being discarded rather than written back). */
 enum exit_verdict handle_invd(struct vcpu *v)
 {
+	if (v->ops->wbinvd)
+		v->ops->wbinvd();
 	vcpu_skip_instruction(v);
 	return VERDICT_RESUME;
 }

@@ -100,6 +100,13 @@ struct machine {
 	/* VMCALL at CPL 0 (optional: #UD, as without VMX); CPL > 0 gets
 	 * #UD from the exit layer. */
 	enum exit_verdict (*vmcall)(struct vcpu *v);
+	/* An INIT signal, and a SIPI while the CPU waits for one, to a CPU
+	 * in VMX non-root operation: they always exit (SDM 3C 26.2, "Other
+	 * Causes of VM Exits"). Optional: an unhandled exit. A machine
+	 * whose guest starts other CPUs gives it the reset state (SDM 3A
+	 * 9.1.1) and, at the SIPI, the start-up vector. */
+	enum exit_verdict (*init_signal)(struct vcpu *v);
+	enum exit_verdict (*sipi)(struct vcpu *v);
 
 	/* Before every VM entry (optional): interrupts to inject, timers to
 	 * set, the guest's x87 state to load. */

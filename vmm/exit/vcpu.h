@@ -36,6 +36,7 @@ struct vcpu_ops {
 	uint64_t (*read_dr)(unsigned int n);
 	void (*write_dr6)(uint64_t value);
 	void (*irqs_off)(void); /* after firmware calls, which turn them on */
+	void (*wbinvd)(void);	/* INVD's stand-in (optional: none) */
 };
 
 struct uart {

@@ -1,0 +1,319 @@
+/* Resident mode's pure logic (vmm/resident/resident_state.c): the
+ * captured CPU as a VMCS guest, the INIT reset state (SDM 3A 9.1.1,
+ * Table 9-1), SIPI, CPUID and MSR hiding, the identity EPT without hv's
+ * own memory. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "resident/resident_state.h"
+#include "vmx/vmx_entry.h"
+#include "x86/msr.h"
+#include "x86/x86.h"
+
+/* OVMF's GDT as it runs in long mode (its CS 0x38, data 0x30), with a
+ * 64-bit TSS at 0x40 for the TR case. */
+static uint8_t gdt[0x50];
+
+static void put_desc(unsigned int off, uint64_t d)
+{
+	for (unsigned int i = 0; i < 8; i++)
+		gdt[off + i] = (uint8_t)(d >> (8 * i));
+}
+
+static void make_gdt(void)
+{
+	memset(gdt, 0, sizeof(gdt));
+	put_desc(0x30, 0x00cf92000000ffffull); /* data, 4 GiB, not accessed */
+	put_desc(0x38, 0x00af9b000000ffffull); /* 64-bit code */
+	/* 64-bit available TSS at 0x1234_5678_9abc_d000, limit 0x67 */
+	put_desc(0x40, 0x9a0089bcd0000067ull);
+	put_desc(0x48, 0x0000000012345678ull);
+}
+
+static const struct resident_fixed fixed = {
+	.cr0_fixed0 = CR0_PE | CR0_NE | CR0_PG,
+	.cr0_fixed1 = 0xffffffffull,
+	.cr4_fixed0 = CR4_VMXE,
+	.cr4_fixed1 = 0x3727ffull,
+	.unrestricted = true,
+};
+
+static struct resident_capture ovmf_capture(void)
+{
+	struct resident_capture c = {
+		.rbx = 1,
+		.rbp = 2,
+		.r12 = 3,
+		.r13 = 4,
+		.r14 = 5,
+		.r15 = 6,
+		.rsp = 0x7f000,
+		.rip = 0x123456,
+		.rflags = 0x246,
+		.cr0 = 0x80010033,
+		.cr3 = 0x7c01000,
+		.cr4 = 0x668,
+		.dr7 = 0x400,
+		.gdtr_limit = sizeof(gdt) - 1,
+		.idtr_base = 0x7e00000,
+		.idtr_limit = 0xfff,
+		.efer = EFER_LME | EFER_LMA | EFER_NXE,
+		.pat = PAT_POWER_ON,
+		.fs_base = 0,
+		.gs_base = 0xabc000,
+	};
+
+	c.sel[RSEG_CS] = 0x38;
+	c.sel[RSEG_SS] = c.sel[RSEG_DS] = c.sel[RSEG_ES] = 0x30;
+	c.sel[RSEG_FS] = c.sel[RSEG_GS] = 0x30;
+	return c;
+}
+
+static void capture_becomes_the_guest(void **state)
+{
+	struct resident_capture c = ovmf_capture();
+	struct resident_guest g;
+
+	(void)state;
+	make_gdt();
+	assert_null(resident_guest_from_capture(&c, gdt, &fixed, &g));
+	assert_int_equal(g.rip, 0x123456);
+	assert_int_equal(g.rsp, 0x7f000);
+	assert_int_equal(g.rflags, 0x246);
+	/* it resumes after the capture with RAX = 1, callee-saved kept */
+	assert_int_equal(g.gpr[GPR_RAX], RESIDENT_RESUMED);
+	assert_int_equal(g.gpr[GPR_RBX], 1);
+	assert_int_equal(g.gpr[GPR_R15], 6);
+	/* CS: 64-bit code, accessed, present; data: accessed, 4 GiB */
+	assert_int_equal(g.seg[RSEG_CS].ar, 0xa09b);
+	assert_int_equal(g.seg[RSEG_DS].ar, 0xc093);
+	assert_int_equal(g.seg[RSEG_DS].limit, 0xffffffffu);
+	assert_int_equal(g.seg[RSEG_GS].base, 0xabc000);
+	/* OVMF's TR 0: a minimal busy TSS; LDTR null: unusable */
+	assert_int_equal(g.seg[RSEG_TR].ar, AR_P | TYPE_BUSY_TSS);
+	assert_int_equal(g.seg[RSEG_TR].limit, 0x67);
+	assert_int_equal(g.seg[RSEG_LDTR].ar, AR_UNUSABLE);
+	/* VMXE real, hidden by the read shadow */
+	assert_true(g.cr4 & CR4_VMXE);
+	assert_int_equal(g.cr4_shadow, 0x668);
+	assert_int_equal(g.cr0, 0x80010033);
+	assert_true(g.ia32e);
+	assert_int_equal(g.activity, RESIDENT_ACTIVITY_ACTIVE);
+}
+
+static void firmware_tss_is_busy_with_its_high_base(void **state)
+{
+	struct resident_capture c = ovmf_capture();
+	struct resident_guest g;
+
+	(void)state;
+	make_gdt();
+	c.sel[RSEG_TR] = 0x40;
+	assert_null(resident_guest_from_capture(&c, gdt, &fixed, &g));
+	assert_int_equal(g.seg[RSEG_TR].base, 0x123456789abcd000ull);
+	assert_int_equal(g.seg[RSEG_TR].ar, AR_P | TYPE_BUSY_TSS);
+	/* TR left beyond the GDT by an earlier hv run: the minimal TSS */
+	c.sel[RSEG_TR] = 0x58;
+	assert_null(resident_guest_from_capture(&c, gdt, &fixed, &g));
+	assert_int_equal(g.seg[RSEG_TR].sel, 0x58);
+	assert_int_equal(g.seg[RSEG_TR].base, 0);
+	assert_int_equal(g.seg[RSEG_TR].limit, 0x67);
+}
+
+static void bad_selectors_are_named(void **state)
+{
+	struct resident_capture c = ovmf_capture();
+	struct resident_guest g;
+
+	(void)state;
+	make_gdt();
+	c.sel[RSEG_DS] = 0x34;
+	assert_string_equal(resident_guest_from_capture(&c, gdt, &fixed, &g),
+			    "a selector in an LDT");
+	c = ovmf_capture();
+	c.sel[RSEG_SS] = 0x60;
+	assert_string_equal(resident_guest_from_capture(&c, gdt, &fixed, &g),
+			    "a selector beyond the GDT's limit");
+	c = ovmf_capture();
+	c.efer = 0;
+	assert_string_equal(resident_guest_from_capture(&c, gdt, &fixed, &g),
+			    "the CPU is not in 64-bit mode");
+}
+
+/* SDM 3A 9.1.1, Table 9-1, the INIT column. */
+static void init_gives_table_9_1(void **state)
+{
+	struct resident_guest g;
+
+	(void)state;
+	resident_guest_at_init(0x50654, &fixed, &g);
+	assert_int_equal(g.rip, 0xfff0);
+	assert_int_equal(g.seg[RSEG_CS].sel, 0xf000);
+	assert_int_equal(g.seg[RSEG_CS].base, 0xffff0000ull);
+	assert_int_equal(g.seg[RSEG_CS].limit, 0xffff);
+	assert_int_equal(g.seg[RSEG_CS].ar, 0x9b);
+	assert_int_equal(g.seg[RSEG_SS].ar, 0x93);
+	assert_int_equal(g.seg[RSEG_LDTR].ar, 0x82);
+	assert_int_equal(g.seg[RSEG_TR].ar, 0x8b);
+	assert_int_equal(g.gdtr_limit, 0xffff);
+	assert_int_equal(g.idtr_base, 0);
+	assert_int_equal(g.rflags, 2);
+	assert_int_equal(g.gpr[GPR_RDX], 0x50654);
+	assert_int_equal(g.dr7, 0x400);
+	assert_int_equal(g.efer, 0);
+	assert_false(g.ia32e);
+	/* CD NW ET, NE forced; PE, PG clear (unrestricted guest) */
+	assert_int_equal(g.cr0, 0x60000030);
+	assert_int_equal(g.cr4, CR4_VMXE);
+	assert_int_equal(g.cr4_shadow, 0);
+	assert_int_equal(g.activity, RESIDENT_ACTIVITY_WAIT_FOR_SIPI);
+
+	struct resident_segment cs = g.seg[RSEG_CS];
+	uint64_t rip = 1;
+
+	resident_sipi_cs(0x9a, &cs, &rip);
+	assert_int_equal(cs.sel, 0x9a00);
+	assert_int_equal(cs.base, 0x9a000);
+	assert_int_equal(rip, 0);
+}
+
+static void cpuid_hides_vmx_and_says_hypervisor(void **state)
+{
+	struct cpuid_regs r = {0, 0, 0xffffffffu & ~(1u << 31), 0};
+
+	(void)state;
+	resident_cpuid(1, 0, &r);
+	assert_false(r.ecx & (1u << 5));
+	assert_true(r.ecx & (1u << 31));
+	r = (struct cpuid_regs){1, 2, 3, 4};
+	resident_cpuid(7, 0, &r);
+	assert_int_equal(r.ecx, 3); /* other leaves: the processor's */
+}
+
+static void vmx_msrs_are_hidden(void **state)
+{
+	uint64_t v = 0;
+
+	(void)state;
+	assert_true(resident_msr_hidden(MSR_IA32_FEATURE_CONTROL));
+	assert_true(resident_msr_hidden(0x480));
+	assert_true(resident_msr_hidden(0x491));
+	assert_false(resident_msr_hidden(0x492));
+	assert_false(resident_msr_hidden(MSR_IA32_EFER));
+	assert_true(resident_msr_read(MSR_IA32_FEATURE_CONTROL, 5, &v));
+	assert_int_equal(v, 1); /* locked, VMXON outside SMX clear */
+	assert_false(resident_msr_read(0x480, 5, &v));
+}
+
+static void *fake_alloc(void *ctx)
+{
+	(void)ctx;
+	void *p = aligned_alloc(4096, 4096);
+
+	if (p)
+		memset(p, 0, 4096);
+	return p;
+}
+
+static void fake_free(void *ctx, void *page)
+{
+	(void)ctx;
+	free(page);
+}
+
+static void identity_ept_leaves_hv_out(void **state)
+{
+	struct page_source src = {fake_alloc, fake_free, NULL};
+	struct ept e;
+	const struct resident_range hidden[] = {{0x7e00000, 0x400000}};
+	uint64_t hpa;
+	unsigned int perms;
+
+	(void)state;
+	assert_int_equal(ept_init(&e, &src), 0);
+	assert_int_equal(resident_ept_identity(&e, 4ull << 30, hidden, 1), 0);
+	assert_int_equal(ept_translate(&e, 0x1234, &hpa, &perms), 0);
+	assert_int_equal(hpa, 0x1234);
+	assert_int_equal(perms, EPT_RWX);
+	assert_int_equal(ept_translate(&e, 0xfee00000, &hpa, &perms), 0);
+	assert_int_equal(hpa, 0xfee00000);
+	assert_int_equal(ept_translate(&e, 0x7dfffff, &hpa, &perms), 0);
+	assert_int_equal(ept_translate(&e, 0x7e00000, &hpa, &perms), -1);
+	assert_int_equal(ept_translate(&e, 0x81fffff, &hpa, &perms), -1);
+	assert_int_equal(ept_translate(&e, 0x8200000, &hpa, &perms), 0);
+	assert_int_equal(ept_translate(&e, 4ull << 30, &hpa, &perms), -1);
+	assert_true(e.table_pages <= resident_ept_pages(4ull << 30));
+	ept_destroy(&e);
+
+	const struct resident_range odd[] = {{0x1000, PAGE_2M}};
+
+	assert_int_equal(ept_init(&e, &src), 0);
+	assert_int_equal(resident_ept_identity(&e, 4ull << 30, odd, 1), -1);
+	ept_destroy(&e);
+}
+
+/* The host's page tables: a walk as the CPU makes it (SDM 3A 4.5). */
+static uint64_t walk(uint64_t pml4, uint64_t va)
+{
+	const uint64_t *t = (const uint64_t *)pml4;
+	uint64_t e = t[(va >> 39) & 511];
+
+	if (!(e & 1))
+		return ~0ull;
+	t = (const uint64_t *)(e & ~0xfffull);
+	e = t[(va >> 30) & 511];
+	if (!(e & 1))
+		return ~0ull;
+	t = (const uint64_t *)(e & ~0xfffull);
+	e = t[(va >> 21) & 511];
+	if (!(e & 1) || !(e & 0x80) || !(e & 2))
+		return ~0ull;
+	return (e & ~0x1fffffull) | (va & 0x1fffff);
+}
+
+static void host_paging_is_an_identity_map(void **state)
+{
+	struct page_source src = {fake_alloc, fake_free, NULL};
+	uint64_t pml4;
+
+	(void)state;
+	assert_int_equal(resident_host_paging(&src, 0x1000), 0);
+	pml4 = resident_host_paging(&src, 5ull << 30);
+	assert_true(pml4 != 0);
+	assert_int_equal(walk(pml4, 0x1234), 0x1234);
+	assert_int_equal(walk(pml4, 0xfee00010), 0xfee00010);
+	assert_int_equal(walk(pml4, (5ull << 30) - 8), (5ull << 30) - 8);
+	assert_int_equal(walk(pml4, 5ull << 30), ~0ull);
+	/* 1 PML4 + 1 PDPT + 5 PDs, the bound resident_ept_pages gives */
+	assert_true(resident_ept_pages(5ull << 30) >= 7);
+	uint64_t *l4 = (uint64_t *)pml4;
+	uint64_t *l3 = (uint64_t *)(l4[0] & ~0xfffull);
+
+	for (unsigned int i = 0; i < 512; i++)
+		if (l3[i] & 1)
+			free((void *)(l3[i] & ~0xfffull));
+	free(l3);
+	free(l4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(capture_becomes_the_guest),
+		cmocka_unit_test(firmware_tss_is_busy_with_its_high_base),
+		cmocka_unit_test(bad_selectors_are_named),
+		cmocka_unit_test(init_gives_table_9_1),
+		cmocka_unit_test(cpuid_hides_vmx_and_says_hypervisor),
+		cmocka_unit_test(vmx_msrs_are_hidden),
+		cmocka_unit_test(identity_ept_leaves_hv_out),
+		cmocka_unit_test(host_paging_is_an_identity_map),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,33 @@
+/* Resident mode (docs/resident.md, issue 18): hv below the firmware on
+ * every CPU, the firmware and what it boots carrying on as the guest. */
+#ifndef HV_RESIDENT_H
+#define HV_RESIDENT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "hv.h"
+
+/* The most CPUs resident mode takes (EFI MP services' count). */
+#define RESIDENT_MAX_CPUS 64u
+
+/* Virtualizes every CPU (resident_hw.c), the application processors
+ * first, then this one, the boot processor, and returns in VMX non-root
+ * operation. @break_cpu: processor number + 1 that refuses VMXON (a test
+ * hook), 0 for none. If any CPU fails, every CPU already in VMX leaves
+ * it, and the failure is named. Runs from hv's runtime-driver image
+ * (boot/resident_efi.c): its code and the memory it takes stay after it
+ * returns. */
+enum hv_status resident_start(unsigned int break_cpu);
+
+/* The guest's side (resident_guest.c), from any image at CPL 0. */
+/* CPUID 40000000H on this CPU says hv's signature. */
+bool resident_here(void);
+/* Asks every CPU (MP services) whether hv is there and its exit counts,
+ * prints a line per CPU, and how many CPUs hv runs on. */
+enum hv_status resident_query(void);
+/* Every CPU leaves VMX (VMCALL through MP services, this one last), its
+ * registers compared before and after, a line per CPU. */
+enum hv_status resident_unload(void);
+
+#endif

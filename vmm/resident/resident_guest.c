@@ -1,0 +1,232 @@
+/* Resident mode from the guest's side (docs/resident.md): what hv.efi,
+ * run again from the shell under hv, asks every CPU through the MP
+ * services and the VMCALL interface (resident_abi.h). The procedures run
+ * on the application processors call no firmware service; they write
+ * into this image's memory, and the boot processor prints. */
+#include "resident/resident.h"
+
+#include "../guest/hv_abi.h"
+#include "exit/exit_reasons.h"
+#include "platform.h"
+#include "print.h"
+#include "resident/resident_abi.h"
+#include "x86/arch.h"
+#include "x86/host_state.h"
+
+static inline void vmcall4(uint64_t *a, uint64_t *b, uint64_t *c, uint64_t *d)
+{
+	__asm__ volatile("vmcall"
+			 : "+a"(*a), "+b"(*b), "+c"(*c), "+d"(*d)::"memory");
+}
+
+static uint64_t exits_of(uint32_t reason)
+{
+	uint64_t a = RESIDENT_VMCALL_EXITS, b = 0, c = reason, d = 0;
+
+	vmcall4(&a, &b, &c, &d);
+	return a;
+}
+
+static void signature(char sig[13])
+{
+	struct cpuid_regs q;
+
+	cpuid_raw(HV_CPUID_SIGNATURE_LEAF, 0, &q);
+	const uint32_t w[3] = {q.ebx, q.ecx, q.edx};
+
+	for (unsigned int i = 0; i < 12; i++) {
+		char ch = (char)(w[i / 4] >> (8 * (i % 4)));
+
+		sig[i] = ch >= 0x20 && ch < 0x7f ? ch : '.';
+	}
+	sig[12] = '\0';
+}
+
+bool resident_here(void)
+{
+	char sig[13];
+	const char *want = HV_CPUID_SIGNATURE;
+
+	signature(sig);
+	for (unsigned int i = 0; i < 12; i++)
+		if (sig[i] != want[i])
+			return false;
+	return true;
+}
+
+/* One CPU's answers, by its processor number. */
+struct cpu_answer {
+	bool here;
+	char sig[13];
+	uint64_t exits, cpuid, init, sipi, xsetbv, vmcall;
+	bool left;
+	struct host_state before, after;
+};
+
+struct ask {
+	unsigned int ncpu;
+	bool unload;
+	unsigned int strays; /* CPUs without hv, or with a bad answer */
+	struct cpu_answer cpu[RESIDENT_MAX_CPUS];
+};
+
+static struct ask ask;
+
+static void ask_here(void *arg)
+{
+	struct ask *k = arg;
+	char sig[13];
+
+	signature(sig);
+	if (!resident_here()) {
+		__atomic_add_fetch(&k->strays, 1, __ATOMIC_SEQ_CST);
+		return;
+	}
+	uint64_t a = RESIDENT_VMCALL_PRESENT, b = 0, c = 0, d = 0;
+
+	vmcall4(&a, &b, &c, &d);
+	if (a != RESIDENT_MAGIC || b >= RESIDENT_MAX_CPUS) {
+		__atomic_add_fetch(&k->strays, 1, __ATOMIC_SEQ_CST);
+		return;
+	}
+	struct cpu_answer *x = &k->cpu[b];
+
+	for (unsigned int i = 0; i < 13; i++)
+		x->sig[i] = sig[i];
+	x->cpuid = exits_of(EXIT_REASON_CPUID);
+	x->init = exits_of(EXIT_REASON_INIT_SIGNAL);
+	x->sipi = exits_of(EXIT_REASON_SIPI);
+	x->xsetbv = exits_of(EXIT_REASON_XSETBV);
+	x->vmcall = exits_of(EXIT_REASON_VMCALL);
+	x->exits = exits_of(RESIDENT_EXITS_TOTAL);
+	x->here = true;
+	if (!k->unload)
+		return;
+	host_state_read(&x->before);
+	a = RESIDENT_VMCALL_UNLOAD;
+	vmcall4(&a, &b, &c, &d);
+	host_state_read(&x->after);
+	x->left = a == 0 && !resident_here();
+}
+
+/* hv's own view of CPU @n (RESIDENT_VMCALL_CPU): asked on this CPU, so
+ * no MP services and no INIT for the others. */
+static bool cpu_in_vmx(unsigned int n, uint64_t *exits, uint64_t *cpuid,
+		       uint64_t *init)
+{
+	uint64_t a = RESIDENT_VMCALL_CPU, b = 0, c = n, d = 0;
+
+	vmcall4(&a, &b, &c, &d);
+	*exits = d;
+	*cpuid = b;
+	*init = c;
+	return a == 1;
+}
+
+static unsigned int cpus(void)
+{
+	unsigned int n = platform_cpu_count();
+
+	if (!n)
+		n = 1;
+	return n > RESIDENT_MAX_CPUS ? RESIDENT_MAX_CPUS : n;
+}
+
+static bool not_resident(void)
+{
+	if (resident_here())
+		return false;
+	hv_printf("hv: not resident on this CPU (CPUID 40000000H does not "
+		  "say \"%s\")\n",
+		  HV_CPUID_SIGNATURE);
+	return true;
+}
+
+enum hv_status resident_query(void)
+{
+	if (not_resident())
+		return HV_BAD_ARGUMENT;
+	unsigned int n = cpus(), in = 0;
+	char sig[13];
+
+	signature(sig);
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t exits, cpuid, init;
+
+		if (!cpu_in_vmx(i, &exits, &cpuid, &init)) {
+			hv_printf("hv: cpu %u: not in VMX operation\n", i);
+			continue;
+		}
+		in++;
+		hv_printf("hv: cpu %u: in VMX non-root operation, %lu VM exits "
+			  "(cpuid %lu, init_signal %lu)\n",
+			  i, exits, cpuid, init);
+	}
+	hv_printf("hv: CPUID 40000000H here says \"%s\"\n", sig);
+	hv_printf("hv: already resident on %u of %u CPUs; nothing changed\n",
+		  in, n);
+	return HV_OK;
+}
+
+enum hv_status resident_unload(void)
+{
+	if (not_resident())
+		return HV_BAD_ARGUMENT;
+	unsigned int n = cpus(), out = 0;
+	bool was_in[RESIDENT_MAX_CPUS];
+
+	for (unsigned int i = 0; i < n; i++) {
+		uint64_t exits, cpuid, init;
+
+		was_in[i] = cpu_in_vmx(i, &exits, &cpuid, &init);
+	}
+	ask = (struct ask){.ncpu = n, .unload = true};
+	if (n > 1 && platform_run_on_others(ask_here, &ask))
+		hv_printf("hv: the MP services could not ask the other "
+			  "CPUs\n");
+	ask_here(&ask); /* this CPU last: it leaves VMX last */
+	for (unsigned int i = 0; i < n; i++) {
+		struct cpu_answer *x = &ask.cpu[i];
+
+		if (!x->here) {
+			/* It answered natively (or not at all). */
+			if (was_in[i])
+				hv_printf("hv: cpu %u: left VMX operation at "
+					  "the firmware's INIT, before this "
+					  "VMCALL (Bochs 2.7 delivers the INIT "
+					  "again after its VM exit: "
+					  "docs/resident.md)\n",
+					  i);
+			else
+				hv_printf("hv: cpu %u: was not in VMX "
+					  "operation\n",
+					  i);
+			out++;
+			continue;
+		}
+		hv_printf("hv: cpu %u: %lu VM exits (cpuid %lu, init_signal "
+			  "%lu, sipi %lu, xsetbv %lu, vmcall %lu)\n",
+			  i, x->exits, x->cpuid, x->init, x->sipi, x->xsetbv,
+			  x->vmcall);
+		if (!x->left) {
+			hv_printf("hv: cpu %u: did NOT leave VMX operation\n",
+				  i);
+			continue;
+		}
+		out++;
+		hv_printf("hv: cpu %u: left VMX operation\n", i);
+		/* What hv showed the guest and the CPU's own differ by
+		 * design in two registers: IA32_FEATURE_CONTROL (VMXON
+		 * bits hidden; hv's lock stays until reset) and TR, where
+		 * the firmware's was 0 (hv's TSS stays loaded: TR cannot
+		 * be loaded with a null selector). */
+		x->before.feature_control = x->after.feature_control;
+		if (x->before.tr == 0)
+			x->before.tr = x->after.tr;
+		x->before.rflags_if_after_run = x->before.rflags_if;
+		x->after.rflags_if_after_run = x->after.rflags_if;
+		host_state_compare(&x->before, &x->after);
+	}
+	hv_printf("hv: unloaded: %u of %u CPUs out of VMX operation\n", out, n);
+	return out == n ? HV_OK : HV_VMX_FAILED;
+}

@@ -1,0 +1,1168 @@
+/* Resident mode on the hardware (docs/resident.md): hv's memory taken
+ * up front on the boot processor, every CPU captured where it runs and
+ * launched as its own guest, the resident machine (struct machine, the
+ * third implementation of exit/machine.h), and the way out of VMX. */
+#include "resident/resident.h"
+
+#include "../guest/hv_abi.h"
+#include "exit/exit.h"
+#include "exit/machine.h"
+#include "exit/machine_check.h"
+#include "mem/ept.h"
+#include "percpu.h"
+#include "platform.h"
+#include "print.h"
+#include "resident/resident_abi.h"
+#include "resident/resident_entry.h"
+#include "resident/resident_state.h"
+#include "util.h"
+#include "vmcs/vm_errors.h"
+#include "vmcs/vmcs.h"
+#include "vmcs/vmcs_backend_hw.h"
+#include "vmx/exit_policy.h"
+#include "vmx/vm_controls.h"
+#include "vmx/vmcs_setup.h"
+#include "vmx/vmx_caps.h"
+#include "vmx/vmx_entry.h"
+#include "x86/arch.h"
+#include "x86/msr.h"
+#include "x86/vmx_insn.h"
+#include "x86/x86.h"
+#include "x86/xsave.h"
+
+#define PAGE 4096u
+#define STACK_PAGES 4u /* the C stack exit handlers run on */
+#define TSS_OFFSET 0x800u
+#define TSS_LIMIT 0x67u
+/* The optional secondary controls the OS would miss: without them
+ * RDTSCP, INVPCID and XSAVES raise #UD in VMX non-root operation (SDM 3C
+ * 26.3, "Changes to Instruction Behavior in VMX Non-Root Operation"). */
+#define PROC2_FOR_THE_OS                              \
+	(PROC2_ENABLE_RDTSCP | PROC2_ENABLE_INVPCID | \
+	 PROC2_ENABLE_XSAVES_XRSTORS)
+
+enum cpu_state { CPU_IDLE, CPU_IN_VMX, CPU_FAILED };
+
+struct resident;
+
+/* One CPU's hv state, in the pool. */
+struct res_cpu {
+	struct hv_cpu hv; /* GS.base in VMX root (HOST_GS_BASE) */
+	struct vcpu vcpu;
+	struct resident_capture capture;
+	struct resident_guest guest;
+	struct resident *r;
+	unsigned int index; /* the MP services' processor number */
+	uint32_t apic_id;
+	uint8_t *vmxon, *vmcs, *gdt, *stack_top;
+	struct vmx_exit_frame *frame;
+	uint64_t cr0_before, cr4_before;
+	enum cpu_state state;
+	const char *why; /* with CPU_FAILED */
+	uint64_t vm_error;
+	bool leaving;	    /* RESIDENT_VMCALL_UNLOAD */
+	uint64_t sipi_exit; /* v->exits at the last SIPI exit */
+	bool init_left;	    /* left VMX at an emulator's stale INIT */
+};
+
+/* Everything hv keeps, at the start of the pool. */
+struct resident {
+	struct vmx_caps caps;
+	struct exit_controls policy;
+	struct exit_bitmaps bitmaps;
+	struct vm_controls controls;
+	struct resident_fixed fixed;
+	struct ept ept;
+	struct page_source pages;
+	uint8_t *pool;
+	size_t pool_pages, used;
+	unsigned int ncpu, bsp, break_cpu;
+	uint32_t cpuid1_eax;
+	uint64_t xcr0_mask; /* CPUID.(EAX=0DH,ECX=0):EDX:EAX */
+	uint64_t host_cr3;  /* hv's own page tables, in the pool */
+	struct res_cpu *cpu[RESIDENT_MAX_CPUS];
+};
+
+static void *pool_take(struct resident *r, size_t pages)
+{
+	if (r->used + pages > r->pool_pages)
+		return NULL;
+	void *p = r->pool + r->used * PAGE;
+
+	r->used += pages;
+	return p;
+}
+
+static void *pool_page(void *ctx)
+{
+	return pool_take(ctx, 1);
+}
+
+static void pool_unpage(void *ctx, void *page)
+{
+	(void)ctx;
+	(void)page; /* the pool is never given back while hv is resident */
+}
+
+/* Fatal messages from VMX root, where no firmware service may be called:
+ * straight to COM1 (the 16550 at 3F8H, as OVMF configures it). */
+static void serial_puts(const char *s)
+{
+	for (; *s; s++) {
+		for (unsigned int i = 0; i < 100000; i++) {
+			uint8_t lsr;
+
+			__asm__ volatile("inb %w1, %b0"
+					 : "=a"(lsr)
+					 : "Nd"((uint16_t)0x3fd));
+			if (lsr & 0x20)
+				break;
+		}
+		__asm__ volatile("outb %b0, %w1" ::"a"(*s),
+				 "Nd"((uint16_t)0x3f8));
+	}
+}
+
+/* --- the resident machine ----------------------------------------------- */
+
+#define GPR(v, r) ((v)->regs.gpr[GPR_##r])
+
+static void res_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf,
+		      const struct cpuid_regs *host, struct cpuid_regs *r)
+{
+	(void)v;
+	*r = *host; /* the OS gets the processor's features, but VMX */
+	resident_cpuid(leaf, subleaf, r);
+}
+
+static enum machine_answer res_rdmsr(struct vcpu *v, uint32_t msr,
+				     uint64_t *value)
+{
+	(void)v;
+	uint64_t real = msr == MSR_IA32_FEATURE_CONTROL
+				? rdmsr(MSR_IA32_FEATURE_CONTROL)
+				: 0;
+
+	return resident_msr_read(msr, real, value) ? MACHINE_DONE : MACHINE_GP;
+}
+
+/* The hidden MSRs are read-only or locked; MSRs outside the bitmap's
+ * ranges always exit and are not forwarded (a #GP in VMX root would
+ * reach the firmware's handler): #GP, as on a CPU without them. */
+static enum machine_answer res_wrmsr(struct vcpu *v, uint32_t msr,
+				     uint64_t value)
+{
+	(void)v;
+	(void)msr;
+	(void)value;
+	return MACHINE_GP;
+}
+
+/* CR0's guest/host mask is 0: MOV to CR0 never exits. */
+static enum exit_verdict res_write_cr0(struct vcpu *v, uint64_t value,
+				       bool lmsw)
+{
+	(void)value;
+	(void)lmsw;
+	vcpu_inject_exception(v, EXC_GP, 0);
+	return VERDICT_RESUME;
+}
+
+/* Exits only when VMXE would change: setting it is #GP (VMX is hidden);
+ * the rest as the architecture says (vcpu_write_cr4). */
+static enum exit_verdict res_write_cr4(struct vcpu *v, uint64_t value)
+{
+	struct res_cpu *c = v->machine_state;
+
+	return vcpu_write_cr4(
+		v, value, c->r->fixed.cr4_fixed1 & ~RESIDENT_CR4_HOST_OWNED,
+		(vmcs_read(VMCS_GUEST_IA32_EFER) & EFER_LMA) != 0);
+}
+
+/* CR8-load and CR8-store exiting are off: the guest's CR8 is the real
+ * one, and these are never called. */
+static uint64_t res_read_cr8(struct vcpu *v)
+{
+	(void)v;
+	return 0;
+}
+
+static void res_write_cr8(struct vcpu *v, uint64_t tpr)
+{
+	(void)v;
+	(void)tpr;
+}
+
+/* XSETBV: #GP(0) for what the processor would refuse (SDM 2, "XSETBV"),
+ * else executed: XCR0 is not switched by VMX, the guest's is the CPU's.
+ * The host's CR4 is the firmware's at capture time, which may lack
+ * OSXSAVE: set for the instruction. */
+static enum exit_verdict res_xsetbv(struct vcpu *v, uint32_t xcr,
+				    uint64_t value)
+{
+	struct res_cpu *c = v->machine_state;
+
+	if (xcr != 0 || !xsave_xcr0_valid(value, c->r->xcr0_mask)) {
+		vcpu_inject_exception(v, EXC_GP, 0);
+		return VERDICT_RESUME;
+	}
+	uint64_t cr4 = read_cr4();
+
+	write_cr4(cr4 | CR4_OSXSAVE);
+	__asm__ volatile("xsetbv" ::"c"(0u), "a"((uint32_t)value),
+			 "d"((uint32_t)(value >> 32)));
+	write_cr4(cr4);
+	vcpu_skip_instruction(v);
+	return VERDICT_RESUME;
+}
+
+/* Resident mode (docs/resident.md): the firmware, and the OS it boots,
+ * drive their own hardware. Only what must exit exits: CPUID, XSETBV,
+ * INVD, GETSEC and the VMX instructions (unconditional), the hidden MSRs
+ * (IA32_FEATURE_CONTROL, the VMX capability MSRs 480H-491H), MOV to CR4
+ * when it changes VMXE (the guest/host mask), triple fault, INIT and
+ * SIPI. No interrupt, NMI, I/O or timer exits. */
+static const struct msr_rule resident_msrs[] = {
+	{0x0, MSR_IA32_FEATURE_CONTROL - 1, POLICY_PASS, POLICY_PASS},
+	{MSR_IA32_FEATURE_CONTROL + 1, MSR_IA32_VMX_BASIC - 1, POLICY_PASS,
+	 POLICY_PASS},
+	{MSR_IA32_VMX_VMFUNC + 1, 0x1fff, POLICY_PASS, POLICY_PASS},
+	{0xc0000000u, 0xc0001fffu, POLICY_PASS, POLICY_PASS},
+};
+
+static const struct io_rule resident_ports[] = {
+	{0, 0xffff, POLICY_PASS},
+};
+
+static const struct exit_policy resident_exit_policy = {
+	.hlt = POLICY_PASS,
+	.cr3_load = POLICY_PASS,
+	.cr3_store = POLICY_PASS,
+	.cr8_load = POLICY_PASS,
+	.cr8_store = POLICY_PASS,
+	.invlpg = POLICY_PASS,
+	.rdtsc = POLICY_PASS,
+	.rdpmc = POLICY_PASS,
+	.mwait = POLICY_PASS,
+	.monitor = POLICY_PASS,
+	.pause = POLICY_PASS,
+	.mov_dr = POLICY_PASS,
+	.wbinvd = POLICY_PASS,
+	.rdrand = POLICY_PASS,
+	.rdseed = POLICY_PASS,
+	.descriptor_tables = POLICY_PASS,
+	.external_interrupt = POLICY_PASS,
+	.nmi = POLICY_PASS,
+	.preemption_timer = false,
+	.cr0_trap_bits = 0,
+	.cr4_trap_bits = CR4_VMXE,
+	.exception_trap_bitmap = 0,
+	.msrs = resident_msrs,
+	.msr_count = COUNT_OF(resident_msrs),
+	.io = resident_ports,
+	.io_count = COUNT_OF(resident_ports),
+};
+
+/* HLT and the preemption timer do not exit here (resident_exit_policy). */
+static enum exit_verdict res_hlt(struct vcpu *v)
+{
+	vcpu_skip_instruction(v);
+	return VERDICT_RESUME;
+}
+
+static enum exit_verdict res_preemption_timer(struct vcpu *v)
+{
+	return vcpu_kill(v, "preemption_timer");
+}
+
+static enum exit_verdict res_triple_fault(struct vcpu *v)
+{
+	return vcpu_kill(v, "triple_fault");
+}
+
+static void write_guest(struct res_cpu *c, const struct resident_guest *g);
+
+/* Bochs 2.7 leaves the INIT that caused a VM exit pending (its event.cc
+ * exits before clear_event(BX_EVENT_INIT); later Bochs clears it first),
+ * masked while the CPU waits for SIPI and delivered again at the first
+ * VM entry after the SIPI: an INIT exit before the guest ran a single
+ * instruction of its start-up code. No INIT comes so soon on hardware,
+ * where the exit consumes it (SDM 3C 26.2). Such a CPU cannot stay a
+ * guest there: it leaves VMX, and the still-pending INIT resets it into
+ * wait-for-SIPI, where the firmware's second SIPI starts it natively. */
+static bool stale_init(const struct res_cpu *c)
+{
+	return c->sipi_exit && c->vcpu.exits == c->sipi_exit + 1 &&
+	       vmcs_read(VMCS_GUEST_RIP) == 0 &&
+	       vmcs_read(VMCS_GUEST_ACTIVITY_STATE) == RESIDENT_ACTIVITY_ACTIVE;
+}
+
+/* INIT: the reset state of SDM 3A Table 9-1, waiting for SIPI. Nothing
+ * printed: an INIT and its SIPI may come back to back. */
+static enum exit_verdict res_init_signal(struct vcpu *v)
+{
+	struct res_cpu *c = v->machine_state;
+
+	if (stale_init(c)) {
+		c->init_left = true;
+		return vcpu_finish(v, GUEST_OK, 0);
+	}
+	resident_guest_at_init(c->r->cpuid1_eax, &c->r->fixed, &c->guest);
+	write_guest(c, &c->guest);
+	return VERDICT_RESUME;
+}
+
+/* SIPI (exit qualification: the vector, SDM 3C 28.2.1, "Basic VM-Exit
+ * Information"): real mode at vector:0000. */
+static enum exit_verdict res_sipi(struct vcpu *v)
+{
+	struct resident_segment cs = {0, 0, 0xffff,
+				      AR_P | AR_S | AR_TYPE_CODE |
+					      AR_TYPE_READABLE |
+					      AR_TYPE_ACCESSED};
+	struct res_cpu *c = v->machine_state;
+	uint64_t rip;
+
+	c->sipi_exit = v->exits;
+	resident_sipi_cs((uint8_t)exit_qualification(), &cs, &rip);
+	vmcs_write(VMCS_GUEST_CS_SELECTOR, cs.sel);
+	vmcs_write(VMCS_GUEST_CS_BASE, cs.base);
+	vmcs_write(VMCS_GUEST_CS_LIMIT, cs.limit);
+	vmcs_write(VMCS_GUEST_CS_ACCESS_RIGHTS, cs.ar);
+	vmcs_write(VMCS_GUEST_RIP, rip);
+	vmcs_write(VMCS_GUEST_ACTIVITY_STATE, RESIDENT_ACTIVITY_ACTIVE);
+	/* A VM exit from wait-for-SIPI may store blocking by SMI and NMI
+	 * (Bochs does); outside SMM a VM entry with SMI blocking fails (SDM
+	 * 3C 27.3.1.5, "Checks on Guest Non-Register State"). A CPU leaving
+	 * wait-for-SIPI has no blocking. */
+	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_STATE, 0);
+	vmcs_write(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS, 0);
+	return VERDICT_RESUME;
+}
+
+/* The VMCALL interface (resident_abi.h, docs/resident.md). */
+static enum exit_verdict res_vmcall(struct vcpu *v)
+{
+	struct res_cpu *c = v->machine_state;
+
+	switch ((uint32_t)GPR(v, RAX)) {
+	case RESIDENT_VMCALL_PRESENT:
+		GPR(v, RAX) = RESIDENT_MAGIC;
+		GPR(v, RBX) = c->index;
+		GPR(v, RCX) = c->r->ncpu;
+		GPR(v, RDX) = v->exits;
+		break;
+	case RESIDENT_VMCALL_EXITS: {
+		uint32_t reason = (uint32_t)GPR(v, RCX);
+
+		GPR(v, RBX) = c->index;
+		GPR(v, RAX) = reason == RESIDENT_EXITS_TOTAL ? v->exits
+			      : reason < EXIT_REASON_COUNT
+				      ? v->exit_counts[reason]
+				      : RESIDENT_VMCALL_ERROR;
+		break;
+	}
+	case RESIDENT_VMCALL_CPU: {
+		uint64_t n = GPR(v, RCX);
+
+		if (n >= c->r->ncpu) {
+			GPR(v, RAX) = RESIDENT_VMCALL_ERROR;
+			break;
+		}
+		const struct res_cpu *o = c->r->cpu[n];
+
+		GPR(v, RAX) = o->state == CPU_IN_VMX;
+		GPR(v, RBX) = o->vcpu.exit_counts[EXIT_REASON_CPUID];
+		GPR(v, RCX) = o->vcpu.exit_counts[EXIT_REASON_INIT_SIGNAL];
+		GPR(v, RDX) = o->vcpu.exits;
+		break;
+	}
+	case RESIDENT_VMCALL_UNLOAD:
+		GPR(v, RAX) = 0;
+		vcpu_skip_instruction(v);
+		c->leaving = true;
+		return vcpu_finish(v, GUEST_OK, 0);
+	default:
+		GPR(v, RAX) = RESIDENT_VMCALL_ERROR;
+	}
+	vcpu_skip_instruction(v);
+	return VERDICT_RESUME;
+}
+
+static const struct machine resident_machine = {
+	.name = "resident",
+	.policy = &resident_exit_policy,
+	/* The AP's SIPI starts it in real mode. */
+	.unrestricted_guest = true,
+	.cpuid = res_cpuid,
+	.rdmsr = res_rdmsr,
+	.wrmsr = res_wrmsr,
+	.write_cr0 = res_write_cr0,
+	.cr0_host_owned = 0,
+	.write_cr4 = res_write_cr4,
+	.read_cr8 = res_read_cr8,
+	.write_cr8 = res_write_cr8,
+	.xsetbv = res_xsetbv,
+	.hlt = res_hlt,
+	.preemption_timer = res_preemption_timer,
+	.triple_fault = res_triple_fault,
+	.vmcall = res_vmcall,
+	.init_signal = res_init_signal,
+	.sipi = res_sipi,
+};
+
+static void wbinvd_op(void)
+{
+	__asm__ volatile("wbinvd" ::: "memory");
+}
+
+static uint64_t read_dr_op(unsigned int n)
+{
+	switch (n) {
+	case 0:
+		return read_dr0();
+	case 1:
+		return read_dr1();
+	case 2:
+		return read_dr2();
+	case 3:
+		return read_dr3();
+	default:
+		return read_dr6();
+	}
+}
+
+static const struct vcpu_ops resident_vcpu_ops = {
+	.cpu = &cpu_hw_ops,
+	.read_tsc = rdtsc,
+	.read_dr = read_dr_op,
+	.write_dr6 = write_dr6,
+	.irqs_off = irq_disable,
+	.wbinvd = wbinvd_op,
+};
+
+/* --- the VMCS ------------------------------------------------------------ */
+
+#define WRITE_SEGMENT(NAME, s)                                         \
+	do {                                                           \
+		vmcs_write(VMCS_GUEST_##NAME##_SELECTOR, (s).sel);     \
+		vmcs_write(VMCS_GUEST_##NAME##_BASE, (s).base);        \
+		vmcs_write(VMCS_GUEST_##NAME##_LIMIT, (s).limit);      \
+		vmcs_write(VMCS_GUEST_##NAME##_ACCESS_RIGHTS, (s).ar); \
+	} while (0)
+
+static void write_guest(struct res_cpu *c, const struct resident_guest *g)
+{
+	const struct vm_controls *ctl = &c->r->controls;
+
+	WRITE_SEGMENT(ES, g->seg[RSEG_ES]);
+	WRITE_SEGMENT(CS, g->seg[RSEG_CS]);
+	WRITE_SEGMENT(SS, g->seg[RSEG_SS]);
+	WRITE_SEGMENT(DS, g->seg[RSEG_DS]);
+	WRITE_SEGMENT(FS, g->seg[RSEG_FS]);
+	WRITE_SEGMENT(GS, g->seg[RSEG_GS]);
+	WRITE_SEGMENT(LDTR, g->seg[RSEG_LDTR]);
+	WRITE_SEGMENT(TR, g->seg[RSEG_TR]);
+	vmcs_write(VMCS_GUEST_GDTR_BASE, g->gdtr_base);
+	vmcs_write(VMCS_GUEST_GDTR_LIMIT, g->gdtr_limit);
+	vmcs_write(VMCS_GUEST_IDTR_BASE, g->idtr_base);
+	vmcs_write(VMCS_GUEST_IDTR_LIMIT, g->idtr_limit);
+	vmcs_write(VMCS_GUEST_CR0, g->cr0);
+	vmcs_write(VMCS_CR0_READ_SHADOW, g->cr0);
+	vmcs_write(VMCS_GUEST_CR3, g->cr3);
+	vmcs_write(VMCS_GUEST_CR4, g->cr4);
+	vmcs_write(VMCS_CR4_READ_SHADOW, g->cr4_shadow);
+	vmcs_write(VMCS_GUEST_DR7, g->dr7);
+	vmcs_write(VMCS_GUEST_RIP, g->rip);
+	vmcs_write(VMCS_GUEST_RSP, g->rsp);
+	vmcs_write(VMCS_GUEST_RFLAGS, g->rflags);
+	vmcs_write(VMCS_GUEST_IA32_EFER, g->efer);
+	if (ctl->pat)
+		vmcs_write(VMCS_GUEST_IA32_PAT, g->pat);
+	vmcs_write(VMCS_GUEST_IA32_DEBUGCTL, g->debugctl);
+	vmcs_write(VMCS_GUEST_IA32_SYSENTER_CS, (uint32_t)g->sysenter_cs);
+	vmcs_write(VMCS_GUEST_IA32_SYSENTER_ESP, g->sysenter_esp);
+	vmcs_write(VMCS_GUEST_IA32_SYSENTER_EIP, g->sysenter_eip);
+	vmcs_write(VMCS_GUEST_ACTIVITY_STATE, g->activity);
+	vmcs_write(VMCS_GUEST_INTERRUPTIBILITY_STATE, 0);
+	vmcs_write(VMCS_GUEST_PENDING_DEBUG_EXCEPTIONS, 0);
+	vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, 0);
+	vmcs_write(VMCS_ENTRY_CONTROLS,
+		   g->ia32e ? ctl->entry | ENTRY_IA32E_MODE_GUEST
+			    : ctl->entry & ~(uint32_t)ENTRY_IA32E_MODE_GUEST);
+	for (unsigned int i = 0; i < 16; i++)
+		c->vcpu.regs.gpr[i] = g->gpr[i];
+}
+
+/* SDM 3C 25.5, "Host-State Area": the firmware's state at the capture,
+ * with hv's own page tables (an identity map in the pool), its own GDT
+ * copy and TSS (OVMF has none), GS.base this CPU's struct hv_cpu, RSP
+ * the exit frame. HOST_IDTR is still the firmware's (docs/resident.md). */
+static void write_host(struct res_cpu *c, uint16_t tr)
+{
+	const struct resident_capture *k = &c->capture;
+
+	vmcs_write(VMCS_HOST_CR0, read_cr0());
+	vmcs_write(VMCS_HOST_CR3, c->r->host_cr3);
+	vmcs_write(VMCS_HOST_CR4, read_cr4());
+	vmcs_write(VMCS_HOST_CS_SELECTOR, k->sel[RSEG_CS] & ~7u);
+	vmcs_write(VMCS_HOST_SS_SELECTOR, k->sel[RSEG_SS] & ~7u);
+	vmcs_write(VMCS_HOST_DS_SELECTOR, k->sel[RSEG_DS] & ~7u);
+	vmcs_write(VMCS_HOST_ES_SELECTOR, k->sel[RSEG_ES] & ~7u);
+	vmcs_write(VMCS_HOST_FS_SELECTOR, k->sel[RSEG_FS] & ~7u);
+	vmcs_write(VMCS_HOST_GS_SELECTOR, k->sel[RSEG_GS] & ~7u);
+	vmcs_write(VMCS_HOST_TR_SELECTOR, tr);
+	vmcs_write(VMCS_HOST_FS_BASE, k->fs_base);
+	vmcs_write(VMCS_HOST_GS_BASE, (uint64_t)&c->hv);
+	vmcs_write(VMCS_HOST_TR_BASE, (uint64_t)c->gdt + TSS_OFFSET);
+	vmcs_write(VMCS_HOST_GDTR_BASE, (uint64_t)c->gdt);
+	vmcs_write(VMCS_HOST_IDTR_BASE, k->idtr_base);
+	vmcs_write(VMCS_HOST_IA32_SYSENTER_CS, (uint32_t)k->sysenter_cs);
+	vmcs_write(VMCS_HOST_IA32_SYSENTER_ESP, k->sysenter_esp);
+	vmcs_write(VMCS_HOST_IA32_SYSENTER_EIP, k->sysenter_eip);
+	vmcs_write(VMCS_HOST_IA32_EFER, k->efer);
+	if (c->r->controls.pat)
+		vmcs_write(VMCS_HOST_IA32_PAT, k->pat);
+	vmcs_write(VMCS_HOST_RSP, (uint64_t)c->frame);
+	vmcs_write(VMCS_HOST_RIP, (uint64_t)vmx_exit_entry);
+}
+
+/* The firmware's GDT copied into hv's page, a 64-bit TSS appended (SDM
+ * 3A 8.2.3, "TSS Descriptor in 64-bit mode"): the host's TR. 0 or the
+ * selector. */
+static uint16_t host_gdt_copy(struct res_cpu *c)
+{
+	uint32_t size = c->capture.gdtr_limit + 1u;
+	uint32_t slot = (size + 7u) & ~7u;
+	const uint8_t *fw = (const uint8_t *)c->capture.gdtr_base;
+
+	if (slot + 16u > TSS_OFFSET)
+		return 0;
+	for (uint32_t i = 0; i < size; i++)
+		c->gdt[i] = fw[i];
+	uint64_t *d = (uint64_t *)(c->gdt + slot);
+	uint64_t base = (uint64_t)c->gdt + TSS_OFFSET;
+
+	d[0] = segment_descriptor(base, TSS_LIMIT, TYPE_AVAILABLE_TSS | AR_P);
+	d[1] = base >> 32;
+	return (uint16_t)slot;
+}
+
+/* --- in and out of VMX ---------------------------------------------------- */
+
+static __attribute__((noreturn)) void halt_forever(void)
+{
+	for (;;)
+		__asm__ volatile("cli; hlt");
+}
+
+/* This CPU leaves VMX (RESIDENT_VMCALL_UNLOAD): the guest's state, read
+ * from the VMCS, becomes the CPU's own, and it goes on after its VMCALL.
+ * TR keeps hv's TSS where the guest's was 0 (TR cannot be loaded with a
+ * null selector; the page stays allocated). */
+static __attribute__((noreturn)) void leave_vmx(struct res_cpu *c)
+{
+	struct resident_native n = {0};
+	uint64_t cr4 = vmcs_read(VMCS_GUEST_CR4);
+	uint64_t shadow = vmcs_read(VMCS_CR4_READ_SHADOW);
+
+	cr4 = (cr4 & ~RESIDENT_CR4_HOST_OWNED) |
+	      (shadow & RESIDENT_CR4_HOST_OWNED);
+	uint64_t cr0 = vmcs_read(VMCS_GUEST_CR0);
+	uint64_t cr3 = vmcs_read(VMCS_GUEST_CR3);
+	uint64_t dr7 = vmcs_read(VMCS_GUEST_DR7);
+	uint64_t debugctl = vmcs_read(VMCS_GUEST_IA32_DEBUGCTL);
+	uint64_t pat = c->r->controls.pat ? vmcs_read(VMCS_GUEST_IA32_PAT) : 0;
+	uint64_t sysenter_cs = vmcs_read(VMCS_GUEST_IA32_SYSENTER_CS);
+	uint64_t sysenter_esp = vmcs_read(VMCS_GUEST_IA32_SYSENTER_ESP);
+	uint64_t sysenter_eip = vmcs_read(VMCS_GUEST_IA32_SYSENTER_EIP);
+
+	n.gdtr.base = vmcs_read(VMCS_GUEST_GDTR_BASE);
+	n.gdtr.limit = (uint16_t)vmcs_read(VMCS_GUEST_GDTR_LIMIT);
+	n.idtr.base = vmcs_read(VMCS_GUEST_IDTR_BASE);
+	n.idtr.limit = (uint16_t)vmcs_read(VMCS_GUEST_IDTR_LIMIT);
+	n.cs = vmcs_read(VMCS_GUEST_CS_SELECTOR);
+	n.ss = vmcs_read(VMCS_GUEST_SS_SELECTOR);
+	n.ds = vmcs_read(VMCS_GUEST_DS_SELECTOR);
+	n.es = vmcs_read(VMCS_GUEST_ES_SELECTOR);
+	n.fs = vmcs_read(VMCS_GUEST_FS_SELECTOR);
+	n.gs = vmcs_read(VMCS_GUEST_GS_SELECTOR);
+	n.fs_base = vmcs_read(VMCS_GUEST_FS_BASE);
+	n.gs_base = vmcs_read(VMCS_GUEST_GS_BASE);
+	n.rip = vmcs_read(VMCS_GUEST_RIP);
+	n.rsp = vmcs_read(VMCS_GUEST_RSP);
+	n.rflags = vmcs_read(VMCS_GUEST_RFLAGS);
+	n.regs = &c->vcpu.regs;
+	vmclear((uint64_t)c->vmcs);
+	vmxoff();
+	c->state = CPU_IDLE;
+	write_cr4(cr4);
+	write_cr0(cr0);
+	write_cr3(cr3);
+	if (c->r->controls.pat)
+		wrmsr(MSR_IA32_PAT, pat);
+	wrmsr(MSR_IA32_DEBUGCTL, debugctl);
+	wrmsr(MSR_IA32_SYSENTER_CS, sysenter_cs);
+	wrmsr(MSR_IA32_SYSENTER_ESP, sysenter_esp);
+	wrmsr(MSR_IA32_SYSENTER_EIP, sysenter_eip);
+	write_dr7(dr7);
+	resident_resume_native(&n);
+}
+
+static __attribute__((noreturn)) void guest_stopped(struct res_cpu *c)
+{
+	char line[160];
+
+	hv_snprintf(line, sizeof(line),
+		    "\r\nhv: cpu %u: the guest stopped (why=%s, exit reason "
+		    "%u, RIP 0x%lx): this CPU halts\r\n",
+		    c->index, c->vcpu.why ? c->vcpu.why : "?",
+		    c->vcpu.exit_reason, vmcs_read(VMCS_GUEST_RIP));
+	serial_puts(line);
+	halt_forever();
+}
+
+/* On hv's own stack: VMLAUNCH. Returns only if it failed, or if the
+ * very first VM entry failed with an exit (invalid guest state). */
+static int launch_on_host_stack(void *arg)
+{
+	struct res_cpu *c = arg;
+	int rc = vmx_enter_guest(c->frame);
+
+	if (rc == VMX_RUN_STOPPED) {
+		if (c->init_left) {
+			/* Recorded first: the pending INIT resets the CPU
+			 * at the instruction after VMXOFF. */
+			c->state = CPU_IDLE;
+			vmclear((uint64_t)c->vmcs);
+			vmxoff();
+			halt_forever(); /* until the pending INIT resets it */
+		}
+		if (c->leaving)
+			leave_vmx(c);
+		if (c->vcpu.exits > 1 || !c->vcpu.why || c->vcpu.why[0] != 'v')
+			guest_stopped(c);
+	}
+	return rc;
+}
+
+static void read_capture(struct resident_capture *k)
+{
+	struct descriptor_table_reg d;
+
+	k->cr0 = read_cr0();
+	k->cr3 = read_cr3();
+	k->cr4 = read_cr4();
+	k->dr7 = read_dr7();
+	k->sel[RSEG_ES] = read_es();
+	k->sel[RSEG_CS] = read_cs();
+	k->sel[RSEG_SS] = read_ss();
+	k->sel[RSEG_DS] = read_ds();
+	k->sel[RSEG_FS] = read_fs();
+	k->sel[RSEG_GS] = read_gs();
+	__asm__ volatile("sldt %0" : "=r"(k->sel[RSEG_LDTR]));
+	k->sel[RSEG_TR] = read_tr();
+	sgdt(&d);
+	k->gdtr_base = d.base;
+	k->gdtr_limit = d.limit;
+	sidt(&d);
+	k->idtr_base = d.base;
+	k->idtr_limit = d.limit;
+	k->efer = rdmsr(MSR_IA32_EFER);
+	k->pat = rdmsr(MSR_IA32_PAT);
+	k->debugctl = rdmsr(MSR_IA32_DEBUGCTL);
+	k->sysenter_cs = rdmsr(MSR_IA32_SYSENTER_CS);
+	k->sysenter_esp = rdmsr(MSR_IA32_SYSENTER_ESP);
+	k->sysenter_eip = rdmsr(MSR_IA32_SYSENTER_EIP);
+	k->fs_base = rdmsr(MSR_IA32_FS_BASE);
+	k->gs_base = rdmsr(MSR_IA32_GS_BASE);
+}
+
+static void vcpu_prepare(struct res_cpu *c)
+{
+	struct vcpu *v = &c->vcpu;
+	const struct resident *r = c->r;
+
+	v->name = "firmware";
+	v->ops = &resident_vcpu_ops;
+	v->machine = &resident_machine;
+	v->machine_state = c;
+	v->cr0_fixed0 = r->caps.cr0_fixed0;
+	v->cr0_fixed1 = r->caps.cr0_fixed1;
+	v->cr4_fixed0 = r->caps.cr4_fixed0;
+	v->cr4_fixed1 = r->caps.cr4_fixed1;
+	v->host_cr4 = c->capture.cr4;
+	v->has_pat = r->controls.pat;
+	v->tsc_deadline = UINT64_MAX; /* no bounds: the firmware runs on */
+	v->exit_limit = UINT64_MAX;
+	v->console_unlimited = true;
+	v->exit_frame = c->frame;
+	c->frame->regs = &v->regs;
+	c->frame->ctx = v;
+}
+
+/* After the capture: VMXON, the VMCS, VMLAUNCH. Returns only when this
+ * CPU could not be virtualized (c->why says why), out of VMX again. No
+ * firmware call: it runs on application processors too. */
+static void prepare_and_launch(struct res_cpu *c)
+{
+	struct resident *r = c->r;
+	struct resident_capture *k = &c->capture;
+
+	c->state = CPU_FAILED;
+	read_capture(k);
+	c->why = resident_guest_from_capture(k, (const uint8_t *)k->gdtr_base,
+					     &r->fixed, &c->guest);
+	if (c->why)
+		return;
+	if (r->break_cpu == c->index + 1) {
+		c->why = "refused VMXON (the --break-cpu test hook)";
+		return;
+	}
+	if (k->cr4 & CR4_VMXE) {
+		c->why = "CR4.VMXE is already set: another VMM owns VMX here";
+		return;
+	}
+	uint64_t fc = rdmsr(MSR_IA32_FEATURE_CONTROL);
+
+	if (feature_control_state(fc) == FEATURE_CONTROL_UNLOCKED)
+		wrmsr(MSR_IA32_FEATURE_CONTROL,
+		      fc | FEATURE_CONTROL_LOCK |
+			      FEATURE_CONTROL_VMXON_OUTSIDE_SMX);
+	else if (!(fc & FEATURE_CONTROL_VMXON_OUTSIDE_SMX)) {
+		c->why = "VMX disabled by firmware (IA32_FEATURE_CONTROL "
+			 "locked without VMXON outside SMX)";
+		return;
+	}
+	uint16_t tr = host_gdt_copy(c);
+
+	if (!tr) {
+		c->why = "the firmware's GDT is too large to copy";
+		return;
+	}
+	percpu_enter(&c->hv, c->index);
+	c->cr0_before = read_cr0();
+	c->cr4_before = read_cr4();
+	write_cr0((c->cr0_before | r->caps.cr0_fixed0) & r->caps.cr0_fixed1);
+	write_cr4((c->cr4_before | r->caps.cr4_fixed0 | CR4_VMXE) &
+		  r->caps.cr4_fixed1);
+	if (vmxon((uint64_t)c->vmxon) != VMX_SUCCEED) {
+		c->why = "VMXON failed";
+		goto cr_back;
+	}
+	if (vmclear((uint64_t)c->vmcs) != VMX_SUCCEED ||
+	    vmptrld((uint64_t)c->vmcs) != VMX_SUCCEED) {
+		c->why = "VMCLEAR/VMPTRLD failed";
+		goto off;
+	}
+	struct vm_setup setup = {
+		.caps = &r->caps,
+		.controls = &r->controls,
+		.policy = &r->policy,
+		.bitmaps = &r->bitmaps,
+		.eptp = ept_pointer(&r->ept),
+		.exit_frame = c->frame,
+	};
+
+	vmcs_setup_controls(&setup);
+	if (r->controls.proc2 & PROC2_ENABLE_XSAVES_XRSTORS)
+		vmcs_write(VMCS_XSS_EXITING_BITMAP, 0);
+	write_host(c, tr);
+	vcpu_prepare(c);
+	write_guest(c, &c->guest);
+	if (vmcs_failed()) {
+		c->why = "a VMWRITE failed";
+		goto off;
+	}
+	c->state = CPU_IN_VMX;
+	c->why = NULL;
+	int rc = resident_call_on_stack(launch_on_host_stack, c, c->stack_top);
+
+	c->state = CPU_FAILED;
+	if (rc == VMX_RUN_FAIL_VALID) {
+		c->vm_error = vmcs_read(VMCS_VM_INSTRUCTION_ERROR);
+		c->why = "VMLAUNCH failed (VMfailValid)";
+	} else if (rc == VMX_RUN_FAIL_INVALID) {
+		c->why = "VMLAUNCH failed (VMfailInvalid)";
+	} else {
+		c->why = "the VM entry failed (an invalid guest state)";
+	}
+off:
+	vmclear((uint64_t)c->vmcs);
+	vmxoff();
+cr_back:
+	write_cr4(c->cr4_before);
+	write_cr0(c->cr0_before);
+	percpu_leave(k->gs_base);
+}
+
+/* setjmp-like (resident_entry.h): 0 in the guest, right after its
+ * capture; -1 on the host when this CPU could not be virtualized. */
+static __attribute__((noinline)) int virtualize(struct res_cpu *c)
+{
+	if (resident_capture(&c->capture) == RESIDENT_RESUMED)
+		return 0;
+	prepare_and_launch(c);
+	return -1;
+}
+
+/* --- every CPU -------------------------------------------------------------- */
+
+static uint32_t this_apic_id(void)
+{
+	struct cpuid_regs q;
+
+	cpuid_raw(0, 0, &q);
+	if (q.eax >= 0xb) {
+		cpuid_raw(0xb, 0, &q);
+		if (q.ebx)
+			return q.edx; /* x2APIC ID (SDM 2, "CPUID", leaf 0BH) */
+	}
+	cpuid_raw(1, 0, &q);
+	return q.ebx >> 24;
+}
+
+static void read_signature(char sig[13])
+{
+	struct cpuid_regs q;
+
+	cpuid_raw(HV_CPUID_SIGNATURE_LEAF, 0, &q);
+	const uint32_t w[3] = {q.ebx, q.ecx, q.edx};
+
+	for (unsigned int i = 0; i < 12; i++) {
+		char ch = (char)(w[i / 4] >> (8 * (i % 4)));
+
+		sig[i] = ch >= 0x20 && ch < 0x7f ? ch : '.';
+	}
+	sig[12] = '\0';
+}
+
+/* What the application processors say back, in the boot processor's
+ * memory (hv's pool is not mapped for them once they are guests). */
+struct start_call {
+	struct resident *r;
+	char sig[RESIDENT_MAX_CPUS][13];
+	bool resumed[RESIDENT_MAX_CPUS];
+	bool left[RESIDENT_MAX_CPUS];
+	uint64_t exits[RESIDENT_MAX_CPUS];
+};
+
+static struct res_cpu *cpu_of_this_apic(struct resident *r)
+{
+	uint32_t id = this_apic_id();
+
+	for (unsigned int i = 0; i < r->ncpu; i++)
+		if (r->cpu[i]->apic_id == id)
+			return r->cpu[i];
+	return NULL;
+}
+
+static void ap_start(void *arg)
+{
+	struct start_call *call = arg;
+	struct res_cpu *c = cpu_of_this_apic(call->r);
+
+	if (!c)
+		return;
+	unsigned int i = c->index;
+
+	if (virtualize(c) != 0)
+		return;
+	/* The guest from here: only the caller's memory. */
+	read_signature(call->sig[i]);
+	call->resumed[i] = true;
+}
+
+static inline void vmcall4(uint64_t *a, uint64_t *b, uint64_t *c, uint64_t *d)
+{
+	__asm__ volatile("vmcall"
+			 : "+a"(*a), "+b"(*b), "+c"(*c), "+d"(*d)::"memory");
+}
+
+static void leave_here(struct start_call *call)
+{
+	char sig[13];
+
+	read_signature(sig);
+	if (sig[0] != HV_CPUID_SIGNATURE[0] || sig[1] != HV_CPUID_SIGNATURE[1])
+		return;
+	uint64_t a = RESIDENT_VMCALL_PRESENT, b = 0, c = 0, d = 0;
+
+	vmcall4(&a, &b, &c, &d);
+	if (a != RESIDENT_MAGIC || b >= RESIDENT_MAX_CPUS)
+		return;
+	unsigned int i = (unsigned int)b;
+
+	call->exits[i] = d;
+	a = RESIDENT_VMCALL_UNLOAD;
+	vmcall4(&a, &b, &c, &d);
+	call->left[i] = a == 0;
+}
+
+static void ap_leave(void *arg)
+{
+	leave_here(arg);
+}
+
+/* Every CPU that is in VMX leaves it (the boot processor is not).
+ * Returns whether all did. */
+static bool undo(struct resident *r, struct start_call *call)
+{
+	bool all = true;
+
+	unsigned int n = r->ncpu;
+
+	bool was_in[RESIDENT_MAX_CPUS];
+
+	for (unsigned int i = 0; i < n; i++) {
+		call->left[i] = false;
+		was_in[i] = r->cpu[i]->state == CPU_IN_VMX;
+	}
+	if (platform_run_on_others(ap_leave, call))
+		hv_printf("hv: the MP services could not run the way out on "
+			  "the other CPUs\n");
+	/* The boot processor is not a guest: hv's own record says. */
+	for (unsigned int i = 0; i < n; i++) {
+		const struct res_cpu *c = r->cpu[i];
+
+		if (!was_in[i])
+			continue;
+		if (c->state == CPU_IN_VMX) {
+			all = false;
+			hv_printf("hv: cpu %u: did NOT leave VMX operation\n",
+				  i);
+		} else {
+			hv_printf("hv: cpu %u: left VMX operation after %lu VM "
+				  "exits%s\n",
+				  i, c->vcpu.exits,
+				  c->init_left ? ", at the firmware's INIT "
+						 "(Bochs 2.7: docs/resident.md)"
+					       : "");
+		}
+	}
+	return all;
+}
+
+static void report_failure(const struct res_cpu *c)
+{
+	if (c->vm_error)
+		hv_printf("hv: cpu %u (APIC ID %u): failed: %s: VM-instruction "
+			  "error %lu (%s)\n",
+			  c->index, c->apic_id, c->why, c->vm_error,
+			  vm_error_name((unsigned int)c->vm_error));
+	else
+		hv_printf("hv: cpu %u (APIC ID %u): failed: %s\n", c->index,
+			  c->apic_id, c->why ? c->why : "?");
+}
+
+/* The controls: resident_exit_policy, with EPT and unrestricted guest
+ * required, and the secondary controls the OS needs where the CPU has
+ * them. No VPID: every VM entry and exit flushes the guest's TLB. */
+static enum hv_status choose_controls(struct resident *r)
+{
+	if (exit_policy_build(resident_machine.policy, &r->policy,
+			      &r->bitmaps)) {
+		hv_printf("hv: the resident exit policy is invalid\n");
+		return HV_UNSUPPORTED;
+	}
+	r->policy.proc2 |= PROC2_UNRESTRICTED_GUEST;
+	enum hv_status st =
+		vm_controls_choose(&r->caps, &r->policy, &r->controls);
+
+	if (st != HV_OK)
+		return st;
+	r->controls.proc2 &=
+		~(uint32_t)PROC2_ENABLE_VPID | (uint32_t)r->caps.proc2;
+	r->controls.vpid = false;
+	r->controls.proc2 |= (uint32_t)(r->caps.proc2 >> 32) & PROC2_FOR_THE_OS;
+	if (!(r->caps.misc & VMX_MISC_ACTIVITY_WAIT_SIPI)) {
+		hv_printf("hv: this CPU lacks the wait-for-SIPI activity "
+			  "state, which resident mode needs\n");
+		return HV_UNSUPPORTED;
+	}
+	if (!(r->caps.ept_vpid & EPT_CAP_PAGE_2MB)) {
+		hv_printf("hv: this CPU's EPT lacks 2-MiB pages, which "
+			  "resident mode needs\n");
+		return HV_UNSUPPORTED;
+	}
+	return HV_OK;
+}
+
+#define PER_CPU_PAGES(s) \
+	(3u + STACK_PAGES + 1u + ((s) + PAGE - 1) / PAGE) /* VMXON VMCS GDT */
+
+enum hv_status resident_start(unsigned int break_cpu)
+{
+	struct vmx_caps caps;
+
+	vmx_caps_read(&caps, &cpu_hw_ops);
+	enum hv_status st = vmx_check_usable(&caps);
+
+	if (st != HV_OK)
+		return st;
+	unsigned int ncpu = platform_cpu_count();
+	bool have_mp = ncpu != 0;
+	unsigned int bsp = have_mp ? platform_cpu_self() : 0;
+
+	if (!have_mp) {
+		hv_printf("hv: no EFI MP services: this CPU alone\n");
+		ncpu = 1;
+	}
+	if (ncpu > RESIDENT_MAX_CPUS) {
+		hv_printf("hv: %u CPUs: resident mode takes at most %u\n", ncpu,
+			  RESIDENT_MAX_CPUS);
+		return HV_UNSUPPORTED;
+	}
+	if (break_cpu > ncpu) {
+		hv_printf("hv: --break-cpu=%u: there are %u CPUs (0-%u)\n",
+			  break_cpu - 1, ncpu, ncpu - 1);
+		return HV_BAD_ARGUMENT;
+	}
+	/* The pool: every structure of every CPU, sized before any AP
+	 * runs, in 2-MiB pages the EPT leaves unmapped. */
+	uint64_t top = platform_memory_top();
+
+	if (top < (4ull << 30))
+		top = 4ull << 30; /* MMIO below 4 GiB */
+	top = (top + (1ull << 30) - 1) & ~((1ull << 30) - 1);
+	size_t need = 1 + (sizeof(struct resident) + PAGE - 1) / PAGE + 3 +
+		      2 * resident_ept_pages(top) +
+		      ncpu * PER_CPU_PAGES(sizeof(struct res_cpu));
+	size_t pool_pages = (need + 511) & ~(size_t)511;
+	uint8_t *raw = platform_alloc_runtime_pages(pool_pages + 512);
+
+	if (!raw) {
+		hv_printf("hv: cannot allocate %lu pages of runtime-services "
+			  "data\n",
+			  (uint64_t)(pool_pages + 512));
+		return HV_OUT_OF_MEMORY;
+	}
+	uint8_t *pool =
+		(uint8_t *)(((uint64_t)raw + PAGE_2M - 1) & ~(PAGE_2M - 1));
+	struct resident *r = (struct resident *)pool;
+
+	r->pool = pool;
+	r->pool_pages = pool_pages;
+	r->used = (sizeof(struct resident) + PAGE - 1) / PAGE;
+	r->caps = caps;
+	r->ncpu = ncpu;
+	r->bsp = bsp;
+	r->break_cpu = break_cpu;
+	r->fixed =
+		(struct resident_fixed){caps.cr0_fixed0, caps.cr0_fixed1,
+					caps.cr4_fixed0, caps.cr4_fixed1, true};
+	struct cpuid_regs q;
+
+	cpuid_raw(1, 0, &q);
+	r->cpuid1_eax = q.eax;
+	cpuid_raw(0, 0, &q);
+	if (q.eax >= 0xd) {
+		cpuid_raw(0xd, 0, &q);
+		r->xcr0_mask = (uint64_t)q.edx << 32 | q.eax;
+	}
+	r->bitmaps.msr = pool_take(r, 1);
+	r->bitmaps.io_a = pool_take(r, 1);
+	r->bitmaps.io_b = pool_take(r, 1);
+	st = choose_controls(r);
+	if (st != HV_OK)
+		return st;
+	r->pages = (struct page_source){pool_page, pool_unpage, r};
+	const struct resident_range hidden = {(uint64_t)pool,
+					      pool_pages * PAGE};
+
+	if (ept_init(&r->ept, &r->pages) ||
+	    resident_ept_identity(&r->ept, top, &hidden, 1)) {
+		hv_printf("hv: the identity EPT does not fit its pages\n");
+		return HV_OUT_OF_MEMORY;
+	}
+	r->host_cr3 = resident_host_paging(&r->pages, top);
+	if (!r->host_cr3) {
+		hv_printf("hv: the host's page tables do not fit the pool\n");
+		return HV_OUT_OF_MEMORY;
+	}
+	for (unsigned int i = 0; i < ncpu; i++) {
+		size_t sp = (sizeof(struct res_cpu) + PAGE - 1) / PAGE;
+		struct res_cpu *c = pool_take(r, sp);
+		uint8_t *stack = pool_take(r, STACK_PAGES);
+		uint8_t *exit_page = pool_take(r, 1);
+
+		c->vmxon = pool_take(r, 1);
+		c->vmcs = pool_take(r, 1);
+		c->gdt = pool_take(r, 1);
+		if (!c->gdt)
+			return HV_OUT_OF_MEMORY;
+		/* SDM 3C 25.2, "Format of the VMCS Region": the revision. */
+		*(uint32_t *)c->vmxon = vmx_basic_revision(caps.basic);
+		*(uint32_t *)c->vmcs = vmx_basic_revision(caps.basic);
+		c->stack_top = stack + STACK_PAGES * PAGE;
+		c->frame = (struct vmx_exit_frame *)(exit_page + PAGE -
+						     sizeof(*c->frame));
+		c->r = r;
+		c->index = i;
+		c->apic_id = have_mp ? platform_cpu_apic_id(i) : this_apic_id();
+		r->cpu[i] = c;
+	}
+	vmcs_hw_install();
+	hv_printf("hv: resident: %u CPUs (boot processor: cpu %u); hv's "
+		  "memory: %lu KiB of runtime-services data at 0x%lx, left "
+		  "out of the guest's EPT (identity map of 0-0x%lx, 2-MiB "
+		  "pages, write-back)\n",
+		  ncpu, bsp, (uint64_t)pool_pages * 4, (uint64_t)pool, top);
+	hv_printf("hv: controls: pin 0x%x proc 0x%x proc2 0x%x exit 0x%x "
+		  "entry 0x%x\n",
+		  r->controls.pin, r->controls.proc, r->controls.proc2,
+		  r->controls.exit, r->controls.entry);
+
+	static struct start_call call;
+
+	call = (struct start_call){.r = r};
+	if (ncpu > 1 && platform_run_on_others(ap_start, &call))
+		hv_printf("hv: the MP services could not start the other "
+			  "CPUs\n");
+	bool failed = false;
+
+	for (unsigned int i = 0; i < ncpu; i++) {
+		struct res_cpu *c = r->cpu[i];
+
+		if (i == bsp)
+			continue;
+		if (c->state == CPU_IN_VMX && call.resumed[i])
+			hv_printf("hv: cpu %u (APIC ID %u): in VMX non-root "
+				  "operation; CPUID 40000000H there says "
+				  "\"%s\"\n",
+				  i, c->apic_id, call.sig[i]);
+		else {
+			failed = true;
+			if (c->state == CPU_FAILED)
+				report_failure(c);
+			else
+				hv_printf("hv: cpu %u (APIC ID %u): failed: "
+					  "its procedure never ran\n",
+					  i, c->apic_id);
+		}
+	}
+	struct res_cpu *b = r->cpu[bsp];
+
+	if (!failed && virtualize(b) == 0) {
+		/* The guest from here: hv's pool is out of reach. */
+		char sig[13];
+
+		read_signature(sig);
+		hv_printf("hv: cpu %u (boot processor): in VMX non-root "
+			  "operation; CPUID 40000000H here says \"%s\"\n",
+			  bsp, sig);
+		hv_printf("hv: resident on %u CPUs: the firmware carries on "
+			  "as the guest\n",
+			  ncpu);
+		return HV_OK;
+	}
+	if (!failed)
+		report_failure(b);
+	if (undo(r, &call))
+		hv_printf("hv: resident mode failed: every CPU is out of VMX "
+			  "operation, the firmware carries on\n");
+	else
+		hv_printf("hv: resident mode failed, and a CPU is still in VMX "
+			  "operation\n");
+	return HV_VMX_FAILED;
+}

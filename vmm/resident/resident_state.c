@@ -1,0 +1,293 @@
+#include "resident/resident_state.h"
+
+#include "vmx/vmx_entry.h"
+#include "x86/msr.h"
+#include "x86/x86.h"
+
+/* Table 9-1's segment access rights: present, accessed, read/write data
+ * or execute/read code; LDT; a busy TSS (SDM 3A 9.1.1). */
+#define AR_RESET_CODE \
+	(AR_P | AR_S | AR_TYPE_CODE | AR_TYPE_READABLE | AR_TYPE_ACCESSED)
+#define AR_RESET_DATA (AR_P | AR_S | TYPE_DATA_RW_ACCESSED)
+#define AR_RESET_LDT (AR_P | TYPE_LDT)
+#define AR_BUSY_TSS (AR_P | TYPE_BUSY_TSS)
+#define RESET_LIMIT 0xffffu
+/* CR0 after INIT: CD, NW and ET (Table 9-1: 60000010H). */
+#define CR0_AT_INIT (CR0_CD | CR0_NW | CR0_ET)
+/* A TSS of 104 bytes, the least a 64-bit TSS can be (SDM 3A 8.7, "Task
+ * Management in 64-bit Mode"). */
+#define MIN_TSS_LIMIT 0x67u
+#define SEL_TI 4u
+#define SEL_INDEX_MASK 0xfff8u
+
+const char *resident_segment_from_gdt(const uint8_t *gdt, uint32_t gdt_limit,
+				      enum resident_seg which, uint16_t sel,
+				      struct resident_segment *s)
+{
+	*s = (struct resident_segment){.sel = sel};
+	if (!(sel & SEL_INDEX_MASK) && !(sel & SEL_TI)) {
+		if (which == RSEG_CS)
+			return "CS is null";
+		if (which == RSEG_TR) {
+			s->limit = MIN_TSS_LIMIT;
+			s->ar = AR_BUSY_TSS;
+			return NULL;
+		}
+		s->ar = AR_UNUSABLE;
+		return NULL;
+	}
+	if (sel & SEL_TI)
+		return "a selector in an LDT";
+	uint32_t off = sel & SEL_INDEX_MASK;
+	bool system = which == RSEG_TR || which == RSEG_LDTR;
+
+	if (off + 7u > gdt_limit || (system && off + 15u > gdt_limit)) {
+		/* TR beyond the GDT: the TSS an earlier hv run loaded from
+		 * its own copy of the GDT (TR cannot go back to 0), which
+		 * the firmware never uses; the guest gets the minimal one. */
+		if (which == RSEG_TR) {
+			s->limit = MIN_TSS_LIMIT;
+			s->ar = AR_BUSY_TSS;
+			return NULL;
+		}
+		return "a selector beyond the GDT's limit";
+	}
+	uint64_t d = 0, hi = 0;
+
+	for (unsigned int i = 0; i < 8; i++)
+		d |= (uint64_t)gdt[off + i] << (8 * i);
+	if (system)
+		for (unsigned int i = 0; i < 4; i++)
+			hi |= (uint64_t)gdt[off + 8 + i] << (8 * i);
+	uint32_t limit =
+		(uint32_t)(d & 0xffff) | (uint32_t)((d >> 32) & 0xf0000);
+
+	s->ar = (uint32_t)((d >> 40) & 0xff) | (uint32_t)((d >> 40) & 0xf000);
+	if (s->ar & AR_G)
+		limit = limit << 12 | 0xfffu;
+	s->limit = limit;
+	s->base =
+		((d >> 16) & 0xffffff) | ((d >> 32) & 0xff000000ull) | hi << 32;
+	if (!(s->ar & AR_P))
+		return "a segment not present";
+	if (system) {
+		unsigned int type = AR_TYPE(s->ar);
+
+		if (which == RSEG_TR) {
+			if (type != TYPE_AVAILABLE_TSS && type != TYPE_BUSY_TSS)
+				return "TR does not select a TSS";
+			/* Loaded TR is busy (SDM 3A 8.2.2, "TSS Descriptor"). */
+			s->ar = (s->ar & ~0xfu) | TYPE_BUSY_TSS;
+		} else if (type != TYPE_LDT) {
+			return "LDTR does not select an LDT";
+		}
+		return NULL;
+	}
+	if (!(s->ar & AR_S))
+		return "a system descriptor in a segment register";
+	/* The processor sets the accessed bit when it loads a segment (SDM
+	 * 3A 3.4.5.1, "Code- and Data-Segment Descriptor Types"); a VM entry
+	 * requires it of usable segments (SDM 3C 27.3.1.2). */
+	s->ar |= AR_TYPE_ACCESSED;
+	return NULL;
+}
+
+static uint64_t fixed_cr0(uint64_t cr0, const struct resident_fixed *fx)
+{
+	uint64_t f0 = fx->cr0_fixed0;
+
+	if (fx->unrestricted)
+		f0 &= ~(CR0_PE | CR0_PG);
+	return (cr0 | f0) & fx->cr0_fixed1;
+}
+
+static uint64_t fixed_cr4(uint64_t cr4, const struct resident_fixed *fx)
+{
+	return (cr4 | fx->cr4_fixed0 | RESIDENT_CR4_HOST_OWNED) &
+	       fx->cr4_fixed1;
+}
+
+const char *resident_guest_from_capture(const struct resident_capture *c,
+					const uint8_t *gdt,
+					const struct resident_fixed *fx,
+					struct resident_guest *g)
+{
+	*g = (struct resident_guest){0};
+	for (unsigned int i = 0; i < RSEG_COUNT; i++) {
+		const char *why = resident_segment_from_gdt(
+			gdt, c->gdtr_limit, (enum resident_seg)i, c->sel[i],
+			&g->seg[i]);
+
+		if (why)
+			return why;
+	}
+	/* In 64-bit mode FS and GS bases are the MSRs' (SDM 3A 3.4.4,
+	 * "Segment Loading Instructions in IA-32e Mode"). */
+	g->seg[RSEG_FS].base = c->fs_base;
+	g->seg[RSEG_GS].base = c->gs_base;
+	g->gdtr_base = c->gdtr_base;
+	g->gdtr_limit = c->gdtr_limit;
+	g->idtr_base = c->idtr_base;
+	g->idtr_limit = c->idtr_limit;
+	g->rip = c->rip;
+	g->rsp = c->rsp;
+	g->rflags = c->rflags;
+	g->cr0 = fixed_cr0(c->cr0, fx);
+	g->cr3 = c->cr3;
+	g->cr4 = fixed_cr4(c->cr4, fx);
+	g->cr4_shadow = c->cr4 & ~RESIDENT_CR4_HOST_OWNED;
+	g->dr7 = c->dr7;
+	g->efer = c->efer;
+	g->pat = c->pat;
+	g->debugctl = c->debugctl;
+	g->sysenter_cs = c->sysenter_cs;
+	g->sysenter_esp = c->sysenter_esp;
+	g->sysenter_eip = c->sysenter_eip;
+	g->activity = RESIDENT_ACTIVITY_ACTIVE;
+	g->ia32e = (c->efer & EFER_LMA) != 0;
+	g->gpr[GPR_RAX] = RESIDENT_RESUMED;
+	g->gpr[GPR_RBX] = c->rbx;
+	g->gpr[GPR_RBP] = c->rbp;
+	g->gpr[GPR_R12] = c->r12;
+	g->gpr[GPR_R13] = c->r13;
+	g->gpr[GPR_R14] = c->r14;
+	g->gpr[GPR_R15] = c->r15;
+	if (!g->ia32e || !(g->seg[RSEG_CS].ar & AR_L))
+		return "the CPU is not in 64-bit mode";
+	return NULL;
+}
+
+void resident_guest_at_init(uint32_t cpuid1_eax,
+			    const struct resident_fixed *fx,
+			    struct resident_guest *g)
+{
+	*g = (struct resident_guest){0};
+	for (unsigned int i = 0; i < RSEG_COUNT; i++)
+		g->seg[i] = (struct resident_segment){0, 0, RESET_LIMIT,
+						      AR_RESET_DATA};
+	g->seg[RSEG_CS] = (struct resident_segment){0xf000, 0xffff0000ull,
+						    RESET_LIMIT, AR_RESET_CODE};
+	g->seg[RSEG_LDTR].ar = AR_RESET_LDT;
+	g->seg[RSEG_TR].ar = AR_BUSY_TSS;
+	g->gdtr_limit = RESET_LIMIT;
+	g->idtr_limit = RESET_LIMIT;
+	g->rip = 0xfff0;
+	g->rflags = RFLAGS_FIXED1;
+	g->cr0 = fixed_cr0(CR0_AT_INIT, fx);
+	g->cr4 = fixed_cr4(0, fx);
+	g->dr7 = DR7_INIT;
+	g->pat = PAT_POWER_ON;
+	g->activity = RESIDENT_ACTIVITY_WAIT_FOR_SIPI;
+	g->gpr[GPR_RDX] = cpuid1_eax;
+}
+
+void resident_sipi_cs(uint8_t vector, struct resident_segment *cs,
+		      uint64_t *rip)
+{
+	cs->sel = (uint16_t)(vector << 8);
+	cs->base = (uint64_t)vector << 12;
+	*rip = 0;
+}
+
+/* CPUID.1:ECX bit 5, VMX; bit 31, "not used" on hardware, which
+ * hypervisors set (SDM 2, "CPUID", Table 3-10). */
+#define CPUID_1_ECX_VMX_BIT (1u << 5)
+#define CPUID_1_ECX_HYPERVISOR_BIT (1u << 31)
+
+void resident_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
+{
+	(void)subleaf;
+	if (leaf == 1) {
+		r->ecx &= ~CPUID_1_ECX_VMX_BIT;
+		r->ecx |= CPUID_1_ECX_HYPERVISOR_BIT;
+	}
+}
+
+bool resident_msr_hidden(uint32_t msr)
+{
+	return msr == MSR_IA32_FEATURE_CONTROL ||
+	       (msr >= MSR_IA32_VMX_BASIC && msr <= MSR_IA32_VMX_VMFUNC);
+}
+
+bool resident_msr_read(uint32_t msr, uint64_t real, uint64_t *value)
+{
+	if (msr != MSR_IA32_FEATURE_CONTROL)
+		return false;
+	*value = real & ~(FEATURE_CONTROL_VMXON_IN_SMX |
+			  FEATURE_CONTROL_VMXON_OUTSIDE_SMX);
+	return true;
+}
+
+static bool hidden_2m(uint64_t gpa, const struct resident_range *hidden,
+		      size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (gpa >= hidden[i].base &&
+		    gpa - hidden[i].base < hidden[i].size)
+			return true;
+	return false;
+}
+
+int resident_ept_identity(struct ept *e, uint64_t top,
+			  const struct resident_range *hidden, size_t n)
+{
+	if (!top || top % PAGE_2M)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (hidden[i].base % PAGE_2M || hidden[i].size % PAGE_2M)
+			return -1;
+	/* Runs of mapped 2-MiB pages, one ept_map_2m call each. */
+	for (uint64_t gpa = 0; gpa < top;) {
+		if (hidden_2m(gpa, hidden, n)) {
+			gpa += PAGE_2M;
+			continue;
+		}
+		uint64_t end = gpa;
+
+		while (end < top && !hidden_2m(end, hidden, n))
+			end += PAGE_2M;
+		if (ept_map_2m(e, gpa, gpa, end - gpa, EPT_RWX, MEMORY_TYPE_WB))
+			return -1;
+		gpa = end;
+	}
+	return 0;
+}
+
+size_t resident_ept_pages(uint64_t top)
+{
+	uint64_t gib = (top + (1ull << 30) - 1) >> 30;
+	uint64_t pml4_entries = (top + (1ull << 39) - 1) >> 39;
+
+	return (size_t)(1 + pml4_entries + gib);
+}
+
+/* Paging-structure entry bits (SDM 3A 4.5, Tables 4-15 to 4-18). */
+#define PTE_P (1ull << 0)
+#define PTE_RW (1ull << 1)
+#define PTE_PS (1ull << 7)
+
+uint64_t resident_host_paging(const struct page_source *pages, uint64_t top)
+{
+	if (!top || top % PAGE_2M || top > (1ull << 39))
+		return 0;
+	uint64_t *pml4 = pages->alloc_page(pages->ctx);
+	uint64_t *pdpt = pml4 ? pages->alloc_page(pages->ctx) : NULL;
+
+	if (!pdpt)
+		return 0;
+	pml4[0] = (uint64_t)pdpt | PTE_P | PTE_RW;
+	for (uint64_t gib = 0; gib << 30 < top; gib++) {
+		uint64_t *pd = pages->alloc_page(pages->ctx);
+
+		if (!pd)
+			return 0;
+		pdpt[gib] = (uint64_t)pd | PTE_P | PTE_RW;
+		for (uint64_t i = 0; i < 512; i++) {
+			uint64_t pa = (gib << 30) + i * PAGE_2M;
+
+			if (pa < top)
+				pd[i] = pa | PTE_P | PTE_RW | PTE_PS;
+		}
+	}
+	return (uint64_t)pml4;
+}

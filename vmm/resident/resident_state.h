@@ -1,0 +1,160 @@
+/* Resident mode's pure logic (docs/resident.md): the CPU's own state,
+ * captured where hv.efi --resident runs on it, turned into the guest
+ * state of a VMCS; the reset state an INIT leaves (SDM 3A 9.1.1,
+ * "Processor State After Reset", Table 9-1); what CPUID and the hidden
+ * MSRs say; the identity EPT with hv's own memory left out. No hardware
+ * access here: tests/test_resident.c runs all of it on the host. */
+#ifndef HV_RESIDENT_STATE_H
+#define HV_RESIDENT_STATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mem/ept.h"
+#include "x86/cpu_ops.h"
+
+/* In the VMCS's order of segment registers (SDM 3C 25.4.1, "Guest
+ * Register State"; the encodings ES..GS, then LDTR, TR). */
+enum resident_seg {
+	RSEG_ES,
+	RSEG_CS,
+	RSEG_SS,
+	RSEG_DS,
+	RSEG_FS,
+	RSEG_GS,
+	RSEG_LDTR,
+	RSEG_TR,
+	RSEG_COUNT
+};
+
+/* A segment register as the VMCS holds it: selector, base, limit (in
+ * bytes) and access rights (SDM 3C 25.4.1, Table 25-2, "Format of
+ * Access Rights"). */
+struct resident_segment {
+	uint16_t sel;
+	uint64_t base;
+	uint32_t limit, ar;
+};
+
+/* What resident_capture (resident_entry.S) and its caller read on the
+ * CPU: the first nine fields are written by the assembly (their offsets
+ * are fixed there), the rest by C right after. */
+struct resident_capture {
+	uint64_t rbx, rbp, r12, r13, r14, r15, rsp, rip, rflags;
+	uint64_t cr0, cr3, cr4, dr7;
+	uint16_t sel[RSEG_COUNT];
+	uint64_t gdtr_base, idtr_base;
+	uint16_t gdtr_limit, idtr_limit;
+	uint64_t efer, pat, debugctl;
+	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+	uint64_t fs_base, gs_base;
+};
+
+/* The VMX fixed bits (IA32_VMX_CR0_FIXED0/1, CR4_FIXED0/1) and whether
+ * "unrestricted guest" is on, which frees CR0.PE and CR0.PG (SDM 3C
+ * 27.3.1.1, "Checks on Guest Control Registers, Debug Registers, and
+ * MSRs"). */
+struct resident_fixed {
+	uint64_t cr0_fixed0, cr0_fixed1, cr4_fixed0, cr4_fixed1;
+	bool unrestricted;
+};
+
+/* VMCS guest-state values for one VM entry. */
+struct resident_guest {
+	struct resident_segment seg[RSEG_COUNT];
+	uint64_t gdtr_base, idtr_base;
+	uint32_t gdtr_limit, idtr_limit;
+	uint64_t rip, rsp, rflags;
+	uint64_t cr0, cr3, cr4, cr4_shadow, dr7;
+	uint64_t efer, pat, debugctl;
+	uint64_t sysenter_cs, sysenter_esp, sysenter_eip;
+	uint32_t activity; /* RESIDENT_ACTIVITY_* */
+	bool ia32e;	   /* the "IA-32e mode guest" entry control */
+	uint64_t gpr[16];  /* GPR_* order (vmx/vmx_entry.h); RSP unused */
+};
+
+/* Guest activity states (SDM 3C 25.4.2, "Guest Non-Register State"). */
+#define RESIDENT_ACTIVITY_ACTIVE 0u
+#define RESIDENT_ACTIVITY_WAIT_FOR_SIPI 3u
+
+/* The CR4 bits the guest does not own: VMXE, which VMX operation needs
+ * set and the guest must see clear (guest/host mask and read shadow,
+ * SDM 3C 25.6.6, "Guest/Host Masks and Read Shadows for CR0 and CR4"). */
+#define RESIDENT_CR4_HOST_OWNED (1ull << 13)
+
+/* The value RAX holds in the guest when it resumes after its capture
+ * (resident_capture returned 0 the first time). */
+#define RESIDENT_RESUMED 1u
+
+/* The guest state that resumes the captured CPU right after the capture,
+ * in VMX non-root operation. @gdt: the captured GDT's bytes (gdtr_limit
+ * + 1 of them). NULL, or why the capture cannot be a guest (e.g. a
+ * selector in an LDT, or beyond the GDT). */
+const char *resident_guest_from_capture(const struct resident_capture *c,
+					const uint8_t *gdt,
+					const struct resident_fixed *fx,
+					struct resident_guest *g);
+
+/* One segment register from its GDT descriptor (SDM 3A 3.4.5, "Segment
+ * Descriptors"; 8.2.3, "TSS Descriptor in 64-bit mode"), as a VM entry
+ * checks it (SDM 3C 27.3.1.2, "Checks on Guest Segment Registers"): a
+ * null selector is unusable (TR: a minimal busy TSS at 0, since guest
+ * TR must be usable and OVMF runs with TR = 0), code and data segments
+ * accessed, a TSS busy. NULL or why not. */
+const char *resident_segment_from_gdt(const uint8_t *gdt, uint32_t gdt_limit,
+				      enum resident_seg which, uint16_t sel,
+				      struct resident_segment *s);
+
+/* The state INIT leaves (SDM 3A 9.1.1, Table 9-1, the INIT column),
+ * waiting for SIPI: EDX the CPU's family, model and stepping
+ * (@cpuid1_eax), real mode with CS.base FFFF0000H, RIP FFF0H. */
+void resident_guest_at_init(uint32_t cpuid1_eax,
+			    const struct resident_fixed *fx,
+			    struct resident_guest *g);
+
+/* A SIPI with @vector starts the CPU in real mode at vector:0000 (SDM 3A
+ * 9.4.4.1, "Typical BSP Initialization Sequence"; 3C 26.2 SIPI exits). */
+void resident_sipi_cs(uint8_t vector, struct resident_segment *cs,
+		      uint64_t *rip);
+
+/* CPUID for the resident guest: the processor's answer, but VMX hidden
+ * and the hypervisor bit set (leaf 1); the 40000000H leaves are the exit
+ * layer's (handle_cpuid.c). */
+void resident_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
+
+/* The MSRs hidden from the guest: IA32_FEATURE_CONTROL reads as the
+ * processor's with both VMXON-enable bits clear (VMX off, as firmware
+ * that disabled it leaves it), writes #GP (it is locked); the VMX
+ * capability MSRs 480H-491H raise #GP. */
+bool resident_msr_hidden(uint32_t msr);
+/* true: *value is what RDMSR gives; false: #GP(0). @real: the MSR's own
+ * value (only IA32_FEATURE_CONTROL's is used). */
+bool resident_msr_read(uint32_t msr, uint64_t real, uint64_t *value);
+
+/* A range of host-physical memory [base, base + size). */
+struct resident_range {
+	uint64_t base, size;
+};
+
+/* Identity-maps guest-physical [0, @top) with 2-MiB pages, read, write,
+ * execute, write-back (the MTRRs' types are phase 2: docs/resident.md),
+ * but for the @n ranges in @hidden, hv's own memory, which stay
+ * unmapped. @top and every hidden range 2-MiB aligned; -1 if not, or out
+ * of table pages. */
+int resident_ept_identity(struct ept *e, uint64_t top,
+			  const struct resident_range *hidden, size_t n);
+
+/* The host's own page tables (SDM 3A 4.5, "4-Level Paging"): [0, @top)
+ * identity-mapped with 2-MiB pages, present, writable, supervisor, from
+ * @pages (zeroed pages whose address is their physical address); an OS
+ * that replaces the firmware's tables leaves these alone, since they lie
+ * in hv's pool. @top 2-MiB aligned, at most 512 GiB. The PML4's address,
+ * or 0 when out of pages. */
+uint64_t resident_host_paging(const struct page_source *pages, uint64_t top);
+
+/* Pages the identity map of [0, @top) needs at most: the PML4, the
+ * PDPTs and the page directories. */
+size_t resident_ept_pages(uint64_t top);
+
+#endif
