@@ -62,18 +62,7 @@ static void flush_guest_tlb(struct vcpu *v)
  * real ones for the whole run (host_state_save). */
 static uint64_t guest_dr(unsigned int n)
 {
-	switch (n) {
-	case 0:
-		return read_dr0();
-	case 1:
-		return read_dr1();
-	case 2:
-		return read_dr2();
-	case 3:
-		return read_dr3();
-	default:
-		return read_dr6();
-	}
+	return read_dr_n(n);
 }
 
 /* The host's interrupt handlers are firmware code: the host's x87 state

@@ -418,18 +418,7 @@ static void wbinvd_op(void)
 
 static uint64_t read_dr_op(unsigned int n)
 {
-	switch (n) {
-	case 0:
-		return read_dr0();
-	case 1:
-		return read_dr1();
-	case 2:
-		return read_dr2();
-	case 3:
-		return read_dr3();
-	default:
-		return read_dr6();
-	}
+	return read_dr_n(n);
 }
 
 static const struct vcpu_ops resident_vcpu_ops = {

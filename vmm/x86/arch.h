@@ -69,6 +69,24 @@ DEFINE_MOV_ACCESSORS(dr6)
 DEFINE_MOV_ACCESSORS(dr7)
 #undef DEFINE_MOV_ACCESSORS
 
+/* DR0-DR3 by number, and DR6 for any other (struct vcpu_ops's read_dr:
+ * a guest's, where MOV DR does not exit). */
+static inline uint64_t read_dr_n(unsigned int n)
+{
+	switch (n) {
+	case 0:
+		return read_dr0();
+	case 1:
+		return read_dr1();
+	case 2:
+		return read_dr2();
+	case 3:
+		return read_dr3();
+	default:
+		return read_dr6();
+	}
+}
+
 #define DEFINE_SEG_READER(seg)                                     \
 	static inline uint16_t read_##seg(void)                    \
 	{                                                          \
