@@ -23,6 +23,9 @@ enum hv_status resident_start(unsigned int break_cpu);
 /* The guest's side (resident_guest.c), from any image at CPL 0. */
 /* CPUID 40000000H on this CPU says hv's signature. */
 bool resident_here(void);
+/* CPUID 40000000H's 12-byte signature on this CPU, unprintable bytes as
+ * '.', NUL-terminated. */
+void resident_read_signature(char sig[13]);
 /* Asks every CPU (MP services) whether hv is there and its exit counts,
  * prints a line per CPU, and how many CPUs hv runs on. */
 enum hv_status resident_query(void);

@@ -27,7 +27,7 @@ static uint64_t exits_of(uint32_t reason)
 	return a;
 }
 
-static void signature(char sig[13])
+void resident_read_signature(char sig[13])
 {
 	struct cpuid_regs q;
 
@@ -47,7 +47,7 @@ bool resident_here(void)
 	char sig[13];
 	const char *want = HV_CPUID_SIGNATURE;
 
-	signature(sig);
+	resident_read_signature(sig);
 	for (unsigned int i = 0; i < 12; i++)
 		if (sig[i] != want[i])
 			return false;
@@ -77,7 +77,7 @@ static void ask_here(void *arg)
 	struct ask *k = arg;
 	char sig[13];
 
-	signature(sig);
+	resident_read_signature(sig);
 	if (!resident_here()) {
 		__atomic_add_fetch(&k->strays, 1, __ATOMIC_SEQ_CST);
 		return;
@@ -149,7 +149,7 @@ enum hv_status resident_query(void)
 	unsigned int n = cpus(), in = 0;
 	char sig[13];
 
-	signature(sig);
+	resident_read_signature(sig);
 	for (unsigned int i = 0; i < n; i++) {
 		uint64_t exits, cpuid, init;
 

@@ -811,21 +811,6 @@ static uint32_t this_apic_id(void)
 	return q.ebx >> 24;
 }
 
-static void read_signature(char sig[13])
-{
-	struct cpuid_regs q;
-
-	cpuid_raw(HV_CPUID_SIGNATURE_LEAF, 0, &q);
-	const uint32_t w[3] = {q.ebx, q.ecx, q.edx};
-
-	for (unsigned int i = 0; i < 12; i++) {
-		char ch = (char)(w[i / 4] >> (8 * (i % 4)));
-
-		sig[i] = ch >= 0x20 && ch < 0x7f ? ch : '.';
-	}
-	sig[12] = '\0';
-}
-
 /* What the application processors say back, in the boot processor's
  * memory (hv's pool is not mapped for them once they are guests). */
 struct start_call {
@@ -858,7 +843,7 @@ static void ap_start(void *arg)
 	if (virtualize(c) != 0)
 		return;
 	/* The guest from here: only the caller's memory. */
-	read_signature(call->sig[i]);
+	resident_read_signature(call->sig[i]);
 	call->resumed[i] = true;
 }
 
@@ -872,7 +857,7 @@ static void leave_here(struct start_call *call)
 {
 	char sig[13];
 
-	read_signature(sig);
+	resident_read_signature(sig);
 	if (sig[0] != HV_CPUID_SIGNATURE[0] || sig[1] != HV_CPUID_SIGNATURE[1])
 		return;
 	uint64_t a = RESIDENT_VMCALL_PRESENT, b = 0, c = 0, d = 0;
@@ -1136,7 +1121,7 @@ enum hv_status resident_start(unsigned int break_cpu)
 		/* The guest from here: hv's pool is out of reach. */
 		char sig[13];
 
-		read_signature(sig);
+		resident_read_signature(sig);
 		hv_printf("hv: cpu %u (boot processor): in VMX non-root "
 			  "operation; CPUID 40000000H here says \"%s\"\n",
 			  bsp, sig);

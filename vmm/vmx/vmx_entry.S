@@ -2,25 +2,6 @@
  * registers live. The register layout is vmx_entry.h's. */
 #include "vmx/vmx_entry.h"
 
-/* Load every guest GPR from the guest_regs at %rdi, %rdi last. */
-.macro LOAD_GUEST_REGS
-	mov GUEST_REGS_RAX(%rdi), %rax
-	mov GUEST_REGS_RCX(%rdi), %rcx
-	mov GUEST_REGS_RDX(%rdi), %rdx
-	mov GUEST_REGS_RBX(%rdi), %rbx
-	mov GUEST_REGS_RBP(%rdi), %rbp
-	mov GUEST_REGS_RSI(%rdi), %rsi
-	mov GUEST_REGS_R8(%rdi), %r8
-	mov GUEST_REGS_R9(%rdi), %r9
-	mov GUEST_REGS_R10(%rdi), %r10
-	mov GUEST_REGS_R11(%rdi), %r11
-	mov GUEST_REGS_R12(%rdi), %r12
-	mov GUEST_REGS_R13(%rdi), %r13
-	mov GUEST_REGS_R14(%rdi), %r14
-	mov GUEST_REGS_R15(%rdi), %r15
-	mov GUEST_REGS_RDI(%rdi), %rdi
-.endm
-
 /* The L1D flush (IA32_FLUSH_CMD), when vmx_entry_l1d_flush is not 0: the
  * last of the host's work before VM entry, before the guest's registers
  * are loaded, since WRMSR takes three of them (x86/spec_ctrl.h). */
