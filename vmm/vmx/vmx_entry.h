@@ -43,16 +43,27 @@
 
 #ifdef __ASSEMBLER__
 /* Load every guest GPR from the guest_regs at %rdi, %rdi last: VM entry
- * (vmx_entry.S) and the way back to native (resident_entry.S). */
-.macro LOAD_GUEST_REGS mov GUEST_REGS_RAX(% rdi),
-	% rax mov GUEST_REGS_RCX(% rdi), % rcx mov GUEST_REGS_RDX(% rdi),
-	% rdx mov GUEST_REGS_RBX(% rdi), % rbx mov GUEST_REGS_RBP(% rdi),
-	% rbp mov GUEST_REGS_RSI(% rdi), % rsi mov GUEST_REGS_R8(% rdi),
-	% r8 mov GUEST_REGS_R9(% rdi), % r9 mov GUEST_REGS_R10(% rdi),
-	% r10 mov GUEST_REGS_R11(% rdi), % r11 mov GUEST_REGS_R12(% rdi),
-	% r12 mov GUEST_REGS_R13(% rdi), % r13 mov GUEST_REGS_R14(% rdi),
-	% r14 mov GUEST_REGS_R15(% rdi), % r15 mov GUEST_REGS_RDI(% rdi),
-	% rdi.endm
+ * (vmx_entry.S) and the way back to native (resident_entry.S).
+ * clang-format reads this as C; the markers keep it assembly. */
+/* clang-format off */
+.macro LOAD_GUEST_REGS
+	mov GUEST_REGS_RAX(%rdi), %rax
+	mov GUEST_REGS_RCX(%rdi), %rcx
+	mov GUEST_REGS_RDX(%rdi), %rdx
+	mov GUEST_REGS_RBX(%rdi), %rbx
+	mov GUEST_REGS_RBP(%rdi), %rbp
+	mov GUEST_REGS_RSI(%rdi), %rsi
+	mov GUEST_REGS_R8(%rdi), %r8
+	mov GUEST_REGS_R9(%rdi), %r9
+	mov GUEST_REGS_R10(%rdi), %r10
+	mov GUEST_REGS_R11(%rdi), %r11
+	mov GUEST_REGS_R12(%rdi), %r12
+	mov GUEST_REGS_R13(%rdi), %r13
+	mov GUEST_REGS_R14(%rdi), %r14
+	mov GUEST_REGS_R15(%rdi), %r15
+	mov GUEST_REGS_RDI(%rdi), %rdi
+.endm
+/* clang-format on */
 #else
 #include <stddef.h>
 #include <stdint.h>
