@@ -43,6 +43,7 @@
 #define CR4_PCE (1ull << 8)
 #define CR4_OSFXSR (1ull << 9)
 #define CR4_OSXMMEXCPT (1ull << 10)
+#define CR4_LA57 (1ull << 12) /* 5-level paging */
 #define CR4_VMXE (1ull << 13)
 #define CR4_PCIDE (1ull << 17)
 #define CR4_OSXSAVE (1ull << 18)
@@ -246,6 +247,23 @@ static inline int pat_bad_entry(uint64_t pat)
 #define PTE_ADDR 0x000ffffffffff000ull /* bits 51:12 */
 #define PAGE_SIZE 4096ull
 #define PAGE_2M (1ull << 21)
+#define PAGE_1G (1ull << 30)
+
+/* 32-bit paging entries — SDM 3A 4.3, "32-Bit Paging", tables 4-4 to
+ * 4-6: P and PS where the 64-bit entries have them, 4-byte entries with
+ * bits 31:12 the next table or the page. A 4-MiB page (PS, with
+ * CR4.PSE) takes physical bits 31:22 from bits 31:22 and bits 39:32
+ * from bits 20:13 (PSE-36). */
+#define PTE32_ADDR 0xfffff000u
+#define PDE32_4M_ADDR 0xffc00000u
+#define PDE32_4M_ADDR_HIGH_SHIFT 13 /* bits 20:13 ... */
+#define PDE32_4M_ADDR_HIGH_MASK 0xffu
+#define PDE32_4M_ADDR_HIGH_TO 32 /* ... are physical bits 39:32 */
+#define PAGE_4M (1ull << 22)
+
+/* The longest instruction, prefixes included: a longer one raises #GP
+ * (SDM 2A 2.3.11, "AVX Instruction Length"). */
+#define INSN_MAX_LENGTH 15u
 
 /* Segment selectors — SDM 3A 3.4.2, "Segment Selectors". */
 #define SELECTOR_RPL(sel) ((unsigned int)(sel)&3u)
