@@ -286,8 +286,11 @@ static uint64_t le64(const uint8_t *p)
 
 /* What ACPICA and Linux's acpi_parse_madt check: the RSDP's signature and
  * both checksums, the XSDT it points at, the MADT the XSDT lists, its
- * checksum, a local APIC address, the PC-AT PICs, and one enabled local
- * APIC with ID 0. */
+ * checksum, a local APIC address, the PC-AT PICs, one enabled local APIC
+ * with ID 0, the I/O APIC (ID 1, not the local APIC's; at 0xFEC00000;
+ * GSI base 0), and the interrupt source overrides: ISA IRQ 0 on GSI 2,
+ * conforming (ISA: edge, active high), and the SCI, IRQ 9 on GSI 9,
+ * level, active high (Linux's default for an SCI is active low). */
 static void test_acpi_tables(void **state)
 {
 	(void)state;
@@ -313,13 +316,51 @@ static void test_acpi_tables(void **state)
 	assert_int_equal(sum(madt, le32(madt + 4)), 0);
 	assert_int_equal(le32(madt + 36), 0xfee00000u);
 	assert_int_equal(le32(madt + 40), 1); /* PCAT_COMPAT: 8259s */
-	assert_int_equal(le32(madt + 4), 36 + 8 + 8);
+	assert_int_equal(le32(madt + 4), 36 + 8 + 8 + 12 + 2 * 10);
 	const uint8_t *lapic = madt + 44;
 
 	assert_int_equal(lapic[0], 0); /* processor local APIC */
 	assert_int_equal(lapic[1], 8);
 	assert_int_equal(lapic[3], 0);	      /* APIC ID */
 	assert_int_equal(le32(lapic + 4), 1); /* enabled */
+	const uint8_t *ioapic = lapic + 8;
+
+	assert_int_equal(ioapic[0], 1); /* I/O APIC */
+	assert_int_equal(ioapic[1], 12);
+	assert_int_equal(ioapic[2], 1); /* I/O APIC ID */
+	assert_int_not_equal(ioapic[2], lapic[3]);
+	assert_int_equal(ioapic[3], 0);
+	assert_int_equal(le32(ioapic + 4), 0xfec00000u);
+	assert_int_equal(le32(ioapic + 8), 0); /* GSI base */
+	/* the I/O APIC model answers to that ID */
+	struct ioapic io;
+
+	ioapic_init(&io, ioapic[2]);
+	ioapic_write(&io, 0, 4, 0);
+	assert_int_equal(ioapic_read(&io, 0x10, 4) >> 24, ioapic[2]);
+	const uint8_t *irq0 = ioapic + 12, *sci = irq0 + 10;
+
+	assert_int_equal(irq0[0], 2); /* interrupt source override */
+	assert_int_equal(irq0[1], 10);
+	assert_int_equal(irq0[2], 0); /* ISA */
+	assert_int_equal(irq0[3], 0);
+	assert_int_equal(le32(irq0 + 4), 2);
+	assert_int_equal(le16(irq0 + 8), 0); /* conforms: edge, high */
+	assert_int_equal(sci[0], 2);
+	assert_int_equal(sci[1], 10);
+	assert_int_equal(sci[2], 0);
+	assert_int_equal(sci[3], 9);
+	assert_int_equal(le32(sci + 4), 9);
+	assert_int_equal(le16(sci + 8), 0xd); /* level, active high */
+	/* the MADT's entries fill it exactly, and it ends before the FADT */
+	unsigned int off = 44;
+
+	while (off < le32(madt + 4)) {
+		assert_true(madt[off + 1] >= 2);
+		off += madt[off + 1];
+	}
+	assert_int_equal(off, le32(madt + 4));
+	assert_true(madt + le32(madt + 4) <= mem + le64(xsdt + 44));
 	/* every table lies inside what acpi_tables_write wrote */
 	assert_true(le64(xsdt + 36) + le32(madt + 4) <= ACPI_TABLES_ADDR + n);
 }
