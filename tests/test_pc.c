@@ -397,8 +397,19 @@ static void test_acpi_fadt(void **state)
 	assert_int_equal(le32(fadt + 64), 0x604); /* PM1a_CNT_BLK */
 	assert_int_equal(fadt[88], 4);		  /* PM1_EVT_LEN */
 	assert_int_equal(fadt[89], 2);		  /* PM1_CNT_LEN */
-	assert_int_equal(le32(fadt + 76), 0);	  /* no PM timer */
-	assert_int_equal(fadt[91], 0);
+	/* PM_TMR_BLK 0x608, after the PM1a blocks; PM_TMR_LEN 4 (Linux
+	 * takes no other); X_PM_TMR_BLK the same, 32 bits of system I/O,
+	 * dword access; TMR_VAL_EXT clear: 24 bits */
+	assert_int_equal(le32(fadt + 76), 0x608);
+	assert_int_equal(fadt[91], 4);
+	assert_int_equal(fadt[208], 1);
+	assert_int_equal(fadt[209], 32);
+	assert_int_equal(fadt[210], 0);
+	assert_int_equal(fadt[211], 3);
+	assert_int_equal(le64(fadt + 212), 0x608);
+	assert_false(le32(fadt + 112) & (1u << 8));
+	assert_true(le32(fadt + 76) >= le32(fadt + 56) + fadt[88] &&
+		    le32(fadt + 76) >= le32(fadt + 64) + fadt[89]);
 	assert_int_equal(fadt[108], 0x32); /* CENTURY */
 	/* X_PM1a_EVT_BLK, X_PM1a_CNT_BLK: system I/O, 32 and 16 bits */
 	assert_int_equal(fadt[148], 1);
@@ -482,6 +493,29 @@ static void test_acpi_power_off(void **state)
 	assert_false(pc_port_in(&pc, 0x606, 1, 0, &v));
 }
 
+/* The PM timer at PM_TMR_BLK (0x608): a 32-bit read gives the 24-bit
+ * count at 3.579545 MHz of the TSC it is read at, from the TSC rate the
+ * PC has; writes are ignored; 0x60C is not the PC's. */
+static void test_acpi_pm_timer_port(void **state)
+{
+	(void)state;
+	uint32_t v;
+
+	assert_true(pc_port_in(&pc, 0x608, 4, 0, &v));
+	assert_int_equal(v, 0);
+	assert_true(pc_port_in(&pc, 0x608, 4, pc.tsc_hz, &v));
+	assert_int_equal(v, 3579545);
+	assert_true(pc_port_in(&pc, 0x608, 4, 5 * pc.tsc_hz, &v));
+	assert_int_equal(v, (5ull * 3579545) % (1u << 24));
+	assert_true(pc_port_in(&pc, 0x60a, 1, pc.tsc_hz, &v));
+	assert_int_equal(v, 3579545 >> 16);
+	assert_true(pc_port_out(&pc, 0x608, 4, 0, pc.tsc_hz));
+	assert_true(pc_port_in(&pc, 0x608, 4, pc.tsc_hz, &v));
+	assert_int_equal(v, 3579545);
+	assert_false(pc_port_in(&pc, 0x60c, 4, 0, &v));
+	assert_false(pc_port_in(&pc, 0x607, 1, 0, &v));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -496,6 +530,7 @@ int main(void)
 		cmocka_unit_test_setup(test_acpi_fadt, setup),
 		cmocka_unit_test_setup(test_acpi_dsdt, setup),
 		cmocka_unit_test_setup(test_acpi_power_off, setup),
+		cmocka_unit_test_setup(test_acpi_pm_timer_port, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

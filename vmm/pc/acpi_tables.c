@@ -13,7 +13,8 @@
  * the xAPIC's MMIO page, which an APIC already in x2APIC mode does not
  * have. The FADT and DSDT give it ACPI's power management: the PM1a
  * registers (dev/acpi_pm.h) and \_S5, so that its power-off writes
- * SLP_TYP and SLP_EN there (acpi_power_off), and the reset register,
+ * SLP_TYP and SLP_EN there (acpi_power_off), the PM timer, its acpi_pm
+ * clocksource (drivers/clocksource/acpi_pm.c), and the reset register,
  * 0xCF9, for its reboot (acpi_reboot); the DSDT also names the PCI root
  * bridge, since with ACPI on Linux scans only the root buses the
  * namespace lists (pci_acpi_init, acpi_pci_root_add). */
@@ -102,8 +103,10 @@ _Static_assert(FACS_OFFSET + FACS_SIZE <= DSDT_OFFSET, "FACS overlaps DSDT");
 #define FADT_SMI_CMD 48u
 #define FADT_PM1A_EVT_BLK 56u
 #define FADT_PM1A_CNT_BLK 64u
+#define FADT_PM_TMR_BLK 76u
 #define FADT_PM1_EVT_LEN 88u
 #define FADT_PM1_CNT_LEN 89u
+#define FADT_PM_TMR_LEN 91u
 #define FADT_P_LVL2_LAT 96u
 #define FADT_P_LVL3_LAT 98u
 #define FADT_CENTURY 108u
@@ -115,6 +118,7 @@ _Static_assert(FACS_OFFSET + FACS_SIZE <= DSDT_OFFSET, "FACS overlaps DSDT");
 #define FADT_X_DSDT 140u
 #define FADT_X_PM1A_EVT_BLK 148u
 #define FADT_X_PM1A_CNT_BLK 172u
+#define FADT_X_PM_TMR_BLK 208u
 /* C2 and C3 latencies over 100 and 1000 us: neither state exists. */
 #define FADT_NO_C2 101u
 #define FADT_NO_C3 1001u
@@ -125,7 +129,8 @@ _Static_assert(FACS_OFFSET + FACS_SIZE <= DSDT_OFFSET, "FACS overlaps DSDT");
 #define IAPC_VGA_NOT_PRESENT 0x0004u
 /* FADT flags (table 5.10): WBINVD works; C1 (HLT) on every CPU; no fixed
  * power or sleep button; RTC wake status not in fixed hardware; the
- * reset register is there. */
+ * reset register is there. TMR_VAL_EXT (bit 8) clear: the PM timer
+ * counts 24 bits (dev/acpi_pm.h). */
 #define FADT_F_WBINVD 0x00000001u
 #define FADT_F_PROC_C1 0x00000004u
 #define FADT_F_PWR_BUTTON 0x00000010u
@@ -232,7 +237,9 @@ static void write_fadt(uint8_t *f, uint64_t addr)
 	put_le(f + FADT_PM1A_CNT_BLK, 4, PC_ACPI_PM1A_CNT);
 	f[FADT_PM1_EVT_LEN] = ACPI_PM1_EVT_LEN;
 	f[FADT_PM1_CNT_LEN] = ACPI_PM1_CNT_LEN;
-	/* no PM timer (optional since ACPI 5.0A), no GPE blocks */
+	put_le(f + FADT_PM_TMR_BLK, 4, PC_ACPI_PM_TMR);
+	f[FADT_PM_TMR_LEN] = ACPI_PM_TMR_LEN;
+	/* no GPE blocks */
 	put_le(f + FADT_P_LVL2_LAT, 2, FADT_NO_C2);
 	put_le(f + FADT_P_LVL3_LAT, 2, FADT_NO_C3);
 	f[FADT_CENTURY] = PC_CMOS_CENTURY;
@@ -252,6 +259,8 @@ static void write_fadt(uint8_t *f, uint64_t addr)
 	       PC_ACPI_PM1A);
 	gas_io(f + FADT_X_PM1A_CNT_BLK, 8 * ACPI_PM1_CNT_LEN, GAS_ACCESS_WORD,
 	       PC_ACPI_PM1A_CNT);
+	gas_io(f + FADT_X_PM_TMR_BLK, 8 * ACPI_PM_TMR_LEN, GAS_ACCESS_DWORD,
+	       PC_ACPI_PM_TMR);
 	checksum(f, FADT_SIZE, &f[9]);
 }
 

@@ -46,6 +46,9 @@
  * CENTURY) is the IBM AT's. */
 #define PC_ACPI_PM1A 0x600u
 #define PC_ACPI_PM1A_CNT (PC_ACPI_PM1A + ACPI_PM1_EVT_LEN)
+/* The PM timer's PM_TMR_BLK: the dword after the PM1a blocks, at the
+ * offset from the PM base the PIIX4 and the ICH9 give theirs (+8). */
+#define PC_ACPI_PM_TMR (PC_ACPI_PM1A + 8u)
 #define PC_ACPI_SCI_IRQ 9u
 #define PC_ACPI_SLP_TYP_S5 5u
 #define PC_CMOS_CENTURY RTC_CENTURY
