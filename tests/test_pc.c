@@ -286,8 +286,11 @@ static uint64_t le64(const uint8_t *p)
 
 /* What ACPICA and Linux's acpi_parse_madt check: the RSDP's signature and
  * both checksums, the XSDT it points at, the MADT the XSDT lists, its
- * checksum, a local APIC address, the PC-AT PICs, and one enabled local
- * APIC with ID 0. */
+ * checksum, a local APIC address, the PC-AT PICs, one enabled local APIC
+ * with ID 0, the I/O APIC (ID 1, not the local APIC's; at 0xFEC00000;
+ * GSI base 0), and the interrupt source overrides: ISA IRQ 0 on GSI 2,
+ * conforming (ISA: edge, active high), and the SCI, IRQ 9 on GSI 9,
+ * level, active high (Linux's default for an SCI is active low). */
 static void test_acpi_tables(void **state)
 {
 	(void)state;
@@ -313,13 +316,51 @@ static void test_acpi_tables(void **state)
 	assert_int_equal(sum(madt, le32(madt + 4)), 0);
 	assert_int_equal(le32(madt + 36), 0xfee00000u);
 	assert_int_equal(le32(madt + 40), 1); /* PCAT_COMPAT: 8259s */
-	assert_int_equal(le32(madt + 4), 36 + 8 + 8);
+	assert_int_equal(le32(madt + 4), 36 + 8 + 8 + 12 + 2 * 10);
 	const uint8_t *lapic = madt + 44;
 
 	assert_int_equal(lapic[0], 0); /* processor local APIC */
 	assert_int_equal(lapic[1], 8);
 	assert_int_equal(lapic[3], 0);	      /* APIC ID */
 	assert_int_equal(le32(lapic + 4), 1); /* enabled */
+	const uint8_t *ioapic = lapic + 8;
+
+	assert_int_equal(ioapic[0], 1); /* I/O APIC */
+	assert_int_equal(ioapic[1], 12);
+	assert_int_equal(ioapic[2], 1); /* I/O APIC ID */
+	assert_int_not_equal(ioapic[2], lapic[3]);
+	assert_int_equal(ioapic[3], 0);
+	assert_int_equal(le32(ioapic + 4), 0xfec00000u);
+	assert_int_equal(le32(ioapic + 8), 0); /* GSI base */
+	/* the I/O APIC model answers to that ID */
+	struct ioapic io;
+
+	ioapic_init(&io, ioapic[2]);
+	ioapic_write(&io, 0, 4, 0);
+	assert_int_equal(ioapic_read(&io, 0x10, 4) >> 24, ioapic[2]);
+	const uint8_t *irq0 = ioapic + 12, *sci = irq0 + 10;
+
+	assert_int_equal(irq0[0], 2); /* interrupt source override */
+	assert_int_equal(irq0[1], 10);
+	assert_int_equal(irq0[2], 0); /* ISA */
+	assert_int_equal(irq0[3], 0);
+	assert_int_equal(le32(irq0 + 4), 2);
+	assert_int_equal(le16(irq0 + 8), 0); /* conforms: edge, high */
+	assert_int_equal(sci[0], 2);
+	assert_int_equal(sci[1], 10);
+	assert_int_equal(sci[2], 0);
+	assert_int_equal(sci[3], 9);
+	assert_int_equal(le32(sci + 4), 9);
+	assert_int_equal(le16(sci + 8), 0xd); /* level, active high */
+	/* the MADT's entries fill it exactly, and it ends before the FADT */
+	unsigned int off = 44;
+
+	while (off < le32(madt + 4)) {
+		assert_true(madt[off + 1] >= 2);
+		off += madt[off + 1];
+	}
+	assert_int_equal(off, le32(madt + 4));
+	assert_true(madt + le32(madt + 4) <= mem + le64(xsdt + 44));
 	/* every table lies inside what acpi_tables_write wrote */
 	assert_true(le64(xsdt + 36) + le32(madt + 4) <= ACPI_TABLES_ADDR + n);
 }
@@ -356,8 +397,19 @@ static void test_acpi_fadt(void **state)
 	assert_int_equal(le32(fadt + 64), 0x604); /* PM1a_CNT_BLK */
 	assert_int_equal(fadt[88], 4);		  /* PM1_EVT_LEN */
 	assert_int_equal(fadt[89], 2);		  /* PM1_CNT_LEN */
-	assert_int_equal(le32(fadt + 76), 0);	  /* no PM timer */
-	assert_int_equal(fadt[91], 0);
+	/* PM_TMR_BLK 0x608, after the PM1a blocks; PM_TMR_LEN 4 (Linux
+	 * takes no other); X_PM_TMR_BLK the same, 32 bits of system I/O,
+	 * dword access; TMR_VAL_EXT clear: 24 bits */
+	assert_int_equal(le32(fadt + 76), 0x608);
+	assert_int_equal(fadt[91], 4);
+	assert_int_equal(fadt[208], 1);
+	assert_int_equal(fadt[209], 32);
+	assert_int_equal(fadt[210], 0);
+	assert_int_equal(fadt[211], 3);
+	assert_int_equal(le64(fadt + 212), 0x608);
+	assert_false(le32(fadt + 112) & (1u << 8));
+	assert_true(le32(fadt + 76) >= le32(fadt + 56) + fadt[88] &&
+		    le32(fadt + 76) >= le32(fadt + 64) + fadt[89]);
 	assert_int_equal(fadt[108], 0x32); /* CENTURY */
 	/* X_PM1a_EVT_BLK, X_PM1a_CNT_BLK: system I/O, 32 and 16 bits */
 	assert_int_equal(fadt[148], 1);
@@ -441,6 +493,29 @@ static void test_acpi_power_off(void **state)
 	assert_false(pc_port_in(&pc, 0x606, 1, 0, &v));
 }
 
+/* The PM timer at PM_TMR_BLK (0x608): a 32-bit read gives the 24-bit
+ * count at 3.579545 MHz of the TSC it is read at, from the TSC rate the
+ * PC has; writes are ignored; 0x60C is not the PC's. */
+static void test_acpi_pm_timer_port(void **state)
+{
+	(void)state;
+	uint32_t v;
+
+	assert_true(pc_port_in(&pc, 0x608, 4, 0, &v));
+	assert_int_equal(v, 0);
+	assert_true(pc_port_in(&pc, 0x608, 4, pc.tsc_hz, &v));
+	assert_int_equal(v, 3579545);
+	assert_true(pc_port_in(&pc, 0x608, 4, 5 * pc.tsc_hz, &v));
+	assert_int_equal(v, (5ull * 3579545) % (1u << 24));
+	assert_true(pc_port_in(&pc, 0x60a, 1, pc.tsc_hz, &v));
+	assert_int_equal(v, 3579545 >> 16);
+	assert_true(pc_port_out(&pc, 0x608, 4, 0, pc.tsc_hz));
+	assert_true(pc_port_in(&pc, 0x608, 4, pc.tsc_hz, &v));
+	assert_int_equal(v, 3579545);
+	assert_false(pc_port_in(&pc, 0x60c, 4, 0, &v));
+	assert_false(pc_port_in(&pc, 0x607, 1, 0, &v));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -455,6 +530,7 @@ int main(void)
 		cmocka_unit_test_setup(test_acpi_fadt, setup),
 		cmocka_unit_test_setup(test_acpi_dsdt, setup),
 		cmocka_unit_test_setup(test_acpi_power_off, setup),
+		cmocka_unit_test_setup(test_acpi_pm_timer_port, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

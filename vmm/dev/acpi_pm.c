@@ -82,3 +82,40 @@ void acpi_pm_write(struct acpi_pm *pm, unsigned int offset, unsigned int size,
 	for (unsigned int i = 0; i < size && i < 4; i++)
 		write_byte(pm, offset + i, (uint8_t)(value >> (8 * i)));
 }
+
+/* floor(tsc * F / hz) split as tsc = q * hz + r: q * F + r * F / hz, which
+ * is exact, and r * F (r below hz, F below 2^22) cannot overflow for any
+ * TSC slower than 2^64 / F ticks a second, 5.15 THz. Only the low 24 bits
+ * are kept, and q * F wrapping at 2^64 leaves those as they are. A rate
+ * past that bound (none is real) is scaled down with r until r * F fits:
+ * no longer exact, still never backwards (r * F / hz stays at most F, the
+ * next q's first count). */
+uint32_t acpi_pm_timer(uint64_t tsc, uint64_t tsc_hz)
+{
+	if (!tsc_hz)
+		return 0;
+	uint64_t q = tsc / tsc_hz, r = tsc % tsc_hz, hz = tsc_hz;
+
+	while (hz > UINT64_MAX / ACPI_PM_TMR_HZ) {
+		hz >>= 1;
+		r >>= 1;
+	}
+	return (uint32_t)(q * ACPI_PM_TMR_HZ + r * ACPI_PM_TMR_HZ / hz) &
+	       ACPI_PM_TMR_MASK;
+}
+
+uint32_t acpi_pm_tmr_read(uint64_t tsc, uint64_t tsc_hz, unsigned int offset,
+			  unsigned int size)
+{
+	uint32_t count = acpi_pm_timer(tsc, tsc_hz), v = 0;
+
+	for (unsigned int i = 0; i < size && i < 4; i++) {
+		unsigned int byte = offset + i;
+		uint32_t b = byte < ACPI_PM_TMR_LEN
+				     ? count >> (8 * byte) & 0xffu
+				     : 0xffu;
+
+		v |= b << (8 * i);
+	}
+	return v;
+}

@@ -3,11 +3,18 @@
  * block, 2 bytes), the six bytes from the block's base (ACPI 6.4,
  * 4.8.3.1, "PM1 Event Grouping"; 4.8.3.2, "PM1 Control Grouping"). The
  * FADT (pc/acpi_tables.c) says where they are. No event is ever raised
- * (no PM timer, no buttons, no SCI), so PM1_STS reads 0; PM1_EN keeps
+ * (no buttons, no SCI; the PM timer's carry sets no TMR_STS, which Linux
+ * never enables), so PM1_STS reads 0; PM1_EN keeps
  * what is written (ACPICA checks that GBL_EN reads back); PM1_CNT is
  * always in ACPI mode (SCI_EN 1: the FADT has no SMI_CMD), keeps
  * SLP_TYP, and SLP_EN written asks for the sleep state SLP_TYP names.
- * Pure: the PC (pc/pc_io.c) decides what a sleep state does. */
+ * Pure: the PC (pc/pc_io.c) decides what a sleep state does.
+ *
+ * And the power management timer (4.8.3.3, "Power Management Timer
+ * (PM_TMR)"), in its own block: a 24-bit count at 3.579545 MHz, read as
+ * a 32-bit port, which Linux takes as its acpi_pm clocksource, the
+ * watchdog's second clock beside the TSC. Pure too: the count is the TSC
+ * the caller passes, scaled by the TSC's rate. */
 #ifndef HV_ACPI_PM_H
 #define HV_ACPI_PM_H
 
@@ -47,6 +54,12 @@ struct acpi_pm {
 	unsigned int slp_typ; /* ... with this SLP_TYP */
 };
 
+/* PM_TMR (FADT PM_TMR_LEN 4): the count in bits 23:0, and bits 31:24
+ * 0 (FADT flags TMR_VAL_EXT clear: a 24-bit timer). */
+#define ACPI_PM_TMR_HZ 3579545u
+#define ACPI_PM_TMR_LEN 4u
+#define ACPI_PM_TMR_MASK 0x00ffffffu
+
 void acpi_pm_init(struct acpi_pm *pm);
 /* @size bytes (1, 2 or 4) at @offset from the block's base; bytes past
  * the block read 0xFF and ignore writes. */
@@ -54,5 +67,15 @@ uint32_t acpi_pm_read(const struct acpi_pm *pm, unsigned int offset,
 		      unsigned int size);
 void acpi_pm_write(struct acpi_pm *pm, unsigned int offset, unsigned int size,
 		   uint32_t value);
+/* The timer's count at TSC @tsc, a TSC of @tsc_hz ticks a second that
+ * started with the count at 0: floor(tsc * 3579545 / tsc_hz) modulo
+ * 2^24, so it never goes backwards but to wrap; 0 when @tsc_hz is 0 (a
+ * stopped timer, which Linux's check finds and refuses). */
+uint32_t acpi_pm_timer(uint64_t tsc, uint64_t tsc_hz);
+/* @size bytes (1, 2 or 4) at @offset from PM_TMR_BLK: the count's bytes,
+ * as acpi_pm_read gives the PM1 registers'; bytes past the register read
+ * 0xFF. PM_TMR is read-only: there is no write. */
+uint32_t acpi_pm_tmr_read(uint64_t tsc, uint64_t tsc_hz, unsigned int offset,
+			  unsigned int size);
 
 #endif

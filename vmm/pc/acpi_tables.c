@@ -1,9 +1,10 @@
 /* The PC's ACPI tables (ACPI 6.4): an RSDP, an XSDT, a MADT with one
- * local APIC, a FADT with its FACS, and a DSDT (5.2.5, "Root System
- * Description Pointer"; 5.2.8, "Extended System Description Table";
- * 5.2.12, "Multiple APIC Description Table"; 5.2.9, "Fixed ACPI
- * Description Table"; 5.2.10, "Firmware ACPI Control Structure"; 5.2.11.1,
- * "Differentiated System Description Table").
+ * local APIC, the I/O APIC and two interrupt source overrides, a FADT
+ * with its FACS, and a DSDT (5.2.5, "Root System Description Pointer";
+ * 5.2.8, "Extended System Description Table"; 5.2.12, "Multiple APIC
+ * Description Table"; 5.2.9, "Fixed ACPI Description Table"; 5.2.10,
+ * "Firmware ACPI Control Structure"; 5.2.11.1, "Differentiated System
+ * Description Table").
  *
  * Linux 6.1 needs the MADT, not only for its local APIC timer (without a
  * MADT or MP table it never starts it), but also to switch to its x2APIC
@@ -12,7 +13,8 @@
  * the xAPIC's MMIO page, which an APIC already in x2APIC mode does not
  * have. The FADT and DSDT give it ACPI's power management: the PM1a
  * registers (dev/acpi_pm.h) and \_S5, so that its power-off writes
- * SLP_TYP and SLP_EN there (acpi_power_off), and the reset register,
+ * SLP_TYP and SLP_EN there (acpi_power_off), the PM timer, its acpi_pm
+ * clocksource (drivers/clocksource/acpi_pm.c), and the reset register,
  * 0xCF9, for its reboot (acpi_reboot); the DSDT also names the PCI root
  * bridge, since with ACPI on Linux scans only the root buses the
  * namespace lists (pci_acpi_init, acpi_pci_root_add). */
@@ -24,12 +26,55 @@
 #define SDT_HEADER_SIZE 36u
 #define XSDT_ENTRIES 2u
 #define XSDT_SIZE (SDT_HEADER_SIZE + 8u * XSDT_ENTRIES)
-#define MADT_LAPIC_SIZE 8u
-#define MADT_SIZE (SDT_HEADER_SIZE + 8u + MADT_LAPIC_SIZE)
-#define MADT_REVISION 3u
+/* The MADT's interrupt controller structures (5.2.12: "Processor Local
+ * APIC Structure", "I/O APIC Structure", "Interrupt Source Override
+ * Structure"): type and length. */
 #define MADT_TYPE_LOCAL_APIC 0u
+#define MADT_LAPIC_SIZE 8u
+#define MADT_TYPE_IO_APIC 1u
+#define MADT_IOAPIC_SIZE 12u
+#define MADT_TYPE_OVERRIDE 2u
+#define MADT_OVERRIDE_SIZE 10u
+#define MADT_REVISION 3u
 #define MADT_LAPIC_ENABLED 1u
 #define MADT_PCAT_COMPAT 1u
+#define MADT_BUS_ISA 0u
+/* MPS INTI flags (5.2.12, "MPS INTI Flags"): polarity in bits 1:0 and
+ * trigger mode in bits 3:2, each 00 for "conforms to the bus" (ISA: edge,
+ * active high). */
+#define MPS_INTI_CONFORMS 0x0u
+#define MPS_INTI_ACTIVE_HIGH 0x1u
+#define MPS_INTI_LEVEL 0xcu
+
+/* The interrupt source overrides: the ISA IRQs that do not reach the I/O
+ * APIC pin of their own number, or not as ISA's edge, active high. The
+ * ones QEMU's pc and q35 tables list (hw/i386/acpi-common.c), and why
+ * each is kept or left out:
+ * - IRQ 0 on pin 2, conforming: kept. The PC's wiring (pin 0 is the
+ *   8259's INTR); without it Linux would route a timer's IRQ 0 to pin 0.
+ * - IRQ 9, the SCI (FADT SCI_INT), level, active high: kept. With no
+ *   override Linux sets the SCI up as ACPI says an SCI is, level and
+ *   active low (acpi_sci_ioapic_setup), and the SCI's line, low while
+ *   idle, would be asserted for good.
+ * - IRQs 5, 10 and 11, level, active high: left out. They are where
+ *   QEMU's PIIX routes PCI INTx (its PCI links); this PC's one PCI
+ *   function, the host bridge, has no interrupt, and the DSDT routes
+ *   none, so they stay ISA's.
+ * The Local APIC NMI structure QEMU adds (LINT1 as NMI) is left out too:
+ * nothing drives this PC's LINT1. */
+static const struct {
+	uint8_t irq;
+	uint32_t gsi;
+	uint16_t flags;
+} madt_overrides[] = {
+	{0, PC_IRQ0_GSI, MPS_INTI_CONFORMS},
+	{PC_ACPI_SCI_IRQ, PC_ACPI_SCI_IRQ,
+	 MPS_INTI_ACTIVE_HIGH | MPS_INTI_LEVEL},
+};
+
+#define MADT_SIZE                                                    \
+	(SDT_HEADER_SIZE + 8u + MADT_LAPIC_SIZE + MADT_IOAPIC_SIZE + \
+	 MADT_OVERRIDE_SIZE * (unsigned int)COUNT_OF(madt_overrides))
 /* FADT revision 6 (ACPI 6.x), minor version 4: 276 bytes. */
 #define FADT_SIZE 276u
 #define FADT_REVISION 6u
@@ -43,9 +88,13 @@
  * (5.2.10). */
 #define XSDT_OFFSET 0x30u
 #define MADT_OFFSET 0x70u
-#define FADT_OFFSET 0xb0u
+#define FADT_OFFSET 0xd0u
 #define FACS_OFFSET 0x200u
 #define DSDT_OFFSET 0x240u
+_Static_assert(XSDT_OFFSET + XSDT_SIZE <= MADT_OFFSET, "XSDT overlaps MADT");
+_Static_assert(MADT_OFFSET + MADT_SIZE <= FADT_OFFSET, "MADT overlaps FADT");
+_Static_assert(FADT_OFFSET + FADT_SIZE <= FACS_OFFSET, "FADT overlaps FACS");
+_Static_assert(FACS_OFFSET + FACS_SIZE <= DSDT_OFFSET, "FACS overlaps DSDT");
 
 /* FADT fields (table 5.9, "FADT Format"): offsets. */
 #define FADT_FIRMWARE_CTRL 36u
@@ -54,8 +103,10 @@
 #define FADT_SMI_CMD 48u
 #define FADT_PM1A_EVT_BLK 56u
 #define FADT_PM1A_CNT_BLK 64u
+#define FADT_PM_TMR_BLK 76u
 #define FADT_PM1_EVT_LEN 88u
 #define FADT_PM1_CNT_LEN 89u
+#define FADT_PM_TMR_LEN 91u
 #define FADT_P_LVL2_LAT 96u
 #define FADT_P_LVL3_LAT 98u
 #define FADT_CENTURY 108u
@@ -67,6 +118,7 @@
 #define FADT_X_DSDT 140u
 #define FADT_X_PM1A_EVT_BLK 148u
 #define FADT_X_PM1A_CNT_BLK 172u
+#define FADT_X_PM_TMR_BLK 208u
 /* C2 and C3 latencies over 100 and 1000 us: neither state exists. */
 #define FADT_NO_C2 101u
 #define FADT_NO_C3 1001u
@@ -77,7 +129,8 @@
 #define IAPC_VGA_NOT_PRESENT 0x0004u
 /* FADT flags (table 5.10): WBINVD works; C1 (HLT) on every CPU; no fixed
  * power or sleep button; RTC wake status not in fixed hardware; the
- * reset register is there. */
+ * reset register is there. TMR_VAL_EXT (bit 8) clear: the PM timer
+ * counts 24 bits (dev/acpi_pm.h). */
 #define FADT_F_WBINVD 0x00000001u
 #define FADT_F_PROC_C1 0x00000004u
 #define FADT_F_PWR_BUTTON 0x00000010u
@@ -184,7 +237,9 @@ static void write_fadt(uint8_t *f, uint64_t addr)
 	put_le(f + FADT_PM1A_CNT_BLK, 4, PC_ACPI_PM1A_CNT);
 	f[FADT_PM1_EVT_LEN] = ACPI_PM1_EVT_LEN;
 	f[FADT_PM1_CNT_LEN] = ACPI_PM1_CNT_LEN;
-	/* no PM timer (optional since ACPI 5.0A), no GPE blocks */
+	put_le(f + FADT_PM_TMR_BLK, 4, PC_ACPI_PM_TMR);
+	f[FADT_PM_TMR_LEN] = ACPI_PM_TMR_LEN;
+	/* no GPE blocks */
 	put_le(f + FADT_P_LVL2_LAT, 2, FADT_NO_C2);
 	put_le(f + FADT_P_LVL3_LAT, 2, FADT_NO_C3);
 	f[FADT_CENTURY] = PC_CMOS_CENTURY;
@@ -204,6 +259,8 @@ static void write_fadt(uint8_t *f, uint64_t addr)
 	       PC_ACPI_PM1A);
 	gas_io(f + FADT_X_PM1A_CNT_BLK, 8 * ACPI_PM1_CNT_LEN, GAS_ACCESS_WORD,
 	       PC_ACPI_PM1A_CNT);
+	gas_io(f + FADT_X_PM_TMR_BLK, 8 * ACPI_PM_TMR_LEN, GAS_ACCESS_DWORD,
+	       PC_ACPI_PM_TMR);
 	checksum(f, FADT_SIZE, &f[9]);
 }
 
@@ -222,6 +279,7 @@ unsigned int acpi_tables_write(uint8_t *mem, uint64_t addr)
 	uint8_t *xsdt = rsdp + XSDT_OFFSET;
 	uint8_t *madt = rsdp + MADT_OFFSET;
 	uint8_t *lapic = madt + SDT_HEADER_SIZE + 8;
+	uint8_t *ioapic = lapic + MADT_LAPIC_SIZE;
 	uint8_t *dsdt = rsdp + DSDT_OFFSET;
 
 	sdt_header(madt, "APIC", MADT_SIZE, MADT_REVISION);
@@ -233,6 +291,21 @@ unsigned int acpi_tables_write(uint8_t *mem, uint64_t addr)
 	lapic[2] = 0; /* ACPI processor UID */
 	lapic[3] = 0; /* APIC ID */
 	put_le(lapic + 4, 4, MADT_LAPIC_ENABLED);
+	ioapic[0] = MADT_TYPE_IO_APIC;
+	ioapic[1] = MADT_IOAPIC_SIZE;
+	ioapic[2] = PC_IOAPIC_ID;
+	put_le(ioapic + 4, 4, IOAPIC_DEFAULT_BASE);
+	put_le(ioapic + 8, 4, 0); /* its pin 0 is GSI 0 */
+	for (unsigned int i = 0; i < COUNT_OF(madt_overrides); i++) {
+		uint8_t *o = ioapic + MADT_IOAPIC_SIZE + i * MADT_OVERRIDE_SIZE;
+
+		o[0] = MADT_TYPE_OVERRIDE;
+		o[1] = MADT_OVERRIDE_SIZE;
+		o[2] = MADT_BUS_ISA;
+		o[3] = madt_overrides[i].irq;
+		put_le(o + 4, 4, madt_overrides[i].gsi);
+		put_le(o + 8, 2, madt_overrides[i].flags);
+	}
 	checksum(madt, MADT_SIZE, &madt[9]);
 
 	sdt_header(dsdt, "DSDT", DSDT_SIZE, DSDT_REVISION);

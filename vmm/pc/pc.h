@@ -16,6 +16,7 @@
 
 #include "dev/acpi_pm.h"
 #include "dev/i8259.h"
+#include "dev/ioapic.h"
 #include "dev/lapic.h"
 #include "dev/mc146818.h"
 #include "dev/pci_host.h"
@@ -45,9 +46,21 @@
  * CENTURY) is the IBM AT's. */
 #define PC_ACPI_PM1A 0x600u
 #define PC_ACPI_PM1A_CNT (PC_ACPI_PM1A + ACPI_PM1_EVT_LEN)
+/* The PM timer's PM_TMR_BLK: the dword after the PM1a blocks, at the
+ * offset from the PM base the PIIX4 and the ICH9 give theirs (+8). */
+#define PC_ACPI_PM_TMR (PC_ACPI_PM1A + 8u)
 #define PC_ACPI_SCI_IRQ 9u
 #define PC_ACPI_SLP_TYP_S5 5u
 #define PC_CMOS_CENTURY RTC_CENTURY
+/* The I/O APIC (dev/ioapic.h) at IOAPIC_DEFAULT_BASE, its 24 pins GSIs
+ * 0-23, ISA IRQ n on pin n but IRQ 0 on pin 2 (pin 0 is the 8259s'
+ * INTR), as on PCs and in QEMU; the MADT says so. Its ID is 1, the first
+ * after the one local APIC's 0: I/O APICs and local APICs share one ID
+ * space on the APIC bus (82093AA 3.2.1, "IOAPICID—IOAPIC Identification
+ * Register": each APIC device's ID unique), and 32-bit Linux gives an I/O
+ * APIC whose ID a CPU has another one (io_apic_get_unique_id). */
+#define PC_IOAPIC_ID 1u
+#define PC_IRQ0_GSI 2u
 
 /* IA32_APIC_BASE as the guest reads it: the default base, the bootstrap
  * processor, globally enabled, in x2APIC mode (SDM 3A 11.12.1,
@@ -124,8 +137,9 @@ bool pc_port_out(struct pc *pc, uint16_t port, unsigned int size,
 
 /* The ACPI tables (acpi_tables.c): the RSDP at @addr, where Linux finds
  * it by scanning 0xE0000-0xFFFFF, then an XSDT listing a MADT naming one
- * local APIC (ID 0) and a FADT, with its FACS and a DSDT that holds \_S5
- * and the PCI root bridge. Returns the bytes written. */
+ * local APIC (ID 0), the I/O APIC and the ISA IRQs it does not take as
+ * they are (IRQ 0, the SCI), and a FADT, with its FACS and a DSDT that
+ * holds \_S5 and the PCI root bridge. Returns the bytes written. */
 #define ACPI_TABLES_ADDR 0xf0000ull
 unsigned int acpi_tables_write(uint8_t *mem, uint64_t addr);
 

@@ -1,7 +1,8 @@
 /* The PC's I/O ports: COM1 (dev/uart16550.c), the keyboard controller's
  * status and reset, the CMOS clock (dev/mc146818.c), the chipset's reset
- * control, PCI configuration mechanism #1 (dev/pci_host.c) and ACPI's PM1a
- * registers (dev/acpi_pm.c), and the 8259 pair (dev/i8259.c). Everything
+ * control, PCI configuration mechanism #1 (dev/pci_host.c), ACPI's PM1a
+ * registers and PM timer (dev/acpi_pm.c), and the 8259 pair
+ * (dev/i8259.c). Everything
  * else is absent (handle_io.c: reads all ones, writes vanish), which is
  * how Linux finds no PIT quickly (docs/linux-guest.md). */
 #include "pc/pc.h"
@@ -14,6 +15,12 @@ static bool is_com1(uint16_t port)
 static bool is_acpi_pm(uint16_t port)
 {
 	return port >= PC_ACPI_PM1A && port < PC_ACPI_PM1A + ACPI_PM1_BYTES;
+}
+
+static bool is_acpi_pm_tmr(uint16_t port)
+{
+	return port >= PC_ACPI_PM_TMR &&
+	       port < PC_ACPI_PM_TMR + ACPI_PM_TMR_LEN;
 }
 
 /* 0xCF8-0xCFF, but a byte at 0xCF9: the reset control register shares
@@ -50,6 +57,11 @@ bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size, uint64_t now,
 		*value = acpi_pm_read(&pc->pm, port - PC_ACPI_PM1A, size);
 		return true;
 	}
+	if (is_acpi_pm_tmr(port)) {
+		*value = acpi_pm_tmr_read(now, pc->tsc_hz,
+					  port - PC_ACPI_PM_TMR, size);
+		return true;
+	}
 	if (port == PC_I8042_STATUS) {
 		*value = high | PC_I8042_STATUS_VALUE;
 		return true;
@@ -80,6 +92,8 @@ bool pc_port_out(struct pc *pc, uint16_t port, unsigned int size,
 		pc->pm.sleep = false;
 		return true;
 	}
+	if (is_acpi_pm_tmr(port))
+		return true; /* read-only */
 	if (is_com1(port)) {
 		uart16550_write(&pc->uart, (enum uart_register)(port - PC_COM1),
 				(uint8_t)value);
