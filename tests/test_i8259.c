@@ -77,7 +77,9 @@ static void test_irr_isr_eoi(void **state)
 	i8259_set_irq(&p, 1); /* masked: stays requested */
 	i8259_write(&p, 0x20, I8259_OCW3 | I8259_OCW3_RR);
 	assert_int_equal(i8259_read(&p, 0x20), 0x03);
+	assert_true(i8259_pending(&p));
 	assert_int_equal(i8259_ack(&p), 0x30);
+	assert_false(i8259_pending(&p));
 	i8259_write(&p, 0x20, I8259_OCW3 | I8259_OCW3_RR | I8259_OCW3_RIS);
 	assert_int_equal(i8259_read(&p, 0x20), 0x01);
 	assert_int_equal(i8259_ack(&p), -1); /* IRQ 1 masked */
@@ -97,6 +99,7 @@ static void test_priority(void **state)
 	i8259_set_irq(&p, 4);
 	assert_int_equal(i8259_ack(&p), 0x34);
 	i8259_set_irq(&p, 6);
+	assert_false(i8259_pending(&p)); /* IRQ 4 in service is higher */
 	assert_int_equal(i8259_ack(&p), -1);
 	i8259_set_irq(&p, 3);
 	assert_int_equal(i8259_ack(&p), 0x33);

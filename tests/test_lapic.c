@@ -362,6 +362,143 @@ static void test_timer_that_can_never_interrupt(void **state)
 	assert_false(lapic_timer_can_interrupt(&l));
 }
 
+/* xAPIC mode: the same registers in the MMIO page, offset = (MSR -
+ * 0x800) * 16, with xAPIC's own ID, LDR/DFR and split ICR. */
+static uint32_t mrd(uint32_t offset)
+{
+	uint32_t v = 0xdead;
+
+	assert_true(lapic_mmio_read(&l, offset, 4, 0, &v));
+	return v;
+}
+
+static void mwr(uint32_t offset, uint32_t v)
+{
+	assert_true(lapic_mmio_write(&l, offset, 4, v, 0));
+}
+
+static void test_xapic_registers(void **state)
+{
+	(void)state;
+	lapic_init(&l, 0);
+	lapic_set_xapic(&l, true);
+	assert_int_equal(mrd(0x30) & 0xff, 0x14); /* version */
+	assert_int_equal(mrd(0xe0), 0xffffffffu); /* DFR: flat at reset */
+	mwr(0xf0, LAPIC_SVR_ENABLE | 0xff);
+	assert_int_equal(mrd(0xf0), LAPIC_SVR_ENABLE | 0xff);
+	mwr(0x80, 0x20); /* TPR */
+	assert_int_equal(mrd(0x80), 0x20);
+	assert_int_equal(mrd(0xa0), 0x20); /* PPR follows */
+	mwr(0xd0, 0x01abcdefu);		   /* LDR: only bits 31:24 */
+	assert_int_equal(mrd(0xd0), 0x01000000u);
+	mwr(0xe0, 0x0u); /* DFR: cluster; low bits read as ones */
+	assert_int_equal(mrd(0xe0), 0x0fffffffu);
+	/* Read-only ID and version, write-only EOI reading 0. */
+	mwr(0x20, 0x05000000u);
+	assert_int_equal(mrd(0x20), 0);
+	assert_int_equal(mrd(0xb0), 0);
+	/* Not 32-bit aligned 16 bytes, or not 4 bytes wide: refused. */
+	uint32_t v = 1;
+
+	assert_false(lapic_mmio_read(&l, 0x84, 4, 0, &v));
+	assert_int_equal(v, 0);
+	assert_false(lapic_mmio_read(&l, 0x80, 2, 0, &v));
+	assert_false(lapic_mmio_write(&l, 0x80, 8, 0x30, 0));
+	assert_false(lapic_mmio_read(&l, 0x400, 4, 0, &v));
+	assert_int_equal(mrd(0x80), 0x20);
+	/* A reserved register (x2APIC's SELF IPI) reads 0 and is an
+	 * illegal-register error in the ESR. */
+	mwr(0x280, 0);
+	assert_int_equal(mrd(0x3f0), 0);
+	mwr(0x280, 0);
+	assert_int_equal(mrd(0x280), 1u << 7);
+}
+
+static void test_xapic_icr_and_destinations(void **state)
+{
+	(void)state;
+	lapic_init(&l, 0);
+	lapic_set_xapic(&l, true);
+	mwr(0xf0, LAPIC_SVR_ENABLE | 0xff);
+	/* Physical: the high half's destination, sent by the low half. */
+	mwr(0x310, 0x01000000u);
+	mwr(0x300, 0x41);
+	assert_int_equal(mrd(0x200 + 0x20), 0); /* APIC 1: none here */
+	mwr(0x310, 0);
+	mwr(0x300, 0x42);
+	assert_int_equal(mrd(0x220), 1u << 2);
+	assert_int_equal(mrd(0x310), 0);
+	assert_int_equal(mrd(0x300) & (1u << 12), 0); /* delivered */
+	mwr(0x310, 0xff000000u);		      /* broadcast */
+	mwr(0x300, 0x43);
+	assert_int_equal(mrd(0x220), 3u << 2);
+	/* Logical, flat: this APIC's logical ID bit 1. */
+	mwr(0xd0, 0x02000000u);
+	mwr(0x310, 0x01000000u);
+	mwr(0x300, (1u << 11) | 0x44);
+	mwr(0x310, 0x06000000u);
+	mwr(0x300, (1u << 11) | 0x45);
+	assert_int_equal(mrd(0x220), 0x2cu);
+	/* Logical, cluster: cluster 1 member 2 is 0x12. */
+	mwr(0xe0, 0);
+	mwr(0xd0, 0x12000000u);
+	mwr(0x310, 0x22000000u);
+	mwr(0x300, (1u << 11) | 0x46);
+	mwr(0x310, 0x13000000u);
+	mwr(0x300, (1u << 11) | 0x47);
+	assert_int_equal(mrd(0x220), 0xacu);
+	/* In xAPIC mode, an EOI of any value completes the interrupt. */
+	assert_int_equal(lapic_pending(&l), 0x47);
+	lapic_accept(&l, 0x47);
+	mwr(0xb0, 0x1234);
+	assert_int_equal(mrd(0x100 + 0x20), 0);
+}
+
+/* An I/O APIC message: a level-triggered one sets TMR, and its EOI
+ * comes back once for the I/O APIC; an edge one clears TMR. */
+static void test_level_triggered_eoi_broadcast(void **state)
+{
+	(void)state;
+	enable();
+	lapic_deliver(&l, 0x31, true);
+	assert_int_equal(rd(X2APIC_TMR0 + 1, 0), 1u << 17);
+	assert_int_equal(lapic_pending(&l), 0x31);
+	lapic_accept(&l, 0x31);
+	assert_int_equal(lapic_take_level_eoi(&l), -1);
+	wr(X2APIC_EOI, 0, 0);
+	assert_int_equal(lapic_take_level_eoi(&l), 0x31);
+	assert_int_equal(lapic_take_level_eoi(&l), -1);
+	lapic_deliver(&l, 0x31, false);
+	assert_int_equal(rd(X2APIC_TMR0 + 1, 0), 0);
+	lapic_accept(&l, 0x31);
+	wr(X2APIC_EOI, 0, 0);
+	assert_int_equal(lapic_take_level_eoi(&l), -1);
+	/* Illegal vectors from outside: an ESR error, never IRR. */
+	wr(X2APIC_ESR, 0, 0);
+	lapic_deliver(&l, 0x0f, true);
+	assert_int_equal(lapic_pending(&l), -1);
+	wr(X2APIC_ESR, 0, 0);
+	assert_int_equal(rd(X2APIC_ESR, 0), 1u << 6);
+}
+
+/* LINT0 as ExtINT (virtual wire) lets the 8259 through; masked, another
+ * delivery mode, or the APIC software-disabled, it does not. */
+static void test_extint_virtual_wire(void **state)
+{
+	(void)state;
+	assert_false(lapic_extint_open(&l));
+	enable();
+	wr(X2APIC_LVT_LINT0, LAPIC_LVT_EXTINT, 0);
+	assert_true(lapic_extint_open(&l));
+	wr(X2APIC_LVT_LINT0, LAPIC_LVT_EXTINT | LAPIC_LVT_MASKED, 0);
+	assert_false(lapic_extint_open(&l));
+	wr(X2APIC_LVT_LINT0, 4u << 8, 0); /* NMI */
+	assert_false(lapic_extint_open(&l));
+	wr(X2APIC_LVT_LINT0, LAPIC_LVT_EXTINT, 0);
+	wr(X2APIC_SVR, 0xff, 0);
+	assert_false(lapic_extint_open(&l));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -387,6 +524,11 @@ int main(void)
 		cmocka_unit_test_setup(test_svr_writable_bits, setup),
 		cmocka_unit_test_setup(test_timer_that_can_never_interrupt,
 				       setup),
+		cmocka_unit_test_setup(test_xapic_registers, setup),
+		cmocka_unit_test_setup(test_xapic_icr_and_destinations, setup),
+		cmocka_unit_test_setup(test_level_triggered_eoi_broadcast,
+				       setup),
+		cmocka_unit_test_setup(test_extint_virtual_wire, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -28,6 +28,7 @@ static int setup(void **state)
 	(void)state;
 	memset(&pc, 0, sizeof(pc));
 	lapic_init(&pc.lapic, 0);
+	pc.apic_mode = PC_APIC_X2APIC;
 	uart16550_init(&pc.uart, tx, NULL);
 	pc.tsc_hz = 50000000;
 	nsent = 0;
@@ -162,7 +163,7 @@ static void test_msrs(void **state)
 
 /* Review G9: x2APIC -> disabled (EN = EXTD = 0) is a legal transition
  * (SDM 3A 11.12.5): the APIC goes back to its reset state, its MSRs #GP,
- * CPUID loses the APIC flag; it cannot come back without xAPIC's MMIO. */
+ * CPUID loses the APIC flag; it comes back only through xAPIC mode. */
 static void test_apic_base_x2apic_to_disabled(void **state)
 {
 	struct cpuid_regs host = {0, 0, 0, ~0u}, r = {0, 0, 0, 1u << 9};
@@ -203,13 +204,10 @@ static void test_apic_base_x2apic_to_disabled(void **state)
 	assert_false(pc.lapic.svr & LAPIC_SVR_ENABLE);
 	pc_cpuid(&pc, 1, 0, &host, &r);
 	assert_false(r.edx & (1u << 9));
-	/* Disabled -> x2APIC is illegal, -> xAPIC not offered; the same
-	 * value again is no change. */
+	/* Disabled -> x2APIC is illegal; the same value again is no
+	 * change. */
 	assert_int_equal(
 		pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfee00d00ull, 0),
-		PC_MSR_GP);
-	assert_int_equal(
-		pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfee00900ull, 0),
 		PC_MSR_GP);
 	assert_int_equal(
 		pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfee00100ull, 0),
@@ -217,6 +215,70 @@ static void test_apic_base_x2apic_to_disabled(void **state)
 	assert_int_equal(pc_msr_read(&pc, MSR_IA32_APIC_BASE, 0, &v),
 			 PC_MSR_DONE);
 	assert_int_equal(v, 0xfee00100ull);
+}
+
+/* IA32_TSC_ADJUST where the host has it: shown in CPUID, reads 0, and
+ * only 0, no adjustment, may be written. */
+static void test_tsc_adjust(void **state)
+{
+	struct cpuid_regs host = {0, 1u << 1, 0, 0}, r = host;
+	uint64_t v = 1;
+
+	(void)state;
+	pc_cpuid(&pc, 7, 0, &host, &r);
+	assert_true(r.ebx & (1u << 1));
+	host.ebx = 0;
+	r = host;
+	pc_cpuid(&pc, 7, 0, &host, &r);
+	assert_false(r.ebx & (1u << 1));
+	assert_int_equal(pc_msr_read(&pc, MSR_IA32_TSC_ADJUST, 0, &v),
+			 PC_MSR_DONE);
+	assert_int_equal(v, 0);
+	assert_int_equal(pc_msr_write(&pc, MSR_IA32_TSC_ADJUST, 0, 0),
+			 PC_MSR_DONE);
+	assert_int_equal(pc_msr_write(&pc, MSR_IA32_TSC_ADJUST, 5, 0),
+			 PC_MSR_GP);
+}
+
+/* Linux without interrupt remapping leaves x2APIC mode
+ * (__x2apic_disable: disabled, then xAPIC): the registers move to the
+ * MMIO page, the x2APIC MSRs #GP, CPUID keeps the APIC flag; xAPIC ->
+ * x2APIC is legal again, x2APIC -> xAPIC directly is not. */
+static void test_apic_base_to_xapic_and_back(void **state)
+{
+	struct cpuid_regs host = {0, 0, 0, ~0u}, r = {0, 0, 0, 1u << 9};
+	uint64_t v = 0;
+
+	(void)state;
+	assert_int_equal(
+		pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfee00900ull, 0),
+		PC_MSR_GP);
+	assert_int_equal(
+		pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfee00100ull, 0),
+		PC_MSR_DONE);
+	assert_int_equal(
+		pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfee00900ull, 0),
+		PC_MSR_DONE);
+	assert_int_equal(pc.apic_mode, PC_APIC_XAPIC);
+	assert_true(pc.lapic.xapic);
+	assert_int_equal(pc_msr_read(&pc, MSR_IA32_APIC_BASE, 0, &v),
+			 PC_MSR_DONE);
+	assert_int_equal(v, 0xfee00900ull);
+	assert_int_equal(pc_msr_read(&pc, X2APIC_VERSION, 0, &v), PC_MSR_GP);
+	pc_cpuid(&pc, 1, 0, &host, &r);
+	assert_true(r.edx & (1u << 9));
+	/* Another base, or a BSP flag cleared: not this PC's APIC. */
+	assert_int_equal(
+		pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfed00900ull, 0),
+		PC_MSR_GP);
+	assert_int_equal(
+		pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfee00800ull, 0),
+		PC_MSR_GP);
+	assert_int_equal(
+		pc_msr_write(&pc, MSR_IA32_APIC_BASE, 0xfee00d00ull, 0),
+		PC_MSR_DONE);
+	assert_false(pc.lapic.xapic);
+	assert_int_equal(pc_msr_read(&pc, X2APIC_VERSION, 0, &v), PC_MSR_DONE);
 }
 
 static void test_ports(void **state)
@@ -523,6 +585,8 @@ int main(void)
 		cmocka_unit_test_setup(test_cpuid_leaf1, setup),
 		cmocka_unit_test_setup(test_cpuid_xsave_and_topology, setup),
 		cmocka_unit_test_setup(test_msrs, setup),
+		cmocka_unit_test_setup(test_tsc_adjust, setup),
+		cmocka_unit_test_setup(test_apic_base_to_xapic_and_back, setup),
 		cmocka_unit_test_setup(test_apic_base_x2apic_to_disabled,
 				       setup),
 		cmocka_unit_test_setup(test_ports, setup),

@@ -1,11 +1,6 @@
 /* The Linux guest's own helper (guest/linux/init), one static program for
  * what busybox lacks:
  *
- *   hvutil serial-irq0 DEV   the port's IRQ set to 0 (TIOCGSERIAL, then
- *                            TIOCSSERIAL), as "setserial DEV irq 0" does:
- *                            hv.efi's machine has no interrupt controller
- *                            routing IRQ 4, so the 8250 driver must poll.
- *                            Debian's busybox has no setserial applet.
  *   hvutil rdtsc             the TSC, in decimal (under Bochs with
  *                            "clock: sync=none": instructions executed
  *                            since power-on; make bench's figure)
@@ -24,7 +19,6 @@
  * glibc program is 700 KB, and under Bochs every byte of the initramfs is
  * read from the ESP by emulated instructions; this one is a few KB. */
 #include <fcntl.h>
-#include <linux/serial.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -92,31 +86,6 @@ static uint64_t rdtsc(void)
 	return ((uint64_t)hi << 32) | lo;
 }
 
-static int serial_irq0(const char *dev)
-{
-	struct serial_struct ss;
-	long fd = sys3(SYS_open, (long)dev, O_RDWR | O_NOCTTY | O_NONBLOCK, 0);
-	long r;
-	int old;
-
-	if (fd < 0)
-		return fail(dev, fd);
-	r = sys3(SYS_ioctl, fd, TIOCGSERIAL, (long)&ss);
-	if (r < 0)
-		return fail("TIOCGSERIAL", r);
-	old = ss.irq;
-	ss.irq = 0;
-	r = sys3(SYS_ioctl, fd, TIOCSSERIAL, (long)&ss);
-	if (r < 0)
-		return fail("TIOCSSERIAL", r);
-	sys3(SYS_close, fd, 0, 0);
-	put(1, dev);
-	put(1, ": irq ");
-	put_u64(1, (uint64_t)old);
-	put(1, " -> 0\n");
-	return 0;
-}
-
 static int drain(const char *dev)
 {
 	long fd =
@@ -164,12 +133,9 @@ static int run(int argc, char **argv)
 		return 0;
 	if (argc == 2 && same(argv[1], "avx"))
 		return avx();
-	if (argc == 3 && same(argv[1], "serial-irq0"))
-		return serial_irq0(argv[2]);
 	if (argc == 3 && same(argv[1], "drain"))
 		return drain(argv[2]);
-	put(2, "usage: hvutil rdtsc | true | avx | serial-irq0 DEV | drain "
-	       "DEV\n");
+	put(2, "usage: hvutil rdtsc | true | avx | drain DEV\n");
 	return 2;
 }
 

@@ -163,6 +163,17 @@ static int take(struct i8259 *c, unsigned int level)
 	return c->vector_base + (int)level;
 }
 
+bool i8259_pending(const struct i8259_pair *p)
+{
+	const struct i8259 *m = &p->pic[0];
+	unsigned int level = deliverable(m);
+
+	if (level == 8 || m->init_step)
+		return false;
+	return level != I8259_CASCADE_IR || m->single ||
+	       deliverable(&p->pic[1]) < 8;
+}
+
 int i8259_ack(struct i8259_pair *p)
 {
 	struct i8259 *m = &p->pic[0];

@@ -16,9 +16,9 @@
  * edge-triggered IRR that i8259_set_irq raises and i8259_ack turns into
  * a vector by fixed priority (IR0 highest, the slave's at IR2). Not
  * modelled: rotation (OCW2 R), special mask and special fully nested
- * mode, level-triggered sensing, 8080/8085 mode. Not yet wired: no device
- * raises an IRQ and hv injects nothing from here, so the PIC only lets
- * Linux find and mask it. Pure. */
+ * mode, level-triggered sensing, 8080/8085 mode. Wired (pc_run.c): COM1 raises
+ * IRQ 4, and INTR reaches the CPU when the local APIC is globally
+ * disabled or its LINT0 is ExtINT ("virtual wire"). Pure. */
 #ifndef HV_I8259_H
 #define HV_I8259_H
 
@@ -77,6 +77,8 @@ uint8_t i8259_read(struct i8259_pair *p, uint16_t port);
 void i8259_write(struct i8259_pair *p, uint16_t port, uint8_t value);
 /* An edge on ISA IRQ @irq (0-15): its IRR bit set. */
 void i8259_set_irq(struct i8259_pair *p, unsigned int irq);
+/* Whether the pair raises INTR: i8259_ack() would give a vector. */
+bool i8259_pending(const struct i8259_pair *p);
 /* The CPU's interrupt acknowledge: the vector of the highest-priority
  * unmasked request not below one in service, IRR moved to ISR (unless
  * automatic EOI); -1 when there is none. */

@@ -21,10 +21,7 @@
  *   sees its idle line asserted, as the chip would. */
 #include "dev/ioapic.h"
 
-/* Vectors 0-15 are illegal for an interrupt (SDM 3A 11.5.2, "Valid
- * Interrupt Vectors"): the local APIC would not take one but set "receive
- * illegal vector" in its ESR (11.5.3, "Error Handling"). Dropped here. */
-#define IOAPIC_FIRST_LEGAL_VECTOR 16u
+#include "dev/lapic.h"
 /* Physical destination FFH is every APIC (SDM 3A 11.6.2.1, "Physical
  * Destination Mode"). */
 #define IOAPIC_BROADCAST 0xffu
@@ -196,7 +193,9 @@ static bool message(struct ioapic *io, unsigned int pin, uint32_t apic_id,
 		io->dropped[IOAPIC_DROP_DESTINATION]++;
 		return false;
 	}
-	if (m->vector < IOAPIC_FIRST_LEGAL_VECTOR) {
+	/* The local APIC would not take it but set "receive illegal
+	 * vector" in its ESR: dropped here. */
+	if (m->vector < LAPIC_FIRST_LEGAL_VECTOR) {
 		io->dropped[IOAPIC_DROP_ILLEGAL_VECTOR]++;
 		return false;
 	}

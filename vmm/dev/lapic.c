@@ -1,7 +1,8 @@
-/* The x2APIC model. Single CPU: an ICR write reaches this APIC only when
- * it includes itself (shorthand "self" or "all including self", its own
- * ID, or the broadcast ID), as Linux's self-IPIs and IPI-to-all do;
- * anything else has no CPU to go to and is dropped. */
+/* The local APIC model, in x2APIC and xAPIC mode. Single CPU: an ICR
+ * write reaches this APIC only when it includes itself (shorthand "self"
+ * or "all including self", its own ID, or the broadcast ID), as Linux's
+ * self-IPIs and IPI-to-all do; anything else has no CPU to go to and is
+ * dropped. */
 #include "dev/lapic.h"
 
 /* Version 0x14 (an integrated APIC), LVT entries 0-5 (SDM 3A 11.4.8,
@@ -33,12 +34,22 @@
 #define ICR_DELIVERY_FIXED 0u
 /* SDM 3A figure 11-28, "Interrupt Command Register (ICR)". */
 #define ICR_WRITABLE 0xffffffff000cffffull
-/* Vectors 0-15 are illegal for an interrupt: an APIC that sends or gets
- * one never delivers it (no IRR bit) and records it in the ESR (SDM 3A
- * 11.5.3, "Error Handling"; 11.5.2, "Valid Interrupt Vectors"). */
-#define LAPIC_FIRST_LEGAL_VECTOR 16u
 #define ESR_SEND_ILLEGAL_VECTOR (1u << 5)
 #define ESR_RECEIVE_ILLEGAL_VECTOR (1u << 6)
+#define ESR_ILLEGAL_REGISTER (1u << 7)
+/* xAPIC mode: the ID in bits 31:24; ICR's destination in bits 63:56 and
+ * FFH its broadcast; the LDR's logical ID in bits 31:24 and the DFR's
+ * model in bits 31:28, flat (FH) or cluster (0H), the rest reading as
+ * ones (SDM 3A 11.4.6, "Local APIC ID"; 11.6.2.2, "Logical Destination
+ * Mode"; figures 11-13 and 11-14). The delivery status bit (12) always
+ * reads idle: an IPI here is delivered at once. */
+#define XAPIC_ID_SHIFT 24
+#define XAPIC_DEST_SHIFT 56
+#define XAPIC_BROADCAST 0xffu
+#define XAPIC_LDR_MASK 0xff000000u
+#define XAPIC_DFR_RESERVED 0x0fffffffu
+#define XAPIC_DFR_FLAT 0xfu
+#define ICR_DELIVERY_STATUS (1u << 12)
 
 /* What software may set in each LVT entry (SDM 3A figure 11-8, "Local
  * Vector Table"): the rest is reserved or read-only status. */
@@ -72,7 +83,8 @@ static int highest256(const uint32_t *map)
 
 void lapic_init(struct lapic *l, uint32_t id)
 {
-	*l = (struct lapic){.id = id, .svr = 0xff};
+	*l = (struct lapic){
+		.id = id, .svr = 0xff, .level_eoi = -1, .xapic_dfr = ~0u};
 	for (int i = 0; i < LVT_COUNT; i++)
 		l->lvt[i] = LAPIC_LVT_MASKED;
 }
@@ -167,7 +179,7 @@ bool lapic_read(struct lapic *l, uint32_t msr, uint64_t now, uint64_t *value)
 		return true;
 	}
 	if (msr >= X2APIC_TMR0 && msr < X2APIC_TMR0 + 8) {
-		*value = 0; /* only edge-triggered interrupts here */
+		*value = l->tmr[msr - X2APIC_TMR0];
 		return true;
 	}
 	if (msr >= X2APIC_IRR0 && msr < X2APIC_IRR0 + 8) {
@@ -234,14 +246,30 @@ static void record_error(struct lapic *l, uint32_t esr_bits)
 		set_bit256(l->irr, lvt & 0xffu);
 }
 
-/* An interrupt for this APIC: an IPI that includes it, a self IPI, or its
- * timer. An illegal vector is an error, never an IRR bit. */
+/* An interrupt for this APIC: an IPI that includes it, a self IPI, its
+ * timer (all edge-triggered), or an I/O APIC message. An illegal vector
+ * is an error, never an IRR bit. */
+static void receive_triggered(struct lapic *l, unsigned int vector, bool level)
+{
+	if (vector < LAPIC_FIRST_LEGAL_VECTOR) {
+		record_error(l, ESR_RECEIVE_ILLEGAL_VECTOR);
+		return;
+	}
+	set_bit256(l->irr, vector);
+	if (level)
+		set_bit256(l->tmr, vector);
+	else
+		clear_bit256(l->tmr, vector);
+}
+
 static void receive(struct lapic *l, unsigned int vector)
 {
-	if (vector < LAPIC_FIRST_LEGAL_VECTOR)
-		record_error(l, ESR_RECEIVE_ILLEGAL_VECTOR);
-	else
-		set_bit256(l->irr, vector);
+	receive_triggered(l, vector, false);
+}
+
+void lapic_deliver(struct lapic *l, unsigned int vector, bool level)
+{
+	receive_triggered(l, vector & 0xffu, level);
 }
 
 static void write_lvt(struct lapic *l, enum lapic_lvt i, uint64_t value)
@@ -269,6 +297,21 @@ static void write_lvt(struct lapic *l, enum lapic_lvt i, uint64_t value)
  * excluding self"); with no shorthand, the broadcast ID, else its own ID
  * in physical mode, or in logical mode its cluster with its bit in the
  * mask (SDM 3A 11.12.10, "Logical Destination Mode in x2APIC Mode"). */
+static bool xapic_dest_includes_self(const struct lapic *l, uint64_t value)
+{
+	uint32_t dest = (uint32_t)(value >> XAPIC_DEST_SHIFT);
+	uint32_t logical = l->xapic_ldr >> XAPIC_ID_SHIFT;
+
+	if (dest == XAPIC_BROADCAST)
+		return true;
+	if (!(value & ICR_DESTINATION_LOGICAL))
+		return dest == (l->id & 0xffu);
+	if (l->xapic_dfr >> 28 == XAPIC_DFR_FLAT)
+		return dest & logical;
+	/* cluster model: cluster in bits 7:4, a member bit in 3:0 */
+	return dest >> 4 == logical >> 4 && (dest & logical & 0xfu);
+}
+
 static bool icr_includes_self(const struct lapic *l, uint64_t value)
 {
 	uint32_t dest = (uint32_t)(value >> 32);
@@ -278,6 +321,8 @@ static bool icr_includes_self(const struct lapic *l, uint64_t value)
 	case ICR_SHORTHAND_ALL_INCLUDING_SELF:
 		return true;
 	case ICR_SHORTHAND_NONE:
+		if (l->xapic)
+			return xapic_dest_includes_self(l, value);
 		if (dest == X2APIC_BROADCAST)
 			return true;
 		if (value & ICR_DESTINATION_LOGICAL)
@@ -301,12 +346,34 @@ static void write_icr(struct lapic *l, uint64_t value)
 		receive(l, vector);
 }
 
+/* The highest vector in service is done; a level-triggered one's EOI
+ * goes on to the I/O APIC (SDM 3A 11.8.5, "Signaling Interrupt Servicing
+ * Completion"). */
 static void eoi(struct lapic *l)
 {
 	int v = highest256(l->isr);
 
-	if (v >= 0)
-		clear_bit256(l->isr, (unsigned int)v);
+	if (v < 0)
+		return;
+	clear_bit256(l->isr, (unsigned int)v);
+	if (l->tmr[v >> 5] & (1u << (v & 31)))
+		l->level_eoi = v;
+}
+
+int lapic_take_level_eoi(struct lapic *l)
+{
+	int v = l->level_eoi;
+
+	l->level_eoi = -1;
+	return v;
+}
+
+bool lapic_extint_open(const struct lapic *l)
+{
+	uint32_t lint0 = l->lvt[LVT_LINT0];
+
+	return sw_enabled(l) && !(lint0 & LAPIC_LVT_MASKED) &&
+	       (lint0 & LAPIC_LVT_DELIVERY_MODE) == LAPIC_LVT_EXTINT;
 }
 
 bool lapic_write(struct lapic *l, uint32_t msr, uint64_t value, uint64_t now)
@@ -448,4 +515,111 @@ uint64_t lapic_cr8(const struct lapic *l)
 void lapic_set_cr8(struct lapic *l, uint64_t cr8)
 {
 	l->tpr = (uint32_t)(cr8 & 0xfu) << 4;
+}
+
+void lapic_set_xapic(struct lapic *l, bool xapic)
+{
+	l->xapic = xapic;
+}
+
+/* The register behind an xAPIC offset, as its x2APIC MSR: offset / 16
+ * (SDM 3A 11.12.1.2, "x2APIC Register Address Space"). */
+static uint32_t xapic_register(uint32_t offset)
+{
+	return X2APIC_FIRST + (offset >> 4);
+}
+
+static bool xapic_access_ok(uint32_t offset, unsigned int size)
+{
+	return size == 4 && !(offset & 0xfu) &&
+	       offset <= LAPIC_MMIO_LAST_REGISTER;
+}
+
+bool lapic_mmio_read(struct lapic *l, uint32_t offset, unsigned int size,
+		     uint64_t now, uint32_t *value)
+{
+	uint64_t v = 0;
+
+	*value = 0;
+	if (!xapic_access_ok(offset, size))
+		return false;
+	switch (xapic_register(offset)) {
+	case X2APIC_ID:
+		*value = l->id << XAPIC_ID_SHIFT;
+		return true;
+	case X2APIC_APR: /* no bus arbitration to report */
+	case X2APIC_EOI: /* write-only: reads 0 */
+		return true;
+	case X2APIC_LDR:
+		*value = l->xapic_ldr;
+		return true;
+	case X2APIC_DFR:
+		*value = l->xapic_dfr;
+		return true;
+	case X2APIC_ICR:
+		*value = (uint32_t)l->icr & ~ICR_DELIVERY_STATUS;
+		return true;
+	case X2APIC_ICR_HIGH:
+		*value = (uint32_t)(l->icr >> 32);
+		return true;
+	case X2APIC_SELF_IPI: /* x2APIC only */
+		break;
+	default:
+		if (lapic_read(l, xapic_register(offset), now, &v)) {
+			*value = (uint32_t)v;
+			return true;
+		}
+		break;
+	}
+	record_error(l, ESR_ILLEGAL_REGISTER);
+	return true;
+}
+
+bool lapic_mmio_write(struct lapic *l, uint32_t offset, unsigned int size,
+		      uint32_t value, uint64_t now)
+{
+	uint32_t reg = xapic_register(offset);
+
+	if (!xapic_access_ok(offset, size))
+		return false;
+	switch (reg) {
+	case X2APIC_ID: /* kept: the PC's one APIC has ID 0 */
+	case X2APIC_VERSION:
+	case X2APIC_APR:
+	case X2APIC_PPR:
+		return true;
+	case X2APIC_EOI: /* any value: xAPIC has no #GP to give */
+		eoi(l);
+		return true;
+	case X2APIC_ESR: /* "write before read", whatever the value */
+		l->esr = l->esr_pending;
+		l->esr_pending = 0;
+		return true;
+	case X2APIC_LDR:
+		l->xapic_ldr = value & XAPIC_LDR_MASK;
+		return true;
+	case X2APIC_DFR:
+		l->xapic_dfr = value | XAPIC_DFR_RESERVED;
+		return true;
+	case X2APIC_ICR_HIGH:
+		l->icr = (l->icr & 0xffffffffull) |
+			 (uint64_t)(value & XAPIC_LDR_MASK) << 32;
+		return true;
+	case X2APIC_ICR: /* the low half sends */
+		write_icr(l, (l->icr & ~0xffffffffull) | value);
+		return true;
+	case X2APIC_SELF_IPI:
+		break;
+	default:
+		if (lapic_write(l, reg, value, now))
+			return true;
+		/* read-only registers (ISR, TMR, IRR, the current count)
+		 * ignore writes; reserved ones are an error */
+		if ((reg >= X2APIC_ISR0 && reg < X2APIC_IRR0 + 8) ||
+		    reg == X2APIC_TIMER_CURRENT)
+			return true;
+		break;
+	}
+	record_error(l, ESR_ILLEGAL_REGISTER);
+	return true;
 }

@@ -1,8 +1,11 @@
-/* A local APIC in x2APIC mode, as a single-CPU Linux guest uses it (SDM 3A
- * 11.12, "Extended XAPIC (x2APIC)"; 11.5.4, "APIC Timer"; 11.8, "Handling
- * Interrupts"): the registers behind MSRs 0x800-0x8FF, IRR/ISR with TPR
- * and PPR, EOI, self-IPIs, and the timer in one-shot, periodic and
- * TSC-deadline mode. Pure: time is the TSC value the caller passes, and
+/* A local APIC as a single-CPU Linux guest uses it, in x2APIC mode (SDM 3A
+ * 11.12, "Extended XAPIC (x2APIC)": the registers behind MSRs
+ * 0x800-0x8FF) or in xAPIC mode (11.4.1, "The Local APIC Block Diagram":
+ * the same registers in a 4-KByte MMIO page, 16 bytes apart), with
+ * IRR/ISR/TMR, TPR and PPR, EOI and its broadcast for level-triggered
+ * interrupts (11.8.5), IPIs to itself, interrupts from outside (the I/O
+ * APIC's messages, 11.8.4), and the timer in one-shot, periodic and
+ * TSC-deadline mode (11.5.4, "APIC Timer"). Pure: time is the TSC value the caller passes, and
  * the caller injects what lapic_pending() offers. The timer's input clock
  * is the TSC itself (CPUID leaf 0x15 says so to the guest), divided by the
  * divide configuration register. */
@@ -18,15 +21,18 @@ enum x2apic_msr {
 	X2APIC_ID = 0x802,
 	X2APIC_VERSION = 0x803,
 	X2APIC_TPR = 0x808,
+	X2APIC_APR = 0x809, /* xAPIC only: arbitration priority */
 	X2APIC_PPR = 0x80a,
 	X2APIC_EOI = 0x80b,
 	X2APIC_LDR = 0x80d,
+	X2APIC_DFR = 0x80e, /* xAPIC only: destination format */
 	X2APIC_SVR = 0x80f,
 	X2APIC_ISR0 = 0x810, /* ... 0x817 */
 	X2APIC_TMR0 = 0x818, /* ... 0x81f */
 	X2APIC_IRR0 = 0x820, /* ... 0x827 */
 	X2APIC_ESR = 0x828,
 	X2APIC_ICR = 0x830,
+	X2APIC_ICR_HIGH = 0x831, /* xAPIC only: ICR bits 63:32 */
 	X2APIC_LVT_TIMER = 0x832,
 	X2APIC_LVT_THERMAL = 0x833,
 	X2APIC_LVT_PERF = 0x834,
@@ -59,13 +65,30 @@ enum lapic_lvt {
 #define LAPIC_TIMER_PERIODIC 1u
 #define LAPIC_TIMER_TSC_DEADLINE 2u
 #define LAPIC_SVR_ENABLE (1u << 8) /* APIC software enable */
+/* Vectors 0-15 are illegal for an interrupt: an APIC that sends or gets
+ * one never delivers it (no IRR bit) and records it in the ESR (SDM 3A
+ * 11.5.3, "Error Handling"; 11.5.2, "Valid Interrupt Vectors"). */
+#define LAPIC_FIRST_LEGAL_VECTOR 16u
+/* LVT delivery mode, bits 10:8; ExtINT (111b) on LINT0 is the "virtual
+ * wire" that takes the 8259's interrupts to the CPU (SDM 3A 11.5.1,
+ * "Local Vector Table"). */
+#define LAPIC_LVT_DELIVERY_MODE (7u << 8)
+#define LAPIC_LVT_EXTINT (7u << 8)
+/* The xAPIC's page: 4 KBytes, registers on 16-byte boundaries up to
+ * 0x3F0 (SDM 3A table 11-1, "Local APIC Register Address Map"). */
+#define LAPIC_MMIO_SIZE 0x1000u
+#define LAPIC_MMIO_LAST_REGISTER 0x3f0u
 
 struct lapic {
 	uint32_t id;
+	bool xapic; /* xAPIC mode (MMIO) rather than x2APIC (MSRs) */
 	uint32_t tpr, svr, esr;
 	uint32_t esr_pending; /* errors since the last ESR write */
 	uint32_t lvt[LVT_COUNT];
-	uint32_t irr[8], isr[8]; /* 256 vectors, 32 a word */
+	uint32_t irr[8], isr[8], tmr[8]; /* 256 vectors, 32 a word */
+	/* a level-triggered vector's EOI, for the I/O APIC; -1: none */
+	int level_eoi;
+	uint32_t xapic_ldr, xapic_dfr; /* xAPIC: software sets the LDR */
 	uint64_t icr;
 	uint32_t timer_initial, timer_divide;
 	uint64_t timer_start;	 /* TSC when the count was (re)loaded */
@@ -82,6 +105,35 @@ void lapic_init(struct lapic *l, uint32_t id);
  * write-only ones and the reserved values listed in lapic.c. */
 bool lapic_read(struct lapic *l, uint32_t msr, uint64_t now, uint64_t *value);
 bool lapic_write(struct lapic *l, uint32_t msr, uint64_t value, uint64_t now);
+
+/* The APIC's mode as IA32_APIC_BASE sets it (the PC's MSR code owns
+ * that register and its transitions, SDM 3A 11.12.5): x2APIC or xAPIC.
+ * Register state is kept, as on the transition xAPIC -> x2APIC; the way
+ * back goes through disabled, which is lapic_init(). */
+void lapic_set_xapic(struct lapic *l, bool xapic);
+
+/* xAPIC mode: a 32-bit load or store at @offset in the APIC page. Other
+ * sizes and offsets between registers are not architectural (SDM 3A
+ * 11.4.1: "accessed using 128-bit aligned 32-bit loads or stores"):
+ * false, and the caller reads zeros and drops the write. Reserved
+ * registers read 0 and record "illegal register address" in the ESR;
+ * read-only ones ignore writes, as a memory-mapped register does. */
+bool lapic_mmio_read(struct lapic *l, uint32_t offset, unsigned int size,
+		     uint64_t now, uint32_t *value);
+bool lapic_mmio_write(struct lapic *l, uint32_t offset, unsigned int size,
+		      uint32_t value, uint64_t now);
+
+/* An interrupt message from outside the CPU (the I/O APIC's; SDM 3A
+ * 11.8.4, "Interrupt Acceptance for Fixed Interrupts"): @vector pending
+ * in IRR, and TMR set for a level-triggered one (cleared for an edge),
+ * so that its EOI is broadcast back (lapic_take_level_eoi). */
+void lapic_deliver(struct lapic *l, unsigned int vector, bool level);
+/* After an EOI write: the level-triggered vector whose EOI the I/O APIC
+ * must see (its Remote IRR), once; -1 when there is none. */
+int lapic_take_level_eoi(struct lapic *l);
+/* LINT0 unmasked as ExtINT on a software-enabled APIC: the 8259's
+ * interrupts reach the CPU (SDM 3A 11.5.1). */
+bool lapic_extint_open(const struct lapic *l);
 
 /* IA32_TSC_DEADLINE (MSR 0x6E0): armed only in TSC-deadline mode; 0
  * disarms; a deadline in the past fires at the next lapic_update(). */

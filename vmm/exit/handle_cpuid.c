@@ -62,8 +62,8 @@
 	 (1u << 15) /* PDCM: IA32_PERF_CAPABILITIES */ |             \
 	 CPUID_1_ECX_X2APIC /* no local APIC */ |                    \
 	 CPUID_1_ECX_TSC_DEADLINE /* no IA32_TSC_DEADLINE */)
-#define CPUID_7_EBX_NO_MSR                                          \
-	((1u << 1) /* IA32_TSC_ADJUST */ | (1u << 12) /* RDT-M */ | \
+#define CPUID_7_EBX_NO_MSR                                 \
+	(CPUID_7_EBX_TSC_ADJUST | (1u << 12) /* RDT-M */ | \
 	 (1u << 15) /* RDT-A */ | (1u << 25) /* Intel PT: IA32_RTIT_* */)
 #define CPUID_7_EDX_NO_MSR                                                     \
 	((1u << 26) /* IBRS, IBPB: IA32_SPEC_CTRL, IA32_PRED_CMD */ |          \

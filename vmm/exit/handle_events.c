@@ -106,25 +106,6 @@ enum exit_verdict handle_triple_fault(struct vcpu *v)
 	return v->machine->triple_fault(v);
 }
 
-/* The guest touched guest-physical memory it was not given (SDM 3C
- * 29.3.3.2, "EPT Violations"): the address is in GUEST_PHYSICAL_ADDRESS. */
-enum exit_verdict handle_ept_violation(struct vcpu *v)
-{
-	struct ept_violation e = ept_violation_decode(exit_qualification());
-	char what[96];
-
-	ept_violation_describe(&e, what, sizeof(what));
-	console_flush(v);
-	hv_printf("hv: guest %s: EPT violation: %s at guest-physical 0x%lx",
-		  v->name, what, vmcs_read(VMCS_GUEST_PHYSICAL_ADDRESS));
-	if (e.linear_valid)
-		hv_printf(" (linear 0x%lx)",
-			  vmcs_read(VMCS_GUEST_LINEAR_ADDRESS));
-	hv_printf(", RIP 0x%lx; guest memory is 0x0-0x%lx\n",
-		  vmcs_read(VMCS_GUEST_RIP), v->mem_size - 1);
-	return vcpu_kill(v, "ept_violation");
-}
-
 /* A malformed EPT entry is the VMM's bug, not the guest's. */
 enum exit_verdict handle_ept_misconfig(struct vcpu *v)
 {

@@ -74,6 +74,16 @@ struct machine {
 	enum machine_answer (*port_out)(struct vcpu *v, uint16_t port,
 					unsigned int size, uint32_t value);
 
+	/* A load or store of @size bytes (1, 2, 4, 8) at guest-physical
+	 * @gpa outside guest memory: an EPT violation whose instruction the
+	 * exit layer decoded (handle_mmio.c), which also completes it.
+	 * Optional: without them, or at MACHINE_NOT_MINE, the guest stops
+	 * with the EPT violation's report. */
+	enum machine_answer (*mmio_read)(struct vcpu *v, uint64_t gpa,
+					 unsigned int size, uint64_t *value);
+	enum machine_answer (*mmio_write)(struct vcpu *v, uint64_t gpa,
+					  unsigned int size, uint64_t value);
+
 	/* MOV to CR0 and LMSW (@lmsw: the CR0 that LMSW would make, PE
 	 * kept), for the bits cr0_host_owned traps. */
 	enum exit_verdict (*write_cr0)(struct vcpu *v, uint64_t value,

@@ -17,7 +17,7 @@
  * checks the TSC against jiffies, which lag behind late ticks and make
  * Linux drop the TSC for jiffies. Linux starts /init from an initramfs by
  * itself. */
-#define PC_LINUX_DEFAULT_CMDLINE "console=ttyS0 noapic tsc=reliable"
+#define PC_LINUX_DEFAULT_CMDLINE "console=ttyS0"
 /* Guest memory without --mem=, in MiB: the Debian kernel's 64 MiB of
  * init_size, an initramfs, and room for its shell. */
 #define PC_LINUX_DEFAULT_MEM_MIB 256u

@@ -24,8 +24,9 @@
 #include "x86/cpu_ops.h"
 #include "x86/x86.h"
 
-/* COM1, the one UART (its eight registers from here). */
+/* COM1, the one UART (its eight registers from here), on ISA IRQ 4. */
 #define PC_COM1 0x3f8u
+#define PC_COM1_IRQ 4u
 /* The keyboard controller's status port: 0x01 (output full, input
  * empty) makes Linux's i8042 probe give up at once instead of after a
  * second of timeouts; 0xFE written to it is the PC's reset line. */
@@ -62,11 +63,18 @@
 #define PC_IOAPIC_ID 1u
 #define PC_IRQ0_GSI 2u
 
-/* IA32_APIC_BASE as the guest reads it: the default base, the bootstrap
+/* IA32_APIC_BASE at power-on: the default base, the bootstrap
  * processor, globally enabled, in x2APIC mode (SDM 3A 11.12.1,
  * "Detecting and Enabling x2APIC Mode"). */
 #define PC_APIC_BASE \
 	(APIC_DEFAULT_BASE | APIC_BASE_BSP | APIC_BASE_EXTD | APIC_BASE_EN)
+/* The APIC's three states, as IA32_APIC_BASE's EN and EXTD give them
+ * (SDM 3A table 11-5, "x2APIC Operating Mode Configurations"). */
+enum pc_apic_mode {
+	PC_APIC_DISABLED, /* EN=0 EXTD=0 */
+	PC_APIC_XAPIC,	  /* EN=1 EXTD=0: registers in the MMIO page */
+	PC_APIC_X2APIC,	  /* EN=1 EXTD=1: registers behind MSRs */
+};
 /* IA32_MISC_ENABLE: fast strings on (bit 0), no performance monitoring
  * (bit 7 clear), BTS and PEBS unavailable (bits 11, 12), CPUID not
  * limited (bit 22 clear): a CPU whose PMU is not the guest's (SDM 4,
@@ -77,9 +85,13 @@ struct pc {
 	struct lapic lapic;
 	struct uart16550 uart;
 	struct pci_host pci;
-	struct mc146818 rtc;   /* the CMOS clock, ports 0x70/0x71 */
-	struct i8259_pair pic; /* found and masked; nothing injected yet */
-	uint64_t tsc_hz;       /* CPUID 15H/16H: the TSC and APIC timer clock */
+	struct mc146818 rtc; /* the CMOS clock, ports 0x70/0x71 */
+	struct i8259_pair pic;
+	struct ioapic ioapic;
+	uint16_t isa_lines; /* ISA IRQ lines as last seen (pc_irq.c) */
+	/* accesses of the xAPIC page that are no register (pc_mmio.c) */
+	uint64_t mmio_odd;
+	uint64_t tsc_hz; /* CPUID 15H/16H: the TSC and APIC timer clock */
 	/* XSAVE state components the guest may enable (x86/xsave.h); 0:
 	 * no XSAVE, only FXSAVE's x87 and SSE */
 	uint64_t xsave_components;
@@ -87,9 +99,8 @@ struct pc {
 	uint64_t cr4;  /* the guest's CR4, as it wrote it */
 	bool reset;    /* the guest pulled the reset line */
 	struct acpi_pm pm;
-	bool power_off; /* SLP_EN with \_S5's SLP_TYP: soft-off */
-	/* IA32_APIC_BASE EN=EXTD=0: the APIC globally disabled (pc_msr.c) */
-	bool apic_disabled;
+	bool power_off;		     /* SLP_EN with \_S5's SLP_TYP: soft-off */
+	enum pc_apic_mode apic_mode; /* IA32_APIC_BASE (pc_msr.c) */
 	/* what hv saw of the machine, for the summary's hv lines */
 	uint64_t irqs_injected;
 	uint64_t input_bytes; /* console input given to the UART */
@@ -134,6 +145,27 @@ bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size, uint64_t now,
 		uint32_t *value);
 bool pc_port_out(struct pc *pc, uint16_t port, unsigned int size,
 		 uint32_t value, uint64_t now);
+
+/* The interrupt wiring (pc_irq.c). pc_irq_update: the devices' lines to
+ * the 8259 pair and the I/O APIC, the I/O APIC's messages and the local
+ * APIC's EOIs between them; before every entry, after any device state
+ * changed. pc_irq_waiting: an interrupt would be taken if the guest
+ * could (from the local APIC, or the 8259 through LINT0); pc_irq_take:
+ * its vector, acknowledged, or -1. pc_irq_input_can_wake: console input
+ * would interrupt a guest that waits for it (the UART's receive
+ * interrupt enabled and routed). */
+void pc_irq_update(struct pc *pc);
+bool pc_irq_waiting(const struct pc *pc);
+int pc_irq_take(struct pc *pc);
+bool pc_irq_input_can_wake(const struct pc *pc);
+
+/* A load or store of @size bytes at guest-physical @gpa outside guest
+ * memory (pc_mmio.c): the xAPIC page or the I/O APIC. False: nothing of
+ * the PC's is there. */
+bool pc_mmio_read(struct pc *pc, uint64_t gpa, unsigned int size, uint64_t now,
+		  uint64_t *value);
+bool pc_mmio_write(struct pc *pc, uint64_t gpa, unsigned int size,
+		   uint64_t value, uint64_t now);
 
 /* The ACPI tables (acpi_tables.c): the RSDP at @addr, where Linux finds
  * it by scanning 0xE0000-0xFFFFF, then an XSDT listing a MADT naming one

@@ -56,12 +56,19 @@ void pc_cpuid(const struct pc *pc, uint32_t leaf, uint32_t subleaf,
 			r->ecx |= host->ecx & CPUID_1_ECX_AVX_STATE;
 		/* A globally disabled APIC clears the APIC flag (SDM 3A
 		 * 11.4.3, "Enabling or Disabling the Local APIC"). */
-		if (pc->apic_disabled)
+		if (pc->apic_mode == PC_APIC_DISABLED)
 			r->edx &= ~CPUID_1_EDX_APIC;
 		break;
 	case 7:
 		if (subleaf == 0 && (pc->xsave_components & XCR0_AVX))
 			r->ebx |= host->ebx & CPUID_7_EBX_AVX2;
+		/* IA32_TSC_ADJUST (pc_msr.c), with the invariant TSC the
+		 * host's leaf 80000007H already shows: Linux then trusts
+		 * the TSC without its clocksource watchdog
+		 * (check_system_tsc_reliable), which would compare it with
+		 * jiffies that lag while the kernel starts. */
+		if (subleaf == 0)
+			r->ebx |= host->ebx & CPUID_7_EBX_TSC_ADJUST;
 		break;
 	case 6:
 		*r = (struct cpuid_regs){CPUID_6_EAX_ARAT, 0, 0, 0};

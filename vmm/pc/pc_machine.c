@@ -66,6 +66,22 @@ static enum machine_answer pc_port_in_exit(struct vcpu *v, uint16_t port,
 		       : MACHINE_NOT_MINE;
 }
 
+static enum machine_answer pc_mmio_read_exit(struct vcpu *v, uint64_t gpa,
+					     unsigned int size, uint64_t *value)
+{
+	return pc_mmio_read(pc_of(v), gpa, size, v->ops->read_tsc(), value)
+		       ? MACHINE_DONE
+		       : MACHINE_NOT_MINE;
+}
+
+static enum machine_answer pc_mmio_write_exit(struct vcpu *v, uint64_t gpa,
+					      unsigned int size, uint64_t value)
+{
+	return pc_mmio_write(pc_of(v), gpa, size, value, v->ops->read_tsc())
+		       ? MACHINE_DONE
+		       : MACHINE_NOT_MINE;
+}
+
 static enum machine_answer pc_port_out_exit(struct vcpu *v, uint16_t port,
 					    unsigned int size, uint32_t value)
 {
@@ -303,6 +319,8 @@ const struct machine pc_machine = {
 	.wrmsr = pc_wrmsr,
 	.port_in = pc_port_in_exit,
 	.port_out = pc_port_out_exit,
+	.mmio_read = pc_mmio_read_exit,
+	.mmio_write = pc_mmio_write_exit,
 	.write_cr0 = pc_write_cr0,
 	.cr0_host_owned = PC_CR0_HOST_OWNED,
 	.write_cr4 = pc_write_cr4,

@@ -65,10 +65,12 @@ void pc_init(struct pc *pc, struct vcpu *v, uint64_t tsc_hz,
 	pc->xcr0 = XCR0_X87;
 	pc->cr4 = CR4_PAE;
 	lapic_init(&pc->lapic, 0);
+	pc->apic_mode = PC_APIC_X2APIC;
 	uart16550_init(&pc->uart, uart_tx, v);
 	pci_host_init(&pc->pci);
 	acpi_pm_init(&pc->pm);
 	i8259_init(&pc->pic);
+	ioapic_init(&pc->ioapic, PC_IOAPIC_ID);
 	pc->tsc_hz = tsc_hz;
 	rtc_start(pc, v);
 	pc->timer_rate = timer_rate;
@@ -230,23 +232,27 @@ enum exit_verdict pc_before_entry(struct vcpu *v)
 	fpu_for_guest();
 	redeliver_interrupted_event(pc);
 	lapic_update(&pc->lapic, now);
-	int vector = lapic_pending(&pc->lapic);
+	pc_irq_update(pc);
 	bool window = false;
 
-	if (vector >= 0) {
+	if (pc_irq_waiting(pc)) {
 		/* One event per entry: the interrupt waits for a free slot
 		 * and an interruptible guest, with a window exit to say so. */
 		if (!(vmcs_read(VMCS_ENTRY_INTERRUPTION_INFO) &
 		      INTR_INFO_VALID) &&
 		    guest_interruptible()) {
-			vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO,
-				   INTR_INFO_VALID |
-					   (uint32_t)INTR_TYPE_EXTERNAL
-						   << INTR_INFO_TYPE_SHIFT |
-					   (uint32_t)vector);
-			lapic_accept(&pc->lapic, (unsigned int)vector);
-			pc->irqs_injected++;
-			pc->irqs_on_seen = true;
+			int vector = pc_irq_take(pc);
+
+			if (vector >= 0) {
+				vmcs_write(
+					VMCS_ENTRY_INTERRUPTION_INFO,
+					INTR_INFO_VALID |
+						(uint32_t)INTR_TYPE_EXTERNAL
+							<< INTR_INFO_TYPE_SHIFT |
+						(uint32_t)vector);
+				pc->irqs_injected++;
+				pc->irqs_on_seen = true;
+			}
 		} else {
 			window = true;
 		}
@@ -308,17 +314,22 @@ enum exit_verdict pc_hlt(struct vcpu *v)
 		uint64_t now = v->ops->read_tsc();
 
 		lapic_update(&pc->lapic, now);
-		if (lapic_pending(&pc->lapic) >= 0)
+		pc_irq_update(pc);
+		if (pc_irq_waiting(pc))
 			return VERDICT_RESUME;
-		/* Only the timer can end the wait, and only if its interrupt
-		 * can be delivered as the APIC stands: masked, software-
-		 * disabled or held back by TPR or ISR, it would wake nothing
-		 * while the host served the firmware for ever. */
-		if (!lapic_timer_can_interrupt(&pc->lapic)) {
+		/* Only the timer or console input can end the wait, and only
+		 * if its interrupt can be delivered as the APIC and the
+		 * 8259 stand: masked, software-disabled or held back by TPR
+		 * or ISR, it would wake nothing while the host served the
+		 * firmware for ever. A receive interrupt that is enabled
+		 * and routed is a reason to wait: a shell waits for its
+		 * user. */
+		if (!lapic_timer_can_interrupt(&pc->lapic) &&
+		    !pc_irq_input_can_wake(pc)) {
 			console_flush(v);
 			hv_printf("hv: guest %s: halted with no timer armed "
-				  "that can interrupt it and no interrupt to "
-				  "come, at RIP 0x%lx\n",
+				  "and no console interrupt that can "
+				  "interrupt it, at RIP 0x%lx\n",
 				  v->name, vmcs_read(VMCS_GUEST_RIP));
 			return vcpu_kill(v, "halted_forever");
 		}
@@ -343,4 +354,18 @@ void pc_report(const struct vcpu *v)
 	hv_printf("hv: guest %s: %lu interrupts injected, %lu bytes of "
 		  "console input given to its UART\n",
 		  v->name, pc->irqs_injected, pc->input_bytes);
+	uint64_t dropped = 0;
+
+	for (unsigned int i = 0; i < IOAPIC_DROP_REASONS; i++)
+		dropped += pc->ioapic.dropped[i];
+	if (dropped || pc->mmio_odd)
+		hv_printf("hv: guest %s: %lu I/O APIC messages dropped "
+			  "(illegal vector %lu, delivery mode %lu, "
+			  "destination %lu), %lu xAPIC-page accesses of no "
+			  "register\n",
+			  v->name, dropped,
+			  pc->ioapic.dropped[IOAPIC_DROP_ILLEGAL_VECTOR],
+			  pc->ioapic.dropped[IOAPIC_DROP_DELIVERY_MODE],
+			  pc->ioapic.dropped[IOAPIC_DROP_DESTINATION],
+			  pc->mmio_odd);
 }

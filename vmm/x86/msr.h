@@ -7,6 +7,7 @@
 	X(IA32_TIME_STAMP_COUNTER, 0x00000010)      \
 	X(IA32_APIC_BASE, 0x0000001b)               \
 	X(IA32_FEATURE_CONTROL, 0x0000003a)         \
+	X(IA32_TSC_ADJUST, 0x0000003b)              \
 	X(IA32_BIOS_SIGN_ID, 0x0000008b)            \
 	X(PLATFORM_INFO, 0x000000ce)                \
 	X(IA32_ARCH_CAPABILITIES, 0x0000010a)       \

@@ -114,6 +114,7 @@
 #define CPUID_1_ECX_AVX_STATE \
 	((1u << 12) /* FMA */ | (1u << 28) /* AVX */ | (1u << 29) /* F16C */)
 #define CPUID_7_EBX_AVX2 (1u << 5)
+#define CPUID_7_EBX_TSC_ADJUST (1u << 1) /* IA32_TSC_ADJUST (MSR 3BH) */
 /* Leaf 1 EDX: an on-chip APIC, globally enabled (SDM 3A 11.4.3,
  * "Enabling or Disabling the Local APIC"). */
 #define CPUID_1_EDX_APIC (1u << 9)
