@@ -11,12 +11,20 @@
 #define XSAVE_HEADER_XSTATE_BV 512u
 #define XSAVE_FIRST_EXTENDED 2u /* AVX: components 0, 1 are legacy */
 #define XSAVE_LAST_COMPONENT 62u
-#define XSAVE_ALIGN_64 (1u << 1) /* subleaf i, ECX bit 1 */
-#define XSAVE_1_EAX_XSAVEC (1u << 1)
-/* CPUID.(EAX=0DH,ECX=1):EAX (SDM 2 "CPUID", leaf 0DH). */
-#define XSAVE_1_EAX_GUEST                                    \
-	((1u << 0) /* XSAVEOPT */ | (1u << 1) /* XSAVEC */ | \
-	 (1u << 2) /* XGETBV with ECX = 1 */)
+/* CPUID.(EAX=0DH,ECX=1):EAX (SDM 2 "CPUID", leaf 0DH): XSAVEOPT and
+ * XGETBV with ECX = 1. Not XSAVES (supervisor state is not the guest's),
+ * and not XSAVEC either: Bochs 2.7's XSAVEC (cpu/xsave.cc, fixed in 2.8
+ * by e54048c16) counts SSE's 256 bytes as a compacted component and
+ * writes AVX's upper halves at 416 instead of 576, over the XSAVE
+ * header; XRSTOR then takes #GP for a non-zero header (YMM7's upper half)
+ * or loads the wrong YMM registers. Offered XSAVEC, Linux uses it and the
+ * compacted format for every task (XSAVEC, then XRSTOR of that image); a
+ * Linux without it uses XSAVEOPT and the standard format, which Bochs
+ * gets right. The standard format costs nothing with AVX (832 bytes
+ * either way) and 256 bytes more with AVX-512 (the gap before it, and
+ * MPX's place). */
+#define XSAVE_1_EAX_GUEST \
+	((1u << 0) /* XSAVEOPT */ | (1u << 2) /* XGETBV with ECX = 1 */)
 
 uint64_t xsave_guest_components(uint64_t host_xcr0_mask)
 {
@@ -41,14 +49,10 @@ bool xsave_xcr0_valid(uint64_t xcr0, uint64_t guest_components)
 	return true;
 }
 
-/* Bytes the area needs for @components: in the standard format the end
- * of the highest-placed one (each subleaf i gives size EAX at offset
- * EBX); in the compacted format, what XSAVEC writes, each extended
- * component after the previous one, on a 64-byte boundary where subleaf
- * i's ECX bit 1 asks for it (SDM 1 13.4.3, "Extended Region of an XSAVE
- * Area"). */
-static uint32_t area_size(const struct cpu_ops *cpu, uint64_t components,
-			  bool compacted)
+/* Bytes the standard-format area needs for @components: the end of the
+ * highest-placed one (each subleaf i gives size EAX at offset EBX; SDM 1
+ * 13.4.3, "Extended Region of an XSAVE Area"). */
+static uint32_t area_size(const struct cpu_ops *cpu, uint64_t components)
 {
 	uint32_t size = XSAVE_LEGACY_AND_HEADER;
 
@@ -59,14 +63,8 @@ static uint32_t area_size(const struct cpu_ops *cpu, uint64_t components,
 		if (!(components & (1ull << i)))
 			continue;
 		cpu->cpuid(cpu->ctx, CPUID_LEAF_XSAVE, i, &c);
-		if (!compacted) {
-			if (c.ebx + c.eax > size)
-				size = c.ebx + c.eax;
-			continue;
-		}
-		if (c.ecx & XSAVE_ALIGN_64)
-			size = (size + 63u) & ~63u;
-		size += c.eax;
+		if (c.ebx + c.eax > size)
+			size = c.ebx + c.eax;
 	}
 	return size;
 }
@@ -80,19 +78,16 @@ void xsave_cpuid(const struct cpu_ops *cpu, uint32_t subleaf,
 	case 0:
 		r->eax = (uint32_t)guest_components;
 		r->edx = (uint32_t)(guest_components >> 32);
-		r->ebx = area_size(cpu, guest_xcr0, false);
-		r->ecx = area_size(cpu, guest_components, false);
+		r->ebx = area_size(cpu, guest_xcr0);
+		r->ecx = area_size(cpu, guest_components);
 		return;
 	case 1: {
 		struct cpuid_regs host;
 
 		cpu->cpuid(cpu->ctx, CPUID_LEAF_XSAVE, 1, &host);
 		r->eax = host.eax & XSAVE_1_EAX_GUEST;
-		/* EBX: the compacted area for XCR0 | IA32_XSS, which XSAVEC
-		 * users size their buffers by; IA32_XSS is 0 (no supervisor
-		 * state): ECX and EDX stay 0. */
-		if (r->eax & XSAVE_1_EAX_XSAVEC)
-			r->ebx = area_size(cpu, guest_xcr0, true);
+		/* EBX, the compacted size, is 0 as on a CPU with neither
+		 * XSAVEC nor XSAVES; no IA32_XSS bits (ECX, EDX). */
 		return;
 	}
 	default:

@@ -37,9 +37,10 @@ bool xsave_xcr0_valid(uint64_t xcr0, uint64_t guest_components);
 
 /* CPUID leaf 0DH for a guest whose XCR0 is @guest_xcr0: subleaf 0 lists
  * only @guest_components and sizes the area for what is enabled; subleaf
- * 1 offers XSAVEOPT, XSAVEC and XGETBV with ECX=1 but not XSAVES, whose
- * supervisor states are not the guest's; other subleaves describe only
- * the guest's components. */
+ * 1 offers XSAVEOPT and XGETBV with ECX=1 but not XSAVES, whose
+ * supervisor states are not the guest's, nor XSAVEC, which Bochs 2.7
+ * gets wrong (xsave.c): the guest's images are in the standard format;
+ * other subleaves describe only the guest's components. */
 void xsave_cpuid(const struct cpu_ops *cpu, uint32_t subleaf,
 		 uint64_t guest_components, uint64_t guest_xcr0,
 		 struct cpuid_regs *r);
