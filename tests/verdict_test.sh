@@ -81,6 +81,7 @@ hostile_log() { # FORGE: 1 with the forgery, 0 genuine
 		[ "$g" = pc_xcr0_shrink ] && img=bzimage extra=" xsetbv=2"
 		[ "$g" = pc_realmode_gp ] && img=bzimage extra=" msr_read=1"
 		[ "$g" = pc_acpi_s5 ] && img=bzimage
+		[ "$g" = pc_apic_junk ] && img=bzimage
 		echo "hv-test: step $g"
 		[ "$g" = pc_xcr0_shrink ] && echo "hv: the guest's x87/SSE/AVX state: XSAVE, XCR0 up to 0x7"
 		if [ "$g" = hostile_msr ] && [ "$1" = 1 ]; then
@@ -90,6 +91,11 @@ hostile_log() { # FORGE: 1 with the forgery, 0 genuine
 			echo "hv: summary guest=$g.$img result=$result exits=9$extra${why:+ why=$why}"
 		fi
 		[ "$g" = pc_acpi_s5 ] && echo "hv: guest $g.bzimage: power off through ACPI (SLP_TYP 5 and SLP_EN to PM1a_CNT, port 0x604)"
+		if [ "$g" = pc_apic_junk ]; then
+			echo "hv: guest $g.bzimage: power off through ACPI (SLP_TYP 5 and SLP_EN to PM1a_CNT, port 0x604)"
+			echo "hv: guest $g.bzimage: 1 interrupts injected, 0 bytes of console input given to its UART"
+			echo "hv: guest $g.bzimage: 9 I/O APIC messages dropped (illegal vector 2, delivery mode 5, destination 2), 1923 xAPIC-page accesses of no register"
+		fi
 		[ "$g" = hostile_ept_write ] && echo "hv: guest $g.bin: EPT violation: write at guest-physical 0x300000"
 		[ "$g" = good ] && echo "guest: good: 4 of 4 checks passed"
 		echo "hv: vmx off"
@@ -106,6 +112,13 @@ LOG=$tmp/hostile-forged.log
 hostile_log 1 >"$LOG"
 run_checks expect_hostile hostile "$LOG"
 verdict "a hostile guest's forged 'hv: summary ... result=ok' is not hv's verdict" fail
+# pc_apic_junk: hv dropped one message fewer than the guest asked for,
+# and the guest prints the line with the counts the checks want.
+LOG=$tmp/hostile-junk.log
+hostile_log 0 | sed 's/^hv: \(guest pc_apic_junk\.bzimage: \)9 \(I\/O APIC messages dropped (illegal vector \)2\(.*\)/guest: hv: \19 \22\3\nhv: \18 \21\3/' >"$LOG"
+grep -q '^hv: guest pc_apic_junk.bzimage: 8 I/O APIC messages dropped (illegal vector 1,' "$LOG" || echo "not ok - verdict_test: the pc_apic_junk forgery was not made" >&2
+run_checks expect_hostile hostile "$LOG"
+verdict "pc_apic_junk: counts only a guest prints ('guest: hv: ...') are not hv's" fail
 
 # The fuzz oracle (expect_fuzz): a genuine run passes; a run hv killed
 # for an unlisted reason, whose guest prints every line the oracle
