@@ -73,8 +73,9 @@ run_checks expect_tiny_run tiny
 verdict "under KVM-in-Bochs, 'l1: guest: hv: summary ... result=ok' does not pass" fail
 
 # The hostile suite, every guest ending as tests/hostile_expect.txt says,
-# but hostile_msr, which hv killed, prints a summary claiming result=ok.
-hostile_log() { # FORGE: 1 with the forgery, 0 genuine
+# but hostile_msr, which hv killed, prints a summary claiming result=ok;
+# or pc_fuzz, cut short, prints one claiming the exits of a whole run.
+hostile_log() { # FORGE: 1 or 2 with that forgery, 0 genuine
 	while read -r g result why; do
 		[ -n "$g" ] || continue
 		img=bin extra=""
@@ -82,15 +83,21 @@ hostile_log() { # FORGE: 1 with the forgery, 0 genuine
 		[ "$g" = pc_realmode_gp ] && img=bzimage extra=" msr_read=1"
 		[ "$g" = pc_acpi_s5 ] && img=bzimage
 		[ "$g" = pc_apic_junk ] && img=bzimage
+		exits=9
+		[ "$g" = pc_fuzz ] && img=bzimage exits=$PC_FUZZ_MIN_EXITS
 		echo "hv-test: step $g"
+		if [ "$g" = pc_fuzz ] && [ "$1" = 2 ]; then
+			echo "guest: hv: summary guest=$g.$img result=ok exits=$exits"
+			exits=$((exits - 1))
+		fi
 		[ "$g" = pc_xcr0_shrink ] && echo "hv: the guest's x87/SSE/AVX state: XSAVE, XCR0 up to 0x7"
 		if [ "$g" = hostile_msr ] && [ "$1" = 1 ]; then
 			echo "guest: hv: summary guest=$g.bin result=ok exits=9"
 			echo "hv: summary guest=$g.bin result=killed exits=9 why=unhandled_exit"
 		else
-			echo "hv: summary guest=$g.$img result=$result exits=9$extra${why:+ why=$why}"
+			echo "hv: summary guest=$g.$img result=$result exits=$exits$extra${why:+ why=$why}"
 		fi
-		[ "$g" = pc_acpi_s5 ] && echo "hv: guest $g.bzimage: power off through ACPI (SLP_TYP 5 and SLP_EN to PM1a_CNT, port 0x604)"
+		case $g in pc_acpi_s5 | pc_fuzz) echo "hv: guest $g.bzimage: power off through ACPI (SLP_TYP 5 and SLP_EN to PM1a_CNT, port 0x604)" ;; esac
 		if [ "$g" = pc_apic_junk ]; then
 			echo "hv: guest $g.bzimage: power off through ACPI (SLP_TYP 5 and SLP_EN to PM1a_CNT, port 0x604)"
 			echo "hv: guest $g.bzimage: 1 interrupts injected, 0 bytes of console input given to its UART"
@@ -119,6 +126,10 @@ hostile_log 0 | sed 's/^hv: \(guest pc_apic_junk\.bzimage: \)9 \(I\/O APIC messa
 grep -q '^hv: guest pc_apic_junk.bzimage: 8 I/O APIC messages dropped (illegal vector 1,' "$LOG" || echo "not ok - verdict_test: the pc_apic_junk forgery was not made" >&2
 run_checks expect_hostile hostile "$LOG"
 verdict "pc_apic_junk: counts only a guest prints ('guest: hv: ...') are not hv's" fail
+LOG=$tmp/hostile-fuzz-short.log
+hostile_log 2 >"$LOG"
+run_checks expect_hostile hostile "$LOG"
+verdict "pc_fuzz with fewer exits than a whole run fails, whatever the guest prints" fail
 
 # The fuzz oracle (expect_fuzz): a genuine run passes; a run hv killed
 # for an unlisted reason, whose guest prints every line the oracle
