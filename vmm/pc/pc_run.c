@@ -259,20 +259,23 @@ enum exit_verdict pc_before_entry(struct vcpu *v)
 	}
 	set_interrupt_window(pc, window);
 
-	/* Wake hv when the APIC's timer is due, or after a slice. */
-	uint64_t ticks = v->slice_ticks;
+	/* Wake hv when the APIC's timer is due, or when the host is to be
+	 * served next (serve_host: the firmware's console input, its
+	 * watchdog, its interrupts), whichever is first, and no sooner: an
+	 * earlier expiry would find nothing to do. A guest that exits on
+	 * its own meanwhile is served at those exits. */
+	uint64_t wake = pc->input_poll_tsc + pc->tsc_hz / PC_INPUT_POLLS_PER_S;
 	uint64_t next = lapic_next_event(&pc->lapic);
 
-	if (next) {
-		/* Rounded up: expiring before the deadline would only cost
-		 * an exit that finds nothing due. */
-		uint64_t step = (1ull << pc->timer_rate) - 1;
-		uint64_t due =
-			next > now ? (next - now + step) >> pc->timer_rate : 0;
+	if (next && next < wake)
+		wake = next;
+	/* Rounded up, in the timer's unit (TSC >> rate), at most what the
+	 * 32-bit field holds. */
+	uint64_t step = (1ull << pc->timer_rate) - 1;
+	uint64_t ticks = wake > now ? (wake - now + step) >> pc->timer_rate : 0;
 
-		if (due < ticks)
-			ticks = due;
-	}
+	if (ticks > UINT32_MAX)
+		ticks = UINT32_MAX;
 	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, ticks);
 	return VERDICT_RESUME;
 }
@@ -339,7 +342,7 @@ enum exit_verdict pc_hlt(struct vcpu *v)
 	}
 }
 
-/* A slice ended, or the APIC's deadline came (pc_before_entry set the
+/* The host's turn came, or the APIC's deadline (pc_before_entry set the
  * timer for whichever is first): pc_before_entry does the rest. */
 enum exit_verdict pc_preemption_timer(struct vcpu *v)
 {
