@@ -50,6 +50,10 @@ if [ -f "$out/initrd.img" ] && [ "$(cat "$out/key" 2>/dev/null)" = "$key" ]; the
 fi
 
 echo "linux-debian: building $out/initrd.img with Debian's mkinitramfs (kernel $LINUX_KVER)"
+if ! unshare -r -m true 2>/dev/null; then
+	echo "linux-debian: unshare -r -m failed: this machine allows no unprivileged user namespace (sysctl kernel.unprivileged_userns_clone, or an AppArmor restriction), which mkinitramfs needs here without root" >&2
+	exit 1
+fi
 kroot=$DEBIAN_LINUX_PKG/root
 work=$out/work
 rm -rf "$work"
