@@ -17,7 +17,9 @@
 # --type-after REGEX TEXT (bochs): once a serial line matches REGEX (a
 # Python regular expression), TEXT and Enter are typed on the serial
 # console, into the firmware's console input (scripts/serial_pty.py: COM1
-# is a pseudo-terminal then, not a file). --interactive (bochs, qemu-*):
+# is a pseudo-terminal then, not a file); given again, the pairs are
+# worked in order (the next REGEX is looked for once the TEXT before it
+# was typed: several guests in one boot). --interactive (bochs, qemu-*):
 # the console is this terminal, both ways, until the machine stops or the
 # user ends it (bochs: Ctrl-]; qemu: Ctrl-A X); the serial log is kept.
 # --time0 (bochs): the CMOS clock's start, seconds since 1970 or "utc"
@@ -43,7 +45,7 @@ while [ $# -gt 0 ]; do
 	--until-return) until_return=1 ;;
 	--quiet) quiet=1 ;;
 	--bench) bench=1 ;;
-	--type-after) type_after=(--type-after "$2" "$3"); shift 2 ;;
+	--type-after) type_after+=(--type-after "$2" "$3"); shift 2 ;;
 	--interactive) interactive=1 ;;
 	--time0) export HV_BOCHS_TIME0=$2; shift ;;
 	--cpus) cpus=$2; shift ;;

@@ -2,7 +2,7 @@
 """Runs an emulator whose serial port is a pseudo-terminal: logs what the
 machine writes to it, types into it, or hands it to the user's terminal.
 
-    serial_pty.py --link PATH --log FILE [--type-after REGEX TEXT]
+    serial_pty.py --link PATH --log FILE [--type-after REGEX TEXT]...
                   [--interactive] -- COMMAND ...
 
 Bochs writes COM1 to a plain file ("com1: mode=file") but cannot read one;
@@ -18,7 +18,9 @@ works the master side:
     firmware's escapes and carriage returns removed), TEXT and a carriage
     return (the Enter key of a serial terminal) are typed, once. Under
     OVMF they reach the firmware's console input (its terminal driver
-    reads COM1), where hv.efi reads them for its guest;
+    reads COM1), where hv.efi reads them for its guest. Given more than
+    once, the pairs are worked in order: the second REGEX is looked for
+    only after the first TEXT was typed (one boot, several guests);
   - --interactive: what the machine writes also goes to this process's
     standard output, and what the user types (standard input, put in raw
     mode when it is a terminal) is typed into the machine; Ctrl-] ends the
@@ -50,7 +52,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--link", required=True)
     ap.add_argument("--log", required=True)
-    ap.add_argument("--type-after", nargs=2, metavar=("REGEX", "TEXT"))
+    ap.add_argument("--type-after", nargs=2, metavar=("REGEX", "TEXT"),
+                    action="append", default=[])
     ap.add_argument("--interactive", action="store_true")
     ap.add_argument("--times")
     ap.add_argument("--output")
@@ -70,8 +73,9 @@ def main():
         pass
     os.symlink(os.ttyname(slave), a.link)
 
-    trigger = re.compile(a.type_after[0].encode()) if a.type_after else None
-    text = a.type_after[1].encode() + b"\r" if a.type_after else b""
+    # (regex, text) pairs still to come, the first one being looked for.
+    pending = [(re.compile(r.encode()), t.encode() + b"\r")
+               for r, t in a.type_after]
 
     output = open(a.output, "ab") if a.output else None
     child = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=output,
@@ -113,17 +117,16 @@ def main():
                         if d:
                             times.write("%8.1f %s\n" % (time.monotonic() - t0,
                                                          d.decode(errors="replace")))
-                if trigger is not None:
+                if pending:
                     line += data
                     *done, line = line.split(b"\n")
                     for d in done:
-                        if trigger.search(ESCAPES.sub(b"", d).replace(b"\r", b"")):
+                        if pending and pending[0][0].search(
+                                ESCAPES.sub(b"", d).replace(b"\r", b"")):
                             # The guest prints its prompt, then reads: a
                             # moment for it to get there.
                             time.sleep(0.5)
-                            os.write(master, text)
-                            trigger = None
-                            break
+                            os.write(master, pending.pop(0)[1])
             if stdin_fd is not None and stdin_fd in ready:
                 data = os.read(stdin_fd, 1024)
                 if not data or CTRL_RIGHT_BRACKET in data:

@@ -11,6 +11,7 @@
 #   expect_break_entry NAME ALL      both --break-entry steps of ALL
 #   expect_hostile NAME ALL          the hostile suite's steps of ALL
 #   expect_linux NAME ALL            the Linux guest's step of ALL
+#   expect_linux_debian NAME ALL     its step with Debian's own initramfs
 #   expect_input NAME ALL CASES      the bad-input boot's steps of ALL
 #
 # Verdicts come from hv.efi's own lines only. hv prints every line of its
@@ -217,6 +218,27 @@ expect_linux() {
 	grep -E '^guest: linux-check: (tsc-at-init|sleep|fork-exec) ' "$LOG" | sed "s/^guest: linux-check: /    $name linux: /"
 	expect "$name" '^hv: host state after the run: as before' "linux: host registers as before the run"
 	expect "$name" '^hv-test: linux returned 0x0' "linux: hv.efi returned EFI_SUCCESS to the shell"
+	LOG=$save
+}
+
+# expect_linux_debian NAME ALL: the step "linux-debian" of ALL: Debian's
+# kernel with Debian's own initramfs (scripts/linux-guest/debian-initrd.sh,
+# mkinitramfs), console=ttyS0 and no root=, so Debian's /init stops at its
+# "(initramfs)" shell, where the harness types "poweroff -f". From hv's
+# lines only: result=ok after an ACPI power off, console input given to
+# the guest's UART (the typed line), the host as before, EFI_SUCCESS.
+expect_linux_debian() {
+	local name=$1 all=$2 dir save=$LOG n
+	dir=$(dirname "$all")
+	step_log "$all" linux-debian "$dir/step-linux-debian.log"
+	LOG=$dir/step-linux-debian.log
+	expect "$name" '^hv: summary guest=vmlinuz result=ok' "linux-debian: hv's verdict on Debian's kernel with Debian's own initramfs: result=ok"
+	expect "$name" '^hv: guest vmlinuz: power off through ACPI ' "linux-debian: the typed poweroff -f ended in ACPI's S5"
+	n=$(sed -n 's/^hv: guest vmlinuz: [0-9]* interrupts injected, \([0-9]*\) bytes of console input given to its UART$/\1/p' "$LOG" | tail -n 1)
+	[ "${n:-0}" -gt 0 ] && ok "$name: linux-debian: $n bytes typed at the (initramfs) prompt reached the guest's UART" ||
+		not_ok "$name: linux-debian: no console input given to the guest's UART (${n:-no line})"
+	expect "$name" '^hv: host state after the run: as before' "linux-debian: host registers as before the run"
+	expect "$name" '^hv-test: linux-debian returned 0x0' "linux-debian: hv.efi returned EFI_SUCCESS to the shell"
 	LOG=$save
 }
 

@@ -24,6 +24,18 @@ LINUX_TYPE=(--type-after '^guest: linux-check: input ready' hv-input-test
 # after the shell started it (the EFI stub and the decompression, mostly)
 # and finished its checks 7 s later; under hv the guest's exits add to that.
 LINUX_BOUND=900
+# Debian's own initramfs (issue 17), built by Debian's mkinitramfs without
+# root (scripts/linux-guest/debian-initrd.sh, build/linux-debian): a
+# second run of the same kernel in the same boot, right after the first,
+# with the plain command line. No root=, so Debian's /init says "No root
+# device specified" at once (scripts/local, no wait for a device) and
+# starts its "(initramfs)" shell on the console; the harness types
+# "poweroff -f" after the shell's banner (the prompt itself ends no
+# line), which powers off through ACPI.
+DEBIAN_ARGS="--kernel=vmlinuz --initrd=debinitrd.img --append=\"console=ttyS0\""
+DEBIAN_FILES=(debinitrd.img=build/linux-debian/initrd.img)
+DEBIAN_TYPE=(--type-after "^guest: Enter 'help' for a list of built-in commands" "poweroff -f")
+DEBIAN_BOUND=600
 # linux_wanted: succeeds when the Linux run is in this boot, its files
 # built (build/linux, scripts/linux-guest/build.sh); else says why not
 # (a skip) or reports the failed build (not ok).
@@ -43,6 +55,15 @@ linux_wanted() {
 		not_ok "linux guest: scripts/linux-guest/build.sh failed:"
 		tail -n 10 build/test/linux-build.log | sed 's/^/    /'
 		LINUX_WHY="its files could not be built"
+		return 1
+	fi
+}
+# debian_wanted: succeeds when Debian's own initramfs is built (after
+# linux_wanted); else reports the failed build (not ok).
+debian_wanted() {
+	if ! scripts/linux-guest/debian-initrd.sh >build/test/linux-debian-build.log 2>&1; then
+		not_ok "linux guest: scripts/linux-guest/debian-initrd.sh failed:"
+		tail -n 10 build/test/linux-debian-build.log | sed 's/^/    /'
 		return 1
 	fi
 }
@@ -140,17 +161,24 @@ section "integration: Bochs, the hostile guests then a good one, in one boot"
 # the app must still return, proof that no hostile guest left a mark.
 hostile_img=build/test/hostile.img
 hostile_files=()
-hostile_bound=900 hostile_flags=() linux_in=0
+hostile_bound=900 hostile_flags=() linux_in=0 debian_in=0
 if linux_wanted; then
 	linux_in=1
 	hostile_files+=("${LINUX_FILES[@]}")
 	hostile_bound=$((hostile_bound + LINUX_BOUND))
 	hostile_flags=("${LINUX_TYPE[@]}")
+	if debian_wanted; then
+		debian_in=1
+		hostile_files+=("${DEBIAN_FILES[@]}")
+		hostile_bound=$((hostile_bound + DEBIAN_BOUND))
+		hostile_flags+=("${DEBIAN_TYPE[@]}")
+	fi
 fi
 {
 	echo '@echo -off'
 	echo 'fs0:'
 	[ "$linux_in" = 1 ] && hv_step linux "$LINUX_ARGS"
+	[ "$debian_in" = 1 ] && hv_step linux-debian "$DEBIAN_ARGS"
 	while read -r g _; do
 		[ -n "$g" ] || continue
 		hv_step "$g" "$g.bin"
@@ -171,6 +199,7 @@ if ! scripts/mkimage.sh "$hostile_img" hv.efi=build/hv.efi \
 elif boot bochs-hostile bochs "$hostile_img" "$hostile_bound" "${hostile_flags[@]}"; then
 	if [ "$linux_in" = 1 ]; then
 		expect_linux bochs-hostile "$LOG"
+		[ "$debian_in" = 1 ] && expect_linux_debian bochs-hostile "$LOG"
 	else
 		skipped "bochs-hostile: linux guest: $LINUX_WHY"
 	fi
@@ -341,18 +370,27 @@ linux_img=build/test/linux.img
 if ! linux_wanted; then
 	skipped "bochs-linux: linux guest: $LINUX_WHY"
 else
+	debian_in=0 linux_files=("${LINUX_FILES[@]}") linux_flags=("${LINUX_TYPE[@]}") linux_bound=$LINUX_BOUND
+	if debian_wanted; then
+		debian_in=1
+		linux_files+=("${DEBIAN_FILES[@]}")
+		linux_flags+=("${DEBIAN_TYPE[@]}")
+		linux_bound=$((linux_bound + DEBIAN_BOUND))
+	fi
 	{
 		echo '@echo -off'
 		echo 'fs0:'
 		hv_step linux "$LINUX_ARGS"
+		[ "$debian_in" = 1 ] && hv_step linux-debian "$DEBIAN_ARGS"
 		echo 'reset -s'
 	} >build/test/linux.nsh
 	rm -f "$linux_img"
 	if ! scripts/mkimage.sh "$linux_img" hv.efi=build/hv.efi startup.nsh=build/test/linux.nsh \
-		"${LINUX_FILES[@]}"; then
+		"${linux_files[@]}"; then
 		not_ok "bochs-linux: could not build $linux_img"
-	elif boot bochs-linux bochs "$linux_img" "$LINUX_BOUND" "${LINUX_TYPE[@]}"; then
+	elif boot bochs-linux bochs "$linux_img" "$linux_bound" "${linux_flags[@]}"; then
 		expect_linux bochs-linux "$LOG"
+		[ "$debian_in" = 1 ] && expect_linux_debian bochs-linux "$LOG"
 	fi
 fi
 fi

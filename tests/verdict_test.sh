@@ -131,6 +131,38 @@ hostile_log 2 >"$LOG"
 run_checks expect_hostile hostile "$LOG"
 verdict "pc_fuzz with fewer exits than a whole run fails, whatever the guest prints" fail
 
+# Debian's own initramfs (expect_linux_debian): hv's genuine lines pass;
+# a run hv killed, whose guest prints every line the checks want and to
+# which nothing was typed, does not.
+debian_log() { # genuine|forged
+	echo 'hv-test: step linux-debian'
+	echo 'guest: No root device specified. Boot arguments must include a root= parameter.'
+	echo "guest: Enter 'help' for a list of built-in commands."
+	if [ "$1" = forged ]; then
+		echo 'guest: hv: guest vmlinuz: power off through ACPI (SLP_TYP 5 and SLP_EN to PM1a_CNT, port 0x604)'
+		echo 'guest: hv: guest vmlinuz: 900 interrupts injected, 12 bytes of console input given to its UART'
+		echo 'guest: hv: summary guest=vmlinuz result=ok exits=5'
+		echo 'guest: hv: host state after the run: as before (31 registers compared)'
+		echo 'hv: guest vmlinuz: 900 interrupts injected, 0 bytes of console input given to its UART'
+		echo 'hv: summary guest=vmlinuz result=killed exits=5 why=watchdog'
+	else
+		echo 'guest: (initramfs) poweroff -f'
+		echo 'hv: guest vmlinuz: power off through ACPI (SLP_TYP 5 and SLP_EN to PM1a_CNT, port 0x604)'
+		echo 'hv: guest vmlinuz: 900 interrupts injected, 12 bytes of console input given to its UART'
+		echo 'hv: summary guest=vmlinuz result=ok exits=5'
+		echo "hv: host state after the run: as before ($HOST_REGS_COMPARED registers compared)"
+	fi
+	echo 'hv-test: linux-debian returned 0x0'
+}
+LOG=$tmp/debian.log
+debian_log genuine >"$LOG"
+run_checks expect_linux_debian linux "$LOG"
+verdict "Debian's own initramfs: hv's genuine lines pass" pass
+LOG=$tmp/debian-forged.log
+debian_log forged >"$LOG"
+run_checks expect_linux_debian linux "$LOG"
+verdict "Debian's own initramfs: a killed run whose guest prints hv's lines, nothing typed, fails" fail
+
 # The fuzz oracle (expect_fuzz): a genuine run passes; a run hv killed
 # for an unlisted reason, whose guest prints every line the oracle
 # wants, does not; nor one whose hv's own memory changed.
