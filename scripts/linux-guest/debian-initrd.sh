@@ -50,9 +50,17 @@ if [ -f "$out/initrd.img" ] && [ "$(cat "$out/key" 2>/dev/null)" = "$key" ]; the
 fi
 
 echo "linux-debian: building $out/initrd.img with Debian's mkinitramfs (kernel $LINUX_KVER)"
-if ! unshare -r -m true 2>/dev/null; then
-	echo "linux-debian: unshare -r -m failed: this machine allows no unprivileged user namespace (sysctl kernel.unprivileged_userns_clone, or an AppArmor restriction), which mkinitramfs needs here without root" >&2
-	exit 1
+# Root (as on CI) needs no user namespace for a mount namespace of its
+# own, and a container's seccomp profile may refuse one: plain unshare -m
+# then (util-linux makes its mounts private, so none leaks out).
+namespace=(unshare -r -m)
+if ! "${namespace[@]}" true 2>/dev/null; then
+	if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
+		namespace=(unshare -m)
+	else
+		echo "linux-debian: unshare -r -m failed: this machine allows no unprivileged user namespace (sysctl kernel.unprivileged_userns_clone, or an AppArmor restriction), which mkinitramfs needs here without root" >&2
+		exit 1
+	fi
 fi
 kroot=$DEBIAN_LINUX_PKG/root
 work=$out/work
@@ -79,7 +87,7 @@ tmp=$(cd "$work/tmp" && pwd)
 conf=$(cd "$work/conf" && pwd)
 dest=$(cd "$out" && pwd)/initrd.img.new
 # shellcheck disable=SC2016 # expanded inside the namespace
-unshare -r -m env LAYER="$layer" TMPDIR="$tmp" CONF="$conf" DEST="$dest" KVER="$LINUX_KVER" sh -euc '
+"${namespace[@]}" env LAYER="$layer" TMPDIR="$tmp" CONF="$conf" DEST="$dest" KVER="$LINUX_KVER" sh -euc '
 	mount -t overlay overlay -o "lowerdir=$LAYER/usr:/usr" /usr
 	mount -t overlay overlay -o "lowerdir=$LAYER/boot:/boot" /boot
 	mount --bind "$LAYER/usr/share/initramfs-tools" /usr/share/initramfs-tools
