@@ -8,6 +8,7 @@
  * it, the UD2 after it would meet an empty IDT and shut the CPU down:
  * result=reboot. Entered through the 64-bit boot protocol (boot.rst)
  * by hv's loader; scripts/mkbzimage.py wraps it. */
+#include "pc/pc_guest.inc"
 	.code64
 	.text
 	.globl _start
@@ -15,27 +16,19 @@ _start:
 	lea msg_start(%rip), %rsi
 	call puts
 	lidt idt_empty(%rip)
-	mov $0x604, %dx		/* PM1a_CNT */
+	mov $PM1A_CNT, %dx		/* PM1a_CNT */
 	mov $(1 << 10 | 1 << 13), %ax /* SLP_TYP 1 | SLP_EN */
 	outw %ax, (%dx)
 	mov $(5 << 10), %ax	/* SLP_TYP 5 */
 	outw %ax, (%dx)
 	lea msg_s5(%rip), %rsi
 	call puts
-	mov $0x604, %dx
+	mov $PM1A_CNT, %dx
 	mov $(5 << 10 | 1 << 13), %ax /* SLP_TYP 5 | SLP_EN */
 	outw %ax, (%dx)
 	ud2			/* not reached */
 
-/* puts: the NUL-terminated string at RSI to COM1. */
-puts:
-	mov $0x3f8, %dx
-1:	lodsb
-	test %al, %al
-	jz 2f
-	outb %al, (%dx)
-	jmp 1b
-2:	ret
+	PC_PUTS
 
 idt_empty:
 	.word 0

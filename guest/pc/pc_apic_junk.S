@@ -52,12 +52,9 @@
 	.text
 	.globl _start
 
+#include "pc/pc_guest.inc"
+
 #define APIC_BASE_MSR 0x1b
-#define APIC 0xfee00000
-#define IOAPIC 0xfec00000
-#define PDE_MMIO 0x9b		/* P RW PWT PCD PS */
-#define ENTRY_ADDR_MASK 0x000ffffffffff000
-#define COM1 0x3f8
 
 /* check MEM, VALUE: MEM (a 32-bit load, one hv emulates: MOV, never
  * CMP) must read VALUE. */
@@ -71,37 +68,24 @@ _start:
 	lea msg_start(%rip), %rsi
 	call puts
 
-	/* The 2 MiB at 0xFEC00000 and at 0xFEE00000: a PD of its own as
-	 * the PDPT's fourth entry (the loader's map ends with guest
-	 * memory; --mem=64 leaves that entry empty, and an entry not
-	 * present is never cached). */
-	mov %cr3, %rax
-	mov $ENTRY_ADDR_MASK, %rdx
-	and %rdx, %rax
-	mov (%rax), %rax	/* PML4[0]: the PDPT */
-	and %rdx, %rax
-	lea pd_space+4095(%rip), %rbx
-	and $~0xfff, %rbx
-	mov $(IOAPIC | PDE_MMIO), %ecx
-	mov %rcx, ((IOAPIC - 0xc0000000) >> 21) * 8(%rbx)
-	mov $(APIC | PDE_MMIO), %ecx
-	mov %rcx, ((APIC - 0xc0000000) >> 21) * 8(%rbx)
-	or $3, %rbx		/* P RW */
-	mov %rbx, 3 * 8(%rax)
+	/* The 2 MiB at 0xFEC00000 and at 0xFEE00000 (the loader's map
+	 * ends with guest memory; --mem=64 leaves the fourth GiB's PD to
+	 * pd_space). */
+	call map_mmio
 
 	/* 1. x2APIC -> disabled -> xAPIC. */
 	mov $APIC_BASE_MSR, %ecx
 	xor %edx, %edx
-	mov $(APIC | 0x100), %eax /* BSP, EN=0 EXTD=0 */
+	mov $(APIC_PAGE | 0x100), %eax /* BSP, EN=0 EXTD=0 */
 	wrmsr
-	mov $(APIC | 0x900), %eax /* BSP, EN=1 */
+	mov $(APIC_PAGE | 0x900), %eax /* BSP, EN=1 */
 	wrmsr
 	rdmsr
-	cmp $(APIC | 0x900), %eax
+	cmp $(APIC_PAGE | 0x900), %eax
 	jne fail
 
 	/* 2. The APIC page. */
-	mov $APIC, %ebx
+	mov $APIC_PAGE, %ebx
 	movl $0x1ff, 0xf0(%rbx)	/* SVR: enabled, spurious vector 0xff */
 	check 0xf0(%rbx), 0x1ff
 	xor %r8d, %r8d		/* what the non-registers read, ORed */
@@ -139,7 +123,7 @@ _start:
 	call puts
 
 	/* 3. The I/O APIC's redirection table, from rte_junk. */
-	mov $IOAPIC, %edi
+	mov $IOAPIC_PAGE, %edi
 	lea rte_junk(%rip), %rsi
 	xor %ecx, %ecx		/* pin */
 1:	lea 0x11(,%rcx,2), %eax	/* the high half first */
@@ -306,15 +290,8 @@ no_register:
 1:	stc
 	ret
 
-/* puts: the NUL-terminated string at RSI to COM1, one OUT a byte. */
-puts:
-	mov $COM1, %dx
-1:	lodsb
-	test %al, %al
-	jz 2f
-	outb %al, (%dx)
-	jmp 1b
-2:	ret
+	PC_PUTS
+	PC_MAP_MMIO pd_space
 
 /* puthex8: AL as two hex digits to COM1. */
 puthex8:

@@ -42,14 +42,14 @@
  * on, interrupts off, a stack. scripts/mkbzimage.py wraps it; the image
  * is .text alone, so its data lives there too (guest memory is
  * writable). */
+#include "pc/pc_guest.inc"
+
 #define FUZZ_SEED 0x9e3779b97f4a7c15
 #define FUZZ_ITERATIONS 20000
 #define PROGRESS_MASK 0xfff /* a console line every 4096 iterations */
 
-#define COM1 0x3f8
 #define COM1_LCR (COM1 + 3)
 #define COM1_MCR (COM1 + 4)
-#define PM1A_CNT 0x604
 #define PM1A_CNT_SLP_EN_BYTE 0x605 /* SLP_EN is bit 5 of this byte */
 #define RESET_CONTROL 0xcf9
 #define I8042_CMD 0x64
@@ -57,10 +57,6 @@
 #define APIC_BASE_DISABLED 0xfee00100 /* base, BSP */
 #define APIC_BASE_XAPIC 0xfee00900    /* base, BSP, EN */
 #define APIC_BASE_X2APIC 0xfee00d00   /* base, BSP, EN, EXTD */
-#define APIC_PAGE 0xfee00000
-#define IOAPIC_PAGE 0xfec00000
-#define PTE_2M_UC 0x9b /* P, RW, PWT, PCD, PS */
-#define PTE_ADDR 0x000ffffffffff000
 #define X2APIC_MARK 0x800 /* in msrs[]: a random MSR of 0x800-0x83f */
 
 	.code64
@@ -379,31 +375,7 @@ setup_idt:
 	lidt (%rax)
 	ret
 
-/* map_mmio: the 2-MiB pages at 0xFEC00000 and 0xFEE00000, uncached, in
- * the PD of the fourth GiB (pd_space unless the loader has one). */
-map_mmio:
-	movabs $PTE_ADDR, %rdx
-	mov %cr3, %rax
-	and %rdx, %rax
-	mov (%rax), %rbx	/* PML4[0]: the PDPT */
-	and %rdx, %rbx
-	mov 24(%rbx), %rcx	/* PDPT[3] */
-	test $1, %cl
-	jz 1f
-	and %rdx, %rcx
-	jmp 2f
-1:	lea pd_space + 4095(%rip), %rcx
-	and $~0xfff, %rcx
-	mov %rcx, %rax
-	or $3, %rax		/* present, writable */
-	mov %rax, 24(%rbx)
-2:	mov $(IOAPIC_PAGE | PTE_2M_UC), %eax
-	mov %rax, ((IOAPIC_PAGE - 0xc0000000) >> 21) * 8(%rcx)
-	mov $(APIC_PAGE | PTE_2M_UC), %eax
-	mov %rax, ((APIC_PAGE - 0xc0000000) >> 21) * 8(%rcx)
-	mov %cr3, %rax
-	mov %rax, %cr3
-	ret
+	PC_MAP_MMIO pd_space
 
 /* #GP: counted and skipped if RDMSR or WRMSR of the fuzz raised it with
  * error code 0; anything else is unexpected. */
@@ -475,15 +447,7 @@ console_reset:
 	outb %al, (%dx)
 	ret
 
-/* puts: the NUL-terminated string at RSI to COM1. */
-puts:
-	mov $COM1, %dx
-1:	lodsb
-	test %al, %al
-	jz 2f
-	outb %al, (%dx)
-	jmp 1b
-2:	ret
+	PC_PUTS
 
 /* puthex: RAX as 0x and 16 hex digits. */
 puthex:

@@ -10,6 +10,7 @@
  * which on a PC is a reset: result=reboot, msr_read=1, and no VM-entry
  * failure. Entered through the 64-bit boot protocol (boot.rst) by hv's
  * loader; scripts/mkbzimage.py wraps it. */
+#include "pc/pc_guest.inc"
 	.code64
 	.text
 	.globl _start
@@ -47,15 +48,7 @@ compat:
 	hlt
 
 	.code64
-/* puts: the NUL-terminated string at RSI to COM1. */
-puts:
-	mov $0x3f8, %dx
-1:	lodsb
-	test %al, %al
-	jz 2f
-	outb %al, (%dx)
-	jmp 1b
-2:	ret
+	PC_PUTS
 
 	.balign 8
 gdt:

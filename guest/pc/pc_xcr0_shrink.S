@@ -12,6 +12,7 @@
  * Entered by hv's bzImage loader through the 64-bit boot protocol
  * (Documentation/arch/x86/boot.rst, "64-bit Boot Protocol"): paging on,
  * interrupts off, RSI the boot_params. scripts/mkbzimage.py wraps it. */
+#include "pc/pc_guest.inc"
 	.code64
 	.text
 	.globl _start
@@ -61,15 +62,7 @@ set_xcr0:
 	xsetbv
 	ret
 
-/* puts: the NUL-terminated string at RSI to COM1, one OUT a byte. */
-puts:
-	mov $0x3f8, %dx
-1:	lodsb
-	test %al, %al
-	jz 2f
-	outb %al, (%dx)
-	jmp 1b
-2:	ret
+	PC_PUTS
 
 	/* The strings in .text: the image is this one section, unlinked. */
 msg_start:  .asciz "pc_xcr0_shrink: start\n"
