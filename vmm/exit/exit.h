@@ -94,18 +94,16 @@ static inline __attribute__((always_inline)) void vcpu_complete_instruction(
 /* The same for an instruction ending at or above 4 GiB (exit.c). */
 void vcpu_skip_above_4g(struct vcpu *v, uint64_t rip, uint32_t len);
 
-/* Advances RIP past the exiting instruction (vcpu_skip_bytes: past
- * @len bytes, for an instruction hv decoded itself), or raises #GP(0) in the
+/* Advances RIP past the exiting instruction (vcpu_skip_bytes: from
+ * @rip past @len bytes, for an instruction hv decoded itself), or raises #GP(0) in the
  * guest where the next RIP would not be canonical (vcpu_next_rip). Only
  * instruction-caused exits advance RIP: for them the CPU reports the
  * instruction's length; for events (preemption timer, external
  * interrupt) the field is undefined (SDM 3C 28.2.5, "Information for VM
  * Exits Due to Instruction Execution") and must not be used. Inline: it
  * is half of a CPUID's path. */
-static inline void vcpu_skip_bytes(struct vcpu *v, uint32_t len)
+static inline void vcpu_skip_bytes(struct vcpu *v, uint64_t rip, uint32_t len)
 {
-	uint64_t rip = vmcs_read(VMCS_GUEST_RIP);
-
 	/* Below 4 GiB both modes give the same next RIP, and it is
 	 * canonical: CS is read only when the instruction ends above. */
 	if (__builtin_expect((rip + len) >> 32, 0)) {
@@ -117,7 +115,8 @@ static inline void vcpu_skip_bytes(struct vcpu *v, uint32_t len)
 
 static inline void vcpu_skip_instruction(struct vcpu *v)
 {
-	vcpu_skip_bytes(v, exit_instruction_length());
+	vcpu_skip_bytes(v, vmcs_read(VMCS_GUEST_RIP),
+			exit_instruction_length());
 }
 /* The RIP after an instruction of @length at @rip: wrapped to 32 bits
  * outside 64-bit mode; false where, in 64-bit mode, it is not canonical

@@ -34,18 +34,23 @@ static void report_violation(struct vcpu *v, const struct ept_violation *e,
 
 static struct guest_mmu guest_mmu_now(const struct vcpu *v)
 {
-	return (struct guest_mmu){
+	struct guest_mmu mmu = {
 		.mem = v->mem,
 		.mem_size = v->mem_size,
 		.cr0 = vmcs_read(VMCS_GUEST_CR0),
 		.cr3 = vmcs_read(VMCS_GUEST_CR3),
 		.cr4 = vmcs_read(VMCS_GUEST_CR4),
 		.efer = vmcs_read(VMCS_GUEST_IA32_EFER),
-		.pdpte = {vmcs_read(VMCS_GUEST_PDPTE0),
-			  vmcs_read(VMCS_GUEST_PDPTE1),
-			  vmcs_read(VMCS_GUEST_PDPTE2),
-			  vmcs_read(VMCS_GUEST_PDPTE3)},
 	};
+
+	/* The PDPTE registers matter to PAE paging alone. */
+	if (guest_paging_mode(&mmu) == GUEST_PAGING_PAE) {
+		mmu.pdpte[0] = vmcs_read(VMCS_GUEST_PDPTE0);
+		mmu.pdpte[1] = vmcs_read(VMCS_GUEST_PDPTE1);
+		mmu.pdpte[2] = vmcs_read(VMCS_GUEST_PDPTE2);
+		mmu.pdpte[3] = vmcs_read(VMCS_GUEST_PDPTE3);
+	}
+	return mmu;
 }
 
 /* The instruction could not be emulated: said, and the guest stopped. */
@@ -123,7 +128,7 @@ static bool emulate(struct vcpu *v, uint64_t gpa, const struct ept_violation *e,
 	if (insn.op != MMIO_STORE)
 		vcpu_set_gpr(v, insn.reg,
 			     mmio_insn_load_result(&insn, reg, loaded));
-	vcpu_skip_bytes(v, insn.length);
+	vcpu_skip_bytes(v, rip, insn.length);
 	*verdict = VERDICT_RESUME;
 	return true;
 }
