@@ -488,13 +488,13 @@ static void test_extint_virtual_wire(void **state)
 	(void)state;
 	assert_false(lapic_extint_open(&l));
 	enable();
-	wr(X2APIC_LVT_LINT0, LAPIC_LVT_EXTINT, 0);
+	wr(X2APIC_LVT_LINT0, LAPIC_DELIVERY_EXTINT, 0);
 	assert_true(lapic_extint_open(&l));
-	wr(X2APIC_LVT_LINT0, LAPIC_LVT_EXTINT | LAPIC_LVT_MASKED, 0);
+	wr(X2APIC_LVT_LINT0, LAPIC_DELIVERY_EXTINT | LAPIC_LVT_MASKED, 0);
 	assert_false(lapic_extint_open(&l));
 	wr(X2APIC_LVT_LINT0, 4u << 8, 0); /* NMI */
 	assert_false(lapic_extint_open(&l));
-	wr(X2APIC_LVT_LINT0, LAPIC_LVT_EXTINT, 0);
+	wr(X2APIC_LVT_LINT0, LAPIC_DELIVERY_EXTINT, 0);
 	wr(X2APIC_SVR, 0xff, 0);
 	assert_false(lapic_extint_open(&l));
 }

@@ -110,7 +110,7 @@ static void test_com1_through_the_8259_virtual_wire(void **state)
 	uart_start_tx();
 	pc_irq_update(&pc);
 	assert_false(pc_irq_waiting(&pc)); /* LINT0 masked at reset */
-	lapic_wr(X2APIC_LVT_LINT0, LAPIC_LVT_EXTINT);
+	lapic_wr(X2APIC_LVT_LINT0, LAPIC_DELIVERY_EXTINT);
 	assert_true(pc_irq_waiting(&pc));
 	assert_int_equal(pc_irq_take(&pc), 0x34);
 	assert_int_equal(pc.pic.pic[0].isr, 1u << PC_COM1_IRQ);
@@ -178,7 +178,7 @@ static void test_input_can_wake_only_when_routed(void **state)
 	ioapic_route(PC_COM1_IRQ, 0x24 | (uint32_t)IOAPIC_RTE_MASKED);
 	pic_init((uint8_t) ~(1u << PC_COM1_IRQ));
 	assert_false(pc_irq_input_can_wake(&pc)); /* LINT0 masked */
-	lapic_wr(X2APIC_LVT_LINT0, LAPIC_LVT_EXTINT);
+	lapic_wr(X2APIC_LVT_LINT0, LAPIC_DELIVERY_EXTINT);
 	assert_true(pc_irq_input_can_wake(&pc));
 	/* Typed input then interrupts. */
 	assert_true(uart16550_receive(&pc.uart, 'a'));

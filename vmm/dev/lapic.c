@@ -30,8 +30,6 @@
  * APIC, physical or logical (SDM 3A 11.12.9, "ICR Operation in x2APIC
  * Mode"). */
 #define X2APIC_BROADCAST 0xffffffffu
-#define ICR_DELIVERY_MODE (7u << 8)
-#define ICR_DELIVERY_FIXED 0u
 /* SDM 3A figure 11-28, "Interrupt Command Register (ICR)". */
 #define ICR_WRITABLE 0xffffffff000cffffull
 #define ESR_SEND_ILLEGAL_VECTOR (1u << 5)
@@ -338,7 +336,7 @@ static void write_icr(struct lapic *l, uint64_t value)
 	unsigned int vector = value & 0xffu;
 
 	l->icr = value & ICR_WRITABLE;
-	if ((value & ICR_DELIVERY_MODE) != ICR_DELIVERY_FIXED)
+	if ((value & LAPIC_DELIVERY_MODE) != LAPIC_DELIVERY_FIXED)
 		return;
 	if (vector < LAPIC_FIRST_LEGAL_VECTOR)
 		record_error(l, ESR_SEND_ILLEGAL_VECTOR);
@@ -373,7 +371,7 @@ bool lapic_extint_open(const struct lapic *l)
 	uint32_t lint0 = l->lvt[LVT_LINT0];
 
 	return sw_enabled(l) && !(lint0 & LAPIC_LVT_MASKED) &&
-	       (lint0 & LAPIC_LVT_DELIVERY_MODE) == LAPIC_LVT_EXTINT;
+	       (lint0 & LAPIC_DELIVERY_MODE) == LAPIC_DELIVERY_EXTINT;
 }
 
 bool lapic_write(struct lapic *l, uint32_t msr, uint64_t value, uint64_t now)

@@ -69,11 +69,13 @@ enum lapic_lvt {
  * one never delivers it (no IRR bit) and records it in the ESR (SDM 3A
  * 11.5.3, "Error Handling"; 11.5.2, "Valid Interrupt Vectors"). */
 #define LAPIC_FIRST_LEGAL_VECTOR 16u
-/* LVT delivery mode, bits 10:8; ExtINT (111b) on LINT0 is the "virtual
- * wire" that takes the 8259's interrupts to the CPU (SDM 3A 11.5.1,
- * "Local Vector Table"). */
-#define LAPIC_LVT_DELIVERY_MODE (7u << 8)
-#define LAPIC_LVT_EXTINT (7u << 8)
+/* Delivery mode, bits 10:8 of an LVT entry and of the ICR (SDM 3A
+ * 11.5.1, "Local Vector Table"; 11.6.1, "Interrupt Command Register
+ * (ICR)"): fixed, and ExtINT (111b), which on LINT0 is the "virtual
+ * wire" that takes the 8259's interrupts to the CPU. */
+#define LAPIC_DELIVERY_MODE (7u << 8)
+#define LAPIC_DELIVERY_FIXED (0u << 8)
+#define LAPIC_DELIVERY_EXTINT (7u << 8)
 /* The xAPIC's page: 4 KBytes, registers on 16-byte boundaries up to
  * 0x3F0 (SDM 3A table 11-1, "Local APIC Register Address Map"). */
 #define LAPIC_MMIO_SIZE 0x1000u
