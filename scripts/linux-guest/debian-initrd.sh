@@ -10,7 +10,9 @@
 #                       names (with their dependencies) from the kernel package
 #
 # The packages (initramfs-tools, initramfs-tools-core, klibc-utils,
-# libklibc, busybox, cpio, kmod) are fetched by scripts/deps.sh --fetch
+# libklibc, busybox, cpio, kmod, and zstd, which initramfs-tools only
+# recommends: without it a machine that lacks zstd would get a gzip image
+# from the same configuration) are fetched by scripts/deps.sh --fetch
 # (apt-get download + dpkg-deb -x) into OUTDIR/pkg, never installed. The
 # configuration is ./debian-initramfs (mkinitramfs -d): the package's
 # initramfs.conf with MODULES=list.
@@ -33,7 +35,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root" || exit 1
 out=${1:-build/linux-debian}
-pkgs=(initramfs-tools-core initramfs-tools klibc-utils libklibc busybox cpio kmod)
+pkgs=(initramfs-tools-core initramfs-tools klibc-utils libklibc busybox cpio kmod zstd)
 
 . scripts/debian-linux.sh
 debian_linux "$DEBIAN_LINUX_PKG" >&2 || exit 1
