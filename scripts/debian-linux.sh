@@ -4,8 +4,10 @@
 # images of this project: the KVM-in-Bochs disk (scripts/kvm-in-bochs/)
 # and the Linux guest of hv.efi (scripts/linux-guest/). Source it.
 #
-#   debian_linux PKGDIR     fetches busybox-static and the kernel that
-#                           linux-image-amd64 depends on; sets LINUX_KVER,
+#   debian_linux PKGDIR [FLAVOUR]
+#                           fetches busybox-static and the kernel that
+#                           linux-image-FLAVOUR depends on (amd64, the
+#                           default, or cloud-amd64); sets LINUX_KVER,
 #                           LINUX_VMLINUZ (the EFI-stub bzImage),
 #                           LINUX_MODS (its modules' kernel/ folder) and
 #                           LINUX_BUSYBOX
@@ -21,14 +23,14 @@
 DEBIAN_LINUX_PKG=build/kvm-in-bochs/pkg
 
 debian_linux() {
-	local pkg=$1 kpkg f
+	local pkg=$1 flavour=${2:-amd64} kpkg f
 	local deps
 	deps="$(dirname "${BASH_SOURCE[0]}")/deps.sh"
 	# busybox first: on a machine without package lists, deps.sh --fetch
 	# runs apt-get update, and the kernel's name is looked up after that.
 	"$deps" --fetch "$pkg" busybox-static || return 1
-	kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n1)
-	[ -n "$kpkg" ] || { echo "debian_linux: cannot resolve linux-image-amd64 (apt-get update?)" >&2; return 1; }
+	kpkg=$(apt-cache depends "linux-image-$flavour" 2>/dev/null | sed -n 's/^ *Depends: \(linux-image-[^ ]*\)$/\1/p' | head -n1)
+	[ -n "$kpkg" ] || { echo "debian_linux: cannot resolve linux-image-$flavour (apt-get update?)" >&2; return 1; }
 	"$deps" --fetch "$pkg" "$kpkg" || return 1
 	LINUX_KVER=${kpkg#linux-image-}
 	LINUX_VMLINUZ=$pkg/root/boot/vmlinuz-$LINUX_KVER

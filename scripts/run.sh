@@ -99,8 +99,10 @@ bochs)
 	# Input: COM1 a pseudo-terminal, worked by scripts/serial_pty.py,
 	# which still appends everything to $serial.
 	if [ "$interactive" = 1 ] || [ ${#type_after[@]} -gt 0 ]; then
-		bochs_com1_term "$out/bochsrc" "$PWD/$out/com1"
-		pty=(python3 "$here/serial_pty.py" --link "$PWD/$out/com1" --log "$serial"
+		# An absolute path for Bochs, whatever --out was.
+		link=$(realpath -m "$out/com1")
+		bochs_com1_term "$out/bochsrc" "$link"
+		pty=(python3 "$here/serial_pty.py" --link "$link" --log "$serial"
 			--times "$out/serial.times" "${type_after[@]}")
 		[ "$interactive" = 1 ] && pty+=(--interactive --output "$log")
 		cmd=("${pty[@]}" -- "${cmd[@]}")

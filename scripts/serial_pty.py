@@ -16,7 +16,10 @@ works the master side:
   - --type-after REGEX TEXT: once a line written by the machine matches
     REGEX (a Python regular expression, searched in the line with the
     firmware's escapes and carriage returns removed), TEXT and a carriage
-    return (the Enter key of a serial terminal) are typed, once. Under
+    return (the Enter key of a serial terminal) are typed, once; a TEXT
+    that ends in the two characters \\c is typed without them and
+    without the carriage return (echo's "no newline"), for a key
+    sequence such as hv's Ctrl-A x. Under
     OVMF they reach the firmware's console input (its terminal driver
     reads COM1), where hv.efi reads them for its guest. Given more than
     once, the pairs are worked in order: the second REGEX is looked for
@@ -74,7 +77,8 @@ def main():
     os.symlink(os.ttyname(slave), a.link)
 
     # (regex, text) pairs still to come, the first one being looked for.
-    pending = [(re.compile(r.encode()), t.encode() + b"\r")
+    pending = [(re.compile(r.encode()),
+                t[:-2].encode() if t.endswith("\\c") else t.encode() + b"\r")
                for r, t in a.type_after]
 
     output = open(a.output, "ab") if a.output else None

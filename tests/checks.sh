@@ -10,8 +10,10 @@
 #   expect_tiny_run NAME [external]  the tiny guest's run (exact counts)
 #   expect_break_entry NAME ALL      both --break-entry steps of ALL
 #   expect_hostile NAME ALL          the hostile suite's steps of ALL
-#   expect_linux NAME ALL            the Linux guest's step of ALL
+#   expect_linux NAME ALL [STEP [GUEST]]  the Linux guest's step of ALL
 #   expect_linux_debian NAME ALL     its step with Debian's own initramfs
+#   expect_linux_minimal NAME ALL N  its step with a busybox init's rc
+#   expect_stopped NAME ALL STEP GUEST  a step ended by Ctrl-A x
 #   expect_input NAME ALL CASES      the bad-input boot's steps of ALL
 #
 # Verdicts come from hv.efi's own lines only. hv prints every line of its
@@ -193,31 +195,57 @@ expect_hostile() {
 LINUX_CHECKS="serial-irq uname cpu-sse2 cpu-no-vmx pci clock avx sha256 awk-float sleep fork-exec"
 LINUX_INPUT=hv-input-test
 
-# expect_linux NAME ALL: the step "linux" of ALL (one run of hv.efi
-# --kernel=vmlinuz ... hv.test=1): hv's own verdict, every check of
-# /init, and the host as before.
+# expect_linux NAME ALL [STEP [GUEST]]: the step STEP (default "linux") of
+# ALL, one run of hv.efi --kernel=GUEST (default vmlinuz) with the
+# project's initramfs and hv.test=1: hv's own verdict, every check of
+# /init, and the host as before. "linux-cloud" is the same with Debian's
+# cloud kernel.
 expect_linux() {
-	local name=$1 all=$2 dir save=$LOG c
+	local name=$1 all=$2 step=${3:-linux} guest=${4:-vmlinuz} dir save=$LOG c
 	dir=$(dirname "$all")
-	step_log "$all" linux "$dir/step-linux.log"
-	LOG=$dir/step-linux.log
-	expect "$name" '^hv: summary guest=vmlinuz result=ok' "linux: hv's verdict on Debian's kernel: result=ok (it powered off)"
-	expect "$name" '^hv: guest vmlinuz: power off through ACPI ' "linux: /init's poweroff (no -f) ended in ACPI's S5: SLP_TYP and SLP_EN to PM1a_CNT"
+	step_log "$all" "$step" "$dir/step-$step.log"
+	LOG=$dir/step-$step.log
+	expect "$name" "^hv: summary guest=$guest result=ok" "$step: hv's verdict on Debian's kernel ($guest): result=ok (it powered off)"
+	expect "$name" "^hv: guest $guest: power off through ACPI " "$step: /init's poweroff (no -f) ended in ACPI's S5: SLP_TYP and SLP_EN to PM1a_CNT"
 	if ! grep -q '^guest: linux-check: ' "$LOG"; then
 		# One failure, not one per check, when /init never spoke.
-		not_ok "$name: linux: no line from /init (its $(wc -w <<<"$LINUX_CHECKS") checks and the input check did not run)"
+		not_ok "$name: $step: no line from /init (its $(wc -w <<<"$LINUX_CHECKS") checks and the input check did not run)"
 	else
 		for c in $LINUX_CHECKS; do
-			expect "$name" "^guest: linux-check: $c ok" "linux: /init's check $c"
+			expect "$name" "^guest: linux-check: $c ok" "$step: /init's check $c"
 		done
-		expect "$name" "^guest: linux-check: input got $LINUX_INPUT\$" "linux: a line typed on the firmware's console reached the guest's shell"
-		expect_none "$name" '^guest: linux-check: [a-z0-9-]+ FAIL' "linux: no check of /init failed"
-		expect "$name" '^guest: linux-check: done [0-9]+ ok, 0 FAIL, 0 skip' "linux: /init finished its checks"
+		expect "$name" "^guest: linux-check: input got $LINUX_INPUT\$" "$step: a line typed on the firmware's console reached the guest's shell"
+		expect_none "$name" '^guest: linux-check: [a-z0-9-]+ FAIL' "$step: no check of /init failed"
+		expect "$name" '^guest: linux-check: done [0-9]+ ok, 0 FAIL, 0 skip' "$step: /init finished its checks"
 	fi
-	expect_none "$name" '^guest: .*Bad FPU state detected' "linux: no XRSTOR of the guest kernel's took #GP (they did with XSAVEC offered under Bochs 2.7)"
-	grep -E '^guest: linux-check: (tsc-at-init|sleep|fork-exec) ' "$LOG" | sed "s/^guest: linux-check: /    $name linux: /"
-	expect "$name" '^hv: host state after the run: as before' "linux: host registers as before the run"
-	expect "$name" '^hv-test: linux returned 0x0' "linux: hv.efi returned EFI_SUCCESS to the shell"
+	expect_none "$name" '^guest: .*Bad FPU state detected' "$step: no XRSTOR of the guest kernel's took #GP (they did with XSAVEC offered under Bochs 2.7)"
+	grep -E '^guest: linux-check: (tsc-at-init|sleep|fork-exec) ' "$LOG" | sed "s/^guest: linux-check: /    $name $step: /"
+	expect "$name" '^hv: host state after the run: as before' "$step: host registers as before the run"
+	expect "$name" "^hv-test: $step returned 0x0" "$step: hv.efi returned EFI_SUCCESS to the shell"
+	LOG=$save
+}
+
+# expect_linux_minimal NAME ALL LINES: the step "linux-minimal" of ALL:
+# Debian's kernel with the smallest initramfs a user would write
+# (scripts/linux-guest/minimal.sh: busybox's init runs an rc script that
+# echoes LINES numbered lines and calls poweroff, no -f), the plain
+# command line. hv's verdict is result=ok after an ACPI power off; the
+# echoed lines, each of which crossed hv's UART model in interrupt mode,
+# must all be there, in order, none lost or doubled.
+expect_linux_minimal() {
+	local name=$1 all=$2 lines=$3 dir save=$LOG got want
+	dir=$(dirname "$all")
+	step_log "$all" linux-minimal "$dir/step-linux-minimal.log"
+	LOG=$dir/step-linux-minimal.log
+	expect "$name" '^hv: kernel command line: console=ttyS0$' "linux-minimal: the plain command line, console=ttyS0 only"
+	expect "$name" '^hv: summary guest=vmlinuz result=ok' "linux-minimal: hv's verdict on a busybox init's poweroff: result=ok"
+	expect "$name" '^hv: guest vmlinuz: power off through ACPI ' "linux-minimal: busybox's poweroff (no -f) ended in ACPI's S5"
+	got=$(sed -n 's/^guest: minimal: line \([0-9]*\) of [0-9]*$/\1/p' "$LOG" | tr '\n' ' ')
+	want=$(seq -s ' ' 1 "$lines")
+	[ "$got" = "$want " ] && ok "$name: linux-minimal: all $lines lines the rc script echoed reached the console, in order" ||
+		not_ok "$name: linux-minimal: the echoed lines that arrived: '${got:-none}', want 1 to $lines"
+	expect "$name" '^hv: host state after the run: as before' "linux-minimal: host registers as before the run"
+	expect "$name" '^hv-test: linux-minimal returned 0x0' "linux-minimal: hv.efi returned EFI_SUCCESS to the shell"
 	LOG=$save
 }
 
@@ -239,6 +267,26 @@ expect_linux_debian() {
 		not_ok "$name: linux-debian: no console input given to the guest's UART (${n:-no line})"
 	expect "$name" '^hv: host state after the run: as before' "linux-debian: host registers as before the run"
 	expect "$name" '^hv-test: linux-debian returned 0x0' "linux-debian: hv.efi returned EFI_SUCCESS to the shell"
+	LOG=$save
+}
+
+# expect_stopped NAME ALL STEP GUEST [REGEX WHAT]: the step STEP of ALL,
+# a guest that never ends by itself (a panicked kernel: interrupts on, a
+# delay loop), stopped by hv's escape, Ctrl-A x, typed by the harness:
+# hv says so, its verdict is result=stopped, the host is as before and
+# the shell got EFI_ABORTED (0x15). REGEX: one more line of hv's the step
+# must have (WHAT).
+expect_stopped() {
+	local name=$1 all=$2 step=$3 guest=$4 dir save=$LOG
+	dir=$(dirname "$all")
+	step_log "$all" "$step" "$dir/step-$step.log"
+	LOG=$dir/step-$step.log
+	[ $# -ge 6 ] && expect "$name" "$5" "$step: $6"
+	expect "$name" "^hv: guest $guest: stopped from the console \(Ctrl-A x\)\$" "$step: Ctrl-A x typed on the firmware's console stopped the guest"
+	expect "$name" "^hv: summary guest=$guest result=stopped " "$step: hv's verdict: result=stopped"
+	expect "$name" '^hv: host state after the run: as before' "$step: host registers as before the run"
+	expect "$name" '^hv: pages still held at return: [01]$' "$step: every page freed (but the TSS page TR may still refer to)"
+	expect "$name" "^hv-test: $step returned 0x15\$" "$step: hv.efi returned EFI_ABORTED to the shell"
 	LOG=$save
 }
 

@@ -15,11 +15,11 @@
 LINUX_ARGS="--kernel=vmlinuz --initrd=initrd.img --append=\"$(cat scripts/linux-guest/cmdline) hv.test=1\""
 LINUX_FILES=(vmlinuz=build/linux/vmlinuz initrd.img=build/linux/initrd.img)
 # What the harness types when the guest asks (scripts/serial_pty.py).
+LINUX_TYPE=(--type-after '^guest: linux-check: input ready' hv-input-test)
 # The boots with Linux start Bochs's CMOS clock at the host's time now,
 # which hv.efi reads (GetTime) and shows the guest: /init's clock check
 # wants this year or later.
-LINUX_TYPE=(--type-after '^guest: linux-check: input ready' hv-input-test
-	--time0 "$(date -u +%s)")
+LINUX_CLOCK=(--time0 "$(date -u +%s)")
 # Booted by the firmware under Bochs alone, the kernel reached /init 73 s
 # after the shell started it (the EFI stub and the decompression, mostly)
 # and finished its checks 7 s later; under hv the guest's exits add to that.
@@ -36,6 +36,35 @@ DEBIAN_ARGS="--kernel=vmlinuz --initrd=debinitrd.img --append=\"console=ttyS0\""
 DEBIAN_FILES=(debinitrd.img=build/linux-debian/initrd.img)
 DEBIAN_TYPE=(--type-after "^guest: Enter 'help' for a list of built-in commands" "poweroff -f")
 DEBIAN_BOUND=600
+# The smallest initramfs a user would write (scripts/linux-guest/minimal.sh,
+# build/linux-minimal): busybox's init, an rc script that echoes
+# MINIMAL_LINES lines and calls poweroff (no -f), the default kernel and
+# the plain command line. Nothing is typed.
+MINIMAL_LINES=20
+MINIMAL_ARGS="--kernel=vmlinuz --initrd=mininitrd.img --append=\"console=ttyS0\""
+MINIMAL_FILES=(mininitrd.img=build/linux-minimal/initrd.img)
+MINIMAL_BOUND=400
+# Debian's cloud kernel (linux-image-cloud-amd64, build/linux-cloud: the
+# same /init with that kernel's version in its uname check), with the
+# same checks as the default kernel; the harness types the input line
+# again when its /init asks.
+CLOUD_ARGS="--kernel=vmlinuz-cloud --initrd=initrd-cloud.img --append=\"$(cat scripts/linux-guest/cmdline) hv.test=1\""
+CLOUD_FILES=(vmlinuz-cloud=build/linux-cloud/vmlinuz initrd-cloud.img=build/linux-cloud/initrd.img)
+CLOUD_TYPE=(--type-after '^guest: linux-check: input ready' "$LINUX_INPUT")
+CLOUD_BOUND=600
+# A kernel that panics (issue 17's bad input): Debian's kernel with an
+# initrd that is not a cpio archive and no root=, so it panics at the end
+# of its boot ("VFS: Unable to mount root fs"), without panic=: interrupts
+# on and a delay loop, forever, which no bound of hv's stops (a healthy
+# Linux may run as long as it likes). The harness types hv's escape,
+# Ctrl-A x (TEXT ending in \c: no Enter), once the panic line is there:
+# hv stops the guest and returns to the firmware. The same with
+# guest/pc/pc_panic.S, a few instructions, in the hostile boot.
+PANIC_ARGS="--kernel=vmlinuz --initrd=notcpio.img --append=\"console=ttyS0\""
+PANIC_FILES=(notcpio.img=build/test/notcpio.img)
+PANIC_TYPE=(--type-after '^guest: .*Kernel panic - not syncing' $'\x01x\\c')
+PANIC_BOUND=400
+PC_PANIC_TYPE=(--type-after '^guest: pc_panic: Kernel panic - not syncing' $'\x01x\\c')
 # linux_wanted: succeeds when the Linux run is in this boot, its files
 # built (build/linux, scripts/linux-guest/build.sh); else says why not
 # (a skip) or reports the failed build (not ok).
@@ -58,14 +87,101 @@ linux_wanted() {
 		return 1
 	fi
 }
-# debian_wanted: succeeds when Debian's own initramfs is built (after
-# linux_wanted); else reports the failed build (not ok).
-debian_wanted() {
-	if ! scripts/linux-guest/debian-initrd.sh >build/test/linux-debian-build.log 2>&1; then
-		not_ok "linux guest: scripts/linux-guest/debian-initrd.sh failed:"
-		tail -n 10 build/test/linux-debian-build.log | sed 's/^/    /'
-		return 1
+# built_or_fail STEP SCRIPT [ARG...]: builds one Linux run's files
+# (cached); a failed build is reported (not ok) and leaves that run out.
+built_or_fail() {
+	local step=$1
+	shift
+	"$@" >"build/test/$step-build.log" 2>&1 && return 0
+	not_ok "linux guest: $* failed (the $step run is left out):"
+	tail -n 10 "build/test/$step-build.log" | sed 's/^/    /'
+	return 1
+}
+
+# run_wanted STEP: whether HV_LINUX_RUNS (a list of step names; empty:
+# all of them) asks for the Linux run STEP. For the inner loop, e.g.
+# HV_LINUX_RUNS=linux-minimal scripts/test.sh --boots --only linux.
+run_wanted() {
+	[ -z "${HV_LINUX_RUNS:-}" ] && return 0
+	case " $HV_LINUX_RUNS " in *" $1 "*) return 0 ;; esac
+	return 1
+}
+
+# linux_plan: after linux_wanted, the Linux runs of one boot, in order:
+# LINUX_STEPS (step names), plus their files, typed lines and bounds
+# added to linux_files, linux_flags and linux_bound. Debian's default
+# kernel goes on the disk once, for the runs that share it.
+linux_plan() {
+	local kernel=0
+	LINUX_STEPS=()
+	linux_flags+=("${LINUX_CLOCK[@]}")
+	# plan STEP BOUND [FILE...]: one more run
+	plan() {
+		LINUX_STEPS+=("$1")
+		linux_bound=$((linux_bound + $2))
+		shift 2
+		linux_files+=("$@")
+	}
+	default_kernel() {
+		[ "$kernel" = 1 ] || linux_files+=("${LINUX_FILES[0]}")
+		kernel=1
+	}
+	if run_wanted linux; then
+		default_kernel
+		plan linux "$LINUX_BOUND" "${LINUX_FILES[@]:1}"
+		linux_flags+=("${LINUX_TYPE[@]}")
 	fi
+	if run_wanted linux-debian && built_or_fail linux-debian scripts/linux-guest/debian-initrd.sh; then
+		default_kernel
+		plan linux-debian "$DEBIAN_BOUND" "${DEBIAN_FILES[@]}"
+		linux_flags+=("${DEBIAN_TYPE[@]}")
+	fi
+	if run_wanted linux-minimal && MINIMAL_LINES=$MINIMAL_LINES built_or_fail linux-minimal scripts/linux-guest/minimal.sh; then
+		default_kernel
+		plan linux-minimal "$MINIMAL_BOUND" "${MINIMAL_FILES[@]}"
+	fi
+	if run_wanted linux-panic; then
+		echo "this is not a cpio archive" >build/test/notcpio.img
+		default_kernel
+		plan linux-panic "$PANIC_BOUND" "${PANIC_FILES[@]}"
+		linux_flags+=("${PANIC_TYPE[@]}")
+	fi
+	if run_wanted linux-cloud && built_or_fail linux-cloud scripts/linux-guest/build.sh build/linux-cloud cloud-amd64; then
+		plan linux-cloud "$CLOUD_BOUND" "${CLOUD_FILES[@]}"
+		linux_flags+=("${CLOUD_TYPE[@]}")
+	fi
+}
+
+# linux_steps: the shell lines of the planned Linux runs (hv_step).
+linux_steps() {
+	local step
+	for step in "${LINUX_STEPS[@]}"; do
+		case $step in
+		linux) hv_step linux "$LINUX_ARGS" ;;
+		linux-debian) hv_step linux-debian "$DEBIAN_ARGS" ;;
+		linux-minimal) hv_step linux-minimal "$MINIMAL_ARGS" ;;
+		linux-cloud) hv_step linux-cloud "$CLOUD_ARGS" ;;
+		linux-panic) hv_step linux-panic "$PANIC_ARGS" ;;
+		esac
+	done
+}
+
+# expect_linux_runs NAME ALL: the checks of every planned Linux run.
+expect_linux_runs() {
+	local step
+	for step in "${LINUX_STEPS[@]}"; do
+		case $step in
+		linux) expect_linux "$1" "$2" ;;
+		linux-debian) expect_linux_debian "$1" "$2" ;;
+		linux-minimal) expect_linux_minimal "$1" "$2" "$MINIMAL_LINES" ;;
+		linux-cloud) expect_linux "$1" "$2" linux-cloud vmlinuz-cloud ;;
+		linux-panic)
+			expect_stopped "$1" "$2" linux-panic vmlinuz \
+				'^hv: warning: initrd notcpio.img is neither a cpio archive nor compressed' \
+				"an initrd that is not a cpio archive: warned about, and the kernel booted with it"
+			;;
+		esac
+	done
 }
 
 if want bochs; then
@@ -160,25 +276,18 @@ section "integration: Bochs, the hostile guests then a good one, in one boot"
 # a separate run of hv.efi; after all of them the good guest must pass and
 # the app must still return, proof that no hostile guest left a mark.
 hostile_img=build/test/hostile.img
-hostile_files=()
-hostile_bound=900 hostile_flags=() linux_in=0 debian_in=0
+linux_files=() linux_bound=900 linux_flags=() linux_in=0 LINUX_STEPS=()
 if linux_wanted; then
 	linux_in=1
-	hostile_files+=("${LINUX_FILES[@]}")
-	hostile_bound=$((hostile_bound + LINUX_BOUND))
-	hostile_flags=("${LINUX_TYPE[@]}")
-	if debian_wanted; then
-		debian_in=1
-		hostile_files+=("${DEBIAN_FILES[@]}")
-		hostile_bound=$((hostile_bound + DEBIAN_BOUND))
-		hostile_flags+=("${DEBIAN_TYPE[@]}")
-	fi
+	linux_plan
 fi
+hostile_files=("${linux_files[@]}" pc_panic.bzimage=build/guest/pc/pc_panic.bzimage)
+linux_flags+=("${PC_PANIC_TYPE[@]}")
 {
 	echo '@echo -off'
 	echo 'fs0:'
-	[ "$linux_in" = 1 ] && hv_step linux "$LINUX_ARGS"
-	[ "$debian_in" = 1 ] && hv_step linux-debian "$DEBIAN_ARGS"
+	linux_steps
+	hv_step pc_panic "--kernel=pc_panic.bzimage --mem=64"
 	while read -r g _; do
 		[ -n "$g" ] || continue
 		hv_step "$g" "$g.bin"
@@ -196,13 +305,13 @@ rm -f "$hostile_img"
 if ! scripts/mkimage.sh "$hostile_img" hv.efi=build/hv.efi \
 	startup.nsh=build/test/hostile.nsh "${hostile_files[@]}"; then
 	not_ok "bochs-hostile: could not build $hostile_img"
-elif boot bochs-hostile bochs "$hostile_img" "$hostile_bound" "${hostile_flags[@]}"; then
+elif boot bochs-hostile bochs "$hostile_img" "$linux_bound" "${linux_flags[@]}"; then
 	if [ "$linux_in" = 1 ]; then
-		expect_linux bochs-hostile "$LOG"
-		[ "$debian_in" = 1 ] && expect_linux_debian bochs-hostile "$LOG"
+		expect_linux_runs bochs-hostile "$LOG"
 	else
 		skipped "bochs-hostile: linux guest: $LINUX_WHY"
 	fi
+	expect_stopped bochs-hostile "$LOG" pc_panic pc_panic.bzimage
 	expect_hostile bochs-hostile "$LOG"
 fi
 section "integration: Bochs, the fuzz guest on the fixed seeds (tests/fuzz_seeds.txt)"
@@ -370,18 +479,12 @@ linux_img=build/test/linux.img
 if ! linux_wanted; then
 	skipped "bochs-linux: linux guest: $LINUX_WHY"
 else
-	debian_in=0 linux_files=("${LINUX_FILES[@]}") linux_flags=("${LINUX_TYPE[@]}") linux_bound=$LINUX_BOUND
-	if debian_wanted; then
-		debian_in=1
-		linux_files+=("${DEBIAN_FILES[@]}")
-		linux_flags+=("${DEBIAN_TYPE[@]}")
-		linux_bound=$((linux_bound + DEBIAN_BOUND))
-	fi
+	linux_files=() linux_flags=() linux_bound=0
+	linux_plan
 	{
 		echo '@echo -off'
 		echo 'fs0:'
-		hv_step linux "$LINUX_ARGS"
-		[ "$debian_in" = 1 ] && hv_step linux-debian "$DEBIAN_ARGS"
+		linux_steps
 		echo 'reset -s'
 	} >build/test/linux.nsh
 	rm -f "$linux_img"
@@ -389,8 +492,7 @@ else
 		"${linux_files[@]}"; then
 		not_ok "bochs-linux: could not build $linux_img"
 	elif boot bochs-linux bochs "$linux_img" "$linux_bound" "${linux_flags[@]}"; then
-		expect_linux bochs-linux "$LOG"
-		[ "$debian_in" = 1 ] && expect_linux_debian bochs-linux "$LOG"
+		expect_linux_runs bochs-linux "$LOG"
 	fi
 fi
 fi

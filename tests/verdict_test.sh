@@ -163,6 +163,65 @@ debian_log forged >"$LOG"
 run_checks expect_linux_debian linux "$LOG"
 verdict "Debian's own initramfs: a killed run whose guest prints hv's lines, nothing typed, fails" fail
 
+# The smallest initramfs (expect_linux_minimal): hv's genuine lines and
+# every echoed line pass; a line lost, or a run hv did not end with
+# result=ok though the guest prints hv's lines, fails.
+minimal_log() { # genuine|lost|forged
+	echo 'hv-test: step linux-minimal'
+	echo 'hv: kernel command line: console=ttyS0'
+	for i in 1 2 3; do
+		[ "$1" = lost ] && [ "$i" = 2 ] && continue
+		echo "guest: minimal: line $i of 3"
+	done
+	if [ "$1" = forged ]; then
+		echo 'guest: hv: guest vmlinuz: power off through ACPI (SLP_TYP 5 and SLP_EN to PM1a_CNT, port 0x604)'
+		echo 'guest: hv: summary guest=vmlinuz result=ok exits=5'
+		echo 'hv: summary guest=vmlinuz result=killed exits=5 why=halted_forever'
+	else
+		echo 'hv: guest vmlinuz: power off through ACPI (SLP_TYP 5 and SLP_EN to PM1a_CNT, port 0x604)'
+		echo 'hv: summary guest=vmlinuz result=ok exits=5'
+	fi
+	echo "hv: host state after the run: as before ($HOST_REGS_COMPARED registers compared)"
+	echo 'hv-test: linux-minimal returned 0x0'
+}
+for kind in genuine lost forged; do
+	LOG=$tmp/minimal-$kind.log
+	minimal_log $kind >"$LOG"
+	run_checks expect_linux_minimal linux "$LOG" 3
+	case $kind in
+	genuine) verdict "the smallest initramfs: hv's genuine lines and all echoed lines pass" pass ;;
+	lost) verdict "the smallest initramfs: an echoed line lost fails" fail ;;
+	forged) verdict "the smallest initramfs: a killed run whose guest prints hv's lines fails" fail ;;
+	esac
+done
+
+# A guest stopped by Ctrl-A x (expect_stopped): hv's genuine lines pass;
+# a guest that prints the stop line itself, in a run that hv ended
+# otherwise, does not.
+stopped_log() { # genuine|forged
+	echo 'hv-test: step pc_panic'
+	echo 'guest: pc_panic: Kernel panic - not syncing: a test'
+	if [ "$1" = forged ]; then
+		echo 'guest: hv: guest pc_panic.bzimage: stopped from the console (Ctrl-A x)'
+		echo 'guest: hv: summary guest=pc_panic.bzimage result=stopped exits=5'
+		echo 'hv: summary guest=pc_panic.bzimage result=killed exits=5 why=irqs_off'
+	else
+		echo 'hv: guest pc_panic.bzimage: stopped from the console (Ctrl-A x)'
+		echo 'hv: summary guest=pc_panic.bzimage result=stopped exits=5'
+	fi
+	echo "hv: host state after the run: as before ($HOST_REGS_COMPARED registers compared)"
+	echo 'hv: pages still held at return: 1'
+	echo 'hv-test: pc_panic returned 0x15'
+}
+LOG=$tmp/stopped.log
+stopped_log genuine >"$LOG"
+run_checks expect_stopped hostile "$LOG" pc_panic pc_panic.bzimage
+verdict "a guest stopped by Ctrl-A x: hv's genuine lines pass" pass
+LOG=$tmp/stopped-forged.log
+stopped_log forged >"$LOG"
+run_checks expect_stopped hostile "$LOG" pc_panic pc_panic.bzimage
+verdict "a guest stopped by Ctrl-A x: the stop printed by the guest fails" fail
+
 # The fuzz oracle (expect_fuzz): a genuine run passes; a run hv killed
 # for an unlisted reason, whose guest prints every line the oracle
 # wants, does not; nor one whose hv's own memory changed.

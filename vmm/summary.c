@@ -15,6 +15,8 @@ const char *guest_result_name(enum guest_result r)
 		return "killed";
 	case GUEST_RESET:
 		return "reboot";
+	case GUEST_STOPPED:
+		return "stopped";
 	}
 	return "?";
 }

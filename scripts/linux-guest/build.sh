@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the Linux guest's files, without root:
 #
-#   build.sh [OUTDIR]          (default build/linux)
+#   build.sh [OUTDIR [FLAVOUR]]   (default build/linux, amd64)
 #
-#   OUTDIR/vmlinuz      Debian's kernel (linux-image-amd64), the bzImage as
+#   OUTDIR/vmlinuz      Debian's kernel (linux-image-FLAVOUR: amd64, or
+#                       cloud-amd64 for build/linux-cloud), the bzImage as
 #                       the package ships it
 #   OUTDIR/initrd.img   an uncompressed newc initramfs: busybox-static,
 #                       /init (guest/linux/init, its placeholders filled in),
@@ -29,9 +30,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 cd "$root" || exit 1
 out=${1:-build/linux}
+flavour=${2:-amd64}
 
 . scripts/debian-linux.sh
-debian_linux "$DEBIAN_LINUX_PKG" >&2 || exit 1
+debian_linux "$DEBIAN_LINUX_PKG" "$flavour" >&2 || exit 1
 # hvutil has no libc (its own system calls): a few KB, not 700.
 static_helper guest/linux/hvutil.c "$out/bin/hvutil" -nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie -s
 static_helper scripts/kvm-in-bochs/poweroff.c "$out/bin/bochs_poweroff"

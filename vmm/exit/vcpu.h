@@ -14,10 +14,11 @@
 
 enum guest_result {
 	GUEST_RUNNING,
-	GUEST_OK,     /* HLT, or HV_HC_EXIT with status 0 */
-	GUEST_ERROR,  /* HV_HC_EXIT with a non-zero status, or VMX failure */
-	GUEST_KILLED, /* the VMM stopped it: see why */
-	GUEST_RESET,  /* a PC guest reset its machine (reboot) */
+	GUEST_OK,      /* HLT, or HV_HC_EXIT with status 0 */
+	GUEST_ERROR,   /* HV_HC_EXIT with a non-zero status, or VMX failure */
+	GUEST_KILLED,  /* the VMM stopped it: see why */
+	GUEST_RESET,   /* a PC guest reset its machine (reboot) */
+	GUEST_STOPPED, /* its user stopped it from the console (Ctrl-A x) */
 };
 
 struct vcpu;

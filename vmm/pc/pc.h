@@ -21,6 +21,7 @@
 #include "dev/mc146818.h"
 #include "dev/pci_host.h"
 #include "dev/uart16550.h"
+#include "pc/pc_keys.h"
 #include "x86/cpu_ops.h"
 #include "x86/x86.h"
 
@@ -104,6 +105,7 @@ struct pc {
 	/* what hv saw of the machine, for the summary's hv lines */
 	uint64_t irqs_injected;
 	uint64_t input_bytes; /* console input given to the UART */
+	struct pc_keys keys;  /* Ctrl-A, hv's escape key (pc_keys.h) */
 	/* interrupts and timers (pc_run.c) */
 	uint32_t proc_controls;	    /* primary controls as now written */
 	unsigned int timer_rate;    /* preemption timer: TSC >> rate */

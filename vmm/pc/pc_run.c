@@ -88,7 +88,7 @@ void pc_print_bounds(void)
 	hv_printf("hv: run bounds (a Linux guest): no limit of time or "
 		  "exits; stopped when interrupts stay off for %u s (%u s "
 		  "before it first turns them on); firmware watchdog %u s, "
-		  "rearmed every %u s\n",
+		  "rearmed every %u s; Ctrl-A x on the console stops it\n",
 		  PC_IRQS_OFF_SECONDS, PC_IRQS_OFF_AT_BOOT_SECONDS,
 		  PC_WATCHDOG_S, PC_WATCHDOG_KICK_S);
 }
@@ -133,6 +133,7 @@ static enum exit_verdict serve_host(struct vcpu *v, uint64_t now)
 {
 	struct pc *pc = pc_of(v);
 	uint64_t poll_ticks = pc->tsc_hz / PC_INPUT_POLLS_PER_S;
+	bool stop = false;
 	int key;
 
 	if (now - pc->input_poll_tsc < poll_ticks)
@@ -145,15 +146,37 @@ static enum exit_verdict serve_host(struct vcpu *v, uint64_t now)
 		pc->watchdog_kick_tsc = now;
 		platform_set_watchdog(PC_WATCHDOG_S);
 	}
-	while (pc->uart.rx_count < UART_FIFO_SIZE &&
+	/* Room for the two bytes one key may give (pc_keys.h). */
+	while (!stop && pc->uart.rx_count + 2 <= UART_FIFO_SIZE &&
 	       (key = platform_read_key()) >= 0) {
-		/* The firmware's Enter is CR; a terminal sends CR too, and
-		 * the guest's tty turns it into a newline. */
-		if (uart16550_receive(&pc->uart, (uint8_t)key))
-			pc->input_bytes++;
+		uint8_t typed[2];
+		unsigned int n;
+
+		switch (pc_key_feed(&pc->keys, (uint8_t)key, typed, &n)) {
+		case PC_KEY_STOP_GUEST:
+			hv_printf("hv: guest %s: stopped from the console "
+				  "(Ctrl-A x)\n",
+				  v->name);
+			stop = true;
+			break;
+		case PC_KEY_SHOW_HELP:
+			hv_printf("hv: keys: Ctrl-A x stops the guest (back "
+				  "to the firmware), Ctrl-A Ctrl-A types "
+				  "Ctrl-A\n");
+			break;
+		case PC_KEY_PASS:
+			/* The firmware's Enter is CR; a terminal sends CR
+			 * too, and the guest's tty turns it into a newline. */
+			for (unsigned int i = 0; i < n; i++)
+				if (uart16550_receive(&pc->uart, typed[i]))
+					pc->input_bytes++;
+			break;
+		}
 	}
 	if (v->ops->irqs_off)
 		v->ops->irqs_off();
+	if (stop)
+		return vcpu_finish(v, GUEST_STOPPED, 0);
 	return check_irqs_off(v, now);
 }
 
