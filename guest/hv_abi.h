@@ -70,9 +70,18 @@ enum hv_hypercall {
 #define HV_HC_EINVAL ((uint64_t)-2) /* bad argument */
 #define HV_HC_EFAULT ((uint64_t)-3) /* buffer outside guest memory */
 
-/* CPUID leaf 0x40000000: EAX = highest hypervisor leaf, EBX:ECX:EDX =
- * this signature (12 bytes). */
+/* CPUID leaf 0x40000000: EAX = highest hypervisor leaf
+ * (HV_CPUID_EXITS_LEAF), EBX:ECX:EDX = this signature (12 bytes). */
 #define HV_CPUID_SIGNATURE_LEAF 0x40000000u
 #define HV_CPUID_SIGNATURE "MinimalVTxHv"
+/* CPUID leaf 0x40000001: this CPU's VM exits as hv counted them, at any
+ * CPL (VMCALL raises #UD outside CPL 0 on the resident machine, and an
+ * OS's user space cannot make it): ECX = a basic exit reason (SDM 3D
+ * Appendix C) gives EDX:EAX = that reason's count, ECX =
+ * HV_CPUID_EXITS_TOTAL the count of all. EBX = the highest basic reason
+ * hv counts. The CPUID asking is an exit too, counted before the answer
+ * is read. */
+#define HV_CPUID_EXITS_LEAF 0x40000001u
+#define HV_CPUID_EXITS_TOTAL 0xffffffffu
 
 #endif

@@ -55,6 +55,7 @@ needs=(
 	bochsbios:/usr/share/bochs/BIOS-bochs-latest
 	vgabios:/usr/share/vgabios/vgabios.bin
 	qemu-system-x86:/usr/bin/qemu-system-x86_64
+	seabios:/usr/share/seabios/bios-256k.bin
 	mtools:/usr/bin/mcopy
 	dosfstools:/sbin/mkfs.vfat
 	gdisk:/usr/sbin/sgdisk

@@ -75,14 +75,16 @@ clean_serial() {
 	sed -e 's/\x1b\[[0-9;=?]*[A-Za-z]//g' -e 's/\r//g' "$@" | grep -v '^[[:space:]]*$'
 }
 
-# kib_build DISK L1IMG END BENCH TIMEOUT: the KVM-in-Bochs disk for an L1
-# image (scripts/kvm-in-bochs/build.sh, cached), as run.sh boots it. END:
-# exit|return; BENCH: 1 runs kvm_bench first; TIMEOUT: the whole boot's
-# bound in seconds, of which QEMU gets all but the ~4 minutes Linux
-# needs to reach it.
+# kib_build DISK L1IMG END BENCH TIMEOUT [PEER]: the KVM-in-Bochs disk for
+# an L1 image (scripts/kvm-in-bochs/build.sh, cached), as run.sh boots it.
+# END: exit|return; BENCH: 1 runs kvm_bench first; TIMEOUT: the whole
+# boot's bound in seconds, of which QEMU gets all but the ~4 minutes Linux
+# needs to reach it; PEER: a Linux guest's folder that QEMU -kernel boots
+# under KVM first (build.sh --peer).
 kib_build() {
 	local flags=(--end "$3" --qemu-timeout $(($5 > 480 ? $5 - 240 : 240)))
 	[ "$4" = 1 ] && flags+=(--bench)
+	[ -n "${6:-}" ] && flags+=(--peer "$6")
 	"$(dirname "${BASH_SOURCE[0]}")/kvm-in-bochs/build.sh" "$1" "$2" "${flags[@]}"
 }
 
@@ -98,6 +100,7 @@ kib_phase() {
 	elif ! grep -q '^kib: phase=init' "$log"; then echo "kernel (Linux never ran /init)"
 	elif ! grep -q '^kib: kvm_intel: nested=' "$log"; then echo "kvm_intel"
 	elif grep -q '^kib: phase=kvm_bench' "$log" && ! grep -q '^kvm_bench: done' "$log"; then echo "kvm_bench"
+	elif grep -q '^kib: phase=peer_linux' "$log" && ! grep -q '^kib: phase=peer_done' "$log"; then echo "peer_linux (QEMU -kernel under KVM)"
 	elif ! grep -q '^kib: phase=qemu ' "$log"; then echo "init"
 	elif ! grep -q '^l1: ' "$log"; then echo "QEMU (no output from the L1 machine)"
 	elif ! grep -q '^l1: hv: ' "$log"; then echo "L1 OVMF (hv.efi never started)"

@@ -109,5 +109,18 @@ if kib_usable >/dev/null; then
 			fail=1
 		fi
 	done
+	# KVM's figures for the same Linux boot (QEMU -kernel in the
+	# KVM-in-Bochs boot), wherever that boot ran its peer.
+	if grep -q '^kib: phase=peer_done rc=0 ' build/kvm-in-bochs/plan/serial.clean 2>/dev/null; then
+		for row in "Linux to /init, hv/alone|KVM [0-9.]+ s, hv" "Linux VM exits, boot to power-off|KVM [0-9]+, hv"; do
+			IFS='|' read -r label peer <<<"$row"
+			if grep -qE "^  $(sed 's/[/,]/\\&/g' <<<"$label") +\| .*\| $peer" <<<"$out"; then
+				echo "ok - make bench: goal row '$label': KVM's figure beside it"
+			else
+				echo "not ok - make bench: goal row '$label' lacks KVM's figure (the nested platform's peer ran)"
+				fail=1
+			fi
+		done
+	fi
 fi
 exit $fail

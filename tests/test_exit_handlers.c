@@ -318,7 +318,7 @@ static void cpuid_signature_leaf_names_the_hypervisor(void **state)
 	*gpr(GPR_RAX) = HV_CPUID_SIGNATURE_LEAF;
 	assert_completed(vm_exit(EXIT_REASON_CPUID, 0, 2), 2);
 	assert_int_equal(t.cpuid_calls, 0);
-	assert_int_equal(*gpr(GPR_RAX), HV_CPUID_SIGNATURE_LEAF);
+	assert_int_equal(*gpr(GPR_RAX), HV_CPUID_EXITS_LEAF);
 	/* EBX:ECX:EDX, four bytes each, low byte first. */
 	for (int i = 0; i < 4; i++) {
 		sig[i] = (char)(*gpr(GPR_RBX) >> (8 * i));
@@ -328,6 +328,39 @@ static void cpuid_signature_leaf_names_the_hypervisor(void **state)
 	sig[12] = '\0';
 	assert_string_equal(sig, HV_CPUID_SIGNATURE);
 	assert_string_equal(sig, "MinimalVTxHv");
+}
+
+/* Leaf 40000001H: this vCPU's exit counts, the asking CPUID included
+ * (counted before its handler runs), a reason at a time or the total. */
+static void cpuid_exits_leaf_gives_this_cpus_counts(void **state)
+{
+	(void)state;
+	t.v.exit_counts[EXIT_REASON_HLT] = 0x100000002ull;
+	*gpr(GPR_RAX) = HV_CPUID_EXITS_LEAF;
+	*gpr(GPR_RCX) = EXIT_REASON_HLT;
+	assert_completed(vm_exit(EXIT_REASON_CPUID, 0, 2), 2);
+	assert_int_equal(t.cpuid_calls, 0);
+	assert_int_equal(*gpr(GPR_RAX), 2);
+	assert_int_equal(*gpr(GPR_RDX), 1);
+	assert_int_equal(*gpr(GPR_RBX), EXIT_REASON_COUNT - 1);
+
+	*gpr(GPR_RAX) = HV_CPUID_EXITS_LEAF;
+	*gpr(GPR_RCX) = EXIT_REASON_CPUID;
+	assert_completed(vm_exit(EXIT_REASON_CPUID, 0, 2), 4);
+	assert_int_equal(*gpr(GPR_RAX), 2); /* this one and the one before */
+
+	*gpr(GPR_RAX) = HV_CPUID_EXITS_LEAF;
+	*gpr(GPR_RCX) = HV_CPUID_EXITS_TOTAL;
+	assert_completed(vm_exit(EXIT_REASON_CPUID, 0, 2), 6);
+	assert_int_equal(*gpr(GPR_RAX), 3);
+	assert_int_equal(*gpr(GPR_RDX), 0);
+
+	/* a reason hv has no counter for: zero, not another's count */
+	*gpr(GPR_RAX) = HV_CPUID_EXITS_LEAF;
+	*gpr(GPR_RCX) = EXIT_REASON_COUNT;
+	assert_completed(vm_exit(EXIT_REASON_CPUID, 0, 2), 8);
+	assert_int_equal(*gpr(GPR_RAX), 0);
+	assert_int_equal(*gpr(GPR_RDX), 0);
 }
 
 static void cpuid_other_hypervisor_leaves_are_zero(void **state)
@@ -1392,6 +1425,7 @@ int main(void)
 		T(cpuid_leaf1_hides_vmx_and_sets_hypervisor_bit),
 		T(cpuid_hides_features_whose_controls_are_off),
 		T(cpuid_signature_leaf_names_the_hypervisor),
+		T(cpuid_exits_leaf_gives_this_cpus_counts),
 		T(cpuid_other_hypervisor_leaves_are_zero),
 		T(cpuid_passes_leaf_and_subleaf_to_the_cpu),
 		T(skipping_an_instruction_ends_sti_blocking),

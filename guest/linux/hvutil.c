@@ -9,6 +9,13 @@
  *   hvutil true              exits 0: a real fork and exec for the
  *                            fork/exec check (busybox runs its own
  *                            applets in-process)
+ *   hvutil hv-exits          each CPU's VM exits as hv counted them, one
+ *                            line a CPU ("hv-exits: cpu N: T exits:
+ *                            cpuid=... ..."), read through CPUID leaf
+ *                            40000001H on that CPU (guest/hv_abi.h): the
+ *                            resident machine's VMCALLs raise #UD in user
+ *                            space, CPUID exits at any CPL; exit 1 where
+ *                            hv is not below this kernel
  *   hvutil avx               a pattern in YMM7 (all 256 bits) survives
  *                            50 sleeps of 10 ms, each a context switch
  *                            and, under hv.efi, timer interrupts and HLT
@@ -22,6 +29,9 @@
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+
+#include "exit/exit_reasons.h"
+#include "hv_abi.h"
 
 static long sys3(long nr, long a, long b, long c)
 {
@@ -122,6 +132,81 @@ static int avx(void)
 	return 0;
 }
 
+static void cpuid(uint32_t leaf, uint32_t subleaf, uint32_t r[4])
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3])
+			 : "a"(leaf), "c"(subleaf));
+}
+
+/* The basic exit reasons' names, from hv's own table. */
+static const char *const reason_name[EXIT_REASON_COUNT] = {
+#define NAME(num, id, name, desc) [num] = name,
+	EXIT_REASONS(NAME)
+#undef NAME
+};
+
+static int hv_here(void)
+{
+	uint32_t r[4];
+	const char *sig = HV_CPUID_SIGNATURE;
+
+	cpuid(HV_CPUID_SIGNATURE_LEAF, 0, r);
+	for (int i = 0; i < 12; i++)
+		if ((char)(r[1 + i / 4] >> (8 * (i % 4))) != sig[i])
+			return 0;
+	return r[0] >= HV_CPUID_EXITS_LEAF;
+}
+
+static uint64_t hv_count(uint32_t reason)
+{
+	uint32_t r[4];
+
+	cpuid(HV_CPUID_EXITS_LEAF, reason, r);
+	return (uint64_t)r[3] << 32 | r[0];
+}
+
+/* One line per CPU this process may run on (sched_setaffinity to each
+ * in turn; one that is absent or offline refuses). The total is read
+ * first: the CPUIDs that read the rest are exits too. */
+static int hv_exits(void)
+{
+	int cpus = 0;
+
+	for (unsigned int cpu = 0; cpu < 64; cpu++) {
+		uint64_t mask = 1ull << cpu;
+
+		if (sys3(SYS_sched_setaffinity, 0, sizeof(mask), (long)&mask))
+			continue;
+		if (!hv_here()) {
+			put(1, "hv-exits: cpu ");
+			put_u64(1, cpu);
+			put(1, ": no exit counts (CPUID 40000000H is not "
+			       "hv's with leaf 40000001H)\n");
+			return 1;
+		}
+		cpus++;
+		put(1, "hv-exits: cpu ");
+		put_u64(1, cpu);
+		put(1, ": ");
+		put_u64(1, hv_count(HV_CPUID_EXITS_TOTAL));
+		put(1, " exits:");
+		for (uint32_t reason = 0; reason < EXIT_REASON_COUNT;
+		     reason++) {
+			uint64_t n = hv_count(reason);
+
+			if (!n || !reason_name[reason])
+				continue;
+			put(1, " ");
+			put(1, reason_name[reason]);
+			put(1, "=");
+			put_u64(1, n);
+		}
+		put(1, "\n");
+	}
+	return cpus ? 0 : 1;
+}
+
 static int run(int argc, char **argv)
 {
 	if (argc == 2 && same(argv[1], "rdtsc")) {
@@ -133,9 +218,11 @@ static int run(int argc, char **argv)
 		return 0;
 	if (argc == 2 && same(argv[1], "avx"))
 		return avx();
+	if (argc == 2 && same(argv[1], "hv-exits"))
+		return hv_exits();
 	if (argc == 3 && same(argv[1], "drain"))
 		return drain(argv[2]);
-	put(2, "usage: hvutil rdtsc | true | avx | drain DEV\n");
+	put(2, "usage: hvutil rdtsc | true | avx | hv-exits | drain DEV\n");
 	return 2;
 }
 

@@ -2,6 +2,7 @@
 # Builds the Bochs disk of the KVM-in-Bochs platform, without root:
 #
 #   build.sh OUT.img L1.img [--end exit|return] [--qemu-timeout S] [--bench]
+#            [--peer DIR]
 #
 # OUT.img is a GPT disk with one ESP holding Debian's kernel (its EFI stub,
 # started from OVMF's shell by startup.nsh with its command line) and an
@@ -11,6 +12,10 @@
 # (bochs_poweroff, kvm_bench), /init (scripts/kvm-in-bochs/init) and
 # L1.img, the disk QEMU boots. The kernel and busybox are Debian packages
 # unpacked under build/kvm-in-bochs/pkg (scripts/deps.sh --fetch).
+# --peer DIR: also DIR/vmlinuz, DIR/initrd.img and DIR/cmdline (a Linux
+# guest's files, scripts/linux-guest/build.sh) under /peer, and SeaBIOS:
+# /init first boots them with QEMU's own -kernel/-initrd/-append under
+# KVM, the peer of hv.efi's Linux run on the same files.
 #
 # Cached: OUT.img is rebuilt only when an input changed; OUT.img.key holds
 # the hash of every input (files and settings), and boot.sh keys its
@@ -22,9 +27,10 @@ cd "$root" || exit 1
 
 out=$1 l1=$2
 shift 2
-end=exit qemu_timeout=900 bench=0
+end=exit qemu_timeout=900 bench=0 peer=""
 while [ $# -gt 0 ]; do
 	case $1 in
+	--peer) peer=$2; shift ;;
 	--end) end=$2; shift ;;
 	--qemu-timeout) qemu_timeout=$2; shift ;;
 	--bench) bench=1 ;;
@@ -75,7 +81,7 @@ done
 ips=$(sed -n 's/^cpu:.* ips=\([0-9]*\).*/\1/p' scripts/bochsrc.in)
 cmdline="console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 nokaslr mitigations=off"
 cmdline+=" tsc=reliable tsc_early_khz=$((ips / 1000)) no_timer_check panic=-1 rdinit=/init"
-cmdline+=" kib.end=$end kib.qemu_timeout=$qemu_timeout kib.bench=$bench"
+cmdline+=" kib.end=$end kib.qemu_timeout=$qemu_timeout kib.bench=$bench kib.peer=$([ -n "$peer" ] && echo 1 || echo 0)"
 
 qemu=/usr/bin/qemu-system-x86_64
 mapfile -t libs < <(ldd "$qemu" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
@@ -86,6 +92,10 @@ inputs=("$vmlinuz" "$mods/virt/lib/irqbypass.ko" "$mods/arch/x86/kvm/kvm.ko"
 	"$here/init" "$here/build.sh" "$here/mkcpio.py" scripts/mkimage.sh scripts/debian-linux.sh "$l1")
 for d in "${qdata[@]}"; do inputs+=("/usr/share/qemu/$d"); done
 for p in poweroff kvm_bench; do [ -x "$kib/bin/$p" ] && inputs+=("$kib/bin/$p"); done
+# The peer's files, and the BIOS its QEMU starts (the L1 machine's is
+# OVMF, given by path).
+seabios=/usr/share/seabios/bios-256k.bin
+[ -n "$peer" ] && inputs+=("$peer/vmlinuz" "$peer/initrd.img" "$peer/cmdline" "$seabios")
 key=$({ echo "$cmdline"; sha256sum "${inputs[@]}" | awk '{ print $1 }'; } | sha256sum | awk '{ print $1 }')
 if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
 	exit 0
@@ -128,6 +138,13 @@ list=$work/initramfs.list
 	for d in "${qdata[@]}"; do echo "file /usr/share/qemu/$d $(readlink -f "/usr/share/qemu/$d") 644"; done
 	echo "file /l1/OVMF.fd $ovmf 644"
 	echo "file /l1/hv.img $l1 644"
+	if [ -n "$peer" ]; then
+		echo "file /usr/share/qemu/bios-256k.bin $seabios 644"
+		echo "dir /peer"
+		echo "file /peer/vmlinuz $peer/vmlinuz 644"
+		echo "file /peer/initrd.img $peer/initrd.img 644"
+		echo "file /peer/cmdline $peer/cmdline 644"
+	fi
 } >"$list"
 python3 "$here/mkcpio.py" "$list" "$work/initrd.img"
 

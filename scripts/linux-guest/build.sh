@@ -35,7 +35,9 @@ flavour=${2:-amd64}
 . scripts/debian-linux.sh
 debian_linux "$DEBIAN_LINUX_PKG" "$flavour" >&2 || exit 1
 # hvutil has no libc (its own system calls): a few KB, not 700.
-static_helper guest/linux/hvutil.c "$out/bin/hvutil" -nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie -s
+# It names exit reasons from hv's own table (vmm/exit/exit_reasons.h) and
+# reads hv's CPUID leaves as guest/hv_abi.h defines them.
+static_helper guest/linux/hvutil.c "$out/bin/hvutil" -nostdlib -ffreestanding -fno-stack-protector -fno-pie -no-pie -s -Ivmm -Iguest
 static_helper scripts/kvm-in-bochs/poweroff.c "$out/bin/bochs_poweroff"
 
 cmdline=$(cat "$here/cmdline")

@@ -121,9 +121,12 @@ static void hide_unavailable(uint32_t leaf, uint32_t subleaf,
 	}
 }
 
-/* The hypervisor leaves 40000000H-400000FFH: the signature, and zeros
- * (out of line: a guest asks once). */
-static __attribute__((noinline)) void hypervisor_leaf(uint32_t leaf,
+/* The hypervisor leaves 40000000H-400000FFH (guest/hv_abi.h): the
+ * signature, this CPU's exit counts, and zeros (out of line: a guest asks
+ * seldom). */
+static __attribute__((noinline)) void hypervisor_leaf(const struct vcpu *v,
+						      uint32_t leaf,
+						      uint32_t subleaf,
 						      struct cpuid_regs *r)
 {
 	*r = (struct cpuid_regs){0, 0, 0, 0};
@@ -133,8 +136,15 @@ static __attribute__((noinline)) void hypervisor_leaf(uint32_t leaf,
 
 		for (int i = 0; i < 12; i++)
 			w[i / 4] |= (uint32_t)(uint8_t)sig[i] << (8 * (i % 4));
-		*r = (struct cpuid_regs){HV_CPUID_SIGNATURE_LEAF, w[0], w[1],
-					 w[2]};
+		*r = (struct cpuid_regs){HV_CPUID_EXITS_LEAF, w[0], w[1], w[2]};
+	} else if (leaf == HV_CPUID_EXITS_LEAF) {
+		uint64_t n = subleaf == HV_CPUID_EXITS_TOTAL ? v->exits
+			     : subleaf < EXIT_REASON_COUNT
+				     ? v->exit_counts[subleaf]
+				     : 0;
+
+		*r = (struct cpuid_regs){(uint32_t)n, EXIT_REASON_COUNT - 1, 0,
+					 (uint32_t)(n >> 32)};
 	}
 }
 
@@ -163,7 +173,7 @@ enum exit_verdict handle_cpuid(struct vcpu *v)
 
 	if (__builtin_expect(GUEST_LEAF(v) - HV_CPUID_SIGNATURE_LEAF < 0x100u,
 			     0)) {
-		hypervisor_leaf(GUEST_LEAF(v), &r);
+		hypervisor_leaf(v, GUEST_LEAF(v), GUEST_SUBLEAF(v), &r);
 	} else {
 		v->ops->cpu->cpuid(v->ops->cpu->ctx, GUEST_LEAF(v),
 				   GUEST_SUBLEAF(v), &r);
