@@ -428,10 +428,12 @@ expect_resident() {
 	local n=$1 all=$2
 	in_step "$n" "$all" resident '^hv: loaded hvrt\.efi, a runtime driver, at 0x[0-9a-f]+ \([0-9]+ KiB of EfiRuntimeServicesCode\)' "hv.efi loads the runtime driver into runtime-services code"
 	in_step "$n" "$all" resident "^hv: resident: 2 CPUs \(boot processor: cpu 0\); hv's memory: [0-9]+ KiB of runtime-services data at 0x[0-9a-f]+, left out of the guest's EPT" "2 CPUs from the MP services, hv's memory runtime-services data, hidden by EPT"
+	in_step "$n" "$all" resident "^hv: host IDT: hv's own, in hv's pool, one per CPU \(cpu 0's at 0x[0-9a-f]+; 256 64-bit interrupt gates, IST 0\)" "HOST_IDTR: hv's own IDT in its pool, not the firmware's"
 	in_step "$n" "$all" resident '^hv: cpu 1 \(APIC ID 1\): in VMX non-root operation; CPUID 40000000H there says "MinimalVTxHv"' "the AP resumed in VMX non-root and sees hv's signature"
 	in_step "$n" "$all" resident '^hv: cpu 0 \(boot processor\): in VMX non-root operation; CPUID 40000000H here says "MinimalVTxHv"' "the BSP resumed in VMX non-root and sees hv's signature"
 	in_step "$n" "$all" resident '^hv-test: resident returned 0x0$' "returned EFI_SUCCESS to the shell, which carries on as the guest"
 	in_step "$n" "$all" again '^hv: cpu 1: in VMX non-root operation, [0-9]+ VM exits \(cpuid [1-9][0-9]*, init_signal 0\)' "run again: hv's record shows the AP in VMX with its exits"
+	in_step "$n" "$all" again "^hv: IDTR in VMX root on this CPU: base 0x[0-9a-f]+, limit 0xffff: hv's own host IDT, in hv's pool" "run again: SIDT in VMX root (a VMCALL's exit) finds hv's own IDT, as HOST_IDTR loads it"
 	in_step "$n" "$all" again '^hv: already resident on 2 of 2 CPUs; nothing changed' "run again: already resident on both CPUs, nothing changed"
 	in_step "$n" "$all" again '^hv-test: again returned 0x14$' "run again: EFI_ALREADY_STARTED"
 	in_step "$n" "$all" unload '^hv: cpu 0: left VMX operation' "--unload: the BSP leaves VMX"

@@ -114,6 +114,14 @@ uint32_t intr_info_hardware_exception(unsigned int vector)
 	return info;
 }
 
+/* SDM 3C 25.8.3: an NMI is type 2 with vector 2 (27.2.1.3, "VM-Entry
+ * Control Fields", refuses any other vector), and has no error code. */
+uint32_t intr_info_nmi(void)
+{
+	return INTR_INFO_VALID |
+	       (uint32_t)INTR_TYPE_NMI << INTR_INFO_TYPE_SHIFT | EXC_NMI;
+}
+
 /* SDM 3C 28.2.2, "Information for VM Exits Due to Vectored Events" (the entry
  * format, 25.8.3, is the same but for bit 12). */
 struct intr_info intr_info_decode(uint32_t info)

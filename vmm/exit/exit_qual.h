@@ -105,6 +105,10 @@ enum activity_state {
  * requires it then (SDM 3C 27.2.1.3, "VM-Entry Control Fields"). */
 uint32_t intr_info_hardware_exception(unsigned int vector);
 
+/* Injects an NMI (resident mode passes on the NMIs that came while hv
+ * ran in VMX root: resident/host_idt.h). */
+uint32_t intr_info_nmi(void);
+
 struct intr_info {
 	bool valid;
 	unsigned int vector;

@@ -1,8 +1,8 @@
 /* The VMCALL interface of resident mode (docs/resident.md): what code at
  * CPL 0 under hv resident (the firmware, an OS's kernel, hv.efi itself)
  * may ask. EAX holds the function; the answer comes back in RAX, RBX,
- * RCX and RDX. At CPL > 0 VMCALL raises #UD, as without a VMM (SDM 2,
- * "VMCALL"). An unknown function returns RESIDENT_VMCALL_ERROR in RAX. */
+ * RCX and RDX (and RSI for RESIDENT_VMCALL_CPU). At CPL > 0 VMCALL
+ * raises #UD, as without a VMM (SDM 2, "VMCALL"). An unknown function returns RESIDENT_VMCALL_ERROR in RAX. */
 #ifndef HV_RESIDENT_ABI_H
 #define HV_RESIDENT_ABI_H
 
@@ -20,8 +20,14 @@
 #define RESIDENT_VMCALL_UNLOAD 0x68760003u
 /* Another CPU as hv sees it: ECX = its processor number gives RAX = 1
  * while it is in VMX non-root operation (0 if not), RDX = its VM exits,
- * RBX its CPUID exits, RCX its INIT exits; no MP services needed. */
+ * RBX its CPUID exits, RCX its INIT exits, RSI the NMIs that came while
+ * hv ran in VMX root there and were passed on to the guest; no MP
+ * services needed. */
 #define RESIDENT_VMCALL_CPU 0x68760004u
+/* The IDTR this CPU has in VMX root, read there (SIDT in the VMCALL's
+ * exit handler): RAX = its base, RBX = its limit (a VM exit sets FFFFH),
+ * RCX = 1 if it is hv's own host IDT for this CPU, in hv's pool. */
+#define RESIDENT_VMCALL_HOST_IDTR 0x68760005u
 
 #define RESIDENT_MAGIC 0x4856524553494400ull /* "HVRESID\0" */
 #define RESIDENT_VMCALL_ERROR 0xffffffffffffffffull

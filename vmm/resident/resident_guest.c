@@ -54,11 +54,28 @@ bool resident_here(void)
 	return true;
 }
 
+/* hv's own view of CPU @n (RESIDENT_VMCALL_CPU): asked on this CPU, so
+ * no MP services and no INIT for the others. */
+struct cpu_view {
+	uint64_t exits, cpuid, init, nmis;
+};
+
+static bool cpu_in_vmx(unsigned int n, struct cpu_view *w)
+{
+	uint64_t a = RESIDENT_VMCALL_CPU, b = 0, c = n, d = 0, si = 0;
+
+	__asm__ volatile("vmcall"
+			 : "+a"(a), "+b"(b), "+c"(c), "+d"(d),
+			   "+S"(si)::"memory");
+	*w = (struct cpu_view){.exits = d, .cpuid = b, .init = c, .nmis = si};
+	return a == 1;
+}
+
 /* One CPU's answers, by its processor number. */
 struct cpu_answer {
 	bool here;
 	char sig[13];
-	uint64_t exits, cpuid, init, sipi, xsetbv, vmcall;
+	uint64_t exits, cpuid, init, sipi, xsetbv, vmcall, nmis;
 	bool left;
 	struct host_state before, after;
 };
@@ -99,6 +116,10 @@ static void ask_here(void *arg)
 	x->xsetbv = exits_of(EXIT_REASON_XSETBV);
 	x->vmcall = exits_of(EXIT_REASON_VMCALL);
 	x->exits = exits_of(RESIDENT_EXITS_TOTAL);
+	struct cpu_view w;
+
+	cpu_in_vmx((unsigned int)b, &w);
+	x->nmis = w.nmis;
 	x->here = true;
 	if (!k->unload)
 		return;
@@ -107,20 +128,6 @@ static void ask_here(void *arg)
 	vmcall4(&a, &b, &c, &d);
 	host_state_read(&x->after);
 	x->left = a == 0 && !resident_here();
-}
-
-/* hv's own view of CPU @n (RESIDENT_VMCALL_CPU): asked on this CPU, so
- * no MP services and no INIT for the others. */
-static bool cpu_in_vmx(unsigned int n, uint64_t *exits, uint64_t *cpuid,
-		       uint64_t *init)
-{
-	uint64_t a = RESIDENT_VMCALL_CPU, b = 0, c = n, d = 0;
-
-	vmcall4(&a, &b, &c, &d);
-	*exits = d;
-	*cpuid = b;
-	*init = c;
-	return a == 1;
 }
 
 static unsigned int cpus(void)
@@ -151,17 +158,26 @@ enum hv_status resident_query(void)
 
 	resident_read_signature(sig);
 	for (unsigned int i = 0; i < n; i++) {
-		uint64_t exits, cpuid, init;
+		struct cpu_view w;
 
-		if (!cpu_in_vmx(i, &exits, &cpuid, &init)) {
+		if (!cpu_in_vmx(i, &w)) {
 			hv_printf("hv: cpu %u: not in VMX operation\n", i);
 			continue;
 		}
 		in++;
 		hv_printf("hv: cpu %u: in VMX non-root operation, %lu VM exits "
-			  "(cpuid %lu, init_signal %lu)\n",
-			  i, exits, cpuid, init);
+			  "(cpuid %lu, init_signal %lu); %lu NMIs that came in "
+			  "VMX root passed on to the guest\n",
+			  i, w.exits, w.cpuid, w.init, w.nmis);
 	}
+	uint64_t a = RESIDENT_VMCALL_HOST_IDTR, b = 0, c = 0, d = 0;
+
+	vmcall4(&a, &b, &c, &d);
+	hv_printf("hv: IDTR in VMX root on this CPU: base 0x%lx, limit 0x%lx: "
+		  "%s\n",
+		  a, b,
+		  c == 1 ? "hv's own host IDT, in hv's pool"
+			 : "NOT hv's host IDT");
 	hv_printf("hv: CPUID 40000000H here says \"%s\"\n", sig);
 	hv_printf("hv: already resident on %u of %u CPUs; nothing changed\n",
 		  in, n);
@@ -176,9 +192,9 @@ enum hv_status resident_unload(void)
 	bool was_in[RESIDENT_MAX_CPUS];
 
 	for (unsigned int i = 0; i < n; i++) {
-		uint64_t exits, cpuid, init;
+		struct cpu_view w;
 
-		was_in[i] = cpu_in_vmx(i, &exits, &cpuid, &init);
+		was_in[i] = cpu_in_vmx(i, &w);
 	}
 	ask = (struct ask){.ncpu = n, .unload = true};
 	if (n > 1 && platform_run_on_others(ask_here, &ask))
@@ -205,9 +221,10 @@ enum hv_status resident_unload(void)
 			continue;
 		}
 		hv_printf("hv: cpu %u: %lu VM exits (cpuid %lu, init_signal "
-			  "%lu, sipi %lu, xsetbv %lu, vmcall %lu)\n",
+			  "%lu, sipi %lu, xsetbv %lu, vmcall %lu); %lu NMIs "
+			  "passed on\n",
 			  i, x->exits, x->cpuid, x->init, x->sipi, x->xsetbv,
-			  x->vmcall);
+			  x->vmcall, x->nmis);
 		if (!x->left) {
 			hv_printf("hv: cpu %u: did NOT leave VMX operation\n",
 				  i);

@@ -12,6 +12,7 @@
 #include "percpu.h"
 #include "platform.h"
 #include "print.h"
+#include "resident/host_idt.h"
 #include "resident/resident_abi.h"
 #include "resident/resident_entry.h"
 #include "resident/resident_state.h"
@@ -55,6 +56,11 @@ struct res_cpu {
 	unsigned int index; /* the MP services' processor number */
 	uint32_t apic_id;
 	uint8_t *vmxon, *vmcs, *gdt, *stack_top;
+	/* HOST_IDTR: this CPU's own, since its gates name this CPU's host
+	 * CS, a selector in its own GDT copy (the firmware may run its APs
+	 * on another GDT than the boot processor's); one page each. */
+	struct idt_gate *idt;
+	struct host_nmi nmi; /* NMIs in VMX root, for the guest */
 	struct vmx_exit_frame *frame;
 	uint64_t cr0_before, cr4_before;
 	enum cpu_state state;
@@ -64,6 +70,11 @@ struct res_cpu {
 	uint64_t sipi_exit; /* v->exits at the last SIPI exit */
 	bool init_left;	    /* left VMX at an emulator's stale INIT */
 };
+
+/* hv's host IDT handler finds its CPU's struct res_cpu through GS (this
+ * CPU's struct hv_cpu, the first member). */
+_Static_assert(__builtin_offsetof(struct res_cpu, hv) == 0,
+	       "struct res_cpu begins with its struct hv_cpu");
 
 /* Everything hv keeps, at the start of the pool. */
 struct resident {
@@ -148,7 +159,7 @@ static enum machine_answer res_rdmsr(struct vcpu *v, uint32_t msr,
 
 /* The hidden MSRs are read-only or locked; MSRs outside the bitmap's
  * ranges always exit and are not forwarded (a #GP in VMX root would
- * reach the firmware's handler): #GP, as on a CPU without them. */
+ * halt the CPU: host_idt_handler): #GP, as on a CPU without them. */
 static enum machine_answer res_wrmsr(struct vcpu *v, uint32_t msr,
 				     uint64_t value)
 {
@@ -340,6 +351,31 @@ static enum exit_verdict res_sipi(struct vcpu *v)
 	return VERDICT_RESUME;
 }
 
+/* Before every VM entry: an NMI that came while hv ran in VMX root
+ * (host_idt_handler) is the guest's; injected now unless the guest
+ * cannot take one at this entry (host_nmi_injectable), then kept for a
+ * later one. An NMI injected into a guest in the HLT state ends the HLT
+ * (the instruction has completed: RIP is already past it; KVM's
+ * vmx_clear_hlt does the same). No VMREAD while none is pending. */
+static enum exit_verdict res_before_entry(struct vcpu *v)
+{
+	struct res_cpu *c = v->machine_state;
+
+	if (!__atomic_load_n(&c->nmi.pending, __ATOMIC_RELAXED))
+		return VERDICT_RESUME;
+	uint32_t activity = (uint32_t)vmcs_read(VMCS_GUEST_ACTIVITY_STATE);
+
+	if (!host_nmi_before_entry(
+		    &c->nmi, (uint32_t)vmcs_read(VMCS_ENTRY_INTERRUPTION_INFO),
+		    (uint32_t)vmcs_read(VMCS_GUEST_INTERRUPTIBILITY_STATE),
+		    activity))
+		return VERDICT_RESUME;
+	vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, intr_info_nmi());
+	if (activity == ACTIVITY_STATE_HLT)
+		vmcs_write(VMCS_GUEST_ACTIVITY_STATE, ACTIVITY_STATE_ACTIVE);
+	return VERDICT_RESUME;
+}
+
 /* The VMCALL interface (resident_abi.h, docs/resident.md). */
 static enum exit_verdict res_vmcall(struct vcpu *v)
 {
@@ -375,6 +411,16 @@ static enum exit_verdict res_vmcall(struct vcpu *v)
 		GPR(v, RBX) = o->vcpu.exit_counts[EXIT_REASON_CPUID];
 		GPR(v, RCX) = o->vcpu.exit_counts[EXIT_REASON_INIT_SIGNAL];
 		GPR(v, RDX) = o->vcpu.exits;
+		GPR(v, RSI) = o->nmi.passed_on;
+		break;
+	}
+	case RESIDENT_VMCALL_HOST_IDTR: {
+		struct descriptor_table_reg idtr;
+
+		sidt(&idtr);
+		GPR(v, RAX) = idtr.base;
+		GPR(v, RBX) = idtr.limit;
+		GPR(v, RCX) = idtr.base == (uint64_t)c->idt;
 		break;
 	}
 	case RESIDENT_VMCALL_UNLOAD:
@@ -409,6 +455,7 @@ static const struct machine resident_machine = {
 	.vmcall = res_vmcall,
 	.init_signal = res_init_signal,
 	.sipi = res_sipi,
+	.before_entry = res_before_entry,
 };
 
 static void wbinvd_op(void)
@@ -486,7 +533,8 @@ static void write_guest(struct res_cpu *c, const struct resident_guest *g)
 /* SDM 3C 25.5, "Host-State Area": the firmware's state at the capture,
  * with hv's own page tables (an identity map in the pool), its own GDT
  * copy and TSS (OVMF has none), GS.base this CPU's struct hv_cpu, RSP
- * the exit frame. HOST_IDTR is still the firmware's (docs/resident.md). */
+ * the exit frame, IDTR hv's own IDT (host_idt.h; the VMCS has no IDTR
+ * limit: a VM exit sets it to FFFFH). */
 static void write_host(struct res_cpu *c, uint16_t tr)
 {
 	const struct resident_capture *k = &c->capture;
@@ -505,7 +553,7 @@ static void write_host(struct res_cpu *c, uint16_t tr)
 	vmcs_write(VMCS_HOST_GS_BASE, (uint64_t)&c->hv);
 	vmcs_write(VMCS_HOST_TR_BASE, (uint64_t)c->gdt + TSS_OFFSET);
 	vmcs_write(VMCS_HOST_GDTR_BASE, (uint64_t)c->gdt);
-	vmcs_write(VMCS_HOST_IDTR_BASE, k->idtr_base);
+	vmcs_write(VMCS_HOST_IDTR_BASE, (uint64_t)c->idt);
 	vmcs_write(VMCS_HOST_IA32_SYSENTER_CS, (uint32_t)k->sysenter_cs);
 	vmcs_write(VMCS_HOST_IA32_SYSENTER_ESP, k->sysenter_esp);
 	vmcs_write(VMCS_HOST_IA32_SYSENTER_EIP, k->sysenter_eip);
@@ -607,6 +655,42 @@ static __attribute__((noreturn)) void guest_stopped(struct res_cpu *c)
 		    "%u, RIP 0x%lx): this CPU halts\r\n",
 		    c->index, c->vcpu.why ? c->vcpu.why : "?",
 		    c->vcpu.exit_reason, vmcs_read(VMCS_GUEST_RIP));
+	serial_puts(line);
+	halt_forever();
+}
+
+/* hv's host IDT's handler (host_idt_entry.S): in VMX root, on the CPU
+ * that took the event, with GS hv's (HOST_GS_BASE). An NMI belongs to
+ * the guest: kept for the next VM entry (res_before_entry), and the stub
+ * IRETQs back. Anything else is a bug in hv (no interrupt can come:
+ * RFLAGS.IF is 0 in VMX root, SDM 3C 28.5.3, "Loading Host RIP, RSP,
+ * RFLAGS, and SSP"): one line straight on COM1, never through the
+ * firmware, whose memory an OS may have taken, and the CPU halts. */
+void host_idt_handler(struct host_idt_frame *f)
+{
+	struct res_cpu *c = (struct res_cpu *)this_cpu();
+
+	if (f->vector == EXC_NMI) {
+		host_nmi_taken(&c->nmi);
+		return;
+	}
+	char name[16], code[48], line[200];
+	unsigned int vector = (unsigned int)f->vector;
+
+	if (vector == EXC_PF)
+		hv_snprintf(code, sizeof(code), "error code 0x%lx, CR2 0x%lx",
+			    f->error_code, read_cr2());
+	else if (exception_has_error_code(vector))
+		hv_snprintf(code, sizeof(code), "error code 0x%lx",
+			    f->error_code);
+	else
+		hv_snprintf(code, sizeof(code), "no error code");
+	hv_snprintf(line, sizeof(line),
+		    "\r\nhv: cpu %u: %s in VMX root (%s) at RIP 0x%lx, RSP "
+		    "0x%lx: a bug in hv; this CPU halts\r\n",
+		    c->hv.index,
+		    host_idt_vector_name(vector, name, sizeof(name)), code,
+		    f->rip, f->rsp);
 	serial_puts(line);
 	halt_forever();
 }
@@ -729,6 +813,7 @@ static void prepare_and_launch(struct res_cpu *c)
 		c->why = "the firmware's GDT is too large to copy";
 		return;
 	}
+	host_idt_fill(c->idt, (uint64_t)host_idt_stubs, k->sel[RSEG_CS] & ~7u);
 	percpu_enter(&c->hv, c->index);
 	c->cr0_before = read_cr0();
 	c->cr4_before = read_cr4();
@@ -963,7 +1048,8 @@ static enum hv_status choose_controls(struct resident *r)
 }
 
 #define PER_CPU_PAGES(s) \
-	(3u + STACK_PAGES + 1u + ((s) + PAGE - 1) / PAGE) /* VMXON VMCS GDT */
+	(4u + STACK_PAGES + 1u + ((s) + PAGE - 1) / PAGE) /* VMXON VMCS GDT \
+							     IDT */
 
 enum hv_status resident_start(unsigned int break_cpu)
 {
@@ -1063,7 +1149,8 @@ enum hv_status resident_start(unsigned int break_cpu)
 		c->vmxon = pool_take(r, 1);
 		c->vmcs = pool_take(r, 1);
 		c->gdt = pool_take(r, 1);
-		if (!c->gdt)
+		c->idt = pool_take(r, 1);
+		if (!c->idt)
 			return HV_OUT_OF_MEMORY;
 		/* SDM 3C 25.2, "Format of the VMCS Region": the revision. */
 		*(uint32_t *)c->vmxon = vmx_basic_revision(caps.basic);
@@ -1082,6 +1169,11 @@ enum hv_status resident_start(unsigned int break_cpu)
 		  "out of the guest's EPT (identity map of 0-0x%lx, 2-MiB "
 		  "pages, write-back)\n",
 		  ncpu, bsp, (uint64_t)pool_pages * 4, (uint64_t)pool, top);
+	hv_printf("hv: host IDT: hv's own, in hv's pool, one per CPU (cpu 0's "
+		  "at 0x%lx; %u 64-bit interrupt gates, IST 0): an exception "
+		  "in VMX root halts that CPU with a line on COM1, an NMI "
+		  "there is passed on to the guest\n",
+		  (uint64_t)r->cpu[0]->idt, HOST_IDT_VECTORS);
 	hv_printf("hv: controls: pin 0x%x proc 0x%x proc2 0x%x exit 0x%x "
 		  "entry 0x%x\n",
 		  r->controls.pin, r->controls.proc, r->controls.proc2,

@@ -5,6 +5,15 @@
 #ifndef HV_X86_H
 #define HV_X86_H
 
+/* The vectors whose exception pushes an error code, one bit per vector:
+ * #DF (8), #TS (10), #NP (11), #SS (12), #GP (13), #PF (14), #AC (17)
+ * and, with CET, #CP (21) — SDM 3A 6.15, "Exception and Interrupt
+ * Reference"; 6.13, "Error Code". First and in plain hex: hv's host IDT
+ * stubs (resident/host_idt_entry.S) read it from the assembler too, and
+ * the rest of this header is C. */
+#define EXC_ERROR_CODE_VECTORS 0x227d00
+
+#ifndef __ASSEMBLER__
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -180,23 +189,12 @@ enum exception_vector {
 	EXC_CP = 21
 };
 
-/* The exceptions that push an error code (in protected mode): #DF, #TS,
- * #NP, #SS, #GP, #PF, #AC and, with CET, #CP. */
+/* The exceptions that push an error code (in protected mode):
+ * EXC_ERROR_CODE_VECTORS. No interrupt (vectors 32-255) does. */
 static inline bool exception_has_error_code(unsigned int vector)
 {
-	switch (vector) {
-	case EXC_DF:
-	case EXC_TS:
-	case EXC_NP:
-	case EXC_SS:
-	case EXC_GP:
-	case EXC_PF:
-	case EXC_AC:
-	case EXC_CP:
-		return true;
-	default:
-		return false;
-	}
+	return vector < 32 &&
+	       (((uint32_t)EXC_ERROR_CODE_VECTORS >> vector) & 1u);
 }
 
 /* Bits 63:47 all equal: a canonical 48-bit linear address — SDM 3A
@@ -294,8 +292,9 @@ static inline int pat_bad_entry(uint64_t pat)
 #define TYPE_DATA_RW_DOWN_ACCESSED 7u
 #define TYPE_LDT 2u
 #define TYPE_BUSY_TSS16 3u
-#define TYPE_AVAILABLE_TSS 9u /* 32-bit, or 64-bit in IA-32e mode */
-#define TYPE_BUSY_TSS 11u     /* 32-bit, or 64-bit in IA-32e mode */
+#define TYPE_AVAILABLE_TSS 9u	/* 32-bit, or 64-bit in IA-32e mode */
+#define TYPE_BUSY_TSS 11u	/* 32-bit, or 64-bit in IA-32e mode */
+#define TYPE_INTERRUPT_GATE 14u /* 32-bit, or 64-bit in IA-32e mode */
 
 /* The low eight bytes of a segment descriptor from its base, 20-bit
  * limit and attributes in the access-rights layout above. */
@@ -308,5 +307,7 @@ static inline uint64_t segment_descriptor(uint64_t base, uint32_t limit,
 	       (uint64_t)((ar >> 12) & 0xfu) << 52 |
 	       ((base >> 24) & 0xffull) << 56;
 }
+
+#endif /* __ASSEMBLER__ */
 
 #endif
