@@ -55,6 +55,12 @@ int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
 int ept_map_2m(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
 	       unsigned int perms, unsigned int memtype);
 
+/* The same with 1-GiB pages: gpa, hpa and size 1-GiB aligned, nothing
+ * mapped in the range yet (not even an empty page directory). They need
+ * IA32_VMX_EPT_VPID_CAP bit 17: the caller checks it. */
+int ept_map_1g(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
+	       unsigned int perms, unsigned int memtype);
+
 /* The EPT pointer: PML4 address | (4 - 1) << 3 | write-back paging structures
  * (SDM 3C 25.6.11, "Extended-Page-Table Pointer (EPTP)"). WB needs
  * IA32_VMX_EPT_VPID_CAP bit 14. */
