@@ -111,7 +111,7 @@ if kib_usable >/dev/null; then
 	done
 	# KVM's figures for the same Linux boot (QEMU -kernel in the
 	# KVM-in-Bochs boot), wherever that boot ran its peer.
-	if grep -q '^kib: phase=peer_done rc=0 ' build/kvm-in-bochs/plan/serial.clean 2>/dev/null; then
+	if grep -q '^kib: phase=peer_done powered_off=1 ' build/kvm-in-bochs/plan/serial.clean 2>/dev/null; then
 		for row in "Linux to /init, hv/alone|KVM [0-9.]+ s, hv" "Linux VM exits, boot to power-off|KVM [0-9]+, hv"; do
 			IFS='|' read -r label peer <<<"$row"
 			if grep -qE "^  $(sed 's/[/,]/\\&/g' <<<"$label") +\| .*\| $peer" <<<"$out"; then

@@ -428,6 +428,7 @@ expect_resident() {
 	local n=$1 all=$2
 	in_step "$n" "$all" resident '^hv: loaded hvrt\.efi, a runtime driver, at 0x[0-9a-f]+ \([0-9]+ KiB of EfiRuntimeServicesCode\)' "hv.efi loads the runtime driver into runtime-services code"
 	in_step "$n" "$all" resident "^hv: resident: 2 CPUs \(boot processor: cpu 0\); hv's memory: [0-9]+ KiB of runtime-services data at 0x[0-9a-f]+, left out of the guest's EPT" "2 CPUs from the MP services, hv's memory runtime-services data, hidden by EPT"
+	in_step "$n" "$all" resident '^hv: resident: EPT memory types from the MTRRs: default (UC|WB), [0-9]+ of [0-9]+ variable ranges enabled, fixed ranges on; UC: [0-9]+ MiB \+ [0-9]+ KiB; 2-MiB pages split into 4-KiB pages: [1-9]' "the EPT takes the MTRRs' types: the first 2 MiB split by the fixed ranges"
 	in_step "$n" "$all" resident "^hv: host IDT: hv's own, in hv's pool, one per CPU \(cpu 0's at 0x[0-9a-f]+; 256 64-bit interrupt gates, IST 0\)" "HOST_IDTR: hv's own IDT in its pool, not the firmware's"
 	in_step "$n" "$all" resident '^hv: cpu 1 \(APIC ID 1\): in VMX non-root operation; CPUID 40000000H there says "MinimalVTxHv"' "the AP resumed in VMX non-root and sees hv's signature"
 	in_step "$n" "$all" resident '^hv: cpu 0 \(boot processor\): in VMX non-root operation; CPUID 40000000H here says "MinimalVTxHv"' "the BSP resumed in VMX non-root and sees hv's signature"

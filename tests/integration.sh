@@ -623,8 +623,8 @@ peer_why() {
 
 # expect_peer NAME KIBLOG HVSTEP: the peer of hv's linux-cloud run (the
 # same kernel, initramfs and command line booted by QEMU -kernel under
-# KVM in the KVM-in-Bochs Linux, scripts/kvm-in-bochs/init): QEMU ended
-# by itself (0: /init powered off through ACPI), and /init's lines there
+# KVM in the KVM-in-Bochs Linux, scripts/kvm-in-bochs/init): the guest
+# powered off through ACPI (the L0 /init's own line), and /init's lines there
 # beside hv's (HVSTEP, the hostile boot's step log when it ran): each
 # check's outcome in both, the differences named with their reason, and
 # the kernel's own uptime at /init in both.
@@ -634,10 +634,11 @@ expect_peer() {
 		skipped "$name: peer: QEMU -kernel was not run (no build/linux-cloud: $(tail -n 1 build/kvm-in-bochs/plan/peer-build.log 2>/dev/null))"
 		return
 	fi
-	if grep -q '^kib: phase=peer_done rc=0 ' "$kib"; then
-		ok "$name: peer: QEMU -M pc -kernel -initrd -append under KVM booted the same cloud kernel and initramfs, and /init's poweroff ended QEMU (exit 0)"
+	if grep -q '^kib: phase=peer_done powered_off=1 ' "$kib"; then
+		ok "$name: peer: QEMU -M pc -kernel -initrd -append under KVM booted the same cloud kernel and initramfs, and /init's poweroff took it to ACPI's S5"
+		grep '^kib: peer kvm exits:' "$kib" | sed "s/^kib: /    $name /"
 	else
-		not_ok "$name: peer: QEMU -kernel under KVM did not end with 0 ($(grep -m1 '^kib: phase=peer_done' "$kib" || echo 'no peer_done line'))"
+		not_ok "$name: peer: QEMU -kernel under KVM did not power off ($(grep -m1 '^kib: phase=peer_done' "$kib" || echo 'no peer_done line'))"
 		grep '^kib: peer qemu: \|^peer: ' "$kib" | tail -n 10 | sed 's/^/    /'
 		return
 	fi

@@ -384,6 +384,40 @@ static void maps_with_2mib_pages(void **state)
 			 -1);
 }
 
+/* 1-GiB leaves: PDPTEs with bit 7 (PML4 and PDPT: two pages), refused
+ * misaligned, over a 2-MiB page, or over a page directory. */
+static void maps_with_1gib_pages(void **state)
+{
+	struct fixture *fx = *state;
+	uint64_t hpa = 0;
+	unsigned int perms = 0;
+
+	assert_int_equal(ept_map_1g(&fx->ept, 1024 * MiB, 4096 * MiB,
+				    2048 * MiB, EPT_RWX, MEMORY_TYPE_UC),
+			 0);
+	assert_int_equal(fx->ept.table_pages, 2);
+	assert_int_equal(
+		ept_translate(&fx->ept, 2048 * MiB + 0x1234567, &hpa, &perms),
+		0);
+	assert_int_equal(hpa, 5120 * MiB + 0x1234567);
+	assert_int_equal(perms, EPT_RWX);
+	assert_int_equal(ept_translate(&fx->ept, 3072 * MiB, &hpa, NULL), -1);
+	assert_int_equal(ept_translate(&fx->ept, 1024 * MiB - 1, &hpa, NULL),
+			 -1);
+	assert_int_equal(ept_map_1g(&fx->ept, 3072 * MiB, 2 * MiB, 1024 * MiB,
+				    EPT_RWX, MEMORY_TYPE_WB),
+			 -1);
+	assert_int_equal(ept_map_2m(&fx->ept, 1024 * MiB, 0, 2 * MiB, EPT_RWX,
+				    MEMORY_TYPE_WB),
+			 -1);
+	assert_int_equal(
+		ept_map_2m(&fx->ept, 0, 0, 2 * MiB, EPT_RWX, MEMORY_TYPE_WB),
+		0);
+	assert_int_equal(
+		ept_map_1g(&fx->ept, 0, 0, 1024 * MiB, EPT_RWX, MEMORY_TYPE_WB),
+		-1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -391,6 +425,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test(init_fails_without_memory),
 		cmocka_unit_test_setup_teardown(maps_with_2mib_pages, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(maps_with_1gib_pages, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(maps_2mib_at_zero_page_by_page,
 						setup, teardown),

@@ -1,7 +1,7 @@
 /* Resident mode's pure logic (vmm/resident/resident_state.c): the
  * captured CPU as a VMCS guest, the INIT reset state (SDM 3A 9.1.1,
  * Table 9-1), SIPI, CPUID and MSR hiding, the identity EPT without hv's
- * own memory. */
+ * own memory, with the MTRRs' memory types. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -234,10 +234,14 @@ static void identity_ept_leaves_hv_out(void **state)
 	const struct resident_range hidden[] = {{0x7e00000, 0x400000}};
 	uint64_t hpa;
 	unsigned int perms;
+	struct mtrr_state all_wb;
 
 	(void)state;
+	mtrr_all_wb(&all_wb, 39);
 	assert_int_equal(ept_init(&e, &src), 0);
-	assert_int_equal(resident_ept_identity(&e, 4ull << 30, hidden, 1), 0);
+	assert_int_equal(resident_ept_identity(&e, 4ull << 30, hidden, 1,
+					       &all_wb, false),
+			 0);
 	assert_int_equal(ept_translate(&e, 0x1234, &hpa, &perms), 0);
 	assert_int_equal(hpa, 0x1234);
 	assert_int_equal(perms, EPT_RWX);
@@ -248,13 +252,178 @@ static void identity_ept_leaves_hv_out(void **state)
 	assert_int_equal(ept_translate(&e, 0x81fffff, &hpa, &perms), -1);
 	assert_int_equal(ept_translate(&e, 0x8200000, &hpa, &perms), 0);
 	assert_int_equal(ept_translate(&e, 4ull << 30, &hpa, &perms), -1);
-	assert_true(e.table_pages <= resident_ept_pages(4ull << 30));
+	assert_true(e.table_pages <= resident_ept_pages(4ull << 30, &all_wb));
 	ept_destroy(&e);
 
 	const struct resident_range odd[] = {{0x1000, PAGE_2M}};
 
 	assert_int_equal(ept_init(&e, &src), 0);
-	assert_int_equal(resident_ept_identity(&e, 4ull << 30, odd, 1), -1);
+	assert_int_equal(
+		resident_ept_identity(&e, 4ull << 30, odd, 1, &all_wb, false),
+		-1);
+	ept_destroy(&e);
+}
+
+/* The leaf EPT entry that maps @gpa and its level (1: a 4-KiB page, 2: a
+ * 2-MiB page, 3: a 1-GiB page), or 0 (SDM 3C 29.3.2, "EPT Translation Mechanism"). */
+static uint64_t ept_leaf(const struct ept *e, uint64_t gpa, int *level)
+{
+	const uint64_t *t = e->pml4;
+
+	for (int l = 4; l >= 1; l--) {
+		uint64_t x = t[(gpa >> (12 + 9 * (l - 1))) & 511];
+
+		if (!(x & EPT_RWX))
+			return 0;
+		if (l == 1 || (x & 0x80)) {
+			*level = l;
+			return x;
+		}
+		t = (const uint64_t *)(x & 0x000ffffffffff000ull);
+	}
+	return 0;
+}
+
+/* A leaf's memory type, bits 5:3, and its level, as "type << 4 | level",
+ * so one comparison checks both; ~0 when unmapped. */
+static unsigned int typed(const struct ept *e, uint64_t gpa)
+{
+	int level = 0;
+	uint64_t x = ept_leaf(e, gpa, &level);
+
+	if (!x)
+		return ~0u;
+	/* ignore-PAT clear: the guest's PAT combines with the EPT type, as
+	 * with the MTRRs natively */
+	assert_false(x & (1ull << 6));
+	return (unsigned int)((x >> 3) & 7) << 4 | (unsigned int)level;
+}
+
+#define LEAF_4K(type) ((unsigned int)(type) << 4 | 1u)
+#define LEAF_2M(type) ((unsigned int)(type) << 4 | 2u)
+#define LEAF_1G(type) ((unsigned int)(type) << 4 | 3u)
+
+/* OVMF-like MTRRs: default WB; the 32-bit MMIO hole C0000000H-FFFFFFFFH
+ * UC; the fixed ranges WB to 9FFFFH, the VGA window A0000H-BFFFFH UC,
+ * C0000H-FFFFFH WP; and one 4-KiB UC range at 180000000H (6 GiB), in
+ * memory, to split a 2-MiB page above the first. */
+static void ovmf_like(struct mtrr_state *m)
+{
+	*m = (struct mtrr_state){
+		.present = true,
+		.cap = 8 | MTRRCAP_FIX | MTRRCAP_WC,
+		.def_type = MTRR_DEF_TYPE_E | MTRR_DEF_TYPE_FE | MEMORY_TYPE_WB,
+		.nvar = 8,
+		.maxphy = 36,
+		.fixed = {0x0606060606060606ull, 0x0606060606060606ull, 0,
+			  0x0505050505050505ull, 0x0505050505050505ull,
+			  0x0505050505050505ull, 0x0505050505050505ull,
+			  0x0505050505050505ull, 0x0505050505050505ull,
+			  0x0505050505050505ull, 0x0505050505050505ull},
+		.var = {{0xc0000000ull | MEMORY_TYPE_UC,
+			 0xfc0000000ull | MTRR_PHYSMASK_VALID},
+			{0x180000000ull | MEMORY_TYPE_UC,
+			 0xffffff000ull | MTRR_PHYSMASK_VALID}},
+	};
+}
+
+static void identity_ept_takes_the_mtrr_types(void **state)
+{
+	struct page_source src = {fake_alloc, fake_free, NULL};
+	struct ept e;
+	const struct resident_range hidden[] = {{0x7e00000, 0x400000}};
+	const uint64_t top = 8ull << 30;
+	struct mtrr_state m;
+	struct resident_ept_types t;
+	uint64_t hpa;
+	unsigned int perms;
+
+	(void)state;
+	ovmf_like(&m);
+	assert_int_equal(ept_init(&e, &src), 0);
+	assert_int_equal(resident_ept_identity(&e, top, hidden, 1, &m, false),
+			 0);
+	/* the first 2 MiB in 4-KiB pages, each the fixed ranges' type */
+	assert_int_equal(typed(&e, 0), LEAF_4K(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, 0x9f000), LEAF_4K(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, 0xa0000), LEAF_4K(MEMORY_TYPE_UC));
+	assert_int_equal(typed(&e, 0xbf000), LEAF_4K(MEMORY_TYPE_UC));
+	assert_int_equal(typed(&e, 0xc0000), LEAF_4K(MEMORY_TYPE_WP));
+	assert_int_equal(typed(&e, 0xff000), LEAF_4K(MEMORY_TYPE_WP));
+	assert_int_equal(typed(&e, 0x100000), LEAF_4K(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, 0x1ff000), LEAF_4K(MEMORY_TYPE_WB));
+	assert_int_equal(ept_translate(&e, 0xa0123, &hpa, &perms), 0);
+	assert_int_equal(hpa, 0xa0123);
+	assert_int_equal(perms, EPT_RWX);
+	/* memory in 2-MiB pages, WB; hv's own still unmapped */
+	assert_int_equal(typed(&e, 0x200000), LEAF_2M(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, 0x7c00000), LEAF_2M(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, 0x7e00000), ~0u);
+	assert_int_equal(typed(&e, 0x8000000), ~0u);
+	assert_int_equal(typed(&e, 0x8200000), LEAF_2M(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, 0xbfe00000), LEAF_2M(MEMORY_TYPE_WB));
+	/* the MMIO hole UC: PCI BARs, the I/O APIC, the local APIC */
+	assert_int_equal(typed(&e, 0xc0000000), LEAF_2M(MEMORY_TYPE_UC));
+	assert_int_equal(typed(&e, 0xfec00000), LEAF_2M(MEMORY_TYPE_UC));
+	assert_int_equal(typed(&e, 0xfee00000), LEAF_2M(MEMORY_TYPE_UC));
+	assert_int_equal(typed(&e, 0xffe00000), LEAF_2M(MEMORY_TYPE_UC));
+	assert_int_equal(ept_translate(&e, 0xfee00030, &hpa, &perms), 0);
+	assert_int_equal(hpa, 0xfee00030);
+	assert_int_equal(typed(&e, 4ull << 30), LEAF_2M(MEMORY_TYPE_WB));
+	/* the 4-KiB range splits its 2-MiB page */
+	assert_int_equal(typed(&e, 0x180000000ull), LEAF_4K(MEMORY_TYPE_UC));
+	assert_int_equal(typed(&e, 0x180001000ull), LEAF_4K(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, 0x1801ff000ull), LEAF_4K(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, 0x180200000ull), LEAF_2M(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, top - PAGE_2M), LEAF_2M(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, top), ~0u);
+
+	/* two page tables more than the 2-MiB map, within the bound */
+	resident_ept_types(top, &m, &t);
+	assert_int_equal(t.split, 2);
+	assert_int_equal(t.uc, (1ull << 30) + 0x20000 + 0x1000);
+	assert_int_equal(resident_ept_pages(top, &m),
+			 resident_ept_pages(top, NULL) + 2);
+	assert_true(e.table_pages <= resident_ept_pages(top, &m));
+
+	/* 1-GiB pages where a GiB is of one type and none of it hv's */
+	unsigned int pages_2m = e.table_pages;
+
+	ept_destroy(&e);
+	assert_int_equal(ept_init(&e, &src), 0);
+	assert_int_equal(resident_ept_identity(&e, top, hidden, 1, &m, true),
+			 0);
+	assert_int_equal(typed(&e, 0xa0000), LEAF_4K(MEMORY_TYPE_UC));
+	assert_int_equal(typed(&e, 0x200000), LEAF_2M(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, 0x7e00000), ~0u);
+	assert_int_equal(typed(&e, 0x3fe00000), LEAF_2M(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, 0x40000000), LEAF_1G(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, 0xbfe00000), LEAF_1G(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, 0xc0000000), LEAF_1G(MEMORY_TYPE_UC));
+	assert_int_equal(typed(&e, 0xfee00000), LEAF_1G(MEMORY_TYPE_UC));
+	assert_int_equal(ept_translate(&e, 0xfee00030, &hpa, &perms), 0);
+	assert_int_equal(hpa, 0xfee00030);
+	assert_int_equal(typed(&e, 5ull << 30), LEAF_1G(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, 0x180000000ull), LEAF_4K(MEMORY_TYPE_UC));
+	assert_int_equal(typed(&e, 0x180200000ull), LEAF_2M(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, 0x1bfe00000ull), LEAF_2M(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, 7ull << 30), LEAF_1G(MEMORY_TYPE_WB));
+	assert_int_equal(typed(&e, top), ~0u);
+	/* PML4, PDPT, two PDs (GiB 0 and 6), two PTs */
+	assert_int_equal(e.table_pages, 6);
+	assert_true(e.table_pages < pages_2m);
+	ept_destroy(&e);
+
+	/* MTRRs disabled: all UC, as the processor has it, in 2-MiB pages */
+	m.def_type &= ~MTRR_DEF_TYPE_E;
+	assert_int_equal(ept_init(&e, &src), 0);
+	assert_int_equal(resident_ept_identity(&e, top, hidden, 1, &m, false),
+			 0);
+	assert_int_equal(typed(&e, 0), LEAF_2M(MEMORY_TYPE_UC));
+	assert_int_equal(typed(&e, 0x180000000ull), LEAF_2M(MEMORY_TYPE_UC));
+	assert_int_equal(resident_ept_pages(top, &m),
+			 resident_ept_pages(top, NULL));
+	assert_true(e.table_pages <= resident_ept_pages(top, &m));
 	ept_destroy(&e);
 }
 
@@ -291,7 +460,7 @@ static void host_paging_is_an_identity_map(void **state)
 	assert_int_equal(walk(pml4, (5ull << 30) - 8), (5ull << 30) - 8);
 	assert_int_equal(walk(pml4, 5ull << 30), ~0ull);
 	/* 1 PML4 + 1 PDPT + 5 PDs, the bound resident_ept_pages gives */
-	assert_true(resident_ept_pages(5ull << 30) >= 7);
+	assert_true(resident_ept_pages(5ull << 30, NULL) >= 7);
 	uint64_t *l4 = (uint64_t *)pml4;
 	uint64_t *l3 = (uint64_t *)(l4[0] & ~0xfffull);
 
@@ -312,6 +481,7 @@ int main(void)
 		cmocka_unit_test(cpuid_hides_vmx_and_says_hypervisor),
 		cmocka_unit_test(vmx_msrs_are_hidden),
 		cmocka_unit_test(identity_ept_leaves_hv_out),
+		cmocka_unit_test(identity_ept_takes_the_mtrr_types),
 		cmocka_unit_test(host_paging_is_an_identity_map),
 	};
 

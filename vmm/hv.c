@@ -37,19 +37,6 @@ const char *hv_status_name(enum hv_status s)
 							     : "unknown";
 }
 
-static unsigned int maxphyaddr(const struct cpu_ops *cpu)
-{
-	struct cpuid_regs r;
-
-	cpu->cpuid(cpu->ctx, 0x80000000u, 0, &r);
-	/* Without leaf 80000008H, the default (SDM 3A 4.1.4, "Enumeration
-	 * of Paging Features by CPUID"). */
-	if (r.eax < 0x80000008u)
-		return 36;
-	cpu->cpuid(cpu->ctx, 0x80000008u, 0, &r);
-	return r.eax & 0xffu;
-}
-
 /* The TSC against the firmware's timer, for the run bounds' firmware
  * watchdog and for anything that needs wall time (the Linux guest's
  * calibration). Interrupts stay as they are: Stall() needs the timer. */
@@ -104,7 +91,7 @@ static enum hv_status guest_in_vmx_session(const struct vmx_caps *caps,
 		};
 	}
 	struct run_options ro = {
-		.maxphyaddr = maxphyaddr(cpu),
+		.maxphyaddr = cpu_maxphyaddr(cpu),
 		.dump_vmcs = opt->dump_vmcs,
 		.break_entry = opt->break_entry,
 		.slice_ticks = SLICE_TICKS,

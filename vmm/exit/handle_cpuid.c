@@ -51,10 +51,10 @@
 /* Features that are MSRs or devices the guest does not have: RDMSR and
  * WRMSR of every one raise #GP (handle_msr.c), so a guest that believed
  * CPUID would fault (SDM 2 "CPUID", table 3-8 to 3-10; SDM 4). */
-#define CPUID_1_EDX_NO_MSR                                            \
-	((1u << 12) /* MTRR */ | (1u << 14) /* MCA: IA32_MCG_CAP */ | \
-	 (1u << 21) /* DS: IA32_DS_AREA */ |                          \
-	 (1u << 22) /* ACPI: IA32_THERM_CONTROL */ |                  \
+#define CPUID_1_EDX_NO_MSR                                       \
+	(CPUID_1_EDX_MTRR | (1u << 14) /* MCA: IA32_MCG_CAP */ | \
+	 (1u << 21) /* DS: IA32_DS_AREA */ |                     \
+	 (1u << 22) /* ACPI: IA32_THERM_CONTROL */ |             \
 	 (1u << 29) /* TM: thermal monitor */)
 #define CPUID_1_ECX_NO_MSR                                           \
 	((1u << 7) /* EIST: IA32_PERF_CTL */ | (1u << 8) /* TM2 */ | \

@@ -1,7 +1,7 @@
 /* EPT paging structures (SDM 3C 29.3, "The Extended Page Table Mechanism
- * (EPT)"): four levels of 512 entries, 4-KiB and 2-MiB leaves. Tables are pages from
- * a page_source, addressed by their physical address, which is their pointer
- * value (UEFI identity map). */
+ * (EPT)"): four levels of 512 entries, 4-KiB, 2-MiB and 1-GiB leaves.
+ * Tables are pages from a page_source, addressed by their physical
+ * address, which is their pointer value (UEFI identity map). */
 #include "mem/ept.h"
 
 #include <stdbool.h>
@@ -18,6 +18,11 @@
 #define IGNORE_PAT (1ull << 6)		   /* leaf bit 6 */
 #define GPA_LIMIT (1ull << 48)		   /* what 4 levels translate */
 #define HPA_LIMIT (1ull << 52)		   /* widest MAXPHYADDR */
+
+static uint64_t ipat(const struct ept *e)
+{
+	return e->guest_pat ? 0 : IGNORE_PAT;
+}
 
 static uint64_t physical(const void *p)
 {
@@ -62,6 +67,7 @@ int ept_init(struct ept *e, const struct page_source *pages)
 {
 	e->pages = pages;
 	e->table_pages = 0;
+	e->guest_pat = false;
 	e->pml4 = new_table(e);
 	return e->pml4 ? 0 : -1;
 }
@@ -147,9 +153,39 @@ int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
 		 * the host uses write-back uncached or write-combined for the
 		 * guest (aliases of differing types, SDM 3A 13.12.4,
 		 * "Programming the PAT"), and the guest's CD, which the real
-		 * CR0 never gets, changes nothing either. */
-		pt[index_of(gpa + off, 1)] = (hpa + off) | perms | IGNORE_PAT |
+		 * CR0 never gets, changes nothing either; unless the guest is
+		 * the machine itself (guest_pat). */
+		pt[index_of(gpa + off, 1)] = (hpa + off) | perms |
+					     ipat(e) |
 					     (uint64_t)memtype << MEMTYPE_SHIFT;
+	}
+	return 0;
+}
+
+/* Pages of 2 MiB (@level 2, PDEs) or 1 GiB (@level 3, PDPTEs). */
+static int map_large(struct ept *e, int level, uint64_t gpa, uint64_t hpa,
+		     uint64_t size, unsigned int perms, unsigned int memtype)
+{
+	uint64_t page = 1ull << shift_of(level);
+
+	if (!mappable(e, gpa, hpa, size, page, perms, memtype))
+		return -1;
+	/* Nothing mapped there yet, at any size: its entry is empty. */
+	for (uint64_t off = 0; off < size; off += page) {
+		uint64_t *t = table_at(e, gpa + off, level);
+
+		if (!t || present(t[index_of(gpa + off, level)]))
+			return -1;
+	}
+	for (uint64_t off = 0; off < size; off += page) {
+		uint64_t *t = table_at(e, gpa + off, level);
+
+		/* A PDE with bit 7 maps 2 MiB, a PDPTE with bit 7 1 GiB (SDM
+		 * 3C 29.3.2, "EPT Translation Mechanism", tables 29-2 and
+		 * 29-4); ignore-PAT as for 4-KiB pages (ept_map). */
+		t[index_of(gpa + off, level)] =
+			(hpa + off) | perms | LARGE_PAGE | ipat(e) |
+			(uint64_t)memtype << MEMTYPE_SHIFT;
 	}
 	return 0;
 }
@@ -157,26 +193,13 @@ int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
 int ept_map_2m(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
 	       unsigned int perms, unsigned int memtype)
 {
-	if (!mappable(e, gpa, hpa, size, PAGE_2M, perms, memtype))
-		return -1;
-	/* Nothing mapped there yet, at any size: its PDE is empty. */
-	for (uint64_t off = 0; off < size; off += PAGE_2M) {
-		uint64_t *pd = table_at(e, gpa + off, 2);
+	return map_large(e, 2, gpa, hpa, size, perms, memtype);
+}
 
-		if (!pd || present(pd[index_of(gpa + off, 2)]))
-			return -1;
-	}
-	for (uint64_t off = 0; off < size; off += PAGE_2M) {
-		uint64_t *pd = table_at(e, gpa + off, 2);
-
-		/* A PDE with bit 7 maps 2 MiB (SDM 3C 29.3.2, "EPT
-		 * Translation Mechanism", table 29-4); ignore-PAT as for
-		 * 4-KiB pages (ept_map). */
-		pd[index_of(gpa + off, 2)] = (hpa + off) | perms | LARGE_PAGE |
-					     IGNORE_PAT |
-					     (uint64_t)memtype << MEMTYPE_SHIFT;
-	}
-	return 0;
+int ept_map_1g(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
+	       unsigned int perms, unsigned int memtype)
+{
+	return map_large(e, 3, gpa, hpa, size, perms, memtype);
 }
 
 uint64_t ept_pointer(const struct ept *e)

@@ -3,6 +3,7 @@
 #ifndef HV_EPT_H
 #define HV_EPT_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "x86/x86.h"
@@ -19,6 +20,13 @@ struct ept {
 	uint64_t *pml4;
 	const struct page_source *pages;
 	unsigned int table_pages; /* paging-structure pages, PML4 included */
+	/* false (ept_init's): ignore-PAT, the EPT type alone is the type;
+	 * true: the guest's PAT combines with the EPT type as it does with
+	 * the MTRRs' natively (SDM 3C 29.3.7.2, "Memory Type Used for
+	 * Translated Guest-Physical Addresses"), for a guest that is the
+	 * machine itself (resident mode: its WC frame buffer stays WC).
+	 * Set before mapping. */
+	bool guest_pat;
 };
 
 /* Permission bits of an EPT entry, bits 2:0 (SDM 3C 29.3.2, "EPT Translation
@@ -53,6 +61,12 @@ int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
  * part of the range mapped yet. They need IA32_VMX_EPT_VPID_CAP bit 16:
  * the caller checks it. */
 int ept_map_2m(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
+	       unsigned int perms, unsigned int memtype);
+
+/* The same with 1-GiB pages: gpa, hpa and size 1-GiB aligned, nothing
+ * mapped in the range yet (not even an empty page directory). They need
+ * IA32_VMX_EPT_VPID_CAP bit 17: the caller checks it. */
+int ept_map_1g(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
 	       unsigned int perms, unsigned int memtype);
 
 /* The EPT pointer: PML4 address | (4 - 1) << 3 | write-back paging structures

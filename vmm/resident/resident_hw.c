@@ -27,6 +27,7 @@
 #include "vmx/vmx_entry.h"
 #include "x86/arch.h"
 #include "x86/msr.h"
+#include "x86/mtrr.h"
 #include "x86/vmx_insn.h"
 #include "x86/x86.h"
 #include "x86/xsave.h"
@@ -1047,6 +1048,34 @@ static enum hv_status choose_controls(struct resident *r)
 	return HV_OK;
 }
 
+/* One line: the MTRRs the EPT's memory types come from, and what they
+ * made of it. */
+static void report_memory_types(const struct mtrr_state *m, uint64_t top)
+{
+	struct resident_ept_types t;
+
+	if (!m->present) {
+		hv_printf("hv: resident: EPT memory types: no MTRRs "
+			  "(CPUID.1:EDX.MTRR = 0), all write-back\n");
+		return;
+	}
+	if (!(m->def_type & MTRR_DEF_TYPE_E)) {
+		hv_printf("hv: resident: EPT memory types: the MTRRs are "
+			  "disabled (IA32_MTRR_DEF_TYPE.E = 0), all UC, as "
+			  "the processor has it\n");
+		return;
+	}
+	resident_ept_types(top, m, &t);
+	hv_printf("hv: resident: EPT memory types from the MTRRs: default %s, "
+		  "%u of %u variable ranges enabled, fixed ranges %s; UC: %lu "
+		  "MiB + %lu KiB; 2-MiB pages split into 4-KiB pages: %lu\n",
+		  memory_type_abbrev(
+			  (unsigned int)(m->def_type & MTRR_DEF_TYPE_TYPE)),
+		  mtrr_variable_enabled(m), m->nvar,
+		  mtrr_fixed_enabled(m) ? "on" : "off", t.uc >> 20,
+		  (t.uc >> 10) & 1023, (uint64_t)t.split);
+}
+
 #define PER_CPU_PAGES(s) \
 	(4u + STACK_PAGES + 1u + ((s) + PAGE - 1) / PAGE) /* VMXON VMCS GDT \
 							     IDT */
@@ -1085,8 +1114,16 @@ enum hv_status resident_start(unsigned int break_cpu)
 	if (top < (4ull << 30))
 		top = 4ull << 30; /* MMIO below 4 GiB */
 	top = (top + (1ull << 30) - 1) & ~((1ull << 30) - 1);
+	/* The MTRRs, whose types the EPT takes over (x86/mtrr.h), read on
+	 * the BSP: every CPU has the same (SDM 3A 11.11.8, "MTRR
+	 * Considerations in MP Systems"). Read before the pool is sized: each
+	 * 2-MiB page of several types needs a page table. */
+	struct mtrr_state mtrr;
+
+	mtrr_read(&cpu_hw_ops, &mtrr);
 	size_t need = 1 + (sizeof(struct resident) + PAGE - 1) / PAGE + 3 +
-		      2 * resident_ept_pages(top) +
+		      resident_ept_pages(top, &mtrr) +
+		      resident_ept_pages(top, NULL) +
 		      ncpu * PER_CPU_PAGES(sizeof(struct res_cpu));
 	size_t pool_pages = (need + 511) & ~(size_t)511;
 	uint8_t *raw = platform_alloc_runtime_pages(pool_pages + 512);
@@ -1131,7 +1168,8 @@ enum hv_status resident_start(unsigned int break_cpu)
 					      pool_pages * PAGE};
 
 	if (ept_init(&r->ept, &r->pages) ||
-	    resident_ept_identity(&r->ept, top, &hidden, 1)) {
+	    resident_ept_identity(&r->ept, top, &hidden, 1, &mtrr,
+				  caps.ept_vpid & EPT_CAP_PAGE_1GB)) {
 		hv_printf("hv: the identity EPT does not fit its pages\n");
 		return HV_OUT_OF_MEMORY;
 	}
@@ -1166,9 +1204,12 @@ enum hv_status resident_start(unsigned int break_cpu)
 	vmcs_hw_install();
 	hv_printf("hv: resident: %u CPUs (boot processor: cpu %u); hv's "
 		  "memory: %lu KiB of runtime-services data at 0x%lx, left "
-		  "out of the guest's EPT (identity map of 0-0x%lx, 2-MiB "
-		  "pages, write-back)\n",
-		  ncpu, bsp, (uint64_t)pool_pages * 4, (uint64_t)pool, top);
+		  "out of the guest's EPT (identity map of 0-0x%lx, %s "
+		  "pages)\n",
+		  ncpu, bsp, (uint64_t)pool_pages * 4, (uint64_t)pool, top,
+		  caps.ept_vpid & EPT_CAP_PAGE_1GB ? "1-GiB, 2-MiB and 4-KiB"
+						   : "2-MiB and 4-KiB");
+	report_memory_types(&mtrr, top);
 	hv_printf("hv: host IDT: hv's own, in hv's pool, one per CPU (cpu 0's "
 		  "at 0x%lx; %u 64-bit interrupt gates, IST 0): an exception "
 		  "in VMX root halts that CPU with a line on COM1, an NMI "

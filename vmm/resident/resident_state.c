@@ -218,47 +218,146 @@ bool resident_msr_read(uint32_t msr, uint64_t real, uint64_t *value)
 	return true;
 }
 
-static bool hidden_2m(uint64_t gpa, const struct resident_range *hidden,
-		      size_t n)
+/* Whether [gpa, gpa + size) holds any of hv's memory. */
+static bool hidden_in(uint64_t gpa, uint64_t size,
+		      const struct resident_range *hidden, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (gpa >= hidden[i].base &&
-		    gpa - hidden[i].base < hidden[i].size)
+		if (gpa < hidden[i].base + hidden[i].size &&
+		    hidden[i].base < gpa + size)
 			return true;
 	return false;
 }
 
-int resident_ept_identity(struct ept *e, uint64_t top,
-			  const struct resident_range *hidden, size_t n)
+/* The 2-MiB page at @base, of more than one type: runs of 4-KiB pages of
+ * one type, one ept_map call each. */
+static int map_split(struct ept *e, uint64_t base, const struct mtrr_state *m)
 {
-	if (!top || top % PAGE_2M)
-		return -1;
-	for (size_t i = 0; i < n; i++)
-		if (hidden[i].base % PAGE_2M || hidden[i].size % PAGE_2M)
-			return -1;
-	/* Runs of mapped 2-MiB pages, one ept_map_2m call each. */
-	for (uint64_t gpa = 0; gpa < top;) {
-		if (hidden_2m(gpa, hidden, n)) {
-			gpa += PAGE_2M;
-			continue;
-		}
-		uint64_t end = gpa;
+	for (uint64_t gpa = base; gpa < base + PAGE_2M;) {
+		int type = mtrr_type(m, gpa, PAGE_SIZE);
+		uint64_t end = gpa + PAGE_SIZE;
 
-		while (end < top && !hidden_2m(end, hidden, n))
-			end += PAGE_2M;
-		if (ept_map_2m(e, gpa, gpa, end - gpa, EPT_RWX, MEMORY_TYPE_WB))
+		while (end < base + PAGE_2M &&
+		       mtrr_type(m, end, PAGE_SIZE) == type)
+			end += PAGE_SIZE;
+		if (ept_map(e, gpa, gpa, end - gpa, EPT_RWX,
+			    (unsigned int)type))
 			return -1;
 		gpa = end;
 	}
 	return 0;
 }
 
-size_t resident_ept_pages(uint64_t top)
+/* [from, to), 2-MiB aligned: runs of mapped 2-MiB pages of one type, one
+ * ept_map_2m call each; a 2-MiB page of several types in 4-KiB pages. */
+static int map_2m(struct ept *e, uint64_t from, uint64_t to,
+		  const struct resident_range *hidden, size_t n,
+		  const struct mtrr_state *m)
+{
+	for (uint64_t gpa = from; gpa < to;) {
+		int type = mtrr_type(m, gpa, PAGE_2M);
+
+		if (hidden_in(gpa, PAGE_2M, hidden, n)) {
+			gpa += PAGE_2M;
+			continue;
+		}
+		if (type == MTRR_MIXED) {
+			if (map_split(e, gpa, m))
+				return -1;
+			gpa += PAGE_2M;
+			continue;
+		}
+		uint64_t end = gpa + PAGE_2M;
+
+		while (end < to && !hidden_in(end, PAGE_2M, hidden, n) &&
+		       mtrr_type(m, end, PAGE_2M) == type)
+			end += PAGE_2M;
+		if (ept_map_2m(e, gpa, gpa, end - gpa, EPT_RWX,
+			       (unsigned int)type))
+			return -1;
+		gpa = end;
+	}
+	return 0;
+}
+
+/* The GiB at @gpa as one 1-GiB page: wholly below @top, none of hv's
+ * memory, one type (MTRR_MIXED if not). */
+static int gib_type(uint64_t gpa, uint64_t top,
+		    const struct resident_range *hidden, size_t n,
+		    const struct mtrr_state *m)
+{
+	if (top - gpa < PAGE_1G || hidden_in(gpa, PAGE_1G, hidden, n))
+		return MTRR_MIXED;
+	return mtrr_type(m, gpa, PAGE_1G);
+}
+
+int resident_ept_identity(struct ept *e, uint64_t top,
+			  const struct resident_range *hidden, size_t n,
+			  const struct mtrr_state *m, bool pages_1g)
+{
+	if (!top || top % PAGE_2M)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		if (hidden[i].base % PAGE_2M || hidden[i].size % PAGE_2M)
+			return -1;
+	/* The guest is the machine: the MTRRs' types go in the EPT, and its
+	 * own PAT combines with them as it would with the MTRRs (a WC frame
+	 * buffer stays WC, UC set through the PAT stays UC). */
+	e->guest_pat = true;
+	/* GiB by GiB: runs of 1-GiB pages of one type where allowed, one
+	 * ept_map_1g call each; else the GiB's 2-MiB pages. */
+	for (uint64_t gpa = 0; gpa < top;) {
+		int type = pages_1g ? gib_type(gpa, top, hidden, n, m)
+				    : MTRR_MIXED;
+
+		if (type == MTRR_MIXED) {
+			uint64_t end =
+				gpa + PAGE_1G < top ? gpa + PAGE_1G : top;
+
+			if (map_2m(e, gpa, end, hidden, n, m))
+				return -1;
+			gpa = end;
+			continue;
+		}
+		uint64_t end = gpa + PAGE_1G;
+
+		while (end < top && gib_type(end, top, hidden, n, m) == type)
+			end += PAGE_1G;
+		if (ept_map_1g(e, gpa, gpa, end - gpa, EPT_RWX,
+			       (unsigned int)type))
+			return -1;
+		gpa = end;
+	}
+	return 0;
+}
+
+void resident_ept_types(uint64_t top, const struct mtrr_state *m,
+			struct resident_ept_types *t)
+{
+	*t = (struct resident_ept_types){0};
+	for (uint64_t gpa = 0; gpa < top; gpa += PAGE_2M) {
+		int type = mtrr_type(m, gpa, PAGE_2M);
+
+		if (type == MEMORY_TYPE_UC)
+			t->uc += PAGE_2M;
+		if (type != MTRR_MIXED)
+			continue;
+		t->split++;
+		for (uint64_t pa = gpa; pa < gpa + PAGE_2M; pa += PAGE_SIZE)
+			if (mtrr_type(m, pa, PAGE_SIZE) == MEMORY_TYPE_UC)
+				t->uc += PAGE_SIZE;
+	}
+}
+
+size_t resident_ept_pages(uint64_t top, const struct mtrr_state *m)
 {
 	uint64_t gib = (top + (1ull << 30) - 1) >> 30;
 	uint64_t pml4_entries = (top + (1ull << 39) - 1) >> 39;
+	struct resident_ept_types t = {0};
 
-	return (size_t)(1 + pml4_entries + gib);
+	if (m)
+		resident_ept_types(top, m, &t);
+	return (size_t)(1 + pml4_entries + gib) + t.split;
 }
 
 /* Paging-structure entry bits (SDM 3A 4.5, Tables 4-15 to 4-18). */

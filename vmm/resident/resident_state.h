@@ -2,8 +2,9 @@
  * captured where hv.efi --resident runs on it, turned into the guest
  * state of a VMCS; the reset state an INIT leaves (SDM 3A 9.1.1,
  * "Processor State After Reset", Table 9-1); what CPUID and the hidden
- * MSRs say; the identity EPT with hv's own memory left out. No hardware
- * access here: tests/test_resident.c runs all of it on the host. */
+ * MSRs say; the identity EPT with hv's own memory left out, typed by
+ * the MTRRs. No hardware access here: tests/test_resident.c runs all of
+ * it on the host. */
 #ifndef HV_RESIDENT_STATE_H
 #define HV_RESIDENT_STATE_H
 
@@ -13,6 +14,7 @@
 
 #include "mem/ept.h"
 #include "x86/cpu_ops.h"
+#include "x86/mtrr.h"
 
 /* In the VMCS's order of segment registers (SDM 3C 25.4.1, "Guest
  * Register State"; the encodings ES..GS, then LDTR, TR). */
@@ -137,13 +139,28 @@ struct resident_range {
 	uint64_t base, size;
 };
 
-/* Identity-maps guest-physical [0, @top) with 2-MiB pages, read, write,
- * execute, write-back (the MTRRs' types are phase 2: docs/resident.md),
- * but for the @n ranges in @hidden, hv's own memory, which stay
- * unmapped. @top and every hidden range 2-MiB aligned; -1 if not, or out
- * of table pages. */
+/* Identity-maps guest-physical [0, @top), read, write, execute, each
+ * page with the memory type the MTRRs @m give it (x86/mtrr.h): under EPT
+ * they no longer apply, the EPT's type does (SDM 3C 29.3.7.2, "Memory
+ * Type Used for Translated Guest-Physical Addresses"). 1-GiB pages where
+ * @pages_1g (IA32_VMX_EPT_VPID_CAP bit 17) and a GiB is of one type and
+ * holds none of hv's memory, else 2-MiB pages, and 4-KiB pages in a
+ * 2-MiB page of more than one type; the @n ranges in @hidden, hv's own
+ * memory, stay unmapped. @top and every hidden range 2-MiB aligned; -1
+ * if not, or out of table pages. */
 int resident_ept_identity(struct ept *e, uint64_t top,
-			  const struct resident_range *hidden, size_t n);
+			  const struct resident_range *hidden, size_t n,
+			  const struct mtrr_state *m, bool pages_1g);
+
+/* What the MTRRs make of the identity map of [0, @top): the 2-MiB pages
+ * of more than one type (mapped with 4-KiB pages) and the bytes that are
+ * UC, hidden ranges included. */
+struct resident_ept_types {
+	size_t split;
+	uint64_t uc;
+};
+void resident_ept_types(uint64_t top, const struct mtrr_state *m,
+			struct resident_ept_types *t);
 
 /* The host's own page tables (SDM 3A 4.5, "4-Level Paging"): [0, @top)
  * identity-mapped with 2-MiB pages, present, writable, supervisor, from
@@ -154,7 +171,9 @@ int resident_ept_identity(struct ept *e, uint64_t top,
 uint64_t resident_host_paging(const struct page_source *pages, uint64_t top);
 
 /* Pages the identity map of [0, @top) needs at most: the PML4, the
- * PDPTs and the page directories. */
-size_t resident_ept_pages(uint64_t top);
+ * PDPTs, the page directories, and a page table for each 2-MiB page the
+ * MTRRs @m split (hidden ranges can only make it fewer). @m NULL: no
+ * split, what resident_host_paging needs. */
+size_t resident_ept_pages(uint64_t top, const struct mtrr_state *m);
 
 #endif

@@ -20,6 +20,20 @@ struct cpu_ops {
 	void *ctx;
 };
 
+/* The physical-address width, MAXPHYADDR: CPUID.80000008H:EAX[7:0], or
+ * without that leaf the default (SDM 3A 4.1.4, "Enumeration of Paging
+ * Features by CPUID"). */
+static inline unsigned int cpu_maxphyaddr(const struct cpu_ops *cpu)
+{
+	struct cpuid_regs r;
+
+	cpu->cpuid(cpu->ctx, 0x80000000u, 0, &r);
+	if (r.eax < 0x80000008u)
+		return 36;
+	cpu->cpuid(cpu->ctx, 0x80000008u, 0, &r);
+	return r.eax & 0xffu;
+}
+
 /* The real processor (boot/ and vmm/ only; not linked in host tests). */
 extern const struct cpu_ops cpu_hw_ops;
 

@@ -10,6 +10,7 @@
 	X(IA32_TSC_ADJUST, 0x0000003b)              \
 	X(IA32_BIOS_SIGN_ID, 0x0000008b)            \
 	X(PLATFORM_INFO, 0x000000ce)                \
+	X(IA32_MTRRCAP, 0x000000fe)                 \
 	X(IA32_ARCH_CAPABILITIES, 0x0000010a)       \
 	X(IA32_FLUSH_CMD, 0x0000010b)               \
 	X(IA32_SYSENTER_CS, 0x00000174)             \
@@ -17,7 +18,21 @@
 	X(IA32_SYSENTER_EIP, 0x00000176)            \
 	X(IA32_MISC_ENABLE, 0x000001a0)             \
 	X(IA32_DEBUGCTL, 0x000001d9)                \
+	X(IA32_MTRR_PHYSBASE0, 0x00000200)          \
+	X(IA32_MTRR_PHYSMASK0, 0x00000201)          \
+	X(IA32_MTRR_FIX64K_00000, 0x00000250)       \
+	X(IA32_MTRR_FIX16K_80000, 0x00000258)       \
+	X(IA32_MTRR_FIX16K_A0000, 0x00000259)       \
+	X(IA32_MTRR_FIX4K_C0000, 0x00000268)        \
+	X(IA32_MTRR_FIX4K_C8000, 0x00000269)        \
+	X(IA32_MTRR_FIX4K_D0000, 0x0000026a)        \
+	X(IA32_MTRR_FIX4K_D8000, 0x0000026b)        \
+	X(IA32_MTRR_FIX4K_E0000, 0x0000026c)        \
+	X(IA32_MTRR_FIX4K_E8000, 0x0000026d)        \
+	X(IA32_MTRR_FIX4K_F0000, 0x0000026e)        \
+	X(IA32_MTRR_FIX4K_F8000, 0x0000026f)        \
 	X(IA32_PAT, 0x00000277)                     \
+	X(IA32_MTRR_DEF_TYPE, 0x000002ff)           \
 	X(IA32_TSC_DEADLINE, 0x000006e0)            \
 	X(IA32_VMX_BASIC, 0x00000480)               \
 	X(IA32_VMX_PINBASED_CTLS, 0x00000481)       \
@@ -77,6 +92,6 @@ static inline const char *msr_name(unsigned int index)
 #define ARCH_CAP_MDS_NO (1ull << 5)		/* no MDS */
 #define FLUSH_CMD_L1D (1ull << 0)
 
-/* IA32_EFER's bits are in x86/x86.h. */
+/* IA32_EFER's bits are in x86/x86.h; the MTRRs' in x86/mtrr.h. */
 
 #endif

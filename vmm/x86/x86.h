@@ -124,6 +124,8 @@
 	((1u << 12) /* FMA */ | (1u << 28) /* AVX */ | (1u << 29) /* F16C */)
 #define CPUID_7_EBX_AVX2 (1u << 5)
 #define CPUID_7_EBX_TSC_ADJUST (1u << 1) /* IA32_TSC_ADJUST (MSR 3BH) */
+/* Leaf 1 EDX: the MTRRs (IA32_MTRRCAP and the rest, x86/mtrr.h). */
+#define CPUID_1_EDX_MTRR (1u << 12)
 /* Leaf 1 EDX: an on-chip APIC, globally enabled (SDM 3A 11.4.3,
  * "Enabling or Disabling the Local APIC"). */
 #define CPUID_1_EDX_APIC (1u << 9)
@@ -218,6 +220,26 @@ enum memory_type {
 	MEMORY_TYPE_WB = 6,
 	MEMORY_TYPE_UC_MINUS = 7,
 };
+
+/* A memory type's usual abbreviation, for messages. */
+static inline const char *memory_type_abbrev(unsigned int type)
+{
+	switch (type) {
+	case MEMORY_TYPE_UC:
+		return "UC";
+	case MEMORY_TYPE_WC:
+		return "WC";
+	case MEMORY_TYPE_WT:
+		return "WT";
+	case MEMORY_TYPE_WP:
+		return "WP";
+	case MEMORY_TYPE_WB:
+		return "WB";
+	case MEMORY_TYPE_UC_MINUS:
+		return "UC-";
+	}
+	return "reserved";
+}
 
 /* IA32_PAT after power-up or reset: WB, WT, UC-, UC, twice — SDM 3A
  * 11.12.4, "Programming the PAT". */
