@@ -155,8 +155,7 @@ int ept_map(struct ept *e, uint64_t gpa, uint64_t hpa, uint64_t size,
 		 * "Programming the PAT"), and the guest's CD, which the real
 		 * CR0 never gets, changes nothing either; unless the guest is
 		 * the machine itself (guest_pat). */
-		pt[index_of(gpa + off, 1)] = (hpa + off) | perms |
-					     ipat(e) |
+		pt[index_of(gpa + off, 1)] = (hpa + off) | perms | ipat(e) |
 					     (uint64_t)memtype << MEMTYPE_SHIFT;
 	}
 	return 0;
