@@ -460,4 +460,5 @@ expect_resident_linux() {
 	expect "$n" '^linux-info: cpu flags: .*hypervisor' "Linux sees the hypervisor flag"
 	expect_none "$n" '^linux-info: cpu flags: (.* )?vmx( |$)' "Linux does not see VMX"
 	expect "$n" '^linux-check: done [0-9]+ ok, 0 FAIL' "/init's checks pass"
+	expect "$n" '^linux-info: hv-exits: cpu 0: [0-9]+ exits: .*cpuid=[1-9]' "hvutil hv-exits, from Linux's user space, shows resident hv's exits on cpu 0 (CPUID 40000001H)"
 }
