@@ -190,7 +190,7 @@ expect_hostile() {
 # "linux-check: NAME ok ..." that must be there; then the typed line
 # echoed back ("input got"), and the closing count with no FAIL and no
 # skip.
-LINUX_CHECKS="serial-irq uname cpu-sse2 cpu-no-vmx pci clock avx sha256 awk-float sleep fork-exec"
+LINUX_CHECKS="serial-irq uname cpu-sse2 cpu-no-vmx pci clock rtc-irq avx sha256 awk-float sleep fork-exec"
 LINUX_INPUT=hv-input-test
 
 # expect_linux NAME ALL: the step "linux" of ALL (one run of hv.efi
