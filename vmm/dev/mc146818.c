@@ -256,26 +256,27 @@ static uint64_t seconds_to_alarm(const struct mc146818 *rtc, int64_t seconds)
 }
 
 /* The flags brought up to @now: PF for a periodic tick since they last
- * were (the divider counting); then the update cycles due, the time
- * moving on by whole seconds, each setting UF at its end, and AF where
- * the new time matches the alarm. */
+ * were (the divider counting; not counted while PF is still set, as
+ * before every VM entry until the guest reads register C); then the
+ * update cycles due, the time moving on by whole seconds, each setting
+ * UF at its end, and AF where the new time matches the alarm. */
 static void advance(struct mc146818 *rtc, uint64_t now)
 {
 	unsigned int hz = mc146818_periodic_hz(rtc->cmos[RTC_REG_A]);
 
 	if (now > rtc->flags_tsc) {
-		if (hz && rtc->tsc_hz && divider_running(rtc) &&
+		if (!(rtc->cmos[RTC_REG_C] & RTC_C_PF) && hz && rtc->tsc_hz &&
+		    divider_running(rtc) &&
 		    periodic_ticks(rtc, hz, now) >
 			    periodic_ticks(rtc, hz, rtc->flags_tsc))
 			rtc->cmos[RTC_REG_C] |= RTC_C_PF;
 		rtc->flags_tsc = now;
 	}
-	if (!running(rtc) || !rtc->tsc_hz || now < rtc->second_tsc)
+	if (!running(rtc) || !rtc->tsc_hz || now < rtc->second_tsc ||
+	    now - rtc->second_tsc < rtc->tsc_hz)
 		return;
 	uint64_t n = (now - rtc->second_tsc) / rtc->tsc_hz;
 
-	if (!n)
-		return;
 	uint64_t to_alarm = seconds_to_alarm(rtc, rtc->seconds);
 
 	if (to_alarm && to_alarm <= n)
