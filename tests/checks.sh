@@ -192,7 +192,7 @@ expect_hostile() {
 # "linux-check: NAME ok ..." that must be there; then the typed line
 # echoed back ("input got"), and the closing count with no FAIL and no
 # skip.
-LINUX_CHECKS="serial-irq uname cpu-sse2 cpu-no-vmx pci clock avx sha256 awk-float sleep fork-exec hv-exits"
+LINUX_CHECKS="serial-irq uname cpu-sse2 cpu-no-vmx pci clock rtc-irq avx sha256 awk-float sleep fork-exec hv-exits"
 LINUX_INPUT=hv-input-test
 
 # expect_linux NAME ALL [STEP [GUEST]]: the step STEP (default "linux") of

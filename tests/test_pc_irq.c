@@ -1,6 +1,7 @@
 /* The PC's interrupt wiring (vmm/pc/pc_irq.c) and memory-mapped devices
- * (vmm/pc/pc_mmio.c): COM1's line through the I/O APIC or the 8259 pair
- * to the vector hv injects, as Linux programs each; the EOI of a
+ * (vmm/pc/pc_mmio.c): COM1's line and the CMOS clock's IRQ 8 through the
+ * I/O APIC or the 8259 pair to the vector hv injects, as Linux programs
+ * each; the EOI of a
  * level-triggered interrupt back to the I/O APIC; which pages are whose. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -76,26 +77,26 @@ static void test_com1_through_the_ioapic(void **state)
 	lapic_wr(X2APIC_SVR, LAPIC_SVR_ENABLE | 0xff);
 	pic_init(0xff); /* Linux masks the 8259 when it uses the I/O APIC */
 	ioapic_route(PC_COM1_IRQ, 0x24);
-	pc_irq_update(&pc);
+	pc_irq_update(&pc, 0);
 	assert_false(pc_irq_waiting(&pc));
 	uart_start_tx();
-	pc_irq_update(&pc);
+	pc_irq_update(&pc, 0);
 	assert_true(pc_irq_waiting(&pc));
 	assert_int_equal(pc_irq_take(&pc), 0x24);
 	/* Edge-triggered: the line still high is no new interrupt. */
-	pc_irq_update(&pc);
+	pc_irq_update(&pc, 0);
 	assert_false(pc_irq_waiting(&pc));
 	/* The handler reads IIR (the line falls) and writes a byte (THR
 	 * empties at once: it rises again), an interrupt while the first is
 	 * in service, taken after its EOI. */
 	assert_int_equal(uart16550_read(&pc.uart, UART_IIR_FCR) & 0xf,
 			 UART_IIR_THRI);
-	pc_irq_update(&pc);
+	pc_irq_update(&pc, 0);
 	uart16550_write(&pc.uart, UART_RBR_THR, 'x');
-	pc_irq_update(&pc);
+	pc_irq_update(&pc, 0);
 	assert_false(pc_irq_waiting(&pc)); /* 0x24 in service */
 	lapic_wr(X2APIC_EOI, 0);
-	pc_irq_update(&pc);
+	pc_irq_update(&pc, 0);
 	assert_int_equal(pc_irq_take(&pc), 0x24);
 	/* The 8259's copy of IRQ 4 was masked: nothing from there. */
 	assert_int_equal(pc.pic.pic[0].isr, 0);
@@ -108,7 +109,7 @@ static void test_com1_through_the_8259_virtual_wire(void **state)
 	lapic_wr(X2APIC_SVR, LAPIC_SVR_ENABLE | 0xff);
 	pic_init((uint8_t) ~(1u << PC_COM1_IRQ));
 	uart_start_tx();
-	pc_irq_update(&pc);
+	pc_irq_update(&pc, 0);
 	assert_false(pc_irq_waiting(&pc)); /* LINT0 masked at reset */
 	lapic_wr(X2APIC_LVT_LINT0, LAPIC_DELIVERY_EXTINT);
 	assert_true(pc_irq_waiting(&pc));
@@ -117,9 +118,9 @@ static void test_com1_through_the_8259_virtual_wire(void **state)
 	assert_false(pc_irq_waiting(&pc));
 	/* A local APIC interrupt goes first. */
 	uart16550_read(&pc.uart, UART_IIR_FCR);
-	pc_irq_update(&pc);
+	pc_irq_update(&pc, 0);
 	uart16550_write(&pc.uart, UART_RBR_THR, 'x');
-	pc_irq_update(&pc);
+	pc_irq_update(&pc, 0);
 	i8259_write(&pc.pic, 0x20, I8259_OCW2_EOI);
 	lapic_wr(X2APIC_SELF_IPI, 0x50);
 	assert_int_equal(pc_irq_take(&pc), 0x50);
@@ -135,7 +136,7 @@ static void test_8259_straight_to_the_cpu_without_apic(void **state)
 	pic_init((uint8_t) ~(1u << PC_COM1_IRQ));
 	ioapic_route(PC_COM1_IRQ, 0x24);
 	uart_start_tx();
-	pc_irq_update(&pc);
+	pc_irq_update(&pc, 0);
 	assert_int_equal(pc_irq_take(&pc), 0x34);
 	/* The I/O APIC keeps its edge for a local APIC that can take it. */
 	assert_int_equal(lapic_pending(&pc.lapic), -1);
@@ -150,18 +151,18 @@ static void test_level_triggered_eoi_reaches_the_ioapic(void **state)
 	lapic_wr(X2APIC_SVR, LAPIC_SVR_ENABLE | 0xff);
 	ioapic_route(PC_COM1_IRQ, 0x24 | (uint32_t)IOAPIC_RTE_LEVEL);
 	uart_start_tx();
-	pc_irq_update(&pc);
+	pc_irq_update(&pc, 0);
 	assert_int_equal(pc_irq_take(&pc), 0x24);
-	pc_irq_update(&pc);
+	pc_irq_update(&pc, 0);
 	assert_false(pc_irq_waiting(&pc));
 	lapic_wr(X2APIC_EOI, 0);
-	pc_irq_update(&pc);
+	pc_irq_update(&pc, 0);
 	assert_int_equal(pc_irq_take(&pc), 0x24);
 	/* The line falls: after this EOI, nothing more. */
 	uart16550_write(&pc.uart, UART_IER, 0);
-	pc_irq_update(&pc);
+	pc_irq_update(&pc, 0);
 	lapic_wr(X2APIC_EOI, 0);
-	pc_irq_update(&pc);
+	pc_irq_update(&pc, 0);
 	assert_false(pc_irq_waiting(&pc));
 }
 
@@ -182,8 +183,79 @@ static void test_input_can_wake_only_when_routed(void **state)
 	assert_true(pc_irq_input_can_wake(&pc));
 	/* Typed input then interrupts. */
 	assert_true(uart16550_receive(&pc.uart, 'a'));
-	pc_irq_update(&pc);
+	pc_irq_update(&pc, 0);
 	assert_int_equal(pc_irq_take(&pc), 0x34);
+}
+
+/* The CMOS clock's IRQ 8, its update interrupt once a second (the
+ * clock counting 1000 TSC ticks a second), as rtc-cmos enables it
+ * (RTC_UIE_ON). */
+#define RTC_HZ 1000u
+
+static void rtc_uie_on(void)
+{
+	struct rtc_time t = {2026, 12, 6, 15, 42, 21};
+
+	mc146818_init(&pc.rtc, &t, 0, RTC_HZ);
+	mc146818_select(&pc.rtc, RTC_REG_B);
+	mc146818_write(&pc.rtc, RTC_B_24H | RTC_B_UIE, 0);
+}
+
+/* rtc-cmos's handler reads register C: the line falls. */
+static void rtc_ack(uint64_t now)
+{
+	mc146818_select(&pc.rtc, RTC_REG_C);
+	assert_int_equal(mc146818_read(&pc.rtc, now) & RTC_C_IRQF, RTC_C_IRQF);
+}
+
+static void test_rtc_through_the_ioapic(void **state)
+{
+	(void)state;
+	lapic_wr(X2APIC_SVR, LAPIC_SVR_ENABLE | 0xff);
+	pic_init(0xff);
+	ioapic_route(PC_RTC_IRQ, 0x28); /* edge, active high: the ISA default */
+	rtc_uie_on();
+	assert_true(pc_irq_rtc_can_wake(&pc, 0));
+	pc_irq_update(&pc, RTC_HZ - 1);
+	assert_false(pc_irq_waiting(&pc));
+	pc_irq_update(&pc, RTC_HZ);
+	assert_int_equal(pc_irq_take(&pc), 0x28);
+	/* IRQF up: no new edge, and none to wait for, until C is read */
+	assert_false(pc_irq_rtc_can_wake(&pc, RTC_HZ));
+	pc_irq_update(&pc, 2 * RTC_HZ);
+	assert_false(pc_irq_waiting(&pc));
+	rtc_ack(2 * RTC_HZ);
+	lapic_wr(X2APIC_EOI, 0);
+	pc_irq_update(&pc, 2 * RTC_HZ);
+	assert_false(pc_irq_waiting(&pc));
+	assert_true(pc_irq_rtc_can_wake(&pc, 2 * RTC_HZ));
+	pc_irq_update(&pc, 3 * RTC_HZ);
+	assert_int_equal(pc_irq_take(&pc), 0x28);
+	/* pin 8 masked: the clock cannot wake a HLT */
+	rtc_ack(3 * RTC_HZ);
+	ioapic_route(PC_RTC_IRQ, 0x28 | (uint32_t)IOAPIC_RTE_MASKED);
+	assert_false(pc_irq_rtc_can_wake(&pc, 3 * RTC_HZ));
+	assert_int_equal(pc.pic.pic[1].isr, 0);
+}
+
+/* noapic: IRQ 8 is the slave 8259's IR0, through the master's cascade
+ * on IR2: vector 0x38 with init_8259A's bases. */
+static void test_rtc_through_the_8259_slave(void **state)
+{
+	(void)state;
+	lapic_wr(X2APIC_SVR, LAPIC_SVR_ENABLE | 0xff);
+	lapic_wr(X2APIC_LVT_LINT0, LAPIC_DELIVERY_EXTINT);
+	pic_init((uint8_t) ~(1u << I8259_CASCADE_IR));
+	rtc_uie_on();
+	i8259_write(&pc.pic, 0xa1, 0xff);
+	assert_false(pc_irq_rtc_can_wake(&pc, 0)); /* IR0 masked */
+	i8259_write(&pc.pic, 0xa1, 0xfe);
+	assert_true(pc_irq_rtc_can_wake(&pc, 0));
+	pc_irq_update(&pc, RTC_HZ);
+	assert_true(pc_irq_waiting(&pc));
+	assert_int_equal(pc_irq_take(&pc), 0x38);
+	assert_int_equal(pc.pic.pic[1].isr, 1u);
+	assert_int_equal(pc.pic.pic[0].isr, 1u << I8259_CASCADE_IR);
 }
 
 static void test_mmio_pages(void **state)
@@ -237,6 +309,8 @@ int main(void)
 			test_level_triggered_eoi_reaches_the_ioapic, setup),
 		cmocka_unit_test_setup(test_input_can_wake_only_when_routed,
 				       setup),
+		cmocka_unit_test_setup(test_rtc_through_the_ioapic, setup),
+		cmocka_unit_test_setup(test_rtc_through_the_8259_slave, setup),
 		cmocka_unit_test_setup(test_mmio_pages, setup),
 	};
 

@@ -21,11 +21,17 @@
  *                            and, under hv.efi, timer interrupts and HLT
  *                            waits in which hv calls the firmware: the
  *                            guest's AVX state is its own
+ *   hvutil rtc-uie DEV       RTC_UIE_ON on the RTC DEV, one read() of its
+ *                            interrupt data (a poll() of 3 s first),
+ *                            RTC_UIE_OFF; prints what it read, exits 1
+ *                            where nothing came
  *
  * Without libc (system calls of its own, built with -nostdlib): a static
  * glibc program is 700 KB, and under Bochs every byte of the initramfs is
  * read from the ESP by emulated instructions; this one is a few KB. */
 #include <fcntl.h>
+#include <linux/rtc.h>
+#include <poll.h>
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
@@ -207,6 +213,57 @@ static int hv_exits(void)
 	return cpus ? 0 : 1;
 }
 
+static void put_hex(int fd, uint64_t v)
+{
+	char buf[19];
+	int i = sizeof(buf) - 1;
+
+	buf[i] = 0;
+	do {
+		buf[--i] = "0123456789abcdef"[v & 0xf];
+		v >>= 4;
+	} while (v);
+	buf[--i] = 'x';
+	buf[--i] = '0';
+	put(fd, buf + i);
+}
+
+/* The RTC's update interrupt as /dev/rtcN gives it: read() blocks until
+ * one came, then returns its count (bits 8 and up) and its kind (RTC_UF,
+ * RTC_IRQF). Bounded by poll(), so that a missing interrupt fails the
+ * check instead of hanging /init. */
+static int rtc_uie(const char *dev)
+{
+	struct pollfd pfd = {0, POLLIN, 0};
+	unsigned long data = 0;
+	long fd = sys3(SYS_open, (long)dev, O_RDONLY, 0), err, n = 0;
+
+	if (fd < 0)
+		return fail(dev, fd);
+	pfd.fd = (int)fd;
+	err = sys3(SYS_ioctl, fd, RTC_UIE_ON, 0);
+	if (err < 0)
+		return fail("RTC_UIE_ON", err);
+	n = sys3(SYS_poll, (long)&pfd, 1, 3000);
+	if (n > 0)
+		n = sys3(SYS_read, fd, (long)&data, sizeof(data));
+	sys3(SYS_ioctl, fd, RTC_UIE_OFF, 0);
+	sys3(SYS_close, fd, 0, 0);
+	if (n <= 0) {
+		put(1, n ? "read failed" : "no update interrupt within 3 s");
+		put(1, " after RTC_UIE_ON\n");
+		return 1;
+	}
+	put(1, "read ");
+	put_hex(1, data);
+	put(1, " after RTC_UIE_ON: ");
+	put_u64(1, data >> 8);
+	put(1, (data & (RTC_IRQF | RTC_UF)) == (RTC_IRQF | RTC_UF)
+		       ? " update interrupt(s)\n"
+		       : " interrupt(s), not RTC_UF\n");
+	return (data & RTC_UF) && data >> 8 ? 0 : 1;
+}
+
 static int run(int argc, char **argv)
 {
 	if (argc == 2 && same(argv[1], "rdtsc")) {
@@ -222,7 +279,10 @@ static int run(int argc, char **argv)
 		return hv_exits();
 	if (argc == 3 && same(argv[1], "drain"))
 		return drain(argv[2]);
-	put(2, "usage: hvutil rdtsc | true | avx | hv-exits | drain DEV\n");
+	if (argc == 3 && same(argv[1], "rtc-uie"))
+		return rtc_uie(argv[2]);
+	put(2, "usage: hvutil rdtsc | true | avx | hv-exits | drain DEV | "
+	       "rtc-uie DEV\n");
 	return 2;
 }
 

@@ -2,7 +2,9 @@
  * the seconds since 1970-01-01 that its registers show, and the TSC value
  * at which that second began; every access first lets the whole seconds
  * since then go by (an update cycle each), so the registers are derived
- * from the time rather than stored. The format bits of register B apply
+ * from the time rather than stored. Register C's flags are brought up to
+ * each access the same way, from the TSC they were last brought up to;
+ * IRQF is not stored but computed from them and register B. The format bits of register B apply
  * as the registers are read and written. */
 #include "dev/mc146818.h"
 
@@ -73,27 +75,16 @@ static int64_t from_fields(const struct fields *f)
 	       f->hour * 3600 + f->minute * 60 + f->second;
 }
 
-static bool running(const struct mc146818 *rtc)
+/* The divider chain counts (DV not 11x, its reset). */
+static bool divider_running(const struct mc146818 *rtc)
 {
-	return !(rtc->cmos[RTC_REG_B] & RTC_B_SET) &&
-	       (rtc->cmos[RTC_REG_A] & RTC_A_DV_RESET) != RTC_A_DV_RESET;
+	return (rtc->cmos[RTC_REG_A] & RTC_A_DV_RESET) != RTC_A_DV_RESET;
 }
 
-/* The update cycles due by @now: the time moves on by whole seconds, and
- * each sets UF (and IRQF, where UIE enables it). */
-static void advance(struct mc146818 *rtc, uint64_t now)
+/* The registers count too (SET clear). */
+static bool running(const struct mc146818 *rtc)
 {
-	if (!running(rtc) || !rtc->tsc_hz || now < rtc->second_tsc)
-		return;
-	uint64_t n = (now - rtc->second_tsc) / rtc->tsc_hz;
-
-	if (!n)
-		return;
-	rtc->seconds += (int64_t)n;
-	rtc->second_tsc += n * rtc->tsc_hz;
-	rtc->cmos[RTC_REG_C] |= RTC_C_UF;
-	if (rtc->cmos[RTC_REG_B] & RTC_B_UIE)
-		rtc->cmos[RTC_REG_C] |= RTC_C_IRQF;
+	return !(rtc->cmos[RTC_REG_B] & RTC_B_SET) && divider_running(rtc);
 }
 
 /* UIP: from RTC_UIP_LEAD_US before the update until its end, the last
@@ -118,6 +109,8 @@ void mc146818_init(struct mc146818 *rtc, const struct rtc_time *t, uint64_t now,
 	rtc->cmos[RTC_REG_B] = RTC_B_POWER_ON;
 	rtc->seconds = from_fields(&f);
 	rtc->second_tsc = now;
+	rtc->divider_tsc = now;
+	rtc->flags_tsc = now;
 	rtc->tsc_hz = tsc_hz;
 }
 
@@ -162,6 +155,170 @@ static unsigned int decode_hour(const struct mc146818 *rtc, uint8_t v)
 	return h12 % 12 + (v & RTC_HOURS_PM ? 12 : 0);
 }
 
+/* The data sheet's table 5, "Periodic Interrupt Rate and Square-Wave
+ * Output Frequency", the 32.768 kHz time base's column, by RS3-RS0: 0000
+ * none; 0001 and 0010 the periods of 1000 and 1001 (3.90625 ms, 7.8125
+ * ms); 0011 122.070 us (8192 Hz), each next one twice as long, to 1111's
+ * 500 ms. */
+static const uint16_t periodic_hz[RTC_A_RS_MASK + 1] = {
+	0, 256, 128, 8192, 4096, 2048, 1024, 512, 256, 128, 64, 32, 16, 8, 4, 2,
+};
+
+unsigned int mc146818_periodic_hz(uint8_t reg_a)
+{
+	return periodic_hz[reg_a & RTC_A_RS_MASK];
+}
+
+/* The periodic ticks from the divider's second at divider_tsc to @t, at
+ * @hz: tick k of each second at ceil(k * tsc_hz / hz) into it, the last
+ * one at the next second's start, as the rate is a tap of the chain that
+ * counts the seconds. */
+static uint64_t periodic_ticks(const struct mc146818 *rtc, unsigned int hz,
+			       uint64_t t)
+{
+	if (t < rtc->divider_tsc)
+		return 0;
+	uint64_t d = t - rtc->divider_tsc;
+
+	return d / rtc->tsc_hz * hz + d % rtc->tsc_hz * hz / rtc->tsc_hz;
+}
+
+/* The TSC of periodic tick @n, the first at which periodic_ticks is @n. */
+static uint64_t periodic_tick_tsc(const struct mc146818 *rtc, unsigned int hz,
+				  uint64_t n)
+{
+	return rtc->divider_tsc + n / hz * rtc->tsc_hz +
+	       (n % hz * rtc->tsc_hz + hz - 1) / hz;
+}
+
+/* IRQF: a flag and its enable bit ("Register C"). */
+static bool irqf(const struct mc146818 *rtc)
+{
+	uint8_t b = rtc->cmos[RTC_REG_B], c = rtc->cmos[RTC_REG_C];
+
+	return ((c & RTC_C_PF) && (b & RTC_B_PIE)) ||
+	       ((c & RTC_C_AF) && (b & RTC_B_AIE)) ||
+	       ((c & RTC_C_UF) && (b & RTC_B_UIE));
+}
+
+/* The first value from @from to @last that alarm register @index
+ * matches, compared as the registers show it (register B's formats), or
+ * -1. */
+static int alarm_match(const struct mc146818 *rtc, uint8_t index,
+		       unsigned int from, unsigned int last)
+{
+	uint8_t alarm = rtc->cmos[index];
+
+	for (unsigned int v = from; v <= last; v++) {
+		uint8_t shown = index == RTC_HOURS_ALARM ? encode_hour(rtc, v)
+							 : encode(rtc, v);
+
+		if ((alarm & RTC_ALARM_DONT_CARE) == RTC_ALARM_DONT_CARE ||
+		    alarm == shown)
+			return (int)v;
+	}
+	return -1;
+}
+
+/* The seconds from @seconds to the next second whose time of day the
+ * three alarm registers match, 1 to 86400, or 0 where none ever does:
+ * hour by hour from the current one, the first minute and second that
+ * match in the first hour that has one. */
+static uint64_t seconds_to_alarm(const struct mc146818 *rtc, int64_t seconds)
+{
+	int64_t days = floor_div(seconds, SECONDS_PER_DAY);
+	unsigned int sod = (unsigned int)(seconds - days * SECONDS_PER_DAY);
+	unsigned int h0 = sod / 3600, m0 = sod / 60 % 60, s0 = sod % 60;
+
+	for (unsigned int k = 0; k <= 24; k++) {
+		unsigned int h = (h0 + k) % 24;
+		int m, s = -1;
+
+		if (alarm_match(rtc, RTC_HOURS_ALARM, h, h) < 0)
+			continue;
+		m = alarm_match(rtc, RTC_MINUTES_ALARM, k ? 0 : m0, 59);
+		if (!k && m == (int)m0) {
+			s = alarm_match(rtc, RTC_SECONDS_ALARM, s0 + 1, 59);
+			if (s < 0)
+				m = alarm_match(rtc, RTC_MINUTES_ALARM, m0 + 1,
+						59);
+		}
+		if (m < 0)
+			continue;
+		if (s < 0)
+			s = alarm_match(rtc, RTC_SECONDS_ALARM, 0, 59);
+		if (s < 0)
+			return 0;
+		return (h0 + k) * 3600ull + (unsigned int)m * 60 +
+		       (unsigned int)s - sod;
+	}
+	return 0;
+}
+
+/* The flags brought up to @now: PF for a periodic tick since they last
+ * were (the divider counting; not counted while PF is still set, as
+ * before every VM entry until the guest reads register C); then the
+ * update cycles due, the time moving on by whole seconds, each setting
+ * UF at its end, and AF where the new time matches the alarm. */
+static void advance(struct mc146818 *rtc, uint64_t now)
+{
+	unsigned int hz = mc146818_periodic_hz(rtc->cmos[RTC_REG_A]);
+
+	if (now > rtc->flags_tsc) {
+		if (!(rtc->cmos[RTC_REG_C] & RTC_C_PF) && hz && rtc->tsc_hz &&
+		    divider_running(rtc) &&
+		    periodic_ticks(rtc, hz, now) >
+			    periodic_ticks(rtc, hz, rtc->flags_tsc))
+			rtc->cmos[RTC_REG_C] |= RTC_C_PF;
+		rtc->flags_tsc = now;
+	}
+	if (!running(rtc) || !rtc->tsc_hz || now < rtc->second_tsc ||
+	    now - rtc->second_tsc < rtc->tsc_hz)
+		return;
+	uint64_t n = (now - rtc->second_tsc) / rtc->tsc_hz;
+
+	uint64_t to_alarm = seconds_to_alarm(rtc, rtc->seconds);
+
+	if (to_alarm && to_alarm <= n)
+		rtc->cmos[RTC_REG_C] |= RTC_C_AF;
+	rtc->seconds += (int64_t)n;
+	rtc->second_tsc += n * rtc->tsc_hz;
+	rtc->cmos[RTC_REG_C] |= RTC_C_UF;
+}
+
+bool mc146818_irq(struct mc146818 *rtc, uint64_t now)
+{
+	advance(rtc, now);
+	return irqf(rtc);
+}
+
+static uint64_t earlier(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+uint64_t mc146818_next_event(const struct mc146818 *rtc, uint64_t now)
+{
+	uint8_t b = rtc->cmos[RTC_REG_B];
+	unsigned int hz = mc146818_periodic_hz(rtc->cmos[RTC_REG_A]);
+	uint64_t next = UINT64_MAX;
+
+	if (irqf(rtc) || !rtc->tsc_hz)
+		return UINT64_MAX;
+	if ((b & RTC_B_PIE) && hz && divider_running(rtc))
+		next = periodic_tick_tsc(
+			rtc, hz, periodic_ticks(rtc, hz, rtc->flags_tsc) + 1);
+	if (running(rtc) && (b & RTC_B_UIE))
+		next = earlier(next, rtc->second_tsc + rtc->tsc_hz);
+	if (running(rtc) && (b & RTC_B_AIE)) {
+		uint64_t k = seconds_to_alarm(rtc, rtc->seconds);
+
+		if (k)
+			next = earlier(next, rtc->second_tsc + k * rtc->tsc_hz);
+	}
+	return next < now ? now : next;
+}
+
 uint8_t mc146818_read(struct mc146818 *rtc, uint64_t now)
 {
 	struct fields f;
@@ -191,7 +348,8 @@ uint8_t mc146818_read(struct mc146818 *rtc, uint64_t now)
 				 (update_in_progress(rtc, now) ? RTC_A_UIP
 							       : 0));
 	case RTC_REG_C:
-		v = rtc->cmos[RTC_REG_C];
+		v = (uint8_t)(rtc->cmos[RTC_REG_C] |
+			      (irqf(rtc) ? RTC_C_IRQF : 0));
 		rtc->cmos[RTC_REG_C] = 0;
 		return v;
 	case RTC_REG_D:
@@ -253,8 +411,7 @@ static void write_time(struct mc146818 *rtc, uint8_t value)
 void mc146818_write(struct mc146818 *rtc, uint8_t value, uint64_t now)
 {
 	bool was_running = running(rtc);
-	bool dv_was_reset =
-		(rtc->cmos[RTC_REG_A] & RTC_A_DV_RESET) == RTC_A_DV_RESET;
+	bool dv_was_reset = !divider_running(rtc);
 
 	advance(rtc, now);
 	switch (rtc->index) {
@@ -284,8 +441,13 @@ void mc146818_write(struct mc146818 *rtc, uint8_t value, uint64_t now)
 		rtc->cmos[rtc->index] = value;
 		return;
 	}
-	/* Restarted: from SET, the second starts now; from the divider's
+	/* The divider out of reset: its first second ends 500 ms later
+	 * ("Divider Control"), the periodic ticks counted from there.
+	 * Restarted: from SET, the second starts now; from the divider's
 	 * reset, the first update comes 500 ms later. */
+	if (dv_was_reset && divider_running(rtc))
+		rtc->divider_tsc =
+			now > rtc->tsc_hz / 2 ? now - rtc->tsc_hz / 2 : 0;
 	if (!was_running && running(rtc)) {
 		rtc->second_tsc = now;
 		if (dv_was_reset)

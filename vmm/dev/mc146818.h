@@ -12,10 +12,18 @@
  * BCD or binary and 12- or 24-hour per register B (DM, 24/12), the
  * format applied as the registers are read; SET stopping updates; the
  * divider (DV) held in reset stopping them too, the first update 500 ms
- * after it restarts; register C's UF, read to clear; register D's VRT.
- * Not modelled: the periodic and alarm interrupts (PF, AF never set) and
- * IRQ 8 itself (no interrupt controller takes it yet), daylight saving
- * (DSE), the square-wave output. Pure: time is the TSC value passed in. */
+ * after it restarts; register D's VRT. The three interrupts ("Interrupts",
+ * "Register C"): UF at the end of each update cycle, AF when an update's
+ * new time matches the three alarm registers (a byte 11xxxxxx matching
+ * any value), PF at the periodic rate of register A's RS3-RS0 (table 5),
+ * its ticks taps of the divider chain that also counts the seconds; the
+ * flags set whatever the enable bits, IRQF = PF.PIE + AF.AIE + UF.UIE,
+ * reading register C clearing them all. IRQF is the IRQ pin (active low on
+ * the chip, ISA IRQ 8 through the PC's inverter: mc146818_irq). Not
+ * modelled: daylight saving (DSE), the square-wave output, time bases
+ * other than 32.768 kHz (DV 000 and 001 run as 010), the divider's phase
+ * across SET (the second restarts as SET is cleared, as before). Pure:
+ * time is the TSC value passed in. */
 #ifndef HV_MC146818_H
 #define HV_MC146818_H
 
@@ -53,6 +61,7 @@ enum rtc_register {
 #define RTC_A_DV_MASK 0x70u
 #define RTC_A_DV_32768HZ 0x20u
 #define RTC_A_DV_RESET 0x60u
+#define RTC_A_RS_MASK 0x0fu
 /* Register B. */
 #define RTC_B_SET 0x80u
 #define RTC_B_PIE 0x40u
@@ -62,7 +71,8 @@ enum rtc_register {
 #define RTC_B_DM_BINARY 0x04u
 #define RTC_B_24H 0x02u
 #define RTC_B_DSE 0x01u
-/* Register C: interrupt flags, cleared by reading it. */
+/* Register C: interrupt flags, cleared by reading it; IRQF is PF, AF
+ * and UF each with its enable bit in register B (PIE, AIE, UIE). */
 #define RTC_C_IRQF 0x80u
 #define RTC_C_PF 0x40u
 #define RTC_C_AF 0x20u
@@ -79,6 +89,9 @@ enum rtc_register {
  * before it; it lasts tUC = 1984 us (32.768 kHz time base). */
 #define RTC_UIP_LEAD_US 244u
 #define RTC_UPDATE_CYCLE_US 1984u
+/* An alarm register whose bits 7:6 are both set matches any value
+ * ("Alarm": the "don't care" code, C0-FF). */
+#define RTC_ALARM_DONT_CARE 0xc0u
 
 /* A calendar time, UTC as the PC's firmware gives it (year 0-9999). */
 struct rtc_time {
@@ -98,6 +111,9 @@ struct mc146818 {
 					   of the week, against the date's */
 	uint64_t second_tsc;	      /* the TSC when that second began */
 	uint64_t tsc_hz;
+	uint64_t divider_tsc; /* the TSC when a second of the divider chain
+				 began: the periodic ticks' phase */
+	uint64_t flags_tsc;   /* register C's flags are as of this TSC */
 };
 
 /* Power-on state (RTC_A_POWER_ON, RTC_B_POWER_ON), showing @t from TSC
@@ -109,6 +125,17 @@ void mc146818_select(struct mc146818 *rtc, uint8_t value);
 /* Port 0x71 at TSC @now: the selected register. */
 uint8_t mc146818_read(struct mc146818 *rtc, uint64_t now);
 void mc146818_write(struct mc146818 *rtc, uint8_t value, uint64_t now);
+/* The IRQ line at @now (high: the PC's IRQ 8 asserted): IRQF, with the
+ * flags brought up to @now. */
+bool mc146818_irq(struct mc146818 *rtc, uint64_t now);
+/* The TSC at which IRQF next rises, from the flags as last brought up
+ * (by any access or mc146818_irq): @now where that moment has passed,
+ * UINT64_MAX where IRQF is up already (it rises again only after register
+ * C is read) or no enabled source will set it. */
+uint64_t mc146818_next_event(const struct mc146818 *rtc, uint64_t now);
+/* The periodic interrupt's rate for register A's RS3-RS0, in Hz (0:
+ * none). */
+unsigned int mc146818_periodic_hz(uint8_t reg_a);
 /* The time the clock shows at @now (for tests and hv's own line). */
 void mc146818_time(struct mc146818 *rtc, uint64_t now, struct rtc_time *t);
 

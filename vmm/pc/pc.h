@@ -28,6 +28,10 @@
 /* COM1, the one UART (its eight registers from here), on ISA IRQ 4. */
 #define PC_COM1 0x3f8u
 #define PC_COM1_IRQ 4u
+/* The CMOS clock's IRQ pin, through an inverter: ISA IRQ 8, the slave
+ * 8259's IR0 and the I/O APIC's pin 8, edge-triggered and active high
+ * (the ISA default; the MADT has no override for it). */
+#define PC_RTC_IRQ 8u
 /* The keyboard controller's status port: 0x01 (output full, input
  * empty) makes Linux's i8042 probe give up at once instead of after a
  * second of timeouts; 0xFE written to it is the PC's reset line. */
@@ -148,18 +152,21 @@ bool pc_port_in(struct pc *pc, uint16_t port, unsigned int size, uint64_t now,
 bool pc_port_out(struct pc *pc, uint16_t port, unsigned int size,
 		 uint32_t value, uint64_t now);
 
-/* The interrupt wiring (pc_irq.c). pc_irq_update: the devices' lines to
- * the 8259 pair and the I/O APIC, the I/O APIC's messages and the local
- * APIC's EOIs between them; before every entry, after any device state
- * changed. pc_irq_waiting: an interrupt would be taken if the guest
+/* The interrupt wiring (pc_irq.c). pc_irq_update: the devices' lines at
+ * TSC @now to the 8259 pair and the I/O APIC, the I/O APIC's messages and
+ * the local APIC's EOIs between them; before every entry, after any
+ * device state changed. pc_irq_waiting: an interrupt would be taken if the guest
  * could (from the local APIC, or the 8259 through LINT0); pc_irq_take:
  * its vector, acknowledged, or -1. pc_irq_input_can_wake: console input
  * would interrupt a guest that waits for it (the UART's receive
- * interrupt enabled and routed). */
-void pc_irq_update(struct pc *pc);
+ * interrupt enabled and routed). pc_irq_rtc_can_wake: the CMOS clock's
+ * IRQ 8 will rise (mc146818_next_event) and be delivered as things are
+ * set up. */
+void pc_irq_update(struct pc *pc, uint64_t now);
 bool pc_irq_waiting(const struct pc *pc);
 int pc_irq_take(struct pc *pc);
 bool pc_irq_input_can_wake(const struct pc *pc);
+bool pc_irq_rtc_can_wake(const struct pc *pc, uint64_t now);
 
 /* A load or store of @size bytes at guest-physical @gpa outside guest
  * memory (pc_mmio.c): the xAPIC page or the I/O APIC. False: nothing of

@@ -36,9 +36,10 @@ static void set_isa_irq(struct pc *pc, unsigned int irq, bool level)
 	ioapic_set_irq(&pc->ioapic, isa_irq_pin(irq), level);
 }
 
-void pc_irq_update(struct pc *pc)
+void pc_irq_update(struct pc *pc, uint64_t now)
 {
 	set_isa_irq(pc, PC_COM1_IRQ, uart16550_irq_line(&pc->uart));
+	set_isa_irq(pc, PC_RTC_IRQ, mc146818_irq(&pc->rtc, now));
 	int eoi = lapic_take_level_eoi(&pc->lapic);
 
 	if (eoi >= 0)
@@ -103,4 +104,10 @@ bool pc_irq_input_can_wake(const struct pc *pc)
 	return (pc->uart.ier & UART_IER_RDI) &&
 	       (pc->uart.mcr & UART_MCR_OUT2) &&
 	       isa_irq_routed(pc, PC_COM1_IRQ);
+}
+
+bool pc_irq_rtc_can_wake(const struct pc *pc, uint64_t now)
+{
+	return mc146818_next_event(&pc->rtc, now) != UINT64_MAX &&
+	       isa_irq_routed(pc, PC_RTC_IRQ);
 }

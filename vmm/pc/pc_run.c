@@ -255,7 +255,7 @@ enum exit_verdict pc_before_entry(struct vcpu *v)
 	fpu_for_guest();
 	redeliver_interrupted_event(pc);
 	lapic_update(&pc->lapic, now);
-	pc_irq_update(pc);
+	pc_irq_update(pc, now);
 	bool window = false;
 
 	if (pc_irq_waiting(pc)) {
@@ -282,16 +282,20 @@ enum exit_verdict pc_before_entry(struct vcpu *v)
 	}
 	set_interrupt_window(pc, window);
 
-	/* Wake hv when the APIC's timer is due, or when the host is to be
-	 * served next (serve_host: the firmware's console input, its
-	 * watchdog, its interrupts), whichever is first, and no sooner: an
-	 * earlier expiry would find nothing to do. A guest that exits on
+	/* Wake hv when the APIC's timer is due, or the CMOS clock's IRQ 8
+	 * (an enabled update, alarm or periodic interrupt), or when the host
+	 * is to be served next (serve_host: the firmware's console input,
+	 * its watchdog, its interrupts), whichever is first, and no sooner:
+	 * an earlier expiry would find nothing to do. A guest that exits on
 	 * its own meanwhile is served at those exits. */
 	uint64_t wake = pc->input_poll_tsc + pc->tsc_hz / PC_INPUT_POLLS_PER_S;
 	uint64_t next = lapic_next_event(&pc->lapic);
+	uint64_t rtc = mc146818_next_event(&pc->rtc, now);
 
 	if (next && next < wake)
 		wake = next;
+	if (rtc < wake)
+		wake = rtc;
 	/* Rounded up, in the timer's unit (TSC >> rate), at most what the
 	 * 32-bit field holds. */
 	uint64_t step = (1ull << pc->timer_rate) - 1;
@@ -340,17 +344,18 @@ enum exit_verdict pc_hlt(struct vcpu *v)
 		uint64_t now = v->ops->read_tsc();
 
 		lapic_update(&pc->lapic, now);
-		pc_irq_update(pc);
+		pc_irq_update(pc, now);
 		if (pc_irq_waiting(pc))
 			return VERDICT_RESUME;
-		/* Only the timer or console input can end the wait, and only
-		 * if its interrupt can be delivered as the APIC and the
-		 * 8259 stand: masked, software-disabled or held back by TPR
-		 * or ISR, it would wake nothing while the host served the
-		 * firmware for ever. A receive interrupt that is enabled
-		 * and routed is a reason to wait: a shell waits for its
-		 * user. */
+		/* Only the timers (the APIC's, the CMOS clock's) or console
+		 * input can end the wait, and only if its interrupt can be
+		 * delivered as the APIC and the 8259 stand: masked,
+		 * software-disabled or held back by TPR or ISR, it would
+		 * wake nothing while the host served the firmware for ever.
+		 * A receive interrupt that is enabled and routed is a reason
+		 * to wait: a shell waits for its user. */
 		if (!lapic_timer_can_interrupt(&pc->lapic) &&
+		    !pc_irq_rtc_can_wake(pc, now) &&
 		    !pc_irq_input_can_wake(pc)) {
 			console_flush(v);
 			hv_printf("hv: guest %s: halted with no timer armed "
