@@ -175,7 +175,21 @@ $(BUILD)/hv-linux.img: $(BUILD)/hv.efi linux scripts/mkimage.sh
 		EFI/BOOT/hv.cfg=$(LINUX_DIR)/hv.cfg EFI/BOOT/vmlinuz=$(LINUX_DIR)/vmlinuz \
 		EFI/BOOT/initrd.img=$(LINUX_DIR)/initrd.img
 
-image: $(BUILD)/hv.img $(BUILD)/hv-linux.img
+# A third stick, for hv below the OS (docs/resident.md): hv.efi --resident
+# on every CPU, then the same kernel chained through its EFI stub
+# (--chain=), the firmware's and then Linux's machine running on top.
+$(BUILD)/hv-resident.cfg: $(LINUX_DIR)/cmdline
+	printf '%s\n' '# hv.cfg of build/hv-resident.img (make image): hv resident, then Linux on top.' \
+	  "--resident --chain=vmlinuz.efi --append=\"initrd=\\EFI\\BOOT\\initrd.img $$(cat $<) efi=noruntime\"" >$@
+
+$(LINUX_DIR)/cmdline: linux
+
+$(BUILD)/hv-resident.img: $(BUILD)/hv.efi $(BUILD)/hvrt.efi linux $(BUILD)/hv-resident.cfg scripts/mkimage.sh
+	scripts/mkimage.sh $@ EFI/BOOT/BOOTX64.EFI=$(BUILD)/hv.efi \
+		EFI/BOOT/hvrt.efi=$(BUILD)/hvrt.efi EFI/BOOT/hv.cfg=$(BUILD)/hv-resident.cfg \
+		EFI/BOOT/vmlinuz.efi=$(LINUX_DIR)/vmlinuz EFI/BOOT/initrd.img=$(LINUX_DIR)/initrd.img
+
+image: $(BUILD)/hv.img $(BUILD)/hv-linux.img $(BUILD)/hv-resident.img
 
 # Exit-path benchmark under Bochs: a table of ticks per round trip, twice.
 bench: all

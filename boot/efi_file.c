@@ -64,6 +64,18 @@ static EFI_STATUS open_file(EFI_HANDLE image, const char *name,
 	return EFI_ERROR(st) ? EFI_NOT_FOUND : EFI_SUCCESS;
 }
 
+EFI_DEVICE_PATH *efi_file_device_path(EFI_HANDLE image, const char *name)
+{
+	EFI_LOADED_IMAGE *li = NULL;
+	CHAR16 path[EFI_FILE_PATH_MAX + 1];
+
+	if (EFI_ERROR(uefi_call_wrapper(BS->HandleProtocol, 3, image,
+					&LoadedImageProtocol, (void **)&li)) ||
+	    !resolve(li, name, path, COUNT_OF(path)))
+		return NULL;
+	return FileDevicePath(li->DeviceHandle, path);
+}
+
 EFI_STATUS efi_read_file(EFI_HANDLE image, const char *name, UINTN max_size,
 			 void **data, UINTN *size)
 {

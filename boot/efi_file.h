@@ -20,6 +20,11 @@ EFI_STATUS efi_read_file(EFI_HANDLE image, const char *name, UINTN max_size,
 			 void **data, UINTN *size);
 void efi_free_file(void *data, UINTN size);
 
+/* The device path of @name (as efi_read_file resolves it) on hv.efi's
+ * volume, for LoadImage; FreePool it. NULL when the path is longer than
+ * EFI_FILE_PATH_MAX or the volume is unknown. */
+EFI_DEVICE_PATH *efi_file_device_path(EFI_HANDLE image, const char *name);
+
 /* What efi_read_file's error status means, for a message after the
  * file's name. */
 const char *efi_file_error_text(EFI_STATUS st);

@@ -145,7 +145,8 @@ usage:
 	hv_printf("hv: %s\n", e);
 	hv_printf("hv: usage: hv.efi [--caps] [--dump] [--debug-wait] "
 		  "[--watchdog=SLICES] [--break-entry=host-tr|guest-rflags] "
-		  "[--resident [--break-cpu=N] | --unload] "
+		  "[--resident [--break-cpu=N] [--chain=FILE "
+		  "[--append=\"TEXT\"]] | --unload] "
 		  "[GUEST.bin | --kernel=FILE [--initrd=FILE] "
 		  "[--append=\"TEXT\"] [--mem=SIZE]]\n");
 	return HV_BAD_ARGUMENT;
@@ -301,6 +302,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	if (st == HV_OK && (cl.resident || cl.unload)) {
 		EFI_STATUS rest = resident_command(image, li, &cl, &st);
 
+		/* hv below (now, or since an earlier run): the next image. */
+		if (cl.chain[0] &&
+		    (rest == EFI_SUCCESS || rest == EFI_ALREADY_STARTED))
+			rest = resident_chain(image, &cl, &boot_cpu,
+					      firmware_gs_base);
 		hv_printf("hv: returning to firmware: %s (EFI status 0x%lx)\n",
 			  hv_status_name(st), (unsigned long)rest);
 		percpu_leave(firmware_gs_base);

@@ -124,3 +124,52 @@ EFI_STATUS resident_command(EFI_HANDLE image, const EFI_LOADED_IMAGE *li,
 		*hst = HV_VMX_FAILED;
 	return st;
 }
+
+/* The next image of the boot, started as the boot manager starts a
+ * Boot#### entry (UEFI 2.10 3.1.1, "Boot Manager Programming"): LoadImage
+ * from its device path, so that it knows its own volume (a kernel's EFI
+ * stub reads initrd= from there), and its command line as LoadOptions,
+ * UCS-2. It runs on top of hv like anything the firmware runs. */
+EFI_STATUS resident_chain(EFI_HANDLE image, const struct cmdline *cl,
+			  struct hv_cpu *c, uint64_t firmware_gs_base)
+{
+	static CHAR16 opts[CMDLINE_MAX_APPEND];
+	EFI_DEVICE_PATH *dp = efi_file_device_path(image, cl->chain);
+	EFI_HANDLE h = NULL;
+	EFI_STATUS st;
+
+	if (!dp) {
+		hv_printf("hv: --chain=%s: the path is longer than %u "
+			  "characters, or hv.efi's volume is unknown\n",
+			  cl->chain, EFI_FILE_PATH_MAX);
+		return EFI_INVALID_PARAMETER;
+	}
+	st = uefi_call_wrapper(BS->LoadImage, 6, FALSE, image, dp, NULL, 0, &h);
+	FreePool(dp);
+	if (EFI_ERROR(st)) {
+		hv_printf("hv: --chain=%s: %s (LoadImage: EFI status 0x%lx)\n",
+			  cl->chain,
+			  st == EFI_NOT_FOUND ? "not found next to hv.efi"
+					      : "the firmware cannot load it",
+			  (unsigned long)st);
+		return st;
+	}
+	EFI_LOADED_IMAGE *li = NULL;
+	UINTN k = put(opts, 0, cl->append);
+
+	opts[k] = 0;
+	uefi_call_wrapper(BS->HandleProtocol, 3, h, &LoadedImageProtocol,
+			  (void **)&li);
+	if (li && k) {
+		li->LoadOptions = opts;
+		li->LoadOptionsSize = (UINT32)((k + 1) * sizeof(CHAR16));
+	}
+	hv_printf("hv: chaining to %s%s%s, with hv resident below it\n",
+		  cl->chain, k ? " " : "", cl->append);
+	percpu_leave(firmware_gs_base);
+	st = uefi_call_wrapper(BS->StartImage, 3, h, NULL, NULL);
+	percpu_enter(c, 0);
+	hv_printf("hv: %s returned EFI status 0x%lx\n", cl->chain,
+		  (unsigned long)st);
+	return st;
+}

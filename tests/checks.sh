@@ -456,7 +456,8 @@ expect_resident() {
 expect_resident_linux() {
 	local n=$1 all=$2
 	in_step "$n" "$all" resident '^hv: resident on 2 CPUs: the firmware carries on as the guest' "hv resident on both CPUs"
-	expect "$n" '^(\[ *[0-9.]+\] )?Linux version ' "the shell started the kernel's EFI stub under hv"
+	in_step "$n" "$all" resident '^hv: chaining to vmlinuz\.efi initrd=.*, with hv resident below it$' "hv.efi --chain=vmlinuz.efi started the kernel's EFI stub with its command line"
+	expect "$n" '^(\[ *[0-9.]+\] )?Linux version ' "the kernel's EFI stub ran under hv"
 	expect "$n" '^linux-info: cpu flags: .*hypervisor' "Linux sees the hypervisor flag"
 	expect_none "$n" '^linux-info: cpu flags: (.* )?vmx( |$)' "Linux does not see VMX"
 	expect "$n" '^linux-check: done [0-9]+ ok, 0 FAIL' "/init's checks pass"

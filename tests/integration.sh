@@ -538,8 +538,10 @@ else
 	{
 		echo '@echo -off'
 		echo 'fs0:'
-		hv_step resident --resident
-		echo "vmlinuz.efi initrd=\\initrd.img $(cat scripts/linux-guest/cmdline) efi=noruntime hv.test=1 hv.input=0 hv.bochs=1"
+		# One command: hv below the firmware, then the kernel's EFI stub
+		# chained with its command line (--chain=, as a USB stick's
+		# hv.cfg has it: build/hv-resident.img).
+		hv_step resident "--resident --chain=vmlinuz.efi --append=\"initrd=\\initrd.img $(cat scripts/linux-guest/cmdline) efi=noruntime hv.test=1 hv.input=0 hv.bochs=1\""
 		echo 'reset -s'
 	} >build/test/resident-linux.nsh
 	rl_img=build/test/resident-linux.img

@@ -122,6 +122,40 @@ static void resident_options(void **state)
 			    "--resident: the firmware is the guest, no other");
 }
 
+/* --chain=FILE: with --resident, and --append= is its command line. */
+static void chain_after_resident(void **state)
+{
+	struct cmdline c = {0};
+	char err[200];
+
+	(void)state;
+	assert_null(parse("--resident --chain=vmlinuz.efi "
+			  "--append=\"initrd=\\initrd.img console=ttyS0\"",
+			  false, &c));
+	assert_string_equal(c.chain, "vmlinuz.efi");
+	assert_string_equal(c.append, "initrd=\\initrd.img console=ttyS0");
+	assert_null(cmdline_check(&c, err, sizeof(err)));
+
+	struct cmdline alone = {0};
+
+	assert_null(parse("--chain=grubx64.efi", false, &alone));
+	assert_string_equal(cmdline_check(&alone, err, sizeof(err)),
+			    "--chain=grubx64.efi: only with --resident");
+
+	struct cmdline initrd = {0};
+
+	assert_null(parse("--resident --chain=vmlinuz.efi --initrd=i.img",
+			  false, &initrd));
+	assert_string_equal(cmdline_check(&initrd, err, sizeof(err)),
+			    "--chain=vmlinuz.efi: --initrd= is the kernel's, "
+			    "not the chained image's (give initrd= in "
+			    "--append=)");
+
+	struct cmdline empty = {0};
+
+	assert_non_null(parse("--resident --chain=", false, &empty));
+}
+
 static void watchdog_takes_1_to_a_million_slices(void **state)
 {
 	struct cmdline c = {0};
@@ -666,6 +700,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(empty_text_changes_nothing),
 		cmocka_unit_test(resident_options),
+		cmocka_unit_test(chain_after_resident),
 		cmocka_unit_test(shell_line_skips_the_program_name),
 		cmocka_unit_test(config_file_words_and_comments),
 		cmocka_unit_test(later_text_adds_to_earlier),

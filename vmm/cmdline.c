@@ -169,7 +169,7 @@ static const char *mem_mib(const char *v, size_t m, uint32_t *mib, char *buf,
 	return NULL;
 }
 
-/* --kernel=FILE, --initrd=FILE, --append=TEXT, --mem=SIZE. */
+/* --kernel=FILE, --initrd=FILE, --append=TEXT, --mem=SIZE, --chain=FILE. */
 static const char *apply_linux(const char *w, size_t n, struct cmdline *out,
 			       char *err, size_t err_size, bool *matched)
 {
@@ -182,6 +182,8 @@ static const char *apply_linux(const char *w, size_t n, struct cmdline *out,
 		path = out->kernel;
 	else if (value_of(w, n, "--initrd=", &v, &m))
 		path = out->initrd;
+	else if (value_of(w, n, "--chain=", &v, &m))
+		path = out->chain;
 	if (path) {
 		why = unquote(&v, &m);
 		if (why)
@@ -401,6 +403,22 @@ const char *cmdline_check(const struct cmdline *c, char *err, size_t err_size)
 			    c->resident ? "--resident" : "--unload");
 		return err;
 	}
+	if (c->chain[0] && !c->resident) {
+		hv_snprintf(err, err_size, "--chain=%s: only with --resident",
+			    shown_str(c->chain, a));
+		return err;
+	}
+	if (c->chain[0] && (c->initrd[0] || c->mem_mib)) {
+		hv_snprintf(err, err_size,
+			    "--chain=%s: %s is the kernel's, not the chained "
+			    "image's (give initrd= in --append=)",
+			    shown_str(c->chain, a),
+			    c->initrd[0] ? "--initrd=" : "--mem=");
+		return err;
+	}
+	/* --append= is the chained image's command line. */
+	if (c->chain[0])
+		return NULL;
 	if (c->kernel[0] && c->guest[0])
 		hv_snprintf(err, err_size,
 			    "--kernel=%s and %s: choose one guest",

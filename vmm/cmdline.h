@@ -67,6 +67,12 @@ struct cmdline {
 	bool resident;
 	bool unload;
 	uint32_t break_cpu;
+	/* --chain=FILE with --resident: once hv is below the firmware (or
+	 * was already), hv.efi starts the EFI image FILE (a path next to
+	 * hv.efi, or from the volume's root with a leading \), its command
+	 * line --append='s text: a kernel's EFI stub, a boot loader. Empty:
+	 * none. */
+	char chain[CMDLINE_MAX_PATH];
 };
 
 /* Parses @text (ASCII, NUL-terminated) into @out, on top of what @out
