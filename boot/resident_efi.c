@@ -134,9 +134,22 @@ EFI_STATUS resident_chain(EFI_HANDLE image, const struct cmdline *cl,
 			  struct hv_cpu *c, uint64_t firmware_gs_base)
 {
 	static CHAR16 opts[CMDLINE_MAX_APPEND];
-	EFI_DEVICE_PATH *dp = efi_file_device_path(image, cl->chain);
+	EFI_DEVICE_PATH *dp;
 	EFI_HANDLE h = NULL;
 	EFI_STATUS st;
+
+	/* The next boot entry: the boot manager's own way there. A
+	 * Boot#### whose image returns an error has failed, and the boot
+	 * manager tries the next one in BootOrder (UEFI 2.10 3.1.1, "Boot
+	 * Manager Programming"), with its own device-path expansion and
+	 * options, which no copy here would match. */
+	if (cmdline_chain_next(cl)) {
+		hv_printf("hv: --chain=next: returning EFI_NOT_STARTED, so "
+			  "that the boot manager starts the next entry of "
+			  "BootOrder, with hv resident below it\n");
+		return EFI_NOT_STARTED;
+	}
+	dp = efi_file_device_path(image, cl->chain);
 
 	if (!dp) {
 		hv_printf("hv: --chain=%s: the path is longer than %u "

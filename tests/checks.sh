@@ -14,6 +14,7 @@
 #   expect_linux_debian NAME ALL     its step with Debian's own initramfs
 #   expect_linux_minimal NAME ALL N  its step with a busybox init's rc
 #   expect_stopped NAME ALL STEP GUEST  a step ended by Ctrl-A x
+#   expect_resident_next NAME ALL    --chain=next from a boot entry
 #   expect_input NAME ALL CASES      the bad-input boot's steps of ALL
 #
 # Verdicts come from hv.efi's own lines only. hv prints every line of its
@@ -449,6 +450,20 @@ expect_resident() {
 	in_step "$n" "$all" break0 '^hv: cpu 1: left VMX operation after [0-9]+ VM exits' "--break-cpu=0: the AP already in VMX leaves it"
 	in_step "$n" "$all" break0 '^hv-test: break0 returned 0x15$' "--break-cpu=0: EFI_ABORTED"
 	in_step "$n" "$all" after '^hv: summary guest=tiny result=ok' "an ordinary hv.efi run afterwards passes: the firmware carried on"
+}
+
+# expect_resident_next NAME LOG: a stick whose BOOTX64.EFI is hv.efi with
+# hv.cfg "--resident --chain=next": hv goes resident on both CPUs and
+# returns EFI_NOT_STARTED, so the boot manager starts the next boot entry
+# (OVMF's shell), whose startup.nsh then finds hv already there and
+# unloads it.
+expect_resident_next() {
+	local n=$1 all=$2
+	expect "$n" '^hv: resident on 2 CPUs: the firmware carries on as the guest' "the boot entry's hv.efi (hv.cfg: --resident --chain=next) is resident on both CPUs"
+	expect "$n" '^hv: --chain=next: returning EFI_NOT_STARTED, so that the boot manager starts the next entry of BootOrder' "--chain=next hands the boot on to the boot manager's next entry"
+	in_step "$n" "$all" again '^hv: already resident on 2 of 2 CPUs; nothing changed' "the next entry (the shell) runs on top of hv: already resident on both CPUs"
+	in_step "$n" "$all" unload '^hv: unloaded: 2 of 2 CPUs out of VMX operation' "--unload from that shell: both CPUs out"
+	in_step "$n" "$all" unload '^hv-test: unload returned 0x0$' "--unload: EFI_SUCCESS"
 }
 
 # expect_resident_linux NAME LOG: Debian's kernel from the shell with hv

@@ -526,6 +526,28 @@ if ! scripts/mkimage.sh "$resident_img" hv.efi=build/hv.efi hvrt.efi=build/hvrt.
 elif boot bochs-resident bochs "$resident_img" 300 --cpus 2; then
 	expect_resident bochs-resident "$LOG"
 fi
+# A stick as build/hv-resident.img is, with --chain=next: its
+# BOOTX64.EFI (hv.efi, hv.cfg "--resident --chain=next") is the first
+# boot entry; hv goes resident and hands the boot to the next entry,
+# OVMF's shell, whose startup.nsh (hv.efi at the root, no hv.cfg there)
+# finds hv already resident and unloads it.
+{
+	echo '@echo -off'
+	echo 'fs0:'
+	hv_step again --resident
+	hv_step unload --unload
+	echo 'reset -s'
+} >build/test/resident-next.nsh
+echo '--resident --chain=next' >build/test/resident-next.cfg
+rn_img=build/test/resident-next.img
+rm -f "$rn_img"
+if ! scripts/mkimage.sh "$rn_img" EFI/BOOT/BOOTX64.EFI=build/hv.efi EFI/BOOT/hvrt.efi=build/hvrt.efi \
+	EFI/BOOT/hv.cfg=build/test/resident-next.cfg hv.efi=build/hv.efi hvrt.efi=build/hvrt.efi \
+	startup.nsh=build/test/resident-next.nsh; then
+	not_ok "bochs-resident-next: could not build $rn_img"
+elif boot bochs-resident-next bochs "$rn_img" 300 --cpus 2; then
+	expect_resident_next bochs-resident-next "$LOG"
+fi
 # Phase 2's first step: Debian's kernel booted by the shell through its
 # EFI stub with hv resident on both CPUs (efi=noruntime: Linux does not
 # call SetVirtualAddressMap, which would relocate hv's runtime image;

@@ -154,6 +154,21 @@ static void chain_after_resident(void **state)
 	struct cmdline empty = {0};
 
 	assert_non_null(parse("--resident --chain=", false, &empty));
+
+	struct cmdline next = {0};
+
+	assert_null(parse("--resident --chain=next", false, &next));
+	assert_true(cmdline_chain_next(&next));
+	assert_null(cmdline_check(&next, err, sizeof(err)));
+	assert_null(parse("--append=\"quiet\"", false, &next));
+	assert_string_equal(cmdline_check(&next, err, sizeof(err)),
+			    "--chain=next --append=\"quiet\": the next boot "
+			    "entry has its own options");
+	assert_false(cmdline_chain_next(&c));
+	struct cmdline nextish = {0};
+
+	assert_null(parse("--resident --chain=next.efi", false, &nextish));
+	assert_false(cmdline_chain_next(&nextish));
 }
 
 static void watchdog_takes_1_to_a_million_slices(void **state)

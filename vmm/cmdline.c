@@ -416,6 +416,13 @@ const char *cmdline_check(const struct cmdline *c, char *err, size_t err_size)
 			    c->initrd[0] ? "--initrd=" : "--mem=");
 		return err;
 	}
+	if (cmdline_chain_next(c) && c->has_append) {
+		hv_snprintf(err, err_size,
+			    "--chain=next --append=\"%s\": the next boot "
+			    "entry has its own options",
+			    shown_str(c->append, a));
+		return err;
+	}
 	/* --append= is the chained image's command line. */
 	if (c->chain[0])
 		return NULL;
@@ -578,4 +585,14 @@ enum cmdline_options cmdline_load_options(const uint16_t *w, size_t n,
 	}
 	out[len] = '\0';
 	return CMDLINE_OPTIONS_TEXT;
+}
+
+bool cmdline_chain_next(const struct cmdline *c)
+{
+	const char *next = CMDLINE_CHAIN_NEXT;
+	size_t n = 0;
+
+	while (next[n])
+		n++;
+	return word_is(c->chain, n, next) && !c->chain[n];
 }

@@ -17,6 +17,8 @@
 #include <stdint.h>
 
 #define CMDLINE_MAX_PATH 128
+/* --chain=next: the boot entry after hv.efi's in BootOrder. */
+#define CMDLINE_CHAIN_NEXT "next"
 /* --append=: at most this many bytes less one (the NUL). Debian's 6.1
  * kernel takes 2047 (its setup header's cmdline_size); the vmm's loader
  * refuses what the kernel at hand does not take. */
@@ -70,7 +72,8 @@ struct cmdline {
 	/* --chain=FILE with --resident: once hv is below the firmware (or
 	 * was already), hv.efi starts the EFI image FILE (a path next to
 	 * hv.efi, or from the volume's root with a leading \), its command
-	 * line --append='s text: a kernel's EFI stub, a boot loader. Empty:
+	 * line --append='s text: a kernel's EFI stub, a boot loader.
+	 * CMDLINE_CHAIN_NEXT: the boot manager's next boot entry. Empty:
 	 * none. */
 	char chain[CMDLINE_MAX_PATH];
 };
@@ -80,6 +83,9 @@ struct cmdline {
  * the program name). Returns NULL, or a message naming the bad word. */
 const char *cmdline_parse(const char *text, bool skip_program,
 			  struct cmdline *out, char *err, size_t err_size);
+
+/* --chain=next: the boot manager's next boot entry, not a file. */
+bool cmdline_chain_next(const struct cmdline *c);
 
 /* The checks between words, once hv.cfg and the command line are both
  * parsed: --initrd=, --append= and --mem= only with --kernel=, and not
