@@ -180,7 +180,7 @@ $(BUILD)/hv-linux.img: $(BUILD)/hv.efi linux scripts/mkimage.sh
 # (--chain=), the firmware's and then Linux's machine running on top.
 $(BUILD)/hv-resident.cfg: $(LINUX_DIR)/cmdline
 	printf '%s\n' '# hv.cfg of build/hv-resident.img (make image): hv resident, then Linux on top.' \
-	  "--resident --chain=vmlinuz.efi --append=\"initrd=\\EFI\\BOOT\\initrd.img $$(cat $<) efi=noruntime\"" >$@
+	  "--resident --chain=vmlinuz.efi --append=\"initrd=\\EFI\\BOOT\\initrd.img $$(cat $<)\"" >$@
 
 $(LINUX_DIR)/cmdline: linux
 

@@ -548,10 +548,10 @@ if ! scripts/mkimage.sh "$rn_img" EFI/BOOT/BOOTX64.EFI=build/hv.efi EFI/BOOT/hvr
 elif boot bochs-resident-next bochs "$rn_img" 300 --cpus 2; then
 	expect_resident_next bochs-resident-next "$LOG"
 fi
-# Phase 2's first step: Debian's kernel booted by the shell through its
-# EFI stub with hv resident on both CPUs (efi=noruntime: Linux does not
-# call SetVirtualAddressMap, which would relocate hv's runtime image;
-# docs/resident.md). /init's checks, then hv.bochs=1 powers Bochs off.
+# Phase 2's first step: Debian's kernel chained through its EFI stub with
+# hv resident on both CPUs, runtime services and SetVirtualAddressMap
+# included (docs/resident.md). /init's checks, then hv.bochs=1 powers
+# Bochs off.
 if [ "${only:-}" != resident ] && [ "${HV_RESIDENT_LINUX:-0}" != 1 ]; then
 	skipped "bochs-resident-linux: Linux on top of resident hv takes about 5 minutes, kept out of make test's 25: scripts/test.sh --only resident, or HV_RESIDENT_LINUX=1, runs it"
 elif ! linux_wanted; then
@@ -563,7 +563,7 @@ else
 		# One command: hv below the firmware, then the kernel's EFI stub
 		# chained with its command line (--chain=, as a USB stick's
 		# hv.cfg has it: build/hv-resident.img).
-		hv_step resident "--resident --chain=vmlinuz.efi --append=\"initrd=\\initrd.img $(cat scripts/linux-guest/cmdline) efi=noruntime hv.test=1 hv.input=0 hv.bochs=1\""
+		hv_step resident "--resident --chain=vmlinuz.efi --append=\"initrd=\\initrd.img $(cat scripts/linux-guest/cmdline) hv.test=1 hv.input=0 hv.bochs=1\""
 		echo 'reset -s'
 	} >build/test/resident-linux.nsh
 	rl_img=build/test/resident-linux.img
