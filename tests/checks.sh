@@ -226,21 +226,21 @@ expect_linux() {
 	LOG=$save
 }
 
-# expect_linux_minimal NAME ALL LINES: the step "linux-minimal" of ALL:
-# Debian's kernel with the smallest initramfs a user would write
+# expect_linux_minimal NAME ALL LINES [GUEST]: the step "linux-minimal" of
+# ALL: Debian's kernel GUEST (default vmlinuz) with the smallest initramfs a user would write
 # (scripts/linux-guest/minimal.sh: busybox's init runs an rc script that
 # echoes LINES numbered lines and calls poweroff, no -f), the plain
 # command line. hv's verdict is result=ok after an ACPI power off; the
 # echoed lines, each of which crossed hv's UART model in interrupt mode,
 # must all be there, in order, none lost or doubled.
 expect_linux_minimal() {
-	local name=$1 all=$2 lines=$3 dir save=$LOG got want
+	local name=$1 all=$2 lines=$3 guest=${4:-vmlinuz} dir save=$LOG got want
 	dir=$(dirname "$all")
 	step_log "$all" linux-minimal "$dir/step-linux-minimal.log"
 	LOG=$dir/step-linux-minimal.log
 	expect "$name" '^hv: kernel command line: console=ttyS0$' "linux-minimal: the plain command line, console=ttyS0 only"
-	expect "$name" '^hv: summary guest=vmlinuz result=ok' "linux-minimal: hv's verdict on a busybox init's poweroff: result=ok"
-	expect "$name" '^hv: guest vmlinuz: power off through ACPI ' "linux-minimal: busybox's poweroff (no -f) ended in ACPI's S5"
+	expect "$name" "^hv: summary guest=$guest result=ok" "linux-minimal: hv's verdict on a busybox init's poweroff: result=ok"
+	expect "$name" "^hv: guest $guest: power off through ACPI " "linux-minimal: busybox's poweroff (no -f) ended in ACPI's S5"
 	got=$(sed -n 's/^guest: minimal: line \([0-9]*\) of [0-9]*$/\1/p' "$LOG" | tr '\n' ' ')
 	want=$(seq -s ' ' 1 "$lines")
 	[ "$got" = "$want " ] && ok "$name: linux-minimal: all $lines lines the rc script echoed reached the console, in order" ||

@@ -38,10 +38,12 @@ DEBIAN_TYPE=(--type-after "^guest: Enter 'help' for a list of built-in commands"
 DEBIAN_BOUND=600
 # The smallest initramfs a user would write (scripts/linux-guest/minimal.sh,
 # build/linux-minimal): busybox's init, an rc script that echoes
-# MINIMAL_LINES lines and calls poweroff (no -f), the default kernel and
-# the plain command line. Nothing is typed.
+# MINIMAL_LINES lines and calls poweroff (no -f), the plain command line.
+# Nothing is typed. Its kernel, and the panic run's, is the cloud kernel
+# where it is built (SMALL_KERNEL, linux_plan): it reaches /init in half
+# the instructions of the default one.
 MINIMAL_LINES=20
-MINIMAL_ARGS="--kernel=vmlinuz --initrd=mininitrd.img --append=\"console=ttyS0\""
+MINIMAL_ARGS="--initrd=mininitrd.img --append=\"console=ttyS0\""
 MINIMAL_FILES=(mininitrd.img=build/linux-minimal/initrd.img)
 MINIMAL_BOUND=400
 # Debian's cloud kernel (linux-image-cloud-amd64, build/linux-cloud: the
@@ -60,7 +62,7 @@ CLOUD_BOUND=600
 # Ctrl-A x (TEXT ending in \c: no Enter), once the panic line is there:
 # hv stops the guest and returns to the firmware. The same with
 # guest/pc/pc_panic.S, a few instructions, in the hostile boot.
-PANIC_ARGS="--kernel=vmlinuz --initrd=notcpio.img --append=\"console=ttyS0\""
+PANIC_ARGS="--initrd=notcpio.img --append=\"console=ttyS0\""
 PANIC_FILES=(notcpio.img=build/test/notcpio.img)
 PANIC_TYPE=(--type-after '^guest: .*Kernel panic - not syncing' $'\x01x\\c')
 PANIC_BOUND=400
@@ -112,8 +114,9 @@ run_wanted() {
 # added to linux_files, linux_flags and linux_bound. Debian's default
 # kernel goes on the disk once, for the runs that share it.
 linux_plan() {
-	local kernel=0
+	local kernel=0 cloud=0 small=0
 	LINUX_STEPS=()
+	SMALL_KERNEL=vmlinuz
 	linux_flags+=("${LINUX_CLOCK[@]}")
 	# plan STEP BOUND [FILE...]: one more run
 	plan() {
@@ -126,6 +129,21 @@ linux_plan() {
 		[ "$kernel" = 1 ] || linux_files+=("${LINUX_FILES[0]}")
 		kernel=1
 	}
+	# The kernel of the minimal and panic runs: the cloud kernel where
+	# it is built, else the default one.
+	small_kernel() {
+		if [ "$cloud" = 1 ]; then
+			SMALL_KERNEL=vmlinuz-cloud
+			[ "$small" = 1 ] || linux_files+=("${CLOUD_FILES[0]}")
+			small=1
+		else
+			default_kernel
+		fi
+	}
+	if { run_wanted linux-cloud || run_wanted linux-minimal || run_wanted linux-panic; } &&
+		built_or_fail linux-cloud scripts/linux-guest/build.sh build/linux-cloud cloud-amd64; then
+		cloud=1
+	fi
 	if run_wanted linux; then
 		default_kernel
 		plan linux "$LINUX_BOUND" "${LINUX_FILES[@]:1}"
@@ -137,17 +155,19 @@ linux_plan() {
 		linux_flags+=("${DEBIAN_TYPE[@]}")
 	fi
 	if run_wanted linux-minimal && MINIMAL_LINES=$MINIMAL_LINES built_or_fail linux-minimal scripts/linux-guest/minimal.sh; then
-		default_kernel
+		small_kernel
 		plan linux-minimal "$MINIMAL_BOUND" "${MINIMAL_FILES[@]}"
 	fi
 	if run_wanted linux-panic; then
 		echo "this is not a cpio archive" >build/test/notcpio.img
-		default_kernel
+		small_kernel
 		plan linux-panic "$PANIC_BOUND" "${PANIC_FILES[@]}"
 		linux_flags+=("${PANIC_TYPE[@]}")
 	fi
-	if run_wanted linux-cloud && built_or_fail linux-cloud scripts/linux-guest/build.sh build/linux-cloud cloud-amd64; then
-		plan linux-cloud "$CLOUD_BOUND" "${CLOUD_FILES[@]}"
+	if run_wanted linux-cloud && [ "$cloud" = 1 ]; then
+		[ "$small" = 1 ] || linux_files+=("${CLOUD_FILES[0]}")
+		small=1
+		plan linux-cloud "$CLOUD_BOUND" "${CLOUD_FILES[@]:1}"
 		linux_flags+=("${CLOUD_TYPE[@]}")
 	fi
 }
@@ -159,9 +179,9 @@ linux_steps() {
 		case $step in
 		linux) hv_step linux "$LINUX_ARGS" ;;
 		linux-debian) hv_step linux-debian "$DEBIAN_ARGS" ;;
-		linux-minimal) hv_step linux-minimal "$MINIMAL_ARGS" ;;
+		linux-minimal) hv_step linux-minimal "--kernel=$SMALL_KERNEL $MINIMAL_ARGS" ;;
 		linux-cloud) hv_step linux-cloud "$CLOUD_ARGS" ;;
-		linux-panic) hv_step linux-panic "$PANIC_ARGS" ;;
+		linux-panic) hv_step linux-panic "--kernel=$SMALL_KERNEL $PANIC_ARGS" ;;
 		esac
 	done
 }
@@ -173,10 +193,10 @@ expect_linux_runs() {
 		case $step in
 		linux) expect_linux "$1" "$2" ;;
 		linux-debian) expect_linux_debian "$1" "$2" ;;
-		linux-minimal) expect_linux_minimal "$1" "$2" "$MINIMAL_LINES" ;;
+		linux-minimal) expect_linux_minimal "$1" "$2" "$MINIMAL_LINES" "$SMALL_KERNEL" ;;
 		linux-cloud) expect_linux "$1" "$2" linux-cloud vmlinuz-cloud ;;
 		linux-panic)
-			expect_stopped "$1" "$2" linux-panic vmlinuz \
+			expect_stopped "$1" "$2" linux-panic "$SMALL_KERNEL" \
 				'^hv: warning: initrd notcpio.img is neither a cpio archive nor compressed' \
 				"an initrd that is not a cpio archive: warned about, and the kernel booted with it"
 			;;
