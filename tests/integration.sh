@@ -116,7 +116,7 @@ run_wanted() {
 linux_plan() {
 	local kernel=0 cloud=0 small=0
 	LINUX_STEPS=()
-	SMALL_KERNEL=vmlinuz
+	SMALL_KERNEL="vmlinuz"
 	linux_flags+=("${LINUX_CLOCK[@]}")
 	# plan STEP BOUND [FILE...]: one more run
 	plan() {
@@ -133,7 +133,7 @@ linux_plan() {
 	# it is built, else the default one.
 	small_kernel() {
 		if [ "$cloud" = 1 ]; then
-			SMALL_KERNEL=vmlinuz-cloud
+			SMALL_KERNEL="vmlinuz-cloud"
 			[ "$small" = 1 ] || linux_files+=("${CLOUD_FILES[0]}")
 			small=1
 		else
