@@ -288,6 +288,11 @@ static void advance(struct mc146818 *rtc, uint64_t now)
 
 bool mc146818_irq(struct mc146818 *rtc, uint64_t now)
 {
+	/* Asked before every VM entry: with no interrupt enabled IRQF is
+	 * low whatever the flags, and they are brought up to date when C
+	 * is read (advance catches up over any stretch of time). */
+	if (!(rtc->cmos[RTC_REG_B] & (RTC_B_PIE | RTC_B_AIE | RTC_B_UIE)))
+		return false;
 	advance(rtc, now);
 	return irqf(rtc);
 }
