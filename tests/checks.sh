@@ -152,7 +152,12 @@ expect_hostile() {
 	# that is no register counted, the 8259's IRQ 4 at the exception
 	# vector 4 it was told injected once, and the run ending in S5.
 	LOG=$dir/step-pc_apic_junk.log
-	expect "$name" '^hv: guest pc_apic_junk.bzimage: 9 I/O APIC messages dropped \(illegal vector 2, delivery mode 5, destination 2\), 1923 xAPIC-page accesses of no register$' "pc_apic_junk: the I/O APIC's junk entries dropped (2 illegal vectors, 5 delivery modes, 2 destinations), 1923 accesses of no APIC register counted"
+	# With the CPU's APIC virtualization (hv says so), the CPU itself
+	# takes the three accesses of a register that are not 32 bits.
+	local odd=1923 how="hv's emulation"
+	grep -q '^hv: guest pc_apic_junk.bzimage: APIC virtualization: ' "$LOG" &&
+		odd=1920 how="the CPU's APIC virtualization took the 3 accesses of a register that are not 32 bits"
+	expect "$name" "^hv: guest pc_apic_junk.bzimage: 9 I/O APIC messages dropped \\(illegal vector 2, delivery mode 5, destination 2\\), $odd xAPIC-page accesses of no register\$" "pc_apic_junk: the I/O APIC's junk entries dropped (2 illegal vectors, 5 delivery modes, 2 destinations), $odd accesses of no APIC register counted ($how)"
 	expect "$name" '^hv: guest pc_apic_junk.bzimage: 1 interrupts injected,' "pc_apic_junk: one interrupt injected, the 8259's IRQ 4 through LINT0 at vector 4"
 	expect "$name" '^hv: guest pc_apic_junk.bzimage: power off through ACPI \(SLP_TYP 5' "pc_apic_junk: the guest lived through its junk to power off through ACPI"
 	# Issue 22: the fuzz of the PC's ports, MSRs and MMIO ran to its

@@ -692,6 +692,51 @@ static void pae_paging_loads_the_pdptes(void **state)
 	assert_int_equal(vmcs_read(VMCS_GUEST_RIP), RIP0);
 }
 
+/* APIC virtualization's three exits on the PC (handle_mmio.c): an
+ * APIC-write exit is trap-like (RIP stays where the CPU left it) and the
+ * model takes the value the CPU put in the page; an EOI-induced exit
+ * passes a level-triggered vector's EOI on; an APIC-write while the APIC
+ * is not in xAPIC mode, or an APIC access that is no data access, stops
+ * the guest and says where. */
+static void apic_virtualization_exits_on_the_pc(void **state)
+{
+	struct lapic *l = &t.pc.lapic;
+
+	(void)state;
+	pc_guest();
+	t.pc.apic_mode = PC_APIC_XAPIC;
+	lapic_set_xapic(l, true);
+	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	l->page[0x350 / 4] = 0xffffffffu; /* LINT0 */
+	assert_int_equal(vm_exit(EXIT_REASON_APIC_WRITE, 0x350, 0),
+			 VERDICT_RESUME);
+	assert_int_equal(lapic_reg(l, 0x350), 0x0001a7ff);
+	assert_int_equal(vmcs_read(VMCS_GUEST_RIP), RIP0);
+	assert_int_equal(t.pc.apic_writes, 1);
+
+	lapic_deliver(l, 0x31, true);
+	lapic_accept(l, 0x31);
+	assert_int_equal(vm_exit(EXIT_REASON_VIRTUALIZED_EOI, 0x31, 0),
+			 VERDICT_RESUME);
+	assert_int_equal(lapic_take_level_eoi(l), 0x31);
+
+	/* 3: a linear access during event delivery */
+	assert_int_equal(vm_exit(EXIT_REASON_APIC_ACCESS, 0x3080, 0),
+			 VERDICT_STOP);
+	assert_string_equal(t.v.why, "apic_access");
+	assert_non_null(strstr(host_output(),
+			       "APIC access: access during event delivery at "
+			       "guest-physical 0xfee00080"));
+
+	t.v.result = GUEST_RUNNING;
+	t.pc.apic_mode = PC_APIC_X2APIC;
+	assert_int_equal(vm_exit(EXIT_REASON_APIC_WRITE, 0x300, 0),
+			 VERDICT_STOP);
+	assert_string_equal(t.v.why, "apic_access");
+	assert_non_null(strstr(host_output(), "data write at guest-physical "
+					      "0xfee00300"));
+}
+
 /* Review G10, decided: the PC has no hypercalls (docs/linux-guest.md):
  * VMCALL is #UD, as on a PC without VMX, at CPL 0 too. */
 static void vmcall_on_the_pc_is_ud(void **state)
@@ -773,6 +818,7 @@ int main(void)
 		T(hlt_waits_for_the_timer),
 		T(pae_paging_loads_the_pdptes),
 		T(vmcall_on_the_pc_is_ud),
+		T(apic_virtualization_exits_on_the_pc),
 		T(hlt_with_a_timer_that_cannot_interrupt_is_halted_forever),
 		T(hlt_with_tpr_above_the_timer_is_halted_forever),
 	};

@@ -286,6 +286,23 @@ static void exception_names(void **state)
 	assert_null(exception_name(~0u));
 }
 
+/* Table 28-6: offset in bits 11:0, access type in bits 15:12. */
+static void apic_access_fields(void **state)
+{
+	(void)state;
+	struct apic_access a = apic_access_decode(0x10b0);
+
+	assert_int_equal(a.offset, 0x0b0);
+	assert_int_equal(a.type, APIC_ACCESS_LINEAR_WRITE);
+	a = apic_access_decode(0xfffff390);
+	assert_int_equal(a.offset, 0x390);
+	assert_int_equal(a.type, APIC_ACCESS_PHYSICAL_FETCH);
+	assert_string_equal(apic_access_type_text(APIC_ACCESS_LINEAR_READ),
+			    "data read");
+	assert_string_equal(apic_access_type_text((enum apic_access_type)5),
+			    "access of a reserved type");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -294,6 +311,7 @@ int main(void)
 		cmocka_unit_test(io_access_out_and_in),
 		cmocka_unit_test(io_access_string_and_rep),
 		cmocka_unit_test(ept_violation_fields),
+		cmocka_unit_test(apic_access_fields),
 		cmocka_unit_test(ept_violation_in_words),
 		cmocka_unit_test(error_code_vectors),
 		cmocka_unit_test(injecting_hardware_exceptions),

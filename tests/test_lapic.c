@@ -499,6 +499,102 @@ static void test_extint_virtual_wire(void **state)
 	assert_false(lapic_extint_open(&l));
 }
 
+/* APIC virtualization: the model's registers are the virtual-APIC page
+ * as SDM 3C 30.1.1 lays it out, so that the CPU reads what the model
+ * holds and the model sees what the CPU did. */
+static void test_page_is_the_virtual_apic_page(void **state)
+{
+	(void)state;
+	lapic_set_xapic(&l, true);
+	enable();
+	wr(X2APIC_TPR, 0x20, 0);
+	wr(X2APIC_LVT_TIMER, 0x000200ec, 0);
+	lapic_deliver(&l, 0x41, false);
+	lapic_deliver(&l, 0x93, true);
+	assert_int_equal(lapic_reg(&l, 0x080), 0x20);	    /* VTPR */
+	assert_int_equal(lapic_reg(&l, 0x0f0), 0x1ff);	    /* SVR */
+	assert_int_equal(lapic_reg(&l, 0x320), 0x000200ec); /* LVT timer */
+	assert_int_equal(lapic_reg(&l, 0x030), 0x00050014); /* version */
+	/* bit x of VIRR at offset 200H | ((x & E0H) >> 1), bit x & 1FH */
+	assert_int_equal(lapic_reg(&l, 0x220), 1u << 1);    /* 0x41 */
+	assert_int_equal(lapic_reg(&l, 0x240), 1u << 0x13); /* 0x93 */
+	assert_int_equal(lapic_reg(&l, 0x1c0), 1u << 0x13); /* its TMR */
+	/* The CPU delivers 0x93 (IRR to ISR) and the model sees it: PPR. */
+	l.page[0x240 / 4] = 0;
+	l.page[0x140 / 4] = 1u << 0x13;
+	assert_int_equal(rd(X2APIC_PPR, 0), 0x90);
+	assert_int_equal(lapic_pending(&l), -1); /* 0x41 is below 0x90 */
+}
+
+static void test_guest_interrupt_status(void **state)
+{
+	(void)state;
+	lapic_deliver(&l, 0x41, false);
+	/* software-disabled: nothing requested for the CPU to deliver */
+	assert_int_equal(lapic_guest_interrupt_status(&l), 0x0000);
+	enable();
+	lapic_deliver(&l, 0x35, false);
+	assert_int_equal(lapic_guest_interrupt_status(&l), 0x0041);
+	lapic_accept(&l, 0x41);
+	assert_int_equal(lapic_guest_interrupt_status(&l), 0x4135);
+	lapic_accept(&l, 0x35);
+	assert_int_equal(lapic_guest_interrupt_status(&l), 0x4100);
+}
+
+/* Level-triggered vectors EOI through an exit, to reach the I/O APIC;
+ * the CPU completes the others alone. */
+static void test_eoi_exit_bitmap_and_virtualized_eoi(void **state)
+{
+	uint64_t bm[4];
+
+	(void)state;
+	enable();
+	lapic_deliver(&l, 0x31, true);
+	lapic_deliver(&l, 0xc2, true);
+	lapic_deliver(&l, 0x50, false);
+	lapic_eoi_exit_bitmap(&l, bm);
+	assert_true(bm[0] == 1ull << 0x31);
+	assert_true(bm[1] == 0);
+	assert_true(bm[2] == 0);
+	assert_true(bm[3] == 1ull << 2);
+	lapic_virtualized_eoi(&l, 0x50);
+	assert_int_equal(lapic_take_level_eoi(&l), -1);
+	lapic_virtualized_eoi(&l, 0xc2);
+	assert_int_equal(lapic_take_level_eoi(&l), 0xc2);
+	assert_int_equal(lapic_take_level_eoi(&l), -1);
+}
+
+/* An APIC-write exit: the guest's value is in the page already; the
+ * model takes it as an MMIO write and puts the page back to what the
+ * register holds. */
+static void test_apic_write_exit(void **state)
+{
+	uint32_t v;
+
+	(void)state;
+	lapic_set_xapic(&l, true);
+	enable();
+	l.page[0x350 / 4] = 0xffffffffu; /* LINT0: only some bits are */
+	lapic_apic_write(&l, 0x350, 0);
+	assert_int_equal(lapic_reg(&l, 0x350), 0x0001a7ff);
+	assert_true(lapic_mmio_read(&l, 0x350, 4, 0, &v));
+	assert_int_equal(v, 0x0001a7ff);
+	l.page[0x020 / 4] = 0x05000000u; /* the ID is read-only here */
+	lapic_apic_write(&l, 0x020, 0);
+	assert_int_equal(lapic_reg(&l, 0x020), 0);
+	/* ICR low: a self IPI the CPU did not take itself */
+	l.page[0x300 / 4] = 0x00044061u; /* self, fixed, vector 0x61 */
+	lapic_apic_write(&l, 0x300, 0);
+	assert_int_equal(lapic_pending(&l), 0x61);
+	assert_int_equal(lapic_reg(&l, 0x300), 0x00044061u);
+	/* the timer mode changes from what the model had, not the page */
+	wr(X2APIC_TIMER_DIVIDE, 0xb, 0);
+	wr(X2APIC_TIMER_INITIAL, 1000, 0);
+	l.page[0x320 / 4] = 0x00040030u; /* TSC-deadline mode */
+	lapic_apic_write(&l, 0x320, 10);
+	assert_int_equal(lapic_next_event(&l), 0); /* the count stopped */
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -529,6 +625,12 @@ int main(void)
 		cmocka_unit_test_setup(test_level_triggered_eoi_broadcast,
 				       setup),
 		cmocka_unit_test_setup(test_extint_virtual_wire, setup),
+		cmocka_unit_test_setup(test_page_is_the_virtual_apic_page,
+				       setup),
+		cmocka_unit_test_setup(test_guest_interrupt_status, setup),
+		cmocka_unit_test_setup(test_eoi_exit_bitmap_and_virtualized_eoi,
+				       setup),
+		cmocka_unit_test_setup(test_apic_write_exit, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

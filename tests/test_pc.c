@@ -198,7 +198,8 @@ static void test_apic_base_x2apic_to_disabled(void **state)
 			 PC_MSR_GP);
 	/* The reset state: nothing pending, no timer, every LVT masked. */
 	assert_int_equal(lapic_pending(&pc.lapic), -1);
-	assert_int_equal(pc.lapic.irr[2], 0);
+	assert_int_equal(lapic_reg(&pc.lapic, LAPIC_OFFSET(X2APIC_IRR0 + 2)),
+			 0);
 	assert_int_equal(lapic_next_event(&pc.lapic), 0);
 	assert_true(pc.lapic.lvt[LVT_TIMER] & LAPIC_LVT_MASKED);
 	assert_false(pc.lapic.svr & LAPIC_SVR_ENABLE);

@@ -297,9 +297,45 @@ static void test_mmio_pages(void **state)
 	assert_false(pc_mmio_read(&pc, 0xfed00000, 4, 0, &v)); /* no HPET */
 }
 
+/* With APIC virtualization the CPU delivers the local APIC's vectors
+ * (posted as RVI, pc_run.c) and hv injects only the 8259's; a globally
+ * disabled APIC posts nothing. */
+static void test_apicv_posts_the_apic_and_injects_the_8259(void **state)
+{
+	(void)state;
+	pc.apicv = true;
+	lapic_wr(X2APIC_SVR, LAPIC_SVR_ENABLE | 0xff);
+	pic_init(0xff);
+	ioapic_route(PC_COM1_IRQ, 0x24);
+	uart_start_tx();
+	pc_irq_update(&pc, 0);
+	assert_true(pc_irq_waiting(&pc)); /* a HLT wakes for it */
+	assert_false(pc_irq_to_inject(&pc));
+	assert_int_equal(pc_irq_take(&pc), -1);
+	assert_int_equal(pc_irq_guest_interrupt_status(&pc), 0x0024);
+	/* the CPU delivered it: IRR to ISR in the page, SVI 0x24 */
+	lapic_accept(&pc.lapic, 0x24);
+	assert_int_equal(pc_irq_guest_interrupt_status(&pc), 0x2400);
+	/* the 8259 through LINT0 is still hv's to inject */
+	lapic_wr(X2APIC_LVT_LINT0, 0x700);
+	i8259_write(&pc.pic, 0x21, (uint8_t) ~(1u << PC_COM1_IRQ));
+	uart16550_read(&pc.uart, UART_IIR_FCR);
+	pc_irq_update(&pc, 0);
+	uart16550_write(&pc.uart, UART_IER, 0);
+	uart16550_write(&pc.uart, UART_IER, UART_IER_THRI);
+	pc_irq_update(&pc, 0);
+	assert_true(pc_irq_to_inject(&pc));
+	assert_int_equal(pc_irq_take(&pc), 0x34);
+	pc.apic_mode = PC_APIC_DISABLED;
+	lapic_deliver(&pc.lapic, 0x51, false);
+	assert_int_equal(pc_irq_guest_interrupt_status(&pc) & 0xff, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(
+			test_apicv_posts_the_apic_and_injects_the_8259, setup),
 		cmocka_unit_test_setup(test_com1_through_the_ioapic, setup),
 		cmocka_unit_test_setup(test_com1_through_the_8259_virtual_wire,
 				       setup),

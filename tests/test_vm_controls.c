@@ -277,6 +277,39 @@ static void pat_switched_only_with_all_three_controls(void **state)
 #define N_VPID_OFFS (COUNT_OF(vpid_offs))
 #define N_FIXED 4
 
+/* APIC virtualization: all five controls or none. Bochs's Skylake-X
+ * offers them all; without any one of them nothing is added, and the
+ * guest runs with the APIC emulated at every access. */
+static void apicv_all_or_nothing(void **state)
+{
+	struct choice c;
+	struct variant v;
+	uint32_t proc = 0, proc2 = 0;
+	const uint32_t all2 = PROC2_VIRTUALIZE_APIC_ACCESSES |
+			      PROC2_APIC_REGISTER_VIRTUALIZATION |
+			      PROC2_VIRTUAL_INTERRUPT_DELIVERY;
+
+	(void)state;
+	choose_for(&bochs_skylake_x, &c);
+	assert_true(vm_controls_apicv(&c.caps, &proc, &proc2));
+	assert_int_equal(proc, PROC_USE_TPR_SHADOW);
+	assert_int_equal(proc2, all2);
+	c.policy.proc |= proc;
+	c.policy.proc2 |= proc2;
+	assert_int_equal(vm_controls_choose(&c.caps, &c.policy, &c.out), HV_OK);
+	assert_true(c.out.apicv);
+	assert_has(c.out.proc2, all2);
+
+	skylake_variant(&v, MSR_IA32_VMX_PROCBASED_CTLS2,
+			(uint64_t)PROC2_VIRTUAL_INTERRUPT_DELIVERY << 32);
+	choose_for(&v.fixture, &c);
+	proc = proc2 = 0;
+	assert_false(vm_controls_apicv(&c.caps, &proc, &proc2));
+	assert_int_equal(proc | proc2, 0);
+	assert_int_equal(c.status, HV_OK);
+	assert_false(c.out.apicv);
+}
+
 int main(void)
 {
 	struct CMUnitTest tests[N_FIXED + N_VPID_OFFS + N_REFUSALS] = {
@@ -284,6 +317,7 @@ int main(void)
 		cmocka_unit_test(haswell_gets_every_control_the_design_needs),
 		cmocka_unit_test(core2_is_refused_naming_what_it_lacks),
 		cmocka_unit_test(pat_switched_only_with_all_three_controls),
+		cmocka_unit_test(apicv_all_or_nothing),
 	};
 	size_t n = N_FIXED;
 

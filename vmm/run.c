@@ -40,6 +40,9 @@ struct vm {
 	void *vmcs;
 	bool vmcs_current; /* VMPTRLD done: VMCLEAR before it is freed */
 	void *exit_page;
+	/* APIC virtualization's APIC-access page (machine.h): EPT maps the
+	 * machine's xAPIC page there; nothing ever reads or writes it */
+	void *apic_access_page;
 	struct exit_bitmaps bitmaps;
 	struct exit_controls policy;
 	struct vm_controls controls;
@@ -89,6 +92,7 @@ static void vm_free(struct vm *vm)
 	hv_free_pages(vm->mem_block, vm->mem_pages);
 	hv_free_pages(vm->vmcs, 1);
 	hv_free_pages(vm->exit_page, 1);
+	hv_free_pages(vm->apic_access_page, 1);
 	hv_free_pages(vm->bitmaps.msr, 1);
 	hv_free_pages(vm->bitmaps.io_a, 1);
 	hv_free_pages(vm->bitmaps.io_b, 1);
@@ -333,11 +337,21 @@ static enum hv_status vm_build(struct vm *vm, const struct vmx_caps *caps,
 	}
 	if (v->machine->unrestricted_guest)
 		vm->policy.proc2 |= PROC2_UNRESTRICTED_GUEST;
+	if (v->machine->apic_virtualization)
+		vm_controls_apicv(caps, &vm->policy.proc, &vm->policy.proc2);
 	enum hv_status st =
 		vm_controls_choose(caps, &vm->policy, &vm->controls);
 
 	if (st != HV_OK)
 		return st;
+	if (vm->controls.apicv) {
+		vm->apic_access_page = hv_alloc_pages(1);
+		if (!vm->apic_access_page ||
+		    ept_map(&v->ept, v->machine->apic_access_gpa,
+			    (uint64_t)vm->apic_access_page, 4096,
+			    EPT_READ | EPT_WRITE, MEMORY_TYPE_WB))
+			return HV_OUT_OF_MEMORY;
+	}
 	st = image->boot_linux ? fill_linux(vm, image) : fill_flat(vm, image);
 	if (st != HV_OK)
 		return st;
@@ -346,6 +360,9 @@ static enum hv_status vm_build(struct vm *vm, const struct vmx_caps *caps,
 		pc_init(&vm->pc, v, opt->tsc_hz,
 			vmx_misc_preemption_timer_rate(caps->misc),
 			vm->controls.proc, guest_xsave_components());
+		if (vm->controls.apicv)
+			vm->controls.proc2 =
+				pc_use_apicv(&vm->pc, vm->controls.proc2);
 	}
 	v->vpid = vm->controls.vpid ? GUEST_VPID : 0;
 	v->timer_saved = vm->controls.save_timer;
@@ -369,6 +386,8 @@ static enum hv_status vm_build(struct vm *vm, const struct vmx_caps *caps,
 		.preemption_timer = v->slice_ticks,
 		.exit_frame = v->exit_frame,
 		.real_cr4 = vcpu_real_cr4(v, GUEST_FIRST_CR4),
+		.virtual_apic_page = (uint64_t)vm->pc.lapic.page,
+		.apic_access_page = (uint64_t)vm->apic_access_page,
 	};
 
 	vmcs_hw_install();

@@ -60,23 +60,70 @@ static const uint32_t lvt_writable[LVT_COUNT] = {
 	[LVT_ERROR] = 0x000100ffu,
 };
 
-static void set_bit256(uint32_t *map, unsigned int v)
+/* The page's registers that live there alone (lapic.h). */
+#define TPR LAPIC_OFFSET(X2APIC_TPR)
+#define ISR LAPIC_OFFSET(X2APIC_ISR0)
+#define TMR LAPIC_OFFSET(X2APIC_TMR0)
+#define IRR LAPIC_OFFSET(X2APIC_IRR0)
+#define ICR_LOW LAPIC_OFFSET(X2APIC_ICR)
+#define ICR_HIGH LAPIC_OFFSET(X2APIC_ICR_HIGH)
+
+static uint32_t *reg(struct lapic *l, uint32_t offset)
 {
-	map[(v >> 5) & 7] |= 1u << (v & 31);
+	return &l->page[offset >> 2];
 }
 
-static void clear_bit256(uint32_t *map, unsigned int v)
+/* ISR, TMR and IRR: 256 bits in eight 32-bit words, 16 bytes apart
+ * (SDM 3A 11.8.4, "Interrupt Acceptance for Fixed Interrupts"). */
+static uint32_t *vector_word(struct lapic *l, uint32_t map, unsigned int v)
 {
-	map[(v >> 5) & 7] &= ~(1u << (v & 31));
+	return reg(l, map + ((v >> 5) & 7u) * 16u);
 }
 
-static int highest256(const uint32_t *map)
+static void set_bit256(struct lapic *l, uint32_t map, unsigned int v)
 {
-	for (int w = 7; w >= 0; w--)
-		for (int b = 31; b >= 0; b--)
-			if (map[w] & (1u << b))
-				return w * 32 + b;
+	*vector_word(l, map, v) |= 1u << (v & 31);
+}
+
+static void clear_bit256(struct lapic *l, uint32_t map, unsigned int v)
+{
+	*vector_word(l, map, v) &= ~(1u << (v & 31));
+}
+
+static bool test_bit256(const struct lapic *l, uint32_t map, unsigned int v)
+{
+	return lapic_reg(l, map + ((v >> 5) & 7u) * 16u) & (1u << (v & 31));
+}
+
+static int highest256(const struct lapic *l, uint32_t map)
+{
+	for (int w = 7; w >= 0; w--) {
+		uint32_t word = lapic_reg(l, map + (uint32_t)w * 16u);
+
+		if (word)
+			return w * 32 + 31 - __builtin_clz(word);
+	}
 	return -1;
+}
+
+/* The registers kept in struct lapic, copied to the page for the reads
+ * the CPU answers from it (SDM 3C 30.4.2, "Virtualizing Reads from the
+ * APIC-Access Page": ID, version, LDR, DFR, SVR, ESR, the LVT, the
+ * initial count and the divide configuration; EOI reads 0). After every
+ * write, so that the page never shows a value the model did not take. */
+static void publish(struct lapic *l)
+{
+	*reg(l, LAPIC_OFFSET(X2APIC_ID)) = l->id << 24;
+	*reg(l, LAPIC_OFFSET(X2APIC_VERSION)) = LAPIC_VERSION;
+	*reg(l, LAPIC_OFFSET(X2APIC_EOI)) = 0;
+	*reg(l, LAPIC_OFFSET(X2APIC_LDR)) = l->xapic_ldr;
+	*reg(l, LAPIC_OFFSET(X2APIC_DFR)) = l->xapic_dfr;
+	*reg(l, LAPIC_OFFSET(X2APIC_SVR)) = l->svr;
+	*reg(l, LAPIC_OFFSET(X2APIC_ESR)) = l->esr;
+	for (unsigned int i = 0; i < LVT_COUNT; i++)
+		*reg(l, LAPIC_OFFSET(X2APIC_LVT_TIMER) + 16u * i) = l->lvt[i];
+	*reg(l, LAPIC_OFFSET(X2APIC_TIMER_INITIAL)) = l->timer_initial;
+	*reg(l, LAPIC_OFFSET(X2APIC_TIMER_DIVIDE)) = l->timer_divide;
 }
 
 void lapic_init(struct lapic *l, uint32_t id)
@@ -85,6 +132,7 @@ void lapic_init(struct lapic *l, uint32_t id)
 		.id = id, .svr = 0xff, .level_eoi = -1, .xapic_dfr = ~0u};
 	for (int i = 0; i < LVT_COUNT; i++)
 		l->lvt[i] = LAPIC_LVT_MASKED;
+	publish(l);
 }
 
 static bool sw_enabled(const struct lapic *l)
@@ -157,10 +205,11 @@ static void write_divide(struct lapic *l, uint32_t divide, uint64_t now)
 
 static uint32_t ppr(const struct lapic *l)
 {
-	int isrv = highest256(l->isr);
+	int isrv = highest256(l, ISR);
 	uint32_t isr_class = isrv < 0 ? 0 : (uint32_t)isrv & 0xf0u;
+	uint32_t tpr = lapic_reg(l, TPR);
 
-	return (l->tpr & 0xf0u) >= isr_class ? l->tpr & 0xffu : isr_class;
+	return (tpr & 0xf0u) >= isr_class ? tpr & 0xffu : isr_class;
 }
 
 /* The logical ID an x2APIC derives from its ID (SDM 3A 11.12.10.2,
@@ -172,16 +221,8 @@ static uint32_t ldr(const struct lapic *l)
 
 bool lapic_read(struct lapic *l, uint32_t msr, uint64_t now, uint64_t *value)
 {
-	if (msr >= X2APIC_ISR0 && msr < X2APIC_ISR0 + 8) {
-		*value = l->isr[msr - X2APIC_ISR0];
-		return true;
-	}
-	if (msr >= X2APIC_TMR0 && msr < X2APIC_TMR0 + 8) {
-		*value = l->tmr[msr - X2APIC_TMR0];
-		return true;
-	}
-	if (msr >= X2APIC_IRR0 && msr < X2APIC_IRR0 + 8) {
-		*value = l->irr[msr - X2APIC_IRR0];
+	if (msr >= X2APIC_ISR0 && msr < X2APIC_IRR0 + 8) {
+		*value = lapic_reg(l, LAPIC_OFFSET(msr)); /* ISR, TMR, IRR */
 		return true;
 	}
 	if (msr >= X2APIC_LVT_TIMER && msr < X2APIC_LVT_TIMER + LVT_COUNT) {
@@ -196,7 +237,7 @@ bool lapic_read(struct lapic *l, uint32_t msr, uint64_t now, uint64_t *value)
 		*value = LAPIC_VERSION;
 		return true;
 	case X2APIC_TPR:
-		*value = l->tpr;
+		*value = lapic_reg(l, TPR);
 		return true;
 	case X2APIC_PPR:
 		*value = ppr(l);
@@ -211,7 +252,8 @@ bool lapic_read(struct lapic *l, uint32_t msr, uint64_t now, uint64_t *value)
 		*value = l->esr;
 		return true;
 	case X2APIC_ICR:
-		*value = l->icr;
+		*value = (uint64_t)lapic_reg(l, ICR_HIGH) << 32 |
+			 lapic_reg(l, ICR_LOW);
 		return true;
 	case X2APIC_TIMER_INITIAL:
 		*value = l->timer_initial;
@@ -241,7 +283,7 @@ static void record_error(struct lapic *l, uint32_t esr_bits)
 	if ((lvt & 0xffu) < LAPIC_FIRST_LEGAL_VECTOR)
 		l->esr_pending |= ESR_RECEIVE_ILLEGAL_VECTOR;
 	else
-		set_bit256(l->irr, lvt & 0xffu);
+		set_bit256(l, IRR, lvt & 0xffu);
 }
 
 /* An interrupt for this APIC: an IPI that includes it, a self IPI, its
@@ -253,11 +295,12 @@ static void receive_triggered(struct lapic *l, unsigned int vector, bool level)
 		record_error(l, ESR_RECEIVE_ILLEGAL_VECTOR);
 		return;
 	}
-	set_bit256(l->irr, vector);
+	set_bit256(l, IRR, vector);
 	if (level)
-		set_bit256(l->tmr, vector);
+		set_bit256(l, TMR, vector);
 	else
-		clear_bit256(l->tmr, vector);
+		clear_bit256(l, TMR, vector);
+	l->received++;
 }
 
 static void receive(struct lapic *l, unsigned int vector)
@@ -335,7 +378,10 @@ static void write_icr(struct lapic *l, uint64_t value)
 {
 	unsigned int vector = value & 0xffu;
 
-	l->icr = value & ICR_WRITABLE;
+	/* The delivery status reads idle: an IPI here is sent at once. */
+	value &= ICR_WRITABLE & ~(uint64_t)ICR_DELIVERY_STATUS;
+	*reg(l, ICR_LOW) = (uint32_t)value;
+	*reg(l, ICR_HIGH) = (uint32_t)(value >> 32);
 	if ((value & LAPIC_DELIVERY_MODE) != LAPIC_DELIVERY_FIXED)
 		return;
 	if (vector < LAPIC_FIRST_LEGAL_VECTOR)
@@ -349,12 +395,12 @@ static void write_icr(struct lapic *l, uint64_t value)
  * Completion"). */
 static void eoi(struct lapic *l)
 {
-	int v = highest256(l->isr);
+	int v = highest256(l, ISR);
 
 	if (v < 0)
 		return;
-	clear_bit256(l->isr, (unsigned int)v);
-	if (l->tmr[v >> 5] & (1u << (v & 31)))
+	clear_bit256(l, ISR, (unsigned int)v);
+	if (test_bit256(l, TMR, (unsigned int)v))
 		l->level_eoi = v;
 }
 
@@ -374,7 +420,8 @@ bool lapic_extint_open(const struct lapic *l)
 	       (lint0 & LAPIC_DELIVERY_MODE) == LAPIC_DELIVERY_EXTINT;
 }
 
-bool lapic_write(struct lapic *l, uint32_t msr, uint64_t value, uint64_t now)
+static bool write_register(struct lapic *l, uint32_t msr, uint64_t value,
+			   uint64_t now)
 {
 	/* Every x2APIC register is 32 bits but ICR (SDM 3A 11.12.1.2,
 	 * "x2APIC Register Address Space"): bits 63:32 set elsewhere raise
@@ -387,7 +434,7 @@ bool lapic_write(struct lapic *l, uint32_t msr, uint64_t value, uint64_t now)
 	}
 	switch (msr) {
 	case X2APIC_TPR:
-		l->tpr = (uint32_t)value & 0xffu;
+		*reg(l, TPR) = (uint32_t)value & 0xffu;
 		return true;
 	case X2APIC_EOI: /* x2APIC: a non-zero EOI write raises #GP */
 		if (value)
@@ -425,6 +472,14 @@ bool lapic_write(struct lapic *l, uint32_t msr, uint64_t value, uint64_t now)
 		return true;
 	}
 	return false; /* read-only or reserved */
+}
+
+bool lapic_write(struct lapic *l, uint32_t msr, uint64_t value, uint64_t now)
+{
+	bool ok = write_register(l, msr, value, now);
+
+	publish(l);
+	return ok;
 }
 
 uint64_t lapic_read_tsc_deadline(const struct lapic *l)
@@ -486,7 +541,7 @@ bool lapic_timer_can_interrupt(const struct lapic *l)
 
 int lapic_pending(const struct lapic *l)
 {
-	int v = highest256(l->irr);
+	int v = highest256(l, IRR);
 
 	if (v < 0 || !sw_enabled(l))
 		return -1;
@@ -495,24 +550,24 @@ int lapic_pending(const struct lapic *l)
 
 void lapic_accept(struct lapic *l, unsigned int vector)
 {
-	clear_bit256(l->irr, vector);
-	set_bit256(l->isr, vector);
+	clear_bit256(l, IRR, vector);
+	set_bit256(l, ISR, vector);
 }
 
 void lapic_return(struct lapic *l, unsigned int vector)
 {
-	clear_bit256(l->isr, vector);
-	set_bit256(l->irr, vector);
+	clear_bit256(l, ISR, vector);
+	set_bit256(l, IRR, vector);
 }
 
 uint64_t lapic_cr8(const struct lapic *l)
 {
-	return (l->tpr >> 4) & 0xfu;
+	return (lapic_reg(l, TPR) >> 4) & 0xfu;
 }
 
 void lapic_set_cr8(struct lapic *l, uint64_t cr8)
 {
-	l->tpr = (uint32_t)(cr8 & 0xfu) << 4;
+	*reg(l, TPR) = (uint32_t)(cr8 & 0xfu) << 4;
 }
 
 void lapic_set_xapic(struct lapic *l, bool xapic)
@@ -555,10 +610,10 @@ bool lapic_mmio_read(struct lapic *l, uint32_t offset, unsigned int size,
 		*value = l->xapic_dfr;
 		return true;
 	case X2APIC_ICR:
-		*value = (uint32_t)l->icr & ~ICR_DELIVERY_STATUS;
+		*value = lapic_reg(l, ICR_LOW);
 		return true;
 	case X2APIC_ICR_HIGH:
-		*value = (uint32_t)(l->icr >> 32);
+		*value = lapic_reg(l, ICR_HIGH);
 		return true;
 	case X2APIC_SELF_IPI: /* x2APIC only */
 		break;
@@ -573,14 +628,14 @@ bool lapic_mmio_read(struct lapic *l, uint32_t offset, unsigned int size,
 	return true;
 }
 
-bool lapic_mmio_write(struct lapic *l, uint32_t offset, unsigned int size,
-		      uint32_t value, uint64_t now)
+static bool mmio_write(struct lapic *l, uint32_t offset, unsigned int size,
+		       uint32_t value, uint64_t now)
 {
-	uint32_t reg = xapic_register(offset);
+	uint32_t r = xapic_register(offset);
 
 	if (!xapic_access_ok(offset, size))
 		return false;
-	switch (reg) {
+	switch (r) {
 	case X2APIC_ID: /* kept: the PC's one APIC has ID 0 */
 	case X2APIC_VERSION:
 	case X2APIC_APR:
@@ -600,24 +655,59 @@ bool lapic_mmio_write(struct lapic *l, uint32_t offset, unsigned int size,
 		l->xapic_dfr = value | XAPIC_DFR_RESERVED;
 		return true;
 	case X2APIC_ICR_HIGH:
-		l->icr = (l->icr & 0xffffffffull) |
-			 (uint64_t)(value & XAPIC_LDR_MASK) << 32;
+		*reg(l, ICR_HIGH) = value & XAPIC_LDR_MASK;
 		return true;
 	case X2APIC_ICR: /* the low half sends */
-		write_icr(l, (l->icr & ~0xffffffffull) | value);
+		write_icr(l, (uint64_t)lapic_reg(l, ICR_HIGH) << 32 | value);
 		return true;
 	case X2APIC_SELF_IPI:
 		break;
 	default:
-		if (lapic_write(l, reg, value, now))
+		if (write_register(l, r, value, now))
 			return true;
 		/* read-only registers (ISR, TMR, IRR, the current count)
 		 * ignore writes; reserved ones are an error */
-		if ((reg >= X2APIC_ISR0 && reg < X2APIC_IRR0 + 8) ||
-		    reg == X2APIC_TIMER_CURRENT)
+		if ((r >= X2APIC_ISR0 && r < X2APIC_IRR0 + 8) ||
+		    r == X2APIC_TIMER_CURRENT)
 			return true;
 		break;
 	}
 	record_error(l, ESR_ILLEGAL_REGISTER);
 	return true;
+}
+
+bool lapic_mmio_write(struct lapic *l, uint32_t offset, unsigned int size,
+		      uint32_t value, uint64_t now)
+{
+	bool ok = mmio_write(l, offset, size, value, now);
+
+	publish(l);
+	return ok;
+}
+
+uint16_t lapic_guest_interrupt_status(const struct lapic *l)
+{
+	int rvi = sw_enabled(l) ? highest256(l, IRR) : -1;
+	int svi = highest256(l, ISR);
+
+	return (uint16_t)((rvi < 0 ? 0 : rvi) | (svi < 0 ? 0 : svi) << 8);
+}
+
+void lapic_eoi_exit_bitmap(const struct lapic *l, uint64_t bitmap[4])
+{
+	for (unsigned int i = 0; i < 4; i++)
+		bitmap[i] = (uint64_t)lapic_reg(l, TMR + 32u * i + 16u) << 32 |
+			    lapic_reg(l, TMR + 32u * i);
+}
+
+void lapic_virtualized_eoi(struct lapic *l, unsigned int vector)
+{
+	if (test_bit256(l, TMR, vector & 0xffu))
+		l->level_eoi = (int)(vector & 0xffu);
+}
+
+void lapic_apic_write(struct lapic *l, uint32_t offset, uint64_t now)
+{
+	offset &= 0xff0u;
+	lapic_mmio_write(l, offset, 4, lapic_reg(l, offset), now);
 }

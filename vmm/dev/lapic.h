@@ -81,22 +81,41 @@ enum lapic_lvt {
 #define LAPIC_MMIO_SIZE 0x1000u
 #define LAPIC_MMIO_LAST_REGISTER 0x3f0u
 
+/* The xAPIC page offset of a register, from its x2APIC MSR (SDM 3A
+ * 11.12.1.2, "x2APIC Register Address Space"): MSR 0x800 + offset / 16. */
+#define LAPIC_OFFSET(msr) (((uint32_t)(msr)-X2APIC_FIRST) << 4)
+
 struct lapic {
+	/* The registers as the xAPIC page lays them out (SDM 3A table 11-1),
+	 * which is also the virtual-APIC page of the CPU's APIC
+	 * virtualization (SDM 3C 30.1.1, "Virtualized APIC Registers"), so
+	 * that the page can be handed to the VMCS as it is. TPR, ISR, TMR,
+	 * IRR and ICR live here alone: with virtual-interrupt delivery the
+	 * CPU itself moves vectors from IRR to ISR, clears ISR at an EOI,
+	 * and writes TPR and ICR, without an exit. The other registers are
+	 * kept below and copied here after every write (lapic.c: publish),
+	 * for the reads the CPU answers from the page. */
+	uint32_t page[LAPIC_MMIO_SIZE / 4] __attribute__((aligned(4096)));
 	uint32_t id;
 	bool xapic; /* xAPIC mode (MMIO) rather than x2APIC (MSRs) */
-	uint32_t tpr, svr, esr;
+	uint32_t svr, esr;
 	uint32_t esr_pending; /* errors since the last ESR write */
 	uint32_t lvt[LVT_COUNT];
-	uint32_t irr[8], isr[8], tmr[8]; /* 256 vectors, 32 a word */
 	/* a level-triggered vector's EOI, for the I/O APIC; -1: none */
 	int level_eoi;
 	uint32_t xapic_ldr, xapic_dfr; /* xAPIC: software sets the LDR */
-	uint64_t icr;
 	uint32_t timer_initial, timer_divide;
 	uint64_t timer_start;	 /* TSC when the count was (re)loaded */
 	uint64_t timer_deadline; /* TSC when the timer fires next; 0: idle */
 	uint64_t tsc_deadline;	 /* IA32_TSC_DEADLINE as the guest wrote it */
+	uint64_t received;	 /* interrupts accepted into IRR */
 };
+
+/* A register of the page (@offset 16-byte aligned, below 0x400). */
+static inline uint32_t lapic_reg(const struct lapic *l, uint32_t offset)
+{
+	return l->page[(offset & 0x3f0u) >> 2];
+}
 
 /* After reset with x2APIC enabled (SDM 3A 11.12.5.1, "x2APIC States"): every
  * LVT masked, the APIC software-disabled (SVR 0xFF), TPR 0, nothing pending. */
@@ -168,5 +187,27 @@ void lapic_return(struct lapic *l, unsigned int vector);
  * between CR8 and APIC"). */
 uint64_t lapic_cr8(const struct lapic *l);
 void lapic_set_cr8(struct lapic *l, uint64_t cr8);
+
+/* The CPU's APIC virtualization (SDM 3C chapter 30, "APIC
+ * Virtualization and Virtual Interrupts"), where hv uses it: the page is
+ * the virtual-APIC page, the CPU delivers what IRR holds.
+ *
+ * The guest interrupt status for the next VM entry (SDM 3C 25.4.2,
+ * "Guest Non-Register State"): RVI, the highest vector requested (0 while
+ * the APIC is software-disabled: it delivers nothing), in bits 7:0, SVI,
+ * the highest in service, in bits 15:8. */
+uint16_t lapic_guest_interrupt_status(const struct lapic *l);
+/* The EOI-exit bitmap (SDM 3C 25.6.8, "Controls for APIC
+ * Virtualization"): the level-triggered vectors (TMR), whose EOI the I/O
+ * APIC must see; the others' EOIs the CPU completes alone. */
+void lapic_eoi_exit_bitmap(const struct lapic *l, uint64_t bitmap[4]);
+/* An EOI-induced exit for @vector: the CPU already cleared its ISR bit;
+ * a level-triggered vector's EOI goes on (lapic_take_level_eoi). */
+void lapic_virtualized_eoi(struct lapic *l, unsigned int vector);
+/* An APIC-write exit at @offset (trap-like: the guest's 32-bit value is
+ * already in the page, SDM 3C 30.4.3.3, "APIC-Write VM Exits"): the
+ * write as lapic_mmio_write() takes it, and the page put back to what
+ * the registers now hold. */
+void lapic_apic_write(struct lapic *l, uint32_t offset, uint64_t now);
 
 #endif

@@ -58,6 +58,33 @@ struct ept_violation ept_violation_decode(uint64_t qual)
 	};
 }
 
+struct apic_access apic_access_decode(uint64_t qual)
+{
+	return (struct apic_access){
+		.offset = (uint32_t)qual & 0xfffu,
+		.type = (enum apic_access_type)((qual >> 12) & 0xfu),
+	};
+}
+
+const char *apic_access_type_text(enum apic_access_type type)
+{
+	switch (type) {
+	case APIC_ACCESS_LINEAR_READ:
+		return "data read";
+	case APIC_ACCESS_LINEAR_WRITE:
+		return "data write";
+	case APIC_ACCESS_LINEAR_FETCH:
+		return "instruction fetch";
+	case APIC_ACCESS_LINEAR_EVENT_DELIVERY:
+		return "access during event delivery";
+	case APIC_ACCESS_PHYSICAL_EVENT_DELIVERY:
+		return "guest-physical access during event delivery";
+	case APIC_ACCESS_PHYSICAL_FETCH:
+		return "guest-physical access for an instruction fetch";
+	}
+	return "access of a reserved type";
+}
+
 static const char *access_words(const struct ept_violation *v)
 {
 	if (v->fetch)

@@ -57,6 +57,27 @@ struct ept_violation {
 
 struct ept_violation ept_violation_decode(uint64_t qual);
 
+/* APIC accesses, table 28-6 ("Exit Qualification for APIC-Access VM
+ * Exits from Linear Accesses and Guest-Physical Accesses"): the offset
+ * in the APIC-access page and how it was touched. */
+enum apic_access_type {
+	APIC_ACCESS_LINEAR_READ = 0,
+	APIC_ACCESS_LINEAR_WRITE = 1,
+	APIC_ACCESS_LINEAR_FETCH = 2,
+	APIC_ACCESS_LINEAR_EVENT_DELIVERY = 3,
+	APIC_ACCESS_PHYSICAL_EVENT_DELIVERY = 10,
+	APIC_ACCESS_PHYSICAL_FETCH = 15,
+};
+
+struct apic_access {
+	uint32_t offset;	    /* bits 11:0 */
+	enum apic_access_type type; /* bits 15:12 */
+};
+
+struct apic_access apic_access_decode(uint64_t qual);
+/* "data read", "data write", ..., or "access of type N". */
+const char *apic_access_type_text(enum apic_access_type type);
+
 /* "write to guest-physical page not mapped", "instruction fetch from a
  * non-executable page", ... into @buf. */
 void ept_violation_describe(const struct ept_violation *v, char *buf,

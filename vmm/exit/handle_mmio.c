@@ -72,7 +72,7 @@ static enum exit_verdict refuse(struct vcpu *v, uint64_t gpa,
 
 /* The access as the machine sees it, and the instruction completed.
  * False: not the machine's address (the caller reports it). */
-static bool emulate(struct vcpu *v, uint64_t gpa, const struct ept_violation *e,
+static bool emulate(struct vcpu *v, uint64_t gpa, bool write,
 		    enum exit_verdict *verdict)
 {
 	struct guest_mmu mmu = guest_mmu_now(v);
@@ -98,7 +98,7 @@ static bool emulate(struct vcpu *v, uint64_t gpa, const struct ept_violation *e,
 	/* The processor said what the access was; the decoded instruction
 	 * must agree (an XCHG both reads and writes, and exits on the
 	 * first). */
-	if (insn.op != MMIO_XCHG && e->write != (insn.op == MMIO_STORE)) {
+	if (insn.op != MMIO_XCHG && write != (insn.op == MMIO_STORE)) {
 		*verdict = refuse(v, gpa, bytes, insn.length,
 				  "the decoded access is not the one the "
 				  "processor reported");
@@ -147,9 +147,61 @@ enum exit_verdict handle_ept_violation(struct vcpu *v)
 	if (v->machine->mmio_read && v->machine->mmio_write &&
 	    !violation.fetch &&
 	    (!violation.linear_valid || violation.caused_by_translation) &&
-	    emulate(v, gpa, &violation, &verdict))
+	    emulate(v, gpa, violation.write, &verdict))
 		return verdict;
 	/* cppcheck-suppress constStatement */
 	report_violation(v, &violation, gpa);
 	return vcpu_kill(v, "ept_violation");
+}
+
+/* The CPU's APIC virtualization (machine.h: apic_virtualization; SDM 3C
+ * chapter 30, "APIC Virtualization and Virtual Interrupts"). The CPU
+ * answers most accesses of the APIC page from the virtual-APIC page
+ * without an exit; these three exits are what it leaves to hv.
+ *
+ * An APIC-access exit (SDM 3C 30.4, "Virtualizing Memory-Mapped APIC
+ * Accesses") is fault-like: nothing was read or written, RIP is at the
+ * instruction. A data read or write is emulated as any MMIO is, at the
+ * machine's APIC page; a fetch or an access during event delivery is no
+ * access a guest makes of its APIC, and stops it. */
+enum exit_verdict handle_apic_access(struct vcpu *v)
+{
+	struct apic_access a = apic_access_decode(exit_qualification());
+	uint64_t gpa = v->machine->apic_access_gpa + a.offset;
+	enum exit_verdict verdict;
+
+	if ((a.type == APIC_ACCESS_LINEAR_READ ||
+	     a.type == APIC_ACCESS_LINEAR_WRITE) &&
+	    v->machine->mmio_read && v->machine->mmio_write &&
+	    emulate(v, gpa, a.type == APIC_ACCESS_LINEAR_WRITE, &verdict))
+		return verdict;
+	console_flush(v);
+	hv_printf("hv: guest %s: APIC access: %s at guest-physical 0x%lx, "
+		  "RIP 0x%lx: no register of the machine's there\n",
+		  v->name, apic_access_type_text(a.type), gpa,
+		  vmcs_read(VMCS_GUEST_RIP));
+	return vcpu_kill(v, "apic_access");
+}
+
+/* An APIC-write exit (SDM 3C 30.4.3.3, "APIC-Write VM Exits") is
+ * trap-like: the guest's value is already in the virtual-APIC page at
+ * the offset, RIP past the instruction; the machine gives the write its
+ * side effects. */
+enum exit_verdict handle_apic_write(struct vcpu *v)
+{
+	if (!v->machine->apic_write)
+		return handle_unhandled(v);
+	return v->machine->apic_write(
+		v, apic_access_decode(exit_qualification()).offset);
+}
+
+/* An EOI-induced exit (SDM 3C 30.1.4, "EOI Virtualization"), trap-like:
+ * the CPU completed the EOI of the vector in the qualification, which
+ * the EOI-exit bitmap asked to be told of. */
+enum exit_verdict handle_virtualized_eoi(struct vcpu *v)
+{
+	if (!v->machine->virtualized_eoi)
+		return handle_unhandled(v);
+	return v->machine->virtualized_eoi(
+		v, (unsigned int)(exit_qualification() & 0xffu));
 }

@@ -84,6 +84,23 @@ struct machine {
 	enum machine_answer (*mmio_write)(struct vcpu *v, uint64_t gpa,
 					  unsigned int size, uint64_t value);
 
+	/* The CPU's APIC virtualization (vmx/vm_controls.h: apicv), used
+	 * where the machine asks for it and the CPU has it all. EPT maps
+	 * apic_access_gpa, the machine's xAPIC page, to the APIC-access
+	 * page; what the CPU does not answer there from the virtual-APIC
+	 * page (the machine's to give, vm_setup) exits:
+	 * - an APIC-access exit for a data read or write: emulated as MMIO,
+	 *   through mmio_read and mmio_write at apic_access_gpa + offset;
+	 * - an APIC-write exit (trap-like): apic_write, @offset the
+	 *   register's, its new value in the virtual-APIC page;
+	 * - an EOI-induced exit (trap-like): virtualized_eoi, for a vector
+	 *   the machine set in the EOI-exit bitmap. */
+	bool apic_virtualization;
+	uint64_t apic_access_gpa;
+	enum exit_verdict (*apic_write)(struct vcpu *v, uint32_t offset);
+	enum exit_verdict (*virtualized_eoi)(struct vcpu *v,
+					     unsigned int vector);
+
 	/* MOV to CR0 and LMSW (@lmsw: the CR0 that LMSW would make, PE
 	 * kept), for the bits cr0_host_owned traps. */
 	enum exit_verdict (*write_cr0)(struct vcpu *v, uint64_t value,

@@ -110,6 +110,13 @@ struct pc {
 	uint64_t irqs_injected;
 	uint64_t input_bytes; /* console input given to the UART */
 	struct pc_keys keys;  /* Ctrl-A, hv's escape key (pc_keys.h) */
+	/* The CPU's APIC virtualization (vmx/vm_controls.h: apicv): the
+	 * local APIC's page is the virtual-APIC page, the CPU delivers what
+	 * its IRR holds and completes the EOIs; hv posts (pc_run.c). */
+	bool apicv;
+	uint32_t proc2_controls; /* secondary controls as now written */
+	uint64_t eoi_exit[4];	 /* the EOI-exit bitmap as now written */
+	uint64_t apic_writes;	 /* APIC-write exits */
 	/* interrupts and timers (pc_run.c) */
 	uint32_t proc_controls;	    /* primary controls as now written */
 	unsigned int timer_rate;    /* preemption timer: TSC >> rate */
@@ -165,8 +172,17 @@ bool pc_port_out(struct pc *pc, uint16_t port, unsigned int size,
 void pc_irq_update(struct pc *pc, uint64_t now);
 bool pc_irq_waiting(const struct pc *pc);
 int pc_irq_take(struct pc *pc);
+/* What hv must inject itself: with APIC virtualization (pc->apicv) the
+ * CPU delivers the local APIC's interrupts, and only the 8259's are
+ * hv's; without it, all of them (pc_irq_waiting). */
+bool pc_irq_to_inject(const struct pc *pc);
 bool pc_irq_input_can_wake(const struct pc *pc);
 bool pc_irq_rtc_can_wake(const struct pc *pc, uint64_t now);
+
+/* The guest interrupt status and EOI-exit bitmap that APIC
+ * virtualization needs for the next VM entry (lapic.h), the APIC as
+ * IA32_APIC_BASE has it: a disabled one requests nothing. */
+uint16_t pc_irq_guest_interrupt_status(const struct pc *pc);
 
 /* A load or store of @size bytes at guest-physical @gpa outside guest
  * memory (pc_mmio.c): the xAPIC page or the I/O APIC. False: nothing of

@@ -68,11 +68,30 @@ bool pc_irq_waiting(const struct pc *pc)
 	return pic_reaches_cpu(pc) && i8259_pending(&pc->pic);
 }
 
+/* The local APIC's interrupts are hv's to inject: an enabled APIC
+ * without the CPU's virtual-interrupt delivery. */
+static bool apic_injected(const struct pc *pc)
+{
+	return pc->apic_mode != PC_APIC_DISABLED && !pc->apicv;
+}
+
+bool pc_irq_to_inject(const struct pc *pc)
+{
+	if (apic_injected(pc) && lapic_pending(&pc->lapic) >= 0)
+		return true;
+	return pic_reaches_cpu(pc) && i8259_pending(&pc->pic);
+}
+
+uint16_t pc_irq_guest_interrupt_status(const struct pc *pc)
+{
+	uint16_t status = lapic_guest_interrupt_status(&pc->lapic);
+
+	return pc->apic_mode == PC_APIC_DISABLED ? status & 0xff00u : status;
+}
+
 int pc_irq_take(struct pc *pc)
 {
-	int vector = pc->apic_mode == PC_APIC_DISABLED
-			     ? -1
-			     : lapic_pending(&pc->lapic);
+	int vector = apic_injected(pc) ? lapic_pending(&pc->lapic) : -1;
 
 	if (vector >= 0) {
 		lapic_accept(&pc->lapic, (unsigned int)vector);

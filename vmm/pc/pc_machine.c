@@ -274,6 +274,34 @@ static enum exit_verdict pc_triple_fault(struct vcpu *v)
 	return vcpu_finish(v, GUEST_RESET, 0);
 }
 
+/* APIC virtualization's exits (exit/machine.h). An APIC-write exit
+ * while the APIC is not in xAPIC mode (an ICR write the CPU does not
+ * take as a self IPI) is a write to a page that is nobody's then:
+ * stopped, as every other access there is (handle_mmio.c). */
+static enum exit_verdict pc_apic_write(struct vcpu *v, uint32_t offset)
+{
+	struct pc *pc = pc_of(v);
+
+	if (pc->apic_mode != PC_APIC_XAPIC) {
+		console_flush(v);
+		hv_printf("hv: guest %s: APIC access: data write at "
+			  "guest-physical 0x%lx, RIP 0x%lx: no register of "
+			  "the machine's there\n",
+			  v->name, (uint64_t)(APIC_DEFAULT_BASE + offset),
+			  vmcs_read(VMCS_GUEST_RIP));
+		return vcpu_kill(v, "apic_access");
+	}
+	pc->apic_writes++;
+	lapic_apic_write(&pc->lapic, offset, v->ops->read_tsc());
+	return VERDICT_RESUME;
+}
+
+static enum exit_verdict pc_virtualized_eoi(struct vcpu *v, unsigned int vector)
+{
+	lapic_virtualized_eoi(&pc_of(v)->lapic, vector);
+	return VERDICT_RESUME;
+}
+
 /* The PC's exit policy: the flat guests' (flat/flat_machine.c), but for what a kernel
  * does all the time and a flat guest never: CR3 loads and stores are its
  * own (EPT confines it; counting them would cost an exit per context
@@ -321,6 +349,10 @@ const struct machine pc_machine = {
 	.port_out = pc_port_out_exit,
 	.mmio_read = pc_mmio_read_exit,
 	.mmio_write = pc_mmio_write_exit,
+	.apic_virtualization = true,
+	.apic_access_gpa = APIC_DEFAULT_BASE,
+	.apic_write = pc_apic_write,
+	.virtualized_eoi = pc_virtualized_eoi,
 	.write_cr0 = pc_write_cr0,
 	.cr0_host_owned = PC_CR0_HOST_OWNED,
 	.write_cr4 = pc_write_cr4,

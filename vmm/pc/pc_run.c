@@ -243,6 +243,72 @@ static void redeliver_interrupted_event(struct pc *pc)
 	vmcs_write(VMCS_ENTRY_INTERRUPTION_INFO, idt & ~INTR_INFO_RESERVED);
 }
 
+/* The EOI-exit bitmap's four fields, bits 63:0 to 255:192. */
+static void write_eoi_exit(unsigned int i, uint64_t bits)
+{
+	switch (i) {
+	case 0:
+		vmcs_write(VMCS_EOI_EXIT_BITMAP0, bits);
+		break;
+	case 1:
+		vmcs_write(VMCS_EOI_EXIT_BITMAP1, bits);
+		break;
+	case 2:
+		vmcs_write(VMCS_EOI_EXIT_BITMAP2, bits);
+		break;
+	default:
+		vmcs_write(VMCS_EOI_EXIT_BITMAP3, bits);
+		break;
+	}
+}
+
+/* With APIC virtualization: the APIC's requests and services as the CPU
+ * evaluates them at VM entry (SDM 3C 30.2.1, "Evaluation of Pending
+ * Virtual Interrupts"): RVI and SVI from IRR and ISR, which the CPU
+ * itself changes as it delivers and EOIs, so the field is read back
+ * rather than remembered; the EOI-exit bitmap from TMR, so that a
+ * level-triggered vector's EOI exits and reaches the I/O APIC. Reads of
+ * the page's registers are virtualized only while the APIC is in xAPIC
+ * mode: otherwise the page is nobody's, and every read but TPR's exits
+ * (SDM 3C 30.4.2). */
+static uint32_t proc2_for_mode(const struct pc *pc)
+{
+	return pc->apic_mode == PC_APIC_XAPIC
+		       ? pc->proc2_controls | PROC2_APIC_REGISTER_VIRTUALIZATION
+		       : pc->proc2_controls &
+				 ~PROC2_APIC_REGISTER_VIRTUALIZATION;
+}
+
+static void post_interrupts(struct pc *pc)
+{
+	uint16_t status = pc_irq_guest_interrupt_status(pc);
+	uint64_t eoi_exit[4];
+	uint32_t proc2 = proc2_for_mode(pc);
+
+	if (status != vmcs_read(VMCS_GUEST_INTR_STATUS))
+		vmcs_write(VMCS_GUEST_INTR_STATUS, status);
+	/* cppcheck 2.10 takes this call for a comma expression: */
+	/* cppcheck-suppress constStatement */
+	lapic_eoi_exit_bitmap(&pc->lapic, eoi_exit);
+	for (unsigned int i = 0; i < 4; i++)
+		if (eoi_exit[i] != pc->eoi_exit[i]) {
+			pc->eoi_exit[i] = eoi_exit[i];
+			write_eoi_exit(i, eoi_exit[i]);
+		}
+	if (proc2 != pc->proc2_controls) {
+		pc->proc2_controls = proc2;
+		vmcs_write(VMCS_SECONDARY_PROC_BASED_CONTROLS, proc2);
+	}
+}
+
+uint32_t pc_use_apicv(struct pc *pc, uint32_t proc2_controls)
+{
+	pc->apicv = true;
+	pc->proc2_controls = proc2_controls;
+	pc->proc2_controls = proc2_for_mode(pc);
+	return pc->proc2_controls;
+}
+
 enum exit_verdict pc_before_entry(struct vcpu *v)
 {
 	struct pc *pc = pc_of(v);
@@ -256,9 +322,11 @@ enum exit_verdict pc_before_entry(struct vcpu *v)
 	redeliver_interrupted_event(pc);
 	lapic_update(&pc->lapic, now);
 	pc_irq_update(pc, now);
+	if (pc->apicv)
+		post_interrupts(pc);
 	bool window = false;
 
-	if (pc_irq_waiting(pc)) {
+	if (pc_irq_to_inject(pc)) {
 		/* One event per entry: the interrupt waits for a free slot
 		 * and an interruptible guest, with a window exit to say so. */
 		if (!(vmcs_read(VMCS_ENTRY_INTERRUPTION_INFO) &
@@ -385,6 +453,11 @@ void pc_report(const struct vcpu *v)
 	hv_printf("hv: guest %s: %lu interrupts injected, %lu bytes of "
 		  "console input given to its UART\n",
 		  v->name, pc->irqs_injected, pc->input_bytes);
+	if (pc->apicv)
+		hv_printf("hv: guest %s: APIC virtualization: %lu interrupts "
+			  "taken into the local APIC's IRR, delivered by the "
+			  "CPU; %lu APIC-write exits\n",
+			  v->name, pc->lapic.received, pc->apic_writes);
 	uint64_t dropped = 0;
 
 	for (unsigned int i = 0; i < IOAPIC_DROP_REASONS; i++)

@@ -20,6 +20,11 @@ void pc_init(struct pc *pc, struct vcpu *v, uint64_t tsc_hz,
 	     unsigned int timer_rate, uint32_t proc_controls,
 	     uint64_t xsave_components);
 
+/* The CPU's APIC virtualization is on (vmx/vm_controls.h: apicv), with
+ * these secondary controls chosen; returns them as the VMCS must have
+ * them for the APIC's power-on mode. */
+uint32_t pc_use_apicv(struct pc *pc, uint32_t proc2_controls);
+
 /* Before every VM entry: the guest's FPU state, an interrupt injected or
  * a window asked for, the preemption timer set for the APIC's deadline;
  * VERDICT_STOP when a bound of the run was passed. */

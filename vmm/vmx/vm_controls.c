@@ -33,6 +33,26 @@ static bool vpid_usable(const struct vmx_caps *caps)
 	       (caps->ept_vpid & VPID_CAP_INVVPID_SINGLE);
 }
 
+bool vm_controls_apicv(const struct vmx_caps *caps, uint32_t *proc,
+		       uint32_t *proc2)
+{
+	const uint32_t p = PROC_USE_TPR_SHADOW;
+	const uint32_t p2 = PROC2_VIRTUALIZE_APIC_ACCESSES |
+			    PROC2_APIC_REGISTER_VIRTUALIZATION |
+			    PROC2_VIRTUAL_INTERRUPT_DELIVERY;
+	/* The allowed-1 settings are the capability MSRs' high halves (SDM
+	 * 3D A.3, "VM-Execution Controls"). */
+	bool usable = caps->has_proc2 && ((caps->proc >> 32) & p) == p &&
+		      ((caps->proc2 >> 32) & p2) == p2 &&
+		      ((caps->pin >> 32) & PIN_EXTERNAL_INTERRUPT_EXITING);
+
+	if (usable) {
+		*proc |= p;
+		*proc2 |= p2;
+	}
+	return usable;
+}
+
 enum hv_status vm_controls_choose(const struct vmx_caps *caps,
 				  const struct exit_controls *policy,
 				  struct vm_controls *out)
@@ -91,6 +111,7 @@ enum hv_status vm_controls_choose(const struct vmx_caps *caps,
 		return HV_UNSUPPORTED;
 
 	out->vpid = out->proc2 & PROC2_ENABLE_VPID;
+	out->apicv = (out->proc2 & PROC2_VIRTUAL_INTERRUPT_DELIVERY) != 0;
 	out->save_timer = out->exit & EXIT_SAVE_PREEMPTION_TIMER;
 	/* Switch PAT only if all three halves are there. */
 	out->pat = (out->exit & EXIT_SAVE_IA32_PAT) &&

@@ -43,6 +43,19 @@ void vmcs_setup_controls(const struct vm_setup *s)
 	if (c->vpid)
 		vmcs_write(VMCS_VPID, s->vpid);
 	vmcs_write(VMCS_PREEMPTION_TIMER_VALUE, s->preemption_timer);
+	if (c->apicv) {
+		/* Nothing requested or in service yet, every EOI the CPU's
+		 * own; the TPR threshold is unused with virtual-interrupt
+		 * delivery (SDM 3C 27.2.1.1) and written 0. */
+		vmcs_write(VMCS_VIRTUAL_APIC_ADDRESS, s->virtual_apic_page);
+		vmcs_write(VMCS_APIC_ACCESS_ADDRESS, s->apic_access_page);
+		vmcs_write(VMCS_TPR_THRESHOLD, 0);
+		vmcs_write(VMCS_EOI_EXIT_BITMAP0, 0);
+		vmcs_write(VMCS_EOI_EXIT_BITMAP1, 0);
+		vmcs_write(VMCS_EOI_EXIT_BITMAP2, 0);
+		vmcs_write(VMCS_EOI_EXIT_BITMAP3, 0);
+		vmcs_write(VMCS_GUEST_INTR_STATUS, 0);
+	}
 	/* SDM 3C 25.4.2, "Guest Non-Register State": no VMCS shadowing, so the
 	 * link pointer is ~0. */
 	vmcs_write(VMCS_VMCS_LINK_POINTER, ~0ull);

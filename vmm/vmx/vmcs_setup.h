@@ -23,6 +23,9 @@ struct vm_setup {
 	/* The real CR4 under the guest's first one, GUEST_FIRST_CR4: VMX's
 	 * fixed bits and the host's MCE (exit/machine_check.h). */
 	uint64_t real_cr4;
+	/* With controls->apicv: the virtual-APIC page and the APIC-access
+	 * page (SDM 3C 25.6.8, "Controls for APIC Virtualization"). */
+	uint64_t virtual_apic_page, apic_access_page;
 };
 
 /* The CR4 every guest starts with: PAE, for IA-32e mode. */
