@@ -17,8 +17,10 @@
 #   BATCH=B                         replay batch B of SEED alone (one run)
 #   FUZZ_VERBOSE=1 or =N            the guest prints each operation first
 #                                   (=N: from the N-th of a batch on)
-#   FUZZ_SEEDS_FILE=F               the seeds of F (one a line or FIRST-LAST,
-#                                   # comments; tests/fuzz_seeds.txt)
+#   FUZZ_SEEDS_FILE=F               the seeds of F, a line each: SEED or
+#                                   FIRST-LAST, then :BATCHES for other
+#                                   than FUZZ_BATCHES; # comments
+#                                   (tests/fuzz_seeds.txt)
 #   FUZZ_OUT=DIR                    logs (default build/fuzz)
 #   FUZZ_TIMEOUT=S                  the boot's bound (default: 60 s + 30 s a run)
 #   FUZZ_RANGE=A-B                  with BATCH: run only operations A to B-1
@@ -49,13 +51,16 @@ args=()
 if [ -n "${BATCH:-}" ]; then
 	args=("$seed:$BATCH:1$verbose${FUZZ_RANGE:+:r$FUZZ_RANGE}")
 elif [ -n "${FUZZ_SEEDS_FILE:-}" ]; then
-	# One seed a line, or a range FIRST-LAST; "#" starts a comment.
+	# One seed a line, or a range FIRST-LAST, either with :BATCHES (its
+	# own batch count); "#" starts a comment.
 	while read -r s _; do
-		case $s in
-		'' | '#'*) continue ;;
-		*-*) for ((i = ${s%-*}; i <= ${s#*-}; i++)); do args+=("$i:0:$batches$verbose"); done ;;
-		*) args+=("$s:0:$batches$verbose") ;;
-		esac
+		case $s in '' | '#'*) continue ;; esac
+		[[ $s =~ ^([0-9]+)(-([0-9]+))?(:([0-9]+))?$ ]] ||
+			{ echo "fuzz: $FUZZ_SEEDS_FILE: not SEED[-LAST][:BATCHES]: $s" >&2; exit 2; }
+		n=${BASH_REMATCH[5]:-$batches}
+		for ((i = 10#${BASH_REMATCH[1]}; i <= 10#${BASH_REMATCH[3]:-${BASH_REMATCH[1]}}; i++)); do
+			args+=("$i:0:$n$verbose")
+		done
 	done <"$FUZZ_SEEDS_FILE"
 else
 	for ((i = 0; i < runs; i++)); do
