@@ -146,7 +146,7 @@ usage:
 	hv_printf("hv: usage: hv.efi [--caps] [--dump] [--debug-wait] "
 		  "[--watchdog=SLICES] [--break-entry=host-tr|guest-rflags] "
 		  "[--resident [--break-cpu=N] [--chain=FILE "
-		  "[--append=\"TEXT\"]] | --unload] "
+		  "[--append=\"TEXT\"]] | --unload | --peek-hidden] "
 		  "[GUEST.bin | --kernel=FILE [--initrd=FILE] "
 		  "[--append=\"TEXT\"] [--mem=SIZE]]\n");
 	return HV_BAD_ARGUMENT;
@@ -299,7 +299,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	st = li ? parse_arguments(image, li, &cl) : HV_OK;
 	if (st == HV_OK && cl.debug_wait)
 		wait_for_debugger();
-	if (st == HV_OK && (cl.resident || cl.unload)) {
+	if (st == HV_OK && (cl.resident || cl.unload || cl.peek_hidden)) {
 		EFI_STATUS rest = resident_command(image, li, &cl, &st);
 
 		/* hv below (now, or since an earlier run): the next image. */

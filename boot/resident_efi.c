@@ -92,6 +92,10 @@ EFI_STATUS resident_command(EFI_HANDLE image, const EFI_LOADED_IMAGE *li,
 			    const struct cmdline *cl, enum hv_status *hst)
 {
 	*hst = HV_OK;
+	if (cl->peek_hidden) {
+		*hst = resident_peek_hidden();
+		return EFI_ABORTED; /* only if the read did not stop the CPU */
+	}
 	if (cl->unload) {
 		*hst = resident_unload();
 		return *hst == HV_OK		 ? EFI_SUCCESS
@@ -103,7 +107,8 @@ EFI_STATUS resident_command(EFI_HANDLE image, const EFI_LOADED_IMAGE *li,
 		return EFI_ALREADY_STARTED;
 	}
 	if (resident_is_driver(li)) {
-		*hst = resident_start(cl->break_cpu);
+		*hst = resident_start(cl->break_cpu, li->ImageBase,
+				      li->ImageSize);
 		switch (*hst) {
 		case HV_OK:
 			return EFI_SUCCESS;
@@ -122,6 +127,8 @@ EFI_STATUS resident_command(EFI_HANDLE image, const EFI_LOADED_IMAGE *li,
 
 	if (EFI_ERROR(st))
 		*hst = HV_VMX_FAILED;
+	else
+		resident_seal(); /* the driver has returned: its image now */
 	return st;
 }
 

@@ -7,7 +7,7 @@
 #   run.sh [--emu auto|bochs|qemu-kvm|qemu-tcg|kvm-in-bochs] [--image IMG]
 #          [--out DIR] [--timeout SECONDS] [--until-return] [--quiet]
 #          [--bench] [--type-after REGEX TEXT] [--interactive]
-#          [--time0 SECONDS|utc]
+#          [--time0 SECONDS|utc] [--until REGEX]
 #          [--bench] [--type-after REGEX TEXT] [--interactive] [--cpus N]
 # kvm-in-bochs: Bochs boots Linux, whose QEMU/KVM boots IMG (the L1
 # machine; its serial lines come back as "l1: ..."); Linux powers Bochs
@@ -25,6 +25,9 @@
 # --time0 (bochs): the CMOS clock's start, seconds since 1970 or "utc"
 # for the host's time now (default 2000-01-01, the same every boot).
 # --cpus N (bochs): N logical processors (1; resident mode's test uses 2).
+# --until REGEX: stop the emulator once a cleaned serial line matches
+# REGEX (an extended regular expression): a run that ends with a CPU
+# halted on purpose, where nothing would power the machine off.
 # Exit: 0 done, 1 the emulator ended before hv.efi returned or the
 # firmware went silent after it (--until-return), 124 timed out, 2 usage,
 # 3 platform unusable.
@@ -35,6 +38,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/platform.sh"
 
 emu=auto image=build/hv.img out="" timeout=600 until_return=0 quiet=0 bench=0
+until_re=""
 type_after=() interactive=0 cpus=1
 while [ $# -gt 0 ]; do
 	case $1 in
@@ -43,6 +47,7 @@ while [ $# -gt 0 ]; do
 	--out) out=$2; shift ;;
 	--timeout) timeout=$2; shift ;;
 	--until-return) until_return=1 ;;
+	--until) until_re=$2; shift ;;
 	--quiet) quiet=1 ;;
 	--bench) bench=1 ;;
 	--type-after) type_after+=(--type-after "$2" "$3"); shift 2 ;;
@@ -205,6 +210,12 @@ while :; do
 			echo "run: $emu exited (status $rc) before hv.efi returned"
 			status=1
 		fi
+		break
+	fi
+	if [ -n "$until_re" ] && clean_serial "$serial" | grep -qE "$until_re"; then
+		show all
+		echo "run: the serial log matched --until; stopping $emu"
+		stop
 		break
 	fi
 	if [ "$watch_return" = 1 ]; then

@@ -455,6 +455,10 @@ expect_resident() {
 	in_step "$n" "$all" break0 '^hv: cpu 1: left VMX operation after [0-9]+ VM exits' "--break-cpu=0: the AP already in VMX leaves it"
 	in_step "$n" "$all" break0 '^hv-test: break0 returned 0x15$' "--break-cpu=0: EFI_ABORTED"
 	in_step "$n" "$all" after '^hv: summary guest=tiny result=ok' "an ordinary hv.efi run afterwards passes: the firmware carried on"
+	in_step "$n" "$all" resident "^hv: the driver's image at 0x[0-9a-f]+ \([0-9]+ KiB\) hidden from the guest \(this CPU now, the others at their next VM exit\), but for its headers and base relocations \(8 KiB, which SetVirtualAddressMap reads\): [0-9]+ KiB of hv's code and data" "once the driver has returned, its image is hidden from the guest (headers and .reloc left)"
+	in_step "$n" "$all" peek '^hv: guest firmware: EPT violation: read from guest-physical page not mapped .* at guest-physical 0x[0-9a-f]+' "--peek-hidden: the guest's read of hv's hidden image is an EPT violation"
+	in_step "$n" "$all" peek '^hv: cpu 0: the guest stopped \(why=ept_violation, exit reason 48' "--peek-hidden: hv stops the CPU that read it"
+	expect_none "$n" '^hv: --peek-hidden: read 0x' "--peek-hidden: the read never completed"
 }
 
 # expect_resident_next NAME LOG: a stick whose BOOTX64.EFI is hv.efi with

@@ -120,6 +120,15 @@ static void resident_options(void **state)
 	assert_null(parse("--resident good.bin", false, &g));
 	assert_string_equal(cmdline_check(&g, err, sizeof(err)),
 			    "--resident: the firmware is the guest, no other");
+
+	struct cmdline p = {0};
+
+	assert_null(parse("--peek-hidden", false, &p));
+	assert_true(p.peek_hidden);
+	assert_null(cmdline_check(&p, err, sizeof(err)));
+	assert_null(parse("--peek-hidden --resident", false, &p));
+	assert_string_equal(cmdline_check(&p, err, sizeof(err)),
+			    "--peek-hidden: on its own");
 }
 
 /* --chain=FILE: with --resident, and --append= is its command line. */

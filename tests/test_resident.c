@@ -255,7 +255,7 @@ static void identity_ept_leaves_hv_out(void **state)
 	assert_true(e.table_pages <= resident_ept_pages(4ull << 30, &all_wb));
 	ept_destroy(&e);
 
-	const struct resident_range odd[] = {{0x1000, PAGE_2M}};
+	const struct resident_range odd[] = {{0x1800, PAGE_2M}}; /* 4 KiB: no */
 
 	assert_int_equal(ept_init(&e, &src), 0);
 	assert_int_equal(
@@ -471,6 +471,88 @@ static void host_paging_is_an_identity_map(void **state)
 	free(l4);
 }
 
+/* hv's driver image, hidden but for what SetVirtualAddressMap reads: a
+ * PE32+ image laid out as gnu-efi links hvrt.efi (headers, then .text at
+ * 9000H, .reloc at 31000H, .data after it). The EPT without it keeps the
+ * pages around it, in 4-KiB pages. */
+static uint8_t pe_image[0x60000] __attribute__((aligned(4096)));
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	for (unsigned int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static void driver_image_hidden_but_headers_and_relocations(void **state)
+{
+	struct resident_range h[2];
+	const uint64_t base = (uint64_t)pe_image;
+	uint8_t *opt = pe_image + 0x80 + 24;
+
+	(void)state;
+	memset(pe_image, 0, sizeof(pe_image));
+	assert_int_equal(resident_image_hidden(pe_image, sizeof(pe_image), h),
+			 0); /* no PE signature */
+	pe_image[0] = 'M';
+	pe_image[1] = 'Z';
+	put32(pe_image + 0x3c, 0x80);
+	put32(pe_image + 0x80, 0x00004550);
+	opt[0] = 0x0b; /* PE32+ */
+	opt[1] = 0x02;
+	put32(opt + 60, 0x400);		/* SizeOfHeaders */
+	put32(opt + 108, 16);		/* NumberOfRvaAndSizes */
+	put32(opt + 112 + 40, 0x31000); /* the base relocation table */
+	put32(opt + 112 + 44, 12);
+	assert_int_equal(resident_image_hidden(pe_image, sizeof(pe_image), h),
+			 2);
+	assert_true(h[0].base == base + 0x1000 && h[0].size == 0x30000);
+	assert_true(h[1].base == base + 0x32000 && h[1].size == 0x2e000);
+	/* no relocations: everything after the headers */
+	put32(opt + 112 + 44, 0);
+	assert_int_equal(resident_image_hidden(pe_image, sizeof(pe_image), h),
+			 1);
+	assert_true(h[0].base == base + 0x1000 && h[0].size == 0x5f000);
+	/* a table beyond the image: not read */
+	put32(opt + 112 + 40, 0x70000);
+	put32(opt + 112 + 44, 12);
+	assert_int_equal(resident_image_hidden(pe_image, sizeof(pe_image), h),
+			 0);
+}
+
+static void identity_ept_hides_4k_ranges(void **state)
+{
+	struct page_source src = {fake_alloc, fake_free, NULL};
+	struct ept e;
+	/* a pool (2-MiB pages) and an image of 4-KiB pages across a 2-MiB
+	 * boundary */
+	const struct resident_range hidden[] = {{0x7e00000, 0x400000},
+						{0x91f1000, 0x30000}};
+	uint64_t hpa;
+	unsigned int perms;
+	struct mtrr_state all_wb;
+
+	(void)state;
+	mtrr_all_wb(&all_wb, 39);
+	assert_int_equal(ept_init(&e, &src), 0);
+	assert_int_equal(
+		resident_ept_identity(&e, 4ull << 30, hidden, 2, &all_wb, true),
+		0);
+	assert_int_equal(ept_translate(&e, 0x91f0fff, &hpa, &perms), 0);
+	assert_int_equal(hpa, 0x91f0fff);
+	assert_int_equal(ept_translate(&e, 0x91f1000, &hpa, &perms), -1);
+	assert_int_equal(ept_translate(&e, 0x9200000, &hpa, &perms), -1);
+	assert_int_equal(ept_translate(&e, 0x9220fff, &hpa, &perms), -1);
+	assert_int_equal(ept_translate(&e, 0x9221000, &hpa, &perms), 0);
+	assert_int_equal(perms, EPT_RWX);
+	assert_int_equal(ept_translate(&e, 0x7e00000, &hpa, &perms), -1);
+	assert_int_equal(ept_translate(&e, 0x1fffffff, &hpa, &perms), 0);
+	assert_true(e.table_pages <=
+		    resident_ept_pages(4ull << 30, &all_wb) +
+			    resident_ept_hidden_pages(hidden, 2));
+	assert_int_equal(resident_ept_hidden_pages(hidden, 2), 2);
+	ept_destroy(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -481,6 +563,9 @@ int main(void)
 		cmocka_unit_test(cpuid_hides_vmx_and_says_hypervisor),
 		cmocka_unit_test(vmx_msrs_are_hidden),
 		cmocka_unit_test(identity_ept_leaves_hv_out),
+		cmocka_unit_test(
+			driver_image_hidden_but_headers_and_relocations),
+		cmocka_unit_test(identity_ept_hides_4k_ranges),
 		cmocka_unit_test(identity_ept_takes_the_mtrr_types),
 		cmocka_unit_test(host_paging_is_an_identity_map),
 	};

@@ -257,6 +257,8 @@ static const char *apply(const char *w, size_t n, struct cmdline *out,
 		out->resident = true;
 	} else if (word_is(w, n, "--unload")) {
 		out->unload = true;
+	} else if (word_is(w, n, "--peek-hidden")) {
+		out->peek_hidden = true;
 	} else if (n > bc_len && word_is(w, bc_len, bc)) {
 		/* CPU 0 is a valid number: number() says 0 for "bad". */
 		if (n == bc_len + 1 && w[bc_len] == '0') {
@@ -387,6 +389,11 @@ const char *cmdline_check(const struct cmdline *c, char *err, size_t err_size)
 		hv_snprintf(err, err_size,
 			    "--resident and --unload: choose "
 			    "one");
+		return err;
+	}
+	if (c->peek_hidden &&
+	    (c->resident || c->unload || c->kernel[0] || c->guest[0])) {
+		hv_snprintf(err, err_size, "--peek-hidden: on its own");
 		return err;
 	}
 	if (c->break_cpu && !c->resident) {

@@ -69,6 +69,9 @@ struct cmdline {
 	bool resident;
 	bool unload;
 	uint32_t break_cpu;
+	/* --peek-hidden (test-only): under resident hv, read a byte of its
+	 * hidden driver image from the guest; hv must stop the CPU. */
+	bool peek_hidden;
 	/* --chain=FILE with --resident: once hv is below the firmware (or
 	 * was already), hv.efi starts the EFI image FILE (a path next to
 	 * hv.efi, or from the volume's root with a leading \), its command

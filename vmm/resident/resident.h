@@ -17,8 +17,10 @@
  * hook), 0 for none. If any CPU fails, every CPU already in VMX leaves
  * it, and the failure is named. Runs from hv's runtime-driver image
  * (boot/resident_efi.c): its code and the memory it takes stay after it
- * returns. */
-enum hv_status resident_start(unsigned int break_cpu);
+ * returns. @image, @image_size: that image as loaded, hidden from the
+ * guest once it has returned (resident_seal); NULL: never hidden. */
+enum hv_status resident_start(unsigned int break_cpu, const void *image,
+			      uint64_t image_size);
 
 /* The guest's side (resident_guest.c), from any image at CPL 0. */
 /* CPUID 40000000H on this CPU says hv's signature. */
@@ -32,5 +34,13 @@ enum hv_status resident_query(void);
 /* Every CPU leaves VMX (VMCALL through MP services, this one last), its
  * registers compared before and after, a line per CPU. */
 enum hv_status resident_unload(void);
+/* After the driver (resident_start) has returned to the firmware: its
+ * image is hidden from the guest on every CPU (RESIDENT_VMCALL_SEAL),
+ * and said. From hv.efi, never from the driver's own image. */
+void resident_seal(void);
+/* --peek-hidden, a test hook: reads a byte of hv's hidden driver image
+ * from the guest. hv stops this CPU (an EPT violation at hv's memory);
+ * returning at all means the image was not hidden. */
+enum hv_status resident_peek_hidden(void);
 
 #endif

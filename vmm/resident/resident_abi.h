@@ -29,6 +29,17 @@
  * RCX = 1 if it is hv's own host IDT for this CPU, in hv's pool. */
 #define RESIDENT_VMCALL_HOST_IDTR 0x68760005u
 
+/* hv's runtime driver (hvrt.efi) has returned to the firmware: its image
+ * becomes hv's alone, hidden from the guest like hv's pool, but for its
+ * headers and base relocations (SetVirtualAddressMap reads them). This
+ * CPU switches to the EPT without it at once, the others at their next
+ * VM exit; hv.efi asks every CPU in turn. RAX = the bytes hidden, RBX =
+ * the image's base, RCX = its size, RDX = 1 if this CPU switched now (0:
+ * it had), RSI = the first hidden byte's address; RESIDENT_VMCALL_ERROR
+ * in RAX while RIP is in the image, or where the image could not be read
+ * as PE32+ at --resident. */
+#define RESIDENT_VMCALL_SEAL 0x68760006u
+
 #define RESIDENT_MAGIC 0x4856524553494400ull /* "HVRESID\0" */
 #define RESIDENT_VMCALL_ERROR 0xffffffffffffffffull
 #define RESIDENT_EXITS_TOTAL 0xffffffffu

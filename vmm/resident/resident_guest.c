@@ -247,3 +247,54 @@ enum hv_status resident_unload(void)
 	hv_printf("hv: unloaded: %u of %u CPUs out of VMX operation\n", out, n);
 	return out == n ? HV_OK : HV_VMX_FAILED;
 }
+
+/* RESIDENT_VMCALL_SEAL here. The other CPUs switch at their next VM
+ * exit (res_before_entry), before the guest runs there again: they are
+ * in the firmware's idle loop, outside the image, until the OS starts
+ * them with INIT, which exits. They are not asked through the MP
+ * services: under Bochs 2.7 that takes an AP out of VMX at its INIT
+ * (docs/resident.md). */
+void resident_seal(void)
+{
+	if (!resident_here())
+		return;
+	uint64_t a = RESIDENT_VMCALL_SEAL, b = 0, c = 0, d = 0;
+
+	vmcall4(&a, &b, &c, &d);
+	if (a == RESIDENT_VMCALL_ERROR) {
+		hv_printf("hv: the driver's image stays visible to the guest "
+			  "(hv could not read it as PE32+)\n");
+		return;
+	}
+	hv_printf("hv: the driver's image at 0x%lx (%lu KiB) hidden from the "
+		  "guest (this CPU now, the others at their next VM exit), "
+		  "but for its headers and base relocations (%lu KiB, which "
+		  "SetVirtualAddressMap reads): %lu KiB of hv's code and "
+		  "data\n",
+		  b, c / 1024, (c - a) / 1024, a / 1024);
+}
+
+enum hv_status resident_peek_hidden(void)
+{
+	if (not_resident())
+		return HV_BAD_ARGUMENT;
+	uint64_t a = RESIDENT_VMCALL_SEAL, b = 0, c = 0, d = 0, si = 0;
+
+	__asm__ volatile("vmcall"
+			 : "+a"(a), "+b"(b), "+c"(c), "+d"(d),
+			   "+S"(si)::"memory");
+	if (a == RESIDENT_VMCALL_ERROR || !si) {
+		hv_printf("hv: --peek-hidden: hv's driver image is not hidden "
+			  "here\n");
+		return HV_UNSUPPORTED;
+	}
+	hv_printf("hv: --peek-hidden: reading hv's hidden image at 0x%lx "
+		  "from the guest: hv must stop this CPU\n",
+		  si);
+	uint8_t byte = *(volatile const uint8_t *)si;
+
+	hv_printf("hv: --peek-hidden: read 0x%02x at 0x%lx: hv's image is "
+		  "NOT hidden\n",
+		  byte, si);
+	return HV_VMX_FAILED;
+}

@@ -70,6 +70,7 @@ struct res_cpu {
 	bool leaving;	    /* RESIDENT_VMCALL_UNLOAD */
 	uint64_t sipi_exit; /* v->exits at the last SIPI exit */
 	bool init_left;	    /* left VMX at an emulator's stale INIT */
+	bool sealed;	    /* runs on r->sealed_ept */
 };
 
 /* hv's host IDT handler finds its CPU's struct res_cpu through GS (this
@@ -85,6 +86,11 @@ struct resident {
 	struct vm_controls controls;
 	struct resident_fixed fixed;
 	struct ept ept;
+	/* The same without the driver's image (RESIDENT_VMCALL_SEAL), once
+	 * it has returned: the guest no longer runs hv's code. */
+	struct ept sealed_ept;
+	bool sealed; /* some CPU switched: every CPU follows */
+	uint64_t image_base, image_size, image_hidden, first_hidden;
 	struct page_source pages;
 	uint8_t *pool;
 	size_t pool_pages, used;
@@ -358,10 +364,22 @@ static enum exit_verdict res_sipi(struct vcpu *v)
  * later one. An NMI injected into a guest in the HLT state ends the HLT
  * (the instruction has completed: RIP is already past it; KVM's
  * vmx_clear_hlt does the same). No VMREAD while none is pending. */
+/* This CPU to the EPT without hv's image (RESIDENT_VMCALL_SEAL): nothing
+ * of the image may stay cached for the guest (SDM 3C 29.4.3.1,
+ * "Operations that Invalidate Cached Mappings"). */
+static void seal_here(struct res_cpu *c)
+{
+	vmcs_write(VMCS_EPT_POINTER, ept_pointer(&c->r->sealed_ept));
+	invept(INVEPT_ALL_CONTEXT, 0);
+	c->sealed = true;
+}
+
 static enum exit_verdict res_before_entry(struct vcpu *v)
 {
 	struct res_cpu *c = v->machine_state;
 
+	if (__atomic_load_n(&c->r->sealed, __ATOMIC_ACQUIRE) && !c->sealed)
+		seal_here(c);
 	if (!__atomic_load_n(&c->nmi.pending, __ATOMIC_RELAXED))
 		return VERDICT_RESUME;
 	uint32_t activity = (uint32_t)vmcs_read(VMCS_GUEST_ACTIVITY_STATE);
@@ -422,6 +440,25 @@ static enum exit_verdict res_vmcall(struct vcpu *v)
 		GPR(v, RAX) = idtr.base;
 		GPR(v, RBX) = idtr.limit;
 		GPR(v, RCX) = idtr.base == (uint64_t)c->idt;
+		break;
+	}
+	case RESIDENT_VMCALL_SEAL: {
+		struct resident *r = c->r;
+		uint64_t rip = vmcs_read(VMCS_GUEST_RIP);
+
+		if (!r->image_hidden || (rip >= r->image_base &&
+					 rip - r->image_base < r->image_size)) {
+			GPR(v, RAX) = RESIDENT_VMCALL_ERROR;
+			break;
+		}
+		GPR(v, RDX) = !c->sealed;
+		if (!c->sealed)
+			seal_here(c);
+		__atomic_store_n(&r->sealed, true, __ATOMIC_RELEASE);
+		GPR(v, RAX) = r->image_hidden;
+		GPR(v, RBX) = r->image_base;
+		GPR(v, RCX) = r->image_size;
+		GPR(v, RSI) = r->first_hidden;
 		break;
 	}
 	case RESIDENT_VMCALL_UNLOAD:
@@ -1080,7 +1117,8 @@ static void report_memory_types(const struct mtrr_state *m, uint64_t top)
 	(4u + STACK_PAGES + 1u + ((s) + PAGE - 1) / PAGE) /* VMXON VMCS GDT \
 							     IDT */
 
-enum hv_status resident_start(unsigned int break_cpu)
+enum hv_status resident_start(unsigned int break_cpu, const void *image,
+			      uint64_t image_size)
 {
 	struct vmx_caps caps;
 
@@ -1121,8 +1159,17 @@ enum hv_status resident_start(unsigned int break_cpu)
 	struct mtrr_state mtrr;
 
 	mtrr_read(&cpu_hw_ops, &mtrr);
+	/* hv's memory the guest never sees (resident_state.h): the pool,
+	 * and once the driver has returned, its image (RESIDENT_VMCALL_SEAL,
+	 * a second EPT). */
+	struct resident_range hidden[3];
+	size_t image_ranges =
+		image ? resident_image_hidden(image, image_size, &hidden[1])
+		      : 0;
 	size_t need = 1 + (sizeof(struct resident) + PAGE - 1) / PAGE + 3 +
 		      resident_ept_pages(top, &mtrr) +
+		      resident_ept_pages(top, &mtrr) +
+		      resident_ept_hidden_pages(&hidden[1], image_ranges) +
 		      resident_ept_pages(top, NULL) +
 		      ncpu * PER_CPU_PAGES(sizeof(struct res_cpu));
 	size_t pool_pages = (need + 511) & ~(size_t)511;
@@ -1164,15 +1211,28 @@ enum hv_status resident_start(unsigned int break_cpu)
 	if (st != HV_OK)
 		return st;
 	r->pages = (struct page_source){pool_page, pool_unpage, r};
-	const struct resident_range hidden = {(uint64_t)pool,
-					      pool_pages * PAGE};
+	hidden[0] = (struct resident_range){(uint64_t)pool, pool_pages * PAGE};
 
 	if (ept_init(&r->ept, &r->pages) ||
-	    resident_ept_identity(&r->ept, top, &hidden, 1, &mtrr,
-				  caps.ept_vpid & EPT_CAP_PAGE_1GB)) {
+	    resident_ept_identity(&r->ept, top, hidden, 1, &mtrr,
+				  caps.ept_vpid & EPT_CAP_PAGE_1GB) ||
+	    (image_ranges &&
+	     (ept_init(&r->sealed_ept, &r->pages) ||
+	      resident_ept_identity(&r->sealed_ept, top, hidden,
+				    1 + image_ranges, &mtrr,
+				    caps.ept_vpid & EPT_CAP_PAGE_1GB)))) {
 		hv_printf("hv: the identity EPT does not fit its pages\n");
 		return HV_OUT_OF_MEMORY;
 	}
+	r->image_base = (uint64_t)image;
+	r->image_size = image_size;
+	for (size_t i = 1; i <= image_ranges; i++)
+		r->image_hidden += hidden[i].size;
+	r->first_hidden = image_ranges ? hidden[1].base : 0;
+	if (image && !image_ranges)
+		hv_printf("hv: the driver's image at %p is no PE32+ image hv "
+			  "can read: it stays visible to the guest\n",
+			  image);
 	r->host_cr3 = resident_host_paging(&r->pages, top);
 	if (!r->host_cr3) {
 		hv_printf("hv: the host's page tables do not fit the pool\n");

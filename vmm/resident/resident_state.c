@@ -2,6 +2,7 @@
 
 #include "vmx/vmx_entry.h"
 #include "x86/msr.h"
+#include "util.h"
 #include "x86/x86.h"
 
 /* Table 9-1's segment access rights: present, accessed, read/write data
@@ -229,15 +230,33 @@ static bool hidden_in(uint64_t gpa, uint64_t size,
 	return false;
 }
 
-/* The 2-MiB page at @base, of more than one type: runs of 4-KiB pages of
- * one type, one ept_map call each. */
-static int map_split(struct ept *e, uint64_t base, const struct mtrr_state *m)
+/* Whether every byte of [gpa, gpa + size) is in one hidden range. */
+static bool hidden_whole(uint64_t gpa, uint64_t size,
+			 const struct resident_range *hidden, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (hidden[i].base <= gpa &&
+		    gpa + size <= hidden[i].base + hidden[i].size)
+			return true;
+	return false;
+}
+
+/* The 2-MiB page at @base, of more than one type or with some of hv's
+ * memory: runs of 4-KiB pages of one type, one ept_map call each, hv's
+ * pages left out. */
+static int map_split(struct ept *e, uint64_t base, const struct mtrr_state *m,
+		     const struct resident_range *hidden, size_t n)
 {
 	for (uint64_t gpa = base; gpa < base + PAGE_2M;) {
+		if (hidden_in(gpa, PAGE_SIZE, hidden, n)) {
+			gpa += PAGE_SIZE;
+			continue;
+		}
 		int type = mtrr_type(m, gpa, PAGE_SIZE);
 		uint64_t end = gpa + PAGE_SIZE;
 
 		while (end < base + PAGE_2M &&
+		       !hidden_in(end, PAGE_SIZE, hidden, n) &&
 		       mtrr_type(m, end, PAGE_SIZE) == type)
 			end += PAGE_SIZE;
 		if (ept_map(e, gpa, gpa, end - gpa, EPT_RWX,
@@ -257,12 +276,19 @@ static int map_2m(struct ept *e, uint64_t from, uint64_t to,
 	for (uint64_t gpa = from; gpa < to;) {
 		int type = mtrr_type(m, gpa, PAGE_2M);
 
+		if (hidden_in(gpa, PAGE_2M, hidden, n) &&
+		    !hidden_whole(gpa, PAGE_2M, hidden, n)) {
+			if (map_split(e, gpa, m, hidden, n))
+				return -1;
+			gpa += PAGE_2M;
+			continue;
+		}
 		if (hidden_in(gpa, PAGE_2M, hidden, n)) {
 			gpa += PAGE_2M;
 			continue;
 		}
 		if (type == MTRR_MIXED) {
-			if (map_split(e, gpa, m))
+			if (map_split(e, gpa, m, hidden, n))
 				return -1;
 			gpa += PAGE_2M;
 			continue;
@@ -298,7 +324,7 @@ int resident_ept_identity(struct ept *e, uint64_t top,
 	if (!top || top % PAGE_2M)
 		return -1;
 	for (size_t i = 0; i < n; i++)
-		if (hidden[i].base % PAGE_2M || hidden[i].size % PAGE_2M)
+		if (hidden[i].base % PAGE_SIZE || hidden[i].size % PAGE_SIZE)
 			return -1;
 	/* The guest is the machine: the MTRRs' types go in the EPT, and its
 	 * own PAT combines with them as it would with the MTRRs (a WC frame
@@ -347,6 +373,77 @@ void resident_ept_types(uint64_t top, const struct mtrr_state *m,
 			if (mtrr_type(m, pa, PAGE_SIZE) == MEMORY_TYPE_UC)
 				t->uc += PAGE_SIZE;
 	}
+}
+
+size_t resident_ept_hidden_pages(const struct resident_range *hidden, size_t n)
+{
+	size_t tables = 0;
+
+	/* Only a range's first and last 2-MiB page can be partly hv's. */
+	for (size_t i = 0; i < n; i++)
+		tables += (hidden[i].base % PAGE_2M != 0) +
+			  ((hidden[i].base + hidden[i].size) % PAGE_2M != 0);
+	return tables;
+}
+
+/* The PE/COFF fields that say where the headers and the base relocations
+ * are (Microsoft PE Format: "MS-DOS Stub", e_lfanew at 3CH; the optional
+ * header's SizeOfHeaders at 60 and the data directories from 112 in
+ * PE32+; directory 5, "Base Relocation Table"). */
+#define PE_LFANEW 0x3c
+#define PE_SIGNATURE 0x00004550u /* "PE\0\0" */
+#define PE_COFF_HEADER_SIZE 24	 /* the signature and the COFF header */
+#define PE_OPT_MAGIC_PE32PLUS 0x20b
+#define PE_OPT_SIZE_OF_HEADERS 60
+#define PE_OPT_RVA_COUNT 108
+#define PE_OPT_DATA_DIRECTORIES 112
+#define PE_DIRECTORY_BASERELOC 5
+
+static uint64_t page_down(uint64_t a)
+{
+	return a & ~(uint64_t)(PAGE_SIZE - 1);
+}
+
+static uint64_t page_up(uint64_t a)
+{
+	return page_down(a + PAGE_SIZE - 1);
+}
+
+size_t resident_image_hidden(const uint8_t *image, uint64_t size,
+			     struct resident_range hidden[2])
+{
+	if (size < 0x40 || size % PAGE_SIZE)
+		return 0;
+	uint64_t pe = get_le(image + PE_LFANEW, 4);
+	uint64_t opt = pe + PE_COFF_HEADER_SIZE;
+
+	if (pe > size - PE_COFF_HEADER_SIZE - PE_OPT_DATA_DIRECTORIES - 48 ||
+	    get_le(image + pe, 4) != PE_SIGNATURE ||
+	    get_le(image + opt, 2) != PE_OPT_MAGIC_PE32PLUS ||
+	    get_le(image + opt + PE_OPT_RVA_COUNT, 4) <= PE_DIRECTORY_BASERELOC)
+		return 0;
+	uint64_t headers =
+		page_up(get_le(image + opt + PE_OPT_SIZE_OF_HEADERS, 4));
+	const uint8_t *dir = image + opt + PE_OPT_DATA_DIRECTORIES +
+			     8 * PE_DIRECTORY_BASERELOC;
+	uint64_t reloc = page_down(get_le(dir, 4));
+	uint64_t reloc_end = page_up(get_le(dir, 4) + get_le(dir + 4, 4));
+
+	if (!headers || headers > size || reloc_end > size)
+		return 0;
+	if (reloc_end == reloc || reloc < headers) /* none, or in them */
+		reloc = reloc_end = headers;
+	/* [headers, reloc) and [reloc_end, size), the empty ones left out */
+	size_t n = 0;
+	const uint64_t base = (uint64_t)image;
+
+	if (reloc > headers)
+		hidden[n++] = (struct resident_range){base + headers,
+						      reloc - headers};
+	if (size > reloc_end)
+		hidden[n++] = (struct resident_range){base + reloc_end,
+						      size - reloc_end};
+	return n;
 }
 
 size_t resident_ept_pages(uint64_t top, const struct mtrr_state *m)

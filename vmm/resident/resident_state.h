@@ -145,9 +145,9 @@ struct resident_range {
  * Type Used for Translated Guest-Physical Addresses"). 1-GiB pages where
  * @pages_1g (IA32_VMX_EPT_VPID_CAP bit 17) and a GiB is of one type and
  * holds none of hv's memory, else 2-MiB pages, and 4-KiB pages in a
- * 2-MiB page of more than one type; the @n ranges in @hidden, hv's own
- * memory, stay unmapped. @top and every hidden range 2-MiB aligned; -1
- * if not, or out of table pages. */
+ * 2-MiB page of more than one type or with some of hv's memory; the @n
+ * ranges in @hidden, hv's own memory, stay unmapped. @top 2-MiB aligned,
+ * every hidden range 4-KiB aligned; -1 if not, or out of table pages. */
 int resident_ept_identity(struct ept *e, uint64_t top,
 			  const struct resident_range *hidden, size_t n,
 			  const struct mtrr_state *m, bool pages_1g);
@@ -175,5 +175,18 @@ uint64_t resident_host_paging(const struct page_source *pages, uint64_t top);
  * MTRRs @m split (hidden ranges can only make it fewer). @m NULL: no
  * split, what resident_host_paging needs. */
 size_t resident_ept_pages(uint64_t top, const struct mtrr_state *m);
+/* The page tables the @n hidden ranges add at most: one for each 2-MiB
+ * page they cover only in part. */
+size_t resident_ept_hidden_pages(const struct resident_range *hidden, size_t n);
+
+/* hv's runtime driver image (hvrt.efi, PE32+) at @image, @size bytes as
+ * loaded: the ranges to hide from the guest once the driver has returned
+ * (docs/resident.md), all of it but the page-rounded headers and base
+ * relocation table, which the firmware's SetVirtualAddressMap reads
+ * (edk2 RuntimeDxe re-applies a runtime image's relocations there).
+ * Returns how many ranges (at most 2: before and after the relocations),
+ * 0 if @image is no PE32+ image this can read. */
+size_t resident_image_hidden(const uint8_t *image, uint64_t size,
+			     struct resident_range hidden[2]);
 
 #endif
