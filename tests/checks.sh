@@ -442,6 +442,7 @@ expect_resident() {
 	in_step "$n" "$all" again '^hv: cpu 1: in VMX non-root operation, [0-9]+ VM exits \(cpuid [1-9][0-9]*, init_signal 0\)' "run again: hv's record shows the AP in VMX with its exits"
 	in_step "$n" "$all" again "^hv: IDTR in VMX root on this CPU: base 0x[0-9a-f]+, limit 0xffff: hv's own host IDT, in hv's pool" "run again: SIDT in VMX root (a VMCALL's exit) finds hv's own IDT, as HOST_IDTR loads it"
 	in_step "$n" "$all" again '^hv: already resident on 2 of 2 CPUs; nothing changed' "run again: already resident on both CPUs, nothing changed"
+	in_step "$n" "$all" again '^hv: cpuid \(leaf 0\) round trip here, under resident hv: [1-9][0-9]* TSC ticks' "run again: a CPUID round trip under resident hv timed (make bench prints it)"
 	in_step "$n" "$all" again '^hv-test: again returned 0x14$' "run again: EFI_ALREADY_STARTED"
 	in_step "$n" "$all" unload '^hv: cpu 0: left VMX operation' "--unload: the BSP leaves VMX"
 	in_step "$n" "$all" unload "^hv: host state after the run: as before \($HOST_REGS_COMPARED registers compared\)" "--unload: the BSP's registers as before"
