@@ -367,7 +367,9 @@ resident_row() {
 	t=$(sed -n 's/^hv: cpuid (leaf 0) round trip here, under resident hv: \([0-9]*\) TSC ticks.*/\1/p' "$log" 2>/dev/null | head -n1)
 	echo
 	echo "resident mode (issue 18; make test's resident boot, Bochs with 2 CPUs):"
-	echo "  cpuid (leaf 0) round trip, the firmware as hv's guest: ${t:+$t ticks}${t:-not measured (no $log: scripts/test.sh --boots --only resident)}"
+	[ -n "$t" ] && t="$t ticks (flat guest: the cpuid row above)" ||
+		t="not measured (no $log: scripts/test.sh --boots --only resident)"
+	echo "  cpuid (leaf 0) round trip, the firmware as hv's guest: $t"
 	echo "  Linux to /init, resident hv/alone: not measured here: the resident Linux boot takes 5-7 minutes (scripts/test.sh --boots --only resident, or HV_RESIDENT_LINUX=1)"
 }
 resident_row
