@@ -399,6 +399,13 @@ static void op_xsetbv(const struct op *o)
 	GUEST_SAFE_INSN("xsetbv", "+a"(a), "+c"(c), "+d"(d));
 }
 
+/* HV_HC_CHECK between batches, where the guest is back in its own
+ * state (64-bit, CPL 0): a VMCALL hv answers or stops the guest at. */
+static void hv_check(void)
+{
+	hypercall(HV_HC_CHECK, 0, 0);
+}
+
 static void op_vmcall(const struct op *o)
 {
 	uint64_t rax, rdi = o->b, rsi = o->c;
@@ -1033,6 +1040,10 @@ int guest_main(struct hv_info *hv)
 				      o->a, o->b, o->c);
 			run_op(o);
 		}
+		/* The oracle after the batch (docs/guest-abi.md): hv checks
+		 * its own memory and the host's registers now, and stops
+		 * the guest if anything changed. */
+		hv_check();
 	}
 	print("fuzz: seed 0x%lx done\n", seed);
 	return 0;

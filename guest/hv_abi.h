@@ -63,6 +63,7 @@ enum hv_hypercall {
 	HV_HC_PRINT = 0,   /* RDI = guest-physical buffer, RSI = length */
 	HV_HC_EXIT = 1,	   /* RDI = status: 0 ok, else error; never returns */
 	HV_HC_VERSION = 2, /* returns HV_ABI_VERSION */
+	HV_HC_CHECK = 3,   /* hv checks itself now (the fuzzer's oracle) */
 };
 #define HV_HC_MAX_PRINT 4096
 #define HV_HC_OK 0

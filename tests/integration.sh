@@ -363,6 +363,9 @@ section "integration: Bochs, the fuzz guest on the fixed seeds (tests/fuzz_seeds
 # 22's scale; the seeds give about 1,118,000): fewer exits means the
 # fuzzer stopped fuzzing.
 FUZZ_MIN_EXITS=1000000
+# One HV_HC_CHECK a batch: about 1,370 batches run; fewer than this
+# means the oracle no longer runs after each.
+FUZZ_MIN_CHECKS=1200
 fuzz_out=build/test/bochs-fuzz
 fuzz_t0=$SECONDS
 FUZZ_SEEDS_FILE=tests/fuzz_seeds.txt FUZZ_OUT=$fuzz_out FUZZ_TIMEOUT=300 \
@@ -383,6 +386,13 @@ fi
 [ "${fuzz_exits:-0}" -ge "$FUZZ_MIN_EXITS" ] &&
 	ok "bochs-fuzz: $fuzz_exits fuzzed exits (at least $FUZZ_MIN_EXITS): $(sed -n 's/^  exits: [0-9]* in \([0-9]* s\).*: \([0-9]* exits\/s\).*/\2 over \1 of Bochs/p' "$fuzz_out.report")" ||
 	not_ok "bochs-fuzz: ${fuzz_exits:-no} fuzzed exits, fewer than $FUZZ_MIN_EXITS"
+# The oracle after every batch (HV_HC_CHECK, guest/fuzz.c): hv's own
+# count of the checks that passed, summed over the runs; a failed one
+# stops its run (why=oracle, a finding above).
+checks=$(sed -n 's/^hv: oracle: \([0-9]*\) checks during the run (HV_HC_CHECK), each found .*/\1/p' "$fuzz_out/serial.clean" 2>/dev/null | awk '{ n += $1 } END { print n + 0 }')
+[ "$checks" -ge "$FUZZ_MIN_CHECKS" ] &&
+	ok "bochs-fuzz: $checks oracle checks after batches (at least $FUZZ_MIN_CHECKS), each found hv's EPT, bitmaps and host registers as before" ||
+	not_ok "bochs-fuzz: $checks passed oracle checks (HV_HC_CHECK), fewer than $FUZZ_MIN_CHECKS"
 never=$(sed -n 's/^  handled exit reasons never reached: //p' "$fuzz_out.report")
 for r in cpuid hlt invd rdpmc vmcall vmxon cr_access io_instruction msr_read msr_write mwait monitor exception_nmi preemption_timer ept_violation; do
 	case " $never " in *" $r "*) not_ok "bochs-fuzz: the fixed seeds no longer reach the $r exit" ;; esac

@@ -60,6 +60,7 @@ static struct {
 	uint64_t dr[4];	     /* the guest's DR0-DR3 */
 	bool cpuid_all_ones; /* the fake CPU has every feature */
 	uint32_t last_leaf, last_subleaf;
+	unsigned int oracle_differs; /* what the fake oracle finds */
 } t;
 
 static void fake_cpuid(void *ctx, uint32_t leaf, uint32_t subleaf,
@@ -107,10 +108,16 @@ static uint64_t fake_read_dr(unsigned int n)
 	return t.dr[n & 3];
 }
 
+static unsigned int fake_oracle(struct vcpu *v)
+{
+	(void)v;
+	return t.oracle_differs;
+}
+
 static const struct cpu_ops fake_cpu = {fake_cpuid, fake_rdmsr, NULL};
 static const struct vcpu_ops fake_ops = {
 	&fake_cpu, fake_flush, fake_irq_window, fake_tsc, fake_read_dr, NULL,
-	NULL,	   NULL};
+	NULL,	   NULL,       fake_oracle};
 
 static int setup(void **state)
 {
@@ -1046,6 +1053,22 @@ static void vmcall_version_returns_abi_version(void **state)
 	assert_int_equal(t.v.exit_counts[EXIT_REASON_VMCALL], 1);
 }
 
+/* HV_HC_CHECK: the oracle's answer; a change it finds stops the guest
+ * with why=oracle (a hypervisor bug, docs/guest-abi.md). */
+static void vmcall_check_runs_the_oracle(void **state)
+{
+	(void)state;
+	t.oracle_differs = 0;
+	assert_completed(vmcall(HV_HC_CHECK, 0, 0), 3);
+	assert_int_equal(*gpr(GPR_RAX), HV_HC_OK);
+	assert_int_equal(t.v.oracle_checks, 1);
+	assert_false(t.v.oracle_failed);
+	t.oracle_differs = 2;
+	assert_killed(vmcall(HV_HC_CHECK, 0, 0), "oracle");
+	assert_true(t.v.oracle_failed);
+	t.oracle_differs = 0;
+}
+
 static void vmcall_unknown_number_returns_enosys(void **state)
 {
 	(void)state;
@@ -1474,6 +1497,7 @@ int main(void)
 		T(wrmsr_pat_with_reserved_type_injects_gp),
 		T(vmcall_version_returns_abi_version),
 		T(vmcall_unknown_number_returns_enosys),
+		T(vmcall_check_runs_the_oracle),
 		T(vmcall_print_writes_guest_buffer_to_console),
 		T(vmcall_print_outside_guest_memory_returns_efault),
 		T(vmcall_print_of_length_0_returns_0_for_any_address),

@@ -32,9 +32,15 @@
 
 #define GUEST_VPID 1
 
+/* Checksums of hv's own memory that no guest may change: its code, the
+ * EPT and the MSR and I/O bitmaps (issue 22's oracle; make fuzz). */
+struct hv_sums {
+	uint64_t code, ept, bitmaps;
+};
+
 struct vm {
-	struct vcpu vcpu;
-	void *mem_block; /* the pages allocated for guest memory */
+	struct vcpu vcpu; /* first: hw_oracle finds its vm from it */
+	void *mem_block;  /* the pages allocated for guest memory */
 	uint64_t mem_pages;
 	bool mem_2m; /* mapped with 2-MiB EPT pages */
 	void *vmcs;
@@ -53,6 +59,9 @@ struct vm {
 	struct fpu_images fpu;
 	struct linux_layout layout;
 	uint16_t boot_protocol;
+	/* the oracle's "before" (hv_memory_sums, host_state_save) */
+	struct hv_sums sums_before;
+	struct host_state host_before;
 };
 
 static void flush_guest_tlb(struct vcpu *v)
@@ -76,6 +85,8 @@ static void open_irq_window(void)
 	irq_window();
 }
 
+static unsigned int hw_oracle(struct vcpu *v);
+
 static const struct vcpu_ops hw_vcpu_ops = {
 	.cpu = &cpu_hw_ops,
 	.flush_guest_tlb = flush_guest_tlb,
@@ -84,6 +95,7 @@ static const struct vcpu_ops hw_vcpu_ops = {
 	.read_tsc = rdtsc,
 	.read_dr = guest_dr,
 	.write_dr6 = write_dr6,
+	.oracle = hw_oracle,
 };
 
 static void vm_free(struct vm *vm)
@@ -186,9 +198,9 @@ static void serve_guest(struct vm *vm, uint64_t *rflags_if_after_run)
 {
 	struct vcpu *v = &vm->vcpu;
 	struct vmcs_counters before = *vmcs_access_counters();
-	struct host_state host;
+	struct host_state *host = &vm->host_before;
 
-	host_state_save(&host);
+	host_state_save(host);
 	v->result = GUEST_RUNNING;
 	platform_set_watchdog(vm->firmware_watchdog_s);
 	run_bounds_arm(v, rdtsc());
@@ -203,11 +215,11 @@ static void serve_guest(struct vm *vm, uint64_t *rflags_if_after_run)
 	/* A VM exit leaves RFLAGS = 2 (SDM 3C 28.5.3, "Loading Host RIP,
 	 * RSP, RSSP, and RFLAGS"): interrupts back on if they were on, not
 	 * at the firmware's next RestoreTPL. */
-	if (host.rflags_if)
+	if (host->rflags_if)
 		irq_enable();
 	if (rflags_if_after_run)
 		*rflags_if_after_run = read_rflags() & RFLAGS_IF;
-	host_state_restore(&host);
+	host_state_restore(host);
 	platform_set_watchdog(0);
 	/* The guest's #MC (or one during VM entry) was the platform's: the
 	 * host's handler takes it now, with the host's state back, as
@@ -522,12 +534,6 @@ static void vm_release(struct vm *vm)
  * elf_x86_64_efi.lds). */
 extern const uint8_t _text[], _etext[];
 
-/* Checksums of hv's own memory that no guest may change: its code, the
- * EPT and the MSR and I/O bitmaps (issue 22's oracle; make fuzz). */
-struct hv_sums {
-	uint64_t code, ept, bitmaps;
-};
-
 static struct hv_sums hv_memory_sums(const struct vm *vm)
 {
 	uint64_t b = fnv1a(FNV1A_START, vm->bitmaps.msr, EXIT_BITMAP_SIZE);
@@ -540,6 +546,60 @@ static struct hv_sums hv_memory_sums(const struct vm *vm)
 		.ept = ept_checksum(&vm->vcpu.ept),
 		.bitmaps = b,
 	};
+}
+
+/* HV_HC_CHECK, in the middle of a run (the fuzzer's oracle after each
+ * batch): the EPT and the bitmaps as before the run (hv's code is summed
+ * at the end only: 150 KiB a check would cost more than the batch), and
+ * the host registers a VM exit loads from the VMCS (SDM 3C 28.5, "Loading
+ * Host State"), which must be the host's own: CR0, CR3, CR4, the GDTR,
+ * IDTR, FS and GS bases, TR, IA32_EFER, IA32_PAT, the SYSENTER MSRs, and
+ * IA32_FEATURE_CONTROL. (The limits, DR7 and IA32_DEBUGCTL a VM exit sets
+ * to fixed values; the guest's own MSRs are its own until the run ends.) */
+static unsigned int hw_oracle(struct vcpu *v)
+{
+	struct vm *vm = (struct vm *)v;
+	struct hv_sums now = hv_memory_sums(vm);
+	const struct host_state *b = &vm->host_before;
+	struct host_state h;
+	unsigned int bad = 0;
+	char what[160];
+	size_t n = 0;
+
+	host_state_read(&h);
+	what[0] = '\0';
+#define ORACLE_SAME(cond, name)                                             \
+	do {                                                                \
+		if (!(cond)) {                                              \
+			bad++;                                              \
+			n += hv_snprintf(what + n, sizeof(what) - n, " %s", \
+					 name);                             \
+			if (n >= sizeof(what))                              \
+				n = sizeof(what) - 1;                       \
+		}                                                           \
+	} while (0)
+	ORACLE_SAME(now.ept == vm->sums_before.ept, "EPT");
+	ORACLE_SAME(now.bitmaps == vm->sums_before.bitmaps, "bitmaps");
+	ORACLE_SAME(h.cr0 == b->cr0 && h.cr3 == b->cr3 && h.cr4 == b->cr4,
+		    "CR0/CR3/CR4");
+	ORACLE_SAME(h.gdtr_base == b->gdtr_base && h.idtr_base == b->idtr_base,
+		    "GDTR/IDTR");
+	ORACLE_SAME(h.fs_base == b->fs_base && h.gs_base == b->gs_base &&
+			    h.tr == b->tr,
+		    "FS/GS/TR");
+	ORACLE_SAME(h.efer == b->efer && h.pat == b->pat &&
+			    h.feature_control == b->feature_control,
+		    "EFER/PAT/FEATURE_CONTROL");
+	ORACLE_SAME(h.sysenter_cs == b->sysenter_cs &&
+			    h.sysenter_esp == b->sysenter_esp &&
+			    h.sysenter_eip == b->sysenter_eip,
+		    "SYSENTER");
+#undef ORACLE_SAME
+	if (bad)
+		hv_printf("hv: guest %s: oracle at check %lu (HV_HC_CHECK): "
+			  "CHANGED:%s\n",
+			  v->name, v->oracle_checks, what);
+	return bad;
 }
 
 static void hv_memory_report(const struct vm *vm, const struct hv_sums *before)
@@ -576,11 +636,16 @@ enum hv_status run_guest(const struct vmx_caps *caps,
 	if (st == HV_OK) {
 		break_entry_rule(opt->break_entry);
 		check_and_announce(&vm, caps, image, opt);
-		struct hv_sums sums = hv_memory_sums(&vm);
-
+		vm.sums_before = hv_memory_sums(&vm);
 		serve_guest(&vm, opt->rflags_if_after_run);
 		guest_summary_print(&vm.vcpu);
-		hv_memory_report(&vm, &sums);
+		hv_memory_report(&vm, &vm.sums_before);
+		if (vm.vcpu.oracle_checks && !vm.vcpu.oracle_failed)
+			hv_printf("hv: oracle: %lu checks during the run "
+				  "(HV_HC_CHECK), each found hv's EPT and "
+				  "bitmaps and the host registers a VM exit "
+				  "loads as before\n",
+				  vm.vcpu.oracle_checks);
 		st = vm.vcpu.result == GUEST_OK ? HV_OK : HV_GUEST_FAILED;
 	}
 	vm_release(&vm);

@@ -38,6 +38,10 @@ struct vcpu_ops {
 	void (*write_dr6)(uint64_t value);
 	void (*irqs_off)(void); /* after firmware calls, which turn them on */
 	void (*wbinvd)(void);	/* INVD's stand-in (optional: none) */
+	/* HV_HC_CHECK (optional: ENOSYS): hv's own memory and the host
+	 * registers a VM exit loads, against their values before the run;
+	 * prints and returns how many differ. */
+	unsigned int (*oracle)(struct vcpu *v);
 };
 
 struct uart {
@@ -69,6 +73,8 @@ struct vcpu {
 
 	/* statistics for the summary line */
 	uint64_t exits;
+	uint64_t oracle_checks; /* HV_HC_CHECKs answered (flat_machine.c) */
+	bool oracle_failed;	/* ... and one found hv changed */
 	uint64_t exit_counts[EXIT_REASON_COUNT];
 	uint64_t cr3_loads;
 	uint64_t io_denied;

@@ -162,6 +162,19 @@ static enum exit_verdict flat_vmcall(struct vcpu *v)
 	case HV_HC_VERSION:
 		ret = HV_ABI_VERSION;
 		break;
+	case HV_HC_CHECK:
+		if (!v->ops->oracle) {
+			ret = HV_HC_ENOSYS;
+			break;
+		}
+		v->oracle_checks++;
+		if (v->ops->oracle(v)) {
+			v->oracle_failed = true;
+			console_flush(v);
+			return vcpu_kill(v, "oracle");
+		}
+		ret = HV_HC_OK;
+		break;
 	default:
 		ret = HV_HC_ENOSYS;
 		break;
