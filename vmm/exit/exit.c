@@ -67,16 +67,15 @@ static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
 };
 #pragma GCC diagnostic pop
 
-/* Reads reason, qualification and instruction length, counts the exit,
- * and calls its handler: one indexed call. */
-static inline __attribute__((always_inline)) enum exit_verdict dispatch(
-	struct vcpu *v)
+/* What the common exit skips (dispatch, below): a failed VM entry, a
+ * reason with flag bits set (SDM 3C 28.2.1, "Basic VM-Exit Information":
+ * bits 31:16 of the exit reason) or past the table, and the exits at
+ * which the run bounds are checked. Out of line: the handler's call is
+ * the exit path's only one. */
+static __attribute__((noinline, cold)) enum exit_verdict dispatch_slow(
+	struct vcpu *v, uint32_t raw)
 {
-	uint32_t raw = vmcs_read(VMCS_EXIT_REASON);
-
 	v->exit_reason = raw & EXIT_REASON_BASIC_MASK;
-	v->exits++;
-
 	/* SDM 3C 27.8, "VM-Entry Failures During or After Loading Guest State":
 	 * a failed VM entry exits with bit 31 set and the basic reason 33
 	 * (guest state), 34 (MSR loading) or 41. */
@@ -101,6 +100,27 @@ static inline __attribute__((always_inline)) enum exit_verdict dispatch(
 		return handle_unhandled(v);
 	v->exit_counts[v->exit_reason]++;
 	return exit_handlers[v->exit_reason](v);
+}
+
+/* Reads the exit reason, counts the exit, and calls its handler: one
+ * indexed call. The qualification and the instruction length are read
+ * by the handlers that use them (exit.h). One compare each tells the
+ * common exit from the rest: a reason below EXIT_REASON_COUNT has no flag
+ * bit set, so it is no failed VM entry; an exit count below
+ * bounds_next_check checks no bound (run_bounds.h). */
+static inline __attribute__((always_inline)) enum exit_verdict dispatch(
+	struct vcpu *v)
+{
+	uint32_t raw = vmcs_read(VMCS_EXIT_REASON);
+
+	v->exits++;
+	if (__builtin_expect(raw >= EXIT_REASON_COUNT ||
+				     v->exits >= v->bounds_next_check,
+			     0))
+		return dispatch_slow(v, raw);
+	v->exit_reason = raw;
+	v->exit_counts[raw]++;
+	return exit_handlers[raw](v);
 }
 
 /* The same, out of line: what host tests call (exit.h). */
