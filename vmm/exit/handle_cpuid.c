@@ -90,12 +90,6 @@
 	(1u << CPUID_LEAF_FEATURES | 1u << CPUID_LEAF_STRUCTURED | \
 	 1u << CPUID_LEAF_PERFMON | 1u << CPUID_LEAF_XSAVE)
 
-static inline bool leaf_filtered(uint32_t leaf)
-{
-	return leaf < 32 ? (CPUID_BASIC_FILTERED >> leaf) & 1
-			 : leaf == CPUID_LEAF_EXT_FEATURES;
-}
-
 /* MONITOR/MWAIT would only sleep until the preemption timer. */
 #define CPUID_1_ECX_MONITOR (1u << 3)
 
@@ -207,9 +201,9 @@ static inline void processor_answer(struct vcpu *v, uint32_t leaf,
 #endif
 }
 
-/* The hypervisor leaves, and a machine's own answer on top of the common
- * one, given the processor's (out of line: a guest asks for the former
- * seldom, and the flat guests' machine has no CPUID of its own). */
+/* Every answer but the processor's as it is: the hypervisor leaves, the
+ * common filter, and a machine's own answer on top of it, given the
+ * processor's (out of line: it needs the answer in memory). */
 static __attribute__((noinline)) void cpuid_answer_slow(struct vcpu *v)
 {
 	uint32_t leaf = GUEST_LEAF(v), subleaf = GUEST_SUBLEAF(v);
@@ -224,29 +218,31 @@ static __attribute__((noinline)) void cpuid_answer_slow(struct vcpu *v)
 		get_answer(v, &host);
 		r = host;
 		hide_unavailable(leaf, subleaf, &r);
-		v->machine->cpuid(v, leaf, subleaf, &host, &r);
+		if (v->machine->cpuid)
+			v->machine->cpuid(v, leaf, subleaf, &host, &r);
 	}
 	set_answer(v, &r);
 }
 
+/* Whether the processor's answer to @leaf is the guest's as it is: not a
+ * hypervisor leaf, not one the filter changes. One bit test for the
+ * basic leaves. */
+static inline bool leaf_passes(uint32_t leaf)
+{
+	if (leaf < 32)
+		return !(CPUID_BASIC_FILTERED & (1u << leaf));
+	return leaf != CPUID_LEAF_EXT_FEATURES &&
+	       leaf - HV_CPUID_SIGNATURE_LEAF >= 0x100u;
+}
+
 enum exit_verdict handle_cpuid(struct vcpu *v)
 {
-	uint32_t leaf = GUEST_LEAF(v), subleaf = GUEST_SUBLEAF(v);
+	uint32_t leaf = GUEST_LEAF(v);
 
-	if (__builtin_expect(leaf - HV_CPUID_SIGNATURE_LEAF < 0x100u ||
-				     v->machine->cpuid,
-			     0)) {
+	if (__builtin_expect(leaf_passes(leaf) && !v->machine->cpuid, 1))
+		processor_answer(v, leaf, GUEST_SUBLEAF(v));
+	else
 		cpuid_answer_slow(v);
-	} else {
-		processor_answer(v, leaf, subleaf);
-		if (leaf_filtered(leaf)) {
-			struct cpuid_regs r;
-
-			get_answer(v, &r);
-			hide_unavailable(leaf, subleaf, &r);
-			set_answer(v, &r);
-		}
-	}
 	vcpu_skip_instruction(v);
 	return VERDICT_RESUME;
 }

@@ -28,18 +28,22 @@
 	.data
 	.globl vmx_entry_verw, vmx_entry_verw_selector, vmx_entry_l1d_flush
 	.hidden vmx_entry_verw, vmx_entry_verw_selector, vmx_entry_l1d_flush
+/* The two flags side by side, so that the exit path tests both with one
+ * 16-bit compare (vmx_exit_entry). */
+	.balign 2
+vmx_entry_mitigations:
 	.type vmx_entry_l1d_flush, @object
 vmx_entry_l1d_flush:
 	.byte 0
 	.size vmx_entry_l1d_flush, 1
-	.type vmx_entry_verw_selector, @object
-vmx_entry_verw_selector:
-	.word 0
-	.size vmx_entry_verw_selector, 2
 	.type vmx_entry_verw, @object
 vmx_entry_verw:
 	.byte 0
 	.size vmx_entry_verw, 1
+	.type vmx_entry_verw_selector, @object
+vmx_entry_verw_selector:
+	.word 0
+	.size vmx_entry_verw_selector, 2
 
 	.text
 /* int vmx_enter_guest(struct vmx_exit_frame *frame %rdi) */
@@ -94,6 +98,15 @@ vmx_exit_entry:
 	call vmx_exit_handler
 	test %eax, %eax
 	jnz vmx_stopped
+	/* Neither mitigation (most CPUs that are not affected): one compare
+	 * of both flags, and the way without them. */
+	cmpw $0, vmx_entry_mitigations(%rip)
+	jnz vmx_resume_mitigated
+	mov EXIT_FRAME_REGS(%rbx), %rdi
+	LOAD_GUEST_REGS
+	vmresume
+	jmp vmx_entry_failed		/* the flags are VMRESUME's */
+vmx_resume_mitigated:
 	FLUSH_L1D
 	mov EXIT_FRAME_REGS(%rbx), %rdi
 	LOAD_GUEST_REGS
