@@ -105,7 +105,8 @@ void vcpu_skip_above_4g(struct vcpu *v, uint64_t rip, uint32_t len);
  * interrupt) the field is undefined (SDM 3C 28.2.5, "Information for VM
  * Exits Due to Instruction Execution") and must not be used. Inline: it
  * is half of a CPUID's path. */
-static inline void vcpu_skip_bytes(struct vcpu *v, uint64_t rip, uint32_t len)
+static inline __attribute__((always_inline)) void vcpu_skip_bytes(
+	struct vcpu *v, uint64_t rip, uint32_t len)
 {
 	/* Below 4 GiB both modes give the same next RIP, and it is
 	 * canonical: CS is read only when the instruction ends above. */
@@ -116,7 +117,8 @@ static inline void vcpu_skip_bytes(struct vcpu *v, uint64_t rip, uint32_t len)
 	vcpu_complete_instruction(rip + len);
 }
 
-static inline void vcpu_skip_instruction(struct vcpu *v)
+static inline __attribute__((always_inline)) void vcpu_skip_instruction(
+	struct vcpu *v)
 {
 	vcpu_skip_bytes(v, vmcs_read(VMCS_GUEST_RIP),
 			exit_instruction_length());
@@ -135,7 +137,8 @@ static inline enum exit_verdict vcpu_fault_gp(struct vcpu *v)
 	return VERDICT_RESUME;
 }
 
-static inline enum exit_verdict vcpu_done(struct vcpu *v)
+static inline __attribute__((always_inline)) enum exit_verdict vcpu_done(
+	struct vcpu *v)
 {
 	vcpu_skip_instruction(v);
 	return VERDICT_RESUME;
