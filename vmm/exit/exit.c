@@ -7,6 +7,7 @@
 #include "exit/exit_qual.h"
 #include "exit/machine.h"
 #include "exit/run_bounds.h"
+#include "percpu.h"
 #include "print.h"
 #include "vmcs/vmcs.h"
 #include "x86/x86.h"
@@ -129,15 +130,24 @@ enum exit_verdict exit_dispatch(struct vcpu *v)
 	return dispatch(v);
 }
 
+_Static_assert(offsetof(struct hv_cpu, vmcs_failures_pending) ==
+		       HV_CPU_VMCS_FAILURES_PENDING,
+	       "the exit stub's vmcs_failures_pending is struct hv_cpu's");
+
 /* Called by the exit stub (vmx/vmx_entry.S) on every VM exit: 0 resumes
- * the guest. The dispatcher is inline here: the exit path makes one call,
- * the handler's. */
+ * the guest. The dispatcher is inline here and its call to the handler a
+ * tail call: the handler's verdict goes straight back to the stub. */
 int vmx_exit_handler(void *ctx)
+{
+	return dispatch(ctx);
+}
+
+/* After the handler, where the stub finds any of it to do (vmx_entry.h):
+ * the machine's work before each VM entry, and a failed VMCS access. */
+int vmx_exit_finish(void *ctx)
 {
 	struct vcpu *v = ctx;
 
-	if (dispatch(v) == VERDICT_STOP)
-		return 1;
 	if (v->machine->before_entry &&
 	    v->machine->before_entry(v) == VERDICT_STOP)
 		return 1;
@@ -147,6 +157,14 @@ int vmx_exit_handler(void *ctx)
 		return 1;
 	}
 	return 0;
+}
+
+void vcpu_bind_exit_frame(struct vcpu *v, struct vmx_exit_frame *frame)
+{
+	v->exit_frame = frame;
+	frame->regs = &v->regs;
+	frame->ctx = v;
+	frame->finish = v->machine->before_entry != NULL;
 }
 
 /* Helpers for handlers. */

@@ -48,6 +48,12 @@ void console_flush(struct vcpu *v);
  * and calls its handler. */
 enum exit_verdict exit_dispatch(struct vcpu *v);
 
+/* @frame becomes @v's exit frame (HOST_RSP, vmx/vmx_entry.h): its
+ * registers, its context, and whether the stub calls vmx_exit_finish
+ * after every exit (a machine with before_entry). Once v->machine is
+ * set. */
+void vcpu_bind_exit_frame(struct vcpu *v, struct vmx_exit_frame *frame);
+
 /* B0-B3 for the enabled I/O breakpoints in @dr7 (DR0-DR3 in @dr) that
  * an access of @size bytes at @port touches; 0 for none (handle_io.c). */
 uint32_t io_breakpoint_hits(uint64_t dr7, const uint64_t dr[4], uint16_t port,
