@@ -17,10 +17,12 @@ COMMON    := -std=gnu11 $(WARN) -O2 -g
 # VMM must not touch vector registers. HV_VMCS_HW: the VMCS layer's
 # backend is the processor itself, inline (vmm/vmcs/vmcs_backend_hw.h).
 # HV_PERCPU_GS: each CPU's hv state is found through GS (vmm/percpu.h).
+# HV_CPU_HW: every cpu_ops is the processor: a guest's CPUID exit runs
+# CPUID inline (vmm/exit/handle_cpuid.c).
 EFI_CFLAGS := $(COMMON) -fpic -ffreestanding -fno-stack-protector \
 	-fno-stack-check -fshort-wchar -mno-red-zone -mgeneral-regs-only \
 	-maccumulate-outgoing-args -DEFI_FUNCTION_WRAPPER \
-	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -Ivmm -DHV_VMCS_HW -DHV_PERCPU_GS
+	-I$(EFI_INC) -I$(EFI_INC)/x86_64 -Ivmm -DHV_VMCS_HW -DHV_PERCPU_GS -DHV_CPU_HW
 HOST_CFLAGS := $(COMMON) -Ivmm -fsanitize=address,undefined
 
 # vmm/ and its folders (README, Layout). Includes name the folder:

@@ -39,6 +39,9 @@ static inline uint8_t *exit_fixture_setup(struct vmcs_image *vmcs,
 	b = vmcs_image_backend(vmcs);
 	vmcs_set_backend(&b);
 	vmcs_set_error_hook(exit_fixture_vmcs_error);
+	/* DR7 as at reset (SDM 3B 18.2.4, "Debug Control Register (DR7)"):
+	 * every I/O exit reads it. */
+	vmcs_write(VMCS_GUEST_DR7, 0x400);
 	return v->mem;
 }
 

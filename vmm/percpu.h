@@ -61,6 +61,20 @@ static inline struct hv_cpu *this_cpu(void)
 			 :               \
 			 : "i"(__builtin_offsetof(struct hv_cpu, field)))
 
+/* Whether this CPU's bool @field is set: one compare of GS-relative
+ * memory. Volatile, and it clobbers memory, so that it is read where it
+ * stands, after the calls that may have set it. */
+#define this_cpu_bool(field)                                            \
+	({                                                              \
+		bool set_;                                              \
+		__asm__ volatile(                                       \
+			"cmpb $0, %%gs:%c1"                             \
+			: "=@ccne"(set_)                                \
+			: "i"(__builtin_offsetof(struct hv_cpu, field)) \
+			: "memory");                                    \
+		set_;                                                   \
+	})
+
 /* hv starts running on this CPU with @c as its state: IA32_GS_BASE
  * pointed at @c. Returns the firmware's GS base, for percpu_leave()
  * (percpu_hw.c). */
@@ -76,6 +90,7 @@ static inline struct hv_cpu *this_cpu(void)
 }
 
 #define this_cpu_inc(field) (hv_cpu_single.field++)
+#define this_cpu_bool(field) (hv_cpu_single.field)
 #endif
 
 #endif

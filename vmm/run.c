@@ -153,11 +153,10 @@ static enum hv_status vm_alloc(struct vm *vm, const struct vmx_caps *caps,
 					   EPT_RWX, MEMORY_TYPE_WB))
 		return HV_OUT_OF_MEMORY;
 	/* HOST_RSP: the exit frame at the top of its own page. */
-	vm->vcpu.exit_frame =
+	vcpu_bind_exit_frame(
+		&vm->vcpu,
 		(struct vmx_exit_frame *)((uint8_t *)vm->exit_page + 4096 -
-					  sizeof(struct vmx_exit_frame));
-	vm->vcpu.exit_frame->regs = &vm->vcpu.regs;
-	vm->vcpu.exit_frame->ctx = &vm->vcpu;
+					  sizeof(struct vmx_exit_frame)));
 	return HV_OK;
 }
 

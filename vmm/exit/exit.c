@@ -7,6 +7,7 @@
 #include "exit/exit_qual.h"
 #include "exit/machine.h"
 #include "exit/run_bounds.h"
+#include "percpu.h"
 #include "print.h"
 #include "vmcs/vmcs.h"
 #include "x86/x86.h"
@@ -67,16 +68,15 @@ static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
 };
 #pragma GCC diagnostic pop
 
-/* Reads reason, qualification and instruction length, counts the exit,
- * and calls its handler: one indexed call. */
-static inline __attribute__((always_inline)) enum exit_verdict dispatch(
-	struct vcpu *v)
+/* What the common exit skips (dispatch, below): a failed VM entry, a
+ * reason with flag bits set (SDM 3C 28.2.1, "Basic VM-Exit Information":
+ * bits 31:16 of the exit reason) or past the table, and the exits at
+ * which the run bounds are checked. Out of line: the handler's call is
+ * the exit path's only one. */
+static __attribute__((noinline, cold)) enum exit_verdict dispatch_slow(
+	struct vcpu *v, uint32_t raw)
 {
-	uint32_t raw = vmcs_read(VMCS_EXIT_REASON);
-
 	v->exit_reason = raw & EXIT_REASON_BASIC_MASK;
-	v->exits++;
-
 	/* SDM 3C 27.8, "VM-Entry Failures During or After Loading Guest State":
 	 * a failed VM entry exits with bit 31 set and the basic reason 33
 	 * (guest state), 34 (MSR loading) or 41. */
@@ -103,21 +103,51 @@ static inline __attribute__((always_inline)) enum exit_verdict dispatch(
 	return exit_handlers[v->exit_reason](v);
 }
 
+/* Reads the exit reason, counts the exit, and calls its handler: one
+ * indexed call. The qualification and the instruction length are read
+ * by the handlers that use them (exit.h). One compare each tells the
+ * common exit from the rest: a reason below EXIT_REASON_COUNT has no flag
+ * bit set, so it is no failed VM entry; an exit count below
+ * bounds_next_check checks no bound (run_bounds.h). */
+static inline __attribute__((always_inline)) enum exit_verdict dispatch(
+	struct vcpu *v)
+{
+	uint32_t raw = vmcs_read(VMCS_EXIT_REASON);
+
+	v->exits++;
+	if (__builtin_expect(raw >= EXIT_REASON_COUNT ||
+				     v->exits >= v->bounds_next_check,
+			     0))
+		return dispatch_slow(v, raw);
+	v->exit_reason = raw;
+	v->exit_counts[raw]++;
+	return exit_handlers[raw](v);
+}
+
 /* The same, out of line: what host tests call (exit.h). */
 enum exit_verdict exit_dispatch(struct vcpu *v)
 {
 	return dispatch(v);
 }
 
+_Static_assert(offsetof(struct hv_cpu, vmcs_failures_pending) ==
+		       HV_CPU_VMCS_FAILURES_PENDING,
+	       "the exit stub's vmcs_failures_pending is struct hv_cpu's");
+
 /* Called by the exit stub (vmx/vmx_entry.S) on every VM exit: 0 resumes
- * the guest. The dispatcher is inline here: the exit path makes one call,
- * the handler's. */
+ * the guest. The dispatcher is inline here and its call to the handler a
+ * tail call: the handler's verdict goes straight back to the stub. */
 int vmx_exit_handler(void *ctx)
+{
+	return dispatch(ctx);
+}
+
+/* After the handler, where the stub finds any of it to do (vmx_entry.h):
+ * the machine's work before each VM entry, and a failed VMCS access. */
+int vmx_exit_finish(void *ctx)
 {
 	struct vcpu *v = ctx;
 
-	if (dispatch(v) == VERDICT_STOP)
-		return 1;
 	if (v->machine->before_entry &&
 	    v->machine->before_entry(v) == VERDICT_STOP)
 		return 1;
@@ -127,6 +157,14 @@ int vmx_exit_handler(void *ctx)
 		return 1;
 	}
 	return 0;
+}
+
+void vcpu_bind_exit_frame(struct vcpu *v, struct vmx_exit_frame *frame)
+{
+	v->exit_frame = frame;
+	frame->regs = &v->regs;
+	frame->ctx = v;
+	frame->finish = v->machine->before_entry != NULL;
 }
 
 /* Helpers for handlers. */

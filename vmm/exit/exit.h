@@ -48,6 +48,12 @@ void console_flush(struct vcpu *v);
  * and calls its handler. */
 enum exit_verdict exit_dispatch(struct vcpu *v);
 
+/* @frame becomes @v's exit frame (HOST_RSP, vmx/vmx_entry.h): its
+ * registers, its context, and whether the stub calls vmx_exit_finish
+ * after every exit (a machine with before_entry). Once v->machine is
+ * set. */
+void vcpu_bind_exit_frame(struct vcpu *v, struct vmx_exit_frame *frame);
+
 /* B0-B3 for the enabled I/O breakpoints in @dr7 (DR0-DR3 in @dr) that
  * an access of @size bytes at @port touches; 0 for none (handle_io.c). */
 uint32_t io_breakpoint_hits(uint64_t dr7, const uint64_t dr[4], uint16_t port,
@@ -105,7 +111,8 @@ void vcpu_skip_above_4g(struct vcpu *v, uint64_t rip, uint32_t len);
  * interrupt) the field is undefined (SDM 3C 28.2.5, "Information for VM
  * Exits Due to Instruction Execution") and must not be used. Inline: it
  * is half of a CPUID's path. */
-static inline void vcpu_skip_bytes(struct vcpu *v, uint64_t rip, uint32_t len)
+static inline __attribute__((always_inline)) void vcpu_skip_bytes(
+	struct vcpu *v, uint64_t rip, uint32_t len)
 {
 	/* Below 4 GiB both modes give the same next RIP, and it is
 	 * canonical: CS is read only when the instruction ends above. */
@@ -116,7 +123,8 @@ static inline void vcpu_skip_bytes(struct vcpu *v, uint64_t rip, uint32_t len)
 	vcpu_complete_instruction(rip + len);
 }
 
-static inline void vcpu_skip_instruction(struct vcpu *v)
+static inline __attribute__((always_inline)) void vcpu_skip_instruction(
+	struct vcpu *v)
 {
 	vcpu_skip_bytes(v, vmcs_read(VMCS_GUEST_RIP),
 			exit_instruction_length());
@@ -135,7 +143,8 @@ static inline enum exit_verdict vcpu_fault_gp(struct vcpu *v)
 	return VERDICT_RESUME;
 }
 
-static inline enum exit_verdict vcpu_done(struct vcpu *v)
+static inline __attribute__((always_inline)) enum exit_verdict vcpu_done(
+	struct vcpu *v)
 {
 	vcpu_skip_instruction(v);
 	return VERDICT_RESUME;

@@ -5,56 +5,23 @@
 #include "print.h"
 #include "util.h"
 
-static unsigned int bits(uint64_t v, unsigned int high, unsigned int low)
-{
-	return (unsigned int)((v >> low) & ((1ull << (high - low + 1)) - 1));
-}
-
-static bool bit(uint64_t v, unsigned int n)
-{
-	return (v >> n) & 1;
-}
-
-/* SDM 3C 28.2.1, "Basic VM-Exit Information", table 28-3. */
-struct cr_access cr_access_decode(uint64_t qual)
-{
-	return (struct cr_access){
-		.cr = bits(qual, 3, 0),
-		.type = (enum cr_access_type)bits(qual, 5, 4),
-		.lmsw_from_memory = bit(qual, 6),
-		.gpr = bits(qual, 11, 8),
-		.lmsw_source = (uint16_t)bits(qual, 31, 16),
-	};
-}
-
-/* SDM 3C 28.2.1, "Basic VM-Exit Information", table 28-5: size is encoded as
- * bytes - 1. */
-struct io_access io_access_decode(uint64_t qual)
-{
-	return (struct io_access){
-		.size = bits(qual, 2, 0) + 1,
-		.in = bit(qual, 3),
-		.string = bit(qual, 4),
-		.rep = bit(qual, 5),
-		.immediate = bit(qual, 6),
-		.port = (uint16_t)bits(qual, 31, 16),
-	};
-}
+/* Tables 28-3 (CR accesses) and 28-5 (I/O) are decoded in exit_qual.h. */
 
 /* SDM 3C 28.2.1, "Basic VM-Exit Information", table 28-7. Bit 8 is defined only
  * when bit 7 is set. */
 struct ept_violation ept_violation_decode(uint64_t qual)
 {
 	return (struct ept_violation){
-		.read = bit(qual, 0),
-		.write = bit(qual, 1),
-		.fetch = bit(qual, 2),
-		.was_readable = bit(qual, 3),
-		.was_writable = bit(qual, 4),
-		.was_executable = bit(qual, 5),
-		.linear_valid = bit(qual, 7),
-		.caused_by_translation = bit(qual, 7) && bit(qual, 8),
-		.nmi_unblocking = bit(qual, 12),
+		.read = exit_qual_bit(qual, 0),
+		.write = exit_qual_bit(qual, 1),
+		.fetch = exit_qual_bit(qual, 2),
+		.was_readable = exit_qual_bit(qual, 3),
+		.was_writable = exit_qual_bit(qual, 4),
+		.was_executable = exit_qual_bit(qual, 5),
+		.linear_valid = exit_qual_bit(qual, 7),
+		.caused_by_translation =
+			exit_qual_bit(qual, 7) && exit_qual_bit(qual, 8),
+		.nmi_unblocking = exit_qual_bit(qual, 12),
 	};
 }
 
@@ -156,7 +123,7 @@ struct intr_info intr_info_decode(uint32_t info)
 	return (struct intr_info){
 		.valid = info & INTR_INFO_VALID,
 		.vector = info & INTR_INFO_VECTOR_MASK,
-		.type = (enum intr_type)bits(info, 10, 8),
+		.type = (enum intr_type)exit_qual_bits(info, 10, 8),
 		.has_error_code = info & INTR_INFO_DELIVER_ERROR_CODE,
 		.nmi_unblocking = info & INTR_INFO_NMI_UNBLOCKING,
 	};

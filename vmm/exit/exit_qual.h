@@ -13,6 +13,20 @@
 
 #include "x86/x86.h"
 
+/* Bits @high:@low, and bit @n, of a qualification or information field.
+ * The decoders of the exits that are hot (CR and I/O accesses) are
+ * inline here, so that a handler pays only for the fields it uses. */
+static inline unsigned int exit_qual_bits(uint64_t v, unsigned int high,
+					  unsigned int low)
+{
+	return (unsigned int)((v >> low) & ((1ull << (high - low + 1)) - 1));
+}
+
+static inline bool exit_qual_bit(uint64_t v, unsigned int n)
+{
+	return (v >> n) & 1;
+}
+
 /* Control-register accesses, table 28-3. */
 enum cr_access_type {
 	CR_ACCESS_MOV_TO_CR = 0,
@@ -29,7 +43,16 @@ struct cr_access {
 	uint16_t lmsw_source; /* LMSW only: the operand */
 };
 
-struct cr_access cr_access_decode(uint64_t qual);
+static inline struct cr_access cr_access_decode(uint64_t qual)
+{
+	return (struct cr_access){
+		.cr = exit_qual_bits(qual, 3, 0),
+		.type = (enum cr_access_type)exit_qual_bits(qual, 5, 4),
+		.lmsw_from_memory = exit_qual_bit(qual, 6),
+		.gpr = exit_qual_bits(qual, 11, 8),
+		.lmsw_source = (uint16_t)exit_qual_bits(qual, 31, 16),
+	};
+}
 
 /* I/O instructions, table 28-5. */
 struct io_access {
@@ -41,7 +64,18 @@ struct io_access {
 	bool immediate; /* port from the instruction, not DX */
 };
 
-struct io_access io_access_decode(uint64_t qual);
+/* The size is encoded as bytes - 1. */
+static inline struct io_access io_access_decode(uint64_t qual)
+{
+	return (struct io_access){
+		.size = exit_qual_bits(qual, 2, 0) + 1,
+		.in = exit_qual_bit(qual, 3),
+		.string = exit_qual_bit(qual, 4),
+		.rep = exit_qual_bit(qual, 5),
+		.immediate = exit_qual_bit(qual, 6),
+		.port = (uint16_t)exit_qual_bits(qual, 31, 16),
+	};
+}
 
 /* EPT violations, table 28-7. */
 struct ept_violation {

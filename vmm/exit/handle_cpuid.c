@@ -7,6 +7,9 @@
 #include "exit/exit.h"
 #include "exit/machine.h"
 #include "x86/x86.h"
+#ifdef HV_CPU_HW
+#include "x86/arch.h"
+#endif
 
 /* Feature bits the guest is not shown (SDM 2 "CPUID", tables 3-8 to
  * 3-10), grouped by why. What CPUID reports, the guest can use. */
@@ -71,10 +74,21 @@
 	 (1u << 29) /* IA32_ARCH_CAPABILITIES */ |                             \
 	 (1u << 30) /* IA32_CORE_CAPABILITIES */ |                             \
 	 (1u << 31) /* SSBD: IA32_SPEC_CTRL */)
-/* Whole leaves about state the guest does not have: 0AH, architectural
- * performance monitoring (no IA32_PMCx, IA32_PERFEVTSELx); 0DH, the XSAVE
- * components (XSAVE is hidden and CR4.OSXSAVE stays clear). */
+/* The leaves the filter below changes (SDM 2, "CPUID", table 3-8): 01H,
+ * version and feature information; 07H, structured extended feature
+ * flags; 80000001H, extended feature bits. Whole leaves about state the
+ * guest does not have: 0AH, architectural performance monitoring (no
+ * IA32_PMCx, IA32_PERFEVTSELx); 0DH, the XSAVE components (XSAVE is
+ * hidden and CR4.OSXSAVE stays clear). */
+#define CPUID_LEAF_FEATURES 1u
+#define CPUID_LEAF_STRUCTURED 7u
 #define CPUID_LEAF_PERFMON 0xau
+#define CPUID_LEAF_EXT_FEATURES 0x80000001u
+/* The basic ones (below 20H) as a mask of leaf numbers: one test tells an
+ * answer that passes as the processor gave it (leaf 0 among them). */
+#define CPUID_BASIC_FILTERED                                       \
+	(1u << CPUID_LEAF_FEATURES | 1u << CPUID_LEAF_STRUCTURED | \
+	 1u << CPUID_LEAF_PERFMON | 1u << CPUID_LEAF_XSAVE)
 
 /* MONITOR/MWAIT would only sleep until the preemption timer. */
 #define CPUID_1_ECX_MONITOR (1u << 3)
@@ -85,7 +99,7 @@ static void hide_unavailable(uint32_t leaf, uint32_t subleaf,
 			     struct cpuid_regs *r)
 {
 	switch (leaf) {
-	case 1:
+	case CPUID_LEAF_FEATURES:
 		r->edx &= ~(CPUID_1_EDX_X87_SIMD | CPUID_1_EDX_CR4_GATED |
 			    CPUID_1_EDX_NO_MSR);
 		r->ecx &= ~(CPUID_1_ECX_VMX | CPUID_1_ECX_SIMD |
@@ -93,7 +107,7 @@ static void hide_unavailable(uint32_t leaf, uint32_t subleaf,
 			    CPUID_1_ECX_NO_MSR);
 		r->ecx |= CPUID_1_ECX_HYPERVISOR;
 		break;
-	case 7:
+	case CPUID_LEAF_STRUCTURED:
 		/* Subleaves 1 and up name features whose CR4 bits or MSRs
 		 * the guest does not get (7.1: FRED, LAM, LKGS; 7.2: the
 		 * IA32_SPEC_CTRL controls) and none is offered: subleaf 0
@@ -115,7 +129,7 @@ static void hide_unavailable(uint32_t leaf, uint32_t subleaf,
 	case CPUID_LEAF_XSAVE:
 		*r = (struct cpuid_regs){0, 0, 0, 0};
 		break;
-	case 0x80000001u:
+	case CPUID_LEAF_EXT_FEATURES:
 		r->edx &= ~CPUID_80000001_EDX_UD;
 		break;
 	}
@@ -148,44 +162,87 @@ static __attribute__((noinline)) void hypervisor_leaf(const struct vcpu *v,
 	}
 }
 
-/* A machine's own answer on top of the common one, given the
- * processor's (out of line: the flat guests' machine has none). */
-static __attribute__((noinline)) void machine_cpuid(struct vcpu *v,
-						    uint32_t leaf,
-						    uint32_t subleaf,
-						    struct cpuid_regs *r)
-{
-	struct cpuid_regs host = *r;
-
-	hide_unavailable(leaf, subleaf, r);
-	v->machine->cpuid(v, leaf, subleaf, &host, r);
-}
-
-/* The leaf and subleaf are read again from the saved registers after
- * the processor's CPUID call rather than kept across it: on the exit
- * path, fewer registers to save. */
+/* The guest's leaf and subleaf: read before the answer overwrites them. */
 #define GUEST_LEAF(v) ((uint32_t)(v)->regs.gpr[GPR_RAX])
 #define GUEST_SUBLEAF(v) ((uint32_t)(v)->regs.gpr[GPR_RCX])
 
-enum exit_verdict handle_cpuid(struct vcpu *v)
+/* The answer, in the guest's EAX, EBX, ECX and EDX. */
+static inline void set_answer(struct vcpu *v, const struct cpuid_regs *r)
 {
+	v->regs.gpr[GPR_RAX] = r->eax;
+	v->regs.gpr[GPR_RBX] = r->ebx;
+	v->regs.gpr[GPR_RCX] = r->ecx;
+	v->regs.gpr[GPR_RDX] = r->edx;
+}
+
+static inline void get_answer(const struct vcpu *v, struct cpuid_regs *r)
+{
+	*r = (struct cpuid_regs){
+		(uint32_t)v->regs.gpr[GPR_RAX], (uint32_t)v->regs.gpr[GPR_RBX],
+		(uint32_t)v->regs.gpr[GPR_RCX], (uint32_t)v->regs.gpr[GPR_RDX]};
+}
+
+/* The processor's answer to @leaf and @subleaf, in the guest's EAX, EBX,
+ * ECX and EDX. In hv.efi (HV_CPU_HW) every cpu_ops is the processor's,
+ * cpu_hw_ops (run.c and resident_hw.c give no other), so the instruction
+ * runs inline, with no call through the table and its result straight
+ * in the saved registers; host tests give their own cpu_ops. */
+static inline void processor_answer(struct vcpu *v, uint32_t leaf,
+				    uint32_t subleaf)
+{
+#ifdef HV_CPU_HW
+	cpuid_gprs(leaf, subleaf, &v->regs.gpr[GPR_RAX], &v->regs.gpr[GPR_RBX],
+		   &v->regs.gpr[GPR_RCX], &v->regs.gpr[GPR_RDX]);
+#else
 	struct cpuid_regs r;
 
-	if (__builtin_expect(GUEST_LEAF(v) - HV_CPUID_SIGNATURE_LEAF < 0x100u,
-			     0)) {
-		hypervisor_leaf(v, GUEST_LEAF(v), GUEST_SUBLEAF(v), &r);
+	v->ops->cpu->cpuid(v->ops->cpu->ctx, leaf, subleaf, &r);
+	set_answer(v, &r);
+#endif
+}
+
+/* Every answer but the processor's as it is: the hypervisor leaves, the
+ * common filter, and a machine's own answer on top of it, given the
+ * processor's (out of line: it needs the answer in memory). */
+static __attribute__((noinline)) void cpuid_answer_slow(struct vcpu *v)
+{
+	uint32_t leaf = GUEST_LEAF(v), subleaf = GUEST_SUBLEAF(v);
+	struct cpuid_regs r;
+
+	if (leaf - HV_CPUID_SIGNATURE_LEAF < 0x100u) {
+		hypervisor_leaf(v, leaf, subleaf, &r);
 	} else {
-		v->ops->cpu->cpuid(v->ops->cpu->ctx, GUEST_LEAF(v),
-				   GUEST_SUBLEAF(v), &r);
+		struct cpuid_regs host;
+
+		processor_answer(v, leaf, subleaf);
+		get_answer(v, &host);
+		r = host;
+		hide_unavailable(leaf, subleaf, &r);
 		if (v->machine->cpuid)
-			machine_cpuid(v, GUEST_LEAF(v), GUEST_SUBLEAF(v), &r);
-		else
-			hide_unavailable(GUEST_LEAF(v), GUEST_SUBLEAF(v), &r);
+			v->machine->cpuid(v, leaf, subleaf, &host, &r);
 	}
-	v->regs.gpr[GPR_RAX] = r.eax;
-	v->regs.gpr[GPR_RBX] = r.ebx;
-	v->regs.gpr[GPR_RCX] = r.ecx;
-	v->regs.gpr[GPR_RDX] = r.edx;
+	set_answer(v, &r);
+}
+
+/* Whether the processor's answer to @leaf is the guest's as it is: not a
+ * hypervisor leaf, not one the filter changes. One bit test for the
+ * basic leaves. */
+static inline bool leaf_passes(uint32_t leaf)
+{
+	if (leaf < 32)
+		return !(CPUID_BASIC_FILTERED & (1u << leaf));
+	return leaf != CPUID_LEAF_EXT_FEATURES &&
+	       leaf - HV_CPUID_SIGNATURE_LEAF >= 0x100u;
+}
+
+enum exit_verdict handle_cpuid(struct vcpu *v)
+{
+	uint32_t leaf = GUEST_LEAF(v);
+
+	if (__builtin_expect(leaf_passes(leaf) && !v->machine->cpuid, 1))
+		processor_answer(v, leaf, GUEST_SUBLEAF(v));
+	else
+		cpuid_answer_slow(v);
 	vcpu_skip_instruction(v);
 	return VERDICT_RESUME;
 }

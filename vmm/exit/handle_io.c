@@ -58,14 +58,13 @@ uint32_t io_breakpoint_hits(uint64_t dr7, const uint64_t dr[4], uint16_t port,
  * and "enabled breakpoint" in the pending debug exceptions, and the VM
  * entry delivers the #DB and DR6 as the CPU would (SDM 3C "Delivery of
  * Pending Debug Exceptions after VM Entry"). DR7 R/W = 10b means I/O only with
- * CR4.DE = 1 (the guest's CR4 is its read shadow: every change traps). */
-static void io_breakpoints(struct vcpu *v, struct io_access io)
+ * CR4.DE = 1 (the guest's CR4 is its read shadow: every change traps).
+ * With some breakpoint enabled in @dr7 (out of line: a guest seldom has
+ * one). */
+static __attribute__((noinline)) void io_breakpoints_enabled(
+	struct vcpu *v, struct io_access io, uint64_t dr7)
 {
 	if (!v->ops->read_dr || !(vmcs_read(VMCS_CR4_READ_SHADOW) & CR4_DE))
-		return;
-	uint64_t dr7 = vmcs_read(VMCS_GUEST_DR7);
-
-	if (!(dr7 & DR7_ENABLE_BITS))
 		return;
 	uint64_t dr[4];
 
@@ -79,9 +78,22 @@ static void io_breakpoints(struct vcpu *v, struct io_access io)
 				   hits | PENDING_DBG_ENABLED_BP);
 }
 
+/* DR7 first: the guest changes it without an exit (MOV DR passes), so it
+ * is read at every I/O exit, and with no breakpoint enabled nothing else
+ * is. */
+static inline void io_breakpoints(struct vcpu *v, struct io_access io)
+{
+	uint64_t dr7 = vmcs_read(VMCS_GUEST_DR7);
+
+	if (__builtin_expect(dr7 & DR7_ENABLE_BITS, 0))
+		io_breakpoints_enabled(v, io, dr7);
+}
+
 /* A port nothing answers: logged (the first few), reads all ones, as an
  * absent device floats high; writes vanish. */
-static uint64_t deny(struct vcpu *v, struct io_access io, uint64_t rax)
+static __attribute__((noinline)) uint64_t deny(struct vcpu *v,
+					       struct io_access io,
+					       uint64_t rax)
 {
 	if (v->io_denied++ < DENIALS_LOGGED)
 		hv_printf("hv: guest %s: %s port 0x%x (%u byte%s) denied\n",
@@ -90,18 +102,23 @@ static uint64_t deny(struct vcpu *v, struct io_access io, uint64_t rax)
 	return io.in ? in_result(rax, io.size, 0xffffffffu) : rax;
 }
 
+static __attribute__((noinline, cold)) enum exit_verdict string_io(
+	struct vcpu *v, struct io_access io)
+{
+	hv_printf("hv: guest %s: string I/O (%s port 0x%x) is not "
+		  "emulated\n",
+		  v->name, io.in ? "INS from" : "OUTS to", io.port);
+	return vcpu_kill(v, "string_io");
+}
+
 enum exit_verdict handle_io_instruction(struct vcpu *v)
 {
 	struct io_access io = io_access_decode(exit_qualification());
-	uint64_t rax = v->regs.gpr[GPR_RAX];
 
-	if (io.string) {
-		hv_printf("hv: guest %s: string I/O (%s port 0x%x) is not "
-			  "emulated\n",
-			  v->name, io.in ? "INS from" : "OUTS to", io.port);
-		return vcpu_kill(v, "string_io");
-	}
+	if (__builtin_expect(io.string, 0))
+		return string_io(v, io);
 	const struct machine *m = v->machine;
+	uint64_t rax = v->regs.gpr[GPR_RAX];
 	uint32_t value = 0;
 	enum machine_answer a =
 		io.in ? (m->port_in ? m->port_in(v, io.port, io.size, &value)
@@ -110,21 +127,16 @@ enum exit_verdict handle_io_instruction(struct vcpu *v)
 						   (uint32_t)rax)
 				     : MACHINE_NOT_MINE);
 
-	switch (a) {
-	case MACHINE_STOP:
-		return VERDICT_STOP;
-	case MACHINE_GP:
-		vcpu_inject_exception(v, EXC_GP, 0);
-		return VERDICT_RESUME;
-	case MACHINE_NOT_MINE:
-		rax = deny(v, io, rax);
-		break;
-	case MACHINE_DONE:
+	if (__builtin_expect(a == MACHINE_DONE, 1)) {
 		if (io.in)
-			rax = in_result(rax, io.size, value);
-		break;
+			v->regs.gpr[GPR_RAX] = in_result(rax, io.size, value);
+	} else if (a == MACHINE_NOT_MINE) {
+		v->regs.gpr[GPR_RAX] = deny(v, io, rax);
+	} else if (a == MACHINE_STOP) {
+		return VERDICT_STOP;
+	} else { /* MACHINE_GP */
+		return vcpu_fault_gp(v);
 	}
-	v->regs.gpr[GPR_RAX] = rax;
 	vcpu_skip_instruction(v);
 	io_breakpoints(v, io);
 	return VERDICT_RESUME;

@@ -14,7 +14,9 @@
 #define APIC_BASE_VALUE (APIC_DEFAULT_BASE | APIC_BASE_BSP | APIC_BASE_EN)
 #define EFER_GUEST_WRITABLE (EFER_SCE | EFER_NXE)
 
-static bool msr_read(struct vcpu *v, uint32_t msr, uint64_t *value)
+static inline __attribute__((always_inline)) bool msr_read(struct vcpu *v,
+							   uint32_t msr,
+							   uint64_t *value)
 {
 	switch (msr) {
 	case MSR_IA32_EFER:
@@ -90,25 +92,33 @@ static bool msr_write(struct vcpu *v, uint32_t msr, uint64_t value)
 	return false;
 }
 
+/* A machine's own MSRs first, where it has any (out of line: the flat
+ * guests' machine has none). */
+static __attribute__((noinline)) enum machine_answer machine_rdmsr(
+	struct vcpu *v, uint32_t msr, uint64_t *value)
+{
+	enum machine_answer a = v->machine->rdmsr(v, msr, value);
+
+	if (a == MACHINE_NOT_MINE)
+		a = msr_read(v, msr, value) ? MACHINE_DONE : MACHINE_GP;
+	return a;
+}
+
 enum exit_verdict handle_msr_read(struct vcpu *v)
 {
 	uint32_t msr = (uint32_t)v->regs.gpr[GPR_RCX];
 	uint64_t value;
-	enum machine_answer a = v->machine->rdmsr
-					? v->machine->rdmsr(v, msr, &value)
-					: MACHINE_NOT_MINE;
+	enum machine_answer a;
 
-	if (a == MACHINE_STOP)
-		return VERDICT_STOP;
-	if (a == MACHINE_GP ||
-	    (a == MACHINE_NOT_MINE && !msr_read(v, msr, &value))) {
-		vcpu_inject_exception(v, EXC_GP, 0);
-		return VERDICT_RESUME;
-	}
+	if (__builtin_expect(!v->machine->rdmsr, 1))
+		a = msr_read(v, msr, &value) ? MACHINE_DONE : MACHINE_GP;
+	else
+		a = machine_rdmsr(v, msr, &value);
+	if (__builtin_expect(a != MACHINE_DONE, 0))
+		return a == MACHINE_STOP ? VERDICT_STOP : vcpu_fault_gp(v);
 	v->regs.gpr[GPR_RAX] = (uint32_t)value;
 	v->regs.gpr[GPR_RDX] = value >> 32;
-	vcpu_skip_instruction(v);
-	return VERDICT_RESUME;
+	return vcpu_done(v);
 }
 
 enum exit_verdict handle_msr_write(struct vcpu *v)

@@ -40,6 +40,27 @@ void run_bounds_arm(struct vcpu *v, uint64_t now)
 	v->tsc_deadline = v->tsc_bound && v->ops->read_tsc ? now + v->tsc_bound
 							   : UINT64_MAX;
 	v->exit_limit = v->exit_bound ? v->exit_bound : UINT64_MAX;
+	v->bounds_next_check = 0; /* the first exit sets it */
+}
+
+enum exit_verdict run_bounds_check(struct vcpu *v)
+{
+	if (v->exits > v->exit_limit ||
+	    (!(v->exits & (RUN_TSC_CHECK_EVERY - 1)) &&
+	     v->tsc_deadline != UINT64_MAX &&
+	     v->ops->read_tsc() > v->tsc_deadline)) {
+		if (run_bound_passed(v) == VERDICT_STOP)
+			return VERDICT_STOP;
+	}
+	/* The next exit that reads the TSC, or the first past the exit
+	 * bound, whichever comes first (both saturate). */
+	uint64_t tsc = (v->exits | (RUN_TSC_CHECK_EVERY - 1)) + 1;
+	uint64_t bound = v->exit_limit + (v->exit_limit != UINT64_MAX);
+
+	if (tsc < v->exits)
+		tsc = UINT64_MAX;
+	v->bounds_next_check = tsc < bound ? tsc : bound;
+	return VERDICT_RESUME;
 }
 
 void run_bounds_console_time(struct vcpu *v, uint64_t ticks)

@@ -69,17 +69,21 @@ enum exit_verdict run_bound_passed(struct vcpu *v);
  * exits. */
 #define RUN_TSC_CHECK_EVERY 16u
 
-/* At every exit, inline, so that the common case costs three compares:
- * stops the guest once the run is past v->tsc_bound TSC ticks since VM
- * entry (the console's aside) or past v->exit_bound exits. */
+/* The slow path of the check below, at v->bounds_next_check: the exit
+ * bound, the TSC, and the exit count of the next check (run_bounds.c). */
+enum exit_verdict run_bounds_check(struct vcpu *v);
+
+/* At every exit, inline, so that the common case costs one compare: the
+ * exit count of the next check (the next RUN_TSC_CHECK_EVERY-th exit, or
+ * the first past v->exit_limit, whichever comes first) is kept, so the
+ * exits between need neither bound nor TSC. Stops the guest once the run
+ * is past v->tsc_bound TSC ticks since VM entry (the console's aside) or
+ * past v->exit_bound exits. */
 static inline enum exit_verdict vcpu_check_run_bounds(struct vcpu *v)
 {
-	if (v->exits <= v->exit_limit &&
-	    ((v->exits & (RUN_TSC_CHECK_EVERY - 1)) ||
-	     v->tsc_deadline == UINT64_MAX ||
-	     v->ops->read_tsc() <= v->tsc_deadline))
+	if (__builtin_expect(v->exits < v->bounds_next_check, 1))
 		return VERDICT_RESUME;
-	return run_bound_passed(v);
+	return run_bounds_check(v);
 }
 
 #endif

@@ -100,6 +100,9 @@ struct vcpu {
 	 * run_bounds_arm(), UINT64_MAX for "no bound". */
 	uint64_t tsc_deadline;
 	uint64_t exit_limit;
+	/* The exit count at which the per-exit check next looks at either
+	 * bound (run_bounds.h); 0: at the next exit. */
+	uint64_t bounds_next_check;
 
 	/* outcome */
 	enum guest_result result;

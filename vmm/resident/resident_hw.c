@@ -807,9 +807,7 @@ static void vcpu_prepare(struct res_cpu *c)
 	v->tsc_deadline = UINT64_MAX; /* no bounds: the firmware runs on */
 	v->exit_limit = UINT64_MAX;
 	v->console_unlimited = true;
-	v->exit_frame = c->frame;
-	c->frame->regs = &v->regs;
-	c->frame->ctx = v;
+	vcpu_bind_exit_frame(v, c->frame);
 }
 
 /* After the capture: VMXON, the VMCS, VMLAUNCH. Returns only when this

@@ -197,11 +197,9 @@ VMCS_ACCESS_FAILED_ATTRS void vmcs_access_failed(uint32_t enc, int status,
  * clears it. Read on every exit, so inline. */
 static inline bool vmcs_failed(void)
 {
-	struct hv_cpu *c = this_cpu();
-
-	if (__builtin_expect(!c->vmcs_failures_pending, 1))
+	if (__builtin_expect(!this_cpu_bool(vmcs_failures_pending), 1))
 		return false;
-	c->vmcs_failures_pending = false;
+	this_cpu()->vmcs_failures_pending = false;
 	return true;
 }
 

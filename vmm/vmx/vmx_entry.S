@@ -28,18 +28,22 @@
 	.data
 	.globl vmx_entry_verw, vmx_entry_verw_selector, vmx_entry_l1d_flush
 	.hidden vmx_entry_verw, vmx_entry_verw_selector, vmx_entry_l1d_flush
+/* The two flags side by side, so that the exit path tests both with one
+ * 16-bit compare (vmx_exit_entry). */
+	.balign 2
+vmx_entry_mitigations:
 	.type vmx_entry_l1d_flush, @object
 vmx_entry_l1d_flush:
 	.byte 0
 	.size vmx_entry_l1d_flush, 1
-	.type vmx_entry_verw_selector, @object
-vmx_entry_verw_selector:
-	.word 0
-	.size vmx_entry_verw_selector, 2
 	.type vmx_entry_verw, @object
 vmx_entry_verw:
 	.byte 0
 	.size vmx_entry_verw, 1
+	.type vmx_entry_verw_selector, @object
+vmx_entry_verw_selector:
+	.word 0
+	.size vmx_entry_verw_selector, 2
 
 	.text
 /* int vmx_enter_guest(struct vmx_exit_frame *frame %rdi) */
@@ -65,7 +69,8 @@ vmx_enter_guest:
 
 /* HOST_RIP. %rsp = HOST_RSP = the vmx_exit_frame; RFLAGS = 0x2. Saves
  * the guest's registers, calls vmx_exit_handler(frame->ctx) on
- * vmx_enter_guest's stack and, if it returns 0, resumes the guest. The
+ * vmx_enter_guest's stack, then vmx_exit_finish(frame->ctx) where
+ * vmx_entry.h says, and, if they return 0, resumes the guest. The
  * host's callee-saved registers need no saving here: they were saved
  * once, by vmx_enter_guest. */
 	.globl vmx_exit_entry
@@ -94,6 +99,22 @@ vmx_exit_entry:
 	call vmx_exit_handler
 	test %eax, %eax
 	jnz vmx_stopped
+	/* The rest of the exit's work, only where there is any: the
+	 * machine's before each entry, or a failed VMCS access to report. */
+	cmpq $0, EXIT_FRAME_FINISH(%rbx)
+	jnz vmx_finish
+	cmpb $0, %gs:HV_CPU_VMCS_FAILURES_PENDING
+	jnz vmx_finish
+vmx_resume:
+	/* Neither mitigation (most CPUs that are not affected): one compare
+	 * of both flags, and the way without them. */
+	cmpw $0, vmx_entry_mitigations(%rip)
+	jnz vmx_resume_mitigated
+	mov EXIT_FRAME_REGS(%rbx), %rdi
+	LOAD_GUEST_REGS
+	vmresume
+	jmp vmx_entry_failed		/* the flags are VMRESUME's */
+vmx_resume_mitigated:
 	FLUSH_L1D
 	mov EXIT_FRAME_REGS(%rbx), %rdi
 	LOAD_GUEST_REGS
@@ -108,6 +129,11 @@ vmx_entry_failed:
 	mov $VMX_RUN_FAIL_VALID, %ecx	/* if ZF */
 	cmovz %ecx, %eax
 	jmp vmx_return
+vmx_finish:
+	mov EXIT_FRAME_CTX(%rbx), %rdi
+	call vmx_exit_finish
+	test %eax, %eax
+	jz vmx_resume
 vmx_stopped:
 	mov $VMX_RUN_STOPPED, %eax
 vmx_return:

@@ -29,7 +29,12 @@
 #define EXIT_FRAME_REGS 0
 #define EXIT_FRAME_CALLER_RSP 8
 #define EXIT_FRAME_CTX 16
+#define EXIT_FRAME_FINISH 24
 #define EXIT_FRAME_SIZE 32
+
+/* struct hv_cpu's vmcs_failures_pending (percpu.h), for the stub's
+ * GS-relative test (the assertion is in exit/exit.c). */
+#define HV_CPU_VMCS_FAILURES_PENDING 32
 
 /* For the stub's L1D flush: IA32_FLUSH_CMD and its L1D_FLUSH bit
  * (x86/msr.h names them for C; an assembler file cannot use its enum). */
@@ -108,12 +113,17 @@ struct vmx_exit_frame {
 	struct guest_regs *regs;
 	uint64_t caller_rsp; /* vmx_enter_guest's stack, set by it */
 	void *ctx;	     /* vmx_exit_handler's argument */
-	uint64_t unused;
+	/* Not 0: vmx_exit_finish(ctx) runs after every exit's handler (a
+	 * machine with work before each VM entry); else only after a failed
+	 * VMCS access. */
+	uint64_t finish;
 };
 _Static_assert(offsetof(struct vmx_exit_frame, regs) == EXIT_FRAME_REGS &&
 		       offsetof(struct vmx_exit_frame, caller_rsp) ==
 			       EXIT_FRAME_CALLER_RSP &&
 		       offsetof(struct vmx_exit_frame, ctx) == EXIT_FRAME_CTX &&
+		       offsetof(struct vmx_exit_frame, finish) ==
+			       EXIT_FRAME_FINISH &&
 		       sizeof(struct vmx_exit_frame) == EXIT_FRAME_SIZE,
 	       "the stub's frame offsets are struct vmx_exit_frame's");
 
@@ -128,8 +138,11 @@ _Static_assert(offsetof(struct vmx_exit_frame, regs) == EXIT_FRAME_REGS &&
 int vmx_enter_guest(struct vmx_exit_frame *frame);
 
 /* Defined by the exit file (exit/exit.c): handles one VM exit; 0 resumes
- * the guest. */
+ * the guest. Then, where frame->finish asks or a VMCS access failed on
+ * this CPU (struct hv_cpu's vmcs_failures_pending), vmx_exit_finish: what
+ * is left before the VM entry; 0 resumes the guest. */
 int vmx_exit_handler(void *ctx);
+int vmx_exit_finish(void *ctx);
 
 /* HOST_RIP: where the CPU lands on every VM exit. */
 void vmx_exit_entry(void);

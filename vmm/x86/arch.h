@@ -22,6 +22,17 @@ static inline void cpuid_raw(uint32_t leaf, uint32_t subleaf,
 			 : "a"(leaf), "c"(subleaf));
 }
 
+/* The same, the four results as the 64-bit registers hold them: CPUID
+ * clears bits 63:32 of RAX, RBX, RCX and RDX (SDM 2, "CPUID"), so they
+ * are stored as they are, with no zero-extension. */
+static inline void cpuid_gprs(uint32_t leaf, uint32_t subleaf, uint64_t *rax,
+			      uint64_t *rbx, uint64_t *rcx, uint64_t *rdx)
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(*rax), "=b"(*rbx), "=c"(*rcx), "=d"(*rdx)
+			 : "a"(leaf), "c"(subleaf));
+}
+
 static inline uint64_t rdmsr(uint32_t msr)
 {
 	uint32_t lo, hi;
