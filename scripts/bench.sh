@@ -326,7 +326,7 @@ remaining_exits() {
 	while read -r r n; do
 		case $r in
 		io_instruction) why="the console: each byte an OUT to THR and an IN of LSR (8250 printk polls); VMX has no port virtualization but pass-through, and the UART is emulated" ;;
-		preemption_timer) why="the kernel's timer deadlines (IA32_TSC_DEADLINE has no VMX virtualization: the preemption timer takes it) and hv's own turn at the firmware, 100 a second" ;;
+		preemption_timer) why="the kernel's timer deadlines (IA32_TSC_DEADLINE has no VMX virtualization: the preemption timer takes it) and hv's own turn at the firmware, 20 a second" ;;
 		msr_write) why="IA32_TSC_DEADLINE, once a timer tick: not virtualized by VMX (a pass-through would arm the host's own APIC timer)" ;;
 		ept_violation) why="the I/O APIC's window (VMX virtualizes the local APIC only)" ;;
 		cpuid) why="CPUID always exits in VMX non-root operation" ;;
