@@ -65,8 +65,8 @@ static void vmx_instructions(void)
 
 static void vmcalls(void)
 {
-	check(hypercall(3, 0, 0) == HV_HC_ENOSYS,
-	      "VMCALL 3 (the first unassigned number) returns HV_HC_ENOSYS");
+	check(hypercall(HV_HC_CHECK + 1, 0, 0) == HV_HC_ENOSYS,
+	      "VMCALL 4 (the first unassigned number) returns HV_HC_ENOSYS");
 	check(hypercall(~0ull, 0, 0) == HV_HC_ENOSYS,
 	      "VMCALL 0xffffffffffffffff returns HV_HC_ENOSYS");
 	check(hypercall(1ull << 32 | HV_HC_EXIT, 0, 0) == HV_HC_ENOSYS,

@@ -70,6 +70,12 @@ void run_bounds_console_time(struct vcpu *v, uint64_t ticks)
 		v->tsc_deadline += ticks;
 }
 
+void run_bounds_oracle_time(struct vcpu *v, uint64_t ticks)
+{
+	if (v->tsc_deadline != UINT64_MAX)
+		v->tsc_deadline += ticks;
+}
+
 enum exit_verdict run_bound_passed(struct vcpu *v)
 {
 	uint64_t spent =

@@ -59,6 +59,11 @@ void run_bounds_arm(struct vcpu *v, uint64_t now);
  * host-time deadline, since the console limit bounds them. */
 void run_bounds_console_time(struct vcpu *v, uint64_t ticks);
 
+/* @ticks of the TSC spent in HV_HC_CHECK (the fuzzer's oracle, hv's own
+ * test of itself): they move the host-time deadline too, since the guest
+ * pays for a check only as one VMCALL. */
+void run_bounds_oracle_time(struct vcpu *v, uint64_t ticks);
+
 /* The slow path of the check below: the hv line naming the bound that
  * was passed, and the guest stopped (why=host_time or why=exit_limit). */
 enum exit_verdict run_bound_passed(struct vcpu *v);

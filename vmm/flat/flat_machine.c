@@ -11,6 +11,7 @@
 #include "exit/exit_qual.h"
 #include "exit/guest_exceptions.h"
 #include "exit/guest_policy.h"
+#include "exit/run_bounds.h"
 #include "print.h"
 #include "vmcs/vmcs.h"
 #include "x86/x86.h"
@@ -182,7 +183,11 @@ static enum exit_verdict flat_vmcall(struct vcpu *v)
 			break;
 		}
 		v->oracle_checks++;
-		if (v->ops->oracle(v)) {
+		uint64_t t0 = v->ops->read_tsc();
+		unsigned int differ = v->ops->oracle(v);
+
+		run_bounds_oracle_time(v, v->ops->read_tsc() - t0);
+		if (differ) {
 			v->oracle_failed = true;
 			console_flush(v);
 			return vcpu_kill(v, "oracle");
