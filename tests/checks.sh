@@ -444,6 +444,8 @@ expect_resident() {
 	in_step "$n" "$all" again '^hv: already resident on 2 of 2 CPUs; nothing changed' "run again: already resident on both CPUs, nothing changed"
 	in_step "$n" "$all" again '^hv: cpuid \(leaf 0\) round trip here, under resident hv: [1-9][0-9]* TSC ticks' "run again: a CPUID round trip under resident hv timed (make bench prints it)"
 	in_step "$n" "$all" again '^hv-test: again returned 0x14$' "run again: EFI_ALREADY_STARTED"
+	in_step "$n" "$all" chainmiss '^hv: --chain=missing\.efi: not found next to hv\.efi \(LoadImage: EFI status 0x800000000000000e\)' "--chain= with a file that is not there: named, with LoadImage's status"
+	in_step "$n" "$all" chainmiss '^hv-test: chainmiss returned 0x[eE]$' "--chain= with a missing file: EFI_NOT_FOUND to the shell"
 	in_step "$n" "$all" unload '^hv: cpu 0: left VMX operation' "--unload: the BSP leaves VMX"
 	in_step "$n" "$all" unload "^hv: host state after the run: as before \($HOST_REGS_COMPARED registers compared\)" "--unload: the BSP's registers as before"
 	in_step "$n" "$all" unload '^hv: cpu 1: left VMX operation' "--unload: the AP is out of VMX"

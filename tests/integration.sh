@@ -567,6 +567,7 @@ mkdir -p build/test
 	echo 'fs0:'
 	hv_step resident --resident
 	hv_step again --resident
+	hv_step chainmiss "--resident --chain=missing.efi"
 	hv_step unload --unload
 	hv_step break1 "--resident --break-cpu=1"
 	hv_step break0 "--resident --break-cpu=0"
