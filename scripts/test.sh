@@ -12,10 +12,10 @@
 #                                hv.efi's guest; HV_LINUX=0 skips it), or
 #                                input (one Bochs boot: bad files and
 #                                options, each refused; --only bochs
-#                                includes it)
-#                                hv.efi's guest; HV_LINUX=0 skips it),
-#                                or resident (one Bochs boot with 2
-#                                CPUs: hv.efi --resident, docs/resident.md)
+#                                includes it), or resident (one Bochs
+#                                boot with 2 CPUs: hv.efi --resident,
+#                                docs/resident.md; then Debian's kernel
+#                                on top of resident hv, 1 CPU)
 #   test.sh --bench              only make bench's check (tests/bench_test.sh)
 # The KVM-in-Bochs boot (about 10 minutes) runs in the background from the
 # start, beside the rest; HV_KIB_PARALLEL=0 runs it in its turn instead.
@@ -167,10 +167,11 @@ bench_s=""
 if [ "$only_boots" = 0 ]; then
 	section "make bench (hv under Bochs, KVM inside Bochs, hv under nested KVM)"
 	bench_t0=$SECONDS
-	# The Linux row, booted beside the nested-KVM boot (integration.sh).
+	# The Linux rows' boots, on both cores beside the nested-KVM boot
+	# (integration.sh).
 	if [ -n "${BENCH_LINUX_PID:-}" ]; then
 		wait "$BENCH_LINUX_PID"
-		export HV_BENCH_LINUX_ROW=build/test/bench/linux.row
+		export HV_BENCH_LINUX_DIR=$BENCH_LINUX
 	fi
 	out=$(bash tests/bench_test.sh 2>&1)
 	rc=$?

@@ -1316,9 +1316,9 @@ enum hv_status resident_start(unsigned int break_cpu, const void *image,
 		hv_printf("hv: cpu %u (boot processor): in VMX non-root "
 			  "operation; CPUID 40000000H here says \"%s\"\n",
 			  bsp, sig);
-		hv_printf("hv: resident on %u CPUs: the firmware carries on "
+		hv_printf("hv: resident on %u CPU%s: the firmware carries on "
 			  "as the guest\n",
-			  ncpu);
+			  ncpu, ncpu == 1 ? "" : "s");
 		return HV_OK;
 	}
 	if (!failed)
