@@ -64,7 +64,7 @@ UNIT_TESTS := $(patsubst tests/%.c,$(BUILD)/host/tests/%,$(wildcard tests/test_*
 VMCS_TOOL := $(BUILD)/host/vmcs
 TEST_SUPPORT := tests/host_platform.c tests/cpu_fixtures.c
 
-.PHONY: all bench debug deps fuzz image linux run test unit lint format clean
+.PHONY: all bench coverage debug deps fuzz image linux run test unit lint format clean
 all: deps $(BUILD)/hv.efi $(BUILD)/hvrt.efi $(BUILD)/hv.img $(VMCS_TOOL) $(GUEST_BINS) $(GUEST_BINS:.bin=.elf) \
 	$(PC_GUESTS)
 
@@ -119,13 +119,18 @@ $(BUILD)/guest/pc/%.bzimage: $(BUILD)/guest/pc/%.o scripts/mkbzimage.py
 	objcopy -O binary -j .text $< $(@:.bzimage=.code)
 	scripts/mkbzimage.py $(@:.bzimage=.code) $@
 
+# An EFI image: the objects linked as gnu-efi's shared object, whose
+# sections objcopy then writes as a PE image.
+EFI_LINK = ld -shared -Bsymbolic -nostdlib -z defs -T $(EFI_LIB)/elf_x86_64_efi.lds \
+	$(EFI_LIB)/crt0-efi-x86_64.o $^ -L$(EFI_LIB) -lgnuefi -lefi -o $@
+EFI_SECTIONS := -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
+	-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc
+
 $(BUILD)/hv.so: $(EFI_OBJS)
-	ld -shared -Bsymbolic -nostdlib -z defs -T $(EFI_LIB)/elf_x86_64_efi.lds \
-		$(EFI_LIB)/crt0-efi-x86_64.o $^ -L$(EFI_LIB) -lgnuefi -lefi -o $@
+	$(EFI_LINK)
 
 $(BUILD)/hv.efi: $(BUILD)/hv.so
-	objcopy -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
-		-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc \
+	objcopy $(EFI_SECTIONS) \
 		--target efi-app-x86_64 --subsystem=10 $< $@
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
 
@@ -133,8 +138,7 @@ $(BUILD)/hv.efi: $(BUILD)/hv.so
 # --resident loads from its own folder, which stays loaded when hv.efi
 # returns (boot/resident_efi.c, docs/resident.md).
 $(BUILD)/hvrt.efi: $(BUILD)/hv.so
-	objcopy -j .text -j .sdata -j .data -j .rodata -j .dynamic -j .dynsym \
-		-j .rel -j .rela -j .rel.* -j .rela.* -j .reloc \
+	objcopy $(EFI_SECTIONS) \
 		--target efi-rtdrv-x86_64 --subsystem=12 $< $@
 	@echo "built $@ ($$(stat -c %s $@) bytes)"
 
@@ -197,9 +201,35 @@ image: $(BUILD)/hv.img $(BUILD)/hv-linux.img $(BUILD)/hv-resident.img
 bench: all
 	scripts/bench.sh
 
+# make fuzz's coverage build (FUZZ_COVERAGE=1): the same sources with
+# GCC's -fsanitize-coverage=trace-pc and vmm/coverage.c's recorder, which
+# prints each run's basic blocks after its summary (vmm/coverage.h).
+COV_FLAGS := -DHV_COVERAGE -fsanitize-coverage=trace-pc
+COV_OBJS  := $(patsubst $(BUILD)/efi/%,$(BUILD)/cov/%,$(EFI_OBJS))
+
+$(BUILD)/cov/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) $(COV_FLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/cov/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(EFI_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/cov/boot/builtin_guests.o: $(GUEST_BINS)
+
+$(BUILD)/cov/hv.so: $(COV_OBJS)
+	$(EFI_LINK)
+
+$(BUILD)/cov/hv.efi: $(BUILD)/cov/hv.so
+	objcopy $(EFI_SECTIONS) \
+		--target efi-app-x86_64 --subsystem=10 $< $@
+	@echo "built $@ ($$(stat -c %s $@) bytes)"
+
+coverage: deps $(BUILD)/cov/hv.efi
+
 # The fuzz guest on Bochs, one boot, then its report (scripts/fuzz.sh):
 # SEED=, FUZZ_RUNS= or FUZZ_EXITS=, BATCH= (replay one batch of SEED).
-fuzz: all
+fuzz: all $(if $(filter 1,$(FUZZ_COVERAGE)),coverage)
 	scripts/fuzz.sh
 
 # A breakpoint in hv.efi (BREAK=SYMBOL, default handle_cpuid): Bochs's own

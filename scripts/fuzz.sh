@@ -17,13 +17,24 @@
 #   BATCH=B                         replay batch B of SEED alone (one run)
 #   FUZZ_VERBOSE=1 or =N            the guest prints each operation first
 #                                   (=N: from the N-th of a batch on)
-#   FUZZ_SEEDS_FILE=F               the seeds of F, a line each: SEED or
+#   FUZZ_SEEDS_FILE="F ..."         the seeds of F (and more files), a line each: SEED or
 #                                   FIRST-LAST, then :BATCHES for other
 #                                   than FUZZ_BATCHES; # comments
 #                                   (tests/fuzz_seeds.txt)
 #   FUZZ_OUT=DIR                    logs (default build/fuzz)
 #   FUZZ_TIMEOUT=S                  the boot's bound (default: 60 s + 30 s a run)
 #   FUZZ_RANGE=A-B                  with BATCH: run only operations A to B-1
+#   FUZZ_COVERAGE=1                 boot the coverage build (make coverage:
+#                                   build/cov/hv.efi, -fsanitize-coverage=
+#                                   trace-pc), then report which of hv's exit
+#                                   handlers and exit-layer functions ran,
+#                                   and which runs reached code that no run
+#                                   before them had (scripts/fuzz_coverage.py)
+#   FUZZ_CORPUS=F                   with FUZZ_COVERAGE=1: append those runs to
+#                                   F as seeds lines (tests/fuzz_corpus.txt:
+#                                   make test replays it), but for the seeds
+#                                   F or FUZZ_CORPUS_HAVE (default
+#                                   tests/fuzz_seeds.txt) lists already
 #   FUZZ_SHRINK=1                   with SEED and BATCH: two more boots narrow
 #                                   the batch to the shortest window of
 #                                   operations [A, B) that ends the run the
@@ -61,7 +72,7 @@ elif [ -n "${FUZZ_SEEDS_FILE:-}" ]; then
 		for ((i = 10#${BASH_REMATCH[1]}; i <= 10#${BASH_REMATCH[3]:-${BASH_REMATCH[1]}}; i++)); do
 			args+=("$i:0:$n$verbose")
 		done
-	done <"$FUZZ_SEEDS_FILE"
+	done < <(read -ra files <<<"$FUZZ_SEEDS_FILE" && cat "${files[@]}")
 else
 	for ((i = 0; i < runs; i++)); do
 		args+=("$((seed + i)):0:$batches$verbose")
@@ -69,7 +80,9 @@ else
 fi
 timeout=${FUZZ_TIMEOUT:-$((60 + 30 * ${#args[@]}))}
 
-for f in build/hv.efi build/guest/fuzz.bin; do
+hv=build/hv.efi
+[ "${FUZZ_COVERAGE:-0}" = 1 ] && hv=build/cov/hv.efi
+for f in "$hv" build/guest/fuzz.bin; do
 	[ -f "$f" ] || { echo "fuzz: $f missing (make all)" >&2; exit 2; }
 done
 mkdir -p "$out"
@@ -87,7 +100,7 @@ rm -f "$out"/step-*.log
 	echo 'reset -s'
 } >"$out/startup.nsh"
 rm -f "$out/fuzz.img"
-scripts/mkimage.sh "$out/fuzz.img" hv.efi=build/hv.efi startup.nsh="$out/startup.nsh" \
+scripts/mkimage.sh "$out/fuzz.img" hv.efi="$hv" startup.nsh="$out/startup.nsh" \
 	fuzz.bin=build/guest/fuzz.bin >/dev/null || { echo "fuzz: could not build $out/fuzz.img" >&2; exit 2; }
 
 echo "fuzz: $# runs ($1${2:+ ... ${*: -1}}), one Bochs boot bounded at $timeout s, logs in $out/"
@@ -180,6 +193,16 @@ echo "  oracle: $passed runs clean (each run's ending: $out/runs.txt); ${#findin
 for f in "${findings[@]}"; do
 	echo "  finding: $f"
 done
+if [ "${FUZZ_COVERAGE:-0}" = 1 ]; then
+	logs=()
+	for a in "${args[@]}"; do
+		step_log "$LOG" "fuzz-${a%%:v*}" "$out/step-fuzz-${a%%:v*}.log"
+		logs+=("$out/step-fuzz-${a%%:v*}.log")
+	done
+	FUZZ_CORPUS_HAVE=${FUZZ_CORPUS_HAVE:-tests/fuzz_seeds.txt} \
+		python3 scripts/fuzz_coverage.py build/cov/hv.so vmm/exit/exit.c "${logs[@]}" ||
+		findings+=("fuzz: no coverage from build/cov/hv.efi's runs")
+fi
 if [ "${#findings[@]}" -gt 0 ]; then
 	echo "  replay one batch: make fuzz SEED=<seed> BATCH=<batch> (FUZZ_VERBOSE=1 names each operation); logs: $out/step-*.log"
 	exit 1

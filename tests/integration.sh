@@ -403,6 +403,45 @@ for r in cpuid hlt invd rdpmc vmcall vmxon cr_access io_instruction msr_read msr
 done
 grep -E '^  (runs|exits:|handled)' "$fuzz_out.report" | sed 's/^ */    bochs-fuzz: /'
 
+# The corpus (tests/fuzz_corpus.txt): the seeds that make fuzz's coverage
+# found reaching functions of hv's exit layer that the seeds before them
+# had not. Replayed on the coverage build (make coverage, build/cov/
+# hv.efi: the same hv with -fsanitize-coverage=trace-pc), one boot, each
+# run judged by expect_fuzz as above; then hv's own coverage lines must
+# show at least FUZZ_MIN_HANDLERS of vmm/exit/exit.c's handlers run (the
+# corpus with the fixed seeds before it reached that many when it was
+# made: README, Fuzzing).
+FUZZ_MIN_HANDLERS=14
+section "integration: Bochs, the fuzz corpus (tests/fuzz_corpus.txt) on hv's coverage build"
+cov_out=build/test/bochs-fuzz-cov
+cov_t0=$SECONDS
+if ! make -s coverage >"$cov_out.build.log" 2>&1; then
+	not_ok "bochs-fuzz-cov: make coverage failed:"
+	tail -n 10 "$cov_out.build.log" | sed 's/^/    /'
+else
+	FUZZ_COVERAGE=1 FUZZ_SEEDS_FILE=tests/fuzz_corpus.txt FUZZ_OUT=$cov_out FUZZ_TIMEOUT=300 \
+		scripts/fuzz.sh >"$cov_out.report" 2>&1
+	cov_rc=$?
+	while IFS= read -r f; do
+		not_ok "bochs-fuzz-cov: ${f#  finding: }"
+	done < <(grep '^  finding: ' "$cov_out.report")
+	cov_runs=$(sed -n 's/^  oracle: \([0-9]*\) runs clean.*/\1/p' "$cov_out.report")
+	cov_want=$(sed -n 's/^fuzz: \([0-9]*\) runs .*/\1/p' "$cov_out.report")
+	if [ "$cov_rc" = 0 ] && [ -n "$cov_runs" ] && [ "$cov_runs" = "$cov_want" ]; then
+		ok "bochs-fuzz-cov: the corpus's $cov_runs seeds, every run ended as docs/guest-abi.md allows, host registers, pages and hv's own memory as before ($((SECONDS - cov_t0)) s)"
+	elif ! grep -q '^  finding: ' "$cov_out.report"; then
+		not_ok "bochs-fuzz-cov: scripts/fuzz.sh exited $cov_rc, ${cov_runs:-no} clean runs of ${cov_want:-?}:"
+		tail -n 15 "$cov_out.report" | sed 's/^/    /'
+	fi
+	# hv's own lines ("hv: cov ..."), named on the host: how many of the
+	# exit table's handlers ran.
+	handlers=$(sed -n 's/^    exit handlers (vmm\/exit\/exit.c.s table) that ran: \([0-9]*\) of [0-9]*;.*/\1/p' "$cov_out.report")
+	[ "${handlers:-0}" -ge "$FUZZ_MIN_HANDLERS" ] &&
+		ok "bochs-fuzz-cov: $(sed -n 's/^    exit handlers (vmm\/exit\/exit.c.s table) that ran: \([0-9]* of [0-9]*\);.*/\1/p' "$cov_out.report") exit handlers ran, from hv's coverage lines (at least $FUZZ_MIN_HANDLERS)" ||
+		{ not_ok "bochs-fuzz-cov: ${handlers:-no} exit handlers ran by hv's coverage lines, fewer than $FUZZ_MIN_HANDLERS:"; grep -A3 '^  coverage' "$cov_out.report" | sed 's/^/    /'; }
+	grep -E '^    (exit handlers|functions of)' "$cov_out.report" | sed 's/^ */    bochs-fuzz-cov: /'
+fi
+
 bochs_s=$((SECONDS - bochs_start))
 fi
 

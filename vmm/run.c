@@ -17,6 +17,7 @@
 #include "pc/pc_run.h"
 #include "platform.h"
 #include "print.h"
+#include "coverage.h"
 #include "summary.h"
 #include "vmcs/vmcs.h"
 #include "vmx/vm_controls.h"
@@ -644,6 +645,7 @@ enum hv_status run_guest(const struct vmx_caps *caps,
 		vm.sums_before = hv_memory_sums(&vm);
 		serve_guest(&vm, opt->rflags_if_after_run);
 		guest_summary_print(&vm.vcpu);
+		coverage_report();
 		hv_memory_report(&vm, &vm.sums_before);
 		if (vm.vcpu.oracle_checks && !vm.vcpu.oracle_failed)
 			hv_printf("hv: oracle: %lu checks during the run "
