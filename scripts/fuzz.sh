@@ -24,6 +24,13 @@
 #   FUZZ_OUT=DIR                    logs (default build/fuzz)
 #   FUZZ_TIMEOUT=S                  the boot's bound (default: 60 s + 30 s a run)
 #   FUZZ_RANGE=A-B                  with BATCH: run only operations A to B-1
+#   FUZZ_MACHINE=pc                 fuzz the PC instead (guest/pc/pc_fuzz.S,
+#                                   hv.efi --kernel=pc_fuzz.bzimage
+#                                   --append="fuzz=SEED:FIRST:COUNT": its
+#                                   ports, MSRs, local APIC in every mode,
+#                                   I/O APIC); SEED, FUZZ_RUNS, FUZZ_BATCHES,
+#                                   BATCH, FUZZ_SEEDS_FILE and FUZZ_COVERAGE
+#                                   as for the flat machine (default)
 #   FUZZ_COVERAGE=1                 boot the coverage build (make coverage:
 #                                   build/cov/hv.efi, -fsanitize-coverage=
 #                                   trace-pc), then report which of hv's exit
@@ -82,7 +89,20 @@ timeout=${FUZZ_TIMEOUT:-$((60 + 30 * ${#args[@]}))}
 
 hv=build/hv.efi
 [ "${FUZZ_COVERAGE:-0}" = 1 ] && hv=build/cov/hv.efi
-for f in "$hv" build/guest/fuzz.bin; do
+# The machine: its guest image, and how hv's summary line names it.
+case ${FUZZ_MACHINE:-flat} in
+flat) image=build/guest/fuzz.bin guest_re='fuzz\.bin' cov_dirs="vmm/exit/ vmm/flat/" ;;
+pc)
+	image=build/guest/pc/pc_fuzz.bzimage guest_re='pc_fuzz\.bzimage' cov_dirs="vmm/exit/ vmm/pc/ vmm/dev/"
+	if [ -n "$verbose" ] || [ -n "${FUZZ_RANGE:-}" ] || [ "${FUZZ_SHRINK:-0}" != 0 ]; then
+		echo "fuzz: FUZZ_VERBOSE, FUZZ_RANGE and FUZZ_SHRINK are the flat machine's" >&2
+		exit 2
+	fi
+	;;
+*) echo "fuzz: FUZZ_MACHINE=${FUZZ_MACHINE}: flat or pc" >&2; exit 2 ;;
+esac
+export FUZZ_GUEST_RE=$guest_re # expect_fuzz (tests/checks.sh)
+for f in "$hv" "$image"; do
 	[ -f "$f" ] || { echo "fuzz: $f missing (make all)" >&2; exit 2; }
 done
 mkdir -p "$out"
@@ -95,13 +115,17 @@ rm -f "$out"/step-*.log
 	echo '@echo -off'
 	echo 'fs0:'
 	for a in "$@"; do
-		hv_step "fuzz-${a%%:v*}" "fuzz.bin --guest-arg=$a"
+		if [ "${FUZZ_MACHINE:-flat}" = pc ]; then
+			hv_step "fuzz-$a" "--kernel=$(basename "$image") --mem=64 --append=\"fuzz=$a\""
+		else
+			hv_step "fuzz-${a%%:v*}" "fuzz.bin --guest-arg=$a"
+		fi
 	done
 	echo 'reset -s'
 } >"$out/startup.nsh"
 rm -f "$out/fuzz.img"
 scripts/mkimage.sh "$out/fuzz.img" hv.efi="$hv" startup.nsh="$out/startup.nsh" \
-	fuzz.bin=build/guest/fuzz.bin >/dev/null || { echo "fuzz: could not build $out/fuzz.img" >&2; exit 2; }
+	"$(basename "$image")=$image" >/dev/null || { echo "fuzz: could not build $out/fuzz.img" >&2; exit 2; }
 
 echo "fuzz: $# runs ($1${2:+ ... ${*: -1}}), one Bochs boot bounded at $timeout s, logs in $out/"
 t0=$SECONDS
@@ -115,7 +139,7 @@ clean_serial "$out/boot/serial.log" >"$LOG"
 # ending STEP: how hv ended run STEP of $LOG: result, why or status.
 ending() {
 	step_log "$LOG" "$1" "$out/step-$1.log"
-	grep -E '^hv: summary guest=fuzz\.bin ' "$out/step-$1.log" | tail -n 1 |
+	grep -E "^hv: summary guest=$guest_re " "$out/step-$1.log" | tail -n 1 |
 		sed -E 's/^.* (result=[a-z]+).*( (why|status)=[0-9a-z_]+)$/\1\2/; s/^.* (result=[a-z]+)( .*)?$/\1/'
 }
 
@@ -171,12 +195,12 @@ if [ "$rc" != 0 ]; then
 fi
 
 # Exits per reason, summed over every run's summary line.
-sums=$(grep -E '^hv: summary guest=fuzz\.bin ' "$LOG" | tr ' ' '\n' | grep -E '^[a-z_0-9]+=[0-9]+$' |
+sums=$(grep -E "^hv: summary guest=$guest_re " "$LOG" | tr ' ' '\n' | grep -E '^[a-z_0-9]+=[0-9]+$' |
 	grep -vE '^(exits|status)=' | awk -F= '{ n[$1] += $2 } END { for (k in n) print k, n[k] }' | sort -k2 -nr)
-total=$(grep -E '^hv: summary guest=fuzz\.bin ' "$LOG" | sed -n 's/.* exits=\([0-9]*\) .*/\1/p' | awk '{ t += $1 } END { print t + 0 }')
-nruns=$(grep -cE '^hv: summary guest=fuzz\.bin ' "$LOG")
-ends=$(grep -E '^hv: summary guest=fuzz\.bin ' "$LOG" | sed -E 's/.* result=([a-z]+).*/\1/' | sort | uniq -c | awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')
-whys=$(grep -E '^hv: summary guest=fuzz\.bin .*why=' "$LOG" | sed -E 's/.*why=([a-z_]+).*/\1/' | sort | uniq -c | awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')
+total=$(grep -E "^hv: summary guest=$guest_re " "$LOG" | sed -n 's/.* exits=\([0-9]*\) .*/\1/p' | awk '{ t += $1 } END { print t + 0 }')
+nruns=$(grep -cE "^hv: summary guest=$guest_re " "$LOG")
+ends=$(grep -E "^hv: summary guest=$guest_re " "$LOG" | sed -E 's/.* result=([a-z]+).*/\1/' | sort | uniq -c | awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')
+whys=$(grep -E "^hv: summary guest=$guest_re .*why=" "$LOG" | sed -E 's/.*why=([a-z_]+).*/\1/' | sort | uniq -c | awk '{ printf "%s%s %s", sep, $1, $2; sep = ", " }')
 # The reasons hv handles: the indexed table in vmm/exit/exit.c.
 handled=$(sed -n 's/^\s*\[EXIT_REASON_\([A-Z0-9_]*\)\] = .*/\1/p' vmm/exit/exit.c | tr '[:upper:]' '[:lower:]')
 never=$(for r in $handled; do grep -q "^$r " <<<"$sums" || echo "$r"; done | tr '\n' ' ')
@@ -199,7 +223,7 @@ if [ "${FUZZ_COVERAGE:-0}" = 1 ]; then
 		step_log "$LOG" "fuzz-${a%%:v*}" "$out/step-fuzz-${a%%:v*}.log"
 		logs+=("$out/step-fuzz-${a%%:v*}.log")
 	done
-	FUZZ_CORPUS_HAVE=${FUZZ_CORPUS_HAVE:-tests/fuzz_seeds.txt} \
+	FUZZ_CORPUS_HAVE=${FUZZ_CORPUS_HAVE:-tests/fuzz_seeds.txt} FUZZ_COVERAGE_DIRS=$cov_dirs \
 		python3 scripts/fuzz_coverage.py build/cov/hv.so vmm/exit/exit.c "${logs[@]}" ||
 		findings+=("fuzz: no coverage from build/cov/hv.efi's runs")
 fi

@@ -13,7 +13,8 @@ code did.
 One STEP_LOG a run, in the boot's order (scripts/fuzz.sh's
 step-fuzz-SEED:FIRST:COUNT.log). Prints the report. With FUZZ_CORPUS=FILE
 set, appends to FILE, as seeds-file lines (SEED:BATCHES), each run that
-reached a function of vmm/exit/ or vmm/flat/ that no run before it in
+reached a function of vmm/exit/ or vmm/flat/ (FUZZ_COVERAGE_DIRS: other
+folders) that no run before it in
 this boot had, unless FILE or FUZZ_CORPUS_HAVE (another seeds file)
 already lists it.
 Exit: 0 report printed, 1 no coverage lines in the logs."""
@@ -24,8 +25,10 @@ import sys
 
 # The exit handlers: vmm/exit/exit.c's table, "[EXIT_REASON_X] = handle_y,".
 TABLE = re.compile(r"^\s*\[EXIT_REASON_([A-Z0-9_]+)\] = (\w+),", re.M)
-# Where the fuzz guest can reach: the exit layer and the flat machine.
-REACHABLE = ("vmm/exit/", "vmm/flat/")
+# Where the fuzz guest can reach: the exit layer and its machine's folders
+# (FUZZ_COVERAGE_DIRS, space-separated; the flat machine's by default).
+REACHABLE = tuple(os.environ.get("FUZZ_COVERAGE_DIRS",
+                                 "vmm/exit/ vmm/flat/").split())
 STEP = re.compile(r"step-fuzz-(\d+):0:(\d+)")
 
 

@@ -1,6 +1,15 @@
-/* A hostile PC guest that fuzzes the PC machine (issue 22): a fixed seed
- * for an xorshift64 PRNG (Marsaglia, "Xorshift RNGs", 2003: 13, 7, 17),
- * then FUZZ_ITERATIONS operations, each chosen by it:
+/* A hostile PC guest that fuzzes the PC machine (issue 22). Its kernel
+ * command line's "fuzz=SEED:FIRST:COUNT" (decimal; make fuzz
+ * FUZZ_MACHINE=pc passes it with --append=, as for the flat fuzz guest's
+ * --guest-arg) runs batches FIRST to FIRST+COUNT-1 of SEED's program;
+ * without it, seed 1, batches 0 to 19 (make test's hostile boot). Each
+ * batch is BATCH_ITERATIONS operations drawn by an xorshift64 PRNG
+ * (Marsaglia, "Xorshift RNGs", 2003: 13, 7, 17) whose state is
+ * splitmix64(SEED + BATCH * golden ratio) (Steele, Lea and Flood, "Fast
+ * splittable pseudorandom number generators", 2014): batch B's
+ * operations depend on SEED and B only, so BATCH=B replays it alone
+ * (from a fresh PC: what earlier batches left in the devices is not
+ * replayed). Each operation, chosen by it:
  *  - half of them IN or OUT of 1, 2 or 4 bytes at a port of the PC's own
  *    (COM1, the 8259 pair and ELCR, the CMOS clock, PCI configuration
  *    and the reset control, ACPI's PM1a and PM timer, the keyboard
@@ -44,9 +53,12 @@
  * writable). */
 #include "pc/pc_guest.inc"
 
-#define FUZZ_SEED 0x9e3779b97f4a7c15
-#define FUZZ_ITERATIONS 20000
-#define PROGRESS_MASK 0xfff /* a console line every 4096 iterations */
+#define GOLDEN 0x9e3779b97f4a7c15 /* 2^64 / golden ratio: splitmix64's step */
+#define BATCH_ITERATIONS 1000
+/* boot_params (the zero page, boot.rst), which RSI points to at entry. */
+#define BP_EXT_CMD_LINE_PTR 0x0c8
+#define BP_CMD_LINE_PTR 0x228
+#define FUZZ_ARG 0x3d7a7a7566 /* "fuzz=", little-endian, 5 bytes */
 
 #define COM1_LCR (COM1 + 3)
 #define COM1_MCR (COM1 + 4)
@@ -63,19 +75,32 @@
 	.text
 	.globl _start
 _start:
+	mov %rsi, %rdi
+	call parse_args
 	lea msg_start(%rip), %rsi
 	call puts
 	call setup_idt
 	call map_mmio
 
-	movabs $FUZZ_SEED, %r15	/* the PRNG's state, never zero */
-	xor %r14d, %r14d	/* the iteration */
+	xor %r14d, %r14d	/* the iteration, counted over the run */
+batch_loop:
+	mov batch(%rip), %rax
+	cmp batch_end(%rip), %rax
+	jae fuzz_done
+	call batch_state
+	lea msg_seed(%rip), %rsi
+	call puts
+	mov seed(%rip), %rax
+	call puthex
+	lea msg_batch(%rip), %rsi
+	call puts
+	mov batch(%rip), %rax
+	call puthex
+	lea msg_nl(%rip), %rsi
+	call puts
+	mov $BATCH_ITERATIONS, %r12d /* left in this batch */
 fuzz_loop:
-	test $PROGRESS_MASK, %r14d
-	jnz 1f
-	lea msg_progress(%rip), %rsi
-	call report_line
-1:	call rand
+	call rand
 	and $7, %eax
 	cmp $4, %eax
 	jb 2f
@@ -87,9 +112,12 @@ fuzz_loop:
 	jmp 4f
 3:	call fuzz_msr
 4:	inc %r14
-	cmp $FUZZ_ITERATIONS, %r14
-	jb fuzz_loop
+	dec %r12d
+	jnz fuzz_loop
+	incq batch(%rip)
+	jmp batch_loop
 
+fuzz_done:
 	lea msg_done(%rip), %rsi
 	call report_line
 	lea msg_gp(%rip), %rsi
@@ -106,6 +134,84 @@ fuzz_loop:
 	cli
 	hlt
 	jmp .
+
+/* parse_args: "fuzz=SEED:FIRST:COUNT" from the command line of the
+ * boot_params at RDI into seed, batch and batch_end (FIRST + COUNT);
+ * what is absent keeps its default. Clobbers RAX, RCX, RDX, RSI. */
+parse_args:
+	mov BP_CMD_LINE_PTR(%rdi), %eax
+	mov BP_EXT_CMD_LINE_PTR(%rdi), %edx
+	shl $32, %rdx
+	or %rdx, %rax
+	jz 9f
+	mov %rax, %rsi
+	movabs $FUZZ_ARG, %rdx
+1:	cmpb $0, (%rsi)
+	je 9f
+	mov (%rsi), %rax	/* "fuzz=" at RSI, before a NUL (bytes past it unread) */
+	shl $24, %rax
+	shr $24, %rax
+	cmp %rdx, %rax
+	je 2f
+	inc %rsi
+	jmp 1b
+2:	add $5, %rsi
+	call parse_dec
+	mov %rax, seed(%rip)
+	cmpb $':', (%rsi)
+	jne 8f
+	inc %rsi
+	call parse_dec
+	mov %rax, batch(%rip)
+	cmpb $':', (%rsi)
+	jne 8f
+	inc %rsi
+	call parse_dec
+	mov %rax, batch_count(%rip)
+8:	mov batch(%rip), %rax
+	add batch_count(%rip), %rax
+	mov %rax, batch_end(%rip)
+9:	ret
+
+/* parse_dec: the decimal digits at RSI into RAX, RSI past them. */
+parse_dec:
+	xor %eax, %eax
+1:	movzbl (%rsi), %ecx
+	sub $'0', %ecx
+	cmp $9, %ecx
+	ja 2f
+	imul $10, %rax, %rax
+	add %rcx, %rax
+	inc %rsi
+	jmp 1b
+2:	ret
+
+/* batch_state: R15, the PRNG's state for this batch: splitmix64 of
+ * seed + batch * GOLDEN, never zero (xorshift's one fixed point).
+ * Clobbers RAX, RCX, RDX. */
+batch_state:
+	movabs $GOLDEN, %rcx
+	mov batch(%rip), %rax
+	imul %rcx, %rax
+	add seed(%rip), %rax
+	add %rcx, %rax		/* z = x + GOLDEN */
+	mov %rax, %rdx
+	shr $30, %rdx
+	xor %rdx, %rax
+	movabs $0xbf58476d1ce4e5b9, %rdx
+	imul %rdx, %rax
+	mov %rax, %rdx
+	shr $27, %rdx
+	xor %rdx, %rax
+	movabs $0x94d049bb133111eb, %rdx
+	imul %rdx, %rax
+	mov %rax, %rdx
+	shr $31, %rdx
+	xor %rdx, %rax
+	test %rax, %rax
+	cmovz %rcx, %rax
+	mov %rax, %r15
+	ret
 
 /* rand: the next xorshift64 value in RAX; RAX alone clobbered. */
 rand:
@@ -520,9 +626,10 @@ msrs:
 	.long 0x1234, 0x40000000, 0xc0011234	/* absent */
 values:
 	.long APIC_BASE_DISABLED, APIC_BASE_XAPIC, APIC_BASE_X2APIC, 0
-msg_start: .asciz "pc_fuzz: seed 0x9e3779b97f4a7c15, 20000 iterations\n"
+msg_start: .asciz "pc_fuzz: batches of 1000 iterations (fuzz=SEED:FIRST:COUNT)\n"
 msg_prefix: .asciz "pc_fuzz: "
-msg_progress: .asciz "at iteration "
+msg_seed: .asciz "pc_fuzz: seed "
+msg_batch: .asciz " batch "
 msg_done: .asciz "done, iterations "
 msg_gp: .asciz "pc_fuzz: #GPs taken by RDMSR/WRMSR "
 msg_s5: .asciz "\npc_fuzz: powering off through ACPI S5\n"
@@ -534,6 +641,10 @@ msg_iter: .asciz " at iteration "
 msg_nl: .asciz "\n"
 	.balign 8
 gp_count: .quad 0
+seed: .quad 1
+batch: .quad 0
+batch_count: .quad 20
+batch_end: .quad 20
 idtr: .word 0
 	.quad 0
 	.balign 16
