@@ -116,7 +116,7 @@ expect_break_entry() {
 
 # The fewest exits hv counts for guest/pc/pc_fuzz.S's whole run: without
 # a fuzz= argument it runs seed 1's batches 0 to 19 (20000 iterations),
-# about 25,000 exits (I/O, RDMSR, WRMSR, MMIO); a run cut short, or a
+# 23,838 exits under Bochs (I/O, RDMSR, WRMSR, MMIO); a run cut short, or a
 # guest that skipped the fuzz, has far fewer.
 PC_FUZZ_MIN_EXITS=20000
 
