@@ -89,13 +89,11 @@ batch_loop:
 	jae fuzz_done
 	call batch_state
 	lea msg_seed(%rip), %rsi
-	call puts
 	mov seed(%rip), %rax
-	call puthex
+	call puts_hex
 	lea msg_batch(%rip), %rsi
-	call puts
 	mov batch(%rip), %rax
-	call puthex
+	call puts_hex
 	lea msg_nl(%rip), %rsi
 	call puts
 	mov $BATCH_ITERATIONS, %r12d /* left in this batch */
@@ -121,9 +119,8 @@ fuzz_done:
 	lea msg_done(%rip), %rsi
 	call report_line
 	lea msg_gp(%rip), %rsi
-	call puts
 	mov gp_count(%rip), %rax
-	call puthex
+	call puts_hex
 	lea msg_s5(%rip), %rsi
 	call puts
 	mov $PM1A_CNT, %dx
@@ -554,6 +551,13 @@ console_reset:
 	ret
 
 	PC_PUTS
+
+/* puts_hex: the string at RSI, then RAX as puthex prints it. */
+puts_hex:
+	push %rax
+	call puts
+	pop %rax
+	jmp puthex
 
 /* puthex: RAX as 0x and 16 hex digits. */
 puthex:
