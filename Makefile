@@ -229,8 +229,12 @@ coverage: deps $(BUILD)/cov/hv.efi
 
 # The fuzz guest on Bochs, one boot, then its report (scripts/fuzz.sh):
 # SEED=, FUZZ_RUNS= or FUZZ_EXITS=, BATCH= (replay one batch of SEED).
+# On hv's coverage build, so that the report says which of hv's handlers
+# and functions ran; FUZZ_COVERAGE=0: the ordinary build, about three
+# times faster.
+FUZZ_COVERAGE ?= 1
 fuzz: all $(if $(filter 1,$(FUZZ_COVERAGE)),coverage)
-	scripts/fuzz.sh
+	FUZZ_COVERAGE=$(FUZZ_COVERAGE) scripts/fuzz.sh
 
 # A breakpoint in hv.efi (BREAK=SYMBOL, default handle_cpuid): Bochs's own
 # debugger, or GDB on QEMU (EMU=bochs|qemu-kvm|qemu-tcg).

@@ -6,7 +6,8 @@
 #
 # Builds an L1 disk holding hv.efi, the guests and a startup.nsh that runs,
 # in one L1 boot: --caps, the tiny guest, both --break-entry cases, the
-# hostile suite (tests/hostile_expect.txt, the good guest last) and the
+# hostile suite (tests/hostile_expect.txt, the good guest last), the
+# fuzz guest's seeds for nested KVM (tests/fuzz_seeds_kvm.txt) and the
 # bench guest twice; the Linux below also runs kvm_bench first, and
 # QEMU -kernel with Debian's cloud kernel (the peer of hv's linux-cloud). Then boots
 # it (scripts/run.sh --emu kvm-in-bochs) and leaves OUTDIR/serial.clean.
@@ -51,11 +52,17 @@ l1=$out/l1.img nsh=$out/l1.nsh
 	while read -r g _; do
 		[ -n "$g" ] && hv_step "$g" "--kernel=$g.bzimage --mem=64"
 	done <tests/hostile_pc_expect.txt
+	# The fuzz guest's seeds for nested KVM (SEED:BATCHES), as make fuzz
+	# runs them (scripts/fuzz.sh): hv_step fuzz-SEED:0:BATCHES.
+	while read -r s _; do
+		case $s in '' | '#'*) continue ;; esac
+		hv_step "fuzz-${s%%:*}:0:${s#*:}" "fuzz.bin --guest-arg=${s%%:*}:0:${s#*:}"
+	done <tests/fuzz_seeds_kvm.txt
 	hv_step bench-1 bench.bin
 	hv_step bench-2 bench.bin
 	echo 'reset -s'
 } >"$nsh.new"
-files=(hv.efi=build/hv.efi startup.nsh="$nsh.new" bench.bin=build/guest/bench.bin)
+files=(hv.efi=build/hv.efi startup.nsh="$nsh.new" bench.bin=build/guest/bench.bin fuzz.bin=build/guest/fuzz.bin)
 while read -r g _; do
 	[ -n "$g" ] && files+=("$g.bin=build/guest/$g.bin")
 done <tests/hostile_expect.txt
