@@ -80,9 +80,11 @@ clean_serial() {
 # END: exit|return; BENCH: 1 runs kvm_bench first; TIMEOUT: the whole
 # boot's bound in seconds, of which QEMU gets all but the ~4 minutes Linux
 # needs to reach it; PEER: a Linux guest's folder that QEMU -kernel boots
-# under KVM first (build.sh --peer).
+# under KVM first (build.sh --peer). HV_KIB_SMP and HV_KIB_MEM: the L1
+# machine's CPUs and MiB (build.sh --smp, --mem; 1 and 256 by default).
 kib_build() {
-	local flags=(--end "$3" --qemu-timeout $(($5 > 480 ? $5 - 240 : 240)))
+	local flags=(--end "$3" --qemu-timeout $(($5 > 480 ? $5 - 240 : 240))
+		--smp "${HV_KIB_SMP:-1}" --mem "${HV_KIB_MEM:-256}")
 	[ "$4" = 1 ] && flags+=(--bench)
 	[ -n "${6:-}" ] && flags+=(--peer "$6")
 	"$(dirname "${BASH_SOURCE[0]}")/kvm-in-bochs/build.sh" "$1" "$2" "${flags[@]}"
