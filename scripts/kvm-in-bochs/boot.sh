@@ -9,7 +9,8 @@
 # 18, docs/resident.md): QEMU -smp 2 -m 512, no kvm_bench, no peer; the
 # L1 script runs hv.efi --resident, --resident again, --unload, then
 # --resident --chain= Debian's kernel (build/linux, /init's checks, which
-# power off through ACPI). Nothing of it is in make test yet.
+# power off through ACPI); /init's kib.watch lines every 60 s. Nothing of
+# it is in make test yet.
 #
 # Builds an L1 disk holding hv.efi, the guests and a startup.nsh that runs,
 # in one L1 boot: --caps, the tiny guest, both --break-entry cases, the
@@ -59,7 +60,7 @@ if [ "$plan" = smp ]; then
 	} >"$nsh.new"
 	files=(hv.efi=build/hv.efi startup.nsh="$nsh.new" hvrt.efi=build/hvrt.efi
 		vmlinuz.efi=build/linux/vmlinuz initrd.img=build/linux/initrd.img)
-	export HV_KIB_SMP=2 HV_KIB_MEM=512
+	export HV_KIB_SMP=2 HV_KIB_MEM=512 HV_KIB_WATCH=60
 	l1mib=16
 else
 	{

@@ -2,7 +2,7 @@
 # Builds the Bochs disk of the KVM-in-Bochs platform, without root:
 #
 #   build.sh OUT.img L1.img [--end exit|return] [--qemu-timeout S] [--bench]
-#            [--peer DIR] [--smp N] [--mem MIB]
+#            [--peer DIR] [--smp N] [--mem MIB] [--watch S]
 #
 # OUT.img is a GPT disk with one ESP holding Debian's kernel (its EFI stub,
 # started from OVMF's shell by startup.nsh with its command line) and an
@@ -17,7 +17,8 @@
 # /init first boots them with QEMU's own -kernel/-initrd/-append under
 # KVM, the peer of hv.efi's Linux run on the same files.
 # --smp N, --mem MIB: the L1 machine's CPUs and memory (QEMU -smp, -m;
-# 1 and 256 by default).
+# 1 and 256 by default). --watch S: /init's kib.watch=S (its diagnosis
+# lines every S seconds while QEMU runs; 0, none, by default).
 #
 # Cached: OUT.img is rebuilt only when an input changed; OUT.img.key holds
 # the hash of every input (files and settings), and boot.sh keys its
@@ -29,7 +30,7 @@ cd "$root" || exit 1
 
 out=$1 l1=$2
 shift 2
-end=exit qemu_timeout=900 bench=0 peer="" smp=1 mem=256
+end=exit qemu_timeout=900 bench=0 peer="" smp=1 mem=256 watch=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	--peer) peer=$2; shift ;;
@@ -38,6 +39,7 @@ while [ $# -gt 0 ]; do
 	--bench) bench=1 ;;
 	--smp) smp=$2; shift ;;
 	--mem) mem=$2; shift ;;
+	--watch) watch=$2; shift ;;
 	*) echo "build.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -88,7 +90,7 @@ ips=$(sed -n 's/^cpu:.* ips=\([0-9]*\).*/\1/p' scripts/bochsrc.in)
 cmdline="console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 nokaslr mitigations=off"
 cmdline+=" tsc=reliable tsc_early_khz=$((ips / 1000)) no_timer_check panic=-1 rdinit=/init"
 cmdline+=" kib.end=$end kib.qemu_timeout=$qemu_timeout kib.bench=$bench kib.peer=$([ -n "$peer" ] && echo 1 || echo 0)"
-cmdline+=" kib.smp=$smp kib.mem=$mem"
+cmdline+=" kib.smp=$smp kib.mem=$mem kib.watch=$watch"
 
 qemu=/usr/bin/qemu-system-x86_64
 mapfile -t libs < <(ldd "$qemu" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
