@@ -124,7 +124,7 @@ static void pool_unpage(void *ctx, void *page)
 
 /* Fatal messages from VMX root, where no firmware service may be called:
  * straight to COM1 (the 16550 at 3F8H, as OVMF configures it). */
-static void serial_puts(const char *s)
+void resident_com1_puts(const char *s)
 {
 	for (; *s; s++) {
 		for (unsigned int i = 0; i < 100000; i++) {
@@ -693,7 +693,7 @@ static __attribute__((noreturn)) void guest_stopped(struct res_cpu *c)
 		    "%u, RIP 0x%lx): this CPU halts\r\n",
 		    c->index, c->vcpu.why ? c->vcpu.why : "?",
 		    c->vcpu.exit_reason, vmcs_read(VMCS_GUEST_RIP));
-	serial_puts(line);
+	resident_com1_puts(line);
 	halt_forever();
 }
 
@@ -729,7 +729,7 @@ void host_idt_handler(struct host_idt_frame *f)
 		    c->hv.index,
 		    host_idt_vector_name(vector, name, sizeof(name)), code,
 		    f->rip, f->rsp);
-	serial_puts(line);
+	resident_com1_puts(line);
 	halt_forever();
 }
 
