@@ -3,6 +3,7 @@
 #
 #   build.sh OUT.img L1.img [--end exit|return] [--qemu-timeout S] [--bench]
 #            [--peer DIR] [--smp N] [--mem MIB] [--watch S]
+#            [--preemption-timer 0|1]
 #
 # OUT.img is a GPT disk with one ESP holding Debian's kernel (its EFI stub,
 # started from OVMF's shell by startup.nsh with its command line) and an
@@ -19,6 +20,8 @@
 # --smp N, --mem MIB: the L1 machine's CPUs and memory (QEMU -smp, -m;
 # 1 and 256 by default). --watch S: /init's kib.watch=S (its diagnosis
 # lines every S seconds while QEMU runs; 0, none, by default).
+# --preemption-timer 0|1: kvm_intel's preemption_timer (/init's
+# kib.preemption_timer; the module's default unless given).
 #
 # Cached: OUT.img is rebuilt only when an input changed; OUT.img.key holds
 # the hash of every input (files and settings), and boot.sh keys its
@@ -30,7 +33,7 @@ cd "$root" || exit 1
 
 out=$1 l1=$2
 shift 2
-end=exit qemu_timeout=900 bench=0 peer="" smp=1 mem=256 watch=0
+end=exit qemu_timeout=900 bench=0 peer="" smp=1 mem=256 watch=0 pt=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--peer) peer=$2; shift ;;
@@ -40,6 +43,7 @@ while [ $# -gt 0 ]; do
 	--smp) smp=$2; shift ;;
 	--mem) mem=$2; shift ;;
 	--watch) watch=$2; shift ;;
+	--preemption-timer) pt=$2; shift ;;
 	*) echo "build.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -91,6 +95,7 @@ cmdline="console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 nokaslr mitigation
 cmdline+=" tsc=reliable tsc_early_khz=$((ips / 1000)) no_timer_check panic=-1 rdinit=/init"
 cmdline+=" kib.end=$end kib.qemu_timeout=$qemu_timeout kib.bench=$bench kib.peer=$([ -n "$peer" ] && echo 1 || echo 0)"
 cmdline+=" kib.smp=$smp kib.mem=$mem kib.watch=$watch"
+[ -n "$pt" ] && cmdline+=" kib.preemption_timer=$pt"
 
 qemu=/usr/bin/qemu-system-x86_64
 mapfile -t libs < <(ldd "$qemu" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
