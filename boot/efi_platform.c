@@ -5,6 +5,7 @@
 
 #include "../vmm/platform.h"
 #include "../vmm/print.h"
+#include "../vmm/resident/resident.h"
 #include "../vmm/util.h"
 #include "../vmm/x86/fpu.h"
 
@@ -13,11 +14,40 @@
 
 /* ConOut wants UCS-2 and CR LF; it also reaches the serial port on OVMF
  * (QEMU, Bochs) and on firmware with console redirection. */
+static bool puts_to_com1;
+
+/* The resident driver, once its entry point has returned: from then on
+ * hv prints only from VMX root, in an exit handler, where the firmware's
+ * console may be gone (an OS that called ExitBootServices owns its
+ * memory) and must not be called. Its lines go straight to COM1. */
+void platform_puts_to_com1(void)
+{
+	puts_to_com1 = true;
+}
+
 void platform_puts(const char *text)
 {
 	CHAR16 buf[256];
 	UINTN n = 0;
 
+	if (puts_to_com1) {
+		char line[256];
+		size_t k = 0;
+
+		for (const char *p = text; *p; p++) {
+			if (k + 3 >= sizeof(line)) {
+				line[k] = 0;
+				resident_com1_puts(line);
+				k = 0;
+			}
+			if (*p == '\n')
+				line[k++] = '\r';
+			line[k++] = *p;
+		}
+		line[k] = 0;
+		resident_com1_puts(line);
+		return;
+	}
 	fpu_for_host();
 
 	for (const char *p = text; *p; p++) {

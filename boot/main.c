@@ -11,6 +11,7 @@
 #include "../vmm/pc/linux_guest.h"
 #include "../vmm/mem/pages.h"
 #include "../vmm/percpu.h"
+#include "../vmm/platform.h"
 #include "../vmm/print.h"
 #include "efi_file.h"
 #include "resident_efi.h"
@@ -309,6 +310,11 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 					      firmware_gs_base);
 		hv_printf("hv: returning to firmware: %s (EFI status 0x%lx)\n",
 			  hv_status_name(st), (unsigned long)rest);
+		/* The driver stays resident: whatever it prints from now
+		 * on comes from an exit handler, perhaps after
+		 * ExitBootServices. */
+		if (rest == EFI_SUCCESS && resident_is_driver(li))
+			platform_puts_to_com1();
 		percpu_leave(firmware_gs_base);
 		return rest;
 	}

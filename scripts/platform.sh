@@ -80,10 +80,16 @@ clean_serial() {
 # END: exit|return; BENCH: 1 runs kvm_bench first; TIMEOUT: the whole
 # boot's bound in seconds, of which QEMU gets all but the ~4 minutes Linux
 # needs to reach it; PEER: a Linux guest's folder that QEMU -kernel boots
-# under KVM first (build.sh --peer).
+# under KVM first (build.sh --peer). HV_KIB_SMP and HV_KIB_MEM: the L1
+# machine's CPUs and MiB (build.sh --smp, --mem; 1 and 256 by default);
+# HV_KIB_WATCH=S: /init's diagnosis lines every S seconds (build.sh
+# --watch); HV_KIB_PREEMPTION_TIMER=0|1: kvm_intel's preemption_timer
+# (build.sh --preemption-timer; the module's default when unset).
 kib_build() {
-	local flags=(--end "$3" --qemu-timeout $(($5 > 480 ? $5 - 240 : 240)))
+	local flags=(--end "$3" --qemu-timeout $(($5 > 480 ? $5 - 240 : 240))
+		--smp "${HV_KIB_SMP:-1}" --mem "${HV_KIB_MEM:-256}" --watch "${HV_KIB_WATCH:-0}")
 	[ "$4" = 1 ] && flags+=(--bench)
+	[ -n "${HV_KIB_PREEMPTION_TIMER:-}" ] && flags+=(--preemption-timer "$HV_KIB_PREEMPTION_TIMER")
 	[ -n "${6:-}" ] && flags+=(--peer "$6")
 	"$(dirname "${BASH_SOURCE[0]}")/kvm-in-bochs/build.sh" "$1" "$2" "${flags[@]}"
 }

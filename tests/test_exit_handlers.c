@@ -1326,6 +1326,14 @@ static void invd_is_skipped(void **state)
 	assert_completed(vm_exit(EXIT_REASON_INVD, 0, 2), 2);
 }
 
+/* PAUSE (2 bytes, F3 90) exits only where the policy traps it (resident
+ * mode): it is skipped, nothing else. */
+static void pause_is_skipped(void **state)
+{
+	(void)state;
+	assert_completed(vm_exit(EXIT_REASON_PAUSE, 0, 2), 2);
+}
+
 static void external_interrupt_opens_host_irq_window(void **state)
 {
 	(void)state;
@@ -1516,6 +1524,7 @@ int main(void)
 		T(vmx_instructions_inject_ud),
 		T(xsetbv_injects_gp),
 		T(invd_is_skipped),
+		T(pause_is_skipped),
 		T(external_interrupt_opens_host_irq_window),
 		T(host_nmi_is_ignored),
 		T(unknown_exit_kills_as_unhandled),

@@ -12,7 +12,10 @@
 void *platform_alloc_pages(size_t count);
 void platform_free_pages(void *pages, size_t count);
 
-/* void platform_puts(const char *) is declared in print.h. */
+/* void platform_puts(const char *) is declared in print.h. From
+ * platform_puts_to_com1() on, it writes COM1 itself (resident mode's
+ * driver, once returned: hv then prints only from VMX root). */
+void platform_puts_to_com1(void);
 
 /* Busy-waits @us microseconds by the firmware's timer (Stall()). */
 void platform_stall_us(uint64_t us);

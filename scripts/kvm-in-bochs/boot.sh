@@ -1,8 +1,16 @@
 #!/usr/bin/env bash
 # The one KVM-in-Bochs boot that make test and make bench share:
 #
-#   boot.sh [--fresh] [OUTDIR]       (default build/kvm-in-bochs/plan)
+#   boot.sh [--fresh] [--smp] [OUTDIR]   (default build/kvm-in-bochs/plan,
+#                                          with --smp .../smp)
 #   boot.sh --image-only [OUTDIR]    only build the L1 disk, print its path
+#
+# --smp: the short plan of resident mode on several CPUs instead (issue
+# 18, docs/resident.md): QEMU -smp 2 -m 512, no kvm_bench, no peer; the
+# L1 script runs hv.efi --resident, --resident again, --unload, then
+# --resident --chain= Debian's kernel (build/linux, /init's checks, which
+# power off through ACPI); /init's kib.watch lines every 60 s. Nothing of
+# it is in make test yet.
 #
 # Builds an L1 disk holding hv.efi, the guests and a startup.nsh that runs,
 # in one L1 boot: --caps, the tiny guest, both --break-entry cases, the
@@ -28,47 +36,66 @@ cd "$here/../.." || exit 2
 . scripts/platform.sh
 . tests/checks.sh # hv_step
 
-fresh=${HV_KIB_FRESH:-0} image_only=0
+fresh=${HV_KIB_FRESH:-0} image_only=0 plan=plan
 [ "${1:-}" = --fresh ] && { fresh=1; shift; }
+[ "${1:-}" = --smp ] && { plan=smp; shift; }
 # --image-only: build the L1 disk and print its path (for QEMU/KVM run
 # directly on an Intel host with nested KVM: the same steps, no Bochs).
 [ "${1:-}" = --image-only ] && { image_only=1; shift; }
-out=${1:-build/kvm-in-bochs/plan}
+out=${1:-build/kvm-in-bochs/$plan}
 mkdir -p "$out"
 exec 9>"$out.flock"
 flock 9
 
 l1=$out/l1.img nsh=$out/l1.nsh
-{
-	echo '@echo -off'
-	echo 'fs0:'
-	hv_step caps --caps
-	hv_step tiny
-	hv_step break-host-tr --break-entry=host-tr
-	hv_step break-guest-rflags --break-entry=guest-rflags
+if [ "$plan" = smp ]; then
+	scripts/linux-guest/build.sh >"$out/linux-build.log" 2>&1 || { echo "kvm-in-bochs: could not build build/linux:"; tail -n 20 "$out/linux-build.log"; exit 2; }
+	{
+		echo '@echo -off'
+		echo 'fs0:'
+		hv_step resident --resident
+		hv_step again --resident
+		hv_step unload --unload
+		hv_step linux "--resident --chain=vmlinuz.efi --append=\"initrd=\\initrd.img $(cat build/linux/cmdline) hv.test=1 hv.input=0\""
+		echo 'reset -s'
+	} >"$nsh.new"
+	files=(hv.efi=build/hv.efi startup.nsh="$nsh.new" hvrt.efi=build/hvrt.efi
+		vmlinuz.efi=build/linux/vmlinuz initrd.img=build/linux/initrd.img)
+	export HV_KIB_SMP=2 HV_KIB_MEM=512 HV_KIB_WATCH=60
+	l1mib=16
+else
+	{
+		echo '@echo -off'
+		echo 'fs0:'
+		hv_step caps --caps
+		hv_step tiny
+		hv_step break-host-tr --break-entry=host-tr
+		hv_step break-guest-rflags --break-entry=guest-rflags
+		while read -r g _; do
+			[ -n "$g" ] && hv_step "$g" "$g.bin"
+		done <tests/hostile_expect.txt
+		while read -r g _; do
+			[ -n "$g" ] && hv_step "$g" "--kernel=$g.bzimage --mem=64"
+		done <tests/hostile_pc_expect.txt
+		# The fuzz guest's seeds for nested KVM (SEED:BATCHES), as make
+		# fuzz runs them (scripts/fuzz.sh): hv_step fuzz-SEED:0:BATCHES.
+		while read -r s _; do
+			case $s in '' | '#'*) continue ;; esac
+			hv_step "fuzz-${s%%:*}:0:${s#*:}" "fuzz.bin --guest-arg=${s%%:*}:0:${s#*:}"
+		done <tests/fuzz_seeds_kvm.txt
+		hv_step bench-1 bench.bin
+		hv_step bench-2 bench.bin
+		echo 'reset -s'
+	} >"$nsh.new"
+	files=(hv.efi=build/hv.efi startup.nsh="$nsh.new" bench.bin=build/guest/bench.bin fuzz.bin=build/guest/fuzz.bin)
 	while read -r g _; do
-		[ -n "$g" ] && hv_step "$g" "$g.bin"
+		[ -n "$g" ] && files+=("$g.bin=build/guest/$g.bin")
 	done <tests/hostile_expect.txt
 	while read -r g _; do
-		[ -n "$g" ] && hv_step "$g" "--kernel=$g.bzimage --mem=64"
+		[ -n "$g" ] && files+=("$g.bzimage=build/guest/pc/$g.bzimage")
 	done <tests/hostile_pc_expect.txt
-	# The fuzz guest's seeds for nested KVM (SEED:BATCHES), as make fuzz
-	# runs them (scripts/fuzz.sh): hv_step fuzz-SEED:0:BATCHES.
-	while read -r s _; do
-		case $s in '' | '#'*) continue ;; esac
-		hv_step "fuzz-${s%%:*}:0:${s#*:}" "fuzz.bin --guest-arg=${s%%:*}:0:${s#*:}"
-	done <tests/fuzz_seeds_kvm.txt
-	hv_step bench-1 bench.bin
-	hv_step bench-2 bench.bin
-	echo 'reset -s'
-} >"$nsh.new"
-files=(hv.efi=build/hv.efi startup.nsh="$nsh.new" bench.bin=build/guest/bench.bin fuzz.bin=build/guest/fuzz.bin)
-while read -r g _; do
-	[ -n "$g" ] && files+=("$g.bin=build/guest/$g.bin")
-done <tests/hostile_expect.txt
-while read -r g _; do
-	[ -n "$g" ] && files+=("$g.bzimage=build/guest/pc/$g.bzimage")
-done <tests/hostile_pc_expect.txt
+	l1mib=8
+fi
 for f in "${files[@]}"; do
 	[ -f "${f#*=}" ] || { echo "kvm-in-bochs: ${f#*=} missing (run make all)"; exit 2; }
 done
@@ -79,7 +106,7 @@ l1key=$(for f in "${files[@]}"; do echo "${f%%=*} $(sha256sum <"${f#*=}")"; done
 if [ ! -f "$l1" ] || [ "$(cat "$l1.key" 2>/dev/null)" != "$l1key" ]; then
 	mv "$nsh.new" "$nsh"
 	files[1]=startup.nsh=$nsh
-	HV_IMG_MIB=8 scripts/mkimage.sh "$l1" "${files[@]}" || exit 2
+	HV_IMG_MIB=$l1mib scripts/mkimage.sh "$l1" "${files[@]}" || exit 2
 	echo "$l1key" >"$l1.key"
 fi
 rm -f "$nsh.new"
@@ -93,9 +120,10 @@ timeout=${HV_KIB_TIMEOUT:-1800}
 # runs them in make test's step linux-cloud, booted by QEMU -kernel under
 # KVM before the L1 machine starts (scripts/kvm-in-bochs/init). Left out
 # when they cannot be built.
-peer=build/linux-cloud
-scripts/linux-guest/build.sh "$peer" cloud-amd64 >"$out/peer-build.log" 2>&1 || peer=""
-if ! kib_build "$disk" "$l1" exit 1 "$timeout" "$peer" >"$out/build.log" 2>&1; then
+peer=build/linux-cloud bench=1
+[ "$plan" = smp ] && peer="" bench=0
+[ -n "$peer" ] && { scripts/linux-guest/build.sh "$peer" cloud-amd64 >"$out/peer-build.log" 2>&1 || peer=""; }
+if ! kib_build "$disk" "$l1" exit "$bench" "$timeout" "$peer" >"$out/build.log" 2>&1; then
 	echo "kvm-in-bochs: could not build the disk:"
 	tail -n 20 "$out/build.log"
 	exit 1
@@ -114,7 +142,9 @@ if [ "$fresh" != 1 ] && [ "$(cat "$out/failed.key" 2>/dev/null)" = "$key" ]; the
 fi
 rm -f "$out/result.key" "$out/failed.key"
 start=$SECONDS
-HV_KIB_PEER=$peer scripts/run.sh --emu kvm-in-bochs --image "$l1" --out "$out" --timeout "$timeout" --quiet --bench >"$out/run.out" 2>&1
+flags=()
+[ "$bench" = 1 ] && flags+=(--bench)
+HV_KIB_PEER=$peer scripts/run.sh --emu kvm-in-bochs --image "$l1" --out "$out" --timeout "$timeout" --quiet "${flags[@]}" >"$out/run.out" 2>&1
 rc=$?
 clean_serial "$out/serial.log" >"$out/serial.clean"
 if [ "$rc" -ne 0 ] || ! grep -q '^kib: phase=poweroff' "$out/serial.clean"; then

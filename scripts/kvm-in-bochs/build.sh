@@ -2,7 +2,8 @@
 # Builds the Bochs disk of the KVM-in-Bochs platform, without root:
 #
 #   build.sh OUT.img L1.img [--end exit|return] [--qemu-timeout S] [--bench]
-#            [--peer DIR]
+#            [--peer DIR] [--smp N] [--mem MIB] [--watch S]
+#            [--preemption-timer 0|1]
 #
 # OUT.img is a GPT disk with one ESP holding Debian's kernel (its EFI stub,
 # started from OVMF's shell by startup.nsh with its command line) and an
@@ -16,6 +17,11 @@
 # guest's files, scripts/linux-guest/build.sh) under /peer, and SeaBIOS:
 # /init first boots them with QEMU's own -kernel/-initrd/-append under
 # KVM, the peer of hv.efi's Linux run on the same files.
+# --smp N, --mem MIB: the L1 machine's CPUs and memory (QEMU -smp, -m;
+# 1 and 256 by default). --watch S: /init's kib.watch=S (its diagnosis
+# lines every S seconds while QEMU runs; 0, none, by default).
+# --preemption-timer 0|1: kvm_intel's preemption_timer (/init's
+# kib.preemption_timer; the module's default unless given).
 #
 # Cached: OUT.img is rebuilt only when an input changed; OUT.img.key holds
 # the hash of every input (files and settings), and boot.sh keys its
@@ -27,13 +33,17 @@ cd "$root" || exit 1
 
 out=$1 l1=$2
 shift 2
-end=exit qemu_timeout=900 bench=0 peer=""
+end=exit qemu_timeout=900 bench=0 peer="" smp=1 mem=256 watch=0 pt=
 while [ $# -gt 0 ]; do
 	case $1 in
 	--peer) peer=$2; shift ;;
 	--end) end=$2; shift ;;
 	--qemu-timeout) qemu_timeout=$2; shift ;;
 	--bench) bench=1 ;;
+	--smp) smp=$2; shift ;;
+	--mem) mem=$2; shift ;;
+	--watch) watch=$2; shift ;;
+	--preemption-timer) pt=$2; shift ;;
 	*) echo "build.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -41,7 +51,8 @@ done
 [ -f "$l1" ] || { echo "build.sh: no L1 image $l1" >&2; exit 2; }
 # The L1 disk travels inside the initramfs, and every MiB of that is read
 # by OVMF's shell under Bochs: a larger image (build/hv.img is 64 MiB) is
-# repacked, same files, into an 8 MiB one.
+# repacked, same files, into an 8 MiB one, or one 4 MiB larger than its
+# files where they need more (a kernel and its initramfs).
 if [ "$(stat -c %s "$l1")" -gt $((8 * 1048576)) ]; then
 	small=$out.l1.img
 	if [ ! -f "$small" ] || [ "$l1" -nt "$small" ]; then
@@ -51,7 +62,8 @@ if [ "$(stat -c %s "$l1")" -gt $((8 * 1048576)) ]; then
 		mapfile -t files < <(cd "$small.d" && find . -type f | sed 's#^\./##' | sort)
 		pairs=()
 		for f in "${files[@]}"; do pairs+=("$f=$small.d/$f"); done
-		HV_IMG_MIB=8 scripts/mkimage.sh "$small" "${pairs[@]}"
+		mib=$(($(du -sm "$small.d" | cut -f1) + 4))
+		HV_IMG_MIB=$((mib > 8 ? mib : 8)) scripts/mkimage.sh "$small" "${pairs[@]}"
 		rm -rf "$small.d"
 	fi
 	l1=$small
@@ -82,6 +94,8 @@ ips=$(sed -n 's/^cpu:.* ips=\([0-9]*\).*/\1/p' scripts/bochsrc.in)
 cmdline="console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 nokaslr mitigations=off"
 cmdline+=" tsc=reliable tsc_early_khz=$((ips / 1000)) no_timer_check panic=-1 rdinit=/init"
 cmdline+=" kib.end=$end kib.qemu_timeout=$qemu_timeout kib.bench=$bench kib.peer=$([ -n "$peer" ] && echo 1 || echo 0)"
+cmdline+=" kib.smp=$smp kib.mem=$mem kib.watch=$watch"
+[ -n "$pt" ] && cmdline+=" kib.preemption_timer=$pt"
 
 qemu=/usr/bin/qemu-system-x86_64
 mapfile -t libs < <(ldd "$qemu" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)

@@ -28,6 +28,7 @@ static const exit_handler exit_handlers[EXIT_REASON_COUNT] = {
 	[EXIT_REASON_GETSEC] = handle_inject_ud,
 	[EXIT_REASON_HLT] = handle_hlt,
 	[EXIT_REASON_INVD] = handle_invd,
+	[EXIT_REASON_PAUSE] = handle_pause,
 	/* CPUID shows no PMU (leaf 0AH zero): every counter index is
 	 * invalid, and RDPMC with one raises #GP(0) (SDM 2, "RDPMC"). */
 	[EXIT_REASON_RDPMC] = handle_inject_gp,

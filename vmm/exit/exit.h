@@ -30,6 +30,7 @@ enum exit_verdict handle_apic_access(struct vcpu *v);
 enum exit_verdict handle_apic_write(struct vcpu *v);
 enum exit_verdict handle_virtualized_eoi(struct vcpu *v);
 enum exit_verdict handle_invd(struct vcpu *v);
+enum exit_verdict handle_pause(struct vcpu *v);
 enum exit_verdict handle_inject_gp(struct vcpu *v);
 enum exit_verdict handle_inject_ud(struct vcpu *v);
 enum exit_verdict handle_unhandled(struct vcpu *v);

@@ -140,6 +140,15 @@ enum exit_verdict handle_invd(struct vcpu *v)
 	return VERDICT_RESUME;
 }
 
+/* PAUSE exits only where the policy asks (resident mode: a spin loop
+ * with interrupts off then leaves the guest at every PAUSE). It did
+ * what it does: skip it. */
+enum exit_verdict handle_pause(struct vcpu *v)
+{
+	vcpu_skip_instruction(v);
+	return VERDICT_RESUME;
+}
+
 enum exit_verdict handle_unhandled(struct vcpu *v)
 {
 	const char *name = exit_reason_name(v->exit_reason);

@@ -43,4 +43,10 @@ void resident_seal(void);
  * returning at all means the image was not hidden. */
 enum hv_status resident_peek_hidden(void);
 
+/* One line, or a piece of one, straight to COM1 (the 16550 at 3F8H, as
+ * OVMF configures it), no firmware service: what hv prints from VMX root
+ * once the firmware's boot services may be gone. Lines end in "\r\n"
+ * already. */
+void resident_com1_puts(const char *s);
+
 #endif

@@ -124,7 +124,7 @@ static void pool_unpage(void *ctx, void *page)
 
 /* Fatal messages from VMX root, where no firmware service may be called:
  * straight to COM1 (the 16550 at 3F8H, as OVMF configures it). */
-static void serial_puts(const char *s)
+void resident_com1_puts(const char *s)
 {
 	for (; *s; s++) {
 		for (unsigned int i = 0; i < 100000; i++) {
@@ -239,7 +239,8 @@ static enum exit_verdict res_xsetbv(struct vcpu *v, uint32_t xcr,
  * INVD, GETSEC and the VMX instructions (unconditional), the hidden MSRs
  * (IA32_FEATURE_CONTROL, the VMX capability MSRs 480H-491H), MOV to CR4
  * when it changes VMXE (the guest/host mask), triple fault, INIT and
- * SIPI. No interrupt, NMI, I/O or timer exits. */
+ * SIPI, and, under another hypervisor, PAUSE (resident_pause_policy). No
+ * interrupt, NMI, I/O or timer exits. */
 static const struct msr_rule resident_msrs[] = {
 	{0x0, MSR_IA32_FEATURE_CONTROL - 1, POLICY_PASS, POLICY_PASS},
 	{MSR_IA32_FEATURE_CONTROL + 1, MSR_IA32_VMX_BASIC - 1, POLICY_PASS,
@@ -263,7 +264,7 @@ static const struct exit_policy resident_exit_policy = {
 	.rdpmc = POLICY_PASS,
 	.mwait = POLICY_PASS,
 	.monitor = POLICY_PASS,
-	.pause = POLICY_PASS,
+	.pause = POLICY_PASS, /* choose_controls: resident_pause_policy */
 	.mov_dr = POLICY_PASS,
 	.wbinvd = POLICY_PASS,
 	.rdrand = POLICY_PASS,
@@ -693,7 +694,7 @@ static __attribute__((noreturn)) void guest_stopped(struct res_cpu *c)
 		    "%u, RIP 0x%lx): this CPU halts\r\n",
 		    c->index, c->vcpu.why ? c->vcpu.why : "?",
 		    c->vcpu.exit_reason, vmcs_read(VMCS_GUEST_RIP));
-	serial_puts(line);
+	resident_com1_puts(line);
 	halt_forever();
 }
 
@@ -729,7 +730,7 @@ void host_idt_handler(struct host_idt_frame *f)
 		    c->hv.index,
 		    host_idt_vector_name(vector, name, sizeof(name)), code,
 		    f->rip, f->rsp);
-	serial_puts(line);
+	resident_com1_puts(line);
 	halt_forever();
 }
 
@@ -1055,8 +1056,12 @@ static void report_failure(const struct res_cpu *c)
  * them. No VPID: every VM entry and exit flushes the guest's TLB. */
 static enum hv_status choose_controls(struct resident *r)
 {
-	if (exit_policy_build(resident_machine.policy, &r->policy,
-			      &r->bitmaps)) {
+	struct exit_policy policy = *resident_machine.policy;
+	struct cpuid_regs q;
+
+	cpuid_raw(1, 0, &q);
+	policy.pause = resident_pause_policy(q.ecx);
+	if (exit_policy_build(&policy, &r->policy, &r->bitmaps)) {
 		hv_printf("hv: the resident exit policy is invalid\n");
 		return HV_UNSUPPORTED;
 	}

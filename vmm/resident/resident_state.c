@@ -190,18 +190,22 @@ void resident_sipi_cs(uint8_t vector, struct resident_segment *cs,
 	*rip = 0;
 }
 
-/* CPUID.1:ECX bit 5, VMX; bit 31, "not used" on hardware, which
- * hypervisors set (SDM 2, "CPUID", Table 3-10). */
+/* CPUID.1:ECX bit 5, VMX (SDM 2, "CPUID", Table 3-10). */
 #define CPUID_1_ECX_VMX_BIT (1u << 5)
-#define CPUID_1_ECX_HYPERVISOR_BIT (1u << 31)
 
 void resident_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 {
 	(void)subleaf;
 	if (leaf == 1) {
 		r->ecx &= ~CPUID_1_ECX_VMX_BIT;
-		r->ecx |= CPUID_1_ECX_HYPERVISOR_BIT;
+		r->ecx |= CPUID_1_ECX_HYPERVISOR;
 	}
+}
+
+enum exit_action resident_pause_policy(uint32_t cpuid1_ecx)
+{
+	return (cpuid1_ecx & CPUID_1_ECX_HYPERVISOR) ? POLICY_TRAP
+						     : POLICY_PASS;
 }
 
 bool resident_msr_hidden(uint32_t msr)

@@ -15,6 +15,7 @@
 #include "mem/ept.h"
 #include "x86/cpu_ops.h"
 #include "x86/mtrr.h"
+#include "vmx/exit_policy.h"
 
 /* In the VMCS's order of segment registers (SDM 3C 25.4.1, "Guest
  * Register State"; the encodings ES..GS, then LDTR, TR). */
@@ -124,6 +125,15 @@ void resident_sipi_cs(uint8_t vector, struct resident_segment *cs,
  * and the hypervisor bit set (leaf 1); the 40000000H leaves are the exit
  * layer's (handle_cpuid.c). */
 void resident_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
+
+/* PAUSE: trapped (exit and skip) only where hv itself runs under another
+ * hypervisor (@cpuid1_ecx, the processor's CPUID.1:ECX, has the
+ * hypervisor bit). Under nested KVM inside Bochs, Linux on resident hv
+ * spinning with interrupts off for its AP (PAUSE in the loop) kept the
+ * emulated CPU in the nested guest and hung the whole host below
+ * (docs/resident.md); an exit at each PAUSE lets it go on. On hardware,
+ * where that cannot happen, PAUSE stays the guest's: no exit per spin. */
+enum exit_action resident_pause_policy(uint32_t cpuid1_ecx);
 
 /* The MSRs hidden from the guest: IA32_FEATURE_CONTROL reads as the
  * processor's with both VMXON-enable bits clear (VMX off, as firmware
