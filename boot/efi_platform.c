@@ -12,8 +12,6 @@
 /* Every service here is a firmware call, and one made while a guest with
  * its own x87/SSE state runs puts the host's back first (x86/fpu.h). */
 
-/* ConOut wants UCS-2 and CR LF; it also reaches the serial port on OVMF
- * (QEMU, Bochs) and on firmware with console redirection. */
 static bool puts_to_com1;
 
 /* The resident driver, once its entry point has returned: from then on
@@ -25,27 +23,17 @@ void platform_puts_to_com1(void)
 	puts_to_com1 = true;
 }
 
+/* ConOut wants UCS-2 and CR LF; it also reaches the serial port on OVMF
+ * (QEMU, Bochs) and on firmware with console redirection. */
 void platform_puts(const char *text)
 {
 	CHAR16 buf[256];
 	UINTN n = 0;
 
 	if (puts_to_com1) {
-		char line[256];
-		size_t k = 0;
-
-		for (const char *p = text; *p; p++) {
-			if (k + 3 >= sizeof(line)) {
-				line[k] = 0;
-				resident_com1_puts(line);
-				k = 0;
-			}
-			if (*p == '\n')
-				line[k++] = '\r';
-			line[k++] = *p;
-		}
-		line[k] = 0;
-		resident_com1_puts(line);
+		for (const char *p = text; *p; p++)
+			resident_com1_puts(*p == '\n' ? "\r\n"
+						      : (char[]){*p, 0});
 		return;
 	}
 	fpu_for_host();
