@@ -144,12 +144,13 @@ static enum hv_status parse_arguments(EFI_HANDLE image, EFI_LOADED_IMAGE *li,
 		return HV_OK;
 usage:
 	hv_printf("hv: %s\n", e);
-	hv_printf("hv: usage: hv.efi [--caps] [--dump] [--debug-wait] "
-		  "[--watchdog=SLICES] [--break-entry=host-tr|guest-rflags] "
-		  "[--resident [--break-cpu=N] [--chain=FILE "
-		  "[--append=\"TEXT\"]] | --unload | --peek-hidden] "
-		  "[GUEST.bin | --kernel=FILE [--initrd=FILE] "
-		  "[--append=\"TEXT\"] [--mem=SIZE]]\n");
+	hv_printf(
+		"hv: usage: hv.efi [--caps | --quiet] [--dump] [--debug-wait] "
+		"[--watchdog=SLICES] [--break-entry=host-tr|guest-rflags] "
+		"[--resident [--break-cpu=N] [--chain=FILE "
+		"[--append=\"TEXT\"]] | --unload | --peek-hidden] "
+		"[GUEST.bin | --kernel=FILE [--initrd=FILE] "
+		"[--append=\"TEXT\"] [--mem=SIZE]]\n");
 	return HV_BAD_ARGUMENT;
 }
 
@@ -324,6 +325,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		st = load_linux(image, &cl, &opt);
 	if (st == HV_OK) {
 		opt.caps_only = cl.caps_only;
+		opt.quiet = cl.quiet;
 		opt.guest_arg = cl.guest_arg;
 		opt.dump_vmcs = cl.dump_vmcs;
 		opt.break_entry = cl.break_entry;

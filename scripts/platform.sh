@@ -75,22 +75,29 @@ clean_serial() {
 	sed -e 's/\x1b\[[0-9;=?]*[A-Za-z]//g' -e 's/\r//g' "$@" | grep -v '^[[:space:]]*$'
 }
 
-# kib_build DISK L1IMG END BENCH TIMEOUT [PEER]: the KVM-in-Bochs disk for
-# an L1 image (scripts/kvm-in-bochs/build.sh, cached), as run.sh boots it.
-# END: exit|return; BENCH: 1 runs kvm_bench first; TIMEOUT: the whole
-# boot's bound in seconds, of which QEMU gets all but the ~4 minutes Linux
-# needs to reach it; PEER: a Linux guest's folder that QEMU -kernel boots
-# under KVM first (build.sh --peer). HV_KIB_SMP and HV_KIB_MEM: the L1
+# kib_build DISK L1IMG END BENCH TIMEOUT [PEER [ALONE]]: the KVM-in-Bochs
+# disk for an L1 image (scripts/kvm-in-bochs/build.sh, cached), as run.sh
+# boots it. END: exit|return; BENCH: 1 runs kvm_bench first; TIMEOUT: the
+# whole boot's bound in seconds, of which QEMU gets all but the ~4
+# minutes Linux needs to reach it; PEER: a Linux guest's folder that QEMU
+# -kernel boots under KVM first (build.sh --peer); ALONE (or
+# HV_KIB_ALONE): a Linux guest's folder booted without hv once the L1
+# machine has ended (build.sh --alone). HV_KIB_SMP and HV_KIB_MEM: the L1
 # machine's CPUs and MiB (build.sh --smp, --mem; 1 and 256 by default);
-# HV_KIB_WATCH=S: /init's diagnosis lines every S seconds (build.sh
-# --watch); HV_KIB_PREEMPTION_TIMER=0|1: kvm_intel's preemption_timer
-# (build.sh --preemption-timer; the module's default when unset).
+# HV_KIB_DISK=ide|virtio: its disk's interface (build.sh --disk; ide by
+# default); HV_KIB_WATCH=S: /init's diagnosis lines every S seconds
+# (build.sh --watch); HV_KIB_PREEMPTION_TIMER=0|1: kvm_intel's
+# preemption_timer (build.sh --preemption-timer; the module's default
+# when unset).
 kib_build() {
 	local flags=(--end "$3" --qemu-timeout $(($5 > 480 ? $5 - 240 : 240))
 		--smp "${HV_KIB_SMP:-1}" --mem "${HV_KIB_MEM:-256}" --watch "${HV_KIB_WATCH:-0}")
 	[ "$4" = 1 ] && flags+=(--bench)
 	[ -n "${HV_KIB_PREEMPTION_TIMER:-}" ] && flags+=(--preemption-timer "$HV_KIB_PREEMPTION_TIMER")
 	[ -n "${6:-}" ] && flags+=(--peer "$6")
+	local alone=${7:-${HV_KIB_ALONE:-}}
+	[ -n "$alone" ] && flags+=(--alone "$alone")
+	flags+=(--disk "${HV_KIB_DISK:-ide}")
 	"$(dirname "${BASH_SOURCE[0]}")/kvm-in-bochs/build.sh" "$1" "$2" "${flags[@]}"
 }
 
@@ -111,6 +118,7 @@ kib_phase() {
 	elif ! grep -q '^l1: ' "$log"; then echo "QEMU (no output from the L1 machine)"
 	elif ! grep -q '^l1: hv: ' "$log"; then echo "L1 OVMF (hv.efi never started)"
 	elif ! grep -q '^kib: phase=qemu_done' "$log"; then echo "hv.efi (QEMU never ended; last L1 line: $(grep '^l1: ' "$log" | tail -n1))"
+	elif grep -q '^kib: phase=alone_linux' "$log" && ! grep -q '^kib: phase=alone_done' "$log"; then echo "alone_linux (the kernel without hv: QEMU -kernel with OVMF)"
 	elif ! grep -q '^kib: phase=poweroff' "$log"; then echo "init (after QEMU)"
 	else echo "poweroff (Bochs did not stop)"
 	fi

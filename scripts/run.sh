@@ -24,7 +24,8 @@
 # user ends it (bochs: Ctrl-]; qemu: Ctrl-A X); the serial log is kept.
 # --time0 (bochs): the CMOS clock's start, seconds since 1970 or "utc"
 # for the host's time now (default 2000-01-01, the same every boot).
-# --cpus N (bochs): N logical processors (1; resident mode's test uses 2).
+# --cpus N (bochs, qemu-*): N logical processors (1; resident mode's
+# tests use 2).
 # --until REGEX: stop the emulator once a cleaned serial line matches
 # REGEX (an extended regular expression): a run that ends with a CPU
 # halted on purpose, where nothing would power the machine off.
@@ -137,7 +138,7 @@ qemu-*)
 	accel=(-accel tcg -cpu max)
 	[ "$emu" = qemu-kvm ] && accel=(-enable-kvm -cpu "host,+vmx")
 	cp "$ovmf" "$out/OVMF.fd"
-	cmd=(qemu-system-x86_64 -machine pc "${accel[@]}" -m 512 -smp 1
+	cmd=(qemu-system-x86_64 -machine pc "${accel[@]}" -m 512 -smp "$cpus"
 		-drive "if=pflash,format=raw,file=$out/OVMF.fd"
 		-drive "file=$image,format=raw,if=ide"
 		-serial "file:$serial" -display none -net none -no-reboot

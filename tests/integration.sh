@@ -750,6 +750,12 @@ kvm_checks() {
 	n=$(grep -c '^hv-test: bench-[12] returned 0x0' "$all")
 	[ "$n" -eq 2 ] && ok "$name: the bench guest ran twice (figures: make bench)" ||
 		not_ok "$name: the bench guest returned EFI_SUCCESS in $n of 2 runs"
+	# Resident mode on the L1 machine's 2 CPUs (issue 18), then Debian's
+	# kernel on top of it, brought up on both.
+	expect_resident_cpus "$name" "$all" 2
+	step_log "$all" linux "$dir/step-linux.log"
+	expect_resident_linux "$name" "$dir/step-linux.log" 2 2 "${KVM_ALONE_LOG:--}"
+	LOG=$all
 }
 
 # peer_why CHECK: why /init's CHECK may come out otherwise under QEMU/KVM
@@ -809,7 +815,7 @@ case $KVM_PLATFORM in
 qemu-kvm)
 	dir=build/test/qemu-kvm-plan
 	if l1=$(scripts/kvm-in-bochs/boot.sh --image-only) &&
-		boot qemu-kvm-plan qemu-kvm "$l1" 900; then
+		boot qemu-kvm-plan qemu-kvm "$l1" 900 --cpus 2; then
 		kvm_checks qemu-kvm "$LOG"
 	fi ;;
 kvm-in-bochs)
@@ -821,6 +827,15 @@ kvm-in-bochs)
 		LOG=$dir/l1.log
 		sed -n 's/^l1: //p' build/kvm-in-bochs/plan/serial.clean >"$LOG"
 		kib=build/kvm-in-bochs/plan/serial.clean
+		# The resident Linux's control: the same kernel booted without
+		# hv on a machine like L1 (scripts/kvm-in-bochs/init, kib.alone).
+		KVM_ALONE_LOG=$dir/alone.log
+		sed -n 's/^alone: //p' "$kib" >"$KVM_ALONE_LOG"
+		if grep -q '^kib: phase=alone_done rc=0 ' "$kib" && grep -q '^linux-check: done ' "$KVM_ALONE_LOG"; then
+			ok "kvm-in-bochs: alone: the same kernel and command line without hv (QEMU -smp 2 -kernel with OVMF) ran /init's checks and powered off: $(sed -n 's/^linux-check: done //p' "$KVM_ALONE_LOG")"
+		else
+			not_ok "kvm-in-bochs: alone: the kernel without hv did not finish /init's checks ($(grep -m1 '^kib: phase=alone_done' "$kib" || echo 'no alone_done line'))"
+		fi
 		grep -q '^kib: kvm_intel: nested=Y' "$kib" && ok "kvm-in-bochs: kvm_intel loaded with nested=Y ($(sed -n 's/^kib: kvm_intel: //p' "$kib" | cut -d' ' -f2-4) ...)" ||
 			not_ok "kvm-in-bochs: no 'kib: kvm_intel: nested=Y' line"
 		expect_peer kvm-in-bochs "$kib" build/test/bochs-hostile/step-linux-cloud.log

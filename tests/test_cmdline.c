@@ -70,6 +70,24 @@ static void later_text_adds_to_earlier(void **state)
 	assert_string_equal(c.guest, "good.bin");
 }
 
+/* --quiet leaves out the report; --caps prints nothing else. */
+static void quiet_leaves_out_what_caps_prints(void **state)
+{
+	struct cmdline c = {0};
+	char err[160];
+
+	(void)state;
+	assert_null(parse("--quiet hostile_cr.bin", false, &c));
+	assert_true(c.quiet);
+	assert_false(c.caps_only);
+	assert_string_equal(c.guest, "hostile_cr.bin");
+	assert_null(cmdline_check(&c, err, sizeof(err)));
+	assert_null(parse("--caps", false, &c));
+	assert_string_equal(cmdline_check(&c, err, sizeof(err)),
+			    "--caps and --quiet: --caps prints the capability "
+			    "report that --quiet leaves out: choose one");
+}
+
 static void break_entry_rules(void **state)
 {
 	struct cmdline c = {0};
@@ -728,6 +746,7 @@ int main(void)
 		cmocka_unit_test(shell_line_skips_the_program_name),
 		cmocka_unit_test(config_file_words_and_comments),
 		cmocka_unit_test(later_text_adds_to_earlier),
+		cmocka_unit_test(quiet_leaves_out_what_caps_prints),
 		cmocka_unit_test(break_entry_rules),
 		cmocka_unit_test(watchdog_takes_1_to_a_million_slices),
 		cmocka_unit_test(unknown_options_are_named),

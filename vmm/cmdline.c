@@ -249,6 +249,8 @@ static const char *apply(const char *w, size_t n, struct cmdline *out,
 		copy(out->guest_arg, w + ga_len, n - ga_len);
 	} else if (word_is(w, n, "--caps")) {
 		out->caps_only = true;
+	} else if (word_is(w, n, "--quiet")) {
+		out->quiet = true;
 	} else if (word_is(w, n, "--dump")) {
 		out->dump_vmcs = true;
 	} else if (word_is(w, n, "--debug-wait")) {
@@ -385,6 +387,12 @@ const char *cmdline_check(const struct cmdline *c, char *err, size_t err_size)
 {
 	char a[SHOWN_SIZE], b[SHOWN_SIZE];
 
+	if (c->caps_only && c->quiet) {
+		hv_snprintf(err, err_size,
+			    "--caps and --quiet: --caps prints the capability "
+			    "report that --quiet leaves out: choose one");
+		return err;
+	}
 	if (c->resident && c->unload) {
 		hv_snprintf(err, err_size,
 			    "--resident and --unload: choose "

@@ -1,7 +1,7 @@
 /* hv.efi's arguments, from the UEFI shell's command line or from hv.cfg
  * next to the app (same syntax; hv.cfg is read first, then the command
  * line on top of it: the command line wins, word by word):
- *   [--caps] [--dump] [--debug-wait] [--watchdog=SLICES]
+ *   [--caps | --quiet] [--dump] [--debug-wait] [--watchdog=SLICES]
  *   [--break-entry=RULE] [GUEST.bin [--guest-arg=WORD]]
  *   [--kernel=FILE [--initrd=FILE] [--append="TEXT"] [--mem=SIZE]]
  * "#" at the start of a word starts a comment to the end of the line.
@@ -44,6 +44,9 @@ enum entry_break {
 
 struct cmdline {
 	bool caps_only;
+	/* --quiet: a run without the VMX capability report, which --caps
+	 * prints alone (the rest of hv's lines as always). */
+	bool quiet;
 	bool dump_vmcs;
 	bool debug_wait; /* spin after printing the image base until GDB
 			    clears hv_debug_wait (make debug) */

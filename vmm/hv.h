@@ -30,6 +30,7 @@ struct hv_file {
 
 struct hv_options {
 	bool caps_only;		  /* print the capability report and stop */
+	bool quiet;		  /* --quiet: no capability report */
 	bool dump_vmcs;		  /* --dump: the VMCS before the first entry */
 	uint32_t watchdog_slices; /* 0: the default, 400 */
 	enum entry_break break_entry; /* test-only: see cmdline.h */

@@ -3,7 +3,7 @@
 #
 #   build.sh OUT.img L1.img [--end exit|return] [--qemu-timeout S] [--bench]
 #            [--peer DIR] [--smp N] [--mem MIB] [--watch S]
-#            [--preemption-timer 0|1]
+#            [--preemption-timer 0|1] [--alone DIR] [--disk ide|virtio]
 #
 # OUT.img is a GPT disk with one ESP holding Debian's kernel (its EFI stub,
 # started from OVMF's shell by startup.nsh with its command line) and an
@@ -22,6 +22,13 @@
 # lines every S seconds while QEMU runs; 0, none, by default).
 # --preemption-timer 0|1: kvm_intel's preemption_timer (/init's
 # kib.preemption_timer; the module's default unless given).
+# --disk ide|virtio: the L1 disk's interface (/init's kib.disk; ide by
+# default: virtio did not load the chained kernel any faster).
+# --alone DIR: also DIR/vmlinuz, DIR/initrd.img and DIR/cmdline under
+# /alone: once the L1 machine has ended, /init boots that kernel without
+# hv on a machine like it (the same CPUs, memory and OVMF, which starts
+# its EFI stub: QEMU -kernel), the control of hv.efi --resident
+# --chain='s boot of it (make bench's resident/alone ratio).
 #
 # Cached: OUT.img is rebuilt only when an input changed; OUT.img.key holds
 # the hash of every input (files and settings), and boot.sh keys its
@@ -33,7 +40,7 @@ cd "$root" || exit 1
 
 out=$1 l1=$2
 shift 2
-end=exit qemu_timeout=900 bench=0 peer="" smp=1 mem=256 watch=0 pt=
+end=exit qemu_timeout=900 bench=0 peer="" smp=1 mem=256 watch=0 pt="" alone="" disk=ide
 while [ $# -gt 0 ]; do
 	case $1 in
 	--peer) peer=$2; shift ;;
@@ -44,6 +51,8 @@ while [ $# -gt 0 ]; do
 	--mem) mem=$2; shift ;;
 	--watch) watch=$2; shift ;;
 	--preemption-timer) pt=$2; shift ;;
+	--alone) alone=$2; shift ;;
+	--disk) disk=$2; shift ;;
 	*) echo "build.sh: unknown argument $1" >&2; exit 2 ;;
 	esac
 	shift
@@ -94,8 +103,9 @@ ips=$(sed -n 's/^cpu:.* ips=\([0-9]*\).*/\1/p' scripts/bochsrc.in)
 cmdline="console=ttyS0,115200 earlyprintk=serial,ttyS0,115200 nokaslr mitigations=off"
 cmdline+=" tsc=reliable tsc_early_khz=$((ips / 1000)) no_timer_check panic=-1 rdinit=/init"
 cmdline+=" kib.end=$end kib.qemu_timeout=$qemu_timeout kib.bench=$bench kib.peer=$([ -n "$peer" ] && echo 1 || echo 0)"
-cmdline+=" kib.smp=$smp kib.mem=$mem kib.watch=$watch"
+cmdline+=" kib.smp=$smp kib.mem=$mem kib.disk=$disk kib.watch=$watch"
 [ -n "$pt" ] && cmdline+=" kib.preemption_timer=$pt"
+[ -n "$alone" ] && cmdline+=" kib.alone=1"
 
 qemu=/usr/bin/qemu-system-x86_64
 mapfile -t libs < <(ldd "$qemu" | awk '$2 == "=>" && $3 ~ /^\// { print $3 } $1 ~ /^\// { print $1 }' | sort -u)
@@ -110,6 +120,7 @@ for p in poweroff kvm_bench; do [ -x "$kib/bin/$p" ] && inputs+=("$kib/bin/$p");
 # OVMF, given by path).
 seabios=/usr/share/seabios/bios-256k.bin
 [ -n "$peer" ] && inputs+=("$peer/vmlinuz" "$peer/initrd.img" "$peer/cmdline" "$seabios")
+[ -n "$alone" ] && inputs+=("$alone/vmlinuz" "$alone/initrd.img" "$alone/cmdline")
 key=$({ echo "$cmdline"; sha256sum "${inputs[@]}" | awk '{ print $1 }'; } | sha256sum | awk '{ print $1 }')
 if [ -f "$out" ] && [ "$(cat "$out.key" 2>/dev/null)" = "$key" ]; then
 	exit 0
@@ -158,6 +169,10 @@ list=$work/initramfs.list
 		echo "file /peer/vmlinuz $peer/vmlinuz 644"
 		echo "file /peer/initrd.img $peer/initrd.img 644"
 		echo "file /peer/cmdline $peer/cmdline 644"
+	fi
+	if [ -n "$alone" ]; then
+		echo "dir /alone"
+		for f in vmlinuz initrd.img cmdline; do echo "file /alone/$f $alone/$f 644"; done
 	fi
 } >"$list"
 python3 "$here/mkcpio.py" "$list" "$work/initrd.img"

@@ -31,6 +31,11 @@ root=$(cd "$here/../.." && pwd)
 cd "$root" || exit 1
 out=${1:-build/linux}
 flavour=${2:-amd64}
+# One build of OUTDIR at a time: make test's background KVM-in-Bochs boot
+# and its Bochs boots may ask for the same files at once.
+mkdir -p "$(dirname "$out")"
+exec 8>"$out.lock"
+flock 8
 
 . scripts/debian-linux.sh
 debian_linux "$DEBIAN_LINUX_PKG" "$flavour" >&2 || exit 1
