@@ -79,10 +79,14 @@ enum hv_hypercall {
  * CPL (VMCALL raises #UD outside CPL 0 on the resident machine, and an
  * OS's user space cannot make it): ECX = a basic exit reason (SDM 3D
  * Appendix C) gives EDX:EAX = that reason's count, ECX =
- * HV_CPUID_EXITS_TOTAL the count of all. EBX = the highest basic reason
- * hv counts. The CPUID asking is an exit too, counted before the answer
- * is read. */
+ * HV_CPUID_EXITS_TOTAL the count of all, ECX = HV_CPUID_EXITS_ABOVE_4G
+ * the count of those at an instruction ending at or above 4 GiB (in
+ * 64-bit mode an OS kernel's addresses; a firmware runs below), counted
+ * as the instruction completes: the asking CPUID after the answer. EBX =
+ * the highest basic reason hv counts. The CPUID asking is an exit too,
+ * counted before the answer is read. */
 #define HV_CPUID_EXITS_LEAF 0x40000001u
 #define HV_CPUID_EXITS_TOTAL 0xffffffffu
+#define HV_CPUID_EXITS_ABOVE_4G 0xfffffffeu
 
 #endif

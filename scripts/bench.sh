@@ -396,15 +396,24 @@ nested_resident() {
 	printf '  %-40s | %9s | %9s | %s\n' "the kernel's uptime at /init" "${a:-?} s" "${r:-?} s" "${ratio:-not measured}"
 	echo "  resident hv's VM exits per CPU, from hv.efi --resident to /init's check (hvutil, CPUID 40000001H):"
 	grep '^linux-info: hv-exits: cpu ' <<<"$l1" | sed 's/^linux-info: hv-exits: /    /' || echo "    not measured"
-	# hv's share of the difference, at most: every exit up to /init
-	# (the firmware's since --resident among them, which the kernel's
-	# clock does not count) at the price of the CPUID round trip above.
-	local n ips
+	# hv's exits up to /init (/init reads them first), and of them the
+	# kernel's: those at an instruction at or above 4 GiB (its
+	# addresses; the firmware, which ran under hv from --resident until
+	# the kernel's clock started, runs below, as /init's programs do).
+	# At the CPUID round trip's price, the kernel's are hv's part of the
+	# difference; the rest is nesting's own.
+	local n k ips
 	ips=$(sed -n 's/^cpu:.* ips=\([0-9]*\).*/\1/p' scripts/bochsrc.in)
 	n=$(sed -n 's/^linux-info: hv-exits at \/init: cpu [0-9]*: \([0-9]*\) exits:.*/\1/p' <<<"$l1" | awk '{ t += $1 } END { print t + 0 }')
+	k=$(sed -n 's/^linux-info: hv-exits at \/init: cpu .*; at or above 4 GiB: \([0-9]*\).*/\1/p' <<<"$l1" | awk '{ t += $1 } END { print t + 0 }')
 	if [ "$n" -gt 0 ] && [ -n "$t" ] && [ -n "$ratio" ] && [ -n "$ips" ]; then
-		awk -v n="$n" -v t="$t" -v r="$r" -v a="$a" -v ips="$ips" 'BEGIN {
-			printf "  hv'"'"'s share: %d exits up to /init on all CPUs (the firmware'"'"'s since --resident included) x %d ticks = %.1f s at most, of the %.1f s the kernel took longer than alone; the rest is nesting'"'"'s: L0 running an L2 (shadow EPT, each L2 exit through L0 first) where alone it runs an L1\n", n, t, n * t / ips, r - a }'
+		awk -v n="$n" -v k="$k" -v t="$t" -v r="$r" -v a="$a" -v ips="$ips" 'BEGIN {
+			d = r - a; h = k * t / ips
+			printf "  the kernel took %.1f s longer than alone. hv'"'"'s exits up to /init, all CPUs: %d, of them %d the kernel'"'"'s (at or above 4 GiB; the rest the firmware'"'"'s, before the kernel'"'"'s clock started)\n", d, n, k
+			if (h < d)
+				printf "  at the CPUID round trip'"'"'s price the kernel'"'"'s exits are %.1f s of the %.1f s; the other %.1f s are nesting'"'"'s own (L0 shadows hv'"'"'s EPT, and each exit of the L2 goes through L0 first)\n", h, d, d - h
+			else
+				printf "  at the CPUID round trip'"'"'s price the kernel'"'"'s exits are %.1f s, the whole %.1f s: hv'"'"'s\n", h, d }'
 	fi
 }
 goals

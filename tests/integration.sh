@@ -736,6 +736,8 @@ kvm_checks() {
 	LOG=$dir/step-tiny.log
 	expect_tiny_run "$name" external
 	expect "$name" '^hv: returning to firmware: ok \(EFI status 0x0\)' "the tiny run returned EFI_SUCCESS"
+	expect "$name" '^hv: VMX capability report left out \(--quiet; hv\.efi --caps prints it\)' "--quiet: one line says the capability report was left out"
+	expect_none "$name" '^hv: VMX capability report \(|^  (basic VMX information|pin-based VM-execution controls) ' "--quiet: none of the report's lines"
 	expect_break_entry "$name" "$all"
 	expect_hostile "$name" "$all"
 	# The fuzz guest under KVM's nested VMX (tests/fuzz_seeds_kvm.txt):

@@ -362,10 +362,29 @@ static void cpuid_exits_leaf_gives_this_cpus_counts(void **state)
 	assert_int_equal(*gpr(GPR_RAX), 3);
 	assert_int_equal(*gpr(GPR_RDX), 0);
 
+	/* the exits at an instruction ending at or above 4 GiB (an OS
+	 * kernel's addresses), the asking one not yet among them: none
+	 * below, then one at 0xffffffff81000000 */
+	*gpr(GPR_RAX) = HV_CPUID_EXITS_LEAF;
+	*gpr(GPR_RCX) = HV_CPUID_EXITS_ABOVE_4G;
+	assert_completed(vm_exit(EXIT_REASON_CPUID, 0, 2), 8);
+	assert_int_equal(*gpr(GPR_RAX), 0);
+	for (int i = 0; i < 2; i++) {
+		vmcs_write(VMCS_GUEST_RIP, 0xffffffff81000000ull);
+		*gpr(GPR_RAX) = HV_CPUID_EXITS_LEAF;
+		*gpr(GPR_RCX) = HV_CPUID_EXITS_ABOVE_4G;
+		assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, 2),
+				 VERDICT_RESUME);
+		assert_int_equal(rip(), 0xffffffff81000002ull);
+		assert_int_equal(*gpr(GPR_RAX), i);
+		assert_int_equal(*gpr(GPR_RDX), 0);
+	}
+	vmcs_write(VMCS_GUEST_RIP, RIP0 + 8);
+
 	/* a reason hv has no counter for: zero, not another's count */
 	*gpr(GPR_RAX) = HV_CPUID_EXITS_LEAF;
 	*gpr(GPR_RCX) = EXIT_REASON_COUNT;
-	assert_completed(vm_exit(EXIT_REASON_CPUID, 0, 2), 8);
+	assert_completed(vm_exit(EXIT_REASON_CPUID, 0, 2), 10);
 	assert_int_equal(*gpr(GPR_RAX), 0);
 	assert_int_equal(*gpr(GPR_RDX), 0);
 }

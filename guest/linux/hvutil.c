@@ -11,11 +11,13 @@
  *                            applets in-process)
  *   hvutil hv-exits          each CPU's VM exits as hv counted them, one
  *                            line a CPU ("hv-exits: cpu N: T exits:
- *                            cpuid=... ..."), read through CPUID leaf
- *                            40000001H on that CPU (guest/hv_abi.h): the
- *                            resident machine's VMCALLs raise #UD in user
- *                            space, CPUID exits at any CPL; exit 1 where
- *                            hv is not below this kernel
+ *                            cpuid=... ...; at or above 4 GiB: A", A
+ *                            those at an OS kernel's addresses), read
+ *                            through CPUID leaf 40000001H on that CPU
+ *                            (guest/hv_abi.h): the resident machine's
+ *                            VMCALLs raise #UD in user space, CPUID exits
+ *                            at any CPL; exit 1 where hv is not below
+ *                            this kernel
  *   hvutil avx               a pattern in YMM7 (all 256 bits) survives
  *                            50 sleeps of 10 ms, each a context switch
  *                            and, under hv.efi, timer interrupts and HLT
@@ -208,6 +210,8 @@ static int hv_exits(void)
 			put(1, "=");
 			put_u64(1, n);
 		}
+		put(1, "; at or above 4 GiB: ");
+		put_u64(1, hv_count(HV_CPUID_EXITS_ABOVE_4G));
 		put(1, "\n");
 	}
 	return cpus ? 0 : 1;

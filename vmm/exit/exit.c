@@ -207,6 +207,7 @@ void vcpu_skip_above_4g(struct vcpu *v, uint64_t rip, uint32_t len)
 {
 	uint64_t next;
 
+	v->exits_above_4g++;
 	if (!vcpu_next_rip(rip, len, guest_in_64bit_mode(), &next)) {
 		vcpu_inject_exception(v, EXC_GP, 0);
 		return;

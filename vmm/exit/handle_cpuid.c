@@ -152,10 +152,11 @@ static __attribute__((noinline)) void hypervisor_leaf(const struct vcpu *v,
 			w[i / 4] |= (uint32_t)(uint8_t)sig[i] << (8 * (i % 4));
 		*r = (struct cpuid_regs){HV_CPUID_EXITS_LEAF, w[0], w[1], w[2]};
 	} else if (leaf == HV_CPUID_EXITS_LEAF) {
-		uint64_t n = subleaf == HV_CPUID_EXITS_TOTAL ? v->exits
-			     : subleaf < EXIT_REASON_COUNT
-				     ? v->exit_counts[subleaf]
-				     : 0;
+		uint64_t n =
+			subleaf == HV_CPUID_EXITS_TOTAL	     ? v->exits
+			: subleaf == HV_CPUID_EXITS_ABOVE_4G ? v->exits_above_4g
+			: subleaf < EXIT_REASON_COUNT ? v->exit_counts[subleaf]
+						      : 0;
 
 		*r = (struct cpuid_regs){(uint32_t)n, EXIT_REASON_COUNT - 1, 0,
 					 (uint32_t)(n >> 32)};

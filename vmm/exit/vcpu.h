@@ -76,6 +76,12 @@ struct vcpu {
 	uint64_t oracle_checks; /* HV_HC_CHECKs answered (flat_machine.c) */
 	bool oracle_failed;	/* ... and one found hv changed */
 	uint64_t exit_counts[EXIT_REASON_COUNT];
+	/* Exits at an instruction that ends at or above 4 GiB (the ones
+	 * vcpu_skip_above_4g completes): in 64-bit mode an OS kernel's
+	 * addresses, where a firmware runs below. Resident hv's guest asks
+	 * it (HV_CPUID_EXITS_ABOVE_4G) to tell the OS's exits from the
+	 * firmware's; counted off the common path, where RIP is read anyway. */
+	uint64_t exits_above_4g;
 	uint64_t cr3_loads;
 	uint64_t io_denied;
 	uint64_t console_bytes;
