@@ -403,7 +403,7 @@ nested_resident() {
 	# At the CPUID round trip's price, the kernel's are hv's part of the
 	# difference; the rest is nesting's own.
 	local n k ips
-	ips=$(sed -n 's/^cpu:.* ips=\([0-9]*\).*/\1/p' scripts/bochsrc.in)
+	ips=$(bochs_ips)
 	n=$(sed -n 's/^linux-info: hv-exits at \/init: cpu [0-9]*: \([0-9]*\) exits:.*/\1/p' <<<"$l1" | awk '{ t += $1 } END { print t + 0 }')
 	k=$(sed -n 's/^linux-info: hv-exits at \/init: cpu .*; at or above 4 GiB: \([0-9]*\).*/\1/p' <<<"$l1" | awk '{ t += $1 } END { print t + 0 }')
 	if [ "$n" -gt 0 ] && [ -n "$t" ] && [ -n "$ratio" ] && [ -n "$ips" ]; then

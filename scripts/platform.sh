@@ -68,6 +68,13 @@ bochs_com1_term() {
 	sed -i "s#^com1:.*#com1: enabled=1, mode=term, dev=$2#" "$1"
 }
 
+# bochs_ips: the instructions a second of Bochs's clock
+# (scripts/bochsrc.in's "ips="; with "clock: sync=none" the TSC counts
+# instructions, so this is the TSC rate every guest under Bochs sees).
+bochs_ips() {
+	sed -n 's/^cpu:.* ips=\([0-9]*\).*/\1/p' "$(dirname "${BASH_SOURCE[0]}")/bochsrc.in"
+}
+
 # clean_serial [FILE]: a serial log as lines: the firmware's terminal
 # escapes and carriage returns removed, blank lines dropped. The one copy
 # run.sh, test.sh and bench.sh all use.

@@ -61,7 +61,7 @@ if ! flock "$out.build.lock" scripts/linux-guest/build.sh >"$out/build.log" 2>&1
 	exit 1
 fi
 cmdline="$(cat build/linux/cmdline) hv.test=1 hv.input=0"
-ips=$(sed -n 's/^cpu:.* ips=\([0-9]*\).*/\1/p' scripts/bochsrc.in)
+ips=$(bochs_ips)
 # The firmware's boots (direct and resident) tell Linux the TSC rate and
 # power Bochs off through its port.
 fw_cmdline="$cmdline tsc_early_khz=$((ips / 1000)) hv.bochs=1"

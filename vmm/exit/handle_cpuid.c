@@ -14,8 +14,7 @@
 /* Feature bits the guest is not shown (SDM 2 "CPUID", tables 3-8 to
  * 3-10), grouped by why. What CPUID reports, the guest can use. */
 
-/* Nested VMX (CPUID.1:ECX.VMX): the guest gets no VMX. */
-#define CPUID_1_ECX_VMX (1u << 5)
+/* Nested VMX (CPUID.1:ECX.VMX, x86/x86.h): the guest gets no VMX. */
 
 /* x87, MMX, SSE and AVX state: CR0.EM stays set and CR4.OSFXSR and
  * CR4.OSXSAVE stay clear, since the host switches none of it. */
@@ -92,8 +91,6 @@
 
 /* MONITOR/MWAIT would only sleep until the preemption timer. */
 #define CPUID_1_ECX_MONITOR (1u << 3)
-
-#define CPUID_1_ECX_HYPERVISOR (1u << 31)
 
 static void hide_unavailable(uint32_t leaf, uint32_t subleaf,
 			     struct cpuid_regs *r)

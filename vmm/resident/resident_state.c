@@ -190,14 +190,11 @@ void resident_sipi_cs(uint8_t vector, struct resident_segment *cs,
 	*rip = 0;
 }
 
-/* CPUID.1:ECX bit 5, VMX (SDM 2, "CPUID", Table 3-10). */
-#define CPUID_1_ECX_VMX_BIT (1u << 5)
-
 void resident_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 {
 	(void)subleaf;
 	if (leaf == 1) {
-		r->ecx &= ~CPUID_1_ECX_VMX_BIT;
+		r->ecx &= ~CPUID_1_ECX_VMX;
 		r->ecx |= CPUID_1_ECX_HYPERVISOR;
 	}
 }

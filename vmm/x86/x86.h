@@ -131,10 +131,11 @@
 #define CPUID_1_EDX_APIC (1u << 9)
 /* Leaf 1 ECX: the local APIC's x2APIC mode and TSC-deadline timer. */
 #define CPUID_1_ECX_X2APIC (1u << 21)
-/* Bit 31: "not used" on hardware; hypervisors set it for their guests
- * (SDM 2, "CPUID", Table 3-10). */
-#define CPUID_1_ECX_HYPERVISOR (1u << 31)
 #define CPUID_1_ECX_TSC_DEADLINE (1u << 24)
+/* Leaf 1 ECX bit 5: VMX; bit 31: "not used" on hardware, hypervisors set
+ * it for their guests (SDM 2, "CPUID", Table 3-10). */
+#define CPUID_1_ECX_VMX (1u << 5)
+#define CPUID_1_ECX_HYPERVISOR (1u << 31)
 /* Leaf 0DH: the XSAVE state components. */
 #define CPUID_LEAF_XSAVE 0xdu
 
