@@ -411,10 +411,55 @@ nested_resident() {
 			d = r - a; h = k * t / ips
 			printf "  the kernel took %.1f s longer than alone. hv'"'"'s exits up to /init, all CPUs: %d, of them %d the kernel'"'"'s (at or above 4 GiB; the rest the firmware'"'"'s, before the kernel'"'"'s clock started)\n", d, n, k
 			if (h < d)
-				printf "  at the CPUID round trip'"'"'s price the kernel'"'"'s exits are %.1f s of the %.1f s; the other %.1f s are nesting'"'"'s own (L0 shadows hv'"'"'s EPT, and each exit of the L2 goes through L0 first)\n", h, d, d - h
+				printf "  at the CPUID round trip'"'"'s price the kernel'"'"'s exits are %.1f s of the %.1f s; the other %.1f s are L0'"'"'s: it takes every exit of the L2 first, more of them than of the kernel alone (below)\n", h, d, d - h
 			else
 				printf "  at the CPUID round trip'"'"'s price the kernel'"'"'s exits are %.1f s, the whole %.1f s: hv'"'"'s\n", h, d }'
 	fi
+	l0_rows "$kib"
+}
+# l0_rows KIBLOG: what the Linux below (L0, KVM) did over each kernel's
+# boot to /init, resident and alone (scripts/kvm-in-bochs/init's
+# kvmsnap: its debugfs counts and its exits by reason, named from hv's
+# own table, vmm/exit/exit_reasons.h): where the resident boot's extra
+# time goes, exit by exit.
+l0_rows() {
+	local kib=$1 names
+	grep -q '^kib: l0: resident: exits by reason: ' "$kib" || return 0
+	names=$(sed -n 's/.*X(\([0-9]*\), [A-Z_0-9]*, "\([a-z_0-9]*\)".*/\1 \2/p' vmm/exit/exit_reasons.h)
+	echo "  L0's KVM over the kernel's boot (its first line to /init): its exits by reason, and its counts"
+	printf '    %-28s | %9s | %9s\n' "" "alone" "resident"
+	awk -v names="$names" '
+		BEGIN { n = split(names, w, "[ \n]"); for (i = 1; i < n; i += 2) name[w[i]] = w[i + 1] }
+		/^kib: l0: (alone|resident): exits by reason: / {
+			which = $3; sub(/:$/, "", which)
+			for (i = 7; i <= NF; i++) {
+				split($i, kv, "="); c[which, kv[1]] = kv[2]; t[which] += kv[2]; seen[kv[1]] = 1
+			}
+		}
+		/^kib: l0: (alone|resident): counts: / {
+			which = $3; sub(/:$/, "", which)
+			for (i = 5; i <= NF; i++) { split($i, kv, "="); k[which, kv[1]] = kv[2] }
+		}
+		/^kib: l0: resident: passed to L1 by reason: / {
+			for (i = 9; i <= NF; i++) { split($i, kv, "="); l1[kv[1]] = kv[2]; tl1 += kv[2] }
+		}
+		END {
+			printf "    %-28s | %9d | %9d\n", "exits", t["alone"], t["resident"]
+			for (r in seen) order[r] = c["resident", r] + 0
+			m = 0
+			for (r in order) keys[++m] = r
+			for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++)
+				if (order[keys[j]] > order[keys[i]]) { x = keys[i]; keys[i] = keys[j]; keys[j] = x }
+			for (i = 1; i <= m && i <= 10; i++) {
+				r = keys[i]
+				printf "      %-26s | %9d | %9d%s\n", (r in name ? name[r] : "reason " r), c["alone", r], c["resident", r], \
+					(r in l1 ? sprintf("  (%d passed to hv)", l1[r]) : "")
+			}
+			printf "    %-28s | %9d | %9d\n", "of them passed to hv", 0, tl1
+			split("insn_emulation halt_exits irq_exits tlb_flush nested_run pf_fixed", ks, " ")
+			for (i = 1; i in ks; i++)
+				printf "    %-28s | %9d | %9d\n", ks[i], k["alone", ks[i]], k["resident", ks[i]]
+		}' "$kib"
 }
 goals
 # Resident mode (issue 18): hv.efi --resident run again asks hv below it

@@ -19,6 +19,9 @@
 #   test.sh --bench              only make bench's check (tests/bench_test.sh)
 # The KVM-in-Bochs boot (about 17 minutes) runs in the background from the
 # start, beside the rest; HV_KIB_PARALLEL=0 runs it in its turn instead.
+# HV_KIB_SMP="4" (a list of CPU counts) adds, after it, one more such
+# boot for each: the resident steps and Linux on that many CPUs
+# (scripts/kvm-in-bochs/boot.sh --smp=N), about 11 minutes each.
 set -uo pipefail
 only_boots=0 only="" only_bench=0
 while [ $# -gt 0 ]; do

@@ -142,6 +142,16 @@ if kib_usable >/dev/null; then
 		echo "not ok - make bench: no share of the nested difference from the kernel's exits (/init's 'hv-exits at /init' lines)"
 		fail=1
 	fi
+	# What L0's KVM did over each kernel's boot (scripts/kvm-in-bochs/
+	# init's kvmsnap): its exits in both boots, and the ones it passed to
+	# hv in the resident one.
+	if grep -qE '^    exits +\| +[1-9][0-9]* \| +[1-9][0-9]*$' <<<"$nested" &&
+		grep -qE '^    of them passed to hv +\| +0 \| +[1-9][0-9]*$' <<<"$nested"; then
+		echo "ok - make bench: L0's exits over the kernel's boot, alone and resident, by reason"
+	else
+		echo "not ok - make bench: no L0 exits for the nested kernel boots ('kib: l0:' lines)"
+		fail=1
+	fi
 	if grep -qE '^  cpuid \(leaf 0\) round trip, the firmware as hv.s guest: [1-9][0-9]* ticks' <<<"$nested"; then
 		echo "ok - make bench: the CPUID round trip under resident hv, nested KVM"
 	else

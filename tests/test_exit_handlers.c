@@ -487,6 +487,22 @@ static void skip_in_compatibility_mode_wraps_eip(void **state)
 	assert_int_equal(rip(), 0);
 }
 
+/* A RIP above 4 GiB is 64-bit mode's alone (SDM 3C 27.3.1.4): the skip
+ * does not read the mode there (IA32_EFER is a VMREAD that exits under
+ * nested KVM). EFER.LMA and CS.L both clear here, a state no CPU gives
+ * with that RIP: the next RIP is still the 64-bit one. */
+static void skip_above_4g_takes_64bit_mode_from_rip(void **state)
+{
+	(void)state;
+	vmcs_write(VMCS_GUEST_IA32_EFER, 0);
+	vmcs_write(VMCS_GUEST_CS_ACCESS_RIGHTS, CS_COMPAT);
+	vmcs_write(VMCS_GUEST_RIP, 0xffffffff81000000ull);
+	*gpr(GPR_RAX) = 0;
+	assert_int_equal(vm_exit(EXIT_REASON_CPUID, 0, 2), VERDICT_RESUME);
+	assert_int_equal(injected(), 0);
+	assert_int_equal(rip(), 0xffffffff81000002ull);
+}
+
 /* ------------------------------------------------------------------ */
 /* Control registers (exit qualification, SDM 3C table 28-3)           */
 
@@ -1485,6 +1501,7 @@ int main(void)
 		T(skip_in_compatibility_mode_wraps_eip),
 		T(mov_to_cr3_loads_counts_flushes_and_advances),
 		T(mov_to_cr3_from_rsp_reads_the_vmcs_rsp),
+		T(skip_above_4g_takes_64bit_mode_from_rip),
 		T(mov_to_cr3_above_maxphyaddr_injects_gp),
 		T(mov_to_cr3_just_below_maxphyaddr_is_accepted),
 		T(mov_cr3_in_compatibility_mode_uses_32_bits),

@@ -196,6 +196,44 @@ static void cpuid_hides_vmx_and_says_hypervisor(void **state)
 	assert_int_equal(r.ecx, 3); /* other leaves: the processor's */
 }
 
+/* KVM below hv: recognized by its signature where the processor says a
+ * hypervisor is there, never from the leaf alone (on hardware 40000000H
+ * is no hypervisor's). */
+static void kvm_below_is_known_by_its_signature(void **state)
+{
+	struct cpuid_regs kvm = {0x40000001u, 0x4b4d564bu /* "KVMK" */,
+				 0x564b4d56u /* "VMKV" */, 0x4du /* "M" */};
+	struct cpuid_regs other = kvm;
+
+	(void)state;
+	assert_true(resident_below_is_kvm(CPUID_1_ECX_HYPERVISOR, &kvm));
+	assert_false(resident_below_is_kvm(~CPUID_1_ECX_HYPERVISOR, &kvm));
+	other.edx = 0x4d00u;
+	assert_false(resident_below_is_kvm(CPUID_1_ECX_HYPERVISOR, &other));
+}
+
+/* KVM's leaves at 40000100H: its signature with the highest leaf moved
+ * up, the features that need nothing of hv (no hypercall, no MSR that
+ * names a guest-physical address), no hints, zeros above. */
+static void kvm_leaves_move_up_with_what_needs_nothing_of_hv(void **state)
+{
+	struct cpuid_regs sig = {0x40000001u, 0x4b4d564bu, 0x564b4d56u, 0x4du};
+	struct cpuid_regs features = {0x01ffffffu, 0, 0, 1 /* REALTIME */};
+	struct cpuid_regs r;
+
+	(void)state;
+	resident_kvm_leaf(0x40000100u, &sig, &r);
+	assert_int_equal(r.eax, 0x40000101u);
+	assert_int_equal(r.ebx, sig.ebx);
+	assert_int_equal(r.ecx, sig.ecx);
+	assert_int_equal(r.edx, sig.edx);
+	resident_kvm_leaf(0x40000101u, &features, &r);
+	assert_int_equal(r.eax, KVM_FEATURE_NOP_IO_DELAY);
+	assert_int_equal(r.ebx | r.ecx | r.edx, 0);
+	resident_kvm_leaf(0x40000110u, &sig, &r);
+	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
+}
+
 /* PAUSE exits only where hv runs under another hypervisor: there it is
  * what kept Linux's AP bring-up from hanging nested KVM inside Bochs
  * (docs/resident.md); on hardware PAUSE stays the guest's. */
@@ -222,6 +260,12 @@ static void vmx_msrs_are_hidden(void **state)
 	assert_true(resident_msr_read(MSR_IA32_FEATURE_CONTROL, 5, &v));
 	assert_int_equal(v, 1); /* locked, VMXON outside SMX clear */
 	assert_false(resident_msr_read(0x480, 5, &v));
+	/* KVM's first clock MSRs: a write would have KVM write wherever the
+	 * guest says, hv's memory included */
+	assert_true(resident_msr_hidden(MSR_KVM_WALL_CLOCK));
+	assert_true(resident_msr_hidden(MSR_KVM_SYSTEM_TIME));
+	assert_false(resident_msr_hidden(MSR_IA32_TIME_STAMP_COUNTER));
+	assert_false(resident_msr_read(MSR_KVM_SYSTEM_TIME, 5, &v));
 }
 
 static void *fake_alloc(void *ctx)
@@ -574,6 +618,9 @@ int main(void)
 		cmocka_unit_test(bad_selectors_are_named),
 		cmocka_unit_test(init_gives_table_9_1),
 		cmocka_unit_test(cpuid_hides_vmx_and_says_hypervisor),
+		cmocka_unit_test(kvm_below_is_known_by_its_signature),
+		cmocka_unit_test(
+			kvm_leaves_move_up_with_what_needs_nothing_of_hv),
 		cmocka_unit_test(pause_traps_only_under_a_hypervisor),
 		cmocka_unit_test(vmx_msrs_are_hidden),
 		cmocka_unit_test(identity_ept_leaves_hv_out),

@@ -23,6 +23,12 @@
  *                            and, under hv.efi, timer interrupts and HLT
  *                            waits in which hv calls the firmware: the
  *                            guest's AVX state is its own
+ *   hvutil sleep MS          sleeps MS milliseconds (nanosleep) and
+ *                            prints how long that was by the kernel's
+ *                            clock (CLOCK_BOOTTIME, /proc/uptime's) in
+ *                            nanoseconds, then by the TSC in ticks: both
+ *                            read in this process, right around the
+ *                            sleep, so that no fork or exec is timed
  *   hvutil rtc-uie DEV       RTC_UIE_ON on the RTC DEV, one read() of its
  *                            interrupt data (a poll() of 3 s first),
  *                            RTC_UIE_OFF; prints what it read, exits 1
@@ -37,6 +43,7 @@
 #include <stdint.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 
 #include "exit/exit_reasons.h"
 #include "hv_abi.h"
@@ -137,6 +144,45 @@ static int avx(void)
 			return 1;
 		}
 	put(1, "YMM7 kept its 256 bits\n");
+	return 0;
+}
+
+static uint64_t boottime_ns(void)
+{
+	struct {
+		long sec, nsec;
+	} ts = {0, 0};
+
+	sys3(SYS_clock_gettime, CLOCK_BOOTTIME, (long)&ts, 0);
+	return (uint64_t)ts.sec * 1000000000u + (uint64_t)ts.nsec;
+}
+
+/* The kernel's clock against the TSC over one sleep (guest/linux/init's
+ * sleep check). */
+static int sleep_ms(const char *ms)
+{
+	uint64_t n = 0, t0, c0;
+	struct {
+		long sec, nsec;
+	} d;
+
+	for (; *ms >= '0' && *ms <= '9'; ms++)
+		n = n * 10 + (uint64_t)(*ms - '0');
+	if (*ms || !n) {
+		put(2, "hvutil: sleep: want milliseconds (1 or more)\n");
+		return 2;
+	}
+	d.sec = (long)(n / 1000);
+	d.nsec = (long)(n % 1000) * 1000000;
+	t0 = boottime_ns();
+	c0 = rdtsc();
+	sys3(SYS_nanosleep, (long)&d, 0, 0);
+	c0 = rdtsc() - c0;
+	t0 = boottime_ns() - t0;
+	put_u64(1, t0);
+	put(1, " ");
+	put_u64(1, c0);
+	put(1, "\n");
 	return 0;
 }
 
@@ -285,8 +331,10 @@ static int run(int argc, char **argv)
 		return drain(argv[2]);
 	if (argc == 3 && same(argv[1], "rtc-uie"))
 		return rtc_uie(argv[2]);
+	if (argc == 3 && same(argv[1], "sleep"))
+		return sleep_ms(argv[2]);
 	put(2, "usage: hvutil rdtsc | true | avx | hv-exits | drain DEV | "
-	       "rtc-uie DEV\n");
+	       "rtc-uie DEV | sleep MS\n");
 	return 2;
 }
 

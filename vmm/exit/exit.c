@@ -208,7 +208,14 @@ void vcpu_skip_above_4g(struct vcpu *v, uint64_t rip, uint32_t len)
 	uint64_t next;
 
 	v->exits_above_4g++;
-	if (!vcpu_next_rip(rip, len, guest_in_64bit_mode(), &next)) {
+	/* A RIP above 4 GiB is 64-bit mode's alone (RIP[63:32] is 0
+	 * otherwise: SDM 3C 27.3.1.4, "Checks on Guest RIP, RFLAGS, and
+	 * SSP"); only an instruction that starts below and ends above needs
+	 * the mode read, whose IA32_EFER under nested KVM is a VMREAD that
+	 * exits (KVM's shadow VMCS leaves the field out). */
+	bool mode64 = (rip >> 32) != 0 || guest_in_64bit_mode();
+
+	if (!vcpu_next_rip(rip, len, mode64, &next)) {
 		vcpu_inject_exception(v, EXC_GP, 0);
 		return;
 	}

@@ -96,6 +96,7 @@ struct resident {
 	size_t pool_pages, used;
 	unsigned int ncpu, bsp, break_cpu;
 	uint32_t cpuid1_eax;
+	bool below_kvm;	    /* resident_below_is_kvm: its leaves shown */
 	uint64_t xcr0_mask; /* CPUID.(EAX=0DH,ECX=0):EDX:EAX */
 	uint64_t host_cr3;  /* hv's own page tables, in the pool */
 	struct res_cpu *cpu[RESIDENT_MAX_CPUS];
@@ -148,7 +149,17 @@ void resident_com1_puts(const char *s)
 static void res_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf,
 		      const struct cpuid_regs *host, struct cpuid_regs *r)
 {
-	(void)v;
+	struct res_cpu *c = v->machine_state;
+
+	if (c->r->below_kvm && leaf - RESIDENT_KVM_LEAVES < 0x100u) {
+		struct cpuid_regs below;
+
+		cpuid_raw(
+			leaf - (RESIDENT_KVM_LEAVES - KVM_CPUID_SIGNATURE_LEAF),
+			subleaf, &below);
+		resident_kvm_leaf(leaf, &below, r);
+		return;
+	}
 	*r = *host; /* the OS gets the processor's features, but VMX */
 	resident_cpuid(leaf, subleaf, r);
 }
@@ -237,12 +248,15 @@ static enum exit_verdict res_xsetbv(struct vcpu *v, uint32_t xcr,
 /* Resident mode (docs/resident.md): the firmware, and the OS it boots,
  * drive their own hardware. Only what must exit exits: CPUID, XSETBV,
  * INVD, GETSEC and the VMX instructions (unconditional), the hidden MSRs
- * (IA32_FEATURE_CONTROL, the VMX capability MSRs 480H-491H), MOV to CR4
+ * (IA32_FEATURE_CONTROL, the VMX capability MSRs 480H-491H, KVM's clock
+ * MSRs 11H and 12H: resident_msr_hidden), MOV to CR4
  * when it changes VMXE (the guest/host mask), triple fault, INIT and
  * SIPI, and, under another hypervisor, PAUSE (resident_pause_policy). No
  * interrupt, NMI, I/O or timer exits. */
 static const struct msr_rule resident_msrs[] = {
-	{0x0, MSR_IA32_FEATURE_CONTROL - 1, POLICY_PASS, POLICY_PASS},
+	{0x0, MSR_KVM_WALL_CLOCK - 1, POLICY_PASS, POLICY_PASS},
+	{MSR_KVM_SYSTEM_TIME + 1, MSR_IA32_FEATURE_CONTROL - 1, POLICY_PASS,
+	 POLICY_PASS},
 	{MSR_IA32_FEATURE_CONTROL + 1, MSR_IA32_VMX_BASIC - 1, POLICY_PASS,
 	 POLICY_PASS},
 	{MSR_IA32_VMX_VMFUNC + 1, 0x1fff, POLICY_PASS, POLICY_PASS},
@@ -1202,6 +1216,10 @@ enum hv_status resident_start(unsigned int break_cpu, const void *image,
 
 	cpuid_raw(1, 0, &q);
 	r->cpuid1_eax = q.eax;
+	uint32_t cpuid1_ecx = q.ecx;
+
+	cpuid_raw(KVM_CPUID_SIGNATURE_LEAF, 0, &q);
+	r->below_kvm = resident_below_is_kvm(cpuid1_ecx, &q);
 	cpuid_raw(0, 0, &q);
 	if (q.eax >= 0xd) {
 		cpuid_raw(0xd, 0, &q);

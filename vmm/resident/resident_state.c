@@ -199,6 +199,33 @@ void resident_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 	}
 }
 
+bool resident_below_is_kvm(uint32_t cpuid1_ecx, const struct cpuid_regs *sig)
+{
+	const char *want = KVM_CPUID_SIGNATURE;
+	uint32_t w[3] = {sig->ebx, sig->ecx, sig->edx};
+
+	if (!(cpuid1_ecx & CPUID_1_ECX_HYPERVISOR))
+		return false;
+	for (int i = 0; i < 12; i++)
+		if ((char)(w[i / 4] >> (8 * (i % 4))) != want[i])
+			return false;
+	return true;
+}
+
+void resident_kvm_leaf(uint32_t leaf, const struct cpuid_regs *below,
+		       struct cpuid_regs *r)
+{
+	*r = (struct cpuid_regs){0, 0, 0, 0};
+	if (leaf == RESIDENT_KVM_LEAVES) {
+		*r = *below;
+		r->eax = RESIDENT_KVM_LEAVES +
+			 (KVM_CPUID_FEATURES_LEAF - KVM_CPUID_SIGNATURE_LEAF);
+	} else if (leaf == RESIDENT_KVM_LEAVES + (KVM_CPUID_FEATURES_LEAF -
+						  KVM_CPUID_SIGNATURE_LEAF)) {
+		r->eax = below->eax & KVM_FEATURE_NOP_IO_DELAY;
+	}
+}
+
 enum exit_action resident_pause_policy(uint32_t cpuid1_ecx)
 {
 	return (cpuid1_ecx & CPUID_1_ECX_HYPERVISOR) ? POLICY_TRAP
@@ -208,7 +235,8 @@ enum exit_action resident_pause_policy(uint32_t cpuid1_ecx)
 bool resident_msr_hidden(uint32_t msr)
 {
 	return msr == MSR_IA32_FEATURE_CONTROL ||
-	       (msr >= MSR_IA32_VMX_BASIC && msr <= MSR_IA32_VMX_VMFUNC);
+	       (msr >= MSR_IA32_VMX_BASIC && msr <= MSR_IA32_VMX_VMFUNC) ||
+	       msr == MSR_KVM_WALL_CLOCK || msr == MSR_KVM_SYSTEM_TIME;
 }
 
 bool resident_msr_read(uint32_t msr, uint64_t real, uint64_t *value)

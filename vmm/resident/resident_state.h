@@ -126,6 +126,38 @@ void resident_sipi_cs(uint8_t vector, struct resident_segment *cs,
  * layer's (handle_cpuid.c). */
 void resident_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
 
+/* KVM's paravirtual CPUID leaves (Linux, Documentation/virt/kvm/x86/
+ * cpuid.rst): 40000000H, the highest KVM leaf in EAX and "KVMKVMKVM\0\0\0"
+ * in EBX, ECX, EDX; 40000001H, its features in EAX (bit 1: port 80H
+ * delays are not needed) and hints in EDX. */
+#define KVM_CPUID_SIGNATURE_LEAF 0x40000000u
+#define KVM_CPUID_FEATURES_LEAF 0x40000001u
+#define KVM_CPUID_SIGNATURE "KVMKVMKVM\0\0\0"
+#define KVM_FEATURE_NOP_IO_DELAY (1u << 1)
+/* Where the resident guest finds KVM's leaves when KVM is below hv:
+ * 100H up, since hv's own signature keeps 40000000H. Linux looks for
+ * KVM's signature at every 100H from 40000000H (hypervisor_cpuid_base),
+ * as it does where KVM shows Hyper-V's leaves first. */
+#define RESIDENT_KVM_LEAVES 0x40000100u
+
+/* Whether the hypervisor below hv is KVM: @cpuid1_ecx, the processor's
+ * CPUID.1:ECX, says a hypervisor is there, and @sig, its answer to
+ * 40000000H, carries KVM's signature (without a hypervisor that leaf is
+ * no signature: SDM 2, "CPUID", leaves above the highest). */
+bool resident_below_is_kvm(uint32_t cpuid1_ecx, const struct cpuid_regs *sig);
+
+/* The guest's answer to @leaf in 40000100H-400001FFH where KVM is below
+ * hv: @below is KVM's answer to @leaf - 100H. The signature, with the
+ * highest leaf moved up; the features that need nothing of hv (no
+ * hypercall, which would be hv's VMCALL, and no MSR that makes KVM write
+ * to an address the guest names, which could be hv's own memory):
+ * KVM_FEATURE_NOP_IO_DELAY; no hints; every other leaf 0. What the OS
+ * gains is KVM recognized: Linux then uses its x2APIC, whose registers
+ * are MSRs KVM handles in the kernel, where under an unknown hypervisor
+ * it keeps the xAPIC, each access an MMIO that KVM emulates. */
+void resident_kvm_leaf(uint32_t leaf, const struct cpuid_regs *below,
+		       struct cpuid_regs *r);
+
 /* PAUSE: trapped (exit and skip) only where hv itself runs under another
  * hypervisor (@cpuid1_ecx, the processor's CPUID.1:ECX, has the
  * hypervisor bit). Under nested KVM inside Bochs, Linux on resident hv
@@ -138,7 +170,11 @@ enum exit_action resident_pause_policy(uint32_t cpuid1_ecx);
 /* The MSRs hidden from the guest: IA32_FEATURE_CONTROL reads as the
  * processor's with both VMXON-enable bits clear (VMX off, as firmware
  * that disabled it leaves it), writes #GP (it is locked); the VMX
- * capability MSRs 480H-491H raise #GP. */
+ * capability MSRs 480H-491H raise #GP; so do KVM's first paravirtual
+ * clock MSRs 11H and 12H (no processor has them: under KVM, a write
+ * would have KVM write the clock to the guest-physical address written,
+ * hv's hidden memory included; KVM's later MSRs, 4B564D00H up, are
+ * outside the bitmap's ranges and always exit). */
 bool resident_msr_hidden(uint32_t msr);
 /* true: *value is what RDMSR gives; false: #GP(0). @real: the MSR's own
  * value (only IA32_FEATURE_CONTROL's is used). */

@@ -2,9 +2,13 @@
 #ifndef HV_MSR_H
 #define HV_MSR_H
 
-/* X(NAME, index) — SDM 4, "Model-Specific Registers". */
+/* X(NAME, index) — SDM 4, "Model-Specific Registers"; the KVM_ ones are
+ * KVM's paravirtual clock, no processor's (Linux, Documentation/virt/kvm/
+ * x86/msr.rst). */
 #define MSR_LIST(X)                                 \
 	X(IA32_TIME_STAMP_COUNTER, 0x00000010)      \
+	X(KVM_WALL_CLOCK, 0x00000011)               \
+	X(KVM_SYSTEM_TIME, 0x00000012)              \
 	X(IA32_APIC_BASE, 0x0000001b)               \
 	X(IA32_FEATURE_CONTROL, 0x0000003a)         \
 	X(IA32_TSC_ADJUST, 0x0000003b)              \
