@@ -213,9 +213,10 @@ static void kvm_below_is_known_by_its_signature(void **state)
 }
 
 /* KVM's leaves at 40000100H: its signature with the highest leaf moved
- * up, the features that need nothing of hv (no hypercall, no MSR that
- * names a guest-physical address), no hints, zeros above. */
-static void kvm_leaves_move_up_with_what_needs_nothing_of_hv(void **state)
+ * up, the features hv can pass on (no hypercall: a VMCALL exits to hv;
+ * of the MSRs that name an address KVM writes, PV EOI's alone, whose
+ * address hv checks), no hints, zeros above. */
+static void kvm_leaves_move_up_with_what_hv_can_pass_on(void **state)
 {
 	struct cpuid_regs sig = {0x40000001u, 0x4b4d564bu, 0x564b4d56u, 0x4du};
 	struct cpuid_regs features = {0x01ffffffu, 0, 0, 1 /* REALTIME */};
@@ -228,10 +229,29 @@ static void kvm_leaves_move_up_with_what_needs_nothing_of_hv(void **state)
 	assert_int_equal(r.ecx, sig.ecx);
 	assert_int_equal(r.edx, sig.edx);
 	resident_kvm_leaf(0x40000101u, &features, &r);
-	assert_int_equal(r.eax, KVM_FEATURE_NOP_IO_DELAY);
+	assert_int_equal(r.eax, KVM_FEATURE_NOP_IO_DELAY | KVM_FEATURE_PV_EOI);
 	assert_int_equal(r.ebx | r.ecx | r.edx, 0);
 	resident_kvm_leaf(0x40000110u, &sig, &r);
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
+}
+
+/* PV EOI's word is written by KVM below hv's EPT: hv passes the MSR on
+ * only for an aligned word that is none of hv's memory; turning it off
+ * always passes. */
+static void pv_eoi_word_may_not_be_hvs(void **state)
+{
+	const struct resident_range hv[1] = {{0x100000, 0x10000}};
+
+	(void)state;
+	assert_true(resident_kvm_pv_eoi_ok(0, hv, 1));
+	assert_true(resident_kvm_pv_eoi_ok(0x100000, hv, 1)); /* off */
+	assert_true(resident_kvm_pv_eoi_ok(0x2000 | 1, hv, 1));
+	assert_true(resident_kvm_pv_eoi_ok(0xffffc | 1, hv, 1));
+	assert_false(
+		resident_kvm_pv_eoi_ok(0xffffe | 1, hv, 1)); /* KVM's #GP */
+	assert_false(resident_kvm_pv_eoi_ok(0x100000 | 1, hv, 1));
+	assert_false(resident_kvm_pv_eoi_ok(0x10fffc | 1, hv, 1));
+	assert_true(resident_kvm_pv_eoi_ok(0x110000 | 1, hv, 1));
 }
 
 /* PAUSE exits only where hv runs under another hypervisor: there it is
@@ -619,8 +639,8 @@ int main(void)
 		cmocka_unit_test(init_gives_table_9_1),
 		cmocka_unit_test(cpuid_hides_vmx_and_says_hypervisor),
 		cmocka_unit_test(kvm_below_is_known_by_its_signature),
-		cmocka_unit_test(
-			kvm_leaves_move_up_with_what_needs_nothing_of_hv),
+		cmocka_unit_test(pv_eoi_word_may_not_be_hvs),
+		cmocka_unit_test(kvm_leaves_move_up_with_what_hv_can_pass_on),
 		cmocka_unit_test(pause_traps_only_under_a_hypervisor),
 		cmocka_unit_test(vmx_msrs_are_hidden),
 		cmocka_unit_test(identity_ept_leaves_hv_out),

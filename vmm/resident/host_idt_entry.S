@@ -61,7 +61,7 @@ host_idt_common:
 	push %r15
 	cld
 	mov %rsp, %rdi
-	call host_idt_handler		/* returns only for an NMI */
+	call host_idt_handler		/* returns for an NMI, an MSR fixup */
 	pop %r15
 	pop %r14
 	pop %r13

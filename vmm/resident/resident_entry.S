@@ -23,6 +23,46 @@ resident_capture:
 	ret
 	.size resident_capture, . - resident_capture
 
+/* RDMSR and WRMSR that the processor, or the hypervisor below, may
+ * refuse with #GP: a paravirtual MSR of that hypervisor, which checks the
+ * value the guest gave. hv's host IDT resumes a #GP at either instruction
+ * at resident_msr_fixup (host_idt_handler), which returns 1 where the
+ * instruction would have returned 0. */
+/* int resident_wrmsr_safe(uint32_t msr %edi, uint64_t value %rsi) */
+	.globl resident_wrmsr_safe, resident_wrmsr_insn
+	.type resident_wrmsr_safe, @function
+resident_wrmsr_safe:
+	mov %edi, %ecx
+	mov %esi, %eax
+	mov %rsi, %rdx
+	shr $32, %rdx
+resident_wrmsr_insn:
+	wrmsr
+	xor %eax, %eax
+	ret
+	.size resident_wrmsr_safe, . - resident_wrmsr_safe
+
+/* int resident_rdmsr_safe(uint32_t msr %edi, uint64_t *value %rsi) */
+	.globl resident_rdmsr_safe, resident_rdmsr_insn
+	.type resident_rdmsr_safe, @function
+resident_rdmsr_safe:
+	mov %edi, %ecx
+resident_rdmsr_insn:
+	rdmsr
+	shl $32, %rdx
+	or %rdx, %rax
+	mov %rax, (%rsi)
+	xor %eax, %eax
+	ret
+	.size resident_rdmsr_safe, . - resident_rdmsr_safe
+
+	.globl resident_msr_fixup
+	.type resident_msr_fixup, @function
+resident_msr_fixup:
+	mov $1, %eax
+	ret
+	.size resident_msr_fixup, . - resident_msr_fixup
+
 /* int resident_call_on_stack(int (*fn)(void *) %rdi, void *arg %rsi,
  *                            void *stack_top %rdx) */
 	.globl resident_call_on_stack

@@ -69,6 +69,14 @@ __attribute__((returns_twice)) uint64_t resident_capture(
 /* Calls @fn(@arg) with RSP = @stack_top (16-byte aligned), and returns
  * what it returns, on the caller's stack again. */
 int resident_call_on_stack(int (*fn)(void *), void *arg, void *stack_top);
+/* WRMSR and RDMSR in VMX root that return 1 where the instruction raised
+ * #GP (the hypervisor below refused the value), 0 where it ran: hv's host
+ * IDT resumes a #GP at resident_wrmsr_insn or resident_rdmsr_insn at
+ * resident_msr_fixup. */
+int resident_wrmsr_safe(uint32_t msr, uint64_t value);
+int resident_rdmsr_safe(uint32_t msr, uint64_t *value);
+extern const char resident_wrmsr_insn[], resident_rdmsr_insn[],
+	resident_msr_fixup[];
 /* Loads GDTR, IDTR, the segment registers, FS and GS bases, every GPR
  * from n->regs, and IRETQs to n->rip with n->rsp and n->rflags. */
 __attribute__((noreturn)) void resident_resume_native(

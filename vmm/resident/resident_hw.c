@@ -96,7 +96,11 @@ struct resident {
 	size_t pool_pages, used;
 	unsigned int ncpu, bsp, break_cpu;
 	uint32_t cpuid1_eax;
-	bool below_kvm;	    /* resident_below_is_kvm: its leaves shown */
+	bool below_kvm; /* resident_below_is_kvm: its leaves shown */
+	/* hv's memory (the pool, the driver's image): no address the guest
+	 * hands KVM below may reach it (resident_kvm_pv_eoi_ok) */
+	struct resident_range hidden[3];
+	size_t nhidden;
 	uint64_t xcr0_mask; /* CPUID.(EAX=0DH,ECX=0):EDX:EAX */
 	uint64_t host_cr3;  /* hv's own page tables, in the pool */
 	struct res_cpu *cpu[RESIDENT_MAX_CPUS];
@@ -167,7 +171,11 @@ static void res_cpuid(struct vcpu *v, uint32_t leaf, uint32_t subleaf,
 static enum machine_answer res_rdmsr(struct vcpu *v, uint32_t msr,
 				     uint64_t *value)
 {
-	(void)v;
+	struct res_cpu *c = v->machine_state;
+
+	if (msr == MSR_KVM_PV_EOI_EN && c->r->below_kvm)
+		return resident_rdmsr_safe(msr, value) ? MACHINE_GP
+						       : MACHINE_DONE;
 	uint64_t real = msr == MSR_IA32_FEATURE_CONTROL
 				? rdmsr(MSR_IA32_FEATURE_CONTROL)
 				: 0;
@@ -176,15 +184,19 @@ static enum machine_answer res_rdmsr(struct vcpu *v, uint32_t msr,
 }
 
 /* The hidden MSRs are read-only or locked; MSRs outside the bitmap's
- * ranges always exit and are not forwarded (a #GP in VMX root would
- * halt the CPU: host_idt_handler): #GP, as on a CPU without them. */
+ * ranges always exit and are not forwarded: #GP, as on a CPU without
+ * them. But KVM's PV EOI MSR where KVM is below (its CPUID leaves offer
+ * it, resident_kvm_leaf): passed on once hv checked the address, with a
+ * WRMSR that survives KVM's #GP (resident_wrmsr_safe). */
 static enum machine_answer res_wrmsr(struct vcpu *v, uint32_t msr,
 				     uint64_t value)
 {
-	(void)v;
-	(void)msr;
-	(void)value;
-	return MACHINE_GP;
+	struct res_cpu *c = v->machine_state;
+
+	if (msr != MSR_KVM_PV_EOI_EN || !c->r->below_kvm ||
+	    !resident_kvm_pv_eoi_ok(value, c->r->hidden, c->r->nhidden))
+		return MACHINE_GP;
+	return resident_wrmsr_safe(msr, value) ? MACHINE_GP : MACHINE_DONE;
 }
 
 /* CR0's guest/host mask is 0: MOV to CR0 never exits. */
@@ -715,7 +727,10 @@ static __attribute__((noreturn)) void guest_stopped(struct res_cpu *c)
 /* hv's host IDT's handler (host_idt_entry.S): in VMX root, on the CPU
  * that took the event, with GS hv's (HOST_GS_BASE). An NMI belongs to
  * the guest: kept for the next VM entry (res_before_entry), and the stub
- * IRETQs back. Anything else is a bug in hv (no interrupt can come:
+ * IRETQs back. A #GP from resident_wrmsr_safe's or resident_rdmsr_safe's
+ * instruction (the hypervisor below refused a value the guest gave)
+ * resumes at resident_msr_fixup, which returns 1. Anything else is a bug
+ * in hv (no interrupt can come:
  * RFLAGS.IF is 0 in VMX root, SDM 3C 28.5.3, "Loading Host RIP, RSP,
  * RFLAGS, and SSP"): one line straight on COM1, never through the
  * firmware, whose memory an OS may have taken, and the CPU halts. */
@@ -725,6 +740,11 @@ void host_idt_handler(struct host_idt_frame *f)
 
 	if (f->vector == EXC_NMI) {
 		host_nmi_taken(&c->nmi);
+		return;
+	}
+	if (f->vector == EXC_GP && (f->rip == (uint64_t)resident_wrmsr_insn ||
+				    f->rip == (uint64_t)resident_rdmsr_insn)) {
+		f->rip = (uint64_t)resident_msr_fixup;
 		return;
 	}
 	char name[16], code[48], line[200];
@@ -1250,6 +1270,9 @@ enum hv_status resident_start(unsigned int break_cpu, const void *image,
 	for (size_t i = 1; i <= image_ranges; i++)
 		r->image_hidden += hidden[i].size;
 	r->first_hidden = image_ranges ? hidden[1].base : 0;
+	r->nhidden = 1 + image_ranges;
+	for (size_t i = 0; i < r->nhidden; i++)
+		r->hidden[i] = hidden[i];
 	if (image && !image_ranges)
 		hv_printf("hv: the driver's image at %p is no PE32+ image hv "
 			  "can read: it stays visible to the guest\n",

@@ -222,7 +222,8 @@ void resident_kvm_leaf(uint32_t leaf, const struct cpuid_regs *below,
 			 (KVM_CPUID_FEATURES_LEAF - KVM_CPUID_SIGNATURE_LEAF);
 	} else if (leaf == RESIDENT_KVM_LEAVES + (KVM_CPUID_FEATURES_LEAF -
 						  KVM_CPUID_SIGNATURE_LEAF)) {
-		r->eax = below->eax & KVM_FEATURE_NOP_IO_DELAY;
+		r->eax = below->eax &
+			 (KVM_FEATURE_NOP_IO_DELAY | KVM_FEATURE_PV_EOI);
 	}
 }
 
@@ -248,15 +249,27 @@ bool resident_msr_read(uint32_t msr, uint64_t real, uint64_t *value)
 	return true;
 }
 
-/* Whether [gpa, gpa + size) holds any of hv's memory. */
-static bool hidden_in(uint64_t gpa, uint64_t size,
-		      const struct resident_range *hidden, size_t n)
+bool resident_hides(uint64_t gpa, uint64_t size,
+		    const struct resident_range *hidden, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		if (gpa < hidden[i].base + hidden[i].size &&
 		    hidden[i].base < gpa + size)
 			return true;
 	return false;
+}
+
+bool resident_kvm_pv_eoi_ok(uint64_t value, const struct resident_range *hidden,
+			    size_t n)
+{
+	uint64_t gpa = value & ~(uint64_t)KVM_MSR_ENABLED;
+
+	if (!(value & KVM_MSR_ENABLED))
+		return true;
+	/* KVM refuses a misaligned word with #GP (kvm_lapic_set_pv_eoi);
+	 * so does hv, before KVM sees it. */
+	return gpa % KVM_PV_EOI_SIZE == 0 &&
+	       !resident_hides(gpa, KVM_PV_EOI_SIZE, hidden, n);
 }
 
 /* Whether every byte of [gpa, gpa + size) is in one hidden range. */
@@ -277,7 +290,7 @@ static int map_split(struct ept *e, uint64_t base, const struct mtrr_state *m,
 		     const struct resident_range *hidden, size_t n)
 {
 	for (uint64_t gpa = base; gpa < base + PAGE_2M;) {
-		if (hidden_in(gpa, PAGE_SIZE, hidden, n)) {
+		if (resident_hides(gpa, PAGE_SIZE, hidden, n)) {
 			gpa += PAGE_SIZE;
 			continue;
 		}
@@ -285,7 +298,7 @@ static int map_split(struct ept *e, uint64_t base, const struct mtrr_state *m,
 		uint64_t end = gpa + PAGE_SIZE;
 
 		while (end < base + PAGE_2M &&
-		       !hidden_in(end, PAGE_SIZE, hidden, n) &&
+		       !resident_hides(end, PAGE_SIZE, hidden, n) &&
 		       mtrr_type(m, end, PAGE_SIZE) == type)
 			end += PAGE_SIZE;
 		if (ept_map(e, gpa, gpa, end - gpa, EPT_RWX,
@@ -305,14 +318,14 @@ static int map_2m(struct ept *e, uint64_t from, uint64_t to,
 	for (uint64_t gpa = from; gpa < to;) {
 		int type = mtrr_type(m, gpa, PAGE_2M);
 
-		if (hidden_in(gpa, PAGE_2M, hidden, n) &&
+		if (resident_hides(gpa, PAGE_2M, hidden, n) &&
 		    !hidden_whole(gpa, PAGE_2M, hidden, n)) {
 			if (map_split(e, gpa, m, hidden, n))
 				return -1;
 			gpa += PAGE_2M;
 			continue;
 		}
-		if (hidden_in(gpa, PAGE_2M, hidden, n)) {
+		if (resident_hides(gpa, PAGE_2M, hidden, n)) {
 			gpa += PAGE_2M;
 			continue;
 		}
@@ -324,7 +337,7 @@ static int map_2m(struct ept *e, uint64_t from, uint64_t to,
 		}
 		uint64_t end = gpa + PAGE_2M;
 
-		while (end < to && !hidden_in(end, PAGE_2M, hidden, n) &&
+		while (end < to && !resident_hides(end, PAGE_2M, hidden, n) &&
 		       mtrr_type(m, end, PAGE_2M) == type)
 			end += PAGE_2M;
 		if (ept_map_2m(e, gpa, gpa, end - gpa, EPT_RWX,
@@ -341,7 +354,7 @@ static int gib_type(uint64_t gpa, uint64_t top,
 		    const struct resident_range *hidden, size_t n,
 		    const struct mtrr_state *m)
 {
-	if (top - gpa < PAGE_1G || hidden_in(gpa, PAGE_1G, hidden, n))
+	if (top - gpa < PAGE_1G || resident_hides(gpa, PAGE_1G, hidden, n))
 		return MTRR_MIXED;
 	return mtrr_type(m, gpa, PAGE_1G);
 }

@@ -134,6 +134,12 @@ void resident_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
 #define KVM_CPUID_FEATURES_LEAF 0x40000001u
 #define KVM_CPUID_SIGNATURE "KVMKVMKVM\0\0\0"
 #define KVM_FEATURE_NOP_IO_DELAY (1u << 1)
+#define KVM_FEATURE_PV_EOI (1u << 6)
+/* MSR_KVM_PV_EOI_EN (Documentation/virt/kvm/x86/msr.rst): bit 0 enables,
+ * the rest is the guest-physical address of a 4-byte-aligned word that
+ * KVM sets and the guest clears in place of an EOI write. */
+#define KVM_MSR_ENABLED 1u
+#define KVM_PV_EOI_SIZE 4u
 /* Where the resident guest finds KVM's leaves when KVM is below hv:
  * 100H up, since hv's own signature keeps 40000000H. Linux looks for
  * KVM's signature at every 100H from 40000000H (hypervisor_cpuid_base),
@@ -148,13 +154,16 @@ bool resident_below_is_kvm(uint32_t cpuid1_ecx, const struct cpuid_regs *sig);
 
 /* The guest's answer to @leaf in 40000100H-400001FFH where KVM is below
  * hv: @below is KVM's answer to @leaf - 100H. The signature, with the
- * highest leaf moved up; the features that need nothing of hv (no
- * hypercall, which would be hv's VMCALL, and no MSR that makes KVM write
- * to an address the guest names, which could be hv's own memory):
- * KVM_FEATURE_NOP_IO_DELAY; no hints; every other leaf 0. What the OS
- * gains is KVM recognized: Linux then uses its x2APIC, whose registers
- * are MSRs KVM handles in the kernel, where under an unknown hypervisor
- * it keeps the xAPIC, each access an MMIO that KVM emulates. */
+ * highest leaf moved up; the features hv can pass on: none that is a
+ * hypercall (the guest's VMCALL exits to hv), and of those whose MSR
+ * names an address KVM writes (below hv's EPT, so hv's own memory too)
+ * only PV EOI, whose address hv checks (resident_kvm_pv_eoi_ok):
+ * KVM_FEATURE_NOP_IO_DELAY, KVM_FEATURE_PV_EOI; no hints; every other
+ * leaf 0. What the OS gains is KVM recognized: Linux then uses its
+ * x2APIC, whose registers are MSRs KVM handles in the kernel, where under
+ * an unknown hypervisor it keeps the xAPIC, each access an MMIO that KVM
+ * emulates; and with PV EOI an interrupt's end is a write to memory, not
+ * a WRMSR that exits to KVM. */
 void resident_kvm_leaf(uint32_t leaf, const struct cpuid_regs *below,
 		       struct cpuid_regs *r);
 
@@ -184,6 +193,16 @@ bool resident_msr_read(uint32_t msr, uint64_t real, uint64_t *value);
 struct resident_range {
 	uint64_t base, size;
 };
+
+/* Whether [gpa, gpa + size) holds any of @hidden's memory (hv's). */
+bool resident_hides(uint64_t gpa, uint64_t size,
+		    const struct resident_range *hidden, size_t n);
+
+/* A WRMSR of MSR_KVM_PV_EOI_EN that hv passes to KVM below: turning it off,
+ * or on with a 4-byte-aligned word none of whose bytes is hv's (@hidden):
+ * KVM writes that word, below hv's EPT. false: #GP(0) to the guest. */
+bool resident_kvm_pv_eoi_ok(uint64_t value, const struct resident_range *hidden,
+			    size_t n);
 
 /* Identity-maps guest-physical [0, @top), read, write, execute, each
  * page with the memory type the MTRRs @m give it (x86/mtrr.h): under EPT

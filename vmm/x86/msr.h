@@ -64,7 +64,8 @@
 	X(IA32_FS_BASE, 0xc0000100)                 \
 	X(IA32_GS_BASE, 0xc0000101)                 \
 	X(IA32_KERNEL_GS_BASE, 0xc0000102)          \
-	X(IA32_TSC_AUX, 0xc0000103)
+	X(IA32_TSC_AUX, 0xc0000103)                 \
+	X(KVM_PV_EOI_EN, 0x4b564d04)
 
 #define MSR_ENUM(name, index) MSR_##name = index,
 enum msr_index { MSR_LIST(MSR_ENUM) };
