@@ -146,7 +146,8 @@ usage:
 	hv_printf("hv: %s\n", e);
 	hv_printf(
 		"hv: usage: hv.efi [--caps | --quiet] [--dump] [--debug-wait] "
-		"[--watchdog=SLICES] [--break-entry=host-tr|guest-rflags] "
+		"[--watchdog=SLICES] [--console-limit=BYTES] "
+		"[--break-entry=host-tr|guest-rflags] "
 		"[--resident [--break-cpu=N] [--chain=FILE "
 		"[--append=\"TEXT\"]] | --unload | --peek-hidden] "
 		"[GUEST.bin | --kernel=FILE [--initrd=FILE] "
@@ -330,6 +331,7 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		opt.dump_vmcs = cl.dump_vmcs;
 		opt.break_entry = cl.break_entry;
 		opt.watchdog_slices = cl.watchdog_slices;
+		opt.console_limit = cl.console_limit;
 		st = hv_main(&opt, &cpu_hw_ops);
 	}
 	if (opt.guest_image != guest_tiny_image)

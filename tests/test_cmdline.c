@@ -198,6 +198,30 @@ static void chain_after_resident(void **state)
 	assert_false(cmdline_chain_next(&nextish));
 }
 
+static void console_limit_takes_1_byte_to_1_mib(void **state)
+{
+	struct cmdline c = {0};
+
+	(void)state;
+	assert_null(parse("--console-limit=1", false, &c));
+	assert_int_equal(c.console_limit, 1);
+	assert_null(parse("--console-limit=1048576", false, &c));
+	assert_int_equal(c.console_limit, 1048576);
+	static const char *const bad[] = {
+		"--console-limit=0",
+		"--console-limit=1048577",
+		"--console-limit=",
+		"--console-limit=4k",
+	};
+	for (size_t i = 0; i < COUNT_OF(bad); i++) {
+		char want[120];
+
+		snprintf(want, sizeof(want), "unknown or bad argument \"%s\"",
+			 bad[i]);
+		assert_string_equal(parse(bad[i], false, &c), want);
+	}
+}
+
 static void watchdog_takes_1_to_a_million_slices(void **state)
 {
 	struct cmdline c = {0};
@@ -749,6 +773,7 @@ int main(void)
 		cmocka_unit_test(quiet_leaves_out_what_caps_prints),
 		cmocka_unit_test(break_entry_rules),
 		cmocka_unit_test(watchdog_takes_1_to_a_million_slices),
+		cmocka_unit_test(console_limit_takes_1_byte_to_1_mib),
 		cmocka_unit_test(unknown_options_are_named),
 		cmocka_unit_test(guest_path_must_fit),
 		cmocka_unit_test(

@@ -1447,6 +1447,21 @@ static void console_flood_kills_after_64_kib_of_prints(void **state)
 					      "console; stopping it"));
 }
 
+/* --console-limit=BYTES: the same, at that many bytes. */
+static void console_limit_is_the_option_s(void **state)
+{
+	(void)state;
+	t.v.console_limit = 10;
+	memset(t.mem + 0x20000, 'x', 10);
+	assert_completed(vmcall(HV_HC_PRINT, 0x20000, 10), 3);
+	assert_int_equal(*gpr(GPR_RAX), HV_HC_OK);
+	host_output_reset();
+	vmcs_write(VMCS_GUEST_RIP, RIP0);
+	assert_killed(out_byte(HV_UART_BASE, 'b'), "console_flood");
+	assert_non_null(strstr(host_output(), "more than 10 bytes on the "
+					      "console; stopping it"));
+}
+
 static void console_flood_kills_through_the_uart_too(void **state)
 {
 	(void)state;
@@ -1568,6 +1583,7 @@ int main(void)
 		T(failed_vm_entry_is_an_error),
 		T(console_flood_kills_after_64_kib_of_prints),
 		T(console_flood_kills_through_the_uart_too),
+		T(console_limit_is_the_option_s),
 		T(every_exit_is_counted_by_reason),
 	};
 #undef T

@@ -232,6 +232,8 @@ static const char *apply(const char *w, size_t n, struct cmdline *out,
 	const size_t brk_len = sizeof(brk) - 1;
 	static const char wd[] = "--watchdog=";
 	const size_t wd_len = sizeof(wd) - 1;
+	static const char cl[] = "--console-limit=";
+	const size_t cl_len = sizeof(cl) - 1;
 	static const char bc[] = "--break-cpu=";
 	const size_t bc_len = sizeof(bc) - 1;
 	bool linux_word;
@@ -280,6 +282,13 @@ static const char *apply(const char *w, size_t n, struct cmdline *out,
 		if (!slices)
 			goto bad;
 		out->watchdog_slices = slices;
+	} else if (n > cl_len && word_is(w, cl_len, cl)) {
+		uint32_t bytes = number(w + cl_len, n - cl_len,
+					CMDLINE_MAX_CONSOLE_LIMIT);
+
+		if (!bytes)
+			goto bad;
+		out->console_limit = bytes;
 	} else if (n > brk_len && word_is(w, brk_len, brk)) {
 		if (word_is(w + brk_len, n - brk_len, "host-tr"))
 			out->break_entry = ENTRY_BREAK_HOST_TR;

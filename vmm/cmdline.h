@@ -2,6 +2,7 @@
  * next to the app (same syntax; hv.cfg is read first, then the command
  * line on top of it: the command line wins, word by word):
  *   [--caps | --quiet] [--dump] [--debug-wait] [--watchdog=SLICES]
+ *   [--console-limit=BYTES]
  *   [--break-entry=RULE] [GUEST.bin [--guest-arg=WORD]]
  *   [--kernel=FILE [--initrd=FILE] [--append="TEXT"] [--mem=SIZE]]
  * "#" at the start of a word starts a comment to the end of the line.
@@ -25,6 +26,9 @@
 #define CMDLINE_MAX_APPEND 1024
 /* --watchdog=SLICES: from 1 to this many VMX-preemption-timer slices. */
 #define CMDLINE_MAX_WATCHDOG 1000000u
+/* --console-limit=BYTES: a flat guest's console output, from 1 byte to
+ * this many (default CONSOLE_LIMIT_BYTES, 64 KiB: exit/console.c). */
+#define CMDLINE_MAX_CONSOLE_LIMIT (1u << 20)
 /* --break-cpu=N: a processor number of EFI_MP_SERVICES_PROTOCOL. */
 #define CMDLINE_MAX_CPU 4095u
 /* --mem=SIZE (MiB, or with a K, M or G suffix as QEMU's -m takes it): a
@@ -51,6 +55,7 @@ struct cmdline {
 	bool debug_wait; /* spin after printing the image base until GDB
 			    clears hv_debug_wait (make debug) */
 	uint32_t watchdog_slices; /* 0: the default budget */
+	uint32_t console_limit;	  /* 0: the default, 64 KiB */
 	enum entry_break break_entry;
 	char guest[CMDLINE_MAX_PATH]; /* empty: the built-in tiny guest */
 	/* --kernel=: a bzImage booted as a Linux guest (empty: none), with

@@ -97,6 +97,7 @@ static enum hv_status guest_in_vmx_session(const struct vmx_caps *caps,
 		.slice_ticks = SLICE_TICKS,
 		.slice_budget = opt->watchdog_slices ? opt->watchdog_slices
 						     : SLICE_BUDGET,
+		.console_limit = opt->console_limit,
 		.tsc_hz = measure_tsc_hz(),
 		.entry_flush = entry_flush,
 	};

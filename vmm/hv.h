@@ -33,6 +33,7 @@ struct hv_options {
 	bool quiet;		  /* --quiet: no capability report */
 	bool dump_vmcs;		  /* --dump: the VMCS before the first entry */
 	uint32_t watchdog_slices; /* 0: the default, 400 */
+	uint32_t console_limit;	  /* 0: the default, 64 KiB */
 	enum entry_break break_entry; /* test-only: see cmdline.h */
 	const char *guest_name;	      /* for the log */
 	const void *guest_image;      /* flat 64-bit image (guest/hv_abi.h) */

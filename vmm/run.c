@@ -434,6 +434,7 @@ static void vm_init(struct vm *vm, const struct vmx_caps *caps,
 	v->host_cr4 = read_cr4();
 	v->slice_ticks = opt->slice_ticks;
 	v->slice_budget = opt->slice_budget;
+	v->console_limit = opt->console_limit;
 	struct run_bounds bounds;
 
 	run_bounds_choose(opt->slice_ticks, opt->slice_budget,

@@ -30,6 +30,7 @@ struct run_options {
 	enum entry_break break_entry; /* test-only: violate one entry rule */
 	uint32_t slice_ticks;	      /* VMX-preemption timer value per slice */
 	uint32_t slice_budget;	      /* slices before the watchdog */
+	uint32_t console_limit;	      /* a flat guest's; 0: 64 KiB */
 	uint64_t tsc_hz;	      /* measured TSC rate; 0: unknown */
 	enum entry_flush entry_flush; /* before every VM entry */
 	/* out: RFLAGS.IF right after the run, before any firmware call

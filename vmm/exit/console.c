@@ -45,14 +45,15 @@ void console_flush(struct vcpu *v)
 bool console_write(struct vcpu *v, const char *bytes, size_t len)
 {
 	struct uart *u = &v->uart;
+	uint32_t limit =
+		v->console_limit ? v->console_limit : CONSOLE_LIMIT_BYTES;
 
 	for (size_t i = 0; i < len; i++) {
-		if (++v->console_bytes > CONSOLE_LIMIT_BYTES &&
-		    !v->console_unlimited) {
+		if (++v->console_bytes > limit && !v->console_unlimited) {
 			console_flush(v);
 			hv_printf("hv: guest %s: more than %u bytes on the "
 				  "console; stopping it\n",
-				  v->name, CONSOLE_LIMIT_BYTES);
+				  v->name, limit);
 			return false;
 		}
 		char c = bytes[i];

@@ -121,6 +121,8 @@ struct vcpu {
 	struct uart uart;
 	/* A Linux guest's console is its user's: no flood limit (console.c) */
 	bool console_unlimited;
+	/* The flood limit in bytes (--console-limit=); 0: 64 KiB */
+	uint32_t console_limit;
 
 	/* The machine it runs on (exit/machine.h), and that machine's own
 	 * state (a PC's devices; NULL for a flat guest). */
