@@ -17,7 +17,7 @@
 #                                docs/resident.md; then Debian's kernel
 #                                on top of resident hv, 1 CPU)
 #   test.sh --bench              only make bench's check (tests/bench_test.sh)
-# The KVM-in-Bochs boot (about 17 minutes) runs in the background from the
+# The KVM-in-Bochs boot (15 to 20 minutes) runs in the background from the
 # start, beside the rest; HV_KIB_PARALLEL=0 runs it in its turn instead.
 # HV_KIB_SMP="4" (a list of CPU counts) adds, after it, one more such
 # boot for each: the resident steps and Linux on that many CPUs
