@@ -44,14 +44,10 @@ void resident_read_signature(char sig[13])
 
 bool resident_here(void)
 {
-	char sig[13];
-	const char *want = HV_CPUID_SIGNATURE;
+	struct cpuid_regs q;
 
-	resident_read_signature(sig);
-	for (unsigned int i = 0; i < 12; i++)
-		if (sig[i] != want[i])
-			return false;
-	return true;
+	cpuid_raw(HV_CPUID_SIGNATURE_LEAF, 0, &q);
+	return cpuid_signature_is(&q, HV_CPUID_SIGNATURE);
 }
 
 /* hv's own view of CPU @n (RESIDENT_VMCALL_CPU): asked on this CPU, so

@@ -201,27 +201,21 @@ void resident_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r)
 
 bool resident_below_is_kvm(uint32_t cpuid1_ecx, const struct cpuid_regs *sig)
 {
-	const char *want = KVM_CPUID_SIGNATURE;
-	uint32_t w[3] = {sig->ebx, sig->ecx, sig->edx};
-
-	if (!(cpuid1_ecx & CPUID_1_ECX_HYPERVISOR))
-		return false;
-	for (int i = 0; i < 12; i++)
-		if ((char)(w[i / 4] >> (8 * (i % 4))) != want[i])
-			return false;
-	return true;
+	return (cpuid1_ecx & CPUID_1_ECX_HYPERVISOR) &&
+	       cpuid_signature_is(sig, KVM_CPUID_SIGNATURE);
 }
 
 void resident_kvm_leaf(uint32_t leaf, const struct cpuid_regs *below,
 		       struct cpuid_regs *r)
 {
+	uint32_t kvm = leaf - RESIDENT_KVM_LEAVES + KVM_CPUID_SIGNATURE_LEAF;
+
 	*r = (struct cpuid_regs){0, 0, 0, 0};
-	if (leaf == RESIDENT_KVM_LEAVES) {
+	if (kvm == KVM_CPUID_SIGNATURE_LEAF) {
 		*r = *below;
 		r->eax = RESIDENT_KVM_LEAVES +
 			 (KVM_CPUID_FEATURES_LEAF - KVM_CPUID_SIGNATURE_LEAF);
-	} else if (leaf == RESIDENT_KVM_LEAVES + (KVM_CPUID_FEATURES_LEAF -
-						  KVM_CPUID_SIGNATURE_LEAF)) {
+	} else if (kvm == KVM_CPUID_FEATURES_LEAF) {
 		r->eax = below->eax &
 			 (KVM_FEATURE_NOP_IO_DELAY | KVM_FEATURE_PV_EOI);
 	}

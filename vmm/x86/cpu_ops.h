@@ -11,6 +11,19 @@ struct cpuid_regs {
 	uint32_t eax, ebx, ecx, edx;
 };
 
+/* Whether a hypervisor leaf's answer (40000000H and every 100H up)
+ * carries the 12-byte signature @want in EBX, ECX, EDX, low byte first. */
+static inline bool cpuid_signature_is(const struct cpuid_regs *r,
+				      const char *want)
+{
+	const uint32_t w[3] = {r->ebx, r->ecx, r->edx};
+
+	for (unsigned int i = 0; i < 12; i++)
+		if ((char)(w[i / 4] >> (8 * (i % 4))) != want[i])
+			return false;
+	return true;
+}
+
 struct cpu_ops {
 	void (*cpuid)(void *ctx, uint32_t leaf, uint32_t subleaf,
 		      struct cpuid_regs *out);
