@@ -440,6 +440,10 @@ l0_rows() {
 			which = $3; sub(/:$/, "", which)
 			for (i = 5; i <= NF; i++) { split($i, kv, "="); k[which, kv[1]] = kv[2] }
 		}
+		/^kib: l0: (alone|resident): cpu: busy=/ {
+			which = $3; sub(/:$/, "", which)
+			split($5, bv, "="); split($6, iv, "="); busy[which] = bv[2]; idle[which] = iv[2]
+		}
 		/^kib: l0: resident: passed to L1 by reason: / {
 			for (i = 9; i <= NF; i++) { split($i, kv, "="); l1[kv[1]] = kv[2]; tl1 += kv[2] }
 		}
@@ -459,6 +463,12 @@ l0_rows() {
 			split("insn_emulation halt_exits irq_exits tlb_flush nested_run pf_fixed", ks, " ")
 			for (i = 1; i in ks; i++)
 				printf "    %-28s | %9d | %9d\n", ks[i], k["alone", ks[i]], k["resident", ks[i]]
+			if (("alone" in busy) && ("resident" in busy)) {
+				printf "    %-28s | %9.2f | %9.2f\n", "L0\047s CPU busy (s)", busy["alone"], busy["resident"]
+				printf "    %-28s | %9.2f | %9.2f\n", "L0\047s CPU idle (s)", idle["alone"], idle["resident"]
+				if (busy["alone"] > 0)
+					printf "  L0\047s CPU busy over the kernel\047s boot, resident/alone: %.2fx (the work each boot took: less subject than the uptime to when each vCPU happened to run)\n", busy["resident"] / busy["alone"]
+			}
 		}' "$kib"
 }
 goals

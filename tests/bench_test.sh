@@ -152,6 +152,14 @@ if kib_usable >/dev/null; then
 		echo "not ok - make bench: no L0 exits for the nested kernel boots ('kib: l0:' lines)"
 		fail=1
 	fi
+	# And how long L0's one CPU was busy over each: the work each boot
+	# took, beside its length.
+	if grep -qE '^    L0.s CPU busy \(s\) +\| +[1-9][0-9]*\.[0-9]{2} \| +[1-9][0-9]*\.[0-9]{2}$' <<<"$nested"; then
+		echo "ok - make bench: L0's CPU busy over the kernel's boot, alone and resident"
+	else
+		echo "not ok - make bench: no L0 CPU time for the nested kernel boots ('kib: l0: ...: cpu:' lines)"
+		fail=1
+	fi
 	if grep -qE '^  cpuid \(leaf 0\) round trip, the firmware as hv.s guest: [1-9][0-9]* ticks' <<<"$nested"; then
 		echo "ok - make bench: the CPUID round trip under resident hv, nested KVM"
 	else

@@ -229,29 +229,98 @@ static void kvm_leaves_move_up_with_what_hv_can_pass_on(void **state)
 	assert_int_equal(r.ecx, sig.ecx);
 	assert_int_equal(r.edx, sig.edx);
 	resident_kvm_leaf(0x40000101u, &features, &r);
-	assert_int_equal(r.eax, KVM_FEATURE_NOP_IO_DELAY | KVM_FEATURE_PV_EOI);
+	assert_int_equal(r.eax,
+			 KVM_FEATURE_NOP_IO_DELAY | KVM_FEATURE_CLOCKSOURCE2 |
+				 KVM_FEATURE_STEAL_TIME | KVM_FEATURE_PV_EOI |
+				 KVM_FEATURE_CLOCKSOURCE_STABLE_BIT);
 	assert_int_equal(r.ebx | r.ecx | r.edx, 0);
 	resident_kvm_leaf(0x40000110u, &sig, &r);
 	assert_int_equal(r.eax | r.ebx | r.ecx | r.edx, 0);
 }
 
-/* PV EOI's word is written by KVM below hv's EPT: hv passes the MSR on
- * only for an aligned word that is none of hv's memory; turning it off
- * always passes. */
-static void pv_eoi_word_may_not_be_hvs(void **state)
+/* The areas KVM writes below hv's EPT: hv passes the MSR on only for an
+ * address aligned as KVM's documentation asks whose bytes are none of
+ * hv's memory; turning one off always passes. */
+static bool area_ok(uint32_t msr, uint64_t value)
 {
 	const struct resident_range hv[1] = {{0x100000, 0x10000}};
+	const struct resident_kvm_area *a = resident_kvm_area(msr);
 
+	assert_non_null(a);
+	return resident_kvm_area_ok(a, value, hv, 1);
+}
+
+static void pv_eoi_word_may_not_be_hvs(void **state)
+{
 	(void)state;
-	assert_true(resident_kvm_pv_eoi_ok(0, hv, 1));
-	assert_true(resident_kvm_pv_eoi_ok(0x100000, hv, 1)); /* off */
-	assert_true(resident_kvm_pv_eoi_ok(0x2000 | 1, hv, 1));
-	assert_true(resident_kvm_pv_eoi_ok(0xffffc | 1, hv, 1));
-	assert_false(
-		resident_kvm_pv_eoi_ok(0xffffe | 1, hv, 1)); /* KVM's #GP */
-	assert_false(resident_kvm_pv_eoi_ok(0x100000 | 1, hv, 1));
-	assert_false(resident_kvm_pv_eoi_ok(0x10fffc | 1, hv, 1));
-	assert_true(resident_kvm_pv_eoi_ok(0x110000 | 1, hv, 1));
+	assert_true(area_ok(MSR_KVM_PV_EOI_EN, 0));
+	assert_true(area_ok(MSR_KVM_PV_EOI_EN, 0x100000)); /* off */
+	assert_true(area_ok(MSR_KVM_PV_EOI_EN, 0x2000 | 1));
+	assert_true(area_ok(MSR_KVM_PV_EOI_EN, 0xffffc | 1));
+	assert_false(area_ok(MSR_KVM_PV_EOI_EN, 0xffffe | 1)); /* KVM's #GP */
+	assert_false(area_ok(MSR_KVM_PV_EOI_EN, 0x100000 | 1));
+	assert_false(area_ok(MSR_KVM_PV_EOI_EN, 0x10fffc | 1));
+	assert_true(area_ok(MSR_KVM_PV_EOI_EN, 0x110000 | 1));
+}
+
+/* kvm-clock's two areas: this CPU's 32 bytes (struct
+ * pvclock_vcpu_time_info, bit 0 turns it on) and the wall clock's 12
+ * (struct pvclock_wall_clock, written once at each WRMSR: no enable
+ * bit, so 0 is an address like any other), both 4-byte aligned. */
+static void kvm_clock_areas_may_not_be_hvs(void **state)
+{
+	(void)state;
+	assert_true(area_ok(MSR_KVM_SYSTEM_TIME_NEW, 0));
+	assert_true(area_ok(MSR_KVM_SYSTEM_TIME_NEW, 0xfffe0 | 1));
+	assert_false(area_ok(MSR_KVM_SYSTEM_TIME_NEW, 0xfffe4 | 1));
+	assert_false(area_ok(MSR_KVM_SYSTEM_TIME_NEW, 0xffff2 | 1));
+	assert_true(area_ok(MSR_KVM_SYSTEM_TIME_NEW, 0x110000 | 1));
+	assert_true(area_ok(MSR_KVM_WALL_CLOCK_NEW, 0));
+	assert_true(area_ok(MSR_KVM_WALL_CLOCK_NEW, 0xffff4));
+	assert_false(area_ok(MSR_KVM_WALL_CLOCK_NEW, 0xffff8));
+	assert_false(area_ok(MSR_KVM_WALL_CLOCK_NEW, 0x2002));
+	assert_false(area_ok(MSR_KVM_WALL_CLOCK_NEW, 0x10fff0));
+}
+
+/* Steal time: 64 bytes (struct kvm_steal_time), 64-byte aligned (KVM
+ * refuses bits 5:1 with #GP). */
+static void steal_time_area_may_not_be_hvs(void **state)
+{
+	(void)state;
+	assert_true(area_ok(MSR_KVM_STEAL_TIME, 0x20000 | 1));
+	assert_true(area_ok(MSR_KVM_STEAL_TIME, 0xfffc0 | 1));
+	assert_false(area_ok(MSR_KVM_STEAL_TIME, 0xfffe0 | 1));
+	assert_false(area_ok(MSR_KVM_STEAL_TIME, 0x20002 | 1));
+	assert_false(area_ok(MSR_KVM_STEAL_TIME, 0x10ffc0 | 1));
+	assert_true(area_ok(MSR_KVM_STEAL_TIME, 0x10ffc0)); /* off */
+}
+
+/* Only KVM's MSRs that name an area are passed on; its first clock MSRs
+ * (11H, 12H) stay hidden, and its others (async page faults, polling
+ * control) are not KVM's to see from this guest. */
+static void only_kvms_area_msrs_are_passed_on(void **state)
+{
+	(void)state;
+	assert_null(resident_kvm_area(MSR_KVM_WALL_CLOCK));
+	assert_null(resident_kvm_area(MSR_KVM_SYSTEM_TIME));
+	assert_null(resident_kvm_area(0x4b564d02u)); /* async PF */
+	assert_null(resident_kvm_area(0x4b564d05u)); /* poll control */
+	assert_null(resident_kvm_area(MSR_IA32_FEATURE_CONTROL));
+}
+
+/* A PAUSE exit's time goes to the other CPUs in turn, never to the CPU
+ * that spins. */
+static void pause_yields_to_every_other_cpu_in_turn(void **state)
+{
+	(void)state;
+	assert_int_equal(resident_yield_target(0, 0, 2), 1);
+	assert_int_equal(resident_yield_target(1, 0, 2), 1);
+	assert_int_equal(resident_yield_target(0, 1, 2), 0);
+	assert_int_equal(resident_yield_target(1, 1, 2), 0);
+	assert_int_equal(resident_yield_target(0, 2, 4), 1);
+	assert_int_equal(resident_yield_target(1, 2, 4), 3);
+	assert_int_equal(resident_yield_target(3, 2, 4), 0);
+	assert_int_equal(resident_yield_target(3, 0, 4), 1);
 }
 
 /* PAUSE exits only where hv runs under another hypervisor: there it is
@@ -640,6 +709,10 @@ int main(void)
 		cmocka_unit_test(cpuid_hides_vmx_and_says_hypervisor),
 		cmocka_unit_test(kvm_below_is_known_by_its_signature),
 		cmocka_unit_test(pv_eoi_word_may_not_be_hvs),
+		cmocka_unit_test(kvm_clock_areas_may_not_be_hvs),
+		cmocka_unit_test(steal_time_area_may_not_be_hvs),
+		cmocka_unit_test(only_kvms_area_msrs_are_passed_on),
+		cmocka_unit_test(pause_yields_to_every_other_cpu_in_turn),
 		cmocka_unit_test(kvm_leaves_move_up_with_what_hv_can_pass_on),
 		cmocka_unit_test(pause_traps_only_under_a_hypervisor),
 		cmocka_unit_test(vmx_msrs_are_hidden),

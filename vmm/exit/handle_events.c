@@ -142,9 +142,11 @@ enum exit_verdict handle_invd(struct vcpu *v)
 
 /* PAUSE exits only where the policy asks (resident mode: a spin loop
  * with interrupts off then leaves the guest at every PAUSE). It did
- * what it does: skip it. */
+ * what it does: skip it; the machine may do more (struct machine). */
 enum exit_verdict handle_pause(struct vcpu *v)
 {
+	if (v->machine->pause)
+		return v->machine->pause(v);
 	vcpu_skip_instruction(v);
 	return VERDICT_RESUME;
 }

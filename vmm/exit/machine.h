@@ -124,6 +124,8 @@ struct machine {
 	/* Interrupt-window exiting, for a machine that asks for it
 	 * (optional: an unhandled exit). */
 	enum exit_verdict (*interrupt_window)(struct vcpu *v);
+	/* PAUSE, where the policy traps it (optional: skipped, as done). */
+	enum exit_verdict (*pause)(struct vcpu *v);
 	/* VMCALL at CPL 0 (optional: #UD, as without VMX); CPL > 0 gets
 	 * #UD from the exit layer. */
 	enum exit_verdict (*vmcall)(struct vcpu *v);

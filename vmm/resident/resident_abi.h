@@ -1,7 +1,7 @@
 /* The VMCALL interface of resident mode (docs/resident.md): what code at
  * CPL 0 under hv resident (the firmware, an OS's kernel, hv.efi itself)
  * may ask. EAX holds the function; the answer comes back in RAX, RBX,
- * RCX and RDX (and RSI for RESIDENT_VMCALL_CPU). At CPL > 0 VMCALL
+ * RCX and RDX (and RSI and RDI for RESIDENT_VMCALL_CPU). At CPL > 0 VMCALL
  * raises #UD, as without a VMM (SDM 2, "VMCALL"). An unknown function returns RESIDENT_VMCALL_ERROR in RAX. */
 #ifndef HV_RESIDENT_ABI_H
 #define HV_RESIDENT_ABI_H
@@ -21,8 +21,9 @@
 /* Another CPU as hv sees it: ECX = its processor number gives RAX = 1
  * while it is in VMX non-root operation (0 if not), RDX = its VM exits,
  * RBX its CPUID exits, RCX its INIT exits, RSI the NMIs that came while
- * hv ran in VMX root there and were passed on to the guest; no MP
- * services needed. */
+ * hv ran in VMX root there and were passed on to the guest, RDI the
+ * interrupts its local APIC held at INIT exits, which hv took as the
+ * INIT would have dropped them; no MP services needed. */
 #define RESIDENT_VMCALL_CPU 0x68760004u
 /* The IDTR this CPU has in VMX root, read there (SIDT in the VMCALL's
  * exit handler): RAX = its base, RBX = its limit (a VM exit sets FFFFH),

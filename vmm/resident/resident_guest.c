@@ -53,17 +53,18 @@ bool resident_here(void)
 /* hv's own view of CPU @n (RESIDENT_VMCALL_CPU): asked on this CPU, so
  * no MP services and no INIT for the others. */
 struct cpu_view {
-	uint64_t exits, cpuid, init, nmis;
+	uint64_t exits, cpuid, init, nmis, init_irqs;
 };
 
 static bool cpu_in_vmx(unsigned int n, struct cpu_view *w)
 {
-	uint64_t a = RESIDENT_VMCALL_CPU, b = 0, c = n, d = 0, si = 0;
+	uint64_t a = RESIDENT_VMCALL_CPU, b = 0, c = n, d = 0, si = 0, di = 0;
 
 	__asm__ volatile("vmcall"
-			 : "+a"(a), "+b"(b), "+c"(c), "+d"(d),
-			   "+S"(si)::"memory");
-	*w = (struct cpu_view){.exits = d, .cpuid = b, .init = c, .nmis = si};
+			 : "+a"(a), "+b"(b), "+c"(c), "+d"(d), "+S"(si),
+			   "+D"(di)::"memory");
+	*w = (struct cpu_view){
+		.exits = d, .cpuid = b, .init = c, .nmis = si, .init_irqs = di};
 	return a == 1;
 }
 
@@ -71,7 +72,7 @@ static bool cpu_in_vmx(unsigned int n, struct cpu_view *w)
 struct cpu_answer {
 	bool here;
 	char sig[13];
-	uint64_t exits, cpuid, init, sipi, xsetbv, vmcall, nmis;
+	uint64_t exits, cpuid, init, sipi, xsetbv, vmcall, nmis, init_irqs;
 	bool left;
 	struct host_state before, after;
 };
@@ -116,6 +117,7 @@ static void ask_here(void *arg)
 
 	cpu_in_vmx((unsigned int)b, &w);
 	x->nmis = w.nmis;
+	x->init_irqs = w.init_irqs;
 	x->here = true;
 	if (!k->unload)
 		return;
@@ -203,8 +205,9 @@ enum hv_status resident_query(void)
 		in++;
 		hv_printf("hv: cpu %u: in VMX non-root operation, %lu VM exits "
 			  "(cpuid %lu, init_signal %lu); %lu NMIs that came in "
-			  "VMX root passed on to the guest\n",
-			  i, w.exits, w.cpuid, w.init, w.nmis);
+			  "VMX root passed on to the guest; %lu interrupts "
+			  "dropped at INIT\n",
+			  i, w.exits, w.cpuid, w.init, w.nmis, w.init_irqs);
 	}
 	uint64_t a = RESIDENT_VMCALL_HOST_IDTR, b = 0, c = 0, d = 0;
 
@@ -264,9 +267,9 @@ enum hv_status resident_unload(void)
 		}
 		hv_printf("hv: cpu %u: %lu VM exits (cpuid %lu, init_signal "
 			  "%lu, sipi %lu, xsetbv %lu, vmcall %lu); %lu NMIs "
-			  "passed on\n",
+			  "passed on; %lu interrupts dropped at INIT\n",
 			  i, x->exits, x->cpuid, x->init, x->sipi, x->xsetbv,
-			  x->vmcall, x->nmis);
+			  x->vmcall, x->nmis, x->init_irqs);
 		if (!x->left) {
 			hv_printf("hv: cpu %u: did NOT leave VMX operation\n",
 				  i);

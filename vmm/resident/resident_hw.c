@@ -25,6 +25,7 @@
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmx_caps.h"
 #include "vmx/vmx_entry.h"
+#include "dev/lapic.h"
 #include "x86/arch.h"
 #include "x86/msr.h"
 #include "x86/mtrr.h"
@@ -56,6 +57,11 @@ struct res_cpu {
 	struct resident *r;
 	unsigned int index; /* the MP services' processor number */
 	uint32_t apic_id;
+	unsigned int
+		yield_to; /* res_pause: the CPU last given this one's time */
+	/* lapic_init_reset: interrupts taken at INIT exits, as the INIT
+	 * would have dropped them (RESIDENT_VMCALL_CPU's RDI) */
+	uint64_t apic_dropped;
 	uint8_t *vmxon, *vmcs, *gdt, *stack_top;
 	/* HOST_IDTR: this CPU's own, since its gates name this CPU's host
 	 * CS, a selector in its own GDT copy (the firmware may run its APs
@@ -96,9 +102,10 @@ struct resident {
 	size_t pool_pages, used;
 	unsigned int ncpu, bsp, break_cpu;
 	uint32_t cpuid1_eax;
-	bool below_kvm; /* resident_below_is_kvm: its leaves shown */
+	bool below_kvm;	   /* resident_below_is_kvm: its leaves shown */
+	bool below_yields; /* KVM below offers KVM_HC_SCHED_YIELD */
 	/* hv's memory (the pool, the driver's image): no address the guest
-	 * hands KVM below may reach it (resident_kvm_pv_eoi_ok) */
+	 * hands KVM below may reach it (resident_kvm_area_ok) */
 	struct resident_range hidden[3];
 	size_t nhidden;
 	uint64_t xcr0_mask; /* CPUID.(EAX=0DH,ECX=0):EDX:EAX */
@@ -146,6 +153,14 @@ void resident_com1_puts(const char *s)
 	}
 }
 
+/* A KVM hypercall from VMX root, where hv runs on KVM's VMX (struct
+ * resident's below_yields says KVM offers it): an exit to KVM. */
+static void kvm_hypercall1(uint64_t nr, uint64_t arg)
+{
+	__asm__ volatile("vmcall"
+			 : "+a"(nr), "+b"(arg)::"rcx", "rdx", "memory");
+}
+
 /* --- the resident machine ----------------------------------------------- */
 
 #define GPR(v, r) ((v)->regs.gpr[GPR_##r])
@@ -173,7 +188,7 @@ static enum machine_answer res_rdmsr(struct vcpu *v, uint32_t msr,
 {
 	struct res_cpu *c = v->machine_state;
 
-	if (msr == MSR_KVM_PV_EOI_EN && c->r->below_kvm)
+	if (c->r->below_kvm && resident_kvm_area(msr))
 		return resident_rdmsr_safe(msr, value) ? MACHINE_GP
 						       : MACHINE_DONE;
 	uint64_t real = msr == MSR_IA32_FEATURE_CONTROL
@@ -185,16 +200,17 @@ static enum machine_answer res_rdmsr(struct vcpu *v, uint32_t msr,
 
 /* The hidden MSRs are read-only or locked; MSRs outside the bitmap's
  * ranges always exit and are not forwarded: #GP, as on a CPU without
- * them. But KVM's PV EOI MSR where KVM is below (its CPUID leaves offer
- * it, resident_kvm_leaf): passed on once hv checked the address, with a
- * WRMSR that survives KVM's #GP (resident_wrmsr_safe). */
+ * them. But KVM's MSRs that name an area where KVM is below (its CPUID
+ * leaves offer them, resident_kvm_leaf): passed on once hv checked the
+ * address, with a WRMSR that survives KVM's #GP (resident_wrmsr_safe). */
 static enum machine_answer res_wrmsr(struct vcpu *v, uint32_t msr,
 				     uint64_t value)
 {
 	struct res_cpu *c = v->machine_state;
+	const struct resident_kvm_area *a =
+		c->r->below_kvm ? resident_kvm_area(msr) : NULL;
 
-	if (msr != MSR_KVM_PV_EOI_EN || !c->r->below_kvm ||
-	    !resident_kvm_pv_eoi_ok(value, c->r->hidden, c->r->nhidden))
+	if (!a || !resident_kvm_area_ok(a, value, c->r->hidden, c->r->nhidden))
 		return MACHINE_GP;
 	return resident_wrmsr_safe(msr, value) ? MACHINE_GP : MACHINE_DONE;
 }
@@ -308,6 +324,34 @@ static const struct exit_policy resident_exit_policy = {
 	.io_count = COUNT_OF(resident_ports),
 };
 
+/* The guest's translations, tagged with RESIDENT_VPID: flushed where the
+ * architecture would flush them and hv emulated the instruction (MOV to
+ * CR4, vcpu_write_cr4) or the event (INIT). */
+static void res_flush_guest_tlb(struct vcpu *v)
+{
+	if (v->vpid)
+		invvpid(INVVPID_SINGLE_CONTEXT, v->vpid);
+}
+
+/* PAUSE exits only under another hypervisor (resident_pause_policy): a
+ * spin loop, waiting for another CPU. Where the one below is KVM and
+ * offers it, this CPU's time goes to another CPU, each in turn: the one
+ * the loop waits for may be a vCPU KVM has preempted to run this one.
+ * That is what KVM's own PAUSE-loop exiting would do, which its nested
+ * VMX does not offer hv. */
+static enum exit_verdict res_pause(struct vcpu *v)
+{
+	struct res_cpu *c = v->machine_state;
+	const struct resident *r = c->r;
+
+	vcpu_skip_instruction(v);
+	if (!r->below_yields || r->ncpu < 2)
+		return VERDICT_RESUME;
+	c->yield_to = resident_yield_target(c->yield_to, c->index, r->ncpu);
+	kvm_hypercall1(KVM_HC_SCHED_YIELD, r->cpu[c->yield_to]->apic_id);
+	return VERDICT_RESUME;
+}
+
 /* HLT and the preemption timer do not exit here (resident_exit_policy). */
 static enum exit_verdict res_hlt(struct vcpu *v)
 {
@@ -342,8 +386,65 @@ static bool stale_init(const struct res_cpu *c)
 	       vmcs_read(VMCS_GUEST_ACTIVITY_STATE) == RESIDENT_ACTIVITY_ACTIVE;
 }
 
-/* INIT: the reset state of SDM 3A Table 9-1, waiting for SIPI. Nothing
- * printed: an INIT and its SIPI may come back to back. */
+/* This CPU's local APIC, which hv leaves to the guest: in x2APIC mode
+ * (IA32_APIC_BASE.EXTD) its registers are MSRs, in xAPIC mode words in
+ * its page, which hv's own page tables map (identity below 4 GiB). */
+static uint32_t apic_read(uint64_t apic_base, uint32_t msr)
+{
+	if (apic_base & APIC_BASE_EXTD)
+		return (uint32_t)rdmsr(msr);
+	return *(volatile uint32_t *)((apic_base & ~0xfffull) +
+				      LAPIC_OFFSET(msr));
+}
+
+static void apic_write(uint64_t apic_base, uint32_t msr, uint32_t value)
+{
+	if (apic_base & APIC_BASE_EXTD)
+		wrmsr(msr, value);
+	else
+		*(volatile uint32_t *)((apic_base & ~0xfffull) +
+				       LAPIC_OFFSET(msr)) = value;
+}
+
+/* How many times lapic_init_reset opens its window at most: each lets
+ * in what the IRR holds, one vector at each instruction boundary. */
+#define LAPIC_INIT_ROUNDS 256u
+
+/* An INIT resets the local APIC: its IRR and ISR end empty, TPR 0 (SDM
+ * 3A 11.4.7.3, "Local APIC State After an INIT Reset ('Wait-for-SIPI'
+ * State)"). An INIT that exits leaves the APIC as it was (SDM 3C 26.2),
+ * and hv does not virtualize it, so an interrupt it had accepted before
+ * would still be there for the OS that restarts the CPU, which cannot
+ * clear an IRR bit (Linux reads IRR and ISR 512 times over, then says
+ * "APIC: Stale IRR"). hv takes them as the INIT would have dropped them:
+ * an EOI for each vector in service, then interrupts on in VMX root,
+ * where hv's host IDT ends each with an EOI (host_idt_handler), until
+ * the IRR is empty. */
+static void lapic_init_reset(void)
+{
+	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
+
+	if (!(base & APIC_BASE_EN))
+		return;
+	apic_write(base, X2APIC_TPR, 0);
+	for (unsigned int round = 0; round < LAPIC_INIT_ROUNDS; round++) {
+		bool pending = false;
+
+		for (uint32_t i = 0; i < 8; i++) {
+			for (uint32_t isr = apic_read(base, X2APIC_ISR0 + i);
+			     isr; isr &= isr - 1)
+				apic_write(base, X2APIC_EOI, 0);
+			pending |= apic_read(base, X2APIC_IRR0 + i) != 0;
+		}
+		if (!pending)
+			return;
+		irq_window();
+	}
+}
+
+/* INIT: the reset state of SDM 3A Table 9-1, waiting for SIPI, the local
+ * APIC's IRR and ISR emptied (lapic_init_reset). Nothing printed: an
+ * INIT and its SIPI may come back to back. */
 static enum exit_verdict res_init_signal(struct vcpu *v)
 {
 	struct res_cpu *c = v->machine_state;
@@ -352,8 +453,10 @@ static enum exit_verdict res_init_signal(struct vcpu *v)
 		c->init_left = true;
 		return vcpu_finish(v, GUEST_OK, 0);
 	}
+	lapic_init_reset();
 	resident_guest_at_init(c->r->cpuid1_eax, &c->r->fixed, &c->guest);
 	write_guest(c, &c->guest);
+	res_flush_guest_tlb(v);
 	return VERDICT_RESUME;
 }
 
@@ -385,12 +488,6 @@ static enum exit_verdict res_sipi(struct vcpu *v)
 	return VERDICT_RESUME;
 }
 
-/* Before every VM entry: an NMI that came while hv ran in VMX root
- * (host_idt_handler) is the guest's; injected now unless the guest
- * cannot take one at this entry (host_nmi_injectable), then kept for a
- * later one. An NMI injected into a guest in the HLT state ends the HLT
- * (the instruction has completed: RIP is already past it; KVM's
- * vmx_clear_hlt does the same). No VMREAD while none is pending. */
 /* This CPU to the EPT without hv's image (RESIDENT_VMCALL_SEAL): nothing
  * of the image may stay cached for the guest (SDM 3C 29.4.3.1,
  * "Operations that Invalidate Cached Mappings"). */
@@ -401,6 +498,12 @@ static void seal_here(struct res_cpu *c)
 	c->sealed = true;
 }
 
+/* Before every VM entry: an NMI that came while hv ran in VMX root
+ * (host_idt_handler) is the guest's; injected now unless the guest
+ * cannot take one at this entry (host_nmi_injectable), then kept for a
+ * later one. An NMI injected into a guest in the HLT state ends the HLT
+ * (the instruction has completed: RIP is already past it; KVM's
+ * vmx_clear_hlt does the same). No VMREAD while none is pending. */
 static enum exit_verdict res_before_entry(struct vcpu *v)
 {
 	struct res_cpu *c = v->machine_state;
@@ -458,6 +561,7 @@ static enum exit_verdict res_vmcall(struct vcpu *v)
 		GPR(v, RCX) = o->vcpu.exit_counts[EXIT_REASON_INIT_SIGNAL];
 		GPR(v, RDX) = o->vcpu.exits;
 		GPR(v, RSI) = o->nmi.passed_on;
+		GPR(v, RDI) = o->apic_dropped;
 		break;
 	}
 	case RESIDENT_VMCALL_HOST_IDTR: {
@@ -517,6 +621,7 @@ static const struct machine resident_machine = {
 	.hlt = res_hlt,
 	.preemption_timer = res_preemption_timer,
 	.triple_fault = res_triple_fault,
+	.pause = res_pause,
 	.vmcall = res_vmcall,
 	.init_signal = res_init_signal,
 	.sipi = res_sipi,
@@ -535,6 +640,7 @@ static uint64_t read_dr_op(unsigned int n)
 
 static const struct vcpu_ops resident_vcpu_ops = {
 	.cpu = &cpu_hw_ops,
+	.flush_guest_tlb = res_flush_guest_tlb,
 	.read_tsc = rdtsc,
 	.read_dr = read_dr_op,
 	.write_dr6 = write_dr6,
@@ -701,6 +807,13 @@ static __attribute__((noreturn)) void leave_vmx(struct res_cpu *c)
 	write_cr4(cr4);
 	write_cr0(cr0);
 	write_cr3(cr3);
+	/* The guest's translations were tagged with RESIDENT_VPID; from here
+	 * on the CPU uses VPID 0's, the host's and those the guest made
+	 * before hv came, global ones included, which the guest's own flushes
+	 * never reached: CR4.PGE changed flushes them all (SDM 3A 4.10.4.1,
+	 * "Operations that Invalidate TLBs and Paging-Structure Caches"). */
+	write_cr4(cr4 ^ CR4_PGE);
+	write_cr4(cr4);
 	if (c->r->controls.pat)
 		wrmsr(MSR_IA32_PAT, pat);
 	wrmsr(MSR_IA32_DEBUGCTL, debugctl);
@@ -727,19 +840,25 @@ static __attribute__((noreturn)) void guest_stopped(struct res_cpu *c)
 /* hv's host IDT's handler (host_idt_entry.S): in VMX root, on the CPU
  * that took the event, with GS hv's (HOST_GS_BASE). An NMI belongs to
  * the guest: kept for the next VM entry (res_before_entry), and the stub
- * IRETQs back. A #GP from resident_wrmsr_safe's or resident_rdmsr_safe's
- * instruction (the hypervisor below refused a value the guest gave)
- * resumes at resident_msr_fixup, which returns 1. Anything else is a bug
- * in hv (no interrupt can come:
- * RFLAGS.IF is 0 in VMX root, SDM 3C 28.5.3, "Loading Host RIP, RSP,
- * RFLAGS, and SSP"): one line straight on COM1, never through the
- * firmware, whose memory an OS may have taken, and the CPU halts. */
+ * IRETQs back. An interrupt comes only in lapic_init_reset's window
+ * (RFLAGS.IF is 0 in VMX root, SDM 3C 28.5.3, "Loading Host RIP, RSP,
+ * RFLAGS, and SSP"): dropped with an EOI, as the INIT would have. A #GP
+ * from resident_wrmsr_safe's or resident_rdmsr_safe's instruction (the
+ * hypervisor below refused a value the guest gave) resumes at
+ * resident_msr_fixup, which returns 1. Anything else is a bug in hv: one
+ * line straight on COM1, never through the firmware, whose memory an OS
+ * may have taken, and the CPU halts. */
 void host_idt_handler(struct host_idt_frame *f)
 {
 	struct res_cpu *c = (struct res_cpu *)this_cpu();
 
 	if (f->vector == EXC_NMI) {
 		host_nmi_taken(&c->nmi);
+		return;
+	}
+	if (f->vector >= FIRST_INTERRUPT_VECTOR) {
+		apic_write(rdmsr(MSR_IA32_APIC_BASE), X2APIC_EOI, 0);
+		c->apic_dropped++;
 		return;
 	}
 	if (f->vector == EXC_GP && (f->rip == (uint64_t)resident_wrmsr_insn ||
@@ -839,6 +958,7 @@ static void vcpu_prepare(struct res_cpu *c)
 	v->cr4_fixed1 = r->caps.cr4_fixed1;
 	v->host_cr4 = c->capture.cr4;
 	v->has_pat = r->controls.pat;
+	v->vpid = r->controls.vpid ? RESIDENT_VPID : 0;
 	v->tsc_deadline = UINT64_MAX; /* no bounds: the firmware runs on */
 	v->exit_limit = UINT64_MAX;
 	v->console_unlimited = true;
@@ -907,7 +1027,12 @@ static void prepare_and_launch(struct res_cpu *c)
 		.bitmaps = &r->bitmaps,
 		.eptp = ept_pointer(&r->ept),
 		.exit_frame = c->frame,
+		.vpid = r->controls.vpid ? RESIDENT_VPID : 0,
 	};
+	/* Nothing an earlier hv here left tagged with its VPID may serve
+	 * this guest. */
+	if (r->controls.vpid)
+		invvpid(INVVPID_SINGLE_CONTEXT, RESIDENT_VPID);
 
 	vmcs_setup_controls(&setup);
 	if (r->controls.proc2 & PROC2_ENABLE_XSAVES_XRSTORS)
@@ -1105,9 +1230,6 @@ static enum hv_status choose_controls(struct resident *r)
 
 	if (st != HV_OK)
 		return st;
-	r->controls.proc2 &=
-		~(uint32_t)PROC2_ENABLE_VPID | (uint32_t)r->caps.proc2;
-	r->controls.vpid = false;
 	r->controls.proc2 |= (uint32_t)(r->caps.proc2 >> 32) & PROC2_FOR_THE_OS;
 	if (!(r->caps.misc & VMX_MISC_ACTIVITY_WAIT_SIPI)) {
 		hv_printf("hv: this CPU lacks the wait-for-SIPI activity "
@@ -1240,6 +1362,10 @@ enum hv_status resident_start(unsigned int break_cpu, const void *image,
 
 	cpuid_raw(KVM_CPUID_SIGNATURE_LEAF, 0, &q);
 	r->below_kvm = resident_below_is_kvm(cpuid1_ecx, &q);
+	if (r->below_kvm) {
+		cpuid_raw(KVM_CPUID_FEATURES_LEAF, 0, &q);
+		r->below_yields = q.eax & KVM_FEATURE_PV_SCHED_YIELD;
+	}
 	cpuid_raw(0, 0, &q);
 	if (q.eax >= 0xd) {
 		cpuid_raw(0xd, 0, &q);

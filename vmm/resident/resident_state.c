@@ -217,8 +217,18 @@ void resident_kvm_leaf(uint32_t leaf, const struct cpuid_regs *below,
 			 (KVM_CPUID_FEATURES_LEAF - KVM_CPUID_SIGNATURE_LEAF);
 	} else if (kvm == KVM_CPUID_FEATURES_LEAF) {
 		r->eax = below->eax &
-			 (KVM_FEATURE_NOP_IO_DELAY | KVM_FEATURE_PV_EOI);
+			 (KVM_FEATURE_NOP_IO_DELAY | KVM_FEATURE_CLOCKSOURCE2 |
+			  KVM_FEATURE_STEAL_TIME | KVM_FEATURE_PV_EOI |
+			  KVM_FEATURE_CLOCKSOURCE_STABLE_BIT);
 	}
+}
+
+unsigned int resident_yield_target(unsigned int last, unsigned int self,
+				   unsigned int n)
+{
+	unsigned int next = (last + 1) % n;
+
+	return next == self ? (next + 1) % n : next;
 }
 
 enum exit_action resident_pause_policy(uint32_t cpuid1_ecx)
@@ -253,17 +263,34 @@ bool resident_hides(uint64_t gpa, uint64_t size,
 	return false;
 }
 
-bool resident_kvm_pv_eoi_ok(uint64_t value, const struct resident_range *hidden,
-			    size_t n)
-{
-	uint64_t gpa = value & ~(uint64_t)KVM_MSR_ENABLED;
+/* struct pvclock_wall_clock (12 bytes), struct pvclock_vcpu_time_info (32),
+ * struct kvm_steal_time (64), the PV EOI word (4). */
+static const struct resident_kvm_area kvm_areas[] = {
+	{MSR_KVM_WALL_CLOCK_NEW, 12, 4, false},
+	{MSR_KVM_SYSTEM_TIME_NEW, 32, 4, true},
+	{MSR_KVM_STEAL_TIME, 64, 64, true},
+	{MSR_KVM_PV_EOI_EN, 4, 4, true},
+};
 
-	if (!(value & KVM_MSR_ENABLED))
-		return true;
-	/* KVM refuses a misaligned word with #GP (kvm_lapic_set_pv_eoi);
-	 * so does hv, before KVM sees it. */
-	return gpa % KVM_PV_EOI_SIZE == 0 &&
-	       !resident_hides(gpa, KVM_PV_EOI_SIZE, hidden, n);
+const struct resident_kvm_area *resident_kvm_area(uint32_t msr)
+{
+	for (size_t i = 0; i < COUNT_OF(kvm_areas); i++)
+		if (kvm_areas[i].msr == msr)
+			return &kvm_areas[i];
+	return NULL;
+}
+
+bool resident_kvm_area_ok(const struct resident_kvm_area *a, uint64_t value,
+			  const struct resident_range *hidden, size_t n)
+{
+	uint64_t gpa = value;
+
+	if (a->enable_bit) {
+		if (!(value & KVM_MSR_ENABLED))
+			return true;
+		gpa &= ~(uint64_t)KVM_MSR_ENABLED;
+	}
+	return gpa % a->align == 0 && !resident_hides(gpa, a->size, hidden, n);
 }
 
 /* Whether every byte of [gpa, gpa + size) is in one hidden range. */

@@ -134,12 +134,23 @@ void resident_cpuid(uint32_t leaf, uint32_t subleaf, struct cpuid_regs *r);
 #define KVM_CPUID_FEATURES_LEAF 0x40000001u
 #define KVM_CPUID_SIGNATURE "KVMKVMKVM\0\0\0"
 #define KVM_FEATURE_NOP_IO_DELAY (1u << 1)
+#define KVM_FEATURE_CLOCKSOURCE2 (1u << 3)
+#define KVM_FEATURE_STEAL_TIME (1u << 5)
 #define KVM_FEATURE_PV_EOI (1u << 6)
-/* MSR_KVM_PV_EOI_EN (Documentation/virt/kvm/x86/msr.rst): bit 0 enables,
- * the rest is the guest-physical address of a 4-byte-aligned word that
- * KVM sets and the guest clears in place of an EOI write. */
+#define KVM_FEATURE_PV_SCHED_YIELD (1u << 13)
+#define KVM_FEATURE_CLOCKSOURCE_STABLE_BIT (1u << 24)
+/* KVM's hypercalls (Documentation/virt/kvm/x86/hypercalls.rst): VMCALL
+ * with the number in RAX, the first argument in RBX, the result in RAX.
+ * KVM_HC_SCHED_YIELD: this vCPU's time to the one whose APIC ID is in
+ * RBX, if KVM preempted that one. */
+#define KVM_HC_SCHED_YIELD 11u
+/* Bit 0 of those of KVM's MSRs that name an area and can be turned off
+ * (Documentation/virt/kvm/x86/msr.rst). */
 #define KVM_MSR_ENABLED 1u
-#define KVM_PV_EOI_SIZE 4u
+/* The VPID that tags the resident guest's translations (SDM 3C 29.1,
+ * "Virtual Processor Identifiers (VPIDs)"): the same on every CPU, since
+ * each has its own TLB. */
+#define RESIDENT_VPID 1u
 /* Where the resident guest finds KVM's leaves when KVM is below hv:
  * 100H up, since hv's own signature keeps 40000000H. Linux looks for
  * KVM's signature at every 100H from 40000000H (hypervisor_cpuid_base),
@@ -155,17 +166,27 @@ bool resident_below_is_kvm(uint32_t cpuid1_ecx, const struct cpuid_regs *sig);
 /* The guest's answer to @leaf in 40000100H-400001FFH where KVM is below
  * hv: @below is KVM's answer to @leaf - 100H. The signature, with the
  * highest leaf moved up; the features hv can pass on: none that is a
- * hypercall (the guest's VMCALL exits to hv), and of those whose MSR
- * names an address KVM writes (below hv's EPT, so hv's own memory too)
- * only PV EOI, whose address hv checks (resident_kvm_pv_eoi_ok):
- * KVM_FEATURE_NOP_IO_DELAY, KVM_FEATURE_PV_EOI; no hints; every other
- * leaf 0. What the OS gains is KVM recognized: Linux then uses its
- * x2APIC, whose registers are MSRs KVM handles in the kernel, where under
- * an unknown hypervisor it keeps the xAPIC, each access an MMIO that KVM
- * emulates; and with PV EOI an interrupt's end is a write to memory, not
- * a WRMSR that exits to KVM. */
+ * hypercall (the guest's VMCALL exits to hv), and those whose MSR names
+ * an area KVM writes (below hv's EPT, so hv's own memory too) only with
+ * the address checked (resident_kvm_area_ok): KVM_FEATURE_NOP_IO_DELAY,
+ * CLOCKSOURCE2 and CLOCKSOURCE_STABLE_BIT (kvm-clock), STEAL_TIME,
+ * PV_EOI; no hints; every other leaf 0. What the OS gains:
+ * - KVM recognized: Linux then uses its x2APIC, whose registers are MSRs
+ *   KVM handles in the kernel, where under an unknown hypervisor it
+ *   keeps the xAPIC, each access an MMIO that KVM emulates;
+ * - PV EOI: an interrupt's end is a write to memory, not a WRMSR;
+ * - kvm-clock: the TSC's rate from KVM, not measured against the PIT
+ *   (through QEMU's user space), and a clock KVM keeps;
+ * - steal time: the time KVM gave this vCPU's CPU to others, and whether
+ *   a vCPU is preempted (Linux's spinning on a lock holder stops). */
 void resident_kvm_leaf(uint32_t leaf, const struct cpuid_regs *below,
 		       struct cpuid_regs *r);
+
+/* The CPU a PAUSE exit on CPU @self gives its time to (res_pause), of @n
+ * CPUs (n >= 2), after @last: the next one, never @self, so that a spin
+ * on @self reaches every other CPU in turn. */
+unsigned int resident_yield_target(unsigned int last, unsigned int self,
+				   unsigned int n);
 
 /* PAUSE: trapped (exit and skip) only where hv itself runs under another
  * hypervisor (@cpuid1_ecx, the processor's CPUID.1:ECX, has the
@@ -198,11 +219,26 @@ struct resident_range {
 bool resident_hides(uint64_t gpa, uint64_t size,
 		    const struct resident_range *hidden, size_t n);
 
-/* A WRMSR of MSR_KVM_PV_EOI_EN that hv passes to KVM below: turning it off,
- * or on with a 4-byte-aligned word none of whose bytes is hv's (@hidden):
- * KVM writes that word, below hv's EPT. false: #GP(0) to the guest. */
-bool resident_kvm_pv_eoi_ok(uint64_t value, const struct resident_range *hidden,
-			    size_t n);
+/* KVM's paravirtual MSRs whose value is the guest-physical address of an
+ * area KVM writes (Documentation/virt/kvm/x86/msr.rst): what hv passes on
+ * where KVM is below, each once hv checked the address. KVM writes there
+ * below hv's EPT, so an address in hv's memory would be written too. */
+struct resident_kvm_area {
+	uint32_t msr;
+	uint32_t size;	 /* bytes KVM writes */
+	uint32_t align;	 /* the alignment KVM's documentation asks */
+	bool enable_bit; /* bit 0 turns it on; 0 alone turns it off */
+};
+
+/* The area @msr names, or NULL if it is none of those hv passes on. */
+const struct resident_kvm_area *resident_kvm_area(uint32_t msr);
+
+/* A WRMSR of @a's MSR that hv passes to KVM below: turning it off, or an
+ * address aligned as @a asks whose @a->size bytes are none of hv's
+ * (@hidden). false: #GP(0) to the guest, before KVM sees it (KVM's own
+ * #GP for what it refuses comes back through resident_wrmsr_safe). */
+bool resident_kvm_area_ok(const struct resident_kvm_area *a, uint64_t value,
+			  const struct resident_range *hidden, size_t n);
 
 /* Identity-maps guest-physical [0, @top), read, write, execute, each
  * page with the memory type the MTRRs @m give it (x86/mtrr.h): under EPT

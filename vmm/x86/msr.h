@@ -3,7 +3,7 @@
 #define HV_MSR_H
 
 /* X(NAME, index) — SDM 4, "Model-Specific Registers"; the KVM_ ones are
- * KVM's paravirtual clock, no processor's (Linux, Documentation/virt/kvm/
+ * KVM's paravirtual MSRs, no processor's (Linux, Documentation/virt/kvm/
  * x86/msr.rst). */
 #define MSR_LIST(X)                                 \
 	X(IA32_TIME_STAMP_COUNTER, 0x00000010)      \
@@ -65,6 +65,9 @@
 	X(IA32_GS_BASE, 0xc0000101)                 \
 	X(IA32_KERNEL_GS_BASE, 0xc0000102)          \
 	X(IA32_TSC_AUX, 0xc0000103)                 \
+	X(KVM_WALL_CLOCK_NEW, 0x4b564d00)           \
+	X(KVM_SYSTEM_TIME_NEW, 0x4b564d01)          \
+	X(KVM_STEAL_TIME, 0x4b564d03)               \
 	X(KVM_PV_EOI_EN, 0x4b564d04)
 
 #define MSR_ENUM(name, index) MSR_##name = index,

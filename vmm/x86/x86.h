@@ -194,12 +194,15 @@ enum exception_vector {
 	EXC_VE = 20,
 	EXC_CP = 21
 };
+/* Vectors 32-255 are interrupts' (SDM 3A 6.2, "Exception and Interrupt
+ * Vectors"); 0-31 the architecture's. */
+#define FIRST_INTERRUPT_VECTOR 32u
 
 /* The exceptions that push an error code (in protected mode):
  * EXC_ERROR_CODE_VECTORS. No interrupt (vectors 32-255) does. */
 static inline bool exception_has_error_code(unsigned int vector)
 {
-	return vector < 32 &&
+	return vector < FIRST_INTERRUPT_VECTOR &&
 	       (((uint32_t)EXC_ERROR_CODE_VECTORS >> vector) & 1u);
 }
 
