@@ -22,8 +22,9 @@
  * while it is in VMX non-root operation (0 if not), RDX = its VM exits,
  * RBX its CPUID exits, RCX its INIT exits, RSI the NMIs that came while
  * hv ran in VMX root there and were passed on to the guest, RDI the
- * interrupts its local APIC held at INIT exits, which hv took as the
- * INIT would have dropped them; no MP services needed. */
+ * interrupts its local APIC held when an INIT and a SIPI restarted it,
+ * which hv took as the INIT would have dropped them; no MP services
+ * needed. */
 #define RESIDENT_VMCALL_CPU 0x68760004u
 /* The IDTR this CPU has in VMX root, read there (SIDT in the VMCALL's
  * exit handler): RAX = its base, RBX = its limit (a VM exit sets FFFFH),

@@ -5,6 +5,7 @@
 #include "resident/resident.h"
 
 #include "../guest/hv_abi.h"
+#include "dev/lapic.h"
 #include "exit/exit.h"
 #include "exit/machine.h"
 #include "exit/machine_check.h"
@@ -25,7 +26,6 @@
 #include "vmx/vmcs_setup.h"
 #include "vmx/vmx_caps.h"
 #include "vmx/vmx_entry.h"
-#include "dev/lapic.h"
 #include "x86/arch.h"
 #include "x86/msr.h"
 #include "x86/mtrr.h"
@@ -57,10 +57,9 @@ struct res_cpu {
 	struct resident *r;
 	unsigned int index; /* the MP services' processor number */
 	uint32_t apic_id;
-	unsigned int
-		yield_to; /* res_pause: the CPU last given this one's time */
-	/* lapic_init_reset: interrupts taken at INIT exits, as the INIT
-	 * would have dropped them (RESIDENT_VMCALL_CPU's RDI) */
+	unsigned int yield_to; /* res_pause: the last CPU given its time */
+	/* lapic_init_reset: interrupts taken at SIPI exits, as the INIT
+	 * before would have dropped them (RESIDENT_VMCALL_CPU's RDI) */
 	uint64_t apic_dropped;
 	uint8_t *vmxon, *vmcs, *gdt, *stack_top;
 	/* HOST_IDTR: this CPU's own, since its gates name this CPU's host
@@ -416,10 +415,10 @@ static void apic_write(uint64_t apic_base, uint32_t msr, uint32_t value)
  * and hv does not virtualize it, so an interrupt it had accepted before
  * would still be there for the OS that restarts the CPU, which cannot
  * clear an IRR bit (Linux reads IRR and ISR 512 times over, then says
- * "APIC: Stale IRR"). hv takes them as the INIT would have dropped them:
- * an EOI for each vector in service, then interrupts on in VMX root,
- * where hv's host IDT ends each with an EOI (host_idt_handler), until
- * the IRR is empty. */
+ * "APIC: Stale IRR"). hv takes them as the INIT would have dropped them,
+ * at the SIPI exit that follows (res_sipi): an EOI for each vector in
+ * service, then interrupts on in VMX root, where hv's host IDT ends each
+ * with an EOI (host_idt_handler), until the IRR is empty. */
 static void lapic_init_reset(void)
 {
 	uint64_t base = rdmsr(MSR_IA32_APIC_BASE);
@@ -442,9 +441,11 @@ static void lapic_init_reset(void)
 	}
 }
 
-/* INIT: the reset state of SDM 3A Table 9-1, waiting for SIPI, the local
- * APIC's IRR and ISR emptied (lapic_init_reset). Nothing printed: an
- * INIT and its SIPI may come back to back. */
+/* INIT: the reset state of SDM 3A Table 9-1, waiting for SIPI. Nothing
+ * printed, nothing more done: an INIT and its SIPI may come back to
+ * back, and a SIPI that comes before the VM entry into wait-for-SIPI is
+ * lost (a CPU in VMX root is not waiting for one: SDM 3C 26.2). The
+ * rest of the INIT's work waits for the SIPI exit (res_sipi). */
 static enum exit_verdict res_init_signal(struct vcpu *v)
 {
 	struct res_cpu *c = v->machine_state;
@@ -453,15 +454,17 @@ static enum exit_verdict res_init_signal(struct vcpu *v)
 		c->init_left = true;
 		return vcpu_finish(v, GUEST_OK, 0);
 	}
-	lapic_init_reset();
 	resident_guest_at_init(c->r->cpuid1_eax, &c->r->fixed, &c->guest);
 	write_guest(c, &c->guest);
-	res_flush_guest_tlb(v);
 	return VERDICT_RESUME;
 }
 
 /* SIPI (exit qualification: the vector, SDM 3C 28.2.1, "Basic VM-Exit
- * Information"): real mode at vector:0000. */
+ * Information"): real mode at vector:0000. First what the INIT before it
+ * would have done and its exit left for now (res_init_signal): the local
+ * APIC's IRR and ISR emptied (lapic_init_reset), the guest's TLB entries
+ * flushed. No interrupt came in between: a CPU waiting for SIPI takes
+ * none. */
 static enum exit_verdict res_sipi(struct vcpu *v)
 {
 	struct resident_segment cs = {0, 0, 0xffff,
@@ -471,6 +474,8 @@ static enum exit_verdict res_sipi(struct vcpu *v)
 	struct res_cpu *c = v->machine_state;
 	uint64_t rip;
 
+	lapic_init_reset();
+	res_flush_guest_tlb(v);
 	c->sipi_exit = v->exits;
 	resident_sipi_cs((uint8_t)exit_qualification(), &cs, &rip);
 	vmcs_write(VMCS_GUEST_CS_SELECTOR, cs.sel);
