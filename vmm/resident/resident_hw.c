@@ -152,12 +152,21 @@ void resident_com1_puts(const char *s)
 	}
 }
 
+/* VMCALL with RAX, RBX, RCX, RDX in and out: hv's own interface from
+ * the guest side (resident_abi.h), or KVM's hypercalls from VMX root. */
+static inline void vmcall4(uint64_t *a, uint64_t *b, uint64_t *c, uint64_t *d)
+{
+	__asm__ volatile("vmcall"
+			 : "+a"(*a), "+b"(*b), "+c"(*c), "+d"(*d)::"memory");
+}
+
 /* A KVM hypercall from VMX root, where hv runs on KVM's VMX (struct
  * resident's below_yields says KVM offers it): an exit to KVM. */
 static void kvm_hypercall1(uint64_t nr, uint64_t arg)
 {
-	__asm__ volatile("vmcall"
-			 : "+a"(nr), "+b"(arg)::"rcx", "rdx", "memory");
+	uint64_t c = 0, d = 0;
+
+	vmcall4(&nr, &arg, &c, &d);
 }
 
 /* --- the resident machine ----------------------------------------------- */
@@ -1131,12 +1140,6 @@ static void ap_start(void *arg)
 	/* The guest from here: only the caller's memory. */
 	resident_read_signature(call->sig[i]);
 	call->resumed[i] = true;
-}
-
-static inline void vmcall4(uint64_t *a, uint64_t *b, uint64_t *c, uint64_t *d)
-{
-	__asm__ volatile("vmcall"
-			 : "+a"(*a), "+b"(*b), "+c"(*c), "+d"(*d)::"memory");
 }
 
 static void leave_here(struct start_call *call)
